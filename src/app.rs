@@ -1,0 +1,131 @@
+//! The commands behind the CLI, as plain functions over option structs:
+//! `main.rs` parses arguments into these and maps `AppError` to exit codes.
+
+use crate::record::{OutputError, Record, write_outputs};
+use crate::world::{self, World, WorldError};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// User errors exit with code 2, internal ones with 1.
+#[derive(Debug)]
+pub enum AppError {
+    User(String),
+    Internal(String),
+}
+
+impl AppError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            AppError::User(_) => 2,
+            AppError::Internal(_) => 1,
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppError::User(m) => write!(f, "error: {m}"),
+            AppError::Internal(m) => write!(f, "internal error: {m}\nThis is a bug in chipban; please report it."),
+        }
+    }
+}
+
+impl From<WorldError> for AppError {
+    fn from(e: WorldError) -> Self {
+        AppError::User(e.to_string())
+    }
+}
+
+impl From<OutputError> for AppError {
+    fn from(e: OutputError) -> Self {
+        match e {
+            OutputError::Exists { .. } => AppError::User(e.to_string()),
+            OutputError::Io { .. } => AppError::User(e.to_string()),
+        }
+    }
+}
+
+/// Options of `chipban run`.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// World file; `None` = the built-in baseline.
+    pub world: Option<PathBuf>,
+    pub seed: Option<u64>,
+    pub months: Option<u32>,
+    pub out: Option<PathBuf>,
+    pub sets: Vec<String>,
+    pub force: bool,
+    pub quiet: bool,
+}
+
+/// Load a world (or the built-in baseline), apply `--set` overrides and
+/// `--months`/`--seed`, and validate the result. Returns the resolved world
+/// with its `seed` field set to the seed the run will use.
+pub fn resolve_world(
+    path: Option<&Path>,
+    sets: &[String],
+    months: Option<u32>,
+    seed: Option<u64>,
+) -> Result<World, AppError> {
+    let (w, origin) = match path {
+        Some(p) => (world::load_file(p)?, p.display().to_string()),
+        None => (
+            world::load_str(world::SHIPPED[0].1, "worlds/baseline.ron (built in)")?,
+            "worlds/baseline.ron (built in)".to_string(),
+        ),
+    };
+    let mut w = if sets.is_empty() { w } else { world::apply_overrides(w, sets)? };
+    if let Some(m) = months {
+        w.months = m;
+    }
+    if let Some(s) = seed {
+        w.seed = s;
+    }
+    world::validate(&w).map_err(|e| e.with_origin(&format!("{origin} (after overrides)")))?;
+    Ok(w)
+}
+
+/// What `run` did.
+pub struct RunOutcome {
+    pub out: PathBuf,
+    pub record: Record,
+    pub seconds: f64,
+}
+
+/// `chipban run`: resolve, simulate, write.
+pub fn run(opts: &RunOptions) -> Result<RunOutcome, AppError> {
+    let w = resolve_world(opts.world.as_deref(), &opts.sets, opts.months, opts.seed)?;
+    let out = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-seed{}", w.name, w.seed)));
+    if out.exists() && !opts.force && !out.join("summary.json").exists() {
+        return Err(AppError::User(format!(
+            "{} already exists and is not a chipban output folder; choose another folder with --out, or pass --force to replace it",
+            out.display()
+        )));
+    }
+    let started = Instant::now();
+    let seed = w.seed;
+    let record = crate::sim::run(w, seed);
+    write_outputs(&record, &out, opts.force)?;
+    Ok(RunOutcome { out, record, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// `chipban check`: the resolved world, or every problem.
+pub fn check(path: &Path) -> Result<World, AppError> {
+    Ok(world::load_file(path)?)
+}
+
+/// `chipban worlds`: (file name, world name, months, description) of each shipped world.
+pub fn shipped_worlds() -> Vec<(String, String, u32, String)> {
+    world::SHIPPED
+        .iter()
+        .filter_map(|(file, text)| {
+            world::load_str(text, file)
+                .ok()
+                .map(|w| (format!("worlds/{file}"), w.name, w.months, w.description))
+        })
+        .collect()
+}

@@ -1,0 +1,26 @@
+//! chipban: an agent-based simulation of how an AI industry consolidates
+//! when its key input, advanced GPUs, is cut off by export controls.
+//!
+//! The public API: load a world ([`world::load_file`], [`world::load_str`]),
+//! apply overrides ([`world::apply_overrides`]), run it ([`sim::run`]) and
+//! write the record ([`record::write_outputs`]).
+//!
+//! Dependencies point one way: world → sim → record. Nothing in `sim`
+//! touches files.
+
+pub mod app;
+pub mod metrics;
+pub mod record;
+pub mod sim;
+pub mod world;
+
+pub use record::Record;
+pub use sim::run;
+
+/// Program version recorded in every output.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The built-in default world (the shipped `worlds/baseline.ron`).
+pub fn baseline() -> world::World {
+    world::load_str(world::SHIPPED[0].1, "worlds/baseline.ron").expect("the shipped baseline is valid")
+}

@@ -1,0 +1,117 @@
+//! The `chipban` command line: parse arguments, call the library, map errors
+//! to exit codes (2 = the user's input, 1 = a bug). Nothing else lives here.
+
+use chipban::app::{self, AppError, RunOptions};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "chipban", version, about = "Simulate how China's AI industry consolidates under the US GPU export ban")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a world and write its record (CSV, JSON) to an output folder.
+    Run {
+        /// World file (RON). Without it, the built-in baseline.
+        world: Option<PathBuf>,
+        /// Random seed (default: the world's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Number of months to simulate (default: the world's `months`).
+        #[arg(long)]
+        months: Option<u32>,
+        /// Output folder (default: output/<world name>-seed<N>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override a world field by path, e.g. policy.rules[1].effective=2023-06 (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+        /// Replace an existing output folder that holds a different run.
+        #[arg(long)]
+        force: bool,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Validate a world file and list every problem.
+    Check {
+        /// World file (RON).
+        world: PathBuf,
+    },
+    /// List the shipped worlds.
+    Worlds,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = std::panic::catch_unwind(|| dispatch(cli));
+    match result {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+        Err(_) => ExitCode::from(1),
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<(), AppError> {
+    match cli.command {
+        Command::Run { world, seed, months, out, sets, force, quiet } => {
+            let opts = RunOptions { world, seed, months, out, sets, force, quiet };
+            let done = app::run(&opts)?;
+            if !quiet {
+                let r = &done.record;
+                let last = r.months.last();
+                println!("wrote {}", done.out.display());
+                if let Some(m) = last {
+                    println!(
+                        "{} months of {} (seed {}): final HHI {:.0}, CR4 {:.2}, {} independent firms, {} entries, {} exits, {} acquisitions",
+                        r.months.len(),
+                        r.world.name,
+                        r.seed,
+                        m.hhi,
+                        m.cr4,
+                        m.independent_firms,
+                        m.entries,
+                        m.exits,
+                        m.acquisitions
+                    );
+                }
+                match r.consolidation_start {
+                    Some(t) => println!("consolidation phase from {}", r.date(t)),
+                    None => println!("no consolidation phase"),
+                }
+                eprintln!("wall time {:.3} s", done.seconds);
+            }
+            Ok(())
+        }
+        Command::Check { world } => {
+            let w = app::check(&world)?;
+            println!(
+                "{}: ok — world \"{}\", {} months from {}, {} named firms, {} cohorts, {} investors, {} chips, {} rules",
+                world.display(),
+                w.name,
+                w.months,
+                w.start,
+                w.firms.len(),
+                w.cohorts.len(),
+                w.investors.len(),
+                w.chips.suppliers.len(),
+                w.policy.rules.len()
+            );
+            Ok(())
+        }
+        Command::Worlds => {
+            for (file, name, months, desc) in app::shipped_worlds() {
+                println!("{file:<24} {name:<10} {months:>3} months  {desc}");
+            }
+            Ok(())
+        }
+    }
+}

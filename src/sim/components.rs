@@ -1,0 +1,211 @@
+//! ECS components: plain data, one concern each. Firms carry `Profile`,
+//! `Status`, `Treasury`, `Compute`, `Workforce`, `Capability`, `Sales`.
+//! Investors, chip suppliers and talent pools are entities with one
+//! component each. Which firms are active, in stable order, is kept in the
+//! `Roster` resource.
+
+use crate::world::{InvestorKind, LoanTerms, Strategy, Tier};
+use bevy_ecs::prelude::*;
+use std::collections::VecDeque;
+
+/// What a firm is and how it behaves; fixed after entry.
+#[derive(Component, Clone, Debug)]
+pub struct Profile {
+    /// Stable id: index into the run's firm names, in creation order.
+    pub id: u32,
+    pub tier: Tier,
+    pub strategy: Strategy,
+    pub foresight_months: u32,
+    /// Core (non-AI) cash flow, USD M per month.
+    pub core_cash_flow_musd: f64,
+    /// Chip-backed loans: (lender investor index, max outstanding USD M).
+    pub chip_loans: Option<(usize, f64)>,
+    /// Founders' capital at entry, USD M.
+    pub founding_cash_musd: f64,
+    /// Tick at which the firm enters.
+    pub entry_tick: u32,
+}
+
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub enum Status {
+    /// Not founded yet.
+    Pending,
+    Active,
+    Acquired { by: u32, tick: u32 },
+    Exited { tick: u32 },
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Active => "active",
+            Status::Acquired { .. } => "acquired",
+            Status::Exited { .. } => "exited",
+        }
+    }
+}
+
+/// A chip-backed loan.
+#[derive(Clone, Debug)]
+pub struct Loan {
+    /// Lender investor index.
+    pub lender: usize,
+    /// Outstanding principal, USD M.
+    pub principal_musd: f64,
+    /// Interest, fraction per month.
+    pub rate_monthly: f64,
+    /// Tick at which it falls due.
+    pub due_tick: u32,
+    /// Collateral: chip index and units.
+    pub chip: usize,
+    pub units: u64,
+}
+
+#[derive(Component, Clone, Debug, Default)]
+pub struct Treasury {
+    pub cash_musd: f64,
+    pub loans: Vec<Loan>,
+    /// Monthly net burn (costs minus income), USD M; ≤ 0 means cash-positive.
+    pub burn_musd: f64,
+    /// Last post-money (startups) or asset valuation, USD M.
+    pub valuation_musd: f64,
+    /// Tick of the last funding round.
+    pub last_round_tick: Option<u32>,
+}
+
+impl Treasury {
+    pub fn debt_musd(&self) -> f64 {
+        self.loans.iter().map(|l| l.principal_musd).sum()
+    }
+    /// Months of cash at the current burn (large when cash-positive).
+    pub fn runway_months(&self) -> f64 {
+        if self.burn_musd <= 1e-9 {
+            if self.cash_musd >= 0.0 { 1e6 } else { 0.0 }
+        } else {
+            self.cash_musd / self.burn_musd
+        }
+    }
+}
+
+/// A batch of chips of one model delivered in one month.
+#[derive(Clone, Debug)]
+pub struct Lot {
+    pub chip: usize,
+    pub units: u64,
+    pub delivered_tick: u32,
+}
+
+/// An order placed and paid, awaiting delivery.
+#[derive(Clone, Debug)]
+pub struct Order {
+    pub chip: usize,
+    pub units: u64,
+    pub paid_musd: f64,
+    pub due_tick: u32,
+}
+
+#[derive(Component, Clone, Debug, Default)]
+pub struct Compute {
+    /// Held chips, oldest first.
+    pub lots: VecDeque<Lot>,
+    /// Units held per chip model (cache of `lots`).
+    pub units: Vec<u64>,
+    pub orders: Vec<Order>,
+    /// Usable PFLOP/s (dense BF16 × ecosystem efficiency).
+    pub pflops: f64,
+    /// Book value of held chips (straight-line over lifetime), USD M.
+    pub book_musd: f64,
+}
+
+impl Compute {
+    pub fn total_units(&self) -> u64 {
+        self.units.iter().sum()
+    }
+}
+
+#[derive(Component, Clone, Debug, Default)]
+pub struct Workforce {
+    /// Researchers per talent pool.
+    pub by_pool: Vec<u32>,
+    /// Wage offer as a multiple of the going wage.
+    pub offer: f64,
+}
+
+impl Workforce {
+    pub fn total(&self) -> u32 {
+        self.by_pool.iter().sum()
+    }
+}
+
+#[derive(Component, Clone, Debug, Default)]
+pub struct Capability {
+    /// True model quality, points.
+    pub value: f64,
+    /// Reported leaderboard score, points.
+    pub benchmark: f64,
+}
+
+#[derive(Component, Clone, Debug, Default)]
+pub struct Sales {
+    /// Share of AI revenue, 0..1.
+    pub share: f64,
+    /// AI revenue this month, USD M.
+    pub revenue_musd: f64,
+}
+
+#[derive(Component, Clone, Debug)]
+pub struct Investor {
+    pub index: usize,
+    pub kind: InvestorKind,
+    pub dry_powder_musd: f64,
+    pub inflow_musd_month: f64,
+    pub check_min_musd: f64,
+    pub check_max_musd: f64,
+    pub risk_appetite: f64,
+    pub leaderboard_trust: f64,
+    pub loan: Option<LoanTerms>,
+}
+
+#[derive(Component, Clone, Debug)]
+pub struct Supplier {
+    pub index: usize,
+    pub domestic: bool,
+    pub tflops_bf16: f64,
+    pub tpp: f64,
+    pub list_price_musd: f64,
+    /// Current price, USD M per unit.
+    pub price_musd: f64,
+    /// Scarcity premium over list, fraction.
+    pub premium: f64,
+    pub capacity_base: f64,
+    pub capacity_growth_yearly: f64,
+    pub available_tick: i32,
+    pub lead_time_months: u32,
+    pub efficiency: f64,
+    /// Banned by an effective rule.
+    pub banned: bool,
+}
+
+impl Supplier {
+    /// Usable PFLOP/s of one unit.
+    pub fn pflops_per_unit(&self) -> f64 {
+        self.tflops_bf16 * self.efficiency / 1000.0
+    }
+}
+
+#[derive(Component, Clone, Debug)]
+pub struct Pool {
+    pub index: usize,
+    /// Researchers not employed by any firm.
+    pub free: u64,
+    /// Going monthly wage, USD M per researcher.
+    pub wage_musd: f64,
+    pub base_wage_musd: f64,
+    pub base_size: u64,
+    pub growth_yearly: f64,
+    pub wage_elasticity: f64,
+    pub productivity: f64,
+    /// Fractional growth not yet turned into people.
+    pub growth_carry: f64,
+}

@@ -1,0 +1,256 @@
+//! The formulas that move results, as named pure functions with their
+//! equations and units. Systems call these; tests check hand-computed cases.
+
+/// Research potential, capability points:
+/// `P = ln(1 + C^a · R^(1−a) / S)` with C usable compute (PFLOP/s), R
+/// effective researchers, a the compute elasticity and S the input scale.
+/// Compute and talent are complements (Cobb–Douglas) with diminishing
+/// returns (log).
+pub fn research_potential(pflops: f64, researchers: f64, elasticity: f64, scale: f64) -> f64 {
+    if pflops <= 0.0 || researchers <= 0.0 || scale <= 0.0 {
+        return 0.0;
+    }
+    let input = pflops.powf(elasticity) * researchers.powf(1.0 - elasticity);
+    (1.0 + input / scale).ln()
+}
+
+/// One month of capability change, points: close `catch_up` of the gap to
+/// potential when below it, lose `decay` of the gap when above it.
+pub fn capability_step(current: f64, potential: f64, catch_up: f64, decay: f64) -> f64 {
+    if potential >= current {
+        current + catch_up * (potential - current)
+    } else {
+        current - decay * (current - potential)
+    }
+}
+
+/// Logit demand shares: `s_i = exp(θ q_i) / Σ_j exp(θ q_j)` (computed with
+/// the max subtracted for stability). Writes into `out`.
+pub fn logit_shares(quality: &[f64], sensitivity: f64, out: &mut Vec<f64>) {
+    out.clear();
+    let max = quality.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    out.extend(quality.iter().map(|q| (sensitivity * (q - max)).exp()));
+    let total: f64 = out.iter().sum();
+    if total > 0.0 {
+        out.iter_mut().for_each(|s| *s /= total);
+    }
+}
+
+/// Bandwagon inertia: `s_i = λ · prev_i / Σ prev + (1 − λ) · target_i`.
+/// With no previous shares (all zero) the target is used as is.
+pub fn blend_shares(prev: &[f64], target: &[f64], inertia: f64, out: &mut Vec<f64>) {
+    out.clear();
+    let prev_total: f64 = prev.iter().sum();
+    if prev_total <= 0.0 {
+        out.extend_from_slice(target);
+        return;
+    }
+    out.extend(
+        prev.iter()
+            .zip(target)
+            .map(|(p, t)| inertia * p / prev_total + (1.0 - inertia) * t),
+    );
+}
+
+/// Scarcity premium over list price, fraction: relaxes by `relax` each month
+/// and rises by `elasticity · (demand / capacity − 1)` when demand exceeds
+/// capacity: `π' = (1 − r) π + ε · max(0, D/K − 1)`.
+pub fn scarcity_premium(prev: f64, demand: f64, capacity: f64, elasticity: f64, relax: f64) -> f64 {
+    let excess = if capacity > 0.0 {
+        (demand / capacity - 1.0).max(0.0)
+    } else if demand > 0.0 {
+        1.0
+    } else {
+        0.0
+    };
+    (1.0 - relax) * prev + elasticity * excess.min(4.0)
+}
+
+/// Supplier capacity after `months` of ramp at `growth_yearly`, units/month:
+/// `K = K0 · (1 + g)^(months / 12)`.
+pub fn capacity(base: f64, growth_yearly: f64, months: f64) -> f64 {
+    base * (1.0 + growth_yearly).powf(months.max(0.0) / 12.0)
+}
+
+/// Wage after one month, USD M: `w' = w · (1 + η · x)` with tightness
+/// `x = (demand − supply) / max(supply, 1)` clamped to [−0.5, 2].
+pub fn wage_step(wage: f64, demand: f64, supply: f64, elasticity: f64) -> f64 {
+    let x = ((demand - supply) / supply.max(1.0)).clamp(-0.5, 2.0);
+    (wage * (1.0 + elasticity * x)).max(1e-9)
+}
+
+/// Wage offer as a multiple of the going wage, from the runway in months:
+/// `o = 0.7 + 0.6 · r / (r + 12)` — a firm with a year of cash offers 1.0×,
+/// a rich one up to 1.3×, one near the end 0.7×.
+pub fn offer_multiple(runway_months: f64) -> f64 {
+    let r = runway_months.clamp(0.0, 1e6);
+    0.7 + 0.6 * r / (r + 12.0)
+}
+
+/// Probability that a researcher who looks around leaves, given the firm's
+/// offer and the mean offer of hiring firms: `2 / (1 + exp(k (o − ō)))`,
+/// i.e. 1 at parity, up to 2 for weak payers, towards 0 for strong ones.
+pub fn leave_probability(offer: f64, mean_offer: f64, sensitivity: f64) -> f64 {
+    2.0 / (1.0 + (sensitivity * (offer - mean_offer)).exp())
+}
+
+/// Valuation, USD M:
+/// `V = (m · 12 · revenue + v_r · researchers + chip book) · e^(β (B − B_med)) · climate`
+/// — revenue multiple, talent and hardware, scaled by the leaderboard
+/// premium and the funding climate.
+pub fn valuation(
+    revenue_month_musd: f64,
+    researchers: f64,
+    chip_book_musd: f64,
+    benchmark_gap: f64,
+    climate: f64,
+    fin: &crate::world::Finance,
+) -> f64 {
+    let base = fin.revenue_multiple * 12.0 * revenue_month_musd
+        + fin.value_per_researcher_musd * researchers
+        + chip_book_musd;
+    base * (fin.benchmark_premium * benchmark_gap.clamp(-20.0, 20.0)).exp() * climate
+}
+
+/// Round size for a given pre-money valuation and dilution d, USD M:
+/// post-money = pre + round and round = d · post ⇒ round = pre · d / (1 − d).
+pub fn round_size(pre_money_musd: f64, dilution: f64) -> f64 {
+    pre_money_musd * dilution / (1.0 - dilution).max(1e-9)
+}
+
+/// Piecewise-linear interpolation of a (tick, value) path; flat outside.
+pub fn interpolate(path: &[(i32, f64)], tick: i32) -> f64 {
+    match path {
+        [] => 1.0,
+        [(t0, v0), ..] if tick <= *t0 => *v0,
+        _ => {
+            for w in path.windows(2) {
+                let ((t0, v0), (t1, v1)) = (w[0], w[1]);
+                if tick <= t1 {
+                    let f = if t1 > t0 { (tick - t0) as f64 / (t1 - t0) as f64 } else { 1.0 };
+                    return v0 + f * (v1 - v0);
+                }
+            }
+            path[path.len() - 1].1
+        }
+    }
+}
+
+/// Split `total` units over weights proportionally, each capped at its
+/// request, rounding down and handing out the remainder by largest
+/// fractional part (ties to the earlier index). Returns units per request.
+pub fn pro_rata(requests: &[u64], weights: &[f64], total: u64) -> Vec<u64> {
+    let demand: u64 = requests.iter().sum();
+    if demand <= total {
+        return requests.to_vec();
+    }
+    let wsum: f64 = requests.iter().zip(weights).map(|(r, w)| *r as f64 * w).sum();
+    if wsum <= 0.0 {
+        return vec![0; requests.len()];
+    }
+    let mut out = Vec::with_capacity(requests.len());
+    let mut fracs = Vec::with_capacity(requests.len());
+    let mut given = 0u64;
+    for (i, (r, w)) in requests.iter().zip(weights).enumerate() {
+        let exact = (total as f64 * *r as f64 * w / wsum).min(*r as f64);
+        let whole = exact.floor() as u64;
+        given += whole;
+        out.push(whole);
+        fracs.push((exact - whole as f64, i));
+    }
+    fracs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut left = total.saturating_sub(given);
+    for (_, i) in fracs {
+        if left == 0 {
+            break;
+        }
+        if out[i] < requests[i] {
+            out[i] += 1;
+            left -= 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn potential_is_log_of_cobb_douglas() {
+        // C = 100, R = 100, a = 0.5 → input 100; scale 100 → ln 2
+        let p = research_potential(100.0, 100.0, 0.5, 100.0);
+        assert!((p - 2f64.ln()).abs() < 1e-12);
+        assert_eq!(research_potential(0.0, 100.0, 0.5, 100.0), 0.0);
+    }
+
+    #[test]
+    fn capability_moves_toward_potential() {
+        assert!((capability_step(2.0, 4.0, 0.25, 0.1) - 2.5).abs() < 1e-12);
+        assert!((capability_step(4.0, 2.0, 0.25, 0.1) - 3.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn logit_hand_computed() {
+        let mut out = Vec::new();
+        logit_shares(&[0.0, 2f64.ln()], 1.0, &mut out);
+        assert!((out[0] - 1.0 / 3.0).abs() < 1e-12);
+        assert!((out[1] - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn blend_normalises_previous_shares() {
+        let mut out = Vec::new();
+        blend_shares(&[0.2, 0.2], &[1.0, 0.0], 0.5, &mut out);
+        assert!((out[0] - 0.75).abs() < 1e-12);
+        assert!((out[1] - 0.25).abs() < 1e-12);
+    }
+
+    #[test]
+    fn premium_rises_with_excess_and_relaxes() {
+        assert!((scarcity_premium(0.0, 150.0, 100.0, 0.5, 0.2) - 0.25).abs() < 1e-12);
+        assert!((scarcity_premium(0.25, 50.0, 100.0, 0.5, 0.2) - 0.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn capacity_ramps() {
+        assert!((capacity(100.0, 1.0, 12.0) - 200.0).abs() < 1e-9);
+        assert!((capacity(100.0, 1.0, 0.0) - 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn wages_respond_to_tightness() {
+        assert!((wage_step(1.0, 150.0, 100.0, 0.1) - 1.05).abs() < 1e-12);
+        assert!((wage_step(1.0, 0.0, 100.0, 0.1) - 0.95).abs() < 1e-12);
+    }
+
+    #[test]
+    fn offers_and_leaving() {
+        assert!((offer_multiple(12.0) - 1.0).abs() < 1e-12);
+        assert!((offer_multiple(0.0) - 0.7).abs() < 1e-12);
+        assert!((leave_probability(1.0, 1.0, 4.0) - 1.0).abs() < 1e-12);
+        assert!(leave_probability(0.8, 1.0, 4.0) > 1.0);
+    }
+
+    #[test]
+    fn round_size_matches_dilution() {
+        let r = round_size(850.0, 0.15);
+        assert!((r / (850.0 + r) - 0.15).abs() < 1e-12);
+    }
+
+    #[test]
+    fn interpolation() {
+        let path = [(0, 1.0), (10, 2.0)];
+        assert_eq!(interpolate(&path, -5), 1.0);
+        assert!((interpolate(&path, 5) - 1.5).abs() < 1e-12);
+        assert_eq!(interpolate(&path, 50), 2.0);
+    }
+
+    #[test]
+    fn pro_rata_conserves_units() {
+        let got = pro_rata(&[10, 30, 60], &[1.0, 1.0, 1.0], 50);
+        assert_eq!(got.iter().sum::<u64>(), 50);
+        assert_eq!(got, vec![5, 15, 30]);
+        assert_eq!(pro_rata(&[1, 2], &[1.0, 1.0], 10), vec![1, 2]);
+    }
+}

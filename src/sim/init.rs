@@ -1,0 +1,252 @@
+//! Building the ECS world from a resolved `World`: suppliers, pools,
+//! investors and firms (named and generated cohorts) become entities; rules
+//! become the `RuleBook`. Cohort draws use the run's RNG first, in file order.
+
+use super::components::*;
+use super::resources::*;
+use crate::world::{Cohort, Coverage, Dist, FirmSpec, Strategy, World};
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand::rngs::ChaCha8Rng;
+use rand_distr::{Distribution, LogNormal};
+use std::collections::HashMap;
+
+/// Draw one value from a world-file distribution.
+pub fn draw(d: &Dist, rng: &mut ChaCha8Rng) -> f64 {
+    match *d {
+        Dist::Fixed(v) => v,
+        Dist::Uniform(lo, hi) => {
+            if hi > lo {
+                rng.random_range(lo..hi)
+            } else {
+                lo
+            }
+        }
+        Dist::LogNormal { median, sigma } => {
+            if sigma <= 0.0 || median <= 0.0 {
+                median
+            } else {
+                LogNormal::new(median.ln(), sigma)
+                    .map(|ln| ln.sample(rng))
+                    .unwrap_or(median)
+            }
+        }
+    }
+}
+
+/// A firm spec drawn from a cohort (used at start and by `entry`).
+pub fn firm_from_cohort(c: &Cohort, name: String, rng: &mut ChaCha8Rng) -> FirmSpec {
+    let span = c.founded_to.since(c.founded_from).max(0);
+    let founded = c.founded_from.plus(if span > 0 { rng.random_range(0..=span) } else { 0 });
+    FirmSpec {
+        name,
+        tier: c.tier,
+        founded,
+        cash_musd: draw(&c.cash_musd, rng).max(0.0),
+        core_cash_flow_musd_month: 0.0,
+        researchers: c.researchers.iter().map(|d| draw(d, rng).round().max(0.0) as u32).collect(),
+        chips: c
+            .chips
+            .iter()
+            .map(|(chip, d)| (chip.clone(), draw(d, rng).round().max(0.0) as u32))
+            .collect(),
+        capability: draw(&c.capability, rng).max(0.0),
+        share: 0.0,
+        strategy: Strategy {
+            stockpile: draw(&c.stockpile, rng).clamp(0.0, 1.0),
+            risk: draw(&c.risk, rng).clamp(0.0, 1.0),
+            gaming: draw(&c.gaming, rng).clamp(0.0, 1.0),
+            acquisitiveness: draw(&c.acquisitiveness, rng).clamp(0.0, 1.0),
+        },
+        foresight_months: c.foresight_months,
+        chip_loans: None,
+    }
+}
+
+/// Spawn a firm's entity (not yet active) and register its name.
+pub fn spawn_firm(
+    world: &mut bevy_ecs::world::World,
+    spec: &FirmSpec,
+    entry_tick: u32,
+    roster: &mut Roster,
+    n_chips: usize,
+) -> Entity {
+    let id = roster.firm_names.len() as u32;
+    let lender_index = |name: &str| roster.investor_names.iter().position(|n| n == name);
+    let chip_loans = spec
+        .chip_loans
+        .as_ref()
+        .and_then(|p| lender_index(&p.lender).map(|i| (i, p.max_outstanding_musd)));
+    let chip_index: HashMap<&str, usize> =
+        roster.chip_names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let mut compute = Compute { units: vec![0; n_chips], ..Default::default() };
+    for (chip, units) in &spec.chips {
+        if let Some(&c) = chip_index.get(chip.as_str()) {
+            if *units > 0 {
+                compute.lots.push_back(Lot { chip: c, units: *units as u64, delivered_tick: entry_tick });
+                compute.units[c] += *units as u64;
+            }
+        }
+    }
+    let e = world
+        .spawn((
+            Profile {
+                id,
+                tier: spec.tier,
+                strategy: spec.strategy.clone(),
+                foresight_months: spec.foresight_months,
+                core_cash_flow_musd: spec.core_cash_flow_musd_month,
+                chip_loans,
+                founding_cash_musd: spec.cash_musd,
+                entry_tick,
+            },
+            Status::Pending,
+            Treasury { cash_musd: 0.0, ..Default::default() },
+            compute,
+            Workforce { by_pool: spec.researchers.clone(), offer: 1.0 },
+            Capability { value: spec.capability, benchmark: spec.capability * (1.0 + spec.strategy.gaming) },
+            Sales { share: spec.share, revenue_musd: 0.0 },
+        ))
+        .id();
+    roster.firms.push(e);
+    roster.firm_names.push(spec.name.clone());
+    e
+}
+
+/// Everything `Simulation::new` needs to spawn, in a fixed order.
+pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8Rng) -> Roster {
+    let mut roster = Roster::default();
+    let start = w.start;
+
+    for (i, s) in w.chips.suppliers.iter().enumerate() {
+        let e = world
+            .spawn(Supplier {
+                index: i,
+                domestic: s.domestic,
+                tflops_bf16: s.tflops_bf16,
+                tpp: s.tpp,
+                list_price_musd: s.price_musd,
+                price_musd: s.price_musd,
+                premium: 0.0,
+                capacity_base: s.capacity_units_month,
+                capacity_growth_yearly: s.capacity_growth_yearly,
+                available_tick: s.available_from.since(start),
+                lead_time_months: s.lead_time_months,
+                efficiency: s.efficiency,
+                banned: false,
+            })
+            .id();
+        roster.suppliers.push(e);
+        roster.chip_names.push(s.name.clone());
+    }
+
+    for (i, p) in w.talent.pools.iter().enumerate() {
+        let e = world
+            .spawn(Pool {
+                index: i,
+                free: p.size as u64,
+                wage_musd: p.wage_musd_month,
+                base_wage_musd: p.wage_musd_month,
+                base_size: p.size as u64,
+                growth_yearly: p.growth_yearly,
+                wage_elasticity: p.wage_elasticity,
+                productivity: p.productivity,
+                growth_carry: 0.0,
+            })
+            .id();
+        roster.pools.push(e);
+        roster.pool_names.push(p.name.clone());
+    }
+
+    let mut investors = Vec::new();
+    for s in &w.investors {
+        investors.push((
+            s.name.clone(),
+            s.kind,
+            s.dry_powder_musd,
+            s.inflow_musd_month,
+            s.check_min_musd,
+            s.check_max_musd,
+            s.risk_appetite,
+            s.leaderboard_trust,
+            s.loan.clone(),
+        ));
+    }
+    for c in &w.investor_cohorts {
+        for k in 0..c.count {
+            investors.push((
+                format!("{} {}", c.prefix, k + 1),
+                c.kind,
+                draw(&c.dry_powder_musd, rng).max(0.0),
+                draw(&c.inflow_musd_month, rng).max(0.0),
+                c.check_min_musd,
+                c.check_max_musd,
+                draw(&c.risk_appetite, rng).clamp(0.0, 1.0),
+                draw(&c.leaderboard_trust, rng).clamp(0.0, 1.0),
+                None,
+            ));
+        }
+    }
+    for (i, (name, kind, dry, inflow, cmin, cmax, risk, trust, loan)) in investors.into_iter().enumerate() {
+        let e = world
+            .spawn(Investor {
+                index: i,
+                kind,
+                dry_powder_musd: dry,
+                inflow_musd_month: inflow,
+                check_min_musd: cmin,
+                check_max_musd: cmax,
+                risk_appetite: risk,
+                leaderboard_trust: trust,
+                loan,
+            })
+            .id();
+        roster.investors.push(e);
+        roster.investor_names.push(name);
+    }
+
+    let mut specs: Vec<FirmSpec> = w.firms.clone();
+    for c in &w.cohorts {
+        for k in 0..c.count {
+            specs.push(firm_from_cohort(c, format!("{} {}", c.prefix, k + 1), rng));
+        }
+    }
+    let n_chips = roster.chip_names.len();
+    for spec in &specs {
+        let entry_tick = spec.founded.since(start).max(0) as u32;
+        spawn_firm(world, spec, entry_tick, &mut roster, n_chips);
+    }
+    roster
+}
+
+/// Resolve rule coverage to chip indices.
+pub fn rule_book(w: &World) -> RuleBook {
+    let rules = w
+        .policy
+        .rules
+        .iter()
+        .map(|r| {
+            let mut chips: Vec<usize> = w
+                .chips
+                .suppliers
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| {
+                    r.covers.iter().any(|c| match c {
+                        Coverage::Chip(name) => *name == s.name,
+                        Coverage::TppAtLeast(t) => !s.domestic && s.tpp >= *t,
+                    })
+                })
+                .map(|(i, _)| i)
+                .collect();
+            chips.sort_unstable();
+            RuleState {
+                name: r.name.clone(),
+                announced_tick: r.announced.since(w.start),
+                effective_tick: r.effective.since(w.start),
+                chips,
+            }
+        })
+        .collect();
+    RuleBook { rules }
+}

@@ -1,0 +1,139 @@
+//! The ECS model: components, resources, one file per system, and the
+//! monthly schedule. `Simulation::new(world, seed).run()` returns the run's
+//! `Record`. Nothing here reads or writes files.
+
+pub mod components;
+pub mod formulas;
+pub mod init;
+pub mod resources;
+pub mod systems;
+
+use crate::metrics::consolidation_phase;
+use crate::record::Record;
+use crate::world::World;
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::ScheduleLabel;
+use bevy_ecs::schedule::SingleThreadedExecutor;
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+use resources::*;
+use std::sync::Arc;
+use systems::entry::{EntrantCount, Pending, activate, sort_active};
+use systems::metrics::Totals;
+
+#[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Month;
+
+/// The fixed order of the month (DESIGN §3), written down once.
+pub fn monthly_schedule() -> Schedule {
+    use systems::*;
+    let mut schedule = Schedule::new(Month);
+    schedule.set_executor(SingleThreadedExecutor::new());
+    schedule.add_systems(
+        (
+            policy::begin_month,
+            policy::apply_policy,
+            chips::place_chip_orders,
+            chips::deliver_chips,
+            talent::talent_market,
+            research::research,
+            market::product_market,
+            finance::finance,
+            funding::funding,
+            acquisitions::acquisitions,
+            entry::entry,
+            metrics::record_month,
+        )
+            .chain(),
+    );
+    schedule
+}
+
+/// One run of one world with one seed.
+pub struct Simulation {
+    world: bevy_ecs::world::World,
+    schedule: Schedule,
+    months: u32,
+    seed: u64,
+}
+
+impl Simulation {
+    /// Build the ECS world: spawn suppliers, pools, investors and firms,
+    /// draw the cohorts, and bring in the firms present at the start.
+    pub fn new(w: World, seed: u64) -> Self {
+        let w = Arc::new(w);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut world = bevy_ecs::world::World::new();
+        let roster = init::populate(&mut world, &w, &mut rng);
+        let researchers_total: u64 = w.talent.pools.iter().map(|p| p.size as u64).sum();
+        let dry_powder: f64 = roster
+            .investors
+            .iter()
+            .filter_map(|e| world.get::<components::Investor>(*e).map(|i| i.dry_powder_musd))
+            .sum();
+        let mut pending: Vec<(u32, u32, Entity)> = roster
+            .firms
+            .iter()
+            .filter_map(|e| world.get::<components::Profile>(*e).map(|p| (p.entry_tick, p.id, *e)))
+            .collect();
+        pending.sort();
+        world.insert_resource(Clock { tick: 0, start: w.start });
+        world.insert_resource(init::rule_book(&w));
+        world.insert_resource(Params(w.clone()));
+        world.insert_resource(SimRng(rng));
+        world.insert_resource(roster);
+        world.insert_resource(Books {
+            initial_money_musd: dry_powder,
+            researchers_total,
+            ..Default::default()
+        });
+        world.insert_resource(MonthStats::default());
+        world.insert_resource(Output { firm_panel: w.record.firm_panel, ..Default::default() });
+        world.insert_resource(Totals::default());
+        world.insert_resource(EntrantCount::default());
+        let initial: Vec<Entity> = pending.iter().filter(|(t, ..)| *t == 0).map(|(.., e)| *e).collect();
+        for e in &initial {
+            activate(&mut world, *e, 0, true);
+        }
+        sort_active(&mut world);
+        world.insert_resource(Pending {
+            queue: pending.iter().filter(|(t, ..)| *t > 0).map(|(t, _, e)| (*t, *e)).collect(),
+            next: 0,
+        });
+        Simulation { world, schedule: monthly_schedule(), months: w.months, seed }
+    }
+
+    /// Run every month and return the record.
+    pub fn run(mut self) -> Record {
+        for tick in 0..self.months {
+            self.world.resource_mut::<Clock>().tick = tick;
+            self.schedule.run(&mut self.world);
+        }
+        let params = self.world.resource::<Params>().0.clone();
+        let out = std::mem::take(&mut *self.world.resource_mut::<Output>());
+        let roster = self.world.resource::<Roster>();
+        let mut months = out.months;
+        let hhi: Vec<f64> = months.iter().map(|m| m.hhi).collect();
+        let firms: Vec<u32> = months.iter().map(|m| m.independent_firms).collect();
+        let c = &params.consolidation;
+        let (flags, start) = consolidation_phase(&hhi, &firms, c.hhi_threshold, c.drop_from_peak, c.hold_months);
+        for (m, f) in months.iter_mut().zip(flags) {
+            m.consolidating = f;
+        }
+        Record {
+            world: (*params).clone(),
+            seed: self.seed,
+            firm_names: roster.firm_names.clone(),
+            months,
+            firms: out.firms,
+            events: out.events,
+            ledger: out.ledger,
+            consolidation_start: start.map(|s| s as u32),
+        }
+    }
+}
+
+/// Run a world with a seed: the library's main entry point.
+pub fn run(world: World, seed: u64) -> Record {
+    Simulation::new(world, seed).run()
+}

@@ -1,0 +1,217 @@
+//! Step 9 of the month: distressed startups are sold to the best of the
+//! richest bidders (value of chips, researchers, users and cash net of debt,
+//! plus a premium), subject to optional antitrust review; an insolvent firm
+//! nobody buys exits: chips sold at a haircut, loans repaid from the
+//! proceeds as far as they go, researchers back to the pools.
+
+use super::chips::{book_value, take_chips};
+use crate::record::EventKind;
+use crate::sim::components::*;
+use crate::sim::resources::*;
+use crate::world::Tier;
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use std::collections::HashSet;
+
+type FirmItem<'a> = (
+    &'a Profile,
+    &'a mut Status,
+    &'a mut Treasury,
+    &'a mut Compute,
+    &'a mut Workforce,
+    &'a mut Sales,
+    &'a mut Capability,
+);
+
+#[allow(clippy::too_many_arguments)]
+pub fn acquisitions(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut roster: ResMut<Roster>,
+    mut rng: ResMut<SimRng>,
+    mut stats: ResMut<MonthStats>,
+    mut books: ResMut<Books>,
+    mut out: ResMut<Output>,
+    suppliers: Query<&Supplier>,
+    mut pools: Query<&mut Pool>,
+    mut investors: Query<&mut Investor>,
+    mut firms: Query<FirmItem>,
+) {
+    let w = &params.0;
+    let a = &w.acquisitions;
+    let fin = &w.finance;
+    let tick = clock.tick;
+    let rng = &mut rng.0;
+    let sups: Vec<Supplier> = roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
+
+    let mut distressed = Vec::new();
+    let mut bidders: Vec<(Entity, u32, f64, f64)> = Vec::new(); // entity, id, spendable, acquisitiveness
+    for &e in &roster.active {
+        let Ok((profile, _, treasury, ..)) = firms.get(e) else { continue };
+        let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
+        if profile.tier != Tier::Giant && treasury.runway_months() < a.distress_runway_months {
+            distressed.push(e);
+        } else if profile.strategy.acquisitiveness > 0.0 && spendable > 0.0 {
+            bidders.push((e, profile.id, spendable, profile.strategy.acquisitiveness));
+        }
+    }
+    bidders.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.1.cmp(&y.1)));
+    bidders.truncate(a.bidders as usize);
+
+    let mut gone: HashSet<Entity> = HashSet::new();
+    let mut hhi = stats.hhi;
+    for target in distressed {
+        let Ok((tp, _, tt, tc, tw, ts, _)) = firms.get(target) else { continue };
+        let value = tc.book_musd
+            + fin.value_per_researcher_musd * tw.total() as f64
+            + fin.revenue_multiple * 12.0 * ts.revenue_musd
+            + tt.cash_musd
+            - tt.debt_musd();
+        let liquidation = tc.book_musd * w.chips.resale_haircut + tt.cash_musd - tt.debt_musd();
+        let reserve = liquidation.max(0.0);
+        let target_share = ts.share;
+        let target_id = tp.id;
+        let insolvent = tt.cash_musd < 0.0;
+
+        let mut best: Option<(usize, f64)> = None;
+        for (k, &(b, _, spendable, acq)) in bidders.iter().enumerate() {
+            if gone.contains(&b) || rng.random::<f64>() >= acq {
+                continue;
+            }
+            let bid = value.max(0.0) * (1.0 + a.max_premium * acq * rng.random::<f64>());
+            if bid < reserve || bid > spendable {
+                continue;
+            }
+            if let Some(rule) = &a.antitrust {
+                let share_b = firms.get(b).map(|f| f.5.share).unwrap_or(0.0);
+                let delta = 2.0 * share_b * target_share * 10_000.0;
+                if hhi + delta > rule.hhi_threshold && delta > rule.delta_threshold {
+                    continue;
+                }
+            }
+            if best.is_none_or(|(_, p)| bid > p) {
+                best = Some((k, bid));
+            }
+        }
+
+        if let Some((k, price)) = best {
+            let acquirer = bidders[k].0;
+            bidders[k].2 -= price;
+            let Ok([mut buyer, mut seller]) = firms.get_many_mut([acquirer, target]) else { continue };
+            hhi += 2.0 * buyer.5.share * seller.5.share * 10_000.0;
+            buyer.2.cash_musd -= price;
+            books.add(Flow::AcquisitionPayouts, price);
+            buyer.2.cash_musd += seller.2.cash_musd;
+            seller.2.cash_musd = 0.0;
+            let loans = std::mem::take(&mut seller.2.loans);
+            buyer.2.loans.extend(loans);
+            let lots: Vec<Lot> = seller.3.lots.drain(..).collect();
+            let chips: u64 = lots.iter().map(|l| l.units).sum();
+            for l in lots {
+                buyer.3.units[l.chip] += l.units;
+                buyer.3.lots.push_back(l);
+            }
+            buyer.3.lots.make_contiguous().sort_by_key(|l| l.delivered_tick);
+            seller.3.units.iter_mut().for_each(|u| *u = 0);
+            let orders = std::mem::take(&mut seller.3.orders);
+            buyer.3.orders.extend(orders);
+            buyer.3.book_musd = book_value(buyer.3.lots.make_contiguous(), &sups, tick, w.chips.lifetime_months);
+            seller.3.book_musd = 0.0;
+            seller.3.pflops = 0.0;
+            let people = seller.4.total();
+            for (b, s) in buyer.4.by_pool.iter_mut().zip(seller.4.by_pool.iter_mut()) {
+                *b += *s;
+                *s = 0;
+            }
+            buyer.5.share += seller.5.share;
+            buyer.5.revenue_musd += seller.5.revenue_musd;
+            seller.5.share = 0.0;
+            seller.5.revenue_musd = 0.0;
+            buyer.6.value = buyer.6.value.max(seller.6.value);
+            *seller.1 = Status::Acquired { by: buyer.0.id, tick };
+            stats.acquisitions += 1;
+            gone.insert(target);
+            out.event(
+                tick,
+                EventKind::Acquisition,
+                &roster.firm_names[buyer.0.id as usize],
+                &roster.firm_names[target_id as usize],
+                people as u64,
+                price,
+                format!("{people} researchers, {chips} chips, {:.1}% of users", target_share * 100.0),
+            );
+            continue;
+        }
+
+        if !insolvent {
+            continue;
+        }
+        // exit
+        let Ok((_, mut status, mut tr, mut comp, mut wf, mut sales, _)) = firms.get_mut(target) else { continue };
+        let held: u64 = comp.total_units();
+        let lots = take_chips(&mut comp, None, held);
+        let proceeds = book_value(&lots, &sups, tick, w.chips.lifetime_months) * w.chips.resale_haircut;
+        books.add(Flow::ChipResale, proceeds);
+        books.chips_sold += held;
+        tr.cash_musd += proceeds;
+        for o in std::mem::take(&mut comp.orders) {
+            tr.cash_musd += o.paid_musd;
+            books.add(Flow::ChipRefunds, o.paid_musd);
+        }
+        comp.pflops = 0.0;
+        comp.book_musd = 0.0;
+        let name = &roster.firm_names[target_id as usize];
+        for loan in std::mem::take(&mut tr.loans) {
+            let paid = tr.cash_musd.max(0.0).min(loan.principal_musd);
+            tr.cash_musd -= paid;
+            if let Ok(mut lender) = investors.get_mut(roster.investors[loan.lender]) {
+                lender.dry_powder_musd += paid;
+            }
+            let lender_name = &roster.investor_names[loan.lender];
+            if paid + 1e-9 >= loan.principal_musd {
+                out.event(tick, EventKind::LoanRepaid, name, lender_name, 0, paid, "on exit".into());
+            } else {
+                out.event(
+                    tick,
+                    EventKind::LoanDefault,
+                    name,
+                    lender_name,
+                    0,
+                    loan.principal_musd,
+                    format!("exit: lender recovered {paid:.1} USD M"),
+                );
+            }
+        }
+        if tr.cash_musd >= 0.0 {
+            books.add(Flow::LiquidationPayouts, tr.cash_musd);
+        } else {
+            books.add(Flow::WriteOffs, -tr.cash_musd);
+        }
+        tr.cash_musd = 0.0;
+        let people = wf.total();
+        for (p, n) in wf.by_pool.iter_mut().enumerate() {
+            if let Ok(mut pool) = pools.get_mut(roster.pools[p]) {
+                pool.free += *n as u64;
+            }
+            *n = 0;
+        }
+        hhi -= sales.share * sales.share * 10_000.0;
+        sales.share = 0.0;
+        sales.revenue_musd = 0.0;
+        *status = Status::Exited { tick };
+        stats.exits += 1;
+        gone.insert(target);
+        out.event(
+            tick,
+            EventKind::Exit,
+            name,
+            "",
+            people as u64,
+            proceeds,
+            format!("insolvent: {held} chips sold at a haircut, {people} researchers back to the pools"),
+        );
+    }
+    if !gone.is_empty() {
+        roster.active.retain(|e| !gone.contains(e));
+    }
+}

@@ -1,0 +1,351 @@
+//! Steps 2–3 of the month: firms order chips (sized to a compute target,
+//! stockpiling while a rule they know of is pending, optionally financed by
+//! chip-backed loans or bought grey), suppliers ration capacity and reprice;
+//! then paid orders are delivered after their lead time and old chips retire.
+
+use crate::record::EventKind;
+use crate::sim::components::*;
+use crate::sim::formulas::{capacity, pro_rata, scarcity_premium};
+use crate::sim::resources::*;
+use crate::world::Allocation;
+use bevy_ecs::prelude::*;
+
+/// A firm's request for one chip model this month.
+struct Request {
+    entity: Entity,
+    id: u32,
+    chip: usize,
+    units: u64,
+}
+
+/// Is `chip` orderable now by a firm with `foresight`, for delivery before
+/// any ban it knows of? Returns (orderable, soon banned).
+fn orderable(s: &Supplier, book: &RuleBook, tick: i32, foresight: u32) -> (bool, bool) {
+    if s.banned || s.available_tick > tick {
+        return (false, false);
+    }
+    match book.known_ban(s.index, tick, foresight) {
+        None => (true, false),
+        Some(eff) => {
+            let arrives = tick + s.lead_time_months as i32;
+            (arrives < eff, true)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn place_chip_orders(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    book: Res<RuleBook>,
+    roster: Res<Roster>,
+    mut books: ResMut<Books>,
+    mut out: ResMut<Output>,
+    mut suppliers: Query<&mut Supplier>,
+    mut investors: Query<&mut Investor>,
+    pools: Query<&Pool>,
+    mut firms: Query<(&Profile, &mut Treasury, &mut Compute, &Workforce)>,
+) {
+    let w = &params.0;
+    let tick = clock.tick as i32;
+    let sups: Vec<Supplier> =
+        roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
+    let productivity: Vec<f64> =
+        roster.pools.iter().filter_map(|e| pools.get(*e).ok().map(|p| p.productivity)).collect();
+    let lender_dry: Vec<f64> = roster
+        .investors
+        .iter()
+        .filter_map(|e| investors.get(*e).ok().map(|i| i.dry_powder_musd))
+        .collect();
+    let fin = &w.finance;
+    let grey = &w.chips.grey_market;
+
+    let mut requests: Vec<Request> = Vec::new();
+    let mut grey_requests: Vec<Request> = Vec::new();
+    for &e in &roster.active {
+        let Ok((profile, treasury, compute, workforce)) = firms.get(e) else { continue };
+        let r_eff: f64 = workforce
+            .by_pool
+            .iter()
+            .zip(&productivity)
+            .map(|(n, p)| *n as f64 * p)
+            .sum();
+        let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
+        if spendable <= 0.0 || r_eff <= 0.0 {
+            continue;
+        }
+        // which chips can be ordered, and is a known ban pending on one of them?
+        let mut best: Option<(usize, f64)> = None;
+        let mut stockpiling = false;
+        for s in &sups {
+            let (ok, soon_banned) = orderable(s, &book, tick, profile.foresight_months);
+            if !ok {
+                continue;
+            }
+            stockpiling |= soon_banned;
+            let boost = if soon_banned { 1.0 + profile.strategy.stockpile } else { 1.0 };
+            let score = s.pflops_per_unit() / s.price_musd * boost;
+            if best.is_none_or(|(_, b)| score > b) {
+                best = Some((s.index, score));
+            }
+        }
+        let horizon = if stockpiling { profile.strategy.stockpile * fin.stockpile_horizon_months } else { 0.0 };
+        let target = fin.compute_per_researcher_pflops
+            * r_eff
+            * (w.research.frontier_drift_monthly * (tick as f64 + horizon)).exp();
+        let on_order: f64 =
+            compute.orders.iter().map(|o| o.units as f64 * sups[o.chip].pflops_per_unit()).sum();
+        let gap = target - compute.pflops - on_order;
+        if gap <= 0.0 {
+            continue;
+        }
+        let own_budget = fin.capex_share_monthly * spendable;
+        if let Some((chip, _)) = best {
+            let s = &sups[chip];
+            let mut budget = own_budget;
+            if let Some((lender, max_out)) = profile.chip_loans {
+                let ltv = investor_ltv(&investors, roster.investors[lender]);
+                let room = (max_out - treasury.debt_musd()).max(0.0).min(lender_dry[lender]);
+                budget = (own_budget / (1.0 - ltv).max(0.05)).min(own_budget + room);
+            }
+            let spend = (gap / s.pflops_per_unit() * s.price_musd).min(budget);
+            let units = (spend / s.price_musd).floor() as u64;
+            if units > 0 {
+                requests.push(Request { entity: e, id: profile.id, chip, units });
+            }
+        }
+        if grey.enabled && profile.strategy.risk >= grey.min_risk {
+            let banned_best = sups
+                .iter()
+                .filter(|s| s.banned)
+                .max_by(|a, b| a.pflops_per_unit().total_cmp(&b.pflops_per_unit()).then(b.index.cmp(&a.index)));
+            if let Some(s) = banned_best {
+                let appetite = (profile.strategy.risk - grey.min_risk) / (1.0 - grey.min_risk).max(1e-9);
+                let price = s.list_price_musd * grey.premium;
+                let spend = (0.5 * appetite * own_budget).min(gap / s.pflops_per_unit() * price);
+                let units = (spend / price).floor() as u64;
+                if units > 0 {
+                    grey_requests.push(Request { entity: e, id: profile.id, chip: s.index, units });
+                }
+            }
+        }
+    }
+
+    // suppliers ration capacity, then reprice for next month
+    let mut granted = vec![0u64; requests.len()];
+    for s in &sups {
+        let idx: Vec<usize> = (0..requests.len()).filter(|&i| requests[i].chip == s.index).collect();
+        let demand: u64 = idx.iter().map(|&i| requests[i].units).sum();
+        let cap = capacity(s.capacity_base, s.capacity_growth_yearly, (tick - s.available_tick) as f64)
+            .floor() as u64;
+        let asks: Vec<u64> = idx.iter().map(|&i| requests[i].units).collect();
+        let got = match w.chips.allocation {
+            Allocation::ProRata => pro_rata(&asks, &vec![1.0; asks.len()], cap),
+            Allocation::BigBuyersFirst => {
+                let mut order: Vec<usize> = (0..idx.len()).collect();
+                order.sort_by(|&a, &b| asks[b].cmp(&asks[a]).then(requests[idx[a]].id.cmp(&requests[idx[b]].id)));
+                let mut left = cap;
+                let mut got = vec![0u64; idx.len()];
+                for k in order {
+                    got[k] = asks[k].min(left);
+                    left -= got[k];
+                }
+                got
+            }
+        };
+        for (k, &i) in idx.iter().enumerate() {
+            granted[i] = got[k];
+        }
+        if let Ok(mut sup) = suppliers.get_mut(roster.suppliers[s.index]) {
+            sup.premium = scarcity_premium(
+                sup.premium,
+                demand as f64,
+                cap as f64,
+                w.chips.price_elasticity,
+                w.chips.price_relaxation_monthly,
+            );
+            sup.price_musd = sup.list_price_musd * (1.0 + sup.premium);
+        }
+    }
+
+    for (req, units) in requests.iter().zip(granted) {
+        if units == 0 {
+            continue;
+        }
+        let s = &sups[req.chip];
+        let cost = units as f64 * s.price_musd;
+        let Ok((profile, mut treasury, mut compute, _)) = firms.get_mut(req.entity) else { continue };
+        let name = &roster.firm_names[profile.id as usize];
+        if let Some((lender, max_out)) = profile.chip_loans {
+            if let Ok(mut inv) = investors.get_mut(roster.investors[lender]) {
+                if let Some(terms) = inv.loan.clone() {
+                    let room = (max_out - treasury.debt_musd()).max(0.0);
+                    let amount = (terms.loan_to_value * cost).min(room).min(inv.dry_powder_musd);
+                    if amount > 0.0 {
+                        inv.dry_powder_musd -= amount;
+                        treasury.cash_musd += amount;
+                        treasury.loans.push(Loan {
+                            lender,
+                            principal_musd: amount,
+                            rate_monthly: terms.rate_yearly / 12.0,
+                            due_tick: clock.tick + terms.maturity_months,
+                            chip: req.chip,
+                            units,
+                        });
+                        out.event(
+                            clock.tick,
+                            EventKind::Loan,
+                            &roster.investor_names[lender],
+                            name,
+                            units,
+                            amount,
+                            format!("chip-backed, {} {} as collateral", units, roster.chip_names[req.chip]),
+                        );
+                    }
+                }
+            }
+        }
+        treasury.cash_musd -= cost;
+        books.add(Flow::ChipPayments, cost);
+        compute.orders.push(Order {
+            chip: req.chip,
+            units,
+            paid_musd: cost,
+            due_tick: clock.tick + s.lead_time_months,
+        });
+        out.event(
+            clock.tick,
+            EventKind::ChipOrder,
+            name,
+            &roster.chip_names[req.chip],
+            units,
+            cost,
+            format!("due {}", clock.start.plus((clock.tick + s.lead_time_months) as i32)),
+        );
+    }
+
+    // the grey market: immediate delivery at a premium, rationed pro rata
+    if !grey_requests.is_empty() {
+        let asks: Vec<u64> = grey_requests.iter().map(|r| r.units).collect();
+        let got = pro_rata(&asks, &vec![1.0; asks.len()], grey.units_month.floor() as u64);
+        for (req, units) in grey_requests.iter().zip(got) {
+            if units == 0 {
+                continue;
+            }
+            let s = &sups[req.chip];
+            let cost = units as f64 * s.list_price_musd * grey.premium;
+            let Ok((profile, mut treasury, mut compute, _)) = firms.get_mut(req.entity) else { continue };
+            treasury.cash_musd -= cost;
+            books.add(Flow::ChipPayments, cost);
+            books.chips_delivered += units;
+            add_lot(&mut compute, req.chip, units, clock.tick);
+            let name = &roster.firm_names[profile.id as usize];
+            let chip = &roster.chip_names[req.chip];
+            out.event(clock.tick, EventKind::GreyMarketPurchase, name, chip, units, cost, "banned chip, grey market".into());
+            out.event(clock.tick, EventKind::ChipDelivery, name, chip, units, cost, "grey market".into());
+        }
+    }
+}
+
+fn investor_ltv(investors: &Query<&mut Investor>, e: Entity) -> f64 {
+    investors.get(e).ok().and_then(|i| i.loan.as_ref().map(|l| l.loan_to_value)).unwrap_or(0.0)
+}
+
+/// Add chips to a firm's stock, merging with the newest lot when it is the
+/// same chip delivered the same month.
+pub fn add_lot(compute: &mut Compute, chip: usize, units: u64, tick: u32) {
+    compute.units[chip] += units;
+    if let Some(last) = compute.lots.back_mut() {
+        if last.chip == chip && last.delivered_tick == tick {
+            last.units += units;
+            return;
+        }
+    }
+    compute.lots.push_back(Lot { chip, units, delivered_tick: tick });
+}
+
+/// Usable PFLOP/s and book value of a firm's chips, recomputed from its lots.
+pub fn revalue(compute: &mut Compute, sups: &[Supplier], tick: u32, lifetime: u32) {
+    compute.pflops = compute.units.iter().zip(sups).map(|(u, s)| *u as f64 * s.pflops_per_unit()).sum();
+    compute.book_musd = book_value(compute.lots.make_contiguous(), sups, tick, lifetime);
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn deliver_chips(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    roster: Res<Roster>,
+    mut books: ResMut<Books>,
+    mut out: ResMut<Output>,
+    suppliers: Query<&Supplier>,
+    mut firms: Query<(&Profile, &mut Treasury, &mut Compute)>,
+) {
+    let sups: Vec<Supplier> = roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
+    let lifetime = params.0.chips.lifetime_months;
+    let tick = clock.tick;
+    for &e in &roster.active {
+        let Ok((profile, mut treasury, mut compute)) = firms.get_mut(e) else { continue };
+        let name = &roster.firm_names[profile.id as usize];
+        if compute.orders.iter().any(|o| o.due_tick <= tick) {
+            let orders = std::mem::take(&mut compute.orders);
+            for o in orders {
+                if o.due_tick > tick {
+                    compute.orders.push(o);
+                } else if sups[o.chip].banned {
+                    // defensive: a ban cancels orders in `apply_policy`; never deliver a banned chip
+                    treasury.cash_musd += o.paid_musd;
+                    books.add(Flow::ChipRefunds, o.paid_musd);
+                    out.event(tick, EventKind::OrderCancelled, name, &roster.chip_names[o.chip], o.units, o.paid_musd, "chip banned".into());
+                } else {
+                    add_lot(&mut compute, o.chip, o.units, tick);
+                    books.chips_delivered += o.units;
+                    out.event(tick, EventKind::ChipDelivery, name, &roster.chip_names[o.chip], o.units, o.paid_musd, String::new());
+                }
+            }
+        }
+        while let Some(front) = compute.lots.front() {
+            if tick.saturating_sub(front.delivered_tick) < lifetime {
+                break;
+            }
+            let lot = compute.lots.pop_front().expect("front exists");
+            compute.units[lot.chip] -= lot.units;
+            books.chips_retired += lot.units;
+        }
+        revalue(&mut compute, &sups, tick, lifetime);
+    }
+}
+
+/// Remove up to `units` chips of model `chip` (all models when `None`) from
+/// a firm's stock, oldest first; returns the removed lots.
+pub fn take_chips(compute: &mut Compute, chip: Option<usize>, units: u64) -> Vec<Lot> {
+    let mut left = units;
+    let mut taken = Vec::new();
+    let mut kept = std::collections::VecDeque::with_capacity(compute.lots.len());
+    for mut lot in compute.lots.drain(..) {
+        if left > 0 && chip.is_none_or(|c| c == lot.chip) {
+            let k = lot.units.min(left);
+            left -= k;
+            taken.push(Lot { chip: lot.chip, units: k, delivered_tick: lot.delivered_tick });
+            lot.units -= k;
+        }
+        if lot.units > 0 {
+            kept.push_back(lot);
+        }
+    }
+    compute.lots = kept;
+    for l in &taken {
+        compute.units[l.chip] -= l.units;
+    }
+    taken
+}
+
+/// Book value of lots (straight-line over `lifetime` months), USD M.
+pub fn book_value(lots: &[Lot], sups: &[Supplier], tick: u32, lifetime: u32) -> f64 {
+    let life = lifetime.max(1) as f64;
+    lots.iter()
+        .map(|l| {
+            let age = tick.saturating_sub(l.delivered_tick) as f64;
+            l.units as f64 * sups[l.chip].list_price_musd * (1.0 - age / life).max(0.0)
+        })
+        .sum()
+}

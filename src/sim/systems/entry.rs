@@ -1,0 +1,145 @@
+//! Step 10 of the month: entry. Firms whose founding month has come enter
+//! (named tigers, the generated cohort); new startups are also drawn at a
+//! Poisson rate that rises with the funding climate and with free talent.
+//! An entrant brings its founders' cash and hires its founding team from
+//! the pools.
+
+use super::chips::revalue;
+use crate::record::EventKind;
+use crate::sim::components::*;
+use crate::sim::init::{firm_from_cohort, spawn_firm};
+use crate::sim::resources::*;
+use bevy_ecs::prelude::*;
+use rand_distr::{Distribution, Poisson};
+
+/// Firms waiting for their founding month, (entry tick, entity), sorted by
+/// tick then id; `next` is the first not yet entered.
+#[derive(Resource, Default)]
+pub struct Pending {
+    pub queue: Vec<(u32, Entity)>,
+    pub next: usize,
+}
+
+/// Counter for generated entrants' names.
+#[derive(Resource, Default)]
+pub struct EntrantCount(pub u32);
+
+/// Bring one firm into the market: founders' cash, founding team from the
+/// pools, status active. Records an `entry` event unless it is present at
+/// the start (`tick` 0 with `initial`).
+pub fn activate(world: &mut World, e: Entity, tick: u32, initial: bool) {
+    let (pools, suppliers) = {
+        let r = world.resource::<Roster>();
+        (r.pools.clone(), r.suppliers.clone())
+    };
+    let sups: Vec<Supplier> = suppliers.iter().filter_map(|s| world.get::<Supplier>(*s).cloned()).collect();
+    let lifetime = world.resource::<Params>().0.chips.lifetime_months;
+    let Some(wanted) = world.get::<Workforce>(e).map(|w| w.by_pool.clone()) else { return };
+    let mut hired = Vec::with_capacity(wanted.len());
+    for (p, want) in wanted.iter().enumerate() {
+        let mut pool = world.get_mut::<Pool>(pools[p]).expect("pool entity");
+        let take = (*want as u64).min(pool.free);
+        pool.free -= take;
+        hired.push(take as u32);
+    }
+    let (id, cash, tier) = {
+        let p = world.get::<Profile>(e).expect("firm profile");
+        (p.id, p.founding_cash_musd, p.tier)
+    };
+    let chips = {
+        let mut c = world.get_mut::<Compute>(e).expect("firm compute");
+        revalue(&mut c, &sups, tick, lifetime);
+        c.total_units()
+    };
+    world.get_mut::<Workforce>(e).expect("workforce").by_pool = hired.clone();
+    world.get_mut::<Treasury>(e).expect("treasury").cash_musd = cash;
+    *world.get_mut::<Status>(e).expect("status") = Status::Active;
+    {
+        let mut books = world.resource_mut::<Books>();
+        books.chips_initial += chips;
+        if initial {
+            books.initial_money_musd += cash;
+        } else {
+            books.add(Flow::FounderCapital, cash);
+        }
+    }
+    if !initial {
+        let people: u32 = hired.iter().sum();
+        world.resource_mut::<MonthStats>().entries += 1;
+        let name = world.resource::<Roster>().firm_names[id as usize].clone();
+        world.resource_mut::<Output>().event(
+            tick,
+            EventKind::Entry,
+            &name,
+            "",
+            people as u64,
+            cash,
+            format!("{} with {people} researchers, {chips} chips", tier.as_str()),
+        );
+    }
+    world.resource_mut::<Roster>().active.push(e);
+}
+
+/// Keep the active list in id order after insertions.
+pub fn sort_active(world: &mut World) {
+    let mut active = std::mem::take(&mut world.resource_mut::<Roster>().active);
+    active.sort_by_key(|e| world.get::<Profile>(*e).map(|p| p.id).unwrap_or(u32::MAX));
+    world.resource_mut::<Roster>().active = active;
+}
+
+pub fn entry(world: &mut World) {
+    let tick = world.resource::<Clock>().tick;
+    let mut entered = false;
+    loop {
+        let next = {
+            let p = world.resource::<Pending>();
+            p.queue.get(p.next).copied()
+        };
+        match next {
+            Some((t, e)) if t <= tick => {
+                world.resource_mut::<Pending>().next += 1;
+                activate(world, e, tick, false);
+                entered = true;
+            }
+            _ => break,
+        }
+    }
+
+    let params = world.resource::<Params>().clone();
+    let w = &params.0;
+    let climate = world.resource::<MonthStats>().climate;
+    let pools = world.resource::<Roster>().pools.clone();
+    let (free, total) = pools.iter().fold((0u64, 0u64), |(f, t), p| {
+        let pool = world.get::<Pool>(*p).expect("pool");
+        (f + pool.free, t + pool.base_size)
+    });
+    let free_share = if total > 0 { free as f64 / total as f64 } else { 0.0 };
+    let lambda = w.entry.rate_month * climate * (free_share / 0.1);
+    let n = if lambda > 0.0 {
+        let mut rng = world.resource_mut::<SimRng>();
+        Poisson::new(lambda).map(|d| d.sample(&mut rng.0) as u32).unwrap_or(0)
+    } else {
+        0
+    };
+    for _ in 0..n {
+        let k = {
+            let mut c = world.resource_mut::<EntrantCount>();
+            c.0 += 1;
+            c.0
+        };
+        let mut spec = {
+            let mut rng = world.resource_mut::<SimRng>();
+            firm_from_cohort(&w.entry.template, format!("{} {k}", w.entry.template.prefix), &mut rng.0)
+        };
+        spec.founded = world.resource::<Clock>().month();
+        let e = world.resource_scope(|world, mut roster: Mut<Roster>| {
+            let n_chips = roster.chip_names.len();
+            spawn_firm(world, &spec, tick, &mut roster, n_chips)
+        });
+        activate(world, e, tick, false);
+        entered = true;
+    }
+    if entered {
+        sort_active(world);
+    }
+}

@@ -1,0 +1,159 @@
+//! Step 8 of the month: venture funding. Investors receive new capital;
+//! every firm is valued; startups short of runway (or carrying chip-backed
+//! loans) pitch to a few investors, who judge them on leaderboard rank and
+//! traction against a bar set by their risk appetite and the climate. A round
+//! valuing a firm at or above the world's bar repays its chip-backed loans.
+
+use crate::record::EventKind;
+use crate::sim::components::*;
+use crate::sim::formulas::{round_size, valuation};
+use crate::sim::resources::*;
+use crate::world::Tier;
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_distr::{Distribution, Normal};
+
+/// Rank percentile (0 = lowest, 1 = highest) of each value; ties keep index order.
+fn percentiles(values: &[f64]) -> Vec<f64> {
+    let n = values.len();
+    let mut idx: Vec<usize> = (0..n).collect();
+    idx.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
+    let mut pct = vec![0.0; n];
+    let denom = (n.max(2) - 1) as f64;
+    for (rank, i) in idx.into_iter().enumerate() {
+        pct[i] = rank as f64 / denom;
+    }
+    pct
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn funding(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    roster: Res<Roster>,
+    mut rng: ResMut<SimRng>,
+    mut stats: ResMut<MonthStats>,
+    mut books: ResMut<Books>,
+    mut out: ResMut<Output>,
+    mut investors: Query<&mut Investor>,
+    mut firms: Query<(&Profile, &mut Treasury, &Compute, &Workforce, &Capability, &Sales)>,
+) {
+    let w = &params.0;
+    let f = &w.funding;
+    let tick = clock.tick;
+    let rng = &mut rng.0;
+    for &e in &roster.investors {
+        if let Ok(mut inv) = investors.get_mut(e) {
+            inv.dry_powder_musd += inv.inflow_musd_month;
+            books.add(Flow::LpCommitments, inv.inflow_musd_month);
+        }
+    }
+
+    let mut bench = Vec::with_capacity(roster.active.len());
+    let mut traction = Vec::with_capacity(roster.active.len());
+    for &e in &roster.active {
+        if let Ok((_, _, _, _, cap, sales)) = firms.get(e) {
+            bench.push(cap.benchmark);
+            traction.push(sales.revenue_musd);
+        }
+    }
+    let bench_pct = percentiles(&bench);
+    let traction_pct = percentiles(&traction);
+    let mut sorted = bench.clone();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+    stats.median_benchmark = median;
+
+    let noise = Normal::new(0.0, f.judgement_noise.max(0.0)).ok();
+    let n_inv = roster.investors.len();
+    for (k, &e) in roster.active.iter().enumerate() {
+        let Ok((profile, mut treasury, compute, wf, cap, sales)) = firms.get_mut(e) else { continue };
+        let pre = valuation(
+            sales.revenue_musd,
+            wf.total() as f64,
+            compute.book_musd,
+            cap.benchmark - median,
+            stats.climate,
+            &w.finance,
+        );
+        if profile.tier == Tier::Giant {
+            treasury.valuation_musd = pre;
+            continue;
+        }
+        let short = treasury.runway_months() < f.pitch_runway_months;
+        let loan_pitch = !treasury.loans.is_empty()
+            && treasury.last_round_tick.is_none_or(|t| tick >= t + 6);
+        if !(short || loan_pitch) || n_inv == 0 {
+            treasury.valuation_musd = pre;
+            continue;
+        }
+        let name = &roster.firm_names[profile.id as usize];
+        let mut funded_at = None;
+        for _ in 0..f.investors_per_pitch {
+            let i = rng.random_range(0..n_inv);
+            let Ok(mut inv) = investors.get_mut(roster.investors[i]) else { continue };
+            if inv.loan.is_some() && inv.check_max_musd <= 0.0 {
+                continue;
+            }
+            let score = inv.leaderboard_trust * bench_pct[k] + (1.0 - inv.leaderboard_trust) * traction_pct[k];
+            let eps = noise.as_ref().map(|d| d.sample(rng)).unwrap_or(0.0);
+            let bar = (1.0 - inv.risk_appetite * stats.climate).clamp(0.0, 1.0);
+            if score + eps < bar {
+                continue;
+            }
+            let amount = round_size(pre, f.dilution).min(inv.check_max_musd).min(inv.dry_powder_musd);
+            if amount < inv.check_min_musd || amount <= 0.0 {
+                continue;
+            }
+            let post = pre + amount;
+            inv.dry_powder_musd -= amount;
+            treasury.cash_musd += amount;
+            treasury.valuation_musd = post;
+            treasury.last_round_tick = Some(tick);
+            stats.vc_funding_musd += amount;
+            out.event(
+                tick,
+                EventKind::FundingRound,
+                &roster.investor_names[i],
+                name,
+                0,
+                amount,
+                format!("post-money {post:.0} USD M"),
+            );
+            funded_at = Some(post);
+            break;
+        }
+        let Some(post) = funded_at else { continue };
+        if post < f.loan_repay_valuation_musd || treasury.loans.is_empty() {
+            continue;
+        }
+            let loans = std::mem::take(&mut treasury.loans);
+            for loan in loans {
+                if treasury.cash_musd < loan.principal_musd {
+                    treasury.loans.push(loan);
+                    continue;
+                }
+                treasury.cash_musd -= loan.principal_musd;
+                if let Ok(mut lender) = investors.get_mut(roster.investors[loan.lender]) {
+                    lender.dry_powder_musd += loan.principal_musd;
+                }
+                out.event(
+                    tick,
+                    EventKind::LoanRepaid,
+                    name,
+                    &roster.investor_names[loan.lender],
+                    0,
+                    loan.principal_musd,
+                    format!("after a round at {post:.0} USD M"),
+                );
+            }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percentiles_rank() {
+        assert_eq!(super::percentiles(&[3.0, 1.0, 2.0]), vec![1.0, 0.0, 0.5]);
+    }
+}

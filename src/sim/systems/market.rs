@@ -1,0 +1,43 @@
+//! Step 6 of the month: the product market. Total AI revenue grows; shares
+//! follow a logit on perceived quality (true capability blended with the
+//! benchmark score) with bandwagon inertia on last month's users.
+
+use crate::metrics::hhi;
+use crate::sim::components::*;
+use crate::sim::formulas::{blend_shares, logit_shares};
+use crate::sim::resources::*;
+use bevy_ecs::prelude::*;
+
+pub fn product_market(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    roster: Res<Roster>,
+    mut stats: ResMut<MonthStats>,
+    mut books: ResMut<Books>,
+    mut firms: Query<(&Capability, &mut Sales)>,
+    mut scratch: Local<(Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)>,
+) {
+    let m = &params.0.market;
+    let total = m.revenue_musd_month * (1.0 + m.revenue_growth_yearly).powf(clock.years());
+    let (quality, prev, target, shares) = &mut *scratch;
+    quality.clear();
+    prev.clear();
+    for &e in &roster.active {
+        let Ok((cap, sales)) = firms.get(e) else { continue };
+        quality.push((1.0 - m.benchmark_weight) * cap.value + m.benchmark_weight * cap.benchmark);
+        prev.push(sales.share);
+    }
+    logit_shares(quality, m.capability_sensitivity, target);
+    blend_shares(prev, target, m.inertia, shares);
+    let mut k = 0;
+    for &e in &roster.active {
+        let Ok((_, mut sales)) = firms.get_mut(e) else { continue };
+        sales.share = shares[k];
+        sales.revenue_musd = shares[k] * total;
+        k += 1;
+    }
+    let earned: f64 = shares.iter().map(|s| s * total).sum();
+    books.add(Flow::Revenue, earned);
+    stats.total_revenue_musd = earned;
+    stats.hhi = hhi(shares);
+}

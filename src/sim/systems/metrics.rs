@@ -1,0 +1,166 @@
+//! Step 11 of the month: record it — the market's metrics, the firm panel
+//! and the conservation ledger. Reads only; changes no model state.
+
+use crate::metrics::{cr_n, gini, hhi};
+use crate::record::{FirmRow, Ledger, MonthRow};
+use crate::sim::components::*;
+use crate::sim::resources::*;
+use crate::world::Tier;
+use bevy_ecs::prelude::*;
+
+/// Cumulative counts since the start.
+#[derive(Resource, Default)]
+pub struct Totals {
+    pub entries: u32,
+    pub exits: u32,
+    pub acquisitions: u32,
+}
+
+type FirmView<'a> = (
+    &'a Profile,
+    &'a Status,
+    &'a Treasury,
+    &'a Compute,
+    &'a Workforce,
+    &'a Capability,
+    &'a Sales,
+);
+
+#[allow(clippy::too_many_arguments)]
+pub fn record_month(
+    clock: Res<Clock>,
+    roster: Res<Roster>,
+    stats: Res<MonthStats>,
+    books: Res<Books>,
+    mut totals: ResMut<Totals>,
+    mut out: ResMut<Output>,
+    suppliers: Query<&Supplier>,
+    pools: Query<&Pool>,
+    investors: Query<&Investor>,
+    firms: Query<FirmView>,
+    mut scratch: Local<(Vec<f64>, Vec<f64>)>,
+) {
+    let tick = clock.tick;
+    totals.entries += stats.entries;
+    totals.exits += stats.exits;
+    totals.acquisitions += stats.acquisitions;
+    let sups: Vec<&Supplier> = roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok()).collect();
+
+    let (shares, pflops) = &mut *scratch;
+    shares.clear();
+    pflops.clear();
+    let mut startups = 0;
+    let mut loans = 0.0;
+    let mut banned_units = 0u64;
+    for &e in &roster.active {
+        let Ok((profile, _, treasury, compute, ..)) = firms.get(e) else { continue };
+        let sales = firms.get(e).map(|f| f.6.share).unwrap_or(0.0);
+        shares.push(sales);
+        pflops.push(compute.pflops);
+        if profile.tier != Tier::Giant {
+            startups += 1;
+        }
+        loans += treasury.debt_musd();
+        banned_units +=
+            compute.units.iter().zip(&sups).filter(|(_, s)| s.banned).map(|(u, _)| *u).sum::<u64>();
+    }
+    let total_share: f64 = shares.iter().sum();
+    let cr4 = if total_share > 0.0 { cr_n(shares, 4) } else { 0.0 };
+
+    // capacity-weighted price over list among chips that can be ordered
+    let (mut num, mut den) = (0.0, 0.0);
+    for s in &sups {
+        if !s.banned && s.available_tick <= tick as i32 {
+            num += s.capacity_base * s.price_musd / s.list_price_musd;
+            den += s.capacity_base;
+        }
+    }
+    let price_index = if den > 0.0 { num / den } else { 1.0 };
+    let (mut wnum, mut wden) = (0.0, 0.0);
+    let mut free = 0u64;
+    for e in &roster.pools {
+        if let Ok(p) = pools.get(*e) {
+            wnum += p.wage_musd * p.base_size as f64;
+            wden += p.base_wage_musd * p.base_size as f64;
+            free += p.free;
+        }
+    }
+
+    out.months.push(MonthRow {
+        month: tick,
+        hhi: hhi(shares),
+        cr4,
+        independent_firms: roster.active.len() as u32,
+        startups_alive: startups,
+        entries: totals.entries,
+        exits: totals.exits,
+        acquisitions: totals.acquisitions,
+        top4_compute_share: cr_n(pflops, 4),
+        compute_gini: gini(pflops),
+        chip_price_index: price_index,
+        wage_index: if wden > 0.0 { wnum / wden } else { 1.0 },
+        vc_funding_musd: stats.vc_funding_musd,
+        loans_outstanding_musd: loans,
+        banned_chip_units: banned_units,
+        total_revenue_musd: stats.total_revenue_musd,
+        consolidating: false,
+    });
+
+    // the firm panel and the ledger walk every firm ever created
+    let mut money = 0.0;
+    let mut held = 0u64;
+    let mut employed = 0u64;
+    let panel = out.firm_panel;
+    let mut rows = Vec::new();
+    for &e in &roster.firms {
+        let Ok((p, status, t, c, wf, cap, sales)) = firms.get(e) else { continue };
+        money += t.cash_musd;
+        held += c.total_units();
+        employed += wf.total() as u64;
+        let (show, owner) = match *status {
+            Status::Active => (true, p.id),
+            Status::Acquired { by, tick: at } => (at == tick, by),
+            Status::Exited { tick: at } => (at == tick, p.id),
+            Status::Pending => (false, p.id),
+        };
+        if panel && show {
+            rows.push(FirmRow {
+                month: tick,
+                firm: p.id,
+                tier: p.tier.as_str(),
+                status: status.as_str(),
+                owner,
+                cash_musd: t.cash_musd,
+                debt_musd: t.debt_musd(),
+                compute_pflops: c.pflops,
+                chip_units: c.total_units(),
+                researchers: wf.total(),
+                capability: cap.value,
+                benchmark: cap.benchmark,
+                revenue_musd: sales.revenue_musd,
+                share: sales.share,
+                valuation_musd: t.valuation_musd,
+            });
+        }
+    }
+    out.firms.extend(rows);
+    for e in &roster.investors {
+        if let Ok(i) = investors.get(*e) {
+            money += i.dry_powder_musd;
+        }
+    }
+    out.ledger.push(Ledger {
+        money_stock_musd: money,
+        inflows_musd: Flow::INFLOWS.iter().map(|f| (f.name(), books.get(*f))).collect(),
+        outflows_musd: Flow::OUTFLOWS.iter().map(|f| (f.name(), books.get(*f))).collect(),
+        initial_money_musd: books.initial_money_musd,
+        chips_delivered: books.chips_delivered,
+        chips_held: held,
+        chips_retired: books.chips_retired,
+        chips_sold: books.chips_sold,
+        chips_initial: books.chips_initial,
+        researchers_employed: employed,
+        researchers_free: free,
+        researchers_total: books.researchers_total,
+    });
+}

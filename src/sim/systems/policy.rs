@@ -1,0 +1,78 @@
+//! Step 1 of the month: start the month's scratch figures, then apply export
+//! rules — announce them, and when one takes effect ban its chips and cancel
+//! (and refund) every undelivered order of a banned chip.
+
+use crate::record::EventKind;
+use crate::sim::components::*;
+use crate::sim::formulas::interpolate;
+use crate::sim::resources::*;
+use bevy_ecs::prelude::*;
+
+/// Reset the month's scratch figures and set the funding climate.
+pub fn begin_month(clock: Res<Clock>, params: Res<Params>, mut stats: ResMut<MonthStats>) {
+    let start = params.0.start;
+    let path: Vec<(i32, f64)> =
+        params.0.funding.climate.iter().map(|(m, v)| (m.since(start), *v)).collect();
+    *stats = MonthStats { climate: interpolate(&path, clock.tick as i32), ..Default::default() };
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn apply_policy(
+    clock: Res<Clock>,
+    book: Res<RuleBook>,
+    roster: Res<Roster>,
+    mut books: ResMut<Books>,
+    mut out: ResMut<Output>,
+    mut suppliers: Query<&mut Supplier>,
+    mut firms: Query<(&Profile, &mut Treasury, &mut Compute)>,
+) {
+    let tick = clock.tick as i32;
+    for rule in &book.rules {
+        let chips: Vec<&str> = rule.chips.iter().map(|&c| roster.chip_names[c].as_str()).collect();
+        let list = chips.join(" ");
+        if rule.announced_tick == tick {
+            out.event(clock.tick, EventKind::RuleAnnounced, &rule.name, &list, 0, 0.0, String::new());
+        }
+        if rule.effective_tick != tick {
+            continue;
+        }
+        for &c in &rule.chips {
+            if let Ok(mut s) = suppliers.get_mut(roster.suppliers[c]) {
+                s.banned = true;
+            }
+        }
+        let mut cancelled = 0u64;
+        for &e in &roster.active {
+            let Ok((profile, mut treasury, mut compute)) = firms.get_mut(e) else { continue };
+            let mut kept = Vec::with_capacity(compute.orders.len());
+            for order in compute.orders.drain(..) {
+                if rule.chips.contains(&order.chip) {
+                    treasury.cash_musd += order.paid_musd;
+                    books.add(Flow::ChipRefunds, order.paid_musd);
+                    cancelled += 1;
+                    out.event(
+                        clock.tick,
+                        EventKind::OrderCancelled,
+                        &roster.firm_names[profile.id as usize],
+                        &roster.chip_names[order.chip],
+                        order.units,
+                        order.paid_musd,
+                        format!("banned by rule {}", rule.name),
+                    );
+                } else {
+                    kept.push(order);
+                }
+            }
+            compute.orders = kept;
+        }
+        out.event(
+            clock.tick,
+            EventKind::RuleEffective,
+            &rule.name,
+            &list,
+            0,
+            0.0,
+            format!("{cancelled} orders cancelled"),
+        );
+    }
+}

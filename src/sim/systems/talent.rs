@@ -1,0 +1,157 @@
+//! Step 4 of the month: the market for researchers. Firms post wage offers
+//! from their means; some researchers look around and leave weak payers;
+//! pools (free researchers plus movers) are allocated to hiring firms by
+//! offer; wages rise with tightness; pools grow.
+
+use crate::record::EventKind;
+use crate::sim::components::*;
+use crate::sim::formulas::{leave_probability, offer_multiple, pro_rata, wage_step};
+use crate::sim::resources::*;
+use bevy_ecs::prelude::*;
+use rand_distr::{Binomial, Distribution, Normal};
+use std::collections::BTreeMap;
+
+#[allow(clippy::too_many_arguments)]
+pub fn talent_market(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    roster: Res<Roster>,
+    mut rng: ResMut<SimRng>,
+    mut books: ResMut<Books>,
+    mut out: ResMut<Output>,
+    mut pools: Query<&mut Pool>,
+    mut firms: Query<(&Profile, &Treasury, &mut Workforce)>,
+) {
+    let t = &params.0.talent;
+    let fin = &params.0.finance;
+    let rng = &mut rng.0;
+    let n_pools = roster.pools.len();
+    let wages: Vec<f64> = roster.pools.iter().filter_map(|e| pools.get(*e).ok().map(|p| p.wage_musd)).collect();
+    let noise = Normal::new(0.0, t.offer_noise.max(0.0)).ok();
+
+    // offers and wants
+    let n = roster.active.len();
+    let mut offers = Vec::with_capacity(n);
+    let mut wants: Vec<Vec<u64>> = vec![Vec::with_capacity(n); n_pools];
+    let mut ids = Vec::with_capacity(n);
+    for &e in &roster.active {
+        let Ok((profile, treasury, mut wf)) = firms.get_mut(e) else { continue };
+        let eps = noise.as_ref().map(|d| d.sample(rng)).unwrap_or(0.0);
+        let offer = offer_multiple(treasury.runway_months()) * eps.exp();
+        wf.offer = offer;
+        offers.push(offer);
+        ids.push(profile.id);
+        let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
+        let budget = (fin.capex_share_monthly * spendable).max(0.0);
+        let total = wf.total().max(1) as f64;
+        for p in 0..n_pools {
+            let mix = if wf.total() == 0 { 1.0 / n_pools as f64 } else { wf.by_pool[p] as f64 / total };
+            let cap = (wf.by_pool[p] as f64 * t.max_growth_monthly).ceil() + 1.0;
+            let afford = budget * mix / (12.0 * wages[p] * offer);
+            wants[p].push(cap.min(afford).floor().max(0.0) as u64);
+        }
+    }
+    let n = offers.len();
+    let mean_offer = if n > 0 { offers.iter().sum::<f64>() / n as f64 } else { 1.0 };
+    let weights: Vec<f64> = offers.iter().map(|o| o.powf(t.wage_sensitivity)).collect();
+
+    // who looks around and would leave
+    let mut leavers: Vec<Vec<u64>> = vec![vec![0; n]; n_pools];
+    for (i, &e) in roster.active.iter().enumerate().take(n) {
+        let Ok((_, _, wf)) = firms.get(e) else { continue };
+        let p_leave = (t.churn_monthly * leave_probability(offers[i], mean_offer, t.wage_sensitivity)).clamp(0.0, 1.0);
+        for p in 0..n_pools {
+            let k = wf.by_pool[p] as u64;
+            if k > 0 && p_leave > 0.0 {
+                leavers[p][i] = Binomial::new(k, p_leave).map(|b| b.sample(rng)).unwrap_or(0);
+            }
+        }
+    }
+
+    let mut pairs: BTreeMap<(u32, u32), u64> = BTreeMap::new();
+    for p in 0..n_pools {
+        let Ok(mut pool) = pools.get_mut(roster.pools[p]) else { continue };
+        let movers: u64 = leavers[p].iter().sum();
+        let avail = pool.free + movers;
+        let demand: u64 = wants[p].iter().sum();
+        let hires = pro_rata(&wants[p], &weights, avail);
+        let hired: u64 = hires.iter().sum();
+        let moved = hired.min(movers);
+        let lost = pro_rata(&leavers[p], &vec![1.0; n], moved);
+        let from_movers = pro_rata(&hires, &vec![1.0; n], moved);
+        pool.free -= hired - moved;
+        for (i, &e) in roster.active.iter().enumerate().take(n) {
+            if hires[i] == 0 && lost[i] == 0 {
+                continue;
+            }
+            if let Ok((_, _, mut wf)) = firms.get_mut(e) {
+                wf.by_pool[p] = (wf.by_pool[p] as u64 + hires[i] - lost[i]) as u32;
+            }
+        }
+        // pair origins and destinations in id order for the event log
+        let (mut a, mut b) = (0usize, 0usize);
+        let (mut left_a, mut left_b) = (0u64, 0u64);
+        loop {
+            while left_a == 0 && a < n {
+                left_a = lost[a];
+                if left_a == 0 {
+                    a += 1;
+                }
+            }
+            while left_b == 0 && b < n {
+                left_b = from_movers[b];
+                if left_b == 0 {
+                    b += 1;
+                }
+            }
+            if a >= n || b >= n {
+                break;
+            }
+            let k = left_a.min(left_b);
+            if ids[a] != ids[b] {
+                *pairs.entry((ids[a], ids[b])).or_default() += k;
+            }
+            left_a -= k;
+            left_b -= k;
+            if left_a == 0 {
+                a += 1;
+            }
+            if left_b == 0 {
+                b += 1;
+            }
+        }
+        pool.wage_musd = wage_step(pool.wage_musd, demand as f64, avail as f64, pool.wage_elasticity);
+    }
+    for ((from, to), k) in pairs {
+        if k >= t.event_min_moves as u64 {
+            out.event(
+                clock.tick,
+                EventKind::TalentMove,
+                &roster.firm_names[from as usize],
+                &roster.firm_names[to as usize],
+                k,
+                0.0,
+                String::new(),
+            );
+        }
+    }
+
+    // pools grow (graduates, returnees)
+    let mut employed = vec![0u64; n_pools];
+    for &e in &roster.active {
+        if let Ok((_, _, wf)) = firms.get(e) {
+            for p in 0..n_pools {
+                employed[p] += wf.by_pool[p] as u64;
+            }
+        }
+    }
+    for p in 0..n_pools {
+        let Ok(mut pool) = pools.get_mut(roster.pools[p]) else { continue };
+        let size = (employed[p] + pool.free) as f64;
+        pool.growth_carry += size * pool.growth_yearly / 12.0;
+        let whole = pool.growth_carry.floor().max(0.0);
+        pool.growth_carry -= whole;
+        pool.free += whole as u64;
+        books.researchers_total += whole as u64;
+    }
+}

@@ -1,0 +1,475 @@
+//! The world file's schema: plain serde types, one per section of a RON world.
+//!
+//! Units are in the field names (`_musd` = USD millions, `_months`, `_pflops`
+//! = PFLOP/s dense BF16, `_tflops` per chip, `_yearly` = rate per year).
+//! Nothing here runs the model; `sim` reads these values once at start.
+
+use super::month::Month;
+use serde::{Deserialize, Serialize};
+
+/// A whole world: everything a run needs besides the seed.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct World {
+    /// Short name, used for the default output folder.
+    pub name: String,
+    /// One line saying what this world is (shown by `chipban worlds`).
+    pub description: String,
+    /// First simulated month.
+    pub start: Month,
+    /// Number of monthly ticks.
+    pub months: u32,
+    /// Default seed when `--seed` is not given.
+    pub seed: u64,
+    pub market: Market,
+    pub research: Research,
+    pub talent: Talent,
+    pub chips: Chips,
+    pub policy: Policy,
+    pub finance: Finance,
+    pub funding: Funding,
+    pub acquisitions: Acquisitions,
+    pub entry: Entry,
+    pub consolidation: Consolidation,
+    pub firms: Vec<FirmSpec>,
+    #[serde(default)]
+    pub cohorts: Vec<Cohort>,
+    pub investors: Vec<InvestorSpec>,
+    #[serde(default)]
+    pub investor_cohorts: Vec<InvestorCohort>,
+    #[serde(default)]
+    pub record: RecordOptions,
+}
+
+/// The product market for AI services (models, APIs, assistants).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Market {
+    /// Total AI revenue of the market in the first month, USD millions per month.
+    pub revenue_musd_month: f64,
+    /// Growth of total AI revenue, fraction per year (0.5 = +50%/yr).
+    pub revenue_growth_yearly: f64,
+    /// Logit sensitivity of demand to capability (per capability point).
+    pub capability_sensitivity: f64,
+    /// Bandwagon inertia: weight on last month's share (0..1).
+    pub inertia: f64,
+    /// Weight of the benchmark score (vs true capability) in what customers
+    /// see, 0..1.
+    pub benchmark_weight: f64,
+}
+
+/// Capability growth from compute and talent.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Research {
+    /// Output elasticity of compute in the Cobb–Douglas research input
+    /// (talent gets 1 - this), 0..1.
+    pub compute_elasticity: f64,
+    /// Research input (PFLOP/s^a · researchers^(1-a)) that gives one unit of
+    /// log-potential.
+    pub input_scale: f64,
+    /// Fraction of the gap to potential closed per month, 0..1.
+    pub catch_up_monthly: f64,
+    /// Capability lost per month when no longer supported, fraction of the gap.
+    pub decay_monthly: f64,
+    /// Spillover floor from open models: capability of any active firm is at
+    /// least this fraction of the frontier, 0..1.
+    pub open_model_floor: f64,
+    /// Growth of the research input needed for the same capability (and of
+    /// the compute firms aim to hold), fraction per month, continuous
+    /// compounding: scale_t = input_scale · e^(drift · t).
+    pub frontier_drift_monthly: f64,
+}
+
+/// Talent pools and the market for researchers.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Talent {
+    pub pools: Vec<TalentPool>,
+    /// Fraction of each firm's researchers who look around each month, 0..1.
+    pub churn_monthly: f64,
+    /// Sensitivity of moves to the offer premium (logit on relative wage).
+    pub wage_sensitivity: f64,
+    /// Noise in offers, standard deviation of a multiplicative lognormal.
+    pub offer_noise: f64,
+    /// Most a firm tries to grow each pool's headcount in a month, fraction.
+    pub max_growth_monthly: f64,
+    /// Record a `talent_move` event for a firm pair only when at least this
+    /// many researchers moved in the month (researchers).
+    pub event_min_moves: u32,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TalentPool {
+    pub name: String,
+    /// Researchers in the pool (employed or free) at the start.
+    pub size: u32,
+    /// Growth of the pool, fraction per year (graduates, returnees).
+    pub growth_yearly: f64,
+    /// Going monthly wage at the start, USD millions per researcher-month.
+    pub wage_musd_month: f64,
+    /// Wage response to tightness: fractional wage change per month per unit
+    /// of excess demand over free supply.
+    pub wage_elasticity: f64,
+    /// Research weight of one researcher of this pool (engineer = 1).
+    pub productivity: f64,
+}
+
+/// Chip suppliers and the rules of the chip market.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Chips {
+    pub suppliers: Vec<Supplier>,
+    /// How suppliers ration capacity when orders exceed it.
+    pub allocation: Allocation,
+    /// Price rise per unit of excess demand over capacity (fraction).
+    pub price_elasticity: f64,
+    /// Fraction of an excess price that relaxes back each month, 0..1.
+    pub price_relaxation_monthly: f64,
+    /// Chips are retired after this many months of service.
+    pub lifetime_months: u32,
+    /// Operating cost of compute (power, hosting), USD millions per PFLOP/s-month.
+    pub opex_musd_per_pflops_month: f64,
+    /// Fraction of book value recovered when chips are sold in an exit or
+    /// seized by a lender, 0..1.
+    pub resale_haircut: f64,
+    pub grey_market: GreyMarket,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Allocation {
+    /// Each buyer gets the same fraction of its order.
+    ProRata,
+    /// Biggest orders are filled first.
+    BigBuyersFirst,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Supplier {
+    /// Chip model, e.g. "A800".
+    pub name: String,
+    pub vendor: String,
+    pub domestic: bool,
+    /// Dense BF16 TFLOPS per chip.
+    pub tflops_bf16: f64,
+    /// Total processing performance as defined by the 2023 rule (TPP).
+    pub tpp: f64,
+    /// List price, USD millions per unit.
+    pub price_musd: f64,
+    /// Units per month offered to this market at `available_from`.
+    pub capacity_units_month: f64,
+    /// Capacity growth, fraction per year (domestic ramp).
+    pub capacity_growth_yearly: f64,
+    /// First month the chip can be ordered.
+    pub available_from: Month,
+    /// Months from order to delivery.
+    pub lead_time_months: u32,
+    /// Software-ecosystem efficiency: share of peak FLOPs usable, 0..1.
+    pub efficiency: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GreyMarket {
+    pub enabled: bool,
+    /// Price multiple over list for banned chips bought grey.
+    pub premium: f64,
+    /// Banned units the grey market can supply per month, over all chips.
+    pub units_month: f64,
+    /// Minimum firm risk appetite (0..1) to buy grey.
+    pub min_risk: f64,
+}
+
+/// Export-control rules.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub name: String,
+    /// Month the rule is published.
+    pub announced: Month,
+    /// Month from which covered chips can no longer be delivered.
+    pub effective: Month,
+    /// Which chips the rule bans.
+    pub covers: Vec<Coverage>,
+    /// What happens to orders of covered chips not delivered by `effective`.
+    pub undelivered: Undelivered,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub enum Coverage {
+    /// A chip model by name.
+    Chip(String),
+    /// Every non-domestic chip with TPP at or above this value.
+    TppAtLeast(f64),
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Undelivered {
+    /// Cancelled and refunded in full.
+    CancelRefund,
+}
+
+/// Money flows that are not funding.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Finance {
+    /// Fixed monthly overhead per active firm besides researchers, USD millions.
+    pub overhead_musd_month: f64,
+    /// Share of cash a firm is willing to spend on chips in a month, 0..1.
+    pub capex_share_monthly: f64,
+    /// Cash a firm keeps in reserve, in months of burn.
+    pub reserve_months: f64,
+    /// Compute a firm aims to hold per effective researcher at the start,
+    /// PFLOP/s per researcher; grows with `research.frontier_drift_monthly`
+    /// (the upfront investment needed to stay competitive).
+    pub compute_per_researcher_pflops: f64,
+    /// How far ahead a firm with stockpile knob 1 buys while a known rule is
+    /// pending, months of future compute needs.
+    pub stockpile_horizon_months: f64,
+    /// Revenue multiple used in valuations (valuation / annual revenue).
+    pub revenue_multiple: f64,
+    /// Value of one researcher in a valuation or a bid, USD millions.
+    pub value_per_researcher_musd: f64,
+    /// Valuation premium per benchmark point above the market median,
+    /// fraction per point.
+    pub benchmark_premium: f64,
+}
+
+/// Venture funding and chip-backed loans.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Funding {
+    /// A startup pitches when its runway falls below this, months.
+    pub pitch_runway_months: f64,
+    /// Funding climate over time (month, multiplier), piecewise linear.
+    pub climate: Vec<(Month, f64)>,
+    /// Share of post-money sold in a round, 0..1.
+    pub dilution: f64,
+    /// How many investors a pitch reaches per month.
+    pub investors_per_pitch: u32,
+    /// Standard deviation of investor judgement noise (score units).
+    pub judgement_noise: f64,
+    /// Valuation a firm must reach in a round before chip-backed loans are
+    /// repaid from it, USD millions (FT, Nov 2023: 01.AI past $1B).
+    pub loan_repay_valuation_musd: f64,
+}
+
+/// Distress, acquisition and exit.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Acquisitions {
+    /// A firm is distressed when its runway falls below this, months.
+    pub distress_runway_months: f64,
+    /// How many of the richest acquirers bid for each distressed firm.
+    pub bidders: u32,
+    /// Premium over asset value a bidder pays at most, fraction.
+    pub max_premium: f64,
+    /// Antitrust review (2023 US merger guidelines) when `Some`.
+    pub antitrust: Option<Antitrust>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Antitrust {
+    /// Post-merger HHI above which a deal is presumed harmful (1800).
+    pub hhi_threshold: f64,
+    /// Increase in HHI above which a deal is presumed harmful (100).
+    pub delta_threshold: f64,
+}
+
+/// Entry of new startups.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Expected new startups per month at climate 1 and 10% free talent.
+    pub rate_month: f64,
+    /// Template for a new entrant.
+    pub template: Cohort,
+}
+
+/// The consolidation test (DESIGN §4).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Consolidation {
+    /// HHI at or above which the market counts as concentrated (0..10,000).
+    pub hhi_threshold: f64,
+    /// Fall of independent firms from their peak, fraction 0..1.
+    pub drop_from_peak: f64,
+    /// Months both conditions must hold.
+    pub hold_months: u32,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    Giant,
+    Startup,
+    Small,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Giant => "giant",
+            Tier::Startup => "startup",
+            Tier::Small => "small",
+        }
+    }
+}
+
+/// Behaviour knobs of a firm, all 0..1.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Strategy {
+    /// Extra buying of soon-banned chips while a known rule is pending.
+    pub stockpile: f64,
+    /// Appetite for risk (grey market, aggressive bids).
+    pub risk: f64,
+    /// Benchmark gaming: points added to the reported score per capability point.
+    pub gaming: f64,
+    /// Willingness to buy distressed rivals.
+    pub acquisitiveness: f64,
+}
+
+/// One named firm.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FirmSpec {
+    pub name: String,
+    pub tier: Tier,
+    /// Month the firm enters (before or at `start` = present from the start).
+    pub founded: Month,
+    pub cash_musd: f64,
+    /// Cash flow from non-AI business, USD millions per month (giants).
+    pub core_cash_flow_musd_month: f64,
+    /// Researchers at entry, one count per talent pool, in pool order.
+    pub researchers: Vec<u32>,
+    /// Chips held at entry: (chip model, units).
+    pub chips: Vec<(String, u32)>,
+    /// True capability at entry, points.
+    pub capability: f64,
+    /// Share of the AI market at entry, 0..1.
+    pub share: f64,
+    pub strategy: Strategy,
+    /// Months before a rule's announcement the firm learns of it.
+    pub foresight_months: u32,
+    /// Finances chips with chip-backed loans when `Some`.
+    pub chip_loans: Option<ChipLoanPlan>,
+}
+
+/// The 01.AI route: borrow against the chips being bought.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChipLoanPlan {
+    /// Lender investor by name.
+    pub lender: String,
+    /// Most the firm will owe at once, USD millions.
+    pub max_outstanding_musd: f64,
+}
+
+/// A distribution for a generated parameter.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub enum Dist {
+    Fixed(f64),
+    Uniform(f64, f64),
+    /// Lognormal given by its median and the sigma of the log.
+    LogNormal { median: f64, sigma: f64 },
+}
+
+/// A generated group of firms, drawn from distributions with the run's seed.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Cohort {
+    /// Firms are named `<prefix> <n>`.
+    pub prefix: String,
+    pub count: u32,
+    pub tier: Tier,
+    /// Founding months are drawn uniformly in [from, to].
+    pub founded_from: Month,
+    pub founded_to: Month,
+    pub cash_musd: Dist,
+    /// Researchers per pool.
+    pub researchers: Vec<Dist>,
+    /// Initial chips: (chip, units distribution).
+    pub chips: Vec<(String, Dist)>,
+    pub capability: Dist,
+    pub stockpile: Dist,
+    pub risk: Dist,
+    pub gaming: Dist,
+    pub acquisitiveness: Dist,
+    pub foresight_months: u32,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub enum InvestorKind {
+    VentureFund,
+    Strategic,
+    StateFund,
+    Lender,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InvestorSpec {
+    pub name: String,
+    pub kind: InvestorKind,
+    /// Uncommitted capital at start, USD millions.
+    pub dry_powder_musd: f64,
+    /// New capital from limited partners, USD millions per month.
+    pub inflow_musd_month: f64,
+    /// Smallest and largest cheque, USD millions.
+    pub check_min_musd: f64,
+    pub check_max_musd: f64,
+    /// Appetite for risk, 0..1: lowers the score a pitch needs.
+    pub risk_appetite: f64,
+    /// Weight on leaderboard rank vs traction, 0..1.
+    pub leaderboard_trust: f64,
+    /// Loan terms, for lenders.
+    pub loan: Option<LoanTerms>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LoanTerms {
+    /// Interest, fraction per year.
+    pub rate_yearly: f64,
+    /// Loan as a fraction of the chips' purchase price, 0..1.
+    pub loan_to_value: f64,
+    pub maturity_months: u32,
+}
+
+/// Generated investors.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InvestorCohort {
+    pub prefix: String,
+    pub count: u32,
+    pub kind: InvestorKind,
+    pub dry_powder_musd: Dist,
+    pub inflow_musd_month: Dist,
+    pub check_min_musd: f64,
+    pub check_max_musd: f64,
+    pub risk_appetite: Dist,
+    pub leaderboard_trust: Dist,
+}
+
+/// What the run records besides the monthly metrics.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RecordOptions {
+    /// Record the firm × month panel (firms.csv).
+    pub firm_panel: bool,
+}
+
+impl Default for RecordOptions {
+    fn default() -> Self {
+        RecordOptions { firm_panel: true }
+    }
+}

@@ -26,7 +26,9 @@ impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AppError::User(m) => write!(f, "error: {m}"),
-            AppError::Internal(m) => write!(f, "internal error: {m}\nThis is a bug in chipban; please report it."),
+            AppError::Internal(m) => {
+                write!(f, "internal error: {m}\nThis is a bug in chipban; please report it.")
+            }
         }
     }
 }

@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "chipban", version, about = "Simulate how China's AI industry consolidates under the US GPU export ban")]
+#[command(
+    name = "chipban",
+    version,
+    about = "Simulate how China's AI industry consolidates under the US GPU export ban"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

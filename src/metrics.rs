@@ -44,11 +44,7 @@ pub fn gini(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
     v.sort_by(|a, b| a.total_cmp(b));
     let nf = n as f64;
-    let weighted: f64 = v
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (2.0 * (i as f64 + 1.0) - nf - 1.0) * x)
-        .sum();
+    let weighted: f64 = v.iter().enumerate().map(|(i, x)| (2.0 * (i as f64 + 1.0) - nf - 1.0) * x).sum();
     weighted / (nf * total)
 }
 

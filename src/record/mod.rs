@@ -6,7 +6,7 @@
 
 mod write;
 
-pub use write::{write_outputs, OutputError};
+pub use write::{OutputError, write_outputs};
 
 use serde::Serialize;
 

@@ -4,7 +4,7 @@
 //! run; an existing folder holding a different result is never replaced
 //! without `force`.
 
-use super::{Record, MonthRow};
+use super::{MonthRow, Record};
 use crate::world::to_ron;
 use std::fmt::Write as _;
 use std::fs;
@@ -74,11 +74,7 @@ fn month_csv(r: &Record) -> String {
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 fn firms_csv(r: &Record) -> String {
@@ -218,10 +214,11 @@ pub fn write_outputs(r: &Record, dir: &Path, force: bool) -> Result<(), OutputEr
     let world_ron = to_ron(&world);
     let hash = stable_hash(&world_ron);
     let summary = summary_json(r, &hash);
-    if dir.exists() && !force {
-        if let Err(why) = holds_same_run(dir, &summary) {
-            return Err(OutputError::Exists { path: dir.display().to_string(), why });
-        }
+    if dir.exists()
+        && !force
+        && let Err(why) = holds_same_run(dir, &summary)
+    {
+        return Err(OutputError::Exists { path: dir.display().to_string(), why });
     }
     let files: Vec<(&str, String)> = vec![
         ("world.ron", world_ron),

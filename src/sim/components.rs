@@ -31,8 +31,13 @@ pub enum Status {
     /// Not founded yet.
     Pending,
     Active,
-    Acquired { by: u32, tick: u32 },
-    Exited { tick: u32 },
+    Acquired {
+        by: u32,
+        tick: u32,
+    },
+    Exited {
+        tick: u32,
+    },
 }
 
 impl Status {

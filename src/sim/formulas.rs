@@ -45,11 +45,7 @@ pub fn blend_shares(prev: &[f64], target: &[f64], inertia: f64, out: &mut Vec<f6
         out.extend_from_slice(target);
         return;
     }
-    out.extend(
-        prev.iter()
-            .zip(target)
-            .map(|(p, t)| inertia * p / prev_total + (1.0 - inertia) * t),
-    );
+    out.extend(prev.iter().zip(target).map(|(p, t)| inertia * p / prev_total + (1.0 - inertia) * t));
 }
 
 /// Scarcity premium over list price, fraction: relaxes by `relax` each month

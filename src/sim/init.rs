@@ -26,9 +26,7 @@ pub fn draw(d: &Dist, rng: &mut ChaCha8Rng) -> f64 {
             if sigma <= 0.0 || median <= 0.0 {
                 median
             } else {
-                LogNormal::new(median.ln(), sigma)
-                    .map(|ln| ln.sample(rng))
-                    .unwrap_or(median)
+                LogNormal::new(median.ln(), sigma).map(|ln| ln.sample(rng)).unwrap_or(median)
             }
         }
     }
@@ -45,11 +43,7 @@ pub fn firm_from_cohort(c: &Cohort, name: String, rng: &mut ChaCha8Rng) -> FirmS
         cash_musd: draw(&c.cash_musd, rng).max(0.0),
         core_cash_flow_musd_month: 0.0,
         researchers: c.researchers.iter().map(|d| draw(d, rng).round().max(0.0) as u32).collect(),
-        chips: c
-            .chips
-            .iter()
-            .map(|(chip, d)| (chip.clone(), draw(d, rng).round().max(0.0) as u32))
-            .collect(),
+        chips: c.chips.iter().map(|(chip, d)| (chip.clone(), draw(d, rng).round().max(0.0) as u32)).collect(),
         capability: draw(&c.capability, rng).max(0.0),
         share: 0.0,
         strategy: Strategy {
@@ -73,19 +67,17 @@ pub fn spawn_firm(
 ) -> Entity {
     let id = roster.firm_names.len() as u32;
     let lender_index = |name: &str| roster.investor_names.iter().position(|n| n == name);
-    let chip_loans = spec
-        .chip_loans
-        .as_ref()
-        .and_then(|p| lender_index(&p.lender).map(|i| (i, p.max_outstanding_musd)));
+    let chip_loans =
+        spec.chip_loans.as_ref().and_then(|p| lender_index(&p.lender).map(|i| (i, p.max_outstanding_musd)));
     let chip_index: HashMap<&str, usize> =
         roster.chip_names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
     let mut compute = Compute { units: vec![0; n_chips], ..Default::default() };
     for (chip, units) in &spec.chips {
-        if let Some(&c) = chip_index.get(chip.as_str()) {
-            if *units > 0 {
-                compute.lots.push_back(Lot { chip: c, units: *units as u64, delivered_tick: entry_tick });
-                compute.units[c] += *units as u64;
-            }
+        if let Some(&c) = chip_index.get(chip.as_str())
+            && *units > 0
+        {
+            compute.lots.push_back(Lot { chip: c, units: *units as u64, delivered_tick: entry_tick });
+            compute.units[c] += *units as u64;
         }
     }
     let e = world

@@ -116,7 +116,8 @@ impl Simulation {
         let hhi: Vec<f64> = months.iter().map(|m| m.hhi).collect();
         let firms: Vec<u32> = months.iter().map(|m| m.independent_firms).collect();
         let c = &params.consolidation;
-        let (flags, start) = consolidation_phase(&hhi, &firms, c.hhi_threshold, c.drop_from_peak, c.hold_months);
+        let (flags, start) =
+            consolidation_phase(&hhi, &firms, c.hhi_threshold, c.drop_from_peak, c.hold_months);
         for (m, f) in months.iter_mut().zip(flags) {
             m.consolidating = f;
         }

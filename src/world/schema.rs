@@ -380,7 +380,10 @@ pub enum Dist {
     Fixed(f64),
     Uniform(f64, f64),
     /// Lognormal given by its median and the sigma of the log.
-    LogNormal { median: f64, sigma: f64 },
+    LogNormal {
+        median: f64,
+        sigma: f64,
+    },
 }
 
 /// A generated group of firms, drawn from distributions with the run's seed.

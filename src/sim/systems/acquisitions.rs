@@ -42,7 +42,8 @@ pub fn acquisitions(
     let fin = &w.finance;
     let tick = clock.tick;
     let rng = &mut rng.0;
-    let sups: Vec<Supplier> = roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
+    let sups: Vec<Supplier> =
+        roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
 
     let mut distressed = Vec::new();
     let mut bidders: Vec<(Entity, u32, f64, f64)> = Vec::new(); // entity, id, spendable, acquisitiveness
@@ -115,7 +116,8 @@ pub fn acquisitions(
             seller.3.units.iter_mut().for_each(|u| *u = 0);
             let orders = std::mem::take(&mut seller.3.orders);
             buyer.3.orders.extend(orders);
-            buyer.3.book_musd = book_value(buyer.3.lots.make_contiguous(), &sups, tick, w.chips.lifetime_months);
+            buyer.3.book_musd =
+                book_value(buyer.3.lots.make_contiguous(), &sups, tick, w.chips.lifetime_months);
             seller.3.book_musd = 0.0;
             seller.3.pflops = 0.0;
             let people = seller.4.total();
@@ -147,7 +149,9 @@ pub fn acquisitions(
             continue;
         }
         // exit
-        let Ok((_, mut status, mut tr, mut comp, mut wf, mut sales, _)) = firms.get_mut(target) else { continue };
+        let Ok((_, mut status, mut tr, mut comp, mut wf, mut sales, _)) = firms.get_mut(target) else {
+            continue;
+        };
         let held: u64 = comp.total_units();
         let lots = take_chips(&mut comp, None, held);
         let proceeds = book_value(&lots, &sups, tick, w.chips.lifetime_months) * w.chips.resale_haircut;

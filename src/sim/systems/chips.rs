@@ -52,11 +52,8 @@ pub fn place_chip_orders(
         roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
     let productivity: Vec<f64> =
         roster.pools.iter().filter_map(|e| pools.get(*e).ok().map(|p| p.productivity)).collect();
-    let lender_dry: Vec<f64> = roster
-        .investors
-        .iter()
-        .filter_map(|e| investors.get(*e).ok().map(|i| i.dry_powder_musd))
-        .collect();
+    let lender_dry: Vec<f64> =
+        roster.investors.iter().filter_map(|e| investors.get(*e).ok().map(|i| i.dry_powder_musd)).collect();
     let fin = &w.finance;
     let grey = &w.chips.grey_market;
 
@@ -64,12 +61,7 @@ pub fn place_chip_orders(
     let mut grey_requests: Vec<Request> = Vec::new();
     for &e in &roster.active {
         let Ok((profile, treasury, compute, workforce)) = firms.get(e) else { continue };
-        let r_eff: f64 = workforce
-            .by_pool
-            .iter()
-            .zip(&productivity)
-            .map(|(n, p)| *n as f64 * p)
-            .sum();
+        let r_eff: f64 = workforce.by_pool.iter().zip(&productivity).map(|(n, p)| *n as f64 * p).sum();
         let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
         if spendable <= 0.0 || r_eff <= 0.0 {
             continue;
@@ -89,7 +81,8 @@ pub fn place_chip_orders(
                 best = Some((s.index, score));
             }
         }
-        let horizon = if stockpiling { profile.strategy.stockpile * fin.stockpile_horizon_months } else { 0.0 };
+        let horizon =
+            if stockpiling { profile.strategy.stockpile * fin.stockpile_horizon_months } else { 0.0 };
         let target = fin.compute_per_researcher_pflops
             * r_eff
             * (w.research.frontier_drift_monthly * (tick as f64 + horizon)).exp();
@@ -115,10 +108,9 @@ pub fn place_chip_orders(
             }
         }
         if grey.enabled && profile.strategy.risk >= grey.min_risk {
-            let banned_best = sups
-                .iter()
-                .filter(|s| s.banned)
-                .max_by(|a, b| a.pflops_per_unit().total_cmp(&b.pflops_per_unit()).then(b.index.cmp(&a.index)));
+            let banned_best = sups.iter().filter(|s| s.banned).max_by(|a, b| {
+                a.pflops_per_unit().total_cmp(&b.pflops_per_unit()).then(b.index.cmp(&a.index))
+            });
             if let Some(s) = banned_best {
                 let appetite = (profile.strategy.risk - grey.min_risk) / (1.0 - grey.min_risk).max(1e-9);
                 let price = s.list_price_musd * grey.premium;
@@ -143,7 +135,9 @@ pub fn place_chip_orders(
             Allocation::ProRata => pro_rata(&asks, &vec![1.0; asks.len()], cap),
             Allocation::BigBuyersFirst => {
                 let mut order: Vec<usize> = (0..idx.len()).collect();
-                order.sort_by(|&a, &b| asks[b].cmp(&asks[a]).then(requests[idx[a]].id.cmp(&requests[idx[b]].id)));
+                order.sort_by(|&a, &b| {
+                    asks[b].cmp(&asks[a]).then(requests[idx[a]].id.cmp(&requests[idx[b]].id))
+                });
                 let mut left = cap;
                 let mut got = vec![0u64; idx.len()];
                 for k in order {
@@ -176,33 +170,32 @@ pub fn place_chip_orders(
         let cost = units as f64 * s.price_musd;
         let Ok((profile, mut treasury, mut compute, _)) = firms.get_mut(req.entity) else { continue };
         let name = &roster.firm_names[profile.id as usize];
-        if let Some((lender, max_out)) = profile.chip_loans {
-            if let Ok(mut inv) = investors.get_mut(roster.investors[lender]) {
-                if let Some(terms) = inv.loan.clone() {
-                    let room = (max_out - treasury.debt_musd()).max(0.0);
-                    let amount = (terms.loan_to_value * cost).min(room).min(inv.dry_powder_musd);
-                    if amount > 0.0 {
-                        inv.dry_powder_musd -= amount;
-                        treasury.cash_musd += amount;
-                        treasury.loans.push(Loan {
-                            lender,
-                            principal_musd: amount,
-                            rate_monthly: terms.rate_yearly / 12.0,
-                            due_tick: clock.tick + terms.maturity_months,
-                            chip: req.chip,
-                            units,
-                        });
-                        out.event(
-                            clock.tick,
-                            EventKind::Loan,
-                            &roster.investor_names[lender],
-                            name,
-                            units,
-                            amount,
-                            format!("chip-backed, {} {} as collateral", units, roster.chip_names[req.chip]),
-                        );
-                    }
-                }
+        if let Some((lender, max_out)) = profile.chip_loans
+            && let Ok(mut inv) = investors.get_mut(roster.investors[lender])
+            && let Some(terms) = inv.loan.clone()
+        {
+            let room = (max_out - treasury.debt_musd()).max(0.0);
+            let amount = (terms.loan_to_value * cost).min(room).min(inv.dry_powder_musd);
+            if amount > 0.0 {
+                inv.dry_powder_musd -= amount;
+                treasury.cash_musd += amount;
+                treasury.loans.push(Loan {
+                    lender,
+                    principal_musd: amount,
+                    rate_monthly: terms.rate_yearly / 12.0,
+                    due_tick: clock.tick + terms.maturity_months,
+                    chip: req.chip,
+                    units,
+                });
+                out.event(
+                    clock.tick,
+                    EventKind::Loan,
+                    &roster.investor_names[lender],
+                    name,
+                    units,
+                    amount,
+                    format!("chip-backed, {} {} as collateral", units, roster.chip_names[req.chip]),
+                );
             }
         }
         treasury.cash_musd -= cost;
@@ -241,7 +234,15 @@ pub fn place_chip_orders(
             add_lot(&mut compute, req.chip, units, clock.tick);
             let name = &roster.firm_names[profile.id as usize];
             let chip = &roster.chip_names[req.chip];
-            out.event(clock.tick, EventKind::GreyMarketPurchase, name, chip, units, cost, "banned chip, grey market".into());
+            out.event(
+                clock.tick,
+                EventKind::GreyMarketPurchase,
+                name,
+                chip,
+                units,
+                cost,
+                "banned chip, grey market".into(),
+            );
             out.event(clock.tick, EventKind::ChipDelivery, name, chip, units, cost, "grey market".into());
         }
     }
@@ -255,11 +256,12 @@ fn investor_ltv(investors: &Query<&mut Investor>, e: Entity) -> f64 {
 /// same chip delivered the same month.
 pub fn add_lot(compute: &mut Compute, chip: usize, units: u64, tick: u32) {
     compute.units[chip] += units;
-    if let Some(last) = compute.lots.back_mut() {
-        if last.chip == chip && last.delivered_tick == tick {
-            last.units += units;
-            return;
-        }
+    if let Some(last) = compute.lots.back_mut()
+        && last.chip == chip
+        && last.delivered_tick == tick
+    {
+        last.units += units;
+        return;
     }
     compute.lots.push_back(Lot { chip, units, delivered_tick: tick });
 }
@@ -280,7 +282,8 @@ pub fn deliver_chips(
     suppliers: Query<&Supplier>,
     mut firms: Query<(&Profile, &mut Treasury, &mut Compute)>,
 ) {
-    let sups: Vec<Supplier> = roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
+    let sups: Vec<Supplier> =
+        roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
     let lifetime = params.0.chips.lifetime_months;
     let tick = clock.tick;
     for &e in &roster.active {
@@ -295,11 +298,27 @@ pub fn deliver_chips(
                     // defensive: a ban cancels orders in `apply_policy`; never deliver a banned chip
                     treasury.cash_musd += o.paid_musd;
                     books.add(Flow::ChipRefunds, o.paid_musd);
-                    out.event(tick, EventKind::OrderCancelled, name, &roster.chip_names[o.chip], o.units, o.paid_musd, "chip banned".into());
+                    out.event(
+                        tick,
+                        EventKind::OrderCancelled,
+                        name,
+                        &roster.chip_names[o.chip],
+                        o.units,
+                        o.paid_musd,
+                        "chip banned".into(),
+                    );
                 } else {
                     add_lot(&mut compute, o.chip, o.units, tick);
                     books.chips_delivered += o.units;
-                    out.event(tick, EventKind::ChipDelivery, name, &roster.chip_names[o.chip], o.units, o.paid_musd, String::new());
+                    out.event(
+                        tick,
+                        EventKind::ChipDelivery,
+                        name,
+                        &roster.chip_names[o.chip],
+                        o.units,
+                        o.paid_musd,
+                        String::new(),
+                    );
                 }
             }
         }

@@ -23,8 +23,10 @@ pub fn finance(
 ) {
     let w = &params.0;
     let tick = clock.tick;
-    let wages: Vec<f64> = roster.pools.iter().filter_map(|e| pools.get(*e).ok().map(|p| p.wage_musd)).collect();
-    let sups: Vec<Supplier> = roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
+    let wages: Vec<f64> =
+        roster.pools.iter().filter_map(|e| pools.get(*e).ok().map(|p| p.wage_musd)).collect();
+    let sups: Vec<Supplier> =
+        roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
     let lifetime = w.chips.lifetime_months;
     for &e in &roster.active {
         let Ok((profile, mut treasury, mut compute, wf, sales)) = firms.get_mut(e) else { continue };
@@ -64,7 +66,15 @@ pub fn finance(
             if treasury.cash_musd >= loan.principal_musd {
                 treasury.cash_musd -= loan.principal_musd;
                 lender.dry_powder_musd += loan.principal_musd;
-                out.event(tick, EventKind::LoanRepaid, name, lender_name, 0, loan.principal_musd, "at maturity".into());
+                out.event(
+                    tick,
+                    EventKind::LoanRepaid,
+                    name,
+                    lender_name,
+                    0,
+                    loan.principal_musd,
+                    "at maturity".into(),
+                );
             } else {
                 let seized = take_chips(&mut compute, Some(loan.chip), loan.units);
                 let units: u64 = seized.iter().map(|l| l.units).sum();

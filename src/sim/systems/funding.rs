@@ -81,8 +81,7 @@ pub fn funding(
             continue;
         }
         let short = treasury.runway_months() < f.pitch_runway_months;
-        let loan_pitch = !treasury.loans.is_empty()
-            && treasury.last_round_tick.is_none_or(|t| tick >= t + 6);
+        let loan_pitch = !treasury.loans.is_empty() && treasury.last_round_tick.is_none_or(|t| tick >= t + 6);
         if !(short || loan_pitch) || n_inv == 0 {
             treasury.valuation_musd = pre;
             continue;
@@ -95,7 +94,8 @@ pub fn funding(
             if inv.loan.is_some() && inv.check_max_musd <= 0.0 {
                 continue;
             }
-            let score = inv.leaderboard_trust * bench_pct[k] + (1.0 - inv.leaderboard_trust) * traction_pct[k];
+            let score =
+                inv.leaderboard_trust * bench_pct[k] + (1.0 - inv.leaderboard_trust) * traction_pct[k];
             let eps = noise.as_ref().map(|d| d.sample(rng)).unwrap_or(0.0);
             let bar = (1.0 - inv.risk_appetite * stats.climate).clamp(0.0, 1.0);
             if score + eps < bar {
@@ -127,26 +127,26 @@ pub fn funding(
         if post < f.loan_repay_valuation_musd || treasury.loans.is_empty() {
             continue;
         }
-            let loans = std::mem::take(&mut treasury.loans);
-            for loan in loans {
-                if treasury.cash_musd < loan.principal_musd {
-                    treasury.loans.push(loan);
-                    continue;
-                }
-                treasury.cash_musd -= loan.principal_musd;
-                if let Ok(mut lender) = investors.get_mut(roster.investors[loan.lender]) {
-                    lender.dry_powder_musd += loan.principal_musd;
-                }
-                out.event(
-                    tick,
-                    EventKind::LoanRepaid,
-                    name,
-                    &roster.investor_names[loan.lender],
-                    0,
-                    loan.principal_musd,
-                    format!("after a round at {post:.0} USD M"),
-                );
+        let loans = std::mem::take(&mut treasury.loans);
+        for loan in loans {
+            if treasury.cash_musd < loan.principal_musd {
+                treasury.loans.push(loan);
+                continue;
             }
+            treasury.cash_musd -= loan.principal_musd;
+            if let Ok(mut lender) = investors.get_mut(roster.investors[loan.lender]) {
+                lender.dry_powder_musd += loan.principal_musd;
+            }
+            out.event(
+                tick,
+                EventKind::LoanRepaid,
+                name,
+                &roster.investor_names[loan.lender],
+                0,
+                loan.principal_musd,
+                format!("after a round at {post:.0} USD M"),
+            );
+        }
     }
 }
 

@@ -8,6 +8,9 @@ use crate::sim::formulas::{blend_shares, logit_shares};
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
+/// Reused buffers: quality, previous shares, logit target, new shares.
+type Scratch = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
+
 pub fn product_market(
     clock: Res<Clock>,
     params: Res<Params>,
@@ -15,7 +18,7 @@ pub fn product_market(
     mut stats: ResMut<MonthStats>,
     mut books: ResMut<Books>,
     mut firms: Query<(&Capability, &mut Sales)>,
-    mut scratch: Local<(Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)>,
+    mut scratch: Local<Scratch>,
 ) {
     let m = &params.0.market;
     let total = m.revenue_musd_month * (1.0 + m.revenue_growth_yearly).powf(clock.years());

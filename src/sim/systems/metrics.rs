@@ -16,15 +16,8 @@ pub struct Totals {
     pub acquisitions: u32,
 }
 
-type FirmView<'a> = (
-    &'a Profile,
-    &'a Status,
-    &'a Treasury,
-    &'a Compute,
-    &'a Workforce,
-    &'a Capability,
-    &'a Sales,
-);
+type FirmView<'a> =
+    (&'a Profile, &'a Status, &'a Treasury, &'a Compute, &'a Workforce, &'a Capability, &'a Sales);
 
 #[allow(clippy::too_many_arguments)]
 pub fn record_month(
@@ -114,6 +107,9 @@ pub fn record_month(
     let mut rows = Vec::new();
     for &e in &roster.firms {
         let Ok((p, status, t, c, wf, cap, sales)) = firms.get(e) else { continue };
+        if *status == Status::Pending {
+            continue; // not founded yet: its planned team and chips are not in the economy
+        }
         money += t.cash_musd;
         held += c.total_units();
         employed += wf.total() as u64;

@@ -11,8 +11,7 @@ use bevy_ecs::prelude::*;
 /// Reset the month's scratch figures and set the funding climate.
 pub fn begin_month(clock: Res<Clock>, params: Res<Params>, mut stats: ResMut<MonthStats>) {
     let start = params.0.start;
-    let path: Vec<(i32, f64)> =
-        params.0.funding.climate.iter().map(|(m, v)| (m.since(start), *v)).collect();
+    let path: Vec<(i32, f64)> = params.0.funding.climate.iter().map(|(m, v)| (m.since(start), *v)).collect();
     *stats = MonthStats { climate: interpolate(&path, clock.tick as i32), ..Default::default() };
 }
 

@@ -26,7 +26,8 @@ pub fn talent_market(
     let fin = &params.0.finance;
     let rng = &mut rng.0;
     let n_pools = roster.pools.len();
-    let wages: Vec<f64> = roster.pools.iter().filter_map(|e| pools.get(*e).ok().map(|p| p.wage_musd)).collect();
+    let wages: Vec<f64> =
+        roster.pools.iter().filter_map(|e| pools.get(*e).ok().map(|p| p.wage_musd)).collect();
     let noise = Normal::new(0.0, t.offer_noise.max(0.0)).ok();
 
     // offers and wants
@@ -59,11 +60,11 @@ pub fn talent_market(
     let mut leavers: Vec<Vec<u64>> = vec![vec![0; n]; n_pools];
     for (i, &e) in roster.active.iter().enumerate().take(n) {
         let Ok((_, _, wf)) = firms.get(e) else { continue };
-        let p_leave = (t.churn_monthly * leave_probability(offers[i], mean_offer, t.wage_sensitivity)).clamp(0.0, 1.0);
-        for p in 0..n_pools {
-            let k = wf.by_pool[p] as u64;
+        let p_leave =
+            (t.churn_monthly * leave_probability(offers[i], mean_offer, t.wage_sensitivity)).clamp(0.0, 1.0);
+        for (pool_leavers, &k) in leavers.iter_mut().zip(&wf.by_pool) {
             if k > 0 && p_leave > 0.0 {
-                leavers[p][i] = Binomial::new(k, p_leave).map(|b| b.sample(rng)).unwrap_or(0);
+                pool_leavers[i] = Binomial::new(k as u64, p_leave).map(|b| b.sample(rng)).unwrap_or(0);
             }
         }
     }
@@ -140,14 +141,14 @@ pub fn talent_market(
     let mut employed = vec![0u64; n_pools];
     for &e in &roster.active {
         if let Ok((_, _, wf)) = firms.get(e) {
-            for p in 0..n_pools {
-                employed[p] += wf.by_pool[p] as u64;
+            for (sum, n) in employed.iter_mut().zip(&wf.by_pool) {
+                *sum += *n as u64;
             }
         }
     }
-    for p in 0..n_pools {
-        let Ok(mut pool) = pools.get_mut(roster.pools[p]) else { continue };
-        let size = (employed[p] + pool.free) as f64;
+    for (&e, &staff) in roster.pools.iter().zip(&employed) {
+        let Ok(mut pool) = pools.get_mut(e) else { continue };
+        let size = (staff + pool.free) as f64;
         pool.growth_carry += size * pool.growth_yearly / 12.0;
         let whole = pool.growth_carry.floor().max(0.0);
         pool.growth_carry -= whole;

@@ -1,0 +1,666 @@
+//! Semantic checks of a parsed world. Every problem is collected (not just
+//! the first), one line each, naming the offending field by its path, e.g.
+//! `firms[3] ("Baichuan").cash_musd = -5: money must be >= 0`.
+
+use super::error::WorldError;
+use super::schema::*;
+use std::collections::HashSet;
+
+/// Check a world for values that parse but make no sense. The error's
+/// origin is the world's name; loaders replace it with the file path.
+pub fn validate(world: &World) -> Result<(), WorldError> {
+    let mut c = Checker::default();
+    c.world(world);
+    if c.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(WorldError::Invalid { origin: format!("world {:?}", world.name), problems: c.problems })
+    }
+}
+
+/// The range a number (or a distribution's support) must lie in.
+#[derive(Clone, Copy)]
+enum Range {
+    /// Any finite number.
+    Finite,
+    /// Money, USD millions: >= 0.
+    Money,
+    /// >= 0 (counts, durations, sensitivities, noise).
+    NonNeg,
+    /// > 0.
+    Positive,
+    /// A growth rate: >= -1 (cannot shrink by more than 100%).
+    Growth,
+    /// A share, fraction or probability: 0..1 inclusive.
+    Unit,
+    /// Strictly between 0 and 1.
+    OpenUnit,
+}
+
+impl Range {
+    fn holds(self, v: f64) -> bool {
+        match self {
+            Range::Finite => true,
+            Range::Money | Range::NonNeg => v >= 0.0,
+            Range::Positive => v > 0.0,
+            Range::Growth => v >= -1.0,
+            Range::Unit => (0.0..=1.0).contains(&v),
+            Range::OpenUnit => v > 0.0 && v < 1.0,
+        }
+    }
+
+    fn rule(self) -> &'static str {
+        match self {
+            Range::Finite => "must be a finite number",
+            Range::Money => "money must be >= 0",
+            Range::NonNeg => "must be >= 0",
+            Range::Positive => "must be > 0",
+            Range::Growth => "a growth rate must be >= -1 (-100%)",
+            Range::Unit => "must be between 0 and 1",
+            Range::OpenUnit => "must be strictly between 0 and 1",
+        }
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    problems: Vec<String>,
+}
+
+/// `items[i] ("name")`, the path of a named element of a list.
+fn named(list: &str, i: usize, name: &str) -> String {
+    format!("{list}[{i}] ({name:?})")
+}
+
+impl Checker {
+    fn problem(&mut self, p: String) {
+        self.problems.push(p);
+    }
+
+    fn num(&mut self, path: &str, v: f64, range: Range) {
+        if !v.is_finite() {
+            self.problem(format!("{path} = {v}: must be a finite number"));
+        } else if !range.holds(v) {
+            self.problem(format!("{path} = {v}: {}", range.rule()));
+        }
+    }
+
+    fn dist(&mut self, path: &str, d: &Dist, range: Range) {
+        match *d {
+            Dist::Fixed(v) => self.num(&format!("{path}.Fixed"), v, range),
+            Dist::Uniform(lo, hi) => {
+                if !lo.is_finite() || !hi.is_finite() {
+                    self.problem(format!("{path} = Uniform({lo}, {hi}): bounds must be finite numbers"));
+                } else if lo > hi {
+                    self.problem(format!(
+                        "{path} = Uniform({lo}, {hi}): the low bound is above the high bound"
+                    ));
+                } else if !range.holds(lo) || !range.holds(hi) {
+                    self.problem(format!("{path} = Uniform({lo}, {hi}): both bounds {}", range.rule()));
+                }
+            }
+            Dist::LogNormal { median, sigma } => {
+                if !median.is_finite() || !sigma.is_finite() {
+                    self.problem(format!(
+                        "{path} = LogNormal(median: {median}, sigma: {sigma}): \
+                         median and sigma must be finite numbers"
+                    ));
+                    return;
+                }
+                if sigma < 0.0 {
+                    self.problem(format!("{path}.sigma = {sigma}: must be >= 0"));
+                }
+                if median <= 0.0 {
+                    self.problem(format!("{path}.median = {median}: a lognormal median must be > 0"));
+                } else if !range.holds(median) {
+                    self.problem(format!("{path}.median = {median}: {}", range.rule()));
+                }
+            }
+        }
+    }
+
+    fn name(&mut self, path: &str, name: &str) {
+        if name.trim().is_empty() {
+            self.problem(format!("{path}.name: must not be empty"));
+        }
+    }
+
+    /// Report names that occur more than once in `names` (one line per name).
+    fn unique<'a>(&mut self, what: &str, names: impl IntoIterator<Item = &'a str>) {
+        let mut seen = HashSet::new();
+        let mut reported = HashSet::new();
+        for n in names {
+            if !seen.insert(n) && reported.insert(n) {
+                self.problem(format!("{what}: the name {n:?} is used more than once"));
+            }
+        }
+    }
+
+    fn world(&mut self, w: &World) {
+        self.name("world", &w.name);
+        if w.months == 0 {
+            self.problem("months = 0: must be at least 1".to_string());
+        }
+        self.market(&w.market);
+        self.research(&w.research);
+        self.talent(&w.talent);
+        self.chips(&w.chips);
+        let chips: HashSet<&str> = w.chips.suppliers.iter().map(|s| s.name.as_str()).collect();
+        let pools = w.talent.pools.len();
+        self.policy(&w.policy, &chips);
+        self.finance(&w.finance);
+        self.funding(&w.funding);
+        self.acquisitions(&w.acquisitions);
+        self.num("entry.rate_month", w.entry.rate_month, Range::NonNeg);
+        self.cohort("entry.template", &w.entry.template, &chips, pools);
+        self.consolidation(&w.consolidation);
+        self.firms(w, &chips, pools);
+        for (i, c) in w.cohorts.iter().enumerate() {
+            self.cohort(&named("cohorts", i, &c.prefix), c, &chips, pools);
+        }
+        self.unique("cohorts", w.cohorts.iter().map(|c| c.prefix.as_str()));
+        for (i, inv) in w.investors.iter().enumerate() {
+            self.investor(&named("investors", i, &inv.name), inv);
+        }
+        self.unique("investors", w.investors.iter().map(|i| i.name.as_str()));
+        for (i, ic) in w.investor_cohorts.iter().enumerate() {
+            self.investor_cohort(&named("investor_cohorts", i, &ic.prefix), ic);
+        }
+    }
+
+    fn market(&mut self, m: &Market) {
+        self.num("market.revenue_musd_month", m.revenue_musd_month, Range::Money);
+        self.num("market.revenue_growth_yearly", m.revenue_growth_yearly, Range::Growth);
+        self.num("market.capability_sensitivity", m.capability_sensitivity, Range::NonNeg);
+        self.num("market.inertia", m.inertia, Range::Unit);
+        self.num("market.benchmark_weight", m.benchmark_weight, Range::Unit);
+    }
+
+    fn research(&mut self, r: &Research) {
+        self.num("research.compute_elasticity", r.compute_elasticity, Range::OpenUnit);
+        self.num("research.input_scale", r.input_scale, Range::Positive);
+        self.num("research.catch_up_monthly", r.catch_up_monthly, Range::Unit);
+        self.num("research.decay_monthly", r.decay_monthly, Range::Unit);
+        self.num("research.open_model_floor", r.open_model_floor, Range::Unit);
+        self.num("research.frontier_drift_monthly", r.frontier_drift_monthly, Range::NonNeg);
+    }
+
+    fn talent(&mut self, t: &Talent) {
+        if t.pools.is_empty() {
+            self.problem("talent.pools is empty: at least one talent pool is needed".to_string());
+        }
+        for (i, p) in t.pools.iter().enumerate() {
+            let path = named("talent.pools", i, &p.name);
+            self.name(&format!("talent.pools[{i}]"), &p.name);
+            self.num(&format!("{path}.growth_yearly"), p.growth_yearly, Range::Growth);
+            self.num(&format!("{path}.wage_musd_month"), p.wage_musd_month, Range::Money);
+            self.num(&format!("{path}.wage_elasticity"), p.wage_elasticity, Range::NonNeg);
+            self.num(&format!("{path}.productivity"), p.productivity, Range::NonNeg);
+        }
+        self.unique("talent.pools", t.pools.iter().map(|p| p.name.as_str()));
+        self.num("talent.churn_monthly", t.churn_monthly, Range::Unit);
+        self.num("talent.wage_sensitivity", t.wage_sensitivity, Range::NonNeg);
+        self.num("talent.offer_noise", t.offer_noise, Range::NonNeg);
+        self.num("talent.max_growth_monthly", t.max_growth_monthly, Range::NonNeg);
+    }
+
+    fn chips(&mut self, c: &Chips) {
+        if c.suppliers.is_empty() {
+            self.problem("chips.suppliers is empty: at least one chip supplier is needed".into());
+        }
+        for (i, s) in c.suppliers.iter().enumerate() {
+            let path = named("chips.suppliers", i, &s.name);
+            self.name(&format!("chips.suppliers[{i}]"), &s.name);
+            self.num(&format!("{path}.tflops_bf16"), s.tflops_bf16, Range::NonNeg);
+            self.num(&format!("{path}.tpp"), s.tpp, Range::NonNeg);
+            self.num(&format!("{path}.price_musd"), s.price_musd, Range::Money);
+            let cap = s.capacity_units_month;
+            self.num(&format!("{path}.capacity_units_month"), cap, Range::NonNeg);
+            let growth = s.capacity_growth_yearly;
+            self.num(&format!("{path}.capacity_growth_yearly"), growth, Range::Growth);
+            self.num(&format!("{path}.efficiency"), s.efficiency, Range::Unit);
+        }
+        self.unique("chips.suppliers", c.suppliers.iter().map(|s| s.name.as_str()));
+        self.num("chips.price_elasticity", c.price_elasticity, Range::NonNeg);
+        let relax = c.price_relaxation_monthly;
+        self.num("chips.price_relaxation_monthly", relax, Range::Unit);
+        if c.lifetime_months == 0 {
+            self.problem("chips.lifetime_months = 0: must be at least 1".to_string());
+        }
+        let opex = c.opex_musd_per_pflops_month;
+        self.num("chips.opex_musd_per_pflops_month", opex, Range::Money);
+        self.num("chips.resale_haircut", c.resale_haircut, Range::Unit);
+        let g = &c.grey_market;
+        self.num("chips.grey_market.premium", g.premium, Range::NonNeg);
+        self.num("chips.grey_market.units_month", g.units_month, Range::NonNeg);
+        self.num("chips.grey_market.min_risk", g.min_risk, Range::Unit);
+    }
+
+    fn chip_name(&mut self, path: &str, chip: &str, chips: &HashSet<&str>) {
+        if !chips.contains(chip) {
+            let mut known: Vec<&str> = chips.iter().copied().collect();
+            known.sort_unstable();
+            let known: Vec<String> = known.iter().map(|k| format!("{k:?}")).collect();
+            self.problem(format!(
+                "{path} = {chip:?}: no chip supplier has this name (known chips: {})",
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            ));
+        }
+    }
+
+    fn policy(&mut self, p: &Policy, chips: &HashSet<&str>) {
+        for (i, r) in p.rules.iter().enumerate() {
+            let path = named("policy.rules", i, &r.name);
+            self.name(&format!("policy.rules[{i}]"), &r.name);
+            if r.effective < r.announced {
+                self.problem(format!(
+                    "{path}.effective = {}: before its announcement ({})",
+                    r.effective, r.announced
+                ));
+            }
+            for (j, cov) in r.covers.iter().enumerate() {
+                match cov {
+                    Coverage::Chip(name) => self.chip_name(&format!("{path}.covers[{j}]"), name, chips),
+                    Coverage::TppAtLeast(tpp) => {
+                        self.num(&format!("{path}.covers[{j}].TppAtLeast"), *tpp, Range::NonNeg)
+                    }
+                }
+            }
+        }
+        self.unique("policy.rules", p.rules.iter().map(|r| r.name.as_str()));
+    }
+
+    fn finance(&mut self, f: &Finance) {
+        self.num("finance.overhead_musd_month", f.overhead_musd_month, Range::Money);
+        self.num("finance.capex_share_monthly", f.capex_share_monthly, Range::Unit);
+        self.num("finance.reserve_months", f.reserve_months, Range::NonNeg);
+        let cpr = f.compute_per_researcher_pflops;
+        self.num("finance.compute_per_researcher_pflops", cpr, Range::NonNeg);
+        let horizon = f.stockpile_horizon_months;
+        self.num("finance.stockpile_horizon_months", horizon, Range::NonNeg);
+        self.num("finance.revenue_multiple", f.revenue_multiple, Range::NonNeg);
+        let vpr = f.value_per_researcher_musd;
+        self.num("finance.value_per_researcher_musd", vpr, Range::Money);
+        self.num("finance.benchmark_premium", f.benchmark_premium, Range::NonNeg);
+    }
+
+    fn funding(&mut self, f: &Funding) {
+        self.num("funding.pitch_runway_months", f.pitch_runway_months, Range::NonNeg);
+        if f.climate.is_empty() {
+            self.problem("funding.climate is empty: give at least one (month, multiplier) point".into());
+        }
+        for (i, (month, mult)) in f.climate.iter().enumerate() {
+            self.num(&format!("funding.climate[{i}].1"), *mult, Range::NonNeg);
+            if i > 0 {
+                let prev = f.climate[i - 1].0;
+                if *month <= prev {
+                    self.problem(format!(
+                        "funding.climate[{i}].0 = {month}: months must increase \
+                         (previous point is {prev})"
+                    ));
+                }
+            }
+        }
+        self.num("funding.dilution", f.dilution, Range::Unit);
+        self.num("funding.judgement_noise", f.judgement_noise, Range::NonNeg);
+        let v = f.loan_repay_valuation_musd;
+        self.num("funding.loan_repay_valuation_musd", v, Range::Money);
+    }
+
+    fn acquisitions(&mut self, a: &Acquisitions) {
+        let d = a.distress_runway_months;
+        self.num("acquisitions.distress_runway_months", d, Range::NonNeg);
+        self.num("acquisitions.max_premium", a.max_premium, Range::NonNeg);
+        if let Some(at) = &a.antitrust {
+            self.num("acquisitions.antitrust.hhi_threshold", at.hhi_threshold, Range::NonNeg);
+            let d = at.delta_threshold;
+            self.num("acquisitions.antitrust.delta_threshold", d, Range::NonNeg);
+        }
+    }
+
+    fn consolidation(&mut self, c: &Consolidation) {
+        let hhi = c.hhi_threshold;
+        if !hhi.is_finite() || !(0.0..=10_000.0).contains(&hhi) {
+            self.problem(format!("consolidation.hhi_threshold = {hhi}: HHI must be between 0 and 10000"));
+        }
+        self.num("consolidation.drop_from_peak", c.drop_from_peak, Range::Unit);
+    }
+
+    fn researchers_len(&mut self, path: &str, len: usize, pools: usize) {
+        if len != pools {
+            self.problem(format!(
+                "{path}.researchers has {len} entr{}: need one per talent pool ({pools})",
+                if len == 1 { "y" } else { "ies" }
+            ));
+        }
+    }
+
+    fn firms(&mut self, w: &World, chips: &HashSet<&str>, pools: usize) {
+        let mut share_sum = 0.0;
+        for (i, f) in w.firms.iter().enumerate() {
+            let path = named("firms", i, &f.name);
+            self.name(&format!("firms[{i}]"), &f.name);
+            self.num(&format!("{path}.cash_musd"), f.cash_musd, Range::Money);
+            let ccf = f.core_cash_flow_musd_month;
+            self.num(&format!("{path}.core_cash_flow_musd_month"), ccf, Range::Finite);
+            self.researchers_len(&path, f.researchers.len(), pools);
+            for (j, (chip, _)) in f.chips.iter().enumerate() {
+                self.chip_name(&format!("{path}.chips[{j}].0"), chip, chips);
+            }
+            self.num(&format!("{path}.capability"), f.capability, Range::NonNeg);
+            self.num(&format!("{path}.share"), f.share, Range::Unit);
+            if f.share.is_finite() {
+                share_sum += f.share;
+            }
+            let s = &f.strategy;
+            self.num(&format!("{path}.strategy.stockpile"), s.stockpile, Range::Unit);
+            self.num(&format!("{path}.strategy.risk"), s.risk, Range::Unit);
+            self.num(&format!("{path}.strategy.gaming"), s.gaming, Range::Unit);
+            let acq = s.acquisitiveness;
+            self.num(&format!("{path}.strategy.acquisitiveness"), acq, Range::Unit);
+            if let Some(plan) = &f.chip_loans {
+                self.chip_loans(&path, plan, &w.investors);
+            }
+        }
+        if share_sum > 1.0 + 1e-9 {
+            let shown = (share_sum * 1e6).round() / 1e6;
+            self.problem(format!("firms[..].share: initial shares add up to {shown}, more than 1"));
+        }
+        self.unique("firms", w.firms.iter().map(|f| f.name.as_str()));
+    }
+
+    fn chip_loans(&mut self, path: &str, plan: &ChipLoanPlan, investors: &[InvestorSpec]) {
+        let lp = format!("{path}.chip_loans.lender = {:?}", plan.lender);
+        match investors.iter().find(|inv| inv.name == plan.lender) {
+            None => {
+                let lenders: Vec<String> = investors
+                    .iter()
+                    .filter(|i| i.kind == InvestorKind::Lender)
+                    .map(|i| format!("{:?}", i.name))
+                    .collect();
+                self.problem(format!(
+                    "{lp}: no investor has this name (lenders: {})",
+                    if lenders.is_empty() { "none".to_string() } else { lenders.join(", ") }
+                ));
+            }
+            Some(inv) if inv.kind != InvestorKind::Lender => {
+                self.problem(format!("{lp}: this investor is a {:?}, not a Lender", inv.kind))
+            }
+            Some(inv) if inv.loan.is_none() => self.problem(format!("{lp}: this lender has no `loan` terms")),
+            Some(_) => {}
+        }
+        let m = plan.max_outstanding_musd;
+        self.num(&format!("{path}.chip_loans.max_outstanding_musd"), m, Range::Money);
+    }
+
+    fn cohort(&mut self, path: &str, c: &Cohort, chips: &HashSet<&str>, pools: usize) {
+        if c.prefix.trim().is_empty() {
+            self.problem(format!("{path}.prefix: must not be empty"));
+        }
+        if c.founded_from > c.founded_to {
+            self.problem(format!(
+                "{path}.founded_from = {}: after founded_to ({})",
+                c.founded_from, c.founded_to
+            ));
+        }
+        self.dist(&format!("{path}.cash_musd"), &c.cash_musd, Range::Money);
+        self.researchers_len(path, c.researchers.len(), pools);
+        for (j, d) in c.researchers.iter().enumerate() {
+            self.dist(&format!("{path}.researchers[{j}]"), d, Range::NonNeg);
+        }
+        for (j, (chip, d)) in c.chips.iter().enumerate() {
+            self.chip_name(&format!("{path}.chips[{j}].0"), chip, chips);
+            self.dist(&format!("{path}.chips[{j}].1"), d, Range::NonNeg);
+        }
+        self.dist(&format!("{path}.capability"), &c.capability, Range::NonNeg);
+        self.dist(&format!("{path}.stockpile"), &c.stockpile, Range::Unit);
+        self.dist(&format!("{path}.risk"), &c.risk, Range::Unit);
+        self.dist(&format!("{path}.gaming"), &c.gaming, Range::Unit);
+        self.dist(&format!("{path}.acquisitiveness"), &c.acquisitiveness, Range::Unit);
+    }
+
+    fn checks(&mut self, path: &str, min: f64, max: f64) {
+        self.num(&format!("{path}.check_min_musd"), min, Range::Money);
+        self.num(&format!("{path}.check_max_musd"), max, Range::Money);
+        if min.is_finite() && max.is_finite() && min > max {
+            self.problem(format!("{path}.check_min_musd = {min}: above check_max_musd ({max})"));
+        }
+    }
+
+    fn investor(&mut self, path: &str, inv: &InvestorSpec) {
+        if inv.name.trim().is_empty() {
+            self.problem(format!("{path}.name: must not be empty"));
+        }
+        self.num(&format!("{path}.dry_powder_musd"), inv.dry_powder_musd, Range::Money);
+        let inflow = inv.inflow_musd_month;
+        self.num(&format!("{path}.inflow_musd_month"), inflow, Range::Money);
+        self.checks(path, inv.check_min_musd, inv.check_max_musd);
+        self.num(&format!("{path}.risk_appetite"), inv.risk_appetite, Range::Unit);
+        let trust = inv.leaderboard_trust;
+        self.num(&format!("{path}.leaderboard_trust"), trust, Range::Unit);
+        if let Some(loan) = &inv.loan {
+            self.num(&format!("{path}.loan.rate_yearly"), loan.rate_yearly, Range::NonNeg);
+            let ltv = loan.loan_to_value;
+            self.num(&format!("{path}.loan.loan_to_value"), ltv, Range::Unit);
+            if loan.maturity_months == 0 {
+                self.problem(format!("{path}.loan.maturity_months = 0: must be at least 1"));
+            }
+        }
+    }
+
+    fn investor_cohort(&mut self, path: &str, ic: &InvestorCohort) {
+        if ic.prefix.trim().is_empty() {
+            self.problem(format!("{path}.prefix: must not be empty"));
+        }
+        self.dist(&format!("{path}.dry_powder_musd"), &ic.dry_powder_musd, Range::Money);
+        let inflow = &ic.inflow_musd_month;
+        self.dist(&format!("{path}.inflow_musd_month"), inflow, Range::Money);
+        self.checks(path, ic.check_min_musd, ic.check_max_musd);
+        self.dist(&format!("{path}.risk_appetite"), &ic.risk_appetite, Range::Unit);
+        let trust = &ic.leaderboard_trust;
+        self.dist(&format!("{path}.leaderboard_trust"), trust, Range::Unit);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::load_str;
+
+    const TINY: &str = include_str!("../../tests/fixtures/tiny.ron");
+
+    fn tiny() -> World {
+        load_str(TINY, "tiny.ron").expect("tiny.ron is valid")
+    }
+
+    /// The problems `validate` reports for the tiny world after `edit`.
+    fn problems(edit: impl FnOnce(&mut World)) -> Vec<String> {
+        let mut w = tiny();
+        edit(&mut w);
+        match validate(&w) {
+            Ok(()) => vec![],
+            Err(WorldError::Invalid { problems, .. }) => problems,
+            Err(other) => panic!("unexpected error {other:?}"),
+        }
+    }
+
+    fn has(problems: &[String], needle: &str) -> bool {
+        problems.iter().any(|p| p.contains(needle))
+    }
+
+    #[test]
+    fn tiny_world_is_valid() {
+        assert_eq!(validate(&tiny()), Ok(()));
+    }
+
+    #[test]
+    fn negative_money_names_the_field() {
+        let p = problems(|w| w.firms[2].cash_musd = -5.0);
+        assert_eq!(p, vec![r#"firms[2] ("MidStart").cash_musd = -5: money must be >= 0"#]);
+    }
+
+    #[test]
+    fn core_cash_flow_may_be_negative_but_finite() {
+        assert!(problems(|w| w.firms[0].core_cash_flow_musd_month = -50.0).is_empty());
+        let p = problems(|w| w.firms[0].core_cash_flow_musd_month = f64::NAN);
+        assert!(has(&p, "core_cash_flow_musd_month = NaN: must be a finite number"), "{p:?}");
+    }
+
+    #[test]
+    fn collects_every_problem() {
+        let p = problems(|w| {
+            w.months = 0;
+            w.market.inertia = 1.5;
+            w.research.compute_elasticity = 1.0;
+            w.chips.resale_haircut = f64::INFINITY;
+            w.investors[0].check_min_musd = 500.0;
+            w.investors[1].loan =
+                Some(LoanTerms { rate_yearly: 0.1, loan_to_value: 1.2, maturity_months: 0 });
+        });
+        assert!(has(&p, "months = 0"), "{p:?}");
+        assert!(has(&p, "market.inertia = 1.5: must be between 0 and 1"), "{p:?}");
+        assert!(has(&p, "research.compute_elasticity = 1: must be strictly"), "{p:?}");
+        assert!(has(&p, "chips.resale_haircut = inf: must be a finite number"), "{p:?}");
+        assert!(has(&p, r#"investors[0] ("BigFund").check_min_musd = 500: above"#), "{p:?}");
+        assert!(has(&p, "loan.loan_to_value = 1.2"), "{p:?}");
+        assert!(has(&p, "loan.maturity_months = 0"), "{p:?}");
+        assert_eq!(p.len(), 7, "{p:?}");
+    }
+
+    #[test]
+    fn shares_must_not_exceed_one_in_total() {
+        let p = problems(|w| w.firms[2].share = 0.6);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(has(&p, "add up to 1.15, more than 1"), "{p:?}");
+        let p = problems(|w| w.firms[2].share = -0.1);
+        assert!(has(&p, "share = -0.1: must be between 0 and 1"), "{p:?}");
+    }
+
+    #[test]
+    fn duplicate_names() {
+        let p = problems(|w| {
+            w.firms[1].name = "BigCo".into();
+            w.investors[2].name = "BigFund".into();
+            w.chips.suppliers[1].name = "A100".into();
+            w.talent.pools[1].name = "Top".into();
+            let r = w.policy.rules[0].clone();
+            w.policy.rules.push(r);
+        });
+        for what in [
+            r#"firms: the name "BigCo""#,
+            r#"investors: the name "BigFund""#,
+            r#"chips.suppliers: the name "A100""#,
+            r#"talent.pools: the name "Top""#,
+            r#"policy.rules: the name "Oct 2022""#,
+        ] {
+            assert!(has(&p, what), "{what} in {p:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_chips() {
+        let p = problems(|w| {
+            w.policy.rules[0].covers.push(Coverage::Chip("H100".into()));
+            w.firms[2].chips[0].0 = "A10O".into();
+            w.cohorts[0].chips[0].0 = "B200".into();
+        });
+        assert!(has(&p, r#"policy.rules[0] ("Oct 2022").covers[1] = "H100": no chip"#), "{p:?}");
+        assert!(has(&p, r#"firms[2] ("MidStart").chips[0].0 = "A10O""#), "{p:?}");
+        assert!(has(&p, r#"cohorts[0] ("Lab").chips[0].0 = "B200""#), "{p:?}");
+        assert!(has(&p, r#"known chips: "A100", "A800", "Ascend910B""#), "{p:?}");
+    }
+
+    #[test]
+    fn rule_effective_before_announced() {
+        let p = problems(|w| w.policy.rules[0].effective = crate::world::Month::new(2022, 8));
+        assert_eq!(
+            p,
+            vec![r#"policy.rules[0] ("Oct 2022").effective = 2022-08: before its announcement (2022-09)"#]
+        );
+    }
+
+    #[test]
+    fn researchers_per_pool() {
+        let p = problems(|w| {
+            w.firms[0].researchers.push(3);
+            w.cohorts[0].researchers.pop();
+        });
+        assert!(has(&p, r#"firms[0] ("BigCo").researchers has 3 entries"#), "{p:?}");
+        assert!(has(&p, r#"cohorts[0] ("Lab").researchers has 1 entry"#), "{p:?}");
+    }
+
+    fn lender(w: &mut World, name: &str) {
+        if let Some(plan) = w.firms[1].chip_loans.as_mut() {
+            plan.lender = name.to_string();
+        }
+    }
+
+    #[test]
+    fn chip_loan_lenders() {
+        let p = problems(|w| lender(w, "BigFund"));
+        assert!(has(&p, "is a VentureFund, not a Lender"), "{p:?}");
+        let p = problems(|w| w.investors[2].loan = None);
+        assert!(has(&p, "has no `loan` terms"), "{p:?}");
+        let p = problems(|w| lender(w, "Nobody"));
+        assert!(has(&p, r#"no investor has this name (lenders: "ChipBank")"#), "{p:?}");
+    }
+
+    #[test]
+    fn distributions() {
+        let p = problems(|w| {
+            let c = &mut w.cohorts[0];
+            c.founded_from = crate::world::Month::new(2023, 1);
+            c.cash_musd = Dist::LogNormal { median: 20.0, sigma: -0.5 };
+            c.risk = Dist::Uniform(0.9, 0.1);
+            c.gaming = Dist::Uniform(0.5, 1.5);
+            c.stockpile = Dist::Fixed(-0.1);
+        });
+        assert!(has(&p, "founded_from = 2023-01: after founded_to (2022-06)"), "{p:?}");
+        assert!(has(&p, "cash_musd.sigma = -0.5: must be >= 0"), "{p:?}");
+        assert!(has(&p, "risk = Uniform(0.9, 0.1): the low bound is above"), "{p:?}");
+        assert!(has(&p, "gaming = Uniform(0.5, 1.5): both bounds must be between"), "{p:?}");
+        assert!(has(&p, "stockpile.Fixed = -0.1: must be between 0 and 1"), "{p:?}");
+        assert_eq!(p.len(), 5, "{p:?}");
+    }
+
+    #[test]
+    fn empty_and_unsorted_lists() {
+        let p = problems(|w| {
+            w.talent.pools.clear();
+            w.chips.suppliers.clear();
+            w.funding.climate.clear();
+        });
+        assert!(has(&p, "talent.pools is empty"), "{p:?}");
+        assert!(has(&p, "chips.suppliers is empty"), "{p:?}");
+        assert!(has(&p, "funding.climate is empty"), "{p:?}");
+        let p = problems(|w| w.funding.climate.reverse());
+        assert!(has(&p, "funding.climate[1].0 = 2022-01: months must increase"), "{p:?}");
+    }
+
+    #[test]
+    fn knobs_and_fractions() {
+        let p = problems(|w| {
+            w.firms[3].strategy.risk = 2.0;
+            w.investors[0].risk_appetite = -0.5;
+            w.talent.churn_monthly = 1.1;
+            w.chips.suppliers[2].efficiency = 1.5;
+            w.finance.capex_share_monthly = -0.2;
+            w.funding.dilution = 2.0;
+            w.consolidation.drop_from_peak = 1.01;
+        });
+        assert_eq!(p.len(), 7, "{p:?}");
+        assert!(has(&p, r#"firms[3] ("TinyLab").strategy.risk = 2"#), "{p:?}");
+        assert!(has(&p, r#"chips.suppliers[2] ("Ascend910B").efficiency = 1.5"#), "{p:?}");
+    }
+
+    #[test]
+    fn origin_is_the_world_name() {
+        let mut w = tiny();
+        w.months = 0;
+        let e = validate(&w).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "world \"tiny\": 1 problem in the world:\n  - months = 0: must be at least 1"
+        );
+    }
+}

@@ -4,7 +4,7 @@
 //! nobody buys exits: chips sold at a haircut, loans repaid from the
 //! proceeds as far as they go, researchers back to the pools.
 
-use super::chips::{book_value, take_chips};
+use super::chips::{book_value, revalue, take_chips};
 use crate::record::EventKind;
 use crate::sim::components::*;
 use crate::sim::resources::*;
@@ -102,34 +102,24 @@ pub fn acquisitions(
             hhi += 2.0 * buyer.5.share * seller.5.share * 10_000.0;
             buyer.2.cash_musd -= price;
             books.add(Flow::AcquisitionPayouts, price);
-            buyer.2.cash_musd += seller.2.cash_musd;
-            seller.2.cash_musd = 0.0;
-            let loans = std::mem::take(&mut seller.2.loans);
-            buyer.2.loans.extend(loans);
-            let lots: Vec<Lot> = seller.3.lots.drain(..).collect();
-            let chips: u64 = lots.iter().map(|l| l.units).sum();
-            for l in lots {
-                buyer.3.units[l.chip] += l.units;
-                buyer.3.lots.push_back(l);
-            }
-            buyer.3.lots.make_contiguous().sort_by_key(|l| l.delivered_tick);
-            seller.3.units.iter_mut().for_each(|u| *u = 0);
-            let orders = std::mem::take(&mut seller.3.orders);
-            buyer.3.orders.extend(orders);
-            buyer.3.book_musd =
-                book_value(buyer.3.lots.make_contiguous(), &sups, tick, w.chips.lifetime_months);
-            seller.3.book_musd = 0.0;
-            seller.3.pflops = 0.0;
-            let people = seller.4.total();
-            for (b, s) in buyer.4.by_pool.iter_mut().zip(seller.4.by_pool.iter_mut()) {
-                *b += *s;
-                *s = 0;
-            }
-            buyer.5.share += seller.5.share;
-            buyer.5.revenue_musd += seller.5.revenue_musd;
-            seller.5.share = 0.0;
-            seller.5.revenue_musd = 0.0;
-            buyer.6.value = buyer.6.value.max(seller.6.value);
+            let moved = merge_firms(
+                FirmParts {
+                    treasury: &mut buyer.2,
+                    compute: &mut buyer.3,
+                    workforce: &mut buyer.4,
+                    sales: &mut buyer.5,
+                    capability: &mut buyer.6,
+                },
+                FirmParts {
+                    treasury: &mut seller.2,
+                    compute: &mut seller.3,
+                    workforce: &mut seller.4,
+                    sales: &mut seller.5,
+                    capability: &mut seller.6,
+                },
+            );
+            revalue(&mut buyer.3, &sups, tick, w.chips.lifetime_months);
+            let (people, chips) = (moved.researchers, moved.chips);
             *seller.1 = Status::Acquired { by: buyer.0.id, tick };
             stats.acquisitions += 1;
             gone.insert(target);
@@ -217,5 +207,116 @@ pub fn acquisitions(
     }
     if !gone.is_empty() {
         roster.active.retain(|e| !gone.contains(e));
+    }
+}
+
+/// The parts of a firm that change hands in a deal.
+pub struct FirmParts<'a> {
+    pub treasury: &'a mut Treasury,
+    pub compute: &'a mut Compute,
+    pub workforce: &'a mut Workforce,
+    pub sales: &'a mut Sales,
+    pub capability: &'a mut Capability,
+}
+
+/// What an acquisition moved.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Moved {
+    pub researchers: u32,
+    pub chips: u64,
+}
+
+/// Fold the seller into the buyer: cash, loans (debts), chips and pending
+/// orders, researchers, users (share and revenue); the buyer keeps the
+/// better of the two models. The seller is left empty. The price is paid
+/// by the caller.
+pub fn merge_firms(buyer: FirmParts, seller: FirmParts) -> Moved {
+    buyer.treasury.cash_musd += std::mem::take(&mut seller.treasury.cash_musd);
+    buyer.treasury.loans.append(&mut seller.treasury.loans);
+    let chips = seller.compute.total_units();
+    buyer.compute.lots.extend(seller.compute.lots.drain(..));
+    buyer.compute.lots.make_contiguous().sort_by_key(|l| l.delivered_tick);
+    for (b, s) in buyer.compute.units.iter_mut().zip(seller.compute.units.iter_mut()) {
+        *b += std::mem::take(s);
+    }
+    buyer.compute.orders.append(&mut seller.compute.orders);
+    seller.compute.book_musd = 0.0;
+    seller.compute.pflops = 0.0;
+    let researchers = seller.workforce.total();
+    for (b, s) in buyer.workforce.by_pool.iter_mut().zip(seller.workforce.by_pool.iter_mut()) {
+        *b += std::mem::take(s);
+    }
+    buyer.sales.share += std::mem::take(&mut seller.sales.share);
+    buyer.sales.revenue_musd += std::mem::take(&mut seller.sales.revenue_musd);
+    buyer.capability.value = buyer.capability.value.max(seller.capability.value);
+    Moved { researchers, chips }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn firm(
+        cash: f64,
+        debt: f64,
+        chips: u64,
+        researchers: [u32; 2],
+        share: f64,
+    ) -> (Treasury, Compute, Workforce, Sales, Capability) {
+        let mut compute = Compute { units: vec![0, 0], ..Default::default() };
+        compute.units[1] = chips;
+        compute.lots.push_back(Lot { chip: 1, units: chips, delivered_tick: 3 });
+        let loans = if debt > 0.0 {
+            vec![Loan {
+                lender: 0,
+                principal_musd: debt,
+                rate_monthly: 0.01,
+                due_tick: 20,
+                chip: 1,
+                units: chips,
+            }]
+        } else {
+            vec![]
+        };
+        (
+            Treasury { cash_musd: cash, loans, ..Default::default() },
+            compute,
+            Workforce { by_pool: researchers.to_vec(), offer: 1.0 },
+            Sales { share, revenue_musd: share * 100.0 },
+            Capability { value: 2.0, benchmark: 2.0 },
+        )
+    }
+
+    #[test]
+    fn acquisition_moves_chips_researchers_users_and_debts() {
+        let (mut bt, mut bc, mut bw, mut bs, mut bk) = firm(500.0, 0.0, 1000, [50, 400], 0.3);
+        let (mut st, mut sc, mut sw, mut ss, mut sk) = firm(4.0, 30.0, 200, [5, 40], 0.02);
+        let moved = merge_firms(
+            FirmParts {
+                treasury: &mut bt,
+                compute: &mut bc,
+                workforce: &mut bw,
+                sales: &mut bs,
+                capability: &mut bk,
+            },
+            FirmParts {
+                treasury: &mut st,
+                compute: &mut sc,
+                workforce: &mut sw,
+                sales: &mut ss,
+                capability: &mut sk,
+            },
+        );
+        assert_eq!(moved, Moved { researchers: 45, chips: 200 });
+        assert_eq!(bc.total_units(), 1200);
+        assert_eq!(bc.lots.iter().map(|l| l.units).sum::<u64>(), 1200);
+        assert_eq!(bw.by_pool, vec![55, 440]);
+        assert!((bs.share - 0.32).abs() < 1e-12);
+        assert!((bt.debt_musd() - 30.0).abs() < 1e-12);
+        assert!((bt.cash_musd - 504.0).abs() < 1e-12);
+        assert_eq!(
+            (sc.total_units(), sw.total(), ss.share, st.debt_musd(), st.cash_musd),
+            (0, 0, 0.0, 0.0, 0.0)
+        );
     }
 }

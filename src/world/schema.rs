@@ -270,6 +270,8 @@ pub struct Acquisitions {
     pub distress_runway_months: f64,
     /// How many of the richest acquirers bid for each distressed firm.
     pub bidders: u32,
+    /// Deals one acquirer can close in a month (integration capacity).
+    pub deals_per_bidder_month: u32,
     /// Premium over asset value a bidder pays at most, fraction.
     pub max_premium: f64,
     /// Antitrust review (2023 US merger guidelines) when `Some`.

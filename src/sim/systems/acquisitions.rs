@@ -46,14 +46,17 @@ pub fn acquisitions(
         roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
 
     let mut distressed = Vec::new();
-    let mut bidders: Vec<(Entity, u32, f64, f64)> = Vec::new(); // entity, id, spendable, acquisitiveness
+    // entity, id, spendable, acquisitiveness, deals left this month
+    let mut bidders: Vec<(Entity, u32, f64, f64, u32)> = Vec::new();
+    let mut frontier: f64 = 0.0;
     for &e in &roster.active {
-        let Ok((profile, _, treasury, ..)) = firms.get(e) else { continue };
+        let Ok((profile, _, treasury, .., cap)) = firms.get(e) else { continue };
+        frontier = frontier.max(cap.benchmark);
         let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
         if profile.tier != Tier::Giant && treasury.runway_months() < a.distress_runway_months {
             distressed.push(e);
         } else if profile.strategy.acquisitiveness > 0.0 && spendable > 0.0 {
-            bidders.push((e, profile.id, spendable, profile.strategy.acquisitiveness));
+            bidders.push((e, profile.id, spendable, profile.strategy.acquisitiveness, a.deals_per_bidder_month));
         }
     }
     bidders.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.1.cmp(&y.1)));
@@ -62,7 +65,8 @@ pub fn acquisitions(
     let mut gone: HashSet<Entity> = HashSet::new();
     let mut hhi = stats.hhi;
     for target in distressed {
-        let Ok((tp, _, tt, tc, tw, ts, _)) = firms.get(target) else { continue };
+        let Ok((tp, _, tt, tc, tw, ts, tk)) = firms.get(target) else { continue };
+        let interest = bid_probability(tk.benchmark, frontier);
         let value = tc.book_musd
             + fin.value_per_researcher_musd * tw.total() as f64
             + fin.revenue_multiple * 12.0 * ts.revenue_musd
@@ -75,8 +79,8 @@ pub fn acquisitions(
         let insolvent = tt.cash_musd < 0.0;
 
         let mut best: Option<(usize, f64)> = None;
-        for (k, &(b, _, spendable, acq)) in bidders.iter().enumerate() {
-            if gone.contains(&b) || rng.random::<f64>() >= acq {
+        for (k, &(b, _, spendable, acq, left)) in bidders.iter().enumerate() {
+            if left == 0 || gone.contains(&b) || rng.random::<f64>() >= acq * interest {
                 continue;
             }
             let bid = value.max(0.0) * (1.0 + a.max_premium * acq * rng.random::<f64>());
@@ -98,6 +102,7 @@ pub fn acquisitions(
         if let Some((k, price)) = best {
             let acquirer = bidders[k].0;
             bidders[k].2 -= price;
+            bidders[k].4 -= 1;
             let Ok([mut buyer, mut seller]) = firms.get_many_mut([acquirer, target]) else { continue };
             hhi += 2.0 * buyer.5.share * seller.5.share * 10_000.0;
             buyer.2.cash_musd -= price;
@@ -210,6 +215,16 @@ pub fn acquisitions(
     }
 }
 
+/// Chance that a willing acquirer looks at a distressed firm, from the
+/// firm's leaderboard standing: `(B / B_max)²` — laggards attract few
+/// buyers. Multiplied by the acquirer's acquisitiveness.
+pub fn bid_probability(benchmark: f64, frontier: f64) -> f64 {
+    if frontier <= 0.0 {
+        return 0.0;
+    }
+    (benchmark / frontier).clamp(0.0, 1.0).powi(2)
+}
+
 /// The parts of a firm that change hands in a deal.
 pub struct FirmParts<'a> {
     pub treasury: &'a mut Treasury,
@@ -285,6 +300,13 @@ mod tests {
             Sales { share, revenue_musd: share * 100.0 },
             Capability { value: 2.0, benchmark: 2.0 },
         )
+    }
+
+    #[test]
+    fn laggards_attract_fewer_bids() {
+        assert!((bid_probability(3.0, 6.0) - 0.25).abs() < 1e-12);
+        assert_eq!(bid_probability(6.0, 6.0), 1.0);
+        assert_eq!(bid_probability(1.0, 0.0), 0.0);
     }
 
     #[test]

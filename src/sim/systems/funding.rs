@@ -26,6 +26,15 @@ fn percentiles(values: &[f64]) -> Vec<f64> {
     pct
 }
 
+/// An investor's score of a pitch, 0..1: leaderboard standing (benchmark as
+/// a fraction of the frontier's) weighted by the investor's trust in
+/// leaderboards, the rest on traction (revenue rank percentile):
+/// `score = τ · B / B_max + (1 − τ) · pct(revenue)`.
+pub fn pitch_score(benchmark: f64, frontier: f64, traction_pct: f64, trust: f64) -> f64 {
+    let standing = if frontier > 0.0 { (benchmark / frontier).clamp(0.0, 1.0) } else { 0.0 };
+    trust * standing + (1.0 - trust) * traction_pct
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn funding(
     clock: Res<Clock>,
@@ -57,11 +66,11 @@ pub fn funding(
             traction.push(sales.revenue_musd);
         }
     }
-    let bench_pct = percentiles(&bench);
     let traction_pct = percentiles(&traction);
     let mut sorted = bench.clone();
     sorted.sort_by(|a, b| a.total_cmp(b));
     let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+    let frontier = sorted.last().copied().unwrap_or(0.0);
     stats.median_benchmark = median;
 
     let noise = Normal::new(0.0, f.judgement_noise.max(0.0)).ok();
@@ -94,8 +103,7 @@ pub fn funding(
             if inv.loan.is_some() && inv.check_max_musd <= 0.0 {
                 continue;
             }
-            let score =
-                inv.leaderboard_trust * bench_pct[k] + (1.0 - inv.leaderboard_trust) * traction_pct[k];
+            let score = pitch_score(bench[k], frontier, traction_pct[k], inv.leaderboard_trust);
             let eps = noise.as_ref().map(|d| d.sample(rng)).unwrap_or(0.0);
             let bar = (1.0 - inv.risk_appetite * stats.climate).clamp(0.0, 1.0);
             if score + eps < bar {
@@ -152,6 +160,13 @@ pub fn funding(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pitch_score_weights_standing_and_traction() {
+        // half the frontier's score, median traction, trust 0.5 → 0.25 + 0.25
+        assert!((super::pitch_score(3.0, 6.0, 0.5, 0.5) - 0.5).abs() < 1e-12);
+        assert!((super::pitch_score(6.0, 6.0, 0.0, 1.0) - 1.0).abs() < 1e-12);
+    }
+
     #[test]
     fn percentiles_rank() {
         assert_eq!(super::percentiles(&[3.0, 1.0, 2.0]), vec![1.0, 0.0, 0.5]);

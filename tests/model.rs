@@ -55,3 +55,167 @@ fn baseline_conserves_over_several_seeds() {
         assert!(r.events.iter().any(|e| e.kind == EventKind::Exit || e.kind == EventKind::Acquisition));
     }
 }
+
+const GIANTS: [&str; 4] = ["Baidu", "ByteDance", "Tencent", "Alibaba"];
+
+/// Units of `chips` ordered by `firms` in ticks [from, to).
+fn ordered(r: &Record, firms: &[&str], chips: &[String], from: i32, to: i32) -> u64 {
+    r.events
+        .iter()
+        .filter(|e| e.kind == EventKind::ChipOrder)
+        .filter(|e| (e.month as i32) >= from && (e.month as i32) < to)
+        .filter(|e| firms.contains(&e.actor.as_str()) && chips.contains(&e.target))
+        .map(|e| e.units)
+        .sum()
+}
+
+#[test]
+fn firms_with_foresight_stockpile_before_a_rule() {
+    let w = chipban::baseline();
+    let book = chipban::sim::init::rule_book(&w);
+    let names: Vec<String> = w.chips.suppliers.iter().map(|s| s.name.clone()).collect();
+    let rule = &book.rules[1]; // 2023-10-17: A800, H800
+    let covered: Vec<String> = rule.chips.iter().map(|&c| names[c].clone()).collect();
+    let foresight = w.firms.iter().find(|f| f.name == "Baidu").unwrap().foresight_months as i32;
+    let lead = 3;
+    // months in which a firm that knows can still order for delivery before the ban
+    let learn = rule.announced_tick - foresight;
+    let window = rule.effective_tick - lead - learn;
+    assert!(window >= 1, "the world must let foresight matter");
+    for seed in [1, 2, 3] {
+        let r = chipban::run(w.clone(), seed);
+        let after = ordered(&r, &GIANTS, &covered, learn, learn + window);
+        let before = ordered(&r, &GIANTS, &covered, learn - window, learn);
+        assert!(
+            after as f64 > 1.3 * before as f64,
+            "seed {seed}: giants ordered {after} soon-banned units after learning of the rule, {before} before"
+        );
+    }
+}
+
+#[test]
+fn no_banned_chip_is_delivered_except_through_the_grey_market() {
+    for (path, grey) in [("worlds/baseline.ron", true), ("worlds/classroom.ron", false)] {
+        let w = load(path);
+        let book = chipban::sim::init::rule_book(&w);
+        let names: Vec<String> = w.chips.suppliers.iter().map(|s| s.name.clone()).collect();
+        let banned_at = |chip: &str, tick: u32| {
+            book.rules.iter().any(|r| {
+                r.effective_tick <= tick as i32 && r.chips.iter().any(|&c| names[c] == chip)
+            })
+        };
+        for seed in [1, 2, 3] {
+            let r = chipban::run(w.clone(), seed);
+            let mut grey_seen = 0;
+            for e in r.events.iter().filter(|e| e.kind == EventKind::ChipDelivery) {
+                if banned_at(&e.target, e.month) {
+                    assert_eq!(e.detail, "grey market", "{path} seed {seed}: banned delivery {e:?}");
+                    assert!(
+                        r.events.iter().any(|g| g.kind == EventKind::GreyMarketPurchase
+                            && g.month == e.month
+                            && g.actor == e.actor
+                            && g.target == e.target
+                            && g.units == e.units),
+                        "grey delivery without its purchase record: {e:?}"
+                    );
+                    grey_seen += 1;
+                }
+            }
+            if !grey {
+                assert_eq!(grey_seen, 0, "{path}: grey market is off");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_01ai_style_firm_borrows_against_chips_and_mostly_repays_after_a_1b_round() {
+    let w = chipban::baseline();
+    let bar = w.funding.loan_repay_valuation_musd;
+    let seeds = 1..=10u64;
+    let mut repaid_after_round = 0;
+    for seed in seeds.clone() {
+        let r = chipban::run(w.clone(), seed);
+        let loans: Vec<_> = r.events.iter().filter(|e| e.kind == EventKind::Loan && e.target == "01.AI").collect();
+        assert!(!loans.is_empty(), "seed {seed}: 01.AI took no chip-backed loan");
+        let big_round = r.events.iter().find(|e| {
+            e.kind == EventKind::FundingRound
+                && e.target == "01.AI"
+                && e.detail
+                    .strip_prefix("post-money ")
+                    .and_then(|d| d.split(' ').next())
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .is_some_and(|v| v >= bar)
+        });
+        let repaid = r.events.iter().any(|e| {
+            e.kind == EventKind::LoanRepaid && e.actor == "01.AI" && e.detail.starts_with("after a round")
+        });
+        if let (Some(round), true) = (big_round, repaid) {
+            assert!(round.month >= loans[0].month);
+            repaid_after_round += 1;
+        }
+    }
+    assert!(repaid_after_round >= 6, "01.AI repaid after a $1B round in only {repaid_after_round} of 10 seeds");
+}
+
+#[test]
+fn distressed_startups_are_acquired_or_exit_and_leave_nothing_behind() {
+    let (mut acquisitions, mut exits) = (0, 0);
+    for seed in [1, 2, 3] {
+        let r = chipban::run(chipban::baseline(), seed);
+        let idx = |name: &str| r.firm_names.iter().position(|n| n == name).unwrap() as u32;
+        for e in r.events.iter().filter(|e| matches!(e.kind, EventKind::Acquisition | EventKind::Exit)) {
+            let firm = if e.kind == EventKind::Acquisition { idx(&e.target) } else { idx(&e.actor) };
+            let row = r.firms.iter().find(|f| f.firm == firm && f.month == e.month).expect("row in its last month");
+            assert_eq!((row.chip_units, row.researchers), (0, 0), "{e:?} left {row:?}");
+            assert_eq!(row.share, 0.0);
+            assert_eq!(row.cash_musd, 0.0);
+            assert_eq!(row.debt_musd, 0.0);
+            if e.kind == EventKind::Acquisition {
+                assert_eq!(row.status, "acquired");
+                assert_eq!(row.owner, idx(&e.actor));
+                acquisitions += 1;
+            } else {
+                assert_eq!(row.status, "exited");
+                exits += 1;
+            }
+            assert!(!r.firms.iter().any(|f| f.firm == firm && f.month > e.month), "{e:?}: rows after it left");
+        }
+    }
+    assert!(acquisitions > 0 && exits > 0, "{acquisitions} acquisitions, {exits} exits in three baseline runs");
+}
+
+#[test]
+fn same_seed_same_record_different_seed_different_record() {
+    let a = chipban::run(chipban::baseline(), 5);
+    let b = chipban::run(chipban::baseline(), 5);
+    let c = chipban::run(chipban::baseline(), 6);
+    assert_eq!(a.months, b.months);
+    assert_eq!(a.firms, b.firms);
+    assert_eq!(a.events, b.events);
+    assert_ne!(a.events, c.events);
+}
+
+#[test]
+fn the_no_ban_world_can_come_out_either_way() {
+    // Nothing in the code forces consolidation: the same counterfactual world
+    // consolidates or not depending on its market parameters.
+    let consolidates = |floor: f64| {
+        let mut w = load("worlds/no_ban.ron");
+        assert!(w.policy.rules.is_empty());
+        w.research.open_model_floor = floor;
+        chipban::run(w, 1).consolidation_start.is_some()
+    };
+    assert!(consolidates(0.2), "a harsh market consolidates even without a ban");
+    assert!(!consolidates(0.6), "a forgiving market stays fragmented");
+}
+
+#[test]
+fn no_ban_is_the_baseline_without_rules() {
+    let mut base = chipban::baseline();
+    let nb = load("worlds/no_ban.ron");
+    base.name = nb.name.clone();
+    base.description = nb.description.clone();
+    base.policy.rules.clear();
+    assert_eq!(base, nb, "worlds/no_ban.ron drifted from baseline.ron: run tools/make_no_ban.py");
+}

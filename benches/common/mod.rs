@@ -71,7 +71,6 @@ pub fn scaled_world(firms: u32, investors: u32, months: u32) -> World {
 /// Total firms (named + cohorts) and investors (named + cohorts) of a world.
 pub fn population(w: &World) -> (u32, u32) {
     let firms = w.firms.len() as u32 + w.cohorts.iter().map(|c| c.count).sum::<u32>();
-    let investors =
-        w.investors.len() as u32 + w.investor_cohorts.iter().map(|c| c.count).sum::<u32>();
+    let investors = w.investors.len() as u32 + w.investor_cohorts.iter().map(|c| c.count).sum::<u32>();
     (firms, investors)
 }

@@ -8,7 +8,7 @@ use crate::record::EventKind;
 use crate::sim::components::*;
 use crate::sim::formulas::{round_size, valuation};
 use crate::sim::resources::*;
-use crate::world::Tier;
+use crate::world::{InvestorKind, Tier};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Distribution, Normal};
@@ -100,8 +100,8 @@ pub fn funding(
         for _ in 0..f.investors_per_pitch {
             let i = rng.random_range(0..n_inv);
             let Ok(mut inv) = investors.get_mut(roster.investors[i]) else { continue };
-            if inv.loan.is_some() && inv.check_max_musd <= 0.0 {
-                continue;
+            if inv.kind == InvestorKind::Lender {
+                continue; // lenders finance chips, not equity
             }
             let score = pitch_score(bench[k], frontier, traction_pct[k], inv.leaderboard_trust);
             let eps = noise.as_ref().map(|d| d.sample(rng)).unwrap_or(0.0);

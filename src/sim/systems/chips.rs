@@ -92,7 +92,10 @@ pub fn place_chip_orders(
         if gap <= 0.0 {
             continue;
         }
-        let own_budget = fin.capex_share_monthly * spendable;
+        // while stockpiling ahead of a known ban a firm commits up to its
+        // stockpile share of spare cash, otherwise its usual capex share
+        let share = if stockpiling { fin.capex_share_monthly.max(profile.strategy.stockpile) } else { fin.capex_share_monthly };
+        let own_budget = share * spendable;
         if let Some((chip, _)) = best {
             let s = &sups[chip];
             let mut budget = own_budget;

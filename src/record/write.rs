@@ -200,8 +200,8 @@ fn holds_same_run(dir: &Path, summary: &str) -> Result<(), String> {
     };
     match (key(&old), key(summary)) {
         (Some(a), Some(b)) if a == b => Ok(()),
-        (Some(a), Some(b)) if a.0 != b.0 => Err("another world".into()),
         (Some(a), Some(b)) if a.1 != b.1 => Err(format!("seed {} instead of {}", a.1, b.1)),
+        (Some(a), Some(b)) if a.0 != b.0 => Err("another world".into()),
         (Some(_), Some(_)) => Err("another chipban version".into()),
         _ => Err("its summary.json is unreadable".into()),
     }

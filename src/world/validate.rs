@@ -254,7 +254,7 @@ impl Checker {
             self.name(&format!("policy.rules[{i}]"), &r.name);
             if r.effective < r.announced {
                 self.problem(format!(
-                    "{path}.effective = {}: before its announcement ({})",
+                    "{path}.effective = {}: before its announcement ({}); move `policy.rules[{i}].announced` too",
                     r.effective, r.announced
                 ));
             }
@@ -575,7 +575,7 @@ mod tests {
         let p = problems(|w| w.policy.rules[0].effective = crate::world::Month::new(2022, 8));
         assert_eq!(
             p,
-            vec![r#"policy.rules[0] ("Oct 2022").effective = 2022-08: before its announcement (2022-09)"#]
+            vec![r#"policy.rules[0] ("Oct 2022").effective = 2022-08: before its announcement (2022-09); move `policy.rules[0].announced` too"#]
         );
     }
 

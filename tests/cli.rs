@@ -1,0 +1,199 @@
+//! The real binary, driven as a user would: outputs, overwrite protection,
+//! determinism of the files, the built-in baseline, `worlds` and `check`.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn chipban(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chipban"))
+        .args(args)
+        .current_dir(cwd)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("binary runs")
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn world(name: &str) -> String {
+    repo().join("worlds").join(name).display().to_string()
+}
+
+const FILES: [&str; 5] = ["world.ron", "months.csv", "firms.csv", "events.csv", "summary.json"];
+
+#[test]
+fn run_writes_the_data_contract() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cls");
+    let o = chipban(&["run", &world("classroom.ron"), "--out", out.to_str().unwrap(), "--seed", "3"], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in FILES {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let months = fs::read_to_string(out.join("months.csv")).unwrap();
+    let mut lines = months.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "month,date,hhi,cr4,independent_firms,startups_alive,entries,exits,acquisitions,top4_compute_share,compute_gini,chip_price_index,wage_index,vc_funding_musd,loans_outstanding_musd,banned_chip_units,total_revenue_musd,consolidating"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 36);
+    assert!(rows[0].starts_with("0,2022-07,"));
+    assert!(rows[35].starts_with("35,2025-06,"));
+    let firms = fs::read_to_string(out.join("firms.csv")).unwrap();
+    assert!(firms.starts_with("month,date,firm,tier,status,owner,cash_musd,debt_musd,compute_pflops,chip_units,researchers,capability,benchmark,revenue_musd,share,valuation_musd\n"));
+    let events = fs::read_to_string(out.join("events.csv")).unwrap();
+    assert!(events.starts_with("month,date,kind,actor,target,units,amount_musd,detail\n"));
+    let kinds = [
+        "rule_announced", "rule_effective", "chip_order", "chip_delivery", "order_cancelled",
+        "grey_market_purchase", "funding_round", "loan", "loan_repaid", "loan_default",
+        "acquisition", "exit", "entry", "talent_move",
+    ];
+    let mut r = csv_rows(&events);
+    for row in r.by_ref() {
+        assert!(kinds.contains(&row[2].as_str()), "unknown kind {}", row[2]);
+        assert_eq!(row.len(), 8);
+    }
+    let summary: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["seed"], 3);
+    assert_eq!(summary["months"], 36);
+    assert_eq!(summary["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(summary["world_hash"].as_str().unwrap().len(), 16);
+    assert!(summary["final"]["hhi"].is_number());
+    let world_ron = fs::read_to_string(out.join("world.ron")).unwrap();
+    assert!(world_ron.contains("seed: 3"), "the resolved world records the seed used");
+    // the resolved world runs again to the same result
+    let again = tmp.path().join("again");
+    let o = chipban(&["run", out.join("world.ron").to_str().unwrap(), "--out", again.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in FILES {
+        assert_eq!(fs::read(out.join(f)).unwrap(), fs::read(again.join(f)).unwrap(), "{f} differs when re-run from world.ron");
+    }
+}
+
+/// Minimal CSV reader for tests (handles quoted fields).
+fn csv_rows(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
+    text.lines().skip(1).map(|line| {
+        let mut fields = Vec::new();
+        let mut cur = String::new();
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, quoted) {
+                ('"', true) if chars.peek() == Some(&'"') => {
+                    cur.push('"');
+                    chars.next();
+                }
+                ('"', _) => quoted = !quoted,
+                (',', false) => fields.push(std::mem::take(&mut cur)),
+                _ => cur.push(c),
+            }
+        }
+        fields.push(cur);
+        fields
+    })
+}
+
+#[test]
+fn same_seed_gives_byte_identical_files_and_another_seed_does_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |dir: &str, seed: &str| {
+        let out = tmp.path().join(dir);
+        let o = chipban(&["run", &world("baseline.ron"), "--seed", seed, "--out", out.to_str().unwrap(), "--quiet"], tmp.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(o.stdout.is_empty(), "--quiet prints nothing");
+        out
+    };
+    let (a, b, c) = (run("a", "11"), run("b", "11"), run("c", "12"));
+    for f in FILES {
+        assert_eq!(fs::read(a.join(f)).unwrap(), fs::read(b.join(f)).unwrap(), "{f} differs between identical runs");
+    }
+    assert_ne!(fs::read(a.join("events.csv")).unwrap(), fs::read(c.join("events.csv")).unwrap());
+    assert_ne!(fs::read(a.join("months.csv")).unwrap(), fs::read(c.join("months.csv")).unwrap());
+}
+
+#[test]
+fn an_existing_different_result_is_never_silently_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let o_str = out.to_str().unwrap();
+    let cls = world("classroom.ron");
+    assert!(chipban(&["run", &cls, "--out", o_str, "--seed", "1"], tmp.path()).status.success());
+    let before = fs::read(out.join("events.csv")).unwrap();
+    // the same run again is harmless
+    assert!(chipban(&["run", &cls, "--out", o_str, "--seed", "1"], tmp.path()).status.success());
+    // a different seed is refused, nothing changes, and --force is suggested
+    let o = chipban(&["run", &cls, "--out", o_str, "--seed", "2"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--force") && err.contains("seed"), "{err}");
+    assert_eq!(fs::read(out.join("events.csv")).unwrap(), before);
+    // a folder that is not ours is refused too
+    let other = tmp.path().join("notes");
+    fs::create_dir(&other).unwrap();
+    fs::write(other.join("thesis.txt"), "precious").unwrap();
+    let o = chipban(&["run", &cls, "--out", other.to_str().unwrap()], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(other.join("thesis.txt")).unwrap(), "precious");
+    // --force replaces
+    let o = chipban(&["run", &cls, "--out", o_str, "--seed", "2", "--force"], tmp.path());
+    assert!(o.status.success());
+    assert_ne!(fs::read(out.join("events.csv")).unwrap(), before);
+    // no temporary folders are left behind
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn run_without_a_path_uses_the_built_in_baseline_and_the_default_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = chipban(&["run", "--months", "12"], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = tmp.path().join("output").join("baseline-seed42");
+    let summary = fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("\"world\": \"baseline\""));
+    assert!(summary.contains("\"months\": 12"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("wall time"));
+}
+
+#[test]
+fn set_overrides_reach_the_resolved_world() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let o = chipban(
+        &[
+            "run", &world("baseline.ron"), "--months", "24", "--out", out.to_str().unwrap(),
+            "--set", "policy.rules[1].announced=2023-06", "--set", "policy.rules[1].effective=2023-06",
+            "--set", "talent.pools[0].size=1500",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let w = chipban::world::load_file(&out.join("world.ron")).unwrap();
+    assert_eq!(w.policy.rules[1].effective.to_string(), "2023-06");
+    assert_eq!(w.talent.pools[0].size, 1500);
+    assert_eq!(w.months, 24);
+    let events = fs::read_to_string(out.join("events.csv")).unwrap();
+    assert!(events.lines().any(|l| l.starts_with("17,2023-06,rule_effective,")), "the moved rule takes effect in 2023-06");
+}
+
+#[test]
+fn worlds_lists_the_shipped_worlds_and_they_all_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = chipban(&["worlds"], tmp.path());
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    for name in ["baseline.ron", "no_ban.ron", "classroom.ron"] {
+        assert!(text.contains(name), "{text}");
+        let c = chipban(&["check", &world(name)], tmp.path());
+        assert!(c.status.success(), "{name}: {}", String::from_utf8_lossy(&c.stderr));
+    }
+    assert_eq!(text.lines().count(), 3);
+}

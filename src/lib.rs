@@ -20,6 +20,9 @@ pub use sim::run;
 /// Program version recorded in every output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The git commit the binary was built from ("unknown" outside a checkout).
+pub const BUILD: &str = env!("CHIPBAN_BUILD");
+
 /// The built-in default world (the shipped `worlds/baseline.ron`).
 pub fn baseline() -> world::World {
     world::load_str(world::SHIPPED[0].1, "worlds/baseline.ron").expect("the shipped baseline is valid")

@@ -28,7 +28,8 @@ const FILES: [&str; 5] = ["world.ron", "months.csv", "firms.csv", "events.csv", 
 fn run_writes_the_data_contract() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("cls");
-    let o = chipban(&["run", &world("classroom.ron"), "--out", out.to_str().unwrap(), "--seed", "3"], tmp.path());
+    let o =
+        chipban(&["run", &world("classroom.ron"), "--out", out.to_str().unwrap(), "--seed", "3"], tmp.path());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for f in FILES {
         assert!(out.join(f).is_file(), "{f} missing");
@@ -48,16 +49,28 @@ fn run_writes_the_data_contract() {
     let events = fs::read_to_string(out.join("events.csv")).unwrap();
     assert!(events.starts_with("month,date,kind,actor,target,units,amount_musd,detail\n"));
     let kinds = [
-        "rule_announced", "rule_effective", "chip_order", "chip_delivery", "order_cancelled",
-        "grey_market_purchase", "funding_round", "loan", "loan_repaid", "loan_default",
-        "acquisition", "exit", "entry", "talent_move",
+        "rule_announced",
+        "rule_effective",
+        "chip_order",
+        "chip_delivery",
+        "order_cancelled",
+        "grey_market_purchase",
+        "funding_round",
+        "loan",
+        "loan_repaid",
+        "loan_default",
+        "acquisition",
+        "exit",
+        "entry",
+        "talent_move",
     ];
     let mut r = csv_rows(&events);
     for row in r.by_ref() {
         assert!(kinds.contains(&row[2].as_str()), "unknown kind {}", row[2]);
         assert_eq!(row.len(), 8);
     }
-    let summary: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["seed"], 3);
     assert_eq!(summary["months"], 36);
     assert_eq!(summary["version"], env!("CARGO_PKG_VERSION"));
@@ -67,10 +80,17 @@ fn run_writes_the_data_contract() {
     assert!(world_ron.contains("seed: 3"), "the resolved world records the seed used");
     // the resolved world runs again to the same result
     let again = tmp.path().join("again");
-    let o = chipban(&["run", out.join("world.ron").to_str().unwrap(), "--out", again.to_str().unwrap()], tmp.path());
+    let o = chipban(
+        &["run", out.join("world.ron").to_str().unwrap(), "--out", again.to_str().unwrap()],
+        tmp.path(),
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for f in FILES {
-        assert_eq!(fs::read(out.join(f)).unwrap(), fs::read(again.join(f)).unwrap(), "{f} differs when re-run from world.ron");
+        assert_eq!(
+            fs::read(out.join(f)).unwrap(),
+            fs::read(again.join(f)).unwrap(),
+            "{f} differs when re-run from world.ron"
+        );
     }
 }
 
@@ -102,14 +122,21 @@ fn same_seed_gives_byte_identical_files_and_another_seed_does_not() {
     let tmp = tempfile::tempdir().unwrap();
     let run = |dir: &str, seed: &str| {
         let out = tmp.path().join(dir);
-        let o = chipban(&["run", &world("baseline.ron"), "--seed", seed, "--out", out.to_str().unwrap(), "--quiet"], tmp.path());
+        let o = chipban(
+            &["run", &world("baseline.ron"), "--seed", seed, "--out", out.to_str().unwrap(), "--quiet"],
+            tmp.path(),
+        );
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert!(o.stdout.is_empty(), "--quiet prints nothing");
         out
     };
     let (a, b, c) = (run("a", "11"), run("b", "11"), run("c", "12"));
     for f in FILES {
-        assert_eq!(fs::read(a.join(f)).unwrap(), fs::read(b.join(f)).unwrap(), "{f} differs between identical runs");
+        assert_eq!(
+            fs::read(a.join(f)).unwrap(),
+            fs::read(b.join(f)).unwrap(),
+            "{f} differs between identical runs"
+        );
     }
     assert_ne!(fs::read(a.join("events.csv")).unwrap(), fs::read(c.join("events.csv")).unwrap());
     assert_ne!(fs::read(a.join("months.csv")).unwrap(), fs::read(c.join("months.csv")).unwrap());
@@ -169,9 +196,18 @@ fn set_overrides_reach_the_resolved_world() {
     let out = tmp.path().join("o");
     let o = chipban(
         &[
-            "run", &world("baseline.ron"), "--months", "24", "--out", out.to_str().unwrap(),
-            "--set", "policy.rules[1].announced=2023-06", "--set", "policy.rules[1].effective=2023-06",
-            "--set", "talent.pools[0].size=1500",
+            "run",
+            &world("baseline.ron"),
+            "--months",
+            "24",
+            "--out",
+            out.to_str().unwrap(),
+            "--set",
+            "policy.rules[1].announced=2023-06",
+            "--set",
+            "policy.rules[1].effective=2023-06",
+            "--set",
+            "talent.pools[0].size=1500",
         ],
         tmp.path(),
     );
@@ -181,7 +217,10 @@ fn set_overrides_reach_the_resolved_world() {
     assert_eq!(w.talent.pools[0].size, 1500);
     assert_eq!(w.months, 24);
     let events = fs::read_to_string(out.join("events.csv")).unwrap();
-    assert!(events.lines().any(|l| l.starts_with("17,2023-06,rule_effective,")), "the moved rule takes effect in 2023-06");
+    assert!(
+        events.lines().any(|l| l.starts_with("17,2023-06,rule_effective,")),
+        "the moved rule takes effect in 2023-06"
+    );
 }
 
 #[test]

@@ -100,9 +100,9 @@ fn no_banned_chip_is_delivered_except_through_the_grey_market() {
         let book = chipban::sim::init::rule_book(&w);
         let names: Vec<String> = w.chips.suppliers.iter().map(|s| s.name.clone()).collect();
         let banned_at = |chip: &str, tick: u32| {
-            book.rules.iter().any(|r| {
-                r.effective_tick <= tick as i32 && r.chips.iter().any(|&c| names[c] == chip)
-            })
+            book.rules
+                .iter()
+                .any(|r| r.effective_tick <= tick as i32 && r.chips.iter().any(|&c| names[c] == chip))
         };
         for seed in [1, 2, 3] {
             let r = chipban::run(w.clone(), seed);
@@ -136,7 +136,8 @@ fn the_01ai_style_firm_borrows_against_chips_and_mostly_repays_after_a_1b_round(
     let mut repaid_after_round = 0;
     for seed in seeds.clone() {
         let r = chipban::run(w.clone(), seed);
-        let loans: Vec<_> = r.events.iter().filter(|e| e.kind == EventKind::Loan && e.target == "01.AI").collect();
+        let loans: Vec<_> =
+            r.events.iter().filter(|e| e.kind == EventKind::Loan && e.target == "01.AI").collect();
         assert!(!loans.is_empty(), "seed {seed}: 01.AI took no chip-backed loan");
         let big_round = r.events.iter().find(|e| {
             e.kind == EventKind::FundingRound
@@ -155,7 +156,10 @@ fn the_01ai_style_firm_borrows_against_chips_and_mostly_repays_after_a_1b_round(
             repaid_after_round += 1;
         }
     }
-    assert!(repaid_after_round >= 6, "01.AI repaid after a $1B round in only {repaid_after_round} of 10 seeds");
+    assert!(
+        repaid_after_round >= 6,
+        "01.AI repaid after a $1B round in only {repaid_after_round} of 10 seeds"
+    );
 }
 
 #[test]
@@ -166,7 +170,8 @@ fn distressed_startups_are_acquired_or_exit_and_leave_nothing_behind() {
         let idx = |name: &str| r.firm_names.iter().position(|n| n == name).unwrap() as u32;
         for e in r.events.iter().filter(|e| matches!(e.kind, EventKind::Acquisition | EventKind::Exit)) {
             let firm = if e.kind == EventKind::Acquisition { idx(&e.target) } else { idx(&e.actor) };
-            let row = r.firms.iter().find(|f| f.firm == firm && f.month == e.month).expect("row in its last month");
+            let row =
+                r.firms.iter().find(|f| f.firm == firm && f.month == e.month).expect("row in its last month");
             assert_eq!((row.chip_units, row.researchers), (0, 0), "{e:?} left {row:?}");
             assert_eq!(row.share, 0.0);
             assert_eq!(row.cash_musd, 0.0);
@@ -179,10 +184,16 @@ fn distressed_startups_are_acquired_or_exit_and_leave_nothing_behind() {
                 assert_eq!(row.status, "exited");
                 exits += 1;
             }
-            assert!(!r.firms.iter().any(|f| f.firm == firm && f.month > e.month), "{e:?}: rows after it left");
+            assert!(
+                !r.firms.iter().any(|f| f.firm == firm && f.month > e.month),
+                "{e:?}: rows after it left"
+            );
         }
     }
-    assert!(acquisitions > 0 && exits > 0, "{acquisitions} acquisitions, {exits} exits in three baseline runs");
+    assert!(
+        acquisitions > 0 && exits > 0,
+        "{acquisitions} acquisitions, {exits} exits in three baseline runs"
+    );
 }
 
 #[test]

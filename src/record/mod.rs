@@ -172,6 +172,8 @@ pub struct Record {
     pub ledger: Vec<Ledger>,
     /// First month (tick) of the consolidation phase, if any.
     pub consolidation_start: Option<u32>,
+    /// Firms that were in the market at some point of the run.
+    pub firms_entered: u32,
 }
 
 impl Record {

@@ -36,6 +36,14 @@ pub fn stable_hash(text: &str) -> String {
     format!("{h:016x}")
 }
 
+/// Hash of a resolved world with its seed left out, so that runs of one
+/// world with different seeds share it.
+pub fn world_hash(world: &crate::world::World) -> String {
+    let mut w = world.clone();
+    w.seed = 0;
+    stable_hash(&to_ron(&w))
+}
+
 /// The columns of months.csv, in order.
 pub const MONTH_COLUMNS: &str = "month,date,hhi,cr4,independent_firms,startups_alive,entries,exits,acquisitions,top4_compute_share,compute_gini,chip_price_index,wage_index,vc_funding_musd,loans_outstanding_musd,banned_chip_units,total_revenue_musd,consolidating";
 
@@ -162,6 +170,7 @@ pub fn summary_json(r: &Record, world_hash: &str) -> String {
     let v = json!({
         "program": "chipban",
         "version": crate::VERSION,
+        "build": crate::BUILD,
         "world": r.world.name,
         "world_hash": world_hash,
         "seed": r.seed,
@@ -177,7 +186,7 @@ pub fn summary_json(r: &Record, world_hash: &str) -> String {
             "phase": phase,
         },
         "event_counts": counts,
-        "firms_created": r.firm_names.len(),
+        "firms_entered": r.firms_entered,
     });
     let mut s = serde_json::to_string_pretty(&v).expect("JSON of plain values");
     s.push('\n');
@@ -196,23 +205,23 @@ fn holds_same_run(dir: &Path, summary: &str) -> Result<(), String> {
     };
     let key = |s: &str| -> Option<(String, String, String)> {
         let v: serde_json::Value = serde_json::from_str(s).ok()?;
-        Some((v["world_hash"].to_string(), v["seed"].to_string(), v["version"].to_string()))
+        Some((v["world_hash"].to_string(), v["seed"].to_string(), format!("{} {}", v["version"], v["build"])))
     };
     match (key(&old), key(summary)) {
         (Some(a), Some(b)) if a == b => Ok(()),
         (Some(a), Some(b)) if a.1 != b.1 => Err(format!("seed {} instead of {}", a.1, b.1)),
         (Some(a), Some(b)) if a.0 != b.0 => Err("another world".into()),
-        (Some(_), Some(_)) => Err("another chipban version".into()),
+        (Some(_), Some(_)) => Err("another chipban version or build".into()),
         _ => Err("its summary.json is unreadable".into()),
     }
 }
 
 /// Write every output file of a run into `dir`, atomically.
 pub fn write_outputs(r: &Record, dir: &Path, force: bool) -> Result<(), OutputError> {
+    let hash = world_hash(&r.world);
     let mut world = r.world.clone();
     world.seed = r.seed;
     let world_ron = to_ron(&world);
-    let hash = stable_hash(&world_ron);
     let summary = summary_json(r, &hash);
     if dir.exists()
         && !force

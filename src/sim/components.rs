@@ -81,7 +81,7 @@ pub struct Treasury {
 
 impl Treasury {
     pub fn debt_musd(&self) -> f64 {
-        self.loans.iter().map(|l| l.principal_musd).sum()
+        self.loans.iter().fold(0.0, |acc, l| acc + l.principal_musd)
     }
     /// Months of cash at the current burn (large when cash-positive).
     pub fn runway_months(&self) -> f64 {

@@ -111,6 +111,12 @@ impl Simulation {
         }
         let params = self.world.resource::<Params>().0.clone();
         let out = std::mem::take(&mut *self.world.resource_mut::<Output>());
+        let firms_entered = self
+            .world
+            .query::<&components::Status>()
+            .iter(&self.world)
+            .filter(|s| **s != components::Status::Pending)
+            .count() as u32;
         let roster = self.world.resource::<Roster>();
         let mut months = out.months;
         let hhi: Vec<f64> = months.iter().map(|m| m.hhi).collect();
@@ -130,6 +136,7 @@ impl Simulation {
             events: out.events,
             ledger: out.ledger,
             consolidation_start: start.map(|s| s as u32),
+            firms_entered,
         }
     }
 }

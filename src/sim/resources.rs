@@ -197,7 +197,7 @@ impl Output {
             actor: actor.to_string(),
             target: target.to_string(),
             units,
-            amount_musd,
+            amount_musd: amount_musd + 0.0, // never print -0
             detail,
         });
     }

@@ -291,8 +291,12 @@ pub struct Antitrust {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
-    /// Expected new startups per month at climate 1 and 10% free talent.
+    /// Expected new startups per month at climate 1 and the reference share
+    /// of free talent.
     pub rate_month: f64,
+    /// Share of all researchers not employed (0..1) at which entry runs at
+    /// `rate_month`; entry scales linearly with the free share.
+    pub reference_free_talent_share: f64,
     /// Template for a new entrant.
     pub template: Cohort,
 }

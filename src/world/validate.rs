@@ -136,6 +136,27 @@ impl Checker {
         }
     }
 
+    /// Generated firms are named `<prefix> <n>`: a named firm of that form
+    /// would share its name with a generated one.
+    fn generated_names_clash(&mut self, w: &World) {
+        let prefixes: Vec<&str> =
+            w.cohorts.iter().map(|c| c.prefix.as_str()).chain([w.entry.template.prefix.as_str()]).collect();
+        for (i, f) in w.firms.iter().enumerate() {
+            let clash = prefixes.iter().find(|p| {
+                f.name
+                    .strip_prefix(**p)
+                    .and_then(|rest| rest.strip_prefix(' '))
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            });
+            if let Some(p) = clash {
+                self.problem(format!(
+                    "{}.name: clashes with the generated firms \"{p} <n>\"; rename the firm or the prefix",
+                    named("firms", i, &f.name)
+                ));
+            }
+        }
+    }
+
     fn world(&mut self, w: &World) {
         self.name("world", &w.name);
         if w.months == 0 {
@@ -152,13 +173,18 @@ impl Checker {
         self.funding(&w.funding);
         self.acquisitions(&w.acquisitions);
         self.num("entry.rate_month", w.entry.rate_month, Range::NonNeg);
+        self.num("entry.reference_free_talent_share", w.entry.reference_free_talent_share, Range::Unit);
         self.cohort("entry.template", &w.entry.template, &chips, pools);
         self.consolidation(&w.consolidation);
         self.firms(w, &chips, pools);
         for (i, c) in w.cohorts.iter().enumerate() {
             self.cohort(&named("cohorts", i, &c.prefix), c, &chips, pools);
         }
-        self.unique("cohorts", w.cohorts.iter().map(|c| c.prefix.as_str()));
+        self.unique(
+            "cohorts and entry.template",
+            w.cohorts.iter().map(|c| c.prefix.as_str()).chain([w.entry.template.prefix.as_str()]),
+        );
+        self.generated_names_clash(w);
         for (i, inv) in w.investors.iter().enumerate() {
             self.investor(&named("investors", i, &inv.name), inv);
         }
@@ -575,7 +601,9 @@ mod tests {
         let p = problems(|w| w.policy.rules[0].effective = crate::world::Month::new(2022, 8));
         assert_eq!(
             p,
-            vec![r#"policy.rules[0] ("Oct 2022").effective = 2022-08: before its announcement (2022-09); move `policy.rules[0].announced` too"#]
+            vec![
+                r#"policy.rules[0] ("Oct 2022").effective = 2022-08: before its announcement (2022-09); move `policy.rules[0].announced` too"#
+            ]
         );
     }
 

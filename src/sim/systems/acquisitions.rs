@@ -56,7 +56,13 @@ pub fn acquisitions(
         if profile.tier != Tier::Giant && treasury.runway_months() < a.distress_runway_months {
             distressed.push(e);
         } else if profile.strategy.acquisitiveness > 0.0 && spendable > 0.0 {
-            bidders.push((e, profile.id, spendable, profile.strategy.acquisitiveness, a.deals_per_bidder_month));
+            bidders.push((
+                e,
+                profile.id,
+                spendable,
+                profile.strategy.acquisitiveness,
+                a.deals_per_bidder_month,
+            ));
         }
     }
     bidders.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.1.cmp(&y.1)));
@@ -125,6 +131,7 @@ pub fn acquisitions(
             );
             revalue(&mut buyer.3, &sups, tick, w.chips.lifetime_months);
             let (people, chips) = (moved.researchers, moved.chips);
+            seller.2.valuation_musd = price;
             *seller.1 = Status::Acquired { by: buyer.0.id, tick };
             stats.acquisitions += 1;
             gone.insert(target);
@@ -153,13 +160,22 @@ pub fn acquisitions(
         books.add(Flow::ChipResale, proceeds);
         books.chips_sold += held;
         tr.cash_musd += proceeds;
+        let name = &roster.firm_names[target_id as usize];
         for o in std::mem::take(&mut comp.orders) {
             tr.cash_musd += o.paid_musd;
             books.add(Flow::ChipRefunds, o.paid_musd);
+            out.event(
+                tick,
+                EventKind::OrderCancelled,
+                name,
+                &roster.chip_names[o.chip],
+                o.units,
+                o.paid_musd,
+                "refunded on exit".into(),
+            );
         }
         comp.pflops = 0.0;
         comp.book_musd = 0.0;
-        let name = &roster.firm_names[target_id as usize];
         for loan in std::mem::take(&mut tr.loans) {
             let paid = tr.cash_musd.max(0.0).min(loan.principal_musd);
             tr.cash_musd -= paid;
@@ -196,7 +212,8 @@ pub fn acquisitions(
         }
         hhi -= sales.share * sales.share * 10_000.0;
         sales.share = 0.0;
-        sales.revenue_musd = 0.0;
+        // this month's revenue was earned and stays in its last row
+        tr.valuation_musd = 0.0;
         *status = Status::Exited { tick };
         stats.exits += 1;
         gone.insert(target);

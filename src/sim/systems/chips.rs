@@ -94,7 +94,11 @@ pub fn place_chip_orders(
         }
         // while stockpiling ahead of a known ban a firm commits up to its
         // stockpile share of spare cash, otherwise its usual capex share
-        let share = if stockpiling { fin.capex_share_monthly.max(profile.strategy.stockpile) } else { fin.capex_share_monthly };
+        let share = if stockpiling {
+            fin.capex_share_monthly.max(profile.strategy.stockpile)
+        } else {
+            fin.capex_share_monthly
+        };
         let own_budget = share * spendable;
         if let Some((chip, _)) = best {
             let s = &sups[chip];
@@ -364,10 +368,8 @@ pub fn take_chips(compute: &mut Compute, chip: Option<usize>, units: u64) -> Vec
 /// Book value of lots (straight-line over `lifetime` months), USD M.
 pub fn book_value(lots: &[Lot], sups: &[Supplier], tick: u32, lifetime: u32) -> f64 {
     let life = lifetime.max(1) as f64;
-    lots.iter()
-        .map(|l| {
-            let age = tick.saturating_sub(l.delivered_tick) as f64;
-            l.units as f64 * sups[l.chip].list_price_musd * (1.0 - age / life).max(0.0)
-        })
-        .sum()
+    lots.iter().fold(0.0, |acc, l| {
+        let age = tick.saturating_sub(l.delivered_tick) as f64;
+        acc + l.units as f64 * sups[l.chip].list_price_musd * (1.0 - age / life).max(0.0)
+    })
 }

@@ -114,7 +114,7 @@ pub fn entry(world: &mut World) {
         (f + pool.free, t + pool.base_size)
     });
     let free_share = if total > 0 { free as f64 / total as f64 } else { 0.0 };
-    let lambda = w.entry.rate_month * climate * (free_share / 0.1);
+    let lambda = w.entry.rate_month * climate * (free_share / w.entry.reference_free_talent_share.max(1e-9));
     let n = if lambda > 0.0 {
         let mut rng = world.resource_mut::<SimRng>();
         Poisson::new(lambda).map(|d| d.sample(&mut rng.0) as u32).unwrap_or(0)

@@ -85,14 +85,15 @@ pub fn funding(
             stats.climate,
             &w.finance,
         );
+        // every firm is marked to the model each month; a round replaces
+        // the mark with its post-money
+        treasury.valuation_musd = pre;
         if profile.tier == Tier::Giant {
-            treasury.valuation_musd = pre;
             continue;
         }
         let short = treasury.runway_months() < f.pitch_runway_months;
         let loan_pitch = !treasury.loans.is_empty() && treasury.last_round_tick.is_none_or(|t| tick >= t + 6);
         if !(short || loan_pitch) || n_inv == 0 {
-            treasury.valuation_musd = pre;
             continue;
         }
         let name = &roster.firm_names[profile.id as usize];

@@ -29,10 +29,13 @@ pub fn apply_policy(
     for rule in &book.rules {
         let chips: Vec<&str> = rule.chips.iter().map(|&c| roster.chip_names[c].as_str()).collect();
         let list = chips.join(" ");
-        if rule.announced_tick == tick {
+        // rules announced or in force before the start apply from the first month
+        let announced = rule.announced_tick == tick || (tick == 0 && rule.announced_tick < 0);
+        let effective = rule.effective_tick == tick || (tick == 0 && rule.effective_tick < 0);
+        if announced {
             out.event(clock.tick, EventKind::RuleAnnounced, &rule.name, &list, 0, 0.0, String::new());
         }
-        if rule.effective_tick != tick {
+        if !effective {
             continue;
         }
         for &c in &rule.chips {

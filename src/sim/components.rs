@@ -121,11 +121,114 @@ pub struct Compute {
     pub pflops: f64,
     /// Book value of held chips (straight-line over lifetime), USD M.
     pub book_musd: f64,
+    /// Σ units × list price over lots, USD M (cache of `lots`).
+    pub list_value_musd: f64,
+    /// Σ units × list price × delivery tick over lots (cache of `lots`).
+    pub list_value_ticks: f64,
 }
 
 impl Compute {
     pub fn total_units(&self) -> u64 {
         self.units.iter().sum()
+    }
+
+    /// Receive `units` of `chip` (list price `list_price` USD M) at `tick`,
+    /// merging with the newest lot when it is the same chip and month.
+    pub fn add_lot(&mut self, chip: usize, units: u64, tick: u32, list_price: f64) {
+        if units == 0 {
+            return;
+        }
+        self.units[chip] += units;
+        let v = units as f64 * list_price;
+        self.list_value_musd += v;
+        self.list_value_ticks += v * tick as f64;
+        if let Some(last) = self.lots.back_mut()
+            && last.chip == chip
+            && last.delivered_tick == tick
+        {
+            last.units += units;
+            return;
+        }
+        self.lots.push_back(Lot { chip, units, delivered_tick: tick });
+    }
+
+    fn forget(&mut self, lot: &Lot, list_prices: &[f64]) {
+        self.units[lot.chip] -= lot.units;
+        let v = lot.units as f64 * list_prices[lot.chip];
+        self.list_value_musd -= v;
+        self.list_value_ticks -= v * lot.delivered_tick as f64;
+        if self.lots.is_empty() {
+            // no rounding residue in an empty stock
+            self.list_value_musd = 0.0;
+            self.list_value_ticks = 0.0;
+        }
+    }
+
+    /// Retire lots that reached `lifetime` months of service; returns units retired.
+    pub fn retire(&mut self, tick: u32, lifetime: u32, list_prices: &[f64]) -> u64 {
+        let mut retired = 0;
+        while let Some(front) = self.lots.front() {
+            if tick.saturating_sub(front.delivered_tick) < lifetime {
+                break;
+            }
+            let lot = self.lots.pop_front().expect("front exists");
+            self.forget(&lot, list_prices);
+            retired += lot.units;
+        }
+        retired
+    }
+
+    /// Remove up to `units` chips of model `chip` (all models when `None`),
+    /// oldest first; returns the removed lots.
+    pub fn take(&mut self, chip: Option<usize>, units: u64, list_prices: &[f64]) -> Vec<Lot> {
+        let mut left = units;
+        let mut taken = Vec::new();
+        let mut kept = VecDeque::with_capacity(self.lots.len());
+        for mut lot in self.lots.drain(..) {
+            if left > 0 && chip.is_none_or(|c| c == lot.chip) {
+                let k = lot.units.min(left);
+                left -= k;
+                taken.push(Lot { chip: lot.chip, units: k, delivered_tick: lot.delivered_tick });
+                lot.units -= k;
+            }
+            if lot.units > 0 {
+                kept.push_back(lot);
+            }
+        }
+        self.lots = kept;
+        for l in &taken {
+            self.forget(l, list_prices);
+        }
+        taken
+    }
+
+    /// Take over all of `other`'s chips and pending orders.
+    pub fn absorb(&mut self, other: &mut Compute) {
+        self.lots.extend(other.lots.drain(..));
+        self.lots.make_contiguous().sort_by_key(|l| l.delivered_tick);
+        for (a, b) in self.units.iter_mut().zip(other.units.iter_mut()) {
+            *a += std::mem::take(b);
+        }
+        self.list_value_musd += std::mem::take(&mut other.list_value_musd);
+        self.list_value_ticks += std::mem::take(&mut other.list_value_ticks);
+        self.orders.append(&mut other.orders);
+        other.pflops = 0.0;
+        other.book_musd = 0.0;
+    }
+
+    /// Recompute usable PFLOP/s (from units) and the book value at `tick`.
+    pub fn refresh(&mut self, pflops_per_unit: &[f64], tick: u32, lifetime: u32) {
+        self.pflops = self.units.iter().zip(pflops_per_unit).map(|(u, p)| *u as f64 * p).sum();
+        self.book_musd = self.book_at(tick, lifetime);
+    }
+
+    /// Straight-line book value at `tick` from the caches, USD M:
+    /// `Σ v_l (1 − (t − d_l)/L) = A − (t·A − B)/L` with `A = Σ v_l`,
+    /// `B = Σ v_l d_l` — exact while every lot is younger than its lifetime
+    /// (older lots are retired first).
+    pub fn book_at(&self, tick: u32, lifetime: u32) -> f64 {
+        let life = lifetime.max(1) as f64;
+        (self.list_value_musd - (tick as f64 * self.list_value_musd - self.list_value_ticks) / life).max(0.0)
     }
 }
 

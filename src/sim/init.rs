@@ -63,7 +63,7 @@ pub fn spawn_firm(
     spec: &FirmSpec,
     entry_tick: u32,
     roster: &mut Roster,
-    n_chips: usize,
+    list_prices: &[f64],
 ) -> Entity {
     let id = roster.firm_names.len() as u32;
     let lender_index = |name: &str| roster.investor_names.iter().position(|n| n == name);
@@ -71,13 +71,10 @@ pub fn spawn_firm(
         spec.chip_loans.as_ref().and_then(|p| lender_index(&p.lender).map(|i| (i, p.max_outstanding_musd)));
     let chip_index: HashMap<&str, usize> =
         roster.chip_names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
-    let mut compute = Compute { units: vec![0; n_chips], ..Default::default() };
+    let mut compute = Compute { units: vec![0; list_prices.len()], ..Default::default() };
     for (chip, units) in &spec.chips {
-        if let Some(&c) = chip_index.get(chip.as_str())
-            && *units > 0
-        {
-            compute.lots.push_back(Lot { chip: c, units: *units as u64, delivered_tick: entry_tick });
-            compute.units[c] += *units as u64;
+        if let Some(&c) = chip_index.get(chip.as_str()) {
+            compute.add_lot(c, *units as u64, entry_tick, list_prices[c]);
         }
     }
     let e = world
@@ -203,10 +200,10 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
             specs.push(firm_from_cohort(c, format!("{} {}", c.prefix, k + 1), rng));
         }
     }
-    let n_chips = roster.chip_names.len();
+    let prices: Vec<f64> = w.chips.suppliers.iter().map(|s| s.price_musd).collect();
     for spec in &specs {
         let entry_tick = spec.founded.since(start).max(0) as u32;
-        spawn_firm(world, spec, entry_tick, &mut roster, n_chips);
+        spawn_firm(world, spec, entry_tick, &mut roster, &prices);
     }
     roster
 }

@@ -4,7 +4,7 @@
 //! nobody buys exits: chips sold at a haircut, loans repaid from the
 //! proceeds as far as they go, researchers back to the pools.
 
-use super::chips::{book_value, revalue, take_chips};
+use super::chips::book_value;
 use crate::record::EventKind;
 use crate::sim::components::*;
 use crate::sim::resources::*;
@@ -44,6 +44,8 @@ pub fn acquisitions(
     let rng = &mut rng.0;
     let sups: Vec<Supplier> =
         roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
+    let prices: Vec<f64> = sups.iter().map(|s| s.list_price_musd).collect();
+    let ppu: Vec<f64> = sups.iter().map(|s| s.pflops_per_unit()).collect();
 
     let mut distressed = Vec::new();
     // entity, id, spendable, acquisitiveness, deals left this month
@@ -129,7 +131,7 @@ pub fn acquisitions(
                     capability: &mut seller.6,
                 },
             );
-            revalue(&mut buyer.3, &sups, tick, w.chips.lifetime_months);
+            buyer.3.refresh(&ppu, tick, w.chips.lifetime_months);
             let (people, chips) = (moved.researchers, moved.chips);
             seller.2.valuation_musd = price;
             *seller.1 = Status::Acquired { by: buyer.0.id, tick };
@@ -155,7 +157,7 @@ pub fn acquisitions(
             continue;
         };
         let held: u64 = comp.total_units();
-        let lots = take_chips(&mut comp, None, held);
+        let lots = comp.take(None, held, &prices);
         let proceeds = book_value(&lots, &sups, tick, w.chips.lifetime_months) * w.chips.resale_haircut;
         books.add(Flow::ChipResale, proceeds);
         books.chips_sold += held;
@@ -266,14 +268,7 @@ pub fn merge_firms(buyer: FirmParts, seller: FirmParts) -> Moved {
     buyer.treasury.cash_musd += std::mem::take(&mut seller.treasury.cash_musd);
     buyer.treasury.loans.append(&mut seller.treasury.loans);
     let chips = seller.compute.total_units();
-    buyer.compute.lots.extend(seller.compute.lots.drain(..));
-    buyer.compute.lots.make_contiguous().sort_by_key(|l| l.delivered_tick);
-    for (b, s) in buyer.compute.units.iter_mut().zip(seller.compute.units.iter_mut()) {
-        *b += std::mem::take(s);
-    }
-    buyer.compute.orders.append(&mut seller.compute.orders);
-    seller.compute.book_musd = 0.0;
-    seller.compute.pflops = 0.0;
+    buyer.compute.absorb(seller.compute);
     let researchers = seller.workforce.total();
     for (b, s) in buyer.workforce.by_pool.iter_mut().zip(seller.workforce.by_pool.iter_mut()) {
         *b += std::mem::take(s);
@@ -296,8 +291,7 @@ mod tests {
         share: f64,
     ) -> (Treasury, Compute, Workforce, Sales, Capability) {
         let mut compute = Compute { units: vec![0, 0], ..Default::default() };
-        compute.units[1] = chips;
-        compute.lots.push_back(Lot { chip: 1, units: chips, delivered_tick: 3 });
+        compute.add_lot(1, chips, 3, 0.01);
         let loans = if debt > 0.0 {
             vec![Loan {
                 lender: 0,
@@ -349,6 +343,7 @@ mod tests {
         assert_eq!(moved, Moved { researchers: 45, chips: 200 });
         assert_eq!(bc.total_units(), 1200);
         assert_eq!(bc.lots.iter().map(|l| l.units).sum::<u64>(), 1200);
+        assert!((bc.list_value_musd - 12.0).abs() < 1e-9, "book caches move with the chips");
         assert_eq!(bw.by_pool, vec![55, 440]);
         assert!((bs.share - 0.32).abs() < 1e-12);
         assert!((bt.debt_musd() - 30.0).abs() < 1e-12);

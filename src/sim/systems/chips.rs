@@ -238,7 +238,7 @@ pub fn place_chip_orders(
             treasury.cash_musd -= cost;
             books.add(Flow::ChipPayments, cost);
             books.chips_delivered += units;
-            add_lot(&mut compute, req.chip, units, clock.tick);
+            compute.add_lot(req.chip, units, clock.tick, s.list_price_musd);
             let name = &roster.firm_names[profile.id as usize];
             let chip = &roster.chip_names[req.chip];
             out.event(
@@ -259,26 +259,6 @@ fn investor_ltv(investors: &Query<&mut Investor>, e: Entity) -> f64 {
     investors.get(e).ok().and_then(|i| i.loan.as_ref().map(|l| l.loan_to_value)).unwrap_or(0.0)
 }
 
-/// Add chips to a firm's stock, merging with the newest lot when it is the
-/// same chip delivered the same month.
-pub fn add_lot(compute: &mut Compute, chip: usize, units: u64, tick: u32) {
-    compute.units[chip] += units;
-    if let Some(last) = compute.lots.back_mut()
-        && last.chip == chip
-        && last.delivered_tick == tick
-    {
-        last.units += units;
-        return;
-    }
-    compute.lots.push_back(Lot { chip, units, delivered_tick: tick });
-}
-
-/// Usable PFLOP/s and book value of a firm's chips, recomputed from its lots.
-pub fn revalue(compute: &mut Compute, sups: &[Supplier], tick: u32, lifetime: u32) {
-    compute.pflops = compute.units.iter().zip(sups).map(|(u, s)| *u as f64 * s.pflops_per_unit()).sum();
-    compute.book_musd = book_value(compute.lots.make_contiguous(), sups, tick, lifetime);
-}
-
 #[allow(clippy::too_many_arguments)]
 pub fn deliver_chips(
     clock: Res<Clock>,
@@ -291,6 +271,8 @@ pub fn deliver_chips(
 ) {
     let sups: Vec<Supplier> =
         roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
+    let prices: Vec<f64> = sups.iter().map(|s| s.list_price_musd).collect();
+    let ppu: Vec<f64> = sups.iter().map(|s| s.pflops_per_unit()).collect();
     let lifetime = params.0.chips.lifetime_months;
     let tick = clock.tick;
     for &e in &roster.active {
@@ -315,7 +297,7 @@ pub fn deliver_chips(
                         "chip banned".into(),
                     );
                 } else {
-                    add_lot(&mut compute, o.chip, o.units, tick);
+                    compute.add_lot(o.chip, o.units, tick, prices[o.chip]);
                     books.chips_delivered += o.units;
                     out.event(
                         tick,
@@ -329,40 +311,9 @@ pub fn deliver_chips(
                 }
             }
         }
-        while let Some(front) = compute.lots.front() {
-            if tick.saturating_sub(front.delivered_tick) < lifetime {
-                break;
-            }
-            let lot = compute.lots.pop_front().expect("front exists");
-            compute.units[lot.chip] -= lot.units;
-            books.chips_retired += lot.units;
-        }
-        revalue(&mut compute, &sups, tick, lifetime);
+        books.chips_retired += compute.retire(tick, lifetime, &prices);
+        compute.refresh(&ppu, tick, lifetime);
     }
-}
-
-/// Remove up to `units` chips of model `chip` (all models when `None`) from
-/// a firm's stock, oldest first; returns the removed lots.
-pub fn take_chips(compute: &mut Compute, chip: Option<usize>, units: u64) -> Vec<Lot> {
-    let mut left = units;
-    let mut taken = Vec::new();
-    let mut kept = std::collections::VecDeque::with_capacity(compute.lots.len());
-    for mut lot in compute.lots.drain(..) {
-        if left > 0 && chip.is_none_or(|c| c == lot.chip) {
-            let k = lot.units.min(left);
-            left -= k;
-            taken.push(Lot { chip: lot.chip, units: k, delivered_tick: lot.delivered_tick });
-            lot.units -= k;
-        }
-        if lot.units > 0 {
-            kept.push_back(lot);
-        }
-    }
-    compute.lots = kept;
-    for l in &taken {
-        compute.units[l.chip] -= l.units;
-    }
-    taken
 }
 
 /// Book value of lots (straight-line over `lifetime` months), USD M.

@@ -4,7 +4,6 @@
 //! An entrant brings its founders' cash and hires its founding team from
 //! the pools.
 
-use super::chips::revalue;
 use crate::record::EventKind;
 use crate::sim::components::*;
 use crate::sim::init::{firm_from_cohort, spawn_firm};
@@ -48,7 +47,8 @@ pub fn activate(world: &mut World, e: Entity, tick: u32, initial: bool) {
     };
     let chips = {
         let mut c = world.get_mut::<Compute>(e).expect("firm compute");
-        revalue(&mut c, &sups, tick, lifetime);
+        let ppu: Vec<f64> = sups.iter().map(|s| s.pflops_per_unit()).collect();
+        c.refresh(&ppu, tick, lifetime);
         c.total_units()
     };
     world.get_mut::<Workforce>(e).expect("workforce").by_pool = hired.clone();
@@ -132,9 +132,9 @@ pub fn entry(world: &mut World) {
             firm_from_cohort(&w.entry.template, format!("{} {k}", w.entry.template.prefix), &mut rng.0)
         };
         spec.founded = world.resource::<Clock>().month();
+        let prices: Vec<f64> = w.chips.suppliers.iter().map(|s| s.price_musd).collect();
         let e = world.resource_scope(|world, mut roster: Mut<Roster>| {
-            let n_chips = roster.chip_names.len();
-            spawn_firm(world, &spec, tick, &mut roster, n_chips)
+            spawn_firm(world, &spec, tick, &mut roster, &prices)
         });
         activate(world, e, tick, false);
         entered = true;

@@ -3,7 +3,7 @@
 //! due are repaid from cash or default, and the lender seizes and sells the
 //! collateral chips.
 
-use super::chips::{book_value, revalue, take_chips};
+use super::chips::book_value;
 use crate::record::EventKind;
 use crate::sim::components::*;
 use crate::sim::resources::*;
@@ -28,6 +28,8 @@ pub fn finance(
     let sups: Vec<Supplier> =
         roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
     let lifetime = w.chips.lifetime_months;
+    let prices: Vec<f64> = sups.iter().map(|s| s.list_price_musd).collect();
+    let ppu: Vec<f64> = sups.iter().map(|s| s.pflops_per_unit()).collect();
     for &e in &roster.active {
         let Ok((profile, mut treasury, mut compute, wf, sales)) = firms.get_mut(e) else { continue };
         let wage_bill: f64 =
@@ -76,7 +78,7 @@ pub fn finance(
                     "at maturity".into(),
                 );
             } else {
-                let seized = take_chips(&mut compute, Some(loan.chip), loan.units);
+                let seized = compute.take(Some(loan.chip), loan.units, &prices);
                 let units: u64 = seized.iter().map(|l| l.units).sum();
                 let proceeds = book_value(&seized, &sups, tick, lifetime) * w.chips.resale_haircut;
                 books.add(Flow::ChipResale, proceeds);
@@ -95,6 +97,6 @@ pub fn finance(
                 );
             }
         }
-        revalue(&mut compute, &sups, tick, lifetime);
+        compute.refresh(&ppu, tick, lifetime);
     }
 }

@@ -64,7 +64,7 @@ fn ordered(r: &Record, firms: &[&str], chips: &[String], from: i32, to: i32) -> 
         .iter()
         .filter(|e| e.kind == EventKind::ChipOrder)
         .filter(|e| (e.month as i32) >= from && (e.month as i32) < to)
-        .filter(|e| firms.contains(&e.actor.as_str()) && chips.contains(&e.target))
+        .filter(|e| firms.contains(&&*e.actor) && chips.iter().any(|c| **c == *e.target))
         .map(|e| e.units)
         .sum()
 }
@@ -109,7 +109,7 @@ fn no_banned_chip_is_delivered_except_through_the_grey_market() {
             let mut grey_seen = 0;
             for e in r.events.iter().filter(|e| e.kind == EventKind::ChipDelivery) {
                 if banned_at(&e.target, e.month) {
-                    assert_eq!(e.detail, "grey market", "{path} seed {seed}: banned delivery {e:?}");
+                    assert_eq!(&*e.detail, "grey market", "{path} seed {seed}: banned delivery {e:?}");
                     assert!(
                         r.events.iter().any(|g| g.kind == EventKind::GreyMarketPurchase
                             && g.month == e.month
@@ -137,11 +137,11 @@ fn the_01ai_style_firm_borrows_against_chips_and_mostly_repays_after_a_1b_round(
     for seed in seeds.clone() {
         let r = chipban::run(w.clone(), seed);
         let loans: Vec<_> =
-            r.events.iter().filter(|e| e.kind == EventKind::Loan && e.target == "01.AI").collect();
+            r.events.iter().filter(|e| e.kind == EventKind::Loan && &*e.target == "01.AI").collect();
         assert!(!loans.is_empty(), "seed {seed}: 01.AI took no chip-backed loan");
         let big_round = r.events.iter().find(|e| {
             e.kind == EventKind::FundingRound
-                && e.target == "01.AI"
+                && &*e.target == "01.AI"
                 && e.detail
                     .strip_prefix("post-money ")
                     .and_then(|d| d.split(' ').next())
@@ -149,7 +149,7 @@ fn the_01ai_style_firm_borrows_against_chips_and_mostly_repays_after_a_1b_round(
                     .is_some_and(|v| v >= bar)
         });
         let repaid = r.events.iter().any(|e| {
-            e.kind == EventKind::LoanRepaid && e.actor == "01.AI" && e.detail.starts_with("after a round")
+            e.kind == EventKind::LoanRepaid && &*e.actor == "01.AI" && e.detail.starts_with("after a round")
         });
         if let (Some(round), true) = (big_round, repaid) {
             assert!(round.month >= loans[0].month);

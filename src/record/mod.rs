@@ -9,6 +9,11 @@ mod write;
 pub use write::{OutputError, write_outputs};
 
 use serde::Serialize;
+use std::sync::Arc;
+
+/// A shared name (firm, investor, chip, rule or pool): events clone a
+/// pointer, not the text.
+pub type Name = Arc<str>;
 
 /// Kinds of events in `events.csv` (the names are the data contract).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -75,11 +80,11 @@ pub struct Event {
     /// Tick index, 0-based.
     pub month: u32,
     pub kind: EventKind,
-    pub actor: String,
-    pub target: String,
+    pub actor: Name,
+    pub target: Name,
     pub units: u64,
     pub amount_musd: f64,
-    pub detail: String,
+    pub detail: Name,
 }
 
 /// One row of `months.csv`.

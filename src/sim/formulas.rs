@@ -154,16 +154,18 @@ pub fn pro_rata(requests: &[u64], weights: &[f64], total: u64) -> Vec<u64> {
         out.push(whole);
         fracs.push((exact - whole as f64, i));
     }
-    fracs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut left = total.saturating_sub(given);
-    for (_, i) in fracs {
-        if left == 0 {
-            break;
-        }
-        if out[i] < requests[i] {
-            out[i] += 1;
-            left -= 1;
-        }
+    // the remainder goes to the largest fractional parts (ties: lower index);
+    // only requests below their cap can take one, and selecting the top
+    // `left` is O(n), not a full sort
+    let mut left = total.saturating_sub(given) as usize;
+    fracs.retain(|&(_, i)| out[i] < requests[i]);
+    let by_frac = |a: &(f64, usize), b: &(f64, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    left = left.min(fracs.len());
+    if left > 0 && left < fracs.len() {
+        fracs.select_nth_unstable_by(left - 1, by_frac);
+    }
+    for &(_, i) in &fracs[..left] {
+        out[i] += 1;
     }
     out
 }
@@ -240,6 +242,19 @@ mod tests {
         assert_eq!(interpolate(&path, -5), 1.0);
         assert!((interpolate(&path, 5) - 1.5).abs() < 1e-12);
         assert_eq!(interpolate(&path, 50), 2.0);
+    }
+
+    #[test]
+    fn pro_rata_remainder_goes_to_largest_fractions_then_lower_index() {
+        // 10 units over 3 equal requests of 10: 3.33 each → 3,3,3 and one
+        // left for the lowest index among the equal fractions
+        assert_eq!(pro_rata(&[10, 10, 10], &[1.0, 1.0, 1.0], 10), vec![4, 3, 3]);
+        // weights: 7 units, weights 1:2 on requests 5,5 → 2.33, 4.67 → 2, 5
+        assert_eq!(pro_rata(&[5, 5], &[1.0, 2.0], 7), vec![2, 5]);
+        let many: Vec<u64> = (0..1000).map(|i| 1 + i % 7).collect();
+        let got = pro_rata(&many, &vec![1.0; 1000], 1234);
+        assert_eq!(got.iter().sum::<u64>(), 1234);
+        assert!(got.iter().zip(&many).all(|(g, r)| g <= r));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::components::*;
 use super::resources::*;
+use crate::record::Name;
 use crate::world::{Cohort, Coverage, Dist, FirmSpec, Strategy, World};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -66,11 +67,11 @@ pub fn spawn_firm(
     list_prices: &[f64],
 ) -> Entity {
     let id = roster.firm_names.len() as u32;
-    let lender_index = |name: &str| roster.investor_names.iter().position(|n| n == name);
+    let lender_index = |name: &str| roster.investor_names.iter().position(|n| &**n == name);
     let chip_loans =
         spec.chip_loans.as_ref().and_then(|p| lender_index(&p.lender).map(|i| (i, p.max_outstanding_musd)));
     let chip_index: HashMap<&str, usize> =
-        roster.chip_names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        roster.chip_names.iter().enumerate().map(|(i, n)| (&**n, i)).collect();
     let mut compute = Compute { units: vec![0; list_prices.len()], ..Default::default() };
     for (chip, units) in &spec.chips {
         if let Some(&c) = chip_index.get(chip.as_str()) {
@@ -98,7 +99,7 @@ pub fn spawn_firm(
         ))
         .id();
     roster.firms.push(e);
-    roster.firm_names.push(spec.name.clone());
+    roster.firm_names.push(Name::from(spec.name.as_str()));
     e
 }
 
@@ -126,7 +127,7 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
             })
             .id();
         roster.suppliers.push(e);
-        roster.chip_names.push(s.name.clone());
+        roster.chip_names.push(Name::from(s.name.as_str()));
     }
 
     for (i, p) in w.talent.pools.iter().enumerate() {
@@ -144,7 +145,7 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
             })
             .id();
         roster.pools.push(e);
-        roster.pool_names.push(p.name.clone());
+        roster.pool_names.push(Name::from(p.name.as_str()));
     }
 
     let mut investors = Vec::new();
@@ -191,7 +192,7 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
             })
             .id();
         roster.investors.push(e);
-        roster.investor_names.push(name);
+        roster.investor_names.push(Name::from(name.as_str()));
     }
 
     let mut specs: Vec<FirmSpec> = w.firms.clone();

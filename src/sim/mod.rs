@@ -130,7 +130,7 @@ impl Simulation {
         Record {
             world: (*params).clone(),
             seed: self.seed,
-            firm_names: roster.firm_names.clone(),
+            firm_names: roster.firm_names.iter().map(|n| n.to_string()).collect(),
             months,
             firms: out.firms,
             events: out.events,

@@ -1,7 +1,7 @@
 //! ECS resources: the clock, the parameters, the RNG, the rule book, the
 //! stable orders of entities, the event log and the run's accumulators.
 
-use crate::record::{Event, EventKind, FirmRow, Ledger, MonthRow};
+use crate::record::{Event, EventKind, FirmRow, Ledger, MonthRow, Name};
 use crate::world::{Month, World};
 use bevy_ecs::prelude::*;
 use rand::rngs::ChaCha8Rng;
@@ -65,13 +65,15 @@ impl RuleBook {
 pub struct Roster {
     pub firms: Vec<Entity>,
     pub active: Vec<Entity>,
+    /// Firms acquired or exited this month (their last rows are recorded).
+    pub left: Vec<Entity>,
     pub investors: Vec<Entity>,
     pub suppliers: Vec<Entity>,
     pub pools: Vec<Entity>,
-    pub firm_names: Vec<String>,
-    pub investor_names: Vec<String>,
-    pub chip_names: Vec<String>,
-    pub pool_names: Vec<String>,
+    pub firm_names: Vec<Name>,
+    pub investor_names: Vec<Name>,
+    pub chip_names: Vec<Name>,
+    pub pool_names: Vec<Name>,
 }
 
 /// Named money flows between the agents and the outside world (DESIGN §3).
@@ -185,20 +187,53 @@ impl Output {
         &mut self,
         tick: u32,
         kind: EventKind,
-        actor: &str,
-        target: &str,
+        actor: impl IntoName,
+        target: impl IntoName,
         units: u64,
         amount_musd: f64,
-        detail: String,
+        detail: impl IntoName,
     ) {
         self.events.push(Event {
             month: tick,
             kind,
-            actor: actor.to_string(),
-            target: target.to_string(),
+            actor: actor.into_name(),
+            target: target.into_name(),
             units,
             amount_musd: amount_musd + 0.0, // never print -0
-            detail,
+            detail: detail.into_name(),
         });
+    }
+}
+
+/// Names for events: shared names are cloned as pointers, text is copied.
+pub trait IntoName {
+    fn into_name(self) -> Name;
+}
+
+impl IntoName for &Name {
+    fn into_name(self) -> Name {
+        Name::clone(self)
+    }
+}
+
+impl IntoName for &str {
+    fn into_name(self) -> Name {
+        if self.is_empty() {
+            static EMPTY: std::sync::OnceLock<Name> = std::sync::OnceLock::new();
+            return Name::clone(EMPTY.get_or_init(|| Name::from("")));
+        }
+        Name::from(self)
+    }
+}
+
+impl IntoName for String {
+    fn into_name(self) -> Name {
+        self.as_str().into_name()
+    }
+}
+
+impl IntoName for &String {
+    fn into_name(self) -> Name {
+        Name::from(self.as_str())
     }
 }

@@ -173,7 +173,7 @@ pub fn acquisitions(
                 &roster.chip_names[o.chip],
                 o.units,
                 o.paid_musd,
-                "refunded on exit".into(),
+                "refunded on exit",
             );
         }
         comp.pflops = 0.0;
@@ -186,7 +186,7 @@ pub fn acquisitions(
             }
             let lender_name = &roster.investor_names[loan.lender];
             if paid + 1e-9 >= loan.principal_musd {
-                out.event(tick, EventKind::LoanRepaid, name, lender_name, 0, paid, "on exit".into());
+                out.event(tick, EventKind::LoanRepaid, name, lender_name, 0, paid, "on exit");
             } else {
                 out.event(
                     tick,
@@ -231,6 +231,9 @@ pub fn acquisitions(
     }
     if !gone.is_empty() {
         roster.active.retain(|e| !gone.contains(e));
+        let mut left: Vec<Entity> = gone.into_iter().collect();
+        left.sort_by_key(|e| firms.get(*e).map(|f| f.0.id).unwrap_or(u32::MAX));
+        roster.left = left;
     }
 }
 

@@ -3,7 +3,7 @@
 //! chip-backed loans or bought grey), suppliers ration capacity and reprice;
 //! then paid orders are delivered after their lead time and old chips retire.
 
-use crate::record::EventKind;
+use crate::record::{EventKind, Name};
 use crate::sim::components::*;
 use crate::sim::formulas::{capacity, pro_rata, scarcity_premium};
 use crate::sim::resources::*;
@@ -169,6 +169,11 @@ pub fn place_chip_orders(
         }
     }
 
+    // "due YYYY-MM" per chip, shared by this month's order events
+    let due: Vec<Name> = sups
+        .iter()
+        .map(|s| format!("due {}", clock.start.plus((clock.tick + s.lead_time_months) as i32)).into_name())
+        .collect();
     for (req, units) in requests.iter().zip(granted) {
         if units == 0 {
             continue;
@@ -220,7 +225,7 @@ pub fn place_chip_orders(
             &roster.chip_names[req.chip],
             units,
             cost,
-            format!("due {}", clock.start.plus((clock.tick + s.lead_time_months) as i32)),
+            &due[req.chip],
         );
     }
 
@@ -248,9 +253,9 @@ pub fn place_chip_orders(
                 chip,
                 units,
                 cost,
-                "banned chip, grey market".into(),
+                "banned chip, grey market",
             );
-            out.event(clock.tick, EventKind::ChipDelivery, name, chip, units, cost, "grey market".into());
+            out.event(clock.tick, EventKind::ChipDelivery, name, chip, units, cost, "grey market");
         }
     }
 }
@@ -294,7 +299,7 @@ pub fn deliver_chips(
                         &roster.chip_names[o.chip],
                         o.units,
                         o.paid_musd,
-                        "chip banned".into(),
+                        "chip banned",
                     );
                 } else {
                     compute.add_lot(o.chip, o.units, tick, prices[o.chip]);
@@ -306,7 +311,7 @@ pub fn deliver_chips(
                         &roster.chip_names[o.chip],
                         o.units,
                         o.paid_musd,
-                        String::new(),
+                        "",
                     );
                 }
             }

@@ -75,7 +75,7 @@ pub fn finance(
                     lender_name,
                     0,
                     loan.principal_musd,
-                    "at maturity".into(),
+                    "at maturity",
                 );
             } else {
                 let seized = compute.take(Some(loan.chip), loan.units, &prices);

@@ -22,6 +22,7 @@ type FirmView<'a> =
 #[allow(clippy::too_many_arguments)]
 pub fn record_month(
     clock: Res<Clock>,
+    params: Res<Params>,
     roster: Res<Roster>,
     stats: Res<MonthStats>,
     books: Res<Books>,
@@ -99,14 +100,26 @@ pub fn record_month(
         consolidating: false,
     });
 
-    // the firm panel and the ledger walk every firm ever created
+    // the firm panel and the ledger walk the firms in the market and those
+    // that left this month, in id order; firms that left earlier hold nothing
     let mut money = 0.0;
     let mut held = 0u64;
     let mut employed = 0u64;
     let panel = out.firm_panel;
-    let mut rows = Vec::new();
-    for &e in &roster.firms {
-        let Ok((p, status, t, c, wf, cap, sales)) = firms.get(e) else { continue };
+    if panel {
+        // size the panel once for the rest of the run at today's firm count,
+        // rather than letting it double (and copy) as it grows
+        let need = roster.active.len() + 16;
+        let spare = out.firms.capacity() - out.firms.len();
+        if spare < need {
+            let remaining = (params.0.months - tick) as usize;
+            out.firms.reserve(need * remaining);
+        }
+    }
+    let mut walk = Vec::with_capacity(roster.active.len() + roster.left.len());
+    walk.extend(roster.active.iter().chain(&roster.left).filter_map(|e| firms.get(*e).ok()));
+    walk.sort_by_key(|f| f.0.id);
+    for (p, status, t, c, wf, cap, sales) in walk {
         if *status == Status::Pending {
             continue; // not founded yet: its planned team and chips are not in the economy
         }
@@ -120,7 +133,7 @@ pub fn record_month(
             Status::Pending => (false, p.id),
         };
         if panel && show {
-            rows.push(FirmRow {
+            out.firms.push(FirmRow {
                 month: tick,
                 firm: p.id,
                 tier: p.tier.as_str(),
@@ -139,7 +152,6 @@ pub fn record_month(
             });
         }
     }
-    out.firms.extend(rows);
     for e in &roster.investors {
         if let Ok(i) = investors.get(*e) {
             money += i.dry_powder_musd;

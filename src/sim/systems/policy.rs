@@ -9,7 +9,13 @@ use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
 /// Reset the month's scratch figures and set the funding climate.
-pub fn begin_month(clock: Res<Clock>, params: Res<Params>, mut stats: ResMut<MonthStats>) {
+pub fn begin_month(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut stats: ResMut<MonthStats>,
+    mut roster: ResMut<Roster>,
+) {
+    roster.left.clear();
     let start = params.0.start;
     let path: Vec<(i32, f64)> = params.0.funding.climate.iter().map(|(m, v)| (m.since(start), *v)).collect();
     *stats = MonthStats { climate: interpolate(&path, clock.tick as i32), ..Default::default() };
@@ -27,7 +33,7 @@ pub fn apply_policy(
 ) {
     let tick = clock.tick as i32;
     for rule in &book.rules {
-        let chips: Vec<&str> = rule.chips.iter().map(|&c| roster.chip_names[c].as_str()).collect();
+        let chips: Vec<&str> = rule.chips.iter().map(|&c| &*roster.chip_names[c]).collect();
         let list = chips.join(" ");
         // rules announced or in force before the start apply from the first month
         let announced = rule.announced_tick == tick || (tick == 0 && rule.announced_tick < 0);

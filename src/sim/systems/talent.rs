@@ -35,6 +35,8 @@ pub fn talent_market(
     let mut offers = Vec::with_capacity(n);
     let mut wants: Vec<Vec<u64>> = vec![Vec::with_capacity(n); n_pools];
     let mut ids = Vec::with_capacity(n);
+    // each firm's staff per pool, copied once: [firm][pool] flattened
+    let mut staff: Vec<u32> = Vec::with_capacity(n * n_pools);
     for &e in &roster.active {
         let Ok((profile, treasury, mut wf)) = firms.get_mut(e) else { continue };
         let eps = noise.as_ref().map(|d| d.sample(rng)).unwrap_or(0.0);
@@ -42,6 +44,7 @@ pub fn talent_market(
         wf.offer = offer;
         offers.push(offer);
         ids.push(profile.id);
+        staff.extend_from_slice(&wf.by_pool);
         let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
         let budget = (fin.capex_share_monthly * spendable).max(0.0);
         let total = wf.total().max(1) as f64;
@@ -54,20 +57,24 @@ pub fn talent_market(
     }
     let n = offers.len();
     let mean_offer = if n > 0 { offers.iter().sum::<f64>() / n as f64 } else { 1.0 };
-    let weights: Vec<f64> = offers.iter().map(|o| o.powf(t.wage_sensitivity)).collect();
+    let weights: Vec<f64> = offers.iter().map(|o| (t.wage_sensitivity * o.ln()).exp()).collect();
 
     // who looks around and would leave
     let mut leavers: Vec<Vec<u64>> = vec![vec![0; n]; n_pools];
-    for (i, &e) in roster.active.iter().enumerate().take(n) {
-        let Ok((_, _, wf)) = firms.get(e) else { continue };
+    for i in 0..n {
         let p_leave =
             (t.churn_monthly * leave_probability(offers[i], mean_offer, t.wage_sensitivity)).clamp(0.0, 1.0);
-        for (pool_leavers, &k) in leavers.iter_mut().zip(&wf.by_pool) {
-            if k > 0 && p_leave > 0.0 {
+        if p_leave <= 0.0 {
+            continue;
+        }
+        for (p, pool_leavers) in leavers.iter_mut().enumerate() {
+            let k = staff[i * n_pools + p];
+            if k > 0 {
                 pool_leavers[i] = Binomial::new(k as u64, p_leave).map(|b| b.sample(rng)).unwrap_or(0);
             }
         }
     }
+    let ones = vec![1.0; n];
 
     let mut pairs: BTreeMap<(u32, u32), u64> = BTreeMap::new();
     for p in 0..n_pools {
@@ -78,15 +85,17 @@ pub fn talent_market(
         let hires = pro_rata(&wants[p], &weights, avail);
         let hired: u64 = hires.iter().sum();
         let moved = hired.min(movers);
-        let lost = pro_rata(&leavers[p], &vec![1.0; n], moved);
-        let from_movers = pro_rata(&hires, &vec![1.0; n], moved);
+        let lost = pro_rata(&leavers[p], &ones, moved);
+        let from_movers = pro_rata(&hires, &ones, moved);
         pool.free -= hired - moved;
         for (i, &e) in roster.active.iter().enumerate().take(n) {
             if hires[i] == 0 && lost[i] == 0 {
                 continue;
             }
+            let now = (staff[i * n_pools + p] as u64 + hires[i] - lost[i]) as u32;
+            staff[i * n_pools + p] = now;
             if let Ok((_, _, mut wf)) = firms.get_mut(e) {
-                wf.by_pool[p] = (wf.by_pool[p] as u64 + hires[i] - lost[i]) as u32;
+                wf.by_pool[p] = now;
             }
         }
         // pair origins and destinations in id order for the event log
@@ -132,18 +141,16 @@ pub fn talent_market(
                 &roster.firm_names[to as usize],
                 k,
                 0.0,
-                String::new(),
+                "",
             );
         }
     }
 
     // pools grow (graduates, returnees)
     let mut employed = vec![0u64; n_pools];
-    for &e in &roster.active {
-        if let Ok((_, _, wf)) = firms.get(e) {
-            for (sum, n) in employed.iter_mut().zip(&wf.by_pool) {
-                *sum += *n as u64;
-            }
+    for firm in staff.chunks_exact(n_pools.max(1)) {
+        for (sum, k) in employed.iter_mut().zip(firm) {
+            *sum += *k as u64;
         }
     }
     for (&e, &staff) in roster.pools.iter().zip(&employed) {

@@ -8,6 +8,8 @@ use crate::world::{InvestorKind, LoanTerms, Strategy, Tier};
 use bevy_ecs::prelude::*;
 use std::collections::VecDeque;
 
+pub use crate::world::{MAX_CHIPS, MAX_POOLS};
+
 /// What a firm is and how it behaves; fixed after entry.
 #[derive(Component, Clone, Debug)]
 pub struct Profile {
@@ -110,12 +112,12 @@ pub struct Order {
     pub due_tick: u32,
 }
 
-#[derive(Component, Clone, Debug, Default)]
+#[derive(Component, Clone, Debug)]
 pub struct Compute {
     /// Held chips, oldest first.
     pub lots: VecDeque<Lot>,
-    /// Units held per chip model (cache of `lots`).
-    pub units: Vec<u64>,
+    /// Units held per chip model (cache of `lots`), by supplier index.
+    pub units: [u64; MAX_CHIPS],
     pub orders: Vec<Order>,
     /// Usable PFLOP/s (dense BF16 × ecosystem efficiency).
     pub pflops: f64,
@@ -125,9 +127,76 @@ pub struct Compute {
     pub list_value_musd: f64,
     /// Σ units × list price × delivery tick over lots (cache of `lots`).
     pub list_value_ticks: f64,
+    /// Delivery tick of the oldest lot (`u32::MAX` when none): lets
+    /// `retire` skip firms with nothing to retire without touching `lots`.
+    oldest_tick: u32,
+    /// Usable PFLOP/s on order (cache of `orders`).
+    on_order_pflops: f64,
+    /// Earliest due tick of the orders (`u32::MAX` when none).
+    next_due_tick: u32,
+}
+
+impl Default for Compute {
+    fn default() -> Self {
+        Compute {
+            lots: VecDeque::new(),
+            units: [0; MAX_CHIPS],
+            orders: Vec::new(),
+            pflops: 0.0,
+            book_musd: 0.0,
+            list_value_musd: 0.0,
+            list_value_ticks: 0.0,
+            oldest_tick: u32::MAX,
+            on_order_pflops: 0.0,
+            next_due_tick: u32::MAX,
+        }
+    }
 }
 
 impl Compute {
+    /// Usable PFLOP/s of the chips on order.
+    pub fn on_order_pflops(&self) -> f64 {
+        self.on_order_pflops
+    }
+
+    /// Record a paid order; `pflops_per_unit` is the chip's usable PFLOP/s.
+    pub fn place_order(&mut self, order: Order, pflops_per_unit: f64) {
+        self.on_order_pflops += order.units as f64 * pflops_per_unit;
+        self.next_due_tick = self.next_due_tick.min(order.due_tick);
+        self.orders.push(order);
+    }
+
+    /// Remove and return the orders that satisfy `pred`, keeping the rest
+    /// in order; the on-order caches are recomputed.
+    pub fn take_orders(
+        &mut self,
+        pflops_per_unit: &[f64],
+        mut pred: impl FnMut(&Order) -> bool,
+    ) -> Vec<Order> {
+        let mut taken = Vec::new();
+        let mut kept = Vec::with_capacity(self.orders.len());
+        for o in self.orders.drain(..) {
+            if pred(&o) { taken.push(o) } else { kept.push(o) }
+        }
+        self.orders = kept;
+        self.on_order_pflops = self.orders.iter().map(|o| o.units as f64 * pflops_per_unit[o.chip]).sum();
+        self.next_due_tick = self.orders.iter().map(|o| o.due_tick).min().unwrap_or(u32::MAX);
+        taken
+    }
+
+    /// Orders due at or before `tick`, removed (empty without touching the
+    /// orders when none is due).
+    pub fn take_due(&mut self, tick: u32, pflops_per_unit: &[f64]) -> Vec<Order> {
+        if self.next_due_tick > tick {
+            return Vec::new();
+        }
+        self.take_orders(pflops_per_unit, |o| o.due_tick <= tick)
+    }
+
+    fn note_oldest(&mut self) {
+        self.oldest_tick = self.lots.front().map(|l| l.delivered_tick).unwrap_or(u32::MAX);
+    }
+
     pub fn total_units(&self) -> u64 {
         self.units.iter().sum()
     }
@@ -142,6 +211,7 @@ impl Compute {
         let v = units as f64 * list_price;
         self.list_value_musd += v;
         self.list_value_ticks += v * tick as f64;
+        self.oldest_tick = self.oldest_tick.min(tick);
         if let Some(last) = self.lots.back_mut()
             && last.chip == chip
             && last.delivered_tick == tick
@@ -167,6 +237,9 @@ impl Compute {
     /// Retire lots that reached `lifetime` months of service; returns units retired.
     pub fn retire(&mut self, tick: u32, lifetime: u32, list_prices: &[f64]) -> u64 {
         let mut retired = 0;
+        if tick.saturating_sub(self.oldest_tick) < lifetime {
+            return 0;
+        }
         while let Some(front) = self.lots.front() {
             if tick.saturating_sub(front.delivered_tick) < lifetime {
                 break;
@@ -175,6 +248,7 @@ impl Compute {
             self.forget(&lot, list_prices);
             retired += lot.units;
         }
+        self.note_oldest();
         retired
     }
 
@@ -199,6 +273,7 @@ impl Compute {
         for l in &taken {
             self.forget(l, list_prices);
         }
+        self.note_oldest();
         taken
     }
 
@@ -212,6 +287,10 @@ impl Compute {
         self.list_value_musd += std::mem::take(&mut other.list_value_musd);
         self.list_value_ticks += std::mem::take(&mut other.list_value_ticks);
         self.orders.append(&mut other.orders);
+        self.on_order_pflops += std::mem::take(&mut other.on_order_pflops);
+        self.next_due_tick = self.next_due_tick.min(std::mem::replace(&mut other.next_due_tick, u32::MAX));
+        self.note_oldest();
+        other.oldest_tick = u32::MAX;
         other.pflops = 0.0;
         other.book_musd = 0.0;
     }
@@ -234,8 +313,8 @@ impl Compute {
 
 #[derive(Component, Clone, Debug, Default)]
 pub struct Workforce {
-    /// Researchers per talent pool.
-    pub by_pool: Vec<u32>,
+    /// Researchers per talent pool, by pool index (unused slots are 0).
+    pub by_pool: [u32; MAX_POOLS],
     /// Wage offer as a multiple of the going wage.
     pub offer: f64,
 }

@@ -58,6 +58,15 @@ pub fn firm_from_cohort(c: &Cohort, name: String, rng: &mut ChaCha8Rng) -> FirmS
     }
 }
 
+/// Researchers per pool as the inline array a `Workforce` holds.
+pub fn counts(researchers: &[u32]) -> [u32; MAX_POOLS] {
+    let mut by_pool = [0; MAX_POOLS];
+    for (slot, n) in by_pool.iter_mut().zip(researchers) {
+        *slot = *n;
+    }
+    by_pool
+}
+
 /// Spawn a firm's entity (not yet active) and register its name.
 pub fn spawn_firm(
     world: &mut bevy_ecs::world::World,
@@ -72,7 +81,7 @@ pub fn spawn_firm(
         spec.chip_loans.as_ref().and_then(|p| lender_index(&p.lender).map(|i| (i, p.max_outstanding_musd)));
     let chip_index: HashMap<&str, usize> =
         roster.chip_names.iter().enumerate().map(|(i, n)| (&**n, i)).collect();
-    let mut compute = Compute { units: vec![0; list_prices.len()], ..Default::default() };
+    let mut compute = Compute::default();
     for (chip, units) in &spec.chips {
         if let Some(&c) = chip_index.get(chip.as_str()) {
             compute.add_lot(c, *units as u64, entry_tick, list_prices[c]);
@@ -93,7 +102,7 @@ pub fn spawn_firm(
             Status::Pending,
             Treasury { cash_musd: 0.0, ..Default::default() },
             compute,
-            Workforce { by_pool: spec.researchers.clone(), offer: 1.0 },
+            Workforce { by_pool: counts(&spec.researchers), offer: 1.0 },
             Capability { value: spec.capability, benchmark: spec.capability * (1.0 + spec.strategy.gaming) },
             Sales { share: spec.share, revenue_musd: 0.0 },
         ))

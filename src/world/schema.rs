@@ -7,6 +7,11 @@
 use super::month::Month;
 use serde::{Deserialize, Serialize};
 
+/// Most chip models a world may have (each firm keeps a count per model inline).
+pub const MAX_CHIPS: usize = 16;
+/// Most talent pools a world may have.
+pub const MAX_POOLS: usize = 8;
+
 /// A whole world: everything a run needs besides the seed.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

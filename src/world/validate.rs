@@ -215,6 +215,12 @@ impl Checker {
         if t.pools.is_empty() {
             self.problem("talent.pools is empty: at least one talent pool is needed".to_string());
         }
+        if t.pools.len() > MAX_POOLS {
+            self.problem(format!(
+                "talent.pools has {} pools: at most {MAX_POOLS} are supported",
+                t.pools.len()
+            ));
+        }
         for (i, p) in t.pools.iter().enumerate() {
             let path = named("talent.pools", i, &p.name);
             self.name(&format!("talent.pools[{i}]"), &p.name);
@@ -233,6 +239,12 @@ impl Checker {
     fn chips(&mut self, c: &Chips) {
         if c.suppliers.is_empty() {
             self.problem("chips.suppliers is empty: at least one chip supplier is needed".into());
+        }
+        if c.suppliers.len() > MAX_CHIPS {
+            self.problem(format!(
+                "chips.suppliers has {} chips: at most {MAX_CHIPS} are supported",
+                c.suppliers.len()
+            ));
         }
         for (i, s) in c.suppliers.iter().enumerate() {
             let path = named("chips.suppliers", i, &s.name);

@@ -163,7 +163,7 @@ pub fn acquisitions(
         books.chips_sold += held;
         tr.cash_musd += proceeds;
         let name = &roster.firm_names[target_id as usize];
-        for o in std::mem::take(&mut comp.orders) {
+        for o in comp.take_orders(&ppu, |_| true) {
             tr.cash_musd += o.paid_musd;
             books.add(Flow::ChipRefunds, o.paid_musd);
             out.event(
@@ -206,8 +206,8 @@ pub fn acquisitions(
         }
         tr.cash_musd = 0.0;
         let people = wf.total();
-        for (p, n) in wf.by_pool.iter_mut().enumerate() {
-            if let Ok(mut pool) = pools.get_mut(roster.pools[p]) {
+        for (n, pool_entity) in wf.by_pool.iter_mut().zip(&roster.pools) {
+            if let Ok(mut pool) = pools.get_mut(*pool_entity) {
                 pool.free += *n as u64;
             }
             *n = 0;
@@ -293,7 +293,7 @@ mod tests {
         researchers: [u32; 2],
         share: f64,
     ) -> (Treasury, Compute, Workforce, Sales, Capability) {
-        let mut compute = Compute { units: vec![0, 0], ..Default::default() };
+        let mut compute = Compute::default();
         compute.add_lot(1, chips, 3, 0.01);
         let loans = if debt > 0.0 {
             vec![Loan {
@@ -310,7 +310,7 @@ mod tests {
         (
             Treasury { cash_musd: cash, loans, ..Default::default() },
             compute,
-            Workforce { by_pool: researchers.to_vec(), offer: 1.0 },
+            Workforce { by_pool: crate::sim::init::counts(&researchers), offer: 1.0 },
             Sales { share, revenue_musd: share * 100.0 },
             Capability { value: 2.0, benchmark: 2.0 },
         )
@@ -347,7 +347,7 @@ mod tests {
         assert_eq!(bc.total_units(), 1200);
         assert_eq!(bc.lots.iter().map(|l| l.units).sum::<u64>(), 1200);
         assert!((bc.list_value_musd - 12.0).abs() < 1e-9, "book caches move with the chips");
-        assert_eq!(bw.by_pool, vec![55, 440]);
+        assert_eq!(bw.by_pool[..2], [55, 440]);
         assert!((bs.share - 0.32).abs() < 1e-12);
         assert!((bt.debt_musd() - 30.0).abs() < 1e-12);
         assert!((bt.cash_musd - 504.0).abs() < 1e-12);

@@ -86,8 +86,7 @@ pub fn place_chip_orders(
         let target = fin.compute_per_researcher_pflops
             * r_eff
             * (w.research.frontier_drift_monthly * (tick as f64 + horizon)).exp();
-        let on_order: f64 =
-            compute.orders.iter().map(|o| o.units as f64 * sups[o.chip].pflops_per_unit()).sum();
+        let on_order = compute.on_order_pflops();
         let gap = target - compute.pflops - on_order;
         if gap <= 0.0 {
             continue;
@@ -212,12 +211,10 @@ pub fn place_chip_orders(
         }
         treasury.cash_musd -= cost;
         books.add(Flow::ChipPayments, cost);
-        compute.orders.push(Order {
-            chip: req.chip,
-            units,
-            paid_musd: cost,
-            due_tick: clock.tick + s.lead_time_months,
-        });
+        compute.place_order(
+            Order { chip: req.chip, units, paid_musd: cost, due_tick: clock.tick + s.lead_time_months },
+            s.pflops_per_unit(),
+        );
         out.event(
             clock.tick,
             EventKind::ChipOrder,
@@ -283,37 +280,32 @@ pub fn deliver_chips(
     for &e in &roster.active {
         let Ok((profile, mut treasury, mut compute)) = firms.get_mut(e) else { continue };
         let name = &roster.firm_names[profile.id as usize];
-        if compute.orders.iter().any(|o| o.due_tick <= tick) {
-            let orders = std::mem::take(&mut compute.orders);
-            for o in orders {
-                if o.due_tick > tick {
-                    compute.orders.push(o);
-                } else if sups[o.chip].banned {
-                    // defensive: a ban cancels orders in `apply_policy`; never deliver a banned chip
-                    treasury.cash_musd += o.paid_musd;
-                    books.add(Flow::ChipRefunds, o.paid_musd);
-                    out.event(
-                        tick,
-                        EventKind::OrderCancelled,
-                        name,
-                        &roster.chip_names[o.chip],
-                        o.units,
-                        o.paid_musd,
-                        "chip banned",
-                    );
-                } else {
-                    compute.add_lot(o.chip, o.units, tick, prices[o.chip]);
-                    books.chips_delivered += o.units;
-                    out.event(
-                        tick,
-                        EventKind::ChipDelivery,
-                        name,
-                        &roster.chip_names[o.chip],
-                        o.units,
-                        o.paid_musd,
-                        "",
-                    );
-                }
+        for o in compute.take_due(tick, &ppu) {
+            if sups[o.chip].banned {
+                // defensive: a ban cancels orders in `apply_policy`; never deliver a banned chip
+                treasury.cash_musd += o.paid_musd;
+                books.add(Flow::ChipRefunds, o.paid_musd);
+                out.event(
+                    tick,
+                    EventKind::OrderCancelled,
+                    name,
+                    &roster.chip_names[o.chip],
+                    o.units,
+                    o.paid_musd,
+                    "chip banned",
+                );
+            } else {
+                compute.add_lot(o.chip, o.units, tick, prices[o.chip]);
+                books.chips_delivered += o.units;
+                out.event(
+                    tick,
+                    EventKind::ChipDelivery,
+                    name,
+                    &roster.chip_names[o.chip],
+                    o.units,
+                    o.paid_musd,
+                    "",
+                );
             }
         }
         books.chips_retired += compute.retire(tick, lifetime, &prices);

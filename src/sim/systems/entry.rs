@@ -33,13 +33,13 @@ pub fn activate(world: &mut World, e: Entity, tick: u32, initial: bool) {
     };
     let sups: Vec<Supplier> = suppliers.iter().filter_map(|s| world.get::<Supplier>(*s).cloned()).collect();
     let lifetime = world.resource::<Params>().0.chips.lifetime_months;
-    let Some(wanted) = world.get::<Workforce>(e).map(|w| w.by_pool.clone()) else { return };
-    let mut hired = Vec::with_capacity(wanted.len());
-    for (p, want) in wanted.iter().enumerate() {
-        let mut pool = world.get_mut::<Pool>(pools[p]).expect("pool entity");
-        let take = (*want as u64).min(pool.free);
+    let Some(wanted) = world.get::<Workforce>(e).map(|w| w.by_pool) else { return };
+    let mut hired = [0u32; MAX_POOLS];
+    for (p, pool_entity) in pools.iter().enumerate() {
+        let mut pool = world.get_mut::<Pool>(*pool_entity).expect("pool entity");
+        let take = (wanted[p] as u64).min(pool.free);
         pool.free -= take;
-        hired.push(take as u32);
+        hired[p] = take as u32;
     }
     let (id, cash, tier) = {
         let p = world.get::<Profile>(e).expect("firm profile");
@@ -51,7 +51,7 @@ pub fn activate(world: &mut World, e: Entity, tick: u32, initial: bool) {
         c.refresh(&ppu, tick, lifetime);
         c.total_units()
     };
-    world.get_mut::<Workforce>(e).expect("workforce").by_pool = hired.clone();
+    world.get_mut::<Workforce>(e).expect("workforce").by_pool = hired;
     world.get_mut::<Treasury>(e).expect("treasury").cash_musd = cash;
     *world.get_mut::<Status>(e).expect("status") = Status::Active;
     {

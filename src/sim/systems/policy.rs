@@ -49,29 +49,28 @@ pub fn apply_policy(
                 s.banned = true;
             }
         }
+        let ppu: Vec<f64> = roster
+            .suppliers
+            .iter()
+            .filter_map(|e| suppliers.get(*e).ok().map(|s| s.pflops_per_unit()))
+            .collect();
         let mut cancelled = 0u64;
         for &e in &roster.active {
             let Ok((profile, mut treasury, mut compute)) = firms.get_mut(e) else { continue };
-            let mut kept = Vec::with_capacity(compute.orders.len());
-            for order in compute.orders.drain(..) {
-                if rule.chips.contains(&order.chip) {
-                    treasury.cash_musd += order.paid_musd;
-                    books.add(Flow::ChipRefunds, order.paid_musd);
-                    cancelled += 1;
-                    out.event(
-                        clock.tick,
-                        EventKind::OrderCancelled,
-                        &roster.firm_names[profile.id as usize],
-                        &roster.chip_names[order.chip],
-                        order.units,
-                        order.paid_musd,
-                        format!("banned by rule {}", rule.name),
-                    );
-                } else {
-                    kept.push(order);
-                }
+            for order in compute.take_orders(&ppu, |o| rule.chips.contains(&o.chip)) {
+                treasury.cash_musd += order.paid_musd;
+                books.add(Flow::ChipRefunds, order.paid_musd);
+                cancelled += 1;
+                out.event(
+                    clock.tick,
+                    EventKind::OrderCancelled,
+                    &roster.firm_names[profile.id as usize],
+                    &roster.chip_names[order.chip],
+                    order.units,
+                    order.paid_musd,
+                    format!("banned by rule {}", rule.name),
+                );
             }
-            compute.orders = kept;
         }
         out.event(
             clock.tick,

@@ -44,7 +44,7 @@ pub fn talent_market(
         wf.offer = offer;
         offers.push(offer);
         ids.push(profile.id);
-        staff.extend_from_slice(&wf.by_pool);
+        staff.extend_from_slice(&wf.by_pool[..n_pools]);
         let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
         let budget = (fin.capex_share_monthly * spendable).max(0.0);
         let total = wf.total().max(1) as f64;

@@ -184,13 +184,16 @@ impl Compute {
         taken
     }
 
-    /// Orders due at or before `tick`, removed (empty without touching the
-    /// orders when none is due).
-    pub fn take_due(&mut self, tick: u32, pflops_per_unit: &[f64]) -> Vec<Order> {
+    /// Move the orders due at or before `tick` into `due` (cleared first),
+    /// in the order they were placed; nothing is touched when none is due.
+    pub fn take_due(&mut self, tick: u32, pflops_per_unit: &[f64], due: &mut Vec<Order>) {
+        due.clear();
         if self.next_due_tick > tick {
-            return Vec::new();
+            return;
         }
-        self.take_orders(pflops_per_unit, |o| o.due_tick <= tick)
+        due.extend(self.orders.extract_if(.., |o| o.due_tick <= tick));
+        self.on_order_pflops = self.orders.iter().map(|o| o.units as f64 * pflops_per_unit[o.chip]).sum();
+        self.next_due_tick = self.orders.iter().map(|o| o.due_tick).min().unwrap_or(u32::MAX);
     }
 
     fn note_oldest(&mut self) {

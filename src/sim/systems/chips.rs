@@ -270,6 +270,7 @@ pub fn deliver_chips(
     mut out: ResMut<Output>,
     suppliers: Query<&Supplier>,
     mut firms: Query<(&Profile, &mut Treasury, &mut Compute)>,
+    mut due: Local<Vec<Order>>,
 ) {
     let sups: Vec<Supplier> =
         roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
@@ -280,7 +281,8 @@ pub fn deliver_chips(
     for &e in &roster.active {
         let Ok((profile, mut treasury, mut compute)) = firms.get_mut(e) else { continue };
         let name = &roster.firm_names[profile.id as usize];
-        for o in compute.take_due(tick, &ppu) {
+        compute.take_due(tick, &ppu, &mut due);
+        for o in due.drain(..) {
             if sups[o.chip].banned {
                 // defensive: a ban cancels orders in `apply_policy`; never deliver a banned chip
                 treasury.cash_musd += o.paid_musd;

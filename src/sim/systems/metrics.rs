@@ -105,6 +105,12 @@ pub fn record_month(
     let mut money = 0.0;
     let mut held = 0u64;
     let mut employed = 0u64;
+    // size the event log for the rest of the run at the average rate so far
+    let per_month = out.events.len() / (tick as usize + 1) + 16;
+    if out.events.capacity() - out.events.len() < per_month {
+        let remaining = (params.0.months - tick) as usize;
+        out.events.reserve(per_month * remaining);
+    }
     let panel = out.firm_panel;
     if panel {
         // size the panel once for the rest of the run at today's firm count,

@@ -98,9 +98,19 @@ impl Treasury {
 /// A batch of chips of one model delivered in one month.
 #[derive(Clone, Debug)]
 pub struct Lot {
-    pub chip: usize,
-    pub units: u64,
+    pub units: u32,
     pub delivered_tick: u32,
+    /// Supplier index (< MAX_CHIPS).
+    pub chip: u8,
+}
+
+impl Lot {
+    pub fn units(&self) -> u64 {
+        self.units as u64
+    }
+    pub fn chip(&self) -> usize {
+        self.chip as usize
+    }
 }
 
 /// An order placed and paid, awaiting delivery.
@@ -216,18 +226,25 @@ impl Compute {
         self.list_value_ticks += v * tick as f64;
         self.oldest_tick = self.oldest_tick.min(tick);
         if let Some(last) = self.lots.back_mut()
-            && last.chip == chip
+            && last.chip() == chip
             && last.delivered_tick == tick
+            && let Some(sum) = last.units.checked_add(units as u32).filter(|_| units <= u32::MAX as u64)
         {
-            last.units += units;
+            last.units = sum;
             return;
         }
-        self.lots.push_back(Lot { chip, units, delivered_tick: tick });
+        // a lot holds at most u32::MAX units; larger deliveries are split
+        let mut left = units;
+        while left > 0 {
+            let k = left.min(u32::MAX as u64);
+            self.lots.push_back(Lot { units: k as u32, delivered_tick: tick, chip: chip as u8 });
+            left -= k;
+        }
     }
 
     fn forget(&mut self, lot: &Lot, list_prices: &[f64]) {
-        self.units[lot.chip] -= lot.units;
-        let v = lot.units as f64 * list_prices[lot.chip];
+        self.units[lot.chip()] -= lot.units();
+        let v = lot.units() as f64 * list_prices[lot.chip()];
         self.list_value_musd -= v;
         self.list_value_ticks -= v * lot.delivered_tick as f64;
         if self.lots.is_empty() {
@@ -249,7 +266,7 @@ impl Compute {
             }
             let lot = self.lots.pop_front().expect("front exists");
             self.forget(&lot, list_prices);
-            retired += lot.units;
+            retired += lot.units();
         }
         self.note_oldest();
         retired
@@ -262,11 +279,11 @@ impl Compute {
         let mut taken = Vec::new();
         let mut kept = VecDeque::with_capacity(self.lots.len());
         for mut lot in self.lots.drain(..) {
-            if left > 0 && chip.is_none_or(|c| c == lot.chip) {
-                let k = lot.units.min(left);
+            if left > 0 && chip.is_none_or(|c| c == lot.chip()) {
+                let k = lot.units().min(left);
                 left -= k;
-                taken.push(Lot { chip: lot.chip, units: k, delivered_tick: lot.delivered_tick });
-                lot.units -= k;
+                taken.push(Lot { units: k as u32, delivered_tick: lot.delivered_tick, chip: lot.chip });
+                lot.units -= k as u32;
             }
             if lot.units > 0 {
                 kept.push_back(lot);

@@ -345,7 +345,7 @@ mod tests {
         );
         assert_eq!(moved, Moved { researchers: 45, chips: 200 });
         assert_eq!(bc.total_units(), 1200);
-        assert_eq!(bc.lots.iter().map(|l| l.units).sum::<u64>(), 1200);
+        assert_eq!(bc.lots.iter().map(|l| l.units()).sum::<u64>(), 1200);
         assert!((bc.list_value_musd - 12.0).abs() < 1e-9, "book caches move with the chips");
         assert_eq!(bw.by_pool[..2], [55, 440]);
         assert!((bs.share - 0.32).abs() < 1e-12);

@@ -320,6 +320,6 @@ pub fn book_value(lots: &[Lot], sups: &[Supplier], tick: u32, lifetime: u32) -> 
     let life = lifetime.max(1) as f64;
     lots.iter().fold(0.0, |acc, l| {
         let age = tick.saturating_sub(l.delivered_tick) as f64;
-        acc + l.units as f64 * sups[l.chip].list_price_musd * (1.0 - age / life).max(0.0)
+        acc + l.units() as f64 * sups[l.chip()].list_price_musd * (1.0 - age / life).max(0.0)
     })
 }

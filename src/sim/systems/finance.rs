@@ -79,7 +79,7 @@ pub fn finance(
                 );
             } else {
                 let seized = compute.take(Some(loan.chip), loan.units, &prices);
-                let units: u64 = seized.iter().map(|l| l.units).sum();
+                let units: u64 = seized.iter().map(|l| l.units()).sum();
                 let proceeds = book_value(&seized, &sups, tick, lifetime) * w.chips.resale_haircut;
                 books.add(Flow::ChipResale, proceeds);
                 books.chips_sold += units;

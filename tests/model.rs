@@ -230,3 +230,37 @@ fn no_ban_is_the_baseline_without_rules() {
     base.policy.rules.clear();
     assert_eq!(base, nb, "worlds/no_ban.ron drifted from baseline.ron: run tools/make_no_ban.py");
 }
+
+#[test]
+fn a_loan_that_cannot_be_repaid_defaults_and_the_lender_sells_the_collateral() {
+    // a poor borrower, a 95% loan-to-value lender with 2-month loans, no equity investors
+    let w = world::apply_overrides(
+        load("tests/fixtures/tiny.ron"),
+        &[
+            "investors[2].loan=Some(LoanTerms(rate_yearly: 0.08, loan_to_value: 0.95, maturity_months: 2))"
+                .into(),
+            "investors[0].dry_powder_musd=0".into(),
+            "investors[1].dry_powder_musd=0".into(),
+            "investors[0].inflow_musd_month=0".into(),
+            "investors[1].inflow_musd_month=0".into(),
+            "firms[1].cash_musd=15".into(),
+        ],
+    )
+    .unwrap();
+    world::validate(&w).unwrap();
+    let r = chipban::run(w, 7);
+    assert_conserved(&r);
+    let defaults: Vec<_> =
+        r.events.iter().filter(|e| e.kind == EventKind::LoanDefault && &*e.actor == "LoanStart").collect();
+    assert!(!defaults.is_empty(), "the borrower should default");
+    let first = defaults[0];
+    assert!(first.units > 0, "collateral chips are seized: {first:?}");
+    let sold_before = r.ledger[first.month as usize - 1].chips_sold;
+    assert!(r.ledger[first.month as usize].chips_sold >= sold_before + first.units);
+    assert!(
+        !r.events
+            .iter()
+            .any(|e| e.kind == EventKind::Loan && &*e.target == "LoanStart" && e.month > first.month),
+        "the lender lends no more to a firm that defaulted"
+    );
+}

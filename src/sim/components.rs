@@ -79,6 +79,8 @@ pub struct Treasury {
     pub valuation_musd: f64,
     /// Tick of the last funding round.
     pub last_round_tick: Option<u32>,
+    /// Has defaulted on a chip-backed loan: lenders lend it no more.
+    pub defaulted: bool,
 }
 
 impl Treasury {

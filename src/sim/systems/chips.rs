@@ -102,7 +102,7 @@ pub fn place_chip_orders(
         if let Some((chip, _)) = best {
             let s = &sups[chip];
             let mut budget = own_budget;
-            if let Some((lender, max_out)) = profile.chip_loans {
+            if let Some((lender, max_out)) = profile.chip_loans.filter(|_| !treasury.defaulted) {
                 let ltv = investor_ltv(&investors, roster.investors[lender]);
                 let room = (max_out - treasury.debt_musd()).max(0.0).min(lender_dry[lender]);
                 budget = (own_budget / (1.0 - ltv).max(0.05)).min(own_budget + room);
@@ -181,7 +181,7 @@ pub fn place_chip_orders(
         let cost = units as f64 * s.price_musd;
         let Ok((profile, mut treasury, mut compute, _)) = firms.get_mut(req.entity) else { continue };
         let name = &roster.firm_names[profile.id as usize];
-        if let Some((lender, max_out)) = profile.chip_loans
+        if let Some((lender, max_out)) = profile.chip_loans.filter(|_| !treasury.defaulted)
             && let Ok(mut inv) = investors.get_mut(roster.investors[lender])
             && let Some(terms) = inv.loan.clone()
         {

@@ -78,6 +78,7 @@ pub fn finance(
                     "at maturity",
                 );
             } else {
+                treasury.defaulted = true;
                 let seized = compute.take(Some(loan.chip), loan.units, &prices);
                 let units: u64 = seized.iter().map(|l| l.units()).sum();
                 let proceeds = book_value(&seized, &sups, tick, lifetime) * w.chips.resale_haircut;

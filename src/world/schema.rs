@@ -185,6 +185,9 @@ pub struct GreyMarket {
     pub units_month: f64,
     /// Minimum firm risk appetite (0..1) to buy grey.
     pub min_risk: f64,
+    /// Share of its monthly chip budget a firm with full risk appetite puts
+    /// into grey purchases (scaled down linearly to 0 at `min_risk`), 0..1.
+    pub max_budget_share: f64,
 }
 
 /// Export-control rules.

@@ -272,6 +272,7 @@ impl Checker {
         self.num("chips.grey_market.premium", g.premium, Range::NonNeg);
         self.num("chips.grey_market.units_month", g.units_month, Range::NonNeg);
         self.num("chips.grey_market.min_risk", g.min_risk, Range::Unit);
+        self.num("chips.grey_market.max_budget_share", g.max_budget_share, Range::Unit);
     }
 
     fn chip_name(&mut self, path: &str, chip: &str, chips: &HashSet<&str>) {

@@ -120,7 +120,7 @@ pub fn place_chip_orders(
             if let Some(s) = banned_best {
                 let appetite = (profile.strategy.risk - grey.min_risk) / (1.0 - grey.min_risk).max(1e-9);
                 let price = s.list_price_musd * grey.premium;
-                let spend = (0.5 * appetite * own_budget).min(gap / s.pflops_per_unit() * price);
+                let spend = (grey.max_budget_share * appetite * own_budget).min(gap / s.pflops_per_unit() * price);
                 let units = (spend / price).floor() as u64;
                 if units > 0 {
                     grey_requests.push(Request { entity: e, id: profile.id, chip: s.index, units });

@@ -40,11 +40,9 @@ impl From<WorldError> for AppError {
 }
 
 impl From<OutputError> for AppError {
+    /// An occupied or unwritable output folder is the user's to fix.
     fn from(e: OutputError) -> Self {
-        match e {
-            OutputError::Exists { .. } => AppError::User(e.to_string()),
-            OutputError::Io { .. } => AppError::User(e.to_string()),
-        }
+        AppError::User(e.to_string())
     }
 }
 

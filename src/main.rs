@@ -60,7 +60,10 @@ fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(e.exit_code() as u8)
         }
-        Err(_) => ExitCode::from(1),
+        Err(_) => {
+            eprintln!("internal error: chipban stopped on a bug (message above); please report it");
+            ExitCode::from(1)
+        }
     }
 }
 

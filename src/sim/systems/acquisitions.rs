@@ -4,7 +4,7 @@
 //! nobody buys exits: chips sold at a haircut, loans repaid from the
 //! proceeds as far as they go, researchers back to the pools.
 
-use super::chips::book_value;
+use super::chips::{book_value, refund_order};
 use crate::record::EventKind;
 use crate::sim::components::*;
 use crate::sim::resources::*;
@@ -164,17 +164,8 @@ pub fn acquisitions(
         tr.cash_musd += proceeds;
         let name = &roster.firm_names[target_id as usize];
         for o in comp.take_orders(&ppu, |_| true) {
-            tr.cash_musd += o.paid_musd;
-            books.add(Flow::ChipRefunds, o.paid_musd);
-            out.event(
-                tick,
-                EventKind::OrderCancelled,
-                name,
-                &roster.chip_names[o.chip],
-                o.units,
-                o.paid_musd,
-                "refunded on exit",
-            );
+            let chip = &roster.chip_names[o.chip];
+            refund_order(&o, &mut tr, &mut books, &mut out, tick, name, chip, "refunded on exit");
         }
         comp.pflops = 0.0;
         comp.book_musd = 0.0;

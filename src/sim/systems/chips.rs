@@ -120,7 +120,8 @@ pub fn place_chip_orders(
             if let Some(s) = banned_best {
                 let appetite = (profile.strategy.risk - grey.min_risk) / (1.0 - grey.min_risk).max(1e-9);
                 let price = s.list_price_musd * grey.premium;
-                let spend = (grey.max_budget_share * appetite * own_budget).min(gap / s.pflops_per_unit() * price);
+                let spend =
+                    (grey.max_budget_share * appetite * own_budget).min(gap / s.pflops_per_unit() * price);
                 let units = (spend / price).floor() as u64;
                 if units > 0 {
                     grey_requests.push(Request { entity: e, id: profile.id, chip: s.index, units });
@@ -285,17 +286,8 @@ pub fn deliver_chips(
         for o in due.drain(..) {
             if sups[o.chip].banned {
                 // defensive: a ban cancels orders in `apply_policy`; never deliver a banned chip
-                treasury.cash_musd += o.paid_musd;
-                books.add(Flow::ChipRefunds, o.paid_musd);
-                out.event(
-                    tick,
-                    EventKind::OrderCancelled,
-                    name,
-                    &roster.chip_names[o.chip],
-                    o.units,
-                    o.paid_musd,
-                    "chip banned",
-                );
+                let chip = &roster.chip_names[o.chip];
+                refund_order(&o, &mut treasury, &mut books, &mut out, tick, name, chip, "chip banned");
             } else {
                 compute.add_lot(o.chip, o.units, tick, prices[o.chip]);
                 books.chips_delivered += o.units;
@@ -322,4 +314,21 @@ pub fn book_value(lots: &[Lot], sups: &[Supplier], tick: u32, lifetime: u32) -> 
         let age = tick.saturating_sub(l.delivered_tick) as f64;
         acc + l.units() as f64 * sups[l.chip()].list_price_musd * (1.0 - age / life).max(0.0)
     })
+}
+
+/// Cancel a paid order: refund the firm in full and log `order_cancelled`.
+#[allow(clippy::too_many_arguments)]
+pub fn refund_order(
+    order: &Order,
+    treasury: &mut Treasury,
+    books: &mut Books,
+    out: &mut Output,
+    tick: u32,
+    firm: &Name,
+    chip: &Name,
+    why: impl IntoName,
+) {
+    treasury.cash_musd += order.paid_musd;
+    books.add(Flow::ChipRefunds, order.paid_musd);
+    out.event(tick, EventKind::OrderCancelled, firm, chip, order.units, order.paid_musd, why);
 }

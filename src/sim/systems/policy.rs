@@ -2,6 +2,7 @@
 //! rules — announce them, and when one takes effect ban its chips and cancel
 //! (and refund) every undelivered order of a banned chip.
 
+use super::chips::refund_order;
 use crate::record::EventKind;
 use crate::sim::components::*;
 use crate::sim::formulas::interpolate;
@@ -57,19 +58,12 @@ pub fn apply_policy(
         let mut cancelled = 0u64;
         for &e in &roster.active {
             let Ok((profile, mut treasury, mut compute)) = firms.get_mut(e) else { continue };
+            let firm = &roster.firm_names[profile.id as usize];
             for order in compute.take_orders(&ppu, |o| rule.chips.contains(&o.chip)) {
-                treasury.cash_musd += order.paid_musd;
-                books.add(Flow::ChipRefunds, order.paid_musd);
                 cancelled += 1;
-                out.event(
-                    clock.tick,
-                    EventKind::OrderCancelled,
-                    &roster.firm_names[profile.id as usize],
-                    &roster.chip_names[order.chip],
-                    order.units,
-                    order.paid_musd,
-                    format!("banned by rule {}", rule.name),
-                );
+                let chip = &roster.chip_names[order.chip];
+                let why = format!("banned by rule {}", rule.name);
+                refund_order(&order, &mut treasury, &mut books, &mut out, clock.tick, firm, chip, why);
             }
         }
         out.event(

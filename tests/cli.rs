@@ -22,7 +22,7 @@ fn world(name: &str) -> String {
     repo().join("worlds").join(name).display().to_string()
 }
 
-const FILES: [&str; 5] = ["world.ron", "months.csv", "firms.csv", "events.csv", "summary.json"];
+const FILES: [&str; 6] = ["world.ron", "months.csv", "firms.csv", "chips.csv", "events.csv", "summary.json"];
 
 #[test]
 fn run_writes_the_data_contract() {
@@ -46,6 +46,9 @@ fn run_writes_the_data_contract() {
     assert!(rows[35].starts_with("35,2025-06,"));
     let firms = fs::read_to_string(out.join("firms.csv")).unwrap();
     assert!(firms.starts_with("month,date,firm,tier,status,owner,cash_musd,debt_musd,compute_pflops,chip_units,researchers,capability,benchmark,revenue_musd,share,valuation_musd\n"));
+    let chips = fs::read_to_string(out.join("chips.csv")).unwrap();
+    assert!(chips.starts_with("month,date,chip,units_held,pflops_held,units_delivered,price_musd,banned\n"));
+    assert_eq!(chips.lines().count(), 1 + 36 * 5, "one row per month and chip model");
     let events = fs::read_to_string(out.join("events.csv")).unwrap();
     assert!(events.starts_with("month,date,kind,actor,target,units,amount_musd,detail\n"));
     let kinds = [

@@ -132,6 +132,24 @@ pub struct FirmRow {
     pub valuation_musd: f64,
 }
 
+/// One row of `chips.csv`: the market for one chip model in one month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChipRow {
+    pub month: u32,
+    /// Index into `Record::chip_names`.
+    pub chip: u32,
+    /// Units held by firms in the market at the end of the month.
+    pub units_held: u64,
+    /// Usable PFLOP/s of those units.
+    pub pflops_held: f64,
+    /// Units delivered this month (grey market included).
+    pub units_delivered: u64,
+    /// Price at the end of the month (next month's ordering price), USD M per unit.
+    pub price_musd: f64,
+    /// Banned by an export rule in force.
+    pub banned: bool,
+}
+
 /// Stocks and cumulative named flows at the end of a month, for the
 /// conservation checks (DESIGN §3).
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
@@ -171,7 +189,9 @@ pub struct Record {
     pub world: crate::world::World,
     pub seed: u64,
     pub firm_names: Vec<String>,
+    pub chip_names: Vec<String>,
     pub months: Vec<MonthRow>,
+    pub chips: Vec<ChipRow>,
     pub firms: Vec<FirmRow>,
     pub events: Vec<Event>,
     pub ledger: Vec<Ledger>,

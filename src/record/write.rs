@@ -115,6 +115,27 @@ fn firms_csv(r: &Record) -> String {
     s
 }
 
+fn chips_csv(r: &Record) -> String {
+    let mut s = String::with_capacity(r.chips.len() * 60);
+    s.push_str("month,date,chip,units_held,pflops_held,units_delivered,price_musd,banned\n");
+    let names: Vec<String> = r.chip_names.iter().map(|n| csv_field(n)).collect();
+    for c in &r.chips {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{:.4},{},{:.6},{}",
+            c.month,
+            r.date(c.month),
+            names[c.chip as usize],
+            c.units_held,
+            c.pflops_held,
+            c.units_delivered,
+            c.price_musd,
+            c.banned as u8
+        );
+    }
+    s
+}
+
 fn events_csv(r: &Record) -> String {
     let mut s = String::with_capacity(r.events.len() * 80);
     s.push_str("month,date,kind,actor,target,units,amount_musd,detail\n");
@@ -233,6 +254,7 @@ pub fn write_outputs(r: &Record, dir: &Path, force: bool) -> Result<(), OutputEr
         ("world.ron", world_ron),
         ("months.csv", month_csv(r)),
         ("firms.csv", firms_csv(r)),
+        ("chips.csv", chips_csv(r)),
         ("events.csv", events_csv(r)),
         ("summary.json", summary),
     ];

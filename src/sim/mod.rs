@@ -131,6 +131,8 @@ impl Simulation {
             world: (*params).clone(),
             seed: self.seed,
             firm_names: roster.firm_names.iter().map(|n| n.to_string()).collect(),
+            chip_names: roster.chip_names.iter().map(|n| n.to_string()).collect(),
+            chips: out.chips,
             months,
             firms: out.firms,
             events: out.events,

@@ -1,7 +1,7 @@
 //! ECS resources: the clock, the parameters, the RNG, the rule book, the
 //! stable orders of entities, the event log and the run's accumulators.
 
-use crate::record::{Event, EventKind, FirmRow, Ledger, MonthRow, Name};
+use crate::record::{ChipRow, Event, EventKind, FirmRow, Ledger, MonthRow, Name};
 use crate::world::{Month, World};
 use bevy_ecs::prelude::*;
 use rand::rngs::ChaCha8Rng;
@@ -169,6 +169,8 @@ pub struct MonthStats {
     pub climate: f64,
     /// Median benchmark score of active firms (for valuations).
     pub median_benchmark: f64,
+    /// Units delivered this month per chip model (grey market included).
+    pub delivered: [u64; crate::world::MAX_CHIPS],
 }
 
 /// What the run has recorded so far.
@@ -176,6 +178,7 @@ pub struct MonthStats {
 pub struct Output {
     pub events: Vec<Event>,
     pub months: Vec<MonthRow>,
+    pub chips: Vec<ChipRow>,
     pub firms: Vec<FirmRow>,
     pub ledger: Vec<Ledger>,
     pub firm_panel: bool,

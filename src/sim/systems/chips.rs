@@ -40,6 +40,7 @@ pub fn place_chip_orders(
     book: Res<RuleBook>,
     roster: Res<Roster>,
     mut books: ResMut<Books>,
+    mut stats: ResMut<MonthStats>,
     mut out: ResMut<Output>,
     mut suppliers: Query<&mut Supplier>,
     mut investors: Query<&mut Investor>,
@@ -241,6 +242,7 @@ pub fn place_chip_orders(
             treasury.cash_musd -= cost;
             books.add(Flow::ChipPayments, cost);
             books.chips_delivered += units;
+            stats.delivered[req.chip] += units;
             compute.add_lot(req.chip, units, clock.tick, s.list_price_musd);
             let name = &roster.firm_names[profile.id as usize];
             let chip = &roster.chip_names[req.chip];
@@ -268,6 +270,7 @@ pub fn deliver_chips(
     params: Res<Params>,
     roster: Res<Roster>,
     mut books: ResMut<Books>,
+    mut stats: ResMut<MonthStats>,
     mut out: ResMut<Output>,
     suppliers: Query<&Supplier>,
     mut firms: Query<(&Profile, &mut Treasury, &mut Compute)>,
@@ -291,6 +294,7 @@ pub fn deliver_chips(
             } else {
                 compute.add_lot(o.chip, o.units, tick, prices[o.chip]);
                 books.chips_delivered += o.units;
+                stats.delivered[o.chip] += o.units;
                 out.event(
                     tick,
                     EventKind::ChipDelivery,

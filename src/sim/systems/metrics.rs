@@ -2,7 +2,7 @@
 //! and the conservation ledger. Reads only; changes no model state.
 
 use crate::metrics::{cr_n, gini, hhi};
-use crate::record::{FirmRow, Ledger, MonthRow};
+use crate::record::{ChipRow, FirmRow, Ledger, MonthRow};
 use crate::sim::components::*;
 use crate::sim::resources::*;
 use crate::world::Tier;
@@ -46,6 +46,7 @@ pub fn record_month(
     let mut startups = 0;
     let mut loans = 0.0;
     let mut banned_units = 0u64;
+    let mut held_by_chip = [0u64; crate::world::MAX_CHIPS];
     for &e in &roster.active {
         let Ok((profile, _, treasury, compute, ..)) = firms.get(e) else { continue };
         let sales = firms.get(e).map(|f| f.6.share).unwrap_or(0.0);
@@ -57,6 +58,9 @@ pub fn record_month(
         loans += treasury.debt_musd();
         banned_units +=
             compute.units.iter().zip(&sups).filter(|(_, s)| s.banned).map(|(u, _)| *u).sum::<u64>();
+        for (h, u) in held_by_chip.iter_mut().zip(&compute.units) {
+            *h += u;
+        }
     }
     let total_share: f64 = shares.iter().sum();
     let cr4 = if total_share > 0.0 { cr_n(shares, 4) } else { 0.0 };
@@ -80,6 +84,17 @@ pub fn record_month(
         }
     }
 
+    for (c, s) in sups.iter().enumerate() {
+        out.chips.push(ChipRow {
+            month: tick,
+            chip: c as u32,
+            units_held: held_by_chip[c],
+            pflops_held: held_by_chip[c] as f64 * s.pflops_per_unit(),
+            units_delivered: stats.delivered[c],
+            price_musd: s.price_musd,
+            banned: s.banned,
+        });
+    }
     out.months.push(MonthRow {
         month: tick,
         hhi: hhi(shares),

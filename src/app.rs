@@ -1,7 +1,9 @@
 //! The commands behind the CLI, as plain functions over option structs:
 //! `main.rs` parses arguments into these and maps `AppError` to exit codes.
 
-use crate::record::{OutputError, Record, write_outputs};
+use crate::record::{
+    OutFile, OutputError, Record, RunData, data_files, write_file_atomic, write_folder, write_run,
+};
 use crate::world::{self, World, WorldError};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -57,6 +59,10 @@ pub struct RunOptions {
     pub sets: Vec<String>,
     pub force: bool,
     pub quiet: bool,
+    /// Skip charts, the GIF and the report (data files only).
+    pub no_charts: bool,
+    /// Print the story of the run month by month.
+    pub narrate: bool,
 }
 
 /// Load a world (or the built-in baseline), apply `--set` overrides and
@@ -90,6 +96,8 @@ pub fn resolve_world(
 pub struct RunOutcome {
     pub out: PathBuf,
     pub record: Record,
+    /// The run as its output files hold it (what charts are made from).
+    pub data: RunData,
     pub seconds: f64,
 }
 
@@ -109,8 +117,45 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, AppError> {
     let started = Instant::now();
     let seed = w.seed;
     let record = crate::sim::run(w, seed);
-    write_outputs(&record, &out, opts.force)?;
-    Ok(RunOutcome { out, record, seconds: started.elapsed().as_secs_f64() })
+    let mut files = data_files(&record);
+    let data = RunData::from_files(&out, &files).map_err(|e| AppError::Internal(e.to_string()))?;
+    if !opts.no_charts {
+        files.extend(visual_files(&data)?);
+    }
+    write_run(&out, &files, opts.force)?;
+    Ok(RunOutcome { out, record, data, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// Charts, the animated market race and the report of a run, as files of
+/// its output folder, all made from the data files alone.
+pub fn visual_files(data: &RunData) -> Result<Vec<OutFile>, AppError> {
+    let charts = crate::charts::render_all(data).map_err(AppError::Internal)?;
+    let gif = crate::charts::race::market_race_gif(data).map_err(AppError::Internal)?;
+    let report = crate::report::html::report(data, &charts, Some(&gif));
+    let mut files = Vec::with_capacity(2 * charts.len() + 2);
+    for r in charts {
+        files.push((format!("charts/{}.png", r.name), r.png));
+        files.push((format!("charts/{}.svg", r.name), r.svg.into_bytes()));
+    }
+    files.push(("market_race.gif".into(), gif));
+    files.push(("report.html".into(), report.into_bytes()));
+    Ok(files)
+}
+
+/// `chipban chart OUTDIR`: rebuild charts, GIF and report from the data
+/// files of an output folder, replacing the old ones atomically.
+pub fn chart(dir: &Path) -> Result<Vec<String>, AppError> {
+    let data = crate::record::read_output(dir).map_err(|e| AppError::User(e.to_string()))?;
+    let files = visual_files(&data)?;
+    let (charts, single): (Vec<&OutFile>, Vec<&OutFile>) =
+        files.iter().partition(|(n, _)| n.starts_with("charts/"));
+    let chart_refs: Vec<(&str, &[u8])> =
+        charts.iter().map(|(n, b)| (n.trim_start_matches("charts/"), b.as_slice())).collect();
+    write_folder(&dir.join("charts"), &chart_refs)?;
+    for (name, bytes) in &single {
+        write_file_atomic(&dir.join(name), bytes)?;
+    }
+    Ok(files.into_iter().map(|(n, _)| n).collect())
 }
 
 /// `chipban check`: the resolved world, or every problem.

@@ -9,8 +9,10 @@
 //! touches files.
 
 pub mod app;
+pub mod charts;
 pub mod metrics;
 pub mod record;
+pub mod report;
 pub mod sim;
 pub mod world;
 

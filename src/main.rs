@@ -41,6 +41,17 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
+        /// Write only the data files: no charts, GIF or report (faster).
+        #[arg(long)]
+        no_charts: bool,
+        /// Print the story of the run, month by month, in plain sentences.
+        #[arg(long)]
+        narrate: bool,
+    },
+    /// Rebuild the charts, GIF and report of an output folder from its data files.
+    Chart {
+        /// An output folder written by `chipban run`.
+        outdir: PathBuf,
     },
     /// Validate a world file and list every problem.
     Check {
@@ -69,9 +80,17 @@ fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<(), AppError> {
     match cli.command {
-        Command::Run { world, seed, months, out, sets, force, quiet } => {
-            let opts = RunOptions { world, seed, months, out, sets, force, quiet };
+        Command::Chart { outdir } => {
+            let files = app::chart(&outdir)?;
+            println!("rewrote {} files in {}", files.len(), outdir.display());
+            Ok(())
+        }
+        Command::Run { world, seed, months, out, sets, force, quiet, no_charts, narrate } => {
+            let opts = RunOptions { world, seed, months, out, sets, force, quiet, no_charts, narrate };
             let done = app::run(&opts)?;
+            if narrate {
+                print!("{}", chipban::report::narrate::text(&done.data));
+            }
             if !quiet {
                 let r = &done.record;
                 let last = r.months.last();

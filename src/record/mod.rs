@@ -4,9 +4,13 @@
 //! The record types are plain data filled by `sim::metrics`; the writers in
 //! `write.rs` are the only place that touches files.
 
+mod read;
 mod write;
 
-pub use write::{OutputError, write_outputs};
+pub use read::{ChipRec, DATA_FILES, EventRec, FirmRec, MonthRec, ReadError, RunData, read_output};
+pub use write::{
+    OutFile, OutputError, data_files, write_file_atomic, write_folder, write_outputs, write_run,
+};
 
 use serde::Serialize;
 use std::sync::Arc;

@@ -237,32 +237,60 @@ fn holds_same_run(dir: &Path, summary: &str) -> Result<(), String> {
     }
 }
 
-/// Write every output file of a run into `dir`, atomically.
-pub fn write_outputs(r: &Record, dir: &Path, force: bool) -> Result<(), OutputError> {
+/// A file of an output folder: its path inside the folder and its bytes.
+pub type OutFile = (String, Vec<u8>);
+
+/// The data files of a run (world.ron, the CSVs, summary.json), in memory.
+pub fn data_files(r: &Record) -> Vec<OutFile> {
     let hash = world_hash(&r.world);
     let mut world = r.world.clone();
     world.seed = r.seed;
-    let world_ron = to_ron(&world);
-    let summary = summary_json(r, &hash);
+    vec![
+        ("world.ron".into(), to_ron(&world).into_bytes()),
+        ("months.csv".into(), month_csv(r).into_bytes()),
+        ("firms.csv".into(), firms_csv(r).into_bytes()),
+        ("chips.csv".into(), chips_csv(r).into_bytes()),
+        ("events.csv".into(), events_csv(r).into_bytes()),
+        ("summary.json".into(), summary_json(r, &hash).into_bytes()),
+    ]
+}
+
+/// Write a run's files (data, and charts if any) into `dir` atomically,
+/// refusing to replace a folder that holds a different run unless `force`.
+pub fn write_run(dir: &Path, files: &[OutFile], force: bool) -> Result<(), OutputError> {
+    let summary = files
+        .iter()
+        .find(|(n, _)| n == "summary.json")
+        .map(|(_, b)| String::from_utf8_lossy(b).to_string())
+        .unwrap_or_default();
     if dir.exists()
         && !force
         && let Err(why) = holds_same_run(dir, &summary)
     {
         return Err(OutputError::Exists { path: dir.display().to_string(), why });
     }
-    let files: Vec<(&str, String)> = vec![
-        ("world.ron", world_ron),
-        ("months.csv", month_csv(r)),
-        ("firms.csv", firms_csv(r)),
-        ("chips.csv", chips_csv(r)),
-        ("events.csv", events_csv(r)),
-        ("summary.json", summary),
-    ];
-    write_folder(dir, &files)
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    write_folder(dir, &refs)
+}
+
+/// Write the data files of a run into `dir`, atomically.
+pub fn write_outputs(r: &Record, dir: &Path, force: bool) -> Result<(), OutputError> {
+    write_run(dir, &data_files(r), force)
+}
+
+/// Write one file atomically: a temporary file beside it, then a rename.
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
+    f.write_all(bytes).map_err(io(&tmp))?;
+    f.sync_all().map_err(io(&tmp))?;
+    fs::rename(&tmp, path).map_err(io(path))
 }
 
 /// Build the folder under a temporary name beside `dir`, then swap it in.
-pub fn write_folder(dir: &Path, files: &[(&str, String)]) -> Result<(), OutputError> {
+pub fn write_folder(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), OutputError> {
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io(parent))?;
     let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
@@ -273,8 +301,11 @@ pub fn write_folder(dir: &Path, files: &[(&str, String)]) -> Result<(), OutputEr
     fs::create_dir_all(&tmp).map_err(io(&tmp))?;
     for (file, text) in files {
         let path = tmp.join(file);
+        if let Some(sub) = path.parent() {
+            fs::create_dir_all(sub).map_err(io(sub))?;
+        }
         let mut f = fs::File::create(&path).map_err(io(&path))?;
-        f.write_all(text.as_bytes()).map_err(io(&path))?;
+        f.write_all(text).map_err(io(&path))?;
         f.sync_all().map_err(io(&path))?;
     }
     if dir.exists() {

@@ -513,9 +513,9 @@ fn verdict(h: &mut String, data: &RunData, facts: &Consolidation) {
         Some(ph) => {
             let row = data.months.get(ph.start as usize);
             let (peak, peak_m) = facts.peak_at(ph.start);
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<p class=\"answer\">Yes: this run enters a consolidation phase in {} (month {}).</p>\n",
+                "<p class=\"answer\">Yes: this run enters a consolidation phase in {} (month {}).</p>",
                 date(data, ph.start),
                 ph.start
             );

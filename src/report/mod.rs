@@ -49,7 +49,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -206,12 +206,8 @@ impl Consolidation {
     /// The phase that starts at the first start summary.json reports (or the
     /// first flagged phase).
     pub fn first_phase(&self) -> Option<Phase> {
-        match self.first_start {
-            Some(s) => {
-                Some(self.phases.iter().copied().find(|p| p.start == s).unwrap_or(Phase { start: s, end: s }))
-            }
-            None => None,
-        }
+        self.first_start
+            .map(|s| self.phases.iter().copied().find(|p| p.start == s).unwrap_or(Phase { start: s, end: s }))
     }
 
     /// Independent firms' running peak up to month `m` and the month it was reached.

@@ -811,9 +811,12 @@ fn milestones(data: &RunData, facts: &Consolidation, last: u32, lines: &mut Line
     }
 }
 
+/// A quarter's counts: (last month of the quarter in the run, entries not
+/// told, rounds not told, their USD M, whether any round was told).
+type Quarter = (u32, u64, u64, f64, bool);
+
 fn quarters(data: &RunData, sel: &Selection, lines: &mut Lines) {
-    // quarter label -> (last month of the quarter in the run, entries, rounds, USD M, any round told)
-    let mut q: BTreeMap<(i32, u32), (u32, u64, u64, f64, bool)> = BTreeMap::new();
+    let mut q: BTreeMap<(i32, u32), Quarter> = BTreeMap::new();
     let key = |month: u32| {
         let m = data.world.start.plus(month as i32);
         (m.year(), (m.month() - 1) / 3 + 1)

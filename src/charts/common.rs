@@ -171,14 +171,12 @@ pub fn side_legend<DB: DrawingBackend>(
     let text_x = 40;
     let room = w as i32 - text_x - 4;
     for (label, swatch) in entries {
+        // shorten a label that does not fit to its first `keep` characters + "…"
         let mut text = label.clone();
-        while area.estimate_text_size(&text, &style).map_err(err)?.0 as i32 > room && text.chars().count() > 2
-        {
-            text.pop();
-            while text.ends_with(' ') || text.ends_with('…') {
-                text.pop();
-            }
-            text.push('…');
+        let mut keep = label.chars().count();
+        while keep > 2 && area.estimate_text_size(&text, &style).map_err(err)?.0 as i32 > room {
+            keep -= 1;
+            text = label.chars().take(keep).collect::<String>().trim_end().to_string() + "…";
         }
         let (_, th) = area.estimate_text_size(&text, &style).map_err(err)?;
         let mid = y + th as i32 / 2;

@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod record;
 pub mod report;
 pub mod sim;
+pub mod sweep;
 pub mod world;
 
 pub use record::Record;

@@ -1,0 +1,1 @@
+//! Charts of a sweep (written by the charts helper).

@@ -1,0 +1,1 @@
+//! The study report (written by the charts helper).

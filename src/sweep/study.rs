@@ -1,0 +1,293 @@
+//! The aggregated result of a sweep: what `runs.csv`, `cells.csv`,
+//! `bands.csv` and `effects.csv` hold, in memory. Charts and the study
+//! report are made from a [`Study`] alone.
+
+use crate::world::Month;
+
+/// Which kind of design produced the cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DesignKind {
+    Grid,
+    Factorial,
+    LatinHypercube,
+}
+
+impl DesignKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DesignKind::Grid => "grid",
+            DesignKind::Factorial => "factorial",
+            DesignKind::LatinHypercube => "latin_hypercube",
+        }
+    }
+}
+
+/// What kind of values a parameter column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    /// A number (integer or real).
+    Number,
+    /// A calendar month `YYYY-MM`; its numeric value is the decimal year
+    /// (2023-10 → 2023.75).
+    Month,
+    /// A named level of a factorial factor ("low", "high"); its numeric
+    /// value is the level's index.
+    Level,
+    /// Anything else (an enum, a name): no numeric value.
+    Text,
+}
+
+/// One parameter column of `runs.csv` (a grid path, a factor, or a
+/// Latin-hypercube range).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Column name in the CSV files: the world path (`market.inertia`) or
+    /// the factor name (`chip_scarcity`).
+    pub column: String,
+    pub kind: ParamKind,
+}
+
+/// One cell of the design: one combination of parameter values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub id: u32,
+    /// The value of each parameter (same order as `Study::params`), as
+    /// written in `runs.csv`.
+    pub values: Vec<String>,
+    /// The numeric value of each parameter, where it has one.
+    pub numeric: Vec<Option<f64>>,
+    /// Short human label, e.g. `effective=2023-10, capacity=11000`.
+    pub label: String,
+}
+
+/// One outcome column of `runs.csv`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outcome {
+    pub column: &'static str,
+    /// Human label for charts and the report.
+    pub label: &'static str,
+    pub unit: &'static str,
+}
+
+/// The outcomes of every run, in `runs.csv` column order.
+pub const OUTCOMES: [Outcome; 18] = [
+    Outcome { column: "final_hhi", label: "final HHI", unit: "HHI points (0-10,000)" },
+    Outcome { column: "final_cr4", label: "final CR4", unit: "share of revenue, 0..1" },
+    Outcome { column: "final_independent_firms", label: "final independent firms", unit: "firms" },
+    Outcome { column: "peak_independent_firms", label: "peak independent firms", unit: "firms" },
+    Outcome { column: "final_startups_alive", label: "final start-ups alive", unit: "firms" },
+    Outcome { column: "final_top4_compute_share", label: "final top-4 compute share", unit: "share, 0..1" },
+    Outcome { column: "final_compute_gini", label: "final compute Gini", unit: "0..1" },
+    Outcome { column: "final_chip_price_index", label: "final chip price index", unit: "start = 1" },
+    Outcome { column: "final_wage_index", label: "final wage index", unit: "start = 1" },
+    Outcome { column: "final_loans_outstanding_musd", label: "final loans outstanding", unit: "USD M" },
+    Outcome { column: "final_banned_chip_units", label: "final banned chips held", unit: "units" },
+    Outcome { column: "final_total_revenue_musd", label: "final monthly AI revenue", unit: "USD M/month" },
+    Outcome { column: "total_entries", label: "entries", unit: "firms over the run" },
+    Outcome { column: "total_exits", label: "exits", unit: "firms over the run" },
+    Outcome { column: "total_acquisitions", label: "acquisitions", unit: "deals over the run" },
+    Outcome { column: "total_vc_funding_musd", label: "VC funding", unit: "USD M over the run" },
+    Outcome { column: "consolidated", label: "consolidation phase reached", unit: "1 = yes, 0 = no" },
+    Outcome {
+        column: "months_to_consolidation",
+        label: "months to consolidation",
+        unit: "months from the start (empty if none)",
+    },
+];
+
+/// Index of an outcome column in [`OUTCOMES`].
+pub fn outcome_index(column: &str) -> Option<usize> {
+    OUTCOMES.iter().position(|o| o.column == column)
+}
+
+/// The monthly metrics kept per run for fan charts (`bands.csv`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    Hhi,
+    IndependentFirms,
+    Cr4,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 3] = [Metric::Hhi, Metric::IndependentFirms, Metric::Cr4];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::Hhi => "hhi",
+            Metric::IndependentFirms => "independent_firms",
+            Metric::Cr4 => "cr4",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::Hhi => "HHI",
+            Metric::IndependentFirms => "independent firms",
+            Metric::Cr4 => "CR4",
+        }
+    }
+}
+
+/// One finished run, as the journal holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunResult {
+    pub run_id: u64,
+    pub cell: u32,
+    pub replicate: u32,
+    pub seed: u64,
+    /// One value per [`OUTCOMES`] entry; `None` = empty (no consolidation).
+    pub outcomes: Vec<Option<f64>>,
+    /// Monthly paths, one value per month, indexed like [`Metric::ALL`].
+    pub paths: [Vec<f64>; 3],
+}
+
+/// Descriptive statistics of one sample. With n = 0 every field is `None`;
+/// with n = 1 `sd` and the interval are `None`.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Summary {
+    pub n: usize,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    /// 95% confidence interval of the mean (Student t).
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub p5: Option<f64>,
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+}
+
+/// `cells.csv`: one outcome in one cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellStat {
+    pub cell: u32,
+    /// Index into [`OUTCOMES`].
+    pub outcome: usize,
+    pub summary: Summary,
+}
+
+/// One month of a fan chart.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct BandPoint {
+    pub mean: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// `bands.csv`: one metric of one group of runs over time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    /// The cell, or `None` for "all runs" (Latin hypercube studies).
+    pub cell: Option<u32>,
+    /// The cell's label, or "all runs".
+    pub group: String,
+    pub metric: Metric,
+    /// Runs in the group.
+    pub n: usize,
+    /// One point per month (tick 0..months).
+    pub points: Vec<BandPoint>,
+}
+
+/// A factor of a factorial design and its level names (first = reference).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FactorInfo {
+    pub name: String,
+    pub levels: Vec<String>,
+}
+
+/// `effects.csv` for a factorial: a main effect or an interaction on one outcome.
+///
+/// Effects are contrasts against each factor's first (reference) level,
+/// averaged over the levels of the other factors: a main effect is
+/// y(level) − y(reference); a two-way interaction is
+/// y(a,b) − y(a,0) − y(0,b) + y(0,0), i.e. what the two together add
+/// beyond the sum of each alone; three-way likewise by inclusion–exclusion.
+/// The estimate is the mean over replicates of the per-replicate contrast,
+/// with a Student t 95% interval over replicates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effect {
+    /// e.g. `chip_scarcity`, `chip_scarcity x talent_demand`, or
+    /// `chip_scarcity=high` when a factor has more than two levels.
+    pub term: String,
+    /// Indexes into `Study::factors`.
+    pub factors: Vec<usize>,
+    /// The non-reference level of each factor in `factors`.
+    pub levels: Vec<usize>,
+    /// 1 = main effect, 2 = two-way interaction, 3 = three-way.
+    pub order: u32,
+    /// Index into [`OUTCOMES`].
+    pub outcome: usize,
+    /// Replicates with a value for every cell the contrast needs.
+    pub n: usize,
+    pub estimate: Option<f64>,
+    pub se: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+}
+
+/// `effects.csv` for a Latin hypercube: how one parameter moves one outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sensitivity {
+    /// Index into `Study::params`.
+    pub param: usize,
+    /// Index into [`OUTCOMES`].
+    pub outcome: usize,
+    /// Runs with a value for the outcome.
+    pub n: usize,
+    /// Spearman rank correlation of parameter and outcome.
+    pub spearman: Option<f64>,
+    /// 95% interval of the rank correlation (Fisher z, Fieller's 1.06 variance).
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// Standardised regression coefficient (all parameters together, OLS).
+    pub src: Option<f64>,
+    /// R² of that linear model for the outcome (same on every row of an outcome).
+    pub r2: Option<f64>,
+}
+
+/// Everything a finished sweep produced.
+#[derive(Clone, Debug)]
+pub struct Study {
+    pub name: String,
+    pub description: String,
+    /// Name of the base world.
+    pub world_name: String,
+    /// First simulated month and number of months of every run.
+    pub start: Month,
+    pub months: u32,
+    pub master_seed: u64,
+    pub replicates: u32,
+    pub design: DesignKind,
+    /// Replicate r of every cell uses the same seed.
+    pub common_random_numbers: bool,
+    pub params: Vec<Param>,
+    pub cells: Vec<Cell>,
+    /// Factorial designs only.
+    pub factors: Vec<FactorInfo>,
+    /// Every run, sorted by `run_id`.
+    pub runs: Vec<RunResult>,
+    /// Sorted by (cell, outcome).
+    pub cell_stats: Vec<CellStat>,
+    /// Per cell for grids and factorials; one group of all runs for Latin hypercubes.
+    pub bands: Vec<Band>,
+    /// Factorial designs only.
+    pub effects: Vec<Effect>,
+    /// Latin hypercube designs only.
+    pub sensitivity: Vec<Sensitivity>,
+}
+
+impl Study {
+    /// `YYYY-MM` of a tick.
+    pub fn date(&self, month: u32) -> String {
+        self.start.plus(month as i32).to_string()
+    }
+
+    /// The statistics of `outcome` (a column name) in `cell`.
+    pub fn stat(&self, cell: u32, outcome: &str) -> Option<&Summary> {
+        let o = outcome_index(outcome)?;
+        self.cell_stats.iter().find(|s| s.cell == cell && s.outcome == o).map(|s| &s.summary)
+    }
+
+    /// The band of `metric` for `cell` (`None` = the all-runs group).
+    pub fn band(&self, cell: Option<u32>, metric: Metric) -> Option<&Band> {
+        self.bands.iter().find(|b| b.cell == cell && b.metric == metric)
+    }
+}

@@ -174,3 +174,51 @@ pub fn shipped_worlds() -> Vec<(String, String, u32, String)> {
         })
         .collect()
 }
+
+/// What `chipban sweep` and `chipban merge` print when done.
+pub fn sweep_summary(done: &crate::sweep::SweepOutcome, shard: Option<crate::sweep::Shard>) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "wrote {}: {} runs ({} simulated now, {} already done) in {:.1} s with {} job{}",
+        done.out.display(),
+        done.runs_owned,
+        done.runs_done_now,
+        done.runs_resumed,
+        done.seconds,
+        done.jobs,
+        if done.jobs == 1 { "" } else { "s" }
+    );
+    match (&done.study, shard) {
+        (Some(study), _) => {
+            let _ = writeln!(s, "{} cells x {} replicates; per cell:", study.cells.len(), study.replicates);
+            let show = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.1}"));
+            for c in study.cells.iter().take(30) {
+                let ind = study.stat(c.id, "final_independent_firms").copied().unwrap_or_default();
+                let cons = study.stat(c.id, "consolidated").copied().unwrap_or_default();
+                let _ = writeln!(
+                    s,
+                    "  {:<48} consolidated in {:>5.1}% of runs; final independent firms {} (95% CI {} to {})",
+                    c.label,
+                    100.0 * cons.mean.unwrap_or(0.0),
+                    show(ind.mean),
+                    show(ind.ci_low),
+                    show(ind.ci_high)
+                );
+            }
+            if study.cells.len() > 30 {
+                let _ = writeln!(s, "  ... {} more cells in cells.csv", study.cells.len() - 30);
+            }
+        }
+        (None, Some(sh)) => {
+            let _ = writeln!(
+                s,
+                "shard {sh} complete; when all {} shards are done: chipban merge <the {} shard folders> --out <study folder>",
+                sh.count, sh.count
+            );
+        }
+        (None, None) => {}
+    }
+    s
+}

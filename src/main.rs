@@ -60,6 +60,54 @@ enum Command {
     },
     /// List the shipped worlds.
     Worlds,
+    /// Run a batch study (grid, factorial or Latin hypercube) from a sweep file.
+    Sweep {
+        /// Sweep file (RON), e.g. sweeps/ban_timing.ron.
+        file: PathBuf,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
+        /// Output folder (default: output/sweep-<name>, or output/sweep-<name>-shard<K>of<N>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Run only shard K of N (K = 0..N-1: runs whose id mod N = K); combine with `chipban merge`.
+        #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+        shard: Option<chipban::sweep::Shard>,
+        /// Continue an interrupted sweep in its folder: finished runs are kept, the rest are run.
+        #[arg(long, conflicts_with = "force")]
+        resume: bool,
+        /// Replace an existing output folder.
+        #[arg(long)]
+        force: bool,
+        /// No progress bar or summary (errors only).
+        #[arg(long)]
+        quiet: bool,
+        /// Write the data files only: no charts or report.
+        #[arg(long)]
+        no_charts: bool,
+    },
+    /// Combine the folders of a sharded sweep into one study.
+    Merge {
+        /// Shard folders written by `chipban sweep --shard K/N` (all N of them).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output folder (default: output/sweep-<name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder.
+        #[arg(long)]
+        force: bool,
+        /// No summary (errors only).
+        #[arg(long)]
+        quiet: bool,
+        /// Write the data files only: no charts or report.
+        #[arg(long)]
+        no_charts: bool,
+    },
+}
+
+fn parse_shard(s: &str) -> Result<chipban::sweep::Shard, String> {
+    chipban::sweep::Shard::parse(s)
 }
 
 fn main() -> ExitCode {
@@ -131,6 +179,23 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 w.chips.suppliers.len(),
                 w.policy.rules.len()
             );
+            Ok(())
+        }
+        Command::Sweep { file, jobs, out, shard, resume, force, quiet, no_charts } => {
+            let opts =
+                chipban::sweep::SweepOptions { file, jobs, out, shard, resume, force, quiet, no_charts };
+            let done = chipban::sweep::sweep(&opts)?;
+            if !quiet {
+                print!("{}", app::sweep_summary(&done, shard));
+            }
+            Ok(())
+        }
+        Command::Merge { dirs, out, force, quiet, no_charts } => {
+            let opts = chipban::sweep::MergeOptions { dirs, out, force, no_charts };
+            let done = chipban::sweep::merge(&opts)?;
+            if !quiet {
+                print!("{}", app::sweep_summary(&done, None));
+            }
             Ok(())
         }
         Command::Worlds => {

@@ -9,7 +9,7 @@ mod write;
 
 pub use read::{ChipRec, DATA_FILES, EventRec, FirmRec, MonthRec, ReadError, RunData, read_output};
 pub use write::{
-    OutFile, OutputError, data_files, write_file_atomic, write_folder, write_outputs, write_run,
+    OutFile, OutputError, data_files, world_hash, write_file_atomic, write_folder, write_outputs, write_run,
 };
 
 use serde::Serialize;

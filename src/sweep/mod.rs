@@ -3,9 +3,16 @@
 //! journal (resumable, shardable), aggregation with honest statistics, and
 //! the study's charts and report.
 
+pub mod aggregate;
 pub mod charts;
+pub mod journal;
+pub mod output;
 pub mod report;
+pub mod run;
+pub mod spec;
 pub mod stats;
 pub mod study;
 
+pub use run::{MergeOptions, Shard, SweepOptions, SweepOutcome, merge, sweep};
+pub use spec::{Plan, load_plan};
 pub use study::Study;

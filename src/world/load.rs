@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// The RON options used for world files: `Option` fields may be written
 /// as `Some(x)` or just `x`.
-pub(crate) fn ron_options() -> ron::Options {
+pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
 }
 
@@ -48,7 +48,7 @@ pub fn to_ron(world: &World) -> String {
 /// Turn ron's error into a `Syntax` error at the start of its span, with a
 /// "did you mean" hint for unknown names and a clearer word for a few of
 /// ron's less helpful messages.
-fn syntax_error(e: &SpannedError, text: &str, origin: &str) -> WorldError {
+pub fn syntax_error(e: &SpannedError, text: &str, origin: &str) -> WorldError {
     let mut start = e.span.start;
     // ron may point at the blank before the offending value: move onto it.
     let rest = rest_of_line(text, start.line, start.col);

@@ -10,9 +10,9 @@ pub mod schema;
 mod validate;
 
 pub use error::WorldError;
-pub use load::{load_file, load_str, to_ron};
+pub use load::{load_file, load_str, ron_options, syntax_error, to_ron};
 pub use month::Month;
-pub use overrides::apply_overrides;
+pub use overrides::{apply_overrides, value_at};
 pub use schema::*;
 pub use validate::validate;
 

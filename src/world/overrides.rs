@@ -38,6 +38,14 @@ pub fn apply_overrides(world: World, sets: &[String]) -> Result<World, WorldErro
     World::deserialize(&root).map_err(|e| WorldError::Override { problems: vec![format!("--set: {e}")] })
 }
 
+/// The current value at `path` in `world` (as a JSON value), or why the
+/// path does not exist. Used by sweeps to learn a parameter's type.
+pub fn value_at(world: &World, path: &str) -> Result<Value, String> {
+    let mut root = serde_json::to_value(world).map_err(|e| format!("cannot read the world: {e}"))?;
+    let segs = parse_path(path.trim())?;
+    walk(&mut root, &segs).map(|v| v.clone())
+}
+
 /// One step of a path: a field name or a list index.
 #[derive(Debug, PartialEq)]
 enum Seg {

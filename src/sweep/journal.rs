@@ -1,0 +1,236 @@
+//! The journal: `journal.csv`, one line per finished run, appended as runs
+//! finish. It is the sweep's source of truth: statistics are always made
+//! from the journal's text, so a study read back after a crash, a resume
+//! or a merge of shards is the same as one made in a single go.
+//!
+//! Format: a header, then per run `run_id,cell,replicate,seed`, the
+//! outcomes (empty = none), and three monthly paths (`hhi_path`,
+//! `independent_firms_path`, `cr4_path`), each month's values joined by
+//! `;`. Numbers are written in Rust's shortest round-trip form, so parsing
+//! gives back exactly the numbers that were written.
+
+use super::study::{Metric, OUTCOMES, RunResult};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+pub const FILE: &str = "journal.csv";
+
+/// The header line (without newline).
+pub fn header() -> String {
+    let mut cols: Vec<String> =
+        ["run_id", "cell", "replicate", "seed"].iter().map(|s| s.to_string()).collect();
+    cols.extend(OUTCOMES.iter().map(|o| o.column.to_string()));
+    cols.extend(Metric::ALL.iter().map(|m| format!("{}_path", m.as_str())));
+    cols.join(",")
+}
+
+fn num(v: f64) -> String {
+    // `{}` on f64 is the shortest text that parses back to the same bits.
+    format!("{v}")
+}
+
+/// One run as a journal line (with newline).
+pub fn format_line(r: &RunResult) -> String {
+    let mut s = format!("{},{},{},{}", r.run_id, r.cell, r.replicate, r.seed);
+    for o in &r.outcomes {
+        s.push(',');
+        if let Some(v) = o {
+            s.push_str(&num(*v));
+        }
+    }
+    for p in &r.paths {
+        s.push(',');
+        let parts: Vec<String> = p.iter().map(|v| num(*v)).collect();
+        s.push_str(&parts.join(";"));
+    }
+    s.push('\n');
+    s
+}
+
+/// Parse one journal line (without newline).
+pub fn parse_line(line: &str) -> Result<RunResult, String> {
+    let fields: Vec<&str> = line.split(',').collect();
+    let want = 4 + OUTCOMES.len() + 3;
+    if fields.len() != want {
+        return Err(format!("{} fields, expected {want}", fields.len()));
+    }
+    let int = |s: &str, what: &str| s.parse::<u64>().map_err(|_| format!("bad {what} `{s}`"));
+    let real = |s: &str| s.parse::<f64>().map_err(|_| format!("bad number `{s}`"));
+    let run_id = int(fields[0], "run_id")?;
+    let cell = u32::try_from(int(fields[1], "cell")?).map_err(|_| "cell out of range".to_string())?;
+    let replicate =
+        u32::try_from(int(fields[2], "replicate")?).map_err(|_| "replicate out of range".to_string())?;
+    let seed = int(fields[3], "seed")?;
+    let mut outcomes = Vec::with_capacity(OUTCOMES.len());
+    for f in &fields[4..4 + OUTCOMES.len()] {
+        outcomes.push(if f.is_empty() { None } else { Some(real(f)?) });
+    }
+    let path = |s: &str| -> Result<Vec<f64>, String> {
+        if s.is_empty() { Ok(Vec::new()) } else { s.split(';').map(real).collect() }
+    };
+    let base = 4 + OUTCOMES.len();
+    Ok(RunResult {
+        run_id,
+        cell,
+        replicate,
+        seed,
+        outcomes,
+        paths: [path(fields[base])?, path(fields[base + 1])?, path(fields[base + 2])?],
+    })
+}
+
+/// What a journal on disk holds.
+pub struct Contents {
+    pub runs: Vec<RunResult>,
+    /// Bytes of complete lines (header included); a torn last line lies beyond.
+    pub good_len: u64,
+    /// The file ended in a partial line (a run cut off by a kill).
+    pub torn_tail: bool,
+}
+
+/// Read a journal. A last line without its newline is a run that was being
+/// written when the process died: it is dropped (and re-run). A damaged
+/// line elsewhere is an error.
+pub fn read(path: &Path) -> Result<Contents, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let mut runs = Vec::new();
+    let mut good_len = 0u64;
+    let mut torn_tail = false;
+    let head = header();
+    for (i, chunk) in text.split_inclusive('\n').enumerate() {
+        let complete = chunk.ends_with('\n');
+        let line = chunk.trim_end_matches('\n');
+        if i == 0 {
+            if !complete || line != head {
+                if !complete && head.starts_with(line) {
+                    torn_tail = true;
+                    break;
+                }
+                return Err(format!(
+                    "{}: line 1 is not a chipban journal header (was it written by another version?)",
+                    path.display()
+                ));
+            }
+            good_len += chunk.len() as u64;
+            continue;
+        }
+        if !complete {
+            torn_tail = true;
+            break;
+        }
+        let run =
+            parse_line(line).map_err(|e| format!("{}:{}: damaged run line: {e}", path.display(), i + 1))?;
+        runs.push(run);
+        good_len += chunk.len() as u64;
+    }
+    Ok(Contents { runs, good_len, torn_tail })
+}
+
+/// An open journal that runs are appended to, one `write` per line, so a
+/// kill leaves at most one torn line.
+pub struct Writer {
+    file: File,
+}
+
+impl Writer {
+    /// Open for appending, creating the file with its header if needed and
+    /// cutting off a torn last line (`good_len` from [`read`]).
+    pub fn open(path: &Path, good_len: Option<u64>) -> Result<Writer, String> {
+        let shown = path.display().to_string();
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("{shown}: cannot open the journal: {e}"))?;
+        match good_len {
+            Some(len) if len > 0 => {
+                file.set_len(len).map_err(|e| format!("{shown}: cannot trim a torn line: {e}"))?;
+            }
+            _ => {
+                file.set_len(0).map_err(|e| format!("{shown}: {e}"))?;
+                file.write_all(format!("{}\n", header()).as_bytes()).map_err(|e| format!("{shown}: {e}"))?;
+            }
+        }
+        Ok(Writer { file })
+    }
+
+    pub fn append(&mut self, line: &str) -> Result<(), String> {
+        self.file.write_all(line.as_bytes()).map_err(|e| format!("cannot write to the journal: {e}"))
+    }
+
+    /// Flush to the disk (not only the OS cache).
+    pub fn sync(&mut self) -> Result<(), String> {
+        self.file.sync_data().map_err(|e| format!("cannot sync the journal: {e}"))
+    }
+}
+
+/// The journal text of runs sorted by id (the form a finished study keeps).
+pub fn sorted_text(runs: &[RunResult]) -> String {
+    let mut idx: Vec<usize> = (0..runs.len()).collect();
+    idx.sort_by_key(|&i| runs[i].run_id);
+    let mut s = format!("{}\n", header());
+    for i in idx {
+        s.push_str(&format_line(&runs[i]));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(id: u64) -> RunResult {
+        let mut outcomes: Vec<Option<f64>> =
+            (0..OUTCOMES.len()).map(|i| Some(i as f64 * 0.1 + 1.0 / 3.0)).collect();
+        outcomes[OUTCOMES.len() - 1] = None;
+        RunResult {
+            run_id: id,
+            cell: 3,
+            replicate: 7,
+            seed: u64::MAX - id,
+            outcomes,
+            paths: [vec![1234.567_890_123, 0.1 + 0.2], vec![10.0, 9.0], vec![0.999_999_999_9, 1e-300]],
+        }
+    }
+
+    #[test]
+    fn lines_round_trip_exactly() {
+        let r = sample(12);
+        let line = format_line(&r);
+        assert!(line.ends_with('\n'));
+        assert_eq!(parse_line(line.trim_end()).unwrap(), r);
+        assert_eq!(header().split(',').count(), line.trim_end().split(',').count());
+    }
+
+    #[test]
+    fn torn_tail_is_dropped_and_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE);
+        let mut w = Writer::open(&p, None).unwrap();
+        w.append(&format_line(&sample(0))).unwrap();
+        w.append(&format_line(&sample(1))).unwrap();
+        let full = format_line(&sample(2));
+        w.append(&full[..full.len() / 2]).unwrap();
+        drop(w);
+        let c = read(&p).unwrap();
+        assert_eq!(c.runs.len(), 2);
+        assert!(c.torn_tail);
+        let mut w = Writer::open(&p, Some(c.good_len)).unwrap();
+        w.append(&full).unwrap();
+        drop(w);
+        let c = read(&p).unwrap();
+        assert_eq!(c.runs.iter().map(|r| r.run_id).collect::<Vec<_>>(), vec![0, 1, 2]);
+        assert!(!c.torn_tail);
+    }
+
+    #[test]
+    fn damaged_middle_line_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE);
+        let text = format!("{}\n1,2,3\n{}", header(), format_line(&sample(0)));
+        std::fs::write(&p, text).unwrap();
+        let e = read(&p).err().unwrap();
+        assert!(e.contains(":2: damaged run line"), "{e}");
+    }
+}

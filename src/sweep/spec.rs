@@ -1,0 +1,762 @@
+//! Sweep files (RON): the schema, loading with located errors, validation
+//! that lists every problem at once, and expansion of the design into
+//! cells (one combination of world overrides each).
+
+use super::study::{DesignKind, FactorInfo, Param, ParamKind};
+use crate::world::{self, Month, World};
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A value in a sweep file. Numbers and bools are themselves; a string is
+/// taken exactly as the text after `--set PATH=` would be, so `"2023-10"`
+/// is a month, `"BigBuyersFirst"` an enum variant and
+/// `"Uniform(0.1, 0.5)"` a distribution.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SetValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl SetValue {
+    /// The value as `--set` text.
+    pub fn as_set_text(&self) -> String {
+        match self {
+            SetValue::Bool(b) => b.to_string(),
+            SetValue::Int(i) => i.to_string(),
+            SetValue::Float(f) => format!("{f:?}"),
+            SetValue::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// A sweep file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Sweep")]
+pub struct SweepSpec {
+    /// Short name (used for the default output folder).
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The base world: a path relative to the sweep file's folder.
+    pub world: String,
+    /// Master seed: every run's seed derives from it, the cell and the replicate.
+    pub seed: u64,
+    /// Runs per cell (per sample for a Latin hypercube).
+    pub replicates: u32,
+    /// Months to simulate (default: the world's own).
+    #[serde(default)]
+    pub months: Option<u32>,
+    /// Replicate r of every cell uses the same seed (common random numbers),
+    /// so differences between cells are not blurred by luck. Default true.
+    #[serde(default = "yes")]
+    pub common_random_numbers: bool,
+    /// Overrides applied to the base world before the design, as (path, value).
+    #[serde(default)]
+    pub set: Vec<(String, SetValue)>,
+    pub design: Design,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The design of a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Design {
+    /// Every combination of the listed values (the first parameter varies slowest).
+    Grid { params: Vec<GridParam> },
+    /// Every combination of factor levels; a level may set several paths.
+    Factorial { factors: Vec<Factor> },
+    /// `samples` points spread over the ranges by Latin hypercube sampling.
+    LatinHypercube { samples: u32, ranges: Vec<Range> },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Param")]
+pub struct GridParam {
+    pub path: String,
+    /// Other paths set to the same value in every cell (e.g. a rule's
+    /// `announced` moving with its `effective`).
+    #[serde(default)]
+    pub also: Vec<String>,
+    pub values: Vec<SetValue>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Factor {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Two or more levels; the first is the reference for effects.
+    pub levels: Vec<Level>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub name: String,
+    /// (path, value) overrides of this level; may be empty (the base world).
+    #[serde(default)]
+    pub set: Vec<(String, SetValue)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    pub path: String,
+    /// Other paths set to the same sampled value.
+    #[serde(default)]
+    pub also: Vec<String>,
+    /// Lower and upper bound: numbers, or months (`"2023-01"`) for a month field.
+    /// Whole-number fields are sampled as integers.
+    pub min: SetValue,
+    pub max: SetValue,
+}
+
+/// One cell: the overrides that make its world, and its parameter values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellPlan {
+    /// `PATH=VALUE` overrides on top of the base world.
+    pub sets: Vec<String>,
+    pub values: Vec<String>,
+    pub numeric: Vec<Option<f64>>,
+    pub label: String,
+}
+
+/// A loaded, validated and expanded sweep.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub spec: SweepSpec,
+    /// The base world after `set` and `months` (validated).
+    pub base: World,
+    pub design: DesignKind,
+    pub params: Vec<Param>,
+    pub factors: Vec<FactorInfo>,
+    pub cells: Vec<CellPlan>,
+    /// Where the sweep came from (for messages).
+    pub origin: String,
+}
+
+impl Plan {
+    pub fn runs(&self) -> u64 {
+        self.cells.len() as u64 * self.spec.replicates as u64
+    }
+
+    /// Run id of (cell, replicate): cells in order, replicates within.
+    pub fn run_id(&self, cell: u32, replicate: u32) -> u64 {
+        cell as u64 * self.spec.replicates as u64 + replicate as u64
+    }
+
+    /// (cell, replicate) of a run id.
+    pub fn cell_of(&self, run_id: u64) -> (u32, u32) {
+        let r = self.spec.replicates as u64;
+        ((run_id / r) as u32, (run_id % r) as u32)
+    }
+
+    /// The seed of a run: from the master seed, the cell (unless common
+    /// random numbers are on) and the replicate, never from scheduling.
+    pub fn seed(&self, cell: u32, replicate: u32) -> u64 {
+        run_seed(self.spec.seed, if self.spec.common_random_numbers { None } else { Some(cell) }, replicate)
+    }
+
+    /// The world of a cell (overrides applied; validated when the plan was made).
+    pub fn cell_world(&self, cell: u32) -> Result<World, String> {
+        world::apply_overrides(self.base.clone(), &self.cells[cell as usize].sets).map_err(|e| e.to_string())
+    }
+
+    /// The resolved sweep file: the spec with `world: "world.ron"`, to be
+    /// written beside `world.ron` so the folder can be re-run or merged.
+    pub fn resolved_ron(&self) -> String {
+        let mut spec = self.spec.clone();
+        spec.world = "world.ron".into();
+        spec.months = Some(self.base.months);
+        spec.set = Vec::new();
+        let config = ron::ser::PrettyConfig::new().struct_names(true);
+        let body = ron::ser::to_string_pretty(&spec, config).expect("a sweep always serializes to RON");
+        format!("#![enable(implicit_some)]\n{body}\n")
+    }
+}
+
+/// SplitMix64 finaliser: a bijective mix of 64 bits.
+pub fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// seed = mix(mix(mix(master) ^ cell') ^ replicate), where cell' is the
+/// cell index, or all ones under common random numbers.
+pub fn run_seed(master: u64, cell: Option<u32>, replicate: u32) -> u64 {
+    let c = cell.map_or(u64::MAX, u64::from);
+    splitmix64(splitmix64(splitmix64(master) ^ c) ^ replicate as u64)
+}
+
+/// A sweep problem at a place in the file.
+fn at(text: &str, origin: &str, needle: &str, msg: String) -> String {
+    match locate(text, needle) {
+        Some((line, col)) => format!("{origin}:{line}:{col}: {msg}"),
+        None => format!("{origin}: {msg}"),
+    }
+}
+
+/// 1-based line and column of the first `"needle"` (quoted) in the text.
+fn locate(text: &str, needle: &str) -> Option<(usize, usize)> {
+    let quoted = format!("\"{needle}\"");
+    for (i, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        if let Some(c) = code.find(&quoted) {
+            return Some((i + 1, code[..c].chars().count() + 1));
+        }
+    }
+    None
+}
+
+/// Every problem of a sweep file, already located and worded.
+#[derive(Debug)]
+pub struct SweepProblems {
+    pub origin: String,
+    pub problems: Vec<String>,
+}
+
+impl std::fmt::Display for SweepProblems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.problems.len();
+        if n == 1 {
+            return write!(f, "{}", self.problems[0]);
+        }
+        write!(f, "{}: {n} problems in the sweep:", self.origin)?;
+        for p in &self.problems {
+            write!(f, "\n  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Read and parse a sweep file, load its world, validate, and expand the design.
+pub fn load_plan(path: &Path) -> Result<Plan, SweepProblems> {
+    let origin = path.display().to_string();
+    let one = |msg: String| SweepProblems { origin: origin.clone(), problems: vec![msg] };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        one(format!(
+            "{origin}: {}",
+            match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_string(),
+                std::io::ErrorKind::IsADirectory => "is a directory, not a sweep file".to_string(),
+                std::io::ErrorKind::InvalidData => "not a text file (invalid UTF-8)".to_string(),
+                _ => format!("cannot read: {e}"),
+            }
+        ))
+    })?;
+    let spec: SweepSpec = world::ron_options()
+        .from_str(&text)
+        .map_err(|e| one(world::syntax_error(&e, &text, &origin).to_string()))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    plan(spec, &text, &origin, dir)
+}
+
+/// Validate and expand a parsed sweep. `text` is the file (for locating
+/// problems); `dir` is where relative world paths start.
+pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Plan, SweepProblems> {
+    let mut problems = Vec::new();
+    let fail = |problems: Vec<String>| SweepProblems { origin: origin.to_string(), problems };
+    if spec.name.trim().is_empty() {
+        problems.push(format!("{origin}: `name` is empty: give the study a short name"));
+    } else if !spec.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+        problems.push(at(
+            text,
+            origin,
+            &spec.name,
+            format!(
+                "`name` \"{}\" may use only letters, digits, `-`, `_` and `.` (it names the output folder)",
+                spec.name
+            ),
+        ));
+    }
+    if spec.replicates == 0 {
+        problems.push(format!("{origin}: `replicates` is 0: use at least 1 run per cell (20 or more for intervals worth reading)"));
+    }
+    if spec.months == Some(0) {
+        problems.push(format!("{origin}: `months` is 0: simulate at least 1 month"));
+    }
+    // The base world.
+    let world_path: PathBuf = dir.join(&spec.world);
+    let base = match world::load_file(&world_path) {
+        Ok(w) => {
+            let sets: Vec<String> =
+                spec.set.iter().map(|(p, v)| format!("{p}={}", v.as_set_text())).collect();
+            match world::apply_overrides(w, &sets) {
+                Ok(mut w) => {
+                    if let Some(m) = spec.months {
+                        w.months = m;
+                    }
+                    match world::validate(&w) {
+                        Ok(()) => Some(w),
+                        Err(e) => {
+                            problems.push(format!(
+                                "{origin}: the base world after `set` is not valid: {}",
+                                e.with_origin(&world_path.display().to_string())
+                            ));
+                            None
+                        }
+                    }
+                }
+                Err(e) => {
+                    for (p, (path, _)) in e.problems().iter().zip(&spec.set) {
+                        problems.push(at(text, origin, path, format!("in `set`: {p}")));
+                    }
+                    if e.problems().len() != spec.set.len() {
+                        problems.push(format!("{origin}: in `set`: {e}"));
+                    }
+                    None
+                }
+            }
+        }
+        Err(e) => {
+            problems.push(at(
+                text,
+                origin,
+                &spec.world,
+                format!(
+                    "`world` \"{}\" cannot be used (paths start at the sweep file's folder): {e}",
+                    spec.world
+                ),
+            ));
+            None
+        }
+    };
+    let Some(base) = base else {
+        return Err(fail(problems));
+    };
+    let expanded = match &spec.design {
+        Design::Grid { params } => grid(params, &base, text, origin, &mut problems),
+        Design::Factorial { factors } => factorial(factors, text, origin, &mut problems),
+        Design::LatinHypercube { samples, ranges } => {
+            latin_hypercube(*samples, ranges, spec.seed, &base, text, origin, &mut problems)
+        }
+    };
+    if !problems.is_empty() {
+        return Err(fail(problems));
+    }
+    let (design, params, factors, cells) = expanded;
+    check_cells(&base, &cells, text, origin, &spec.design, &mut problems);
+    if !problems.is_empty() {
+        return Err(fail(problems));
+    }
+    Ok(Plan { spec, base, design, params, factors, cells, origin: origin.to_string() })
+}
+
+type Expanded = (DesignKind, Vec<Param>, Vec<FactorInfo>, Vec<CellPlan>);
+
+/// Kind and numeric value of one parameter value, judged by the base
+/// world's current value at the path.
+fn kind_of(current: &serde_json::Value) -> ParamKind {
+    match current {
+        serde_json::Value::Number(_) => ParamKind::Number,
+        serde_json::Value::String(s) if Month::parse(s).is_ok() => ParamKind::Month,
+        _ => ParamKind::Text,
+    }
+}
+
+fn numeric(kind: ParamKind, text: &str) -> Option<f64> {
+    match kind {
+        ParamKind::Number => text.trim().parse::<f64>().ok(),
+        ParamKind::Month => Month::parse(text.trim()).ok().map(decimal_year),
+        ParamKind::Level | ParamKind::Text => None,
+    }
+}
+
+/// 2023-10 → 2023.75.
+pub fn decimal_year(m: Month) -> f64 {
+    m.year() as f64 + (m.month() as f64 - 1.0) / 12.0
+}
+
+/// The last segment of a path, for short labels: `policy.rules[1].effective` → `effective`.
+fn short(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+fn grid(
+    params: &[GridParam],
+    base: &World,
+    text: &str,
+    origin: &str,
+    problems: &mut Vec<String>,
+) -> Expanded {
+    let mut out_params = Vec::new();
+    if params.is_empty() {
+        problems.push(format!(
+            "{origin}: the Grid design has no params: list at least one Param(path: ..., values: [...])"
+        ));
+    }
+    for (i, p) in params.iter().enumerate() {
+        if params[..i].iter().any(|q| q.path == p.path) {
+            problems.push(at(text, origin, &p.path, format!("`{}` is listed twice in the grid", p.path)));
+        }
+        if p.values.is_empty() {
+            problems.push(at(
+                text,
+                origin,
+                &p.path,
+                format!("`{}` has no values: list at least one", p.path),
+            ));
+        }
+        let kind = match world::value_at(base, &p.path) {
+            Ok(v) => kind_of(&v),
+            Err(e) => {
+                problems.push(at(text, origin, &p.path, format!("`{}`: {e}", p.path)));
+                ParamKind::Text
+            }
+        };
+        for a in &p.also {
+            if let Err(e) = world::value_at(base, a) {
+                problems.push(at(text, origin, a, format!("`{a}` (in `also` of `{}`): {e}", p.path)));
+            }
+        }
+        out_params.push(Param { column: p.path.clone(), kind });
+    }
+    let mut cells = Vec::new();
+    if problems.is_empty() {
+        let sizes: Vec<usize> = params.iter().map(|p| p.values.len()).collect();
+        for combo in product(&sizes) {
+            let mut sets = Vec::new();
+            let mut values = Vec::new();
+            let mut nums = Vec::new();
+            let mut label = Vec::new();
+            for (k, &j) in combo.iter().enumerate() {
+                let v = params[k].values[j].as_set_text();
+                sets.push(format!("{}={v}", params[k].path));
+                sets.extend(params[k].also.iter().map(|a| format!("{a}={v}")));
+                nums.push(numeric(out_params[k].kind, &v));
+                label.push(format!("{}={v}", short(&params[k].path)));
+                values.push(v);
+            }
+            cells.push(CellPlan { sets, values, numeric: nums, label: label.join(", ") });
+        }
+    }
+    (DesignKind::Grid, out_params, Vec::new(), cells)
+}
+
+fn factorial(factors: &[Factor], text: &str, origin: &str, problems: &mut Vec<String>) -> Expanded {
+    if factors.is_empty() {
+        problems.push(format!("{origin}: the Factorial design has no factors: list at least one Factor(name: ..., levels: [...])"));
+    }
+    for (i, f) in factors.iter().enumerate() {
+        if f.name.trim().is_empty() || !f.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            problems.push(at(
+                text,
+                origin,
+                &f.name,
+                format!("factor name \"{}\" must be a column name: letters, digits and `_`", f.name),
+            ));
+        }
+        if factors[..i].iter().any(|g| g.name == f.name) {
+            problems.push(at(text, origin, &f.name, format!("factor `{}` is defined twice", f.name)));
+        }
+        if f.levels.len() < 2 {
+            problems.push(at(
+                text,
+                origin,
+                &f.name,
+                format!(
+                    "factor `{}` has {} level(s): a factor needs two or more levels",
+                    f.name,
+                    f.levels.len()
+                ),
+            ));
+        }
+        for (j, l) in f.levels.iter().enumerate() {
+            if f.levels[..j].iter().any(|m| m.name == l.name) {
+                problems.push(at(
+                    text,
+                    origin,
+                    &f.name,
+                    format!("factor `{}` has two levels named `{}`", f.name, l.name),
+                ));
+            }
+        }
+    }
+    let params: Vec<Param> =
+        factors.iter().map(|f| Param { column: f.name.clone(), kind: ParamKind::Level }).collect();
+    let infos: Vec<FactorInfo> = factors
+        .iter()
+        .map(|f| FactorInfo {
+            name: f.name.clone(),
+            levels: f.levels.iter().map(|l| l.name.clone()).collect(),
+        })
+        .collect();
+    let mut cells = Vec::new();
+    if problems.is_empty() {
+        let sizes: Vec<usize> = factors.iter().map(|f| f.levels.len()).collect();
+        for combo in product(&sizes) {
+            let mut sets = Vec::new();
+            let mut values = Vec::new();
+            let mut nums = Vec::new();
+            let mut label = Vec::new();
+            for (k, &j) in combo.iter().enumerate() {
+                let level = &factors[k].levels[j];
+                sets.extend(level.set.iter().map(|(p, v)| format!("{p}={}", v.as_set_text())));
+                values.push(level.name.clone());
+                nums.push(Some(j as f64));
+                label.push(format!("{}={}", factors[k].name, level.name));
+            }
+            cells.push(CellPlan { sets, values, numeric: nums, label: label.join(", ") });
+        }
+    }
+    (DesignKind::Factorial, params, infos, cells)
+}
+
+/// How a Latin-hypercube range is sampled.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Scale {
+    Real(f64, f64),
+    Whole(i64, i64),
+    Months(Month, Month),
+}
+
+fn latin_hypercube(
+    samples: u32,
+    ranges: &[Range],
+    master: u64,
+    base: &World,
+    text: &str,
+    origin: &str,
+    problems: &mut Vec<String>,
+) -> Expanded {
+    if samples < 2 {
+        problems.push(format!(
+            "{origin}: the LatinHypercube design needs at least 2 samples (got {samples}); 10 per parameter is a common minimum"
+        ));
+    }
+    if ranges.is_empty() {
+        problems.push(format!("{origin}: the LatinHypercube design has no ranges: list at least one Range(path: ..., min: ..., max: ...)"));
+    }
+    let mut scales = Vec::new();
+    let mut params = Vec::new();
+    for (i, r) in ranges.iter().enumerate() {
+        if ranges[..i].iter().any(|q| q.path == r.path) {
+            problems.push(at(text, origin, &r.path, format!("`{}` has two ranges", r.path)));
+        }
+        let current = match world::value_at(base, &r.path) {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(at(text, origin, &r.path, format!("`{}`: {e}", r.path)));
+                continue;
+            }
+        };
+        for a in &r.also {
+            if let Err(e) = world::value_at(base, a) {
+                problems.push(at(text, origin, a, format!("`{a}` (in `also` of `{}`): {e}", r.path)));
+            }
+        }
+        let bad = |why: String| at(text, origin, &r.path, format!("range of `{}`: {why}", r.path));
+        let scale = match (&current, &r.min, &r.max) {
+            (serde_json::Value::Number(n), lo, hi) if n.is_u64() || n.is_i64() => {
+                match (as_whole(lo), as_whole(hi)) {
+                    (Some(a), Some(b)) => Some(Scale::Whole(a, b)),
+                    _ => {
+                        problems.push(bad(
+                            "this field takes whole numbers: give whole-number min and max".into()
+                        ));
+                        None
+                    }
+                }
+            }
+            (serde_json::Value::Number(_), lo, hi) => match (as_real(lo), as_real(hi)) {
+                (Some(a), Some(b)) => Some(Scale::Real(a, b)),
+                _ => {
+                    problems.push(bad("this field is a number: give numbers for min and max".into()));
+                    None
+                }
+            },
+            (serde_json::Value::String(s), SetValue::Text(lo), SetValue::Text(hi))
+                if Month::parse(s).is_ok() =>
+            {
+                match (Month::parse(lo), Month::parse(hi)) {
+                    (Ok(a), Ok(b)) => Some(Scale::Months(a, b)),
+                    _ => {
+                        problems.push(bad("this field is a month: give min and max as \"YYYY-MM\"".into()));
+                        None
+                    }
+                }
+            }
+            (serde_json::Value::String(s), _, _) if Month::parse(s).is_ok() => {
+                problems.push(bad("this field is a month: give min and max as \"YYYY-MM\"".into()));
+                None
+            }
+            (other, _, _) => {
+                problems.push(bad(format!(
+                    "only numbers and months can be sampled, and this field holds {other}"
+                )));
+                None
+            }
+        };
+        if let Some(s) = scale {
+            let empty = match s {
+                Scale::Real(a, b) => a >= b || !a.is_finite() || !b.is_finite(),
+                Scale::Whole(a, b) => a >= b,
+                Scale::Months(a, b) => a >= b,
+            };
+            if empty {
+                problems.push(bad(format!(
+                    "min {} is not below max {}",
+                    r.min.as_set_text(),
+                    r.max.as_set_text()
+                )));
+            }
+            scales.push(s);
+            let kind = if matches!(s, Scale::Months(..)) { ParamKind::Month } else { ParamKind::Number };
+            params.push(Param { column: r.path.clone(), kind });
+        }
+    }
+    let mut cells = Vec::new();
+    if problems.is_empty() {
+        let n = samples as usize;
+        let mut rng = ChaCha8Rng::seed_from_u64(splitmix64(master ^ 0x4C48_5300_0000_0001));
+        // u[k][i]: the i-th sample's position in 0..1 along range k, one per stratum.
+        let mut u = Vec::with_capacity(scales.len());
+        for _ in &scales {
+            let mut perm: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                let j = rng.random_range(0..=i);
+                perm.swap(i, j);
+            }
+            let col: Vec<f64> = perm.iter().map(|&p| (p as f64 + rng.random::<f64>()) / n as f64).collect();
+            u.push(col);
+        }
+        for i in 0..n {
+            let mut sets = Vec::new();
+            let mut values = Vec::new();
+            let mut nums = Vec::new();
+            for (k, s) in scales.iter().enumerate() {
+                let x = u[k][i];
+                let (v, num) = match *s {
+                    Scale::Real(a, b) => {
+                        let v = a + x * (b - a);
+                        (format!("{v:?}"), v)
+                    }
+                    Scale::Whole(a, b) => {
+                        let v = (a + (x * (b - a + 1) as f64).floor() as i64).min(b);
+                        (v.to_string(), v as f64)
+                    }
+                    Scale::Months(a, b) => {
+                        let span = b.since(a) as f64 + 1.0;
+                        let m = a.plus(((x * span).floor() as i32).min(b.since(a)));
+                        (m.to_string(), decimal_year(m))
+                    }
+                };
+                sets.push(format!("{}={v}", ranges[k].path));
+                sets.extend(ranges[k].also.iter().map(|a| format!("{a}={v}")));
+                values.push(v);
+                nums.push(Some(num));
+            }
+            cells.push(CellPlan { sets, values, numeric: nums, label: format!("sample {}", i + 1) });
+        }
+    }
+    (DesignKind::LatinHypercube, params, Vec::new(), cells)
+}
+
+fn as_whole(v: &SetValue) -> Option<i64> {
+    match v {
+        SetValue::Int(i) => Some(*i),
+        SetValue::Float(f) if f.fract() == 0.0 => Some(*f as i64),
+        _ => None,
+    }
+}
+
+fn as_real(v: &SetValue) -> Option<f64> {
+    match v {
+        SetValue::Int(i) => Some(*i as f64),
+        SetValue::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+/// All combinations of indexes 0..sizes[k], the first varying slowest.
+pub fn product(sizes: &[usize]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new()];
+    for &n in sizes {
+        let mut next = Vec::with_capacity(out.len() * n);
+        for prefix in &out {
+            for j in 0..n {
+                let mut c = prefix.clone();
+                c.push(j);
+                next.push(c);
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// Apply every cell's overrides to the base world and validate it. Problems
+/// of a single override are reported once at its path; problems of a whole
+/// cell name the cell. At most 20 distinct problems are listed.
+fn check_cells(
+    base: &World,
+    cells: &[CellPlan],
+    text: &str,
+    origin: &str,
+    design: &Design,
+    problems: &mut Vec<String>,
+) {
+    const MAX: usize = 20;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut more = 0usize;
+    // Single overrides first: a bad path or value is named where it is written.
+    let mut singles: Vec<String> = cells.iter().flat_map(|c| c.sets.iter().cloned()).collect();
+    singles.sort();
+    singles.dedup();
+    let mut bad_single = false;
+    for set in &singles {
+        if let Err(e) = world::apply_overrides(base.clone(), std::slice::from_ref(set)) {
+            bad_single = true;
+            let path = set.split_once('=').map_or(set.as_str(), |(p, _)| p);
+            for p in e.problems() {
+                let p = p.replace("--set ", "");
+                let msg = at(
+                    text,
+                    origin,
+                    path,
+                    format!("`{set}` cannot be applied: {}", p.trim_start_matches(&format!("{set}: "))),
+                );
+                if seen.insert(msg.clone()) {
+                    if problems.len() < MAX { problems.push(msg) } else { more += 1 }
+                }
+            }
+        }
+    }
+    if bad_single {
+        if more > 0 {
+            problems.push(format!("... and {more} more"));
+        }
+        return;
+    }
+    let what = match design {
+        Design::Grid { .. } => "cell",
+        Design::Factorial { .. } => "cell",
+        Design::LatinHypercube { .. } => "sample",
+    };
+    for (i, c) in cells.iter().enumerate() {
+        let checked = world::apply_overrides(base.clone(), &c.sets)
+            .map_err(|e| e.problems())
+            .and_then(|w| world::validate(&w).map_err(|e| e.problems()));
+        if let Err(ps) = checked {
+            for p in ps {
+                let msg = format!("{origin}: {what} {} ({}) makes an invalid world: {p}", i + 1, c.label);
+                if seen.insert(p.clone()) {
+                    if problems.len() < MAX { problems.push(msg) } else { more += 1 }
+                }
+            }
+        }
+    }
+    if more > 0 {
+        problems.push(format!("... and {more} more"));
+    }
+}

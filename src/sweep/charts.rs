@@ -395,8 +395,50 @@ fn fan<DB: DrawingBackend>(study: &Study, metric: Metric, root: &DrawingArea<DB,
     }
 }
 
-fn time_axis_labels(len: f64, max: usize) -> usize {
-    ((len / 6.0) as usize).clamp(2, max)
+/// Calendar ticks for a time axis of `len` months from the study's start:
+/// every year, half year, quarter or month, whichever gives the most ticks
+/// up to `max` (years as `YYYY`, else `YYYY-MM`).
+fn time_ticks(study: &Study, len: usize, max: usize) -> Vec<(f64, String)> {
+    let len = len.max(2);
+    for step in [1usize, 3, 6, 12, 24, 60, 120] {
+        let at: Vec<usize> = (0..len)
+            .filter(|&t| {
+                let m = study.start.plus(t as i32);
+                let index = m.0.rem_euclid(step.max(12) as i32) as usize;
+                if step >= 12 { index == 0 } else { (m.month() as usize - 1) % step == 0 }
+            })
+            .collect();
+        if at.len() <= max && (at.len() >= 2 || step >= 120) {
+            return at
+                .into_iter()
+                .map(|t| {
+                    let m = study.start.plus(t as i32);
+                    let label = if step >= 12 { m.year().to_string() } else { m.to_string() };
+                    (t as f64, label)
+                })
+                .collect();
+        }
+    }
+    vec![(0.0, study.date(0)), ((len - 1) as f64, study.date(len as u32 - 1))]
+}
+
+/// Light vertical grid lines at the time ticks, and their labels below the axis.
+fn draw_time_axis<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &mut Chart<'_, DB>,
+    ticks: &[(f64, String)],
+    size: u32,
+) -> ChartResult {
+    let y = chart.y_range();
+    for (t, _) in ticks {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(*t, y.start), (*t, y.end)],
+                GRID.stroke_width(1),
+            )))
+            .map_err(err)?;
+    }
+    x_ticks(area, chart, ticks, size)
 }
 
 fn overlaid<DB: DrawingBackend>(
@@ -422,8 +464,8 @@ fn overlaid<DB: DrawingBackend>(
         .configure_mesh()
         .max_light_lines(0)
         .bold_line_style(GRID)
-        .x_labels(time_axis_labels(x.end, 14))
-        .x_label_formatter(&|v| study.date(v.round().max(0.0) as u32))
+        .disable_x_mesh()
+        .x_labels(0)
         .y_label_formatter(&|v| tick(*v, span))
         .y_desc(metric_axis(metric))
         .x_desc("month")
@@ -431,6 +473,7 @@ fn overlaid<DB: DrawingBackend>(
         .label_style(tick_style())
         .draw()
         .map_err(err)?;
+    draw_time_axis(&plot, &mut chart, &time_ticks(study, x.end as usize + 1, 14), TICK_SIZE)?;
     let single = groups.len() == 1;
     let colour = |i: usize| if single { series_colour(0) } else { series_colour(i) };
     // Bands first (all of them), then the lines on top, so no band hides a line.
@@ -528,6 +571,8 @@ fn small_multiples<DB: DrawingBackend>(
     let span = y.end - y.start;
     let (_, ph) = panels[0].dim_in_pixel();
     let small = if ph < 150 { 12 } else { 14 };
+    let (pw0, _) = panels[0].dim_in_pixel();
+    let ticks = time_ticks(study, x.end as usize + 1, ((pw0 / 110) as usize).clamp(2, 6));
     for (i, ((label, b), panel)) in groups.iter().zip(&panels).enumerate() {
         let (pw, _) = panel.dim_in_pixel();
         let title = fit(panel, label, &bold(small + 1), pw as i32 - 16);
@@ -544,13 +589,14 @@ fn small_multiples<DB: DrawingBackend>(
             .configure_mesh()
             .max_light_lines(0)
             .bold_line_style(GRID)
-            .x_labels(3)
-            .y_labels(4)
-            .x_label_formatter(&|v| study.date(v.round().max(0.0) as u32))
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(5)
             .y_label_formatter(&|v| tick(*v, span))
             .label_style(font(small))
             .draw()
             .map_err(err)?;
+        draw_time_axis(panel, &mut chart, &ticks, small)?;
         let pts = band_points(b);
         let mut outline: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.3)).collect();
         outline.extend(pts.iter().rev().map(|p| (p.0, p.2)));

@@ -331,21 +331,23 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
             None
         }
     };
+    structural(&spec.design, text, origin, &mut problems);
     let Some(base) = base else {
         return Err(fail(problems));
     };
+    let before = problems.len();
     let expanded = match &spec.design {
         Design::Grid { params } => grid(params, &base, text, origin, &mut problems),
-        Design::Factorial { factors } => factorial(factors, text, origin, &mut problems),
+        Design::Factorial { factors } => factorial(factors),
         Design::LatinHypercube { samples, ranges } => {
             latin_hypercube(*samples, ranges, spec.seed, &base, text, origin, &mut problems)
         }
     };
-    if !problems.is_empty() {
-        return Err(fail(problems));
-    }
     let (design, params, factors, cells) = expanded;
-    check_cells(&base, &cells, text, origin, &spec.design, &mut problems);
+    // Overrides are checked one by one even when the design has other
+    // problems, so that every bad path or value is reported in one go.
+    let structure_ok = problems.len() == before && problems.is_empty();
+    check_cells(&base, &cells, text, origin, &spec.design, structure_ok, &mut problems);
     if !problems.is_empty() {
         return Err(fail(problems));
     }
@@ -422,7 +424,7 @@ fn grid(
         out_params.push(Param { column: p.path.clone(), kind });
     }
     let mut cells = Vec::new();
-    if problems.is_empty() {
+    {
         let sizes: Vec<usize> = params.iter().map(|p| p.values.len()).collect();
         for combo in product(&sizes) {
             let mut sets = Vec::new();
@@ -443,45 +445,97 @@ fn grid(
     (DesignKind::Grid, out_params, Vec::new(), cells)
 }
 
-fn factorial(factors: &[Factor], text: &str, origin: &str, problems: &mut Vec<String>) -> Expanded {
-    if factors.is_empty() {
-        problems.push(format!("{origin}: the Factorial design has no factors: list at least one Factor(name: ..., levels: [...])"));
-    }
-    for (i, f) in factors.iter().enumerate() {
-        if f.name.trim().is_empty() || !f.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            problems.push(at(
-                text,
-                origin,
-                &f.name,
-                format!("factor name \"{}\" must be a column name: letters, digits and `_`", f.name),
-            ));
-        }
-        if factors[..i].iter().any(|g| g.name == f.name) {
-            problems.push(at(text, origin, &f.name, format!("factor `{}` is defined twice", f.name)));
-        }
-        if f.levels.len() < 2 {
-            problems.push(at(
-                text,
-                origin,
-                &f.name,
-                format!(
-                    "factor `{}` has {} level(s): a factor needs two or more levels",
-                    f.name,
-                    f.levels.len()
-                ),
-            ));
-        }
-        for (j, l) in f.levels.iter().enumerate() {
-            if f.levels[..j].iter().any(|m| m.name == l.name) {
-                problems.push(at(
-                    text,
-                    origin,
-                    &f.name,
-                    format!("factor `{}` has two levels named `{}`", f.name, l.name),
+/// Checks of the design's shape that need no world: empty designs,
+/// duplicates, factors with one level, too few samples.
+fn structural(design: &Design, text: &str, origin: &str, problems: &mut Vec<String>) {
+    match design {
+        Design::Grid { params } => {
+            if params.is_empty() {
+                problems.push(format!(
+                    "{origin}: the Grid design has no params: list at least one Param(path: ..., values: [...])"
                 ));
+            }
+            for (i, p) in params.iter().enumerate() {
+                if params[..i].iter().any(|q| q.path == p.path) {
+                    problems.push(at(
+                        text,
+                        origin,
+                        &p.path,
+                        format!("`{}` is listed twice in the grid", p.path),
+                    ));
+                }
+                if p.values.is_empty() {
+                    problems.push(at(
+                        text,
+                        origin,
+                        &p.path,
+                        format!("`{}` has no values: list at least one", p.path),
+                    ));
+                }
+            }
+        }
+        Design::Factorial { factors } => {
+            if factors.is_empty() {
+                problems.push(format!("{origin}: the Factorial design has no factors: list at least one Factor(name: ..., levels: [...])"));
+            }
+            for (i, f) in factors.iter().enumerate() {
+                if f.name.trim().is_empty() || !f.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    problems.push(at(
+                        text,
+                        origin,
+                        &f.name,
+                        format!("factor name \"{}\" must be a column name: letters, digits and `_`", f.name),
+                    ));
+                }
+                if factors[..i].iter().any(|g| g.name == f.name) {
+                    problems.push(at(text, origin, &f.name, format!("factor `{}` is defined twice", f.name)));
+                }
+                if f.levels.len() < 2 {
+                    problems.push(at(
+                        text,
+                        origin,
+                        &f.name,
+                        format!(
+                            "factor `{}` has {} level(s): a factor needs two or more levels",
+                            f.name,
+                            f.levels.len()
+                        ),
+                    ));
+                }
+                for (j, l) in f.levels.iter().enumerate() {
+                    if f.levels[..j].iter().any(|m| m.name == l.name) {
+                        problems.push(at(
+                            text,
+                            origin,
+                            &f.name,
+                            format!("factor `{}` has two levels named `{}`", f.name, l.name),
+                        ));
+                    }
+                }
+            }
+        }
+        Design::LatinHypercube { samples, ranges } => {
+            if *samples < 2 {
+                problems.push(format!(
+                    "{origin}: the LatinHypercube design needs at least 2 samples (got {samples}); 10 per parameter is a common minimum"
+                ));
+            }
+            if ranges.is_empty() {
+                problems.push(format!(
+                    "{origin}: the LatinHypercube design has no ranges: list at least one Range(path: ..., min: ..., max: ...)"
+                ));
+            }
+            for (i, r) in ranges.iter().enumerate() {
+                if ranges[..i].iter().any(|q| q.path == r.path) {
+                    problems.push(at(text, origin, &r.path, format!("`{}` has two ranges", r.path)));
+                }
             }
         }
     }
+}
+
+fn factorial(factors: &[Factor]) -> Expanded {
     let params: Vec<Param> =
         factors.iter().map(|f| Param { column: f.name.clone(), kind: ParamKind::Level }).collect();
     let infos: Vec<FactorInfo> = factors
@@ -492,7 +546,7 @@ fn factorial(factors: &[Factor], text: &str, origin: &str, problems: &mut Vec<St
         })
         .collect();
     let mut cells = Vec::new();
-    if problems.is_empty() {
+    {
         let sizes: Vec<usize> = factors.iter().map(|f| f.levels.len()).collect();
         for combo in product(&sizes) {
             let mut sets = Vec::new();
@@ -529,20 +583,10 @@ fn latin_hypercube(
     origin: &str,
     problems: &mut Vec<String>,
 ) -> Expanded {
-    if samples < 2 {
-        problems.push(format!(
-            "{origin}: the LatinHypercube design needs at least 2 samples (got {samples}); 10 per parameter is a common minimum"
-        ));
-    }
-    if ranges.is_empty() {
-        problems.push(format!("{origin}: the LatinHypercube design has no ranges: list at least one Range(path: ..., min: ..., max: ...)"));
-    }
     let mut scales = Vec::new();
     let mut params = Vec::new();
-    for (i, r) in ranges.iter().enumerate() {
-        if ranges[..i].iter().any(|q| q.path == r.path) {
-            problems.push(at(text, origin, &r.path, format!("`{}` has two ranges", r.path)));
-        }
+    let before = problems.len();
+    for r in ranges {
         let current = match world::value_at(base, &r.path) {
             Ok(v) => v,
             Err(e) => {
@@ -616,7 +660,7 @@ fn latin_hypercube(
         }
     }
     let mut cells = Vec::new();
-    if problems.is_empty() {
+    if problems.len() == before && samples >= 2 {
         let n = samples as usize;
         let mut rng = ChaCha8Rng::seed_from_u64(splitmix64(master ^ 0x4C48_5300_0000_0001));
         // u[k][i]: the i-th sample's position in 0..1 along range k, one per stratum.
@@ -704,6 +748,7 @@ fn check_cells(
     text: &str,
     origin: &str,
     design: &Design,
+    whole_cells: bool,
     problems: &mut Vec<String>,
 ) {
     const MAX: usize = 20;
@@ -715,9 +760,18 @@ fn check_cells(
     singles.dedup();
     let mut bad_single = false;
     for set in &singles {
+        let path = set.split_once('=').map_or(set.as_str(), |(p, _)| p);
+        if let Err(e) = world::value_at(base, path) {
+            // Grids and ranges report this already, in the same words.
+            let msg = at(text, origin, path, format!("`{path}`: {e}"));
+            if !problems.contains(&msg) {
+                problems.push(msg);
+            }
+            bad_single = true;
+            continue;
+        }
         if let Err(e) = world::apply_overrides(base.clone(), std::slice::from_ref(set)) {
             bad_single = true;
-            let path = set.split_once('=').map_or(set.as_str(), |(p, _)| p);
             for p in e.problems() {
                 let p = p.replace("--set ", "");
                 let msg = at(
@@ -732,7 +786,7 @@ fn check_cells(
             }
         }
     }
-    if bad_single {
+    if bad_single || !whole_cells {
         if more > 0 {
             problems.push(format!("... and {more} more"));
         }

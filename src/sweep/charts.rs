@@ -153,6 +153,14 @@ fn padded(lo: f64, hi: f64, frac: f64) -> std::ops::Range<f64> {
 /// A number for an axis whose visible range is `span` wide.
 fn tick(v: f64, span: f64) -> String {
     let v = if v.abs() < span.abs() * 1e-9 { 0.0 } else { v };
+    let s = tick_digits(v, span);
+    match s.strip_prefix('-') {
+        Some(rest) => format!("−{rest}"),
+        None => s,
+    }
+}
+
+fn tick_digits(v: f64, span: f64) -> String {
     if span >= 50.0 {
         with_commas(v)
     } else if span >= 5.0 {
@@ -210,7 +218,7 @@ fn outcome_label(outcome: &str) -> &'static str {
 fn outcome_unit(outcome: &str) -> &'static str {
     match outcome {
         "consolidated" => "% of runs",
-        "final_hhi" => "HHI (0–10,000)",
+        "final_hhi" => "0–10,000",
         "final_independent_firms" => "firms",
         "months_to_consolidation" => "months from the start",
         other => outcome_index(other).map(|i| OUTCOMES[i].unit).unwrap_or(""),
@@ -220,6 +228,86 @@ fn outcome_unit(outcome: &str) -> &'static str {
 /// A short name for a parameter column: the last segment of a world path.
 pub fn short_param(column: &str) -> &str {
     column.rsplit('.').next().unwrap_or(column)
+}
+
+/// A parameter column as short as it can be without losing its sense:
+/// kept whole up to 24 characters, else its last two path segments
+/// (`chips.suppliers[5].capacity_units_month` → `suppliers[5].capacity_units_month`).
+pub fn param_name(column: &str) -> &str {
+    if column.chars().count() <= 24 {
+        return column;
+    }
+    match column.rmatch_indices('.').nth(1) {
+        Some((i, _)) => &column[i + 1..],
+        None => column,
+    }
+}
+
+/// Names for a cell, most explicit first: its label; `name=value` pairs
+/// with short parameter names; for a factorial, only the factors not at
+/// their reference level (`all low`, `chip_scarcity=high`); the bare values.
+pub fn cell_names(study: &Study, cell: &super::study::Cell) -> Vec<String> {
+    let mut v = vec![cell.label.clone()];
+    if study.design == DesignKind::Factorial && !study.factors.is_empty() {
+        let mut changed: Vec<(&str, &str)> = Vec::new();
+        for (i, f) in study.factors.iter().enumerate() {
+            let p = study.params.iter().position(|p| p.column == f.name).unwrap_or(i);
+            let value = cell.values.get(p).map(|s| s.as_str()).unwrap_or("");
+            if Some(value) != f.levels.first().map(|s| s.as_str()) {
+                changed.push((&f.name, value));
+            }
+        }
+        let refs: Vec<&str> =
+            study.factors.iter().filter_map(|f| f.levels.first().map(|s| s.as_str())).collect();
+        if changed.is_empty() {
+            v.push(if refs.windows(2).all(|w| w[0] == w[1]) && !refs.is_empty() {
+                format!("all {}", refs[0])
+            } else {
+                "all at the reference level".to_string()
+            });
+        } else if changed.len() == study.factors.len() && changed.windows(2).all(|w| w[0].1 == w[1].1) {
+            v.push(format!("all {}", changed[0].1));
+        } else {
+            v.push(changed.iter().map(|(n, l)| format!("{n}={l}")).collect::<Vec<_>>().join(", "));
+            if changed.windows(2).all(|w| w[0].1 == w[1].1) {
+                v.push(format!(
+                    "{}: {}",
+                    changed[0].1,
+                    changed.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+    } else {
+        v.push(
+            study
+                .params
+                .iter()
+                .zip(&cell.values)
+                .map(|(p, val)| format!("{}={val}", short_param(&p.column)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    v.push(cell.values.join(", "));
+    v
+}
+
+/// The first of [`cell_names`] that fits in `max_w` pixels, else the last
+/// one shortened.
+fn cell_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    study: &Study,
+    cell: &super::study::Cell,
+    style: &TextStyle<'_>,
+    max_w: i32,
+) -> String {
+    let names = cell_names(study, cell);
+    for n in &names {
+        if text_width(area, n, style) <= max_w {
+            return n.clone();
+        }
+    }
+    fit(area, names.last().map_or("", |s| s.as_str()), style, max_w)
 }
 
 /// A mark in a legend row.
@@ -500,33 +588,21 @@ fn overlaid<DB: DrawingBackend>(
             .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), colour(i).stroke_width(3)))
             .map_err(err)?;
     }
-    // Legend beside the plot: cell labels, or their values when labels are long.
+    // Legend beside the plot: the cells, named as fully as the column allows.
     let style = legend_style();
-    let room = LEGEND_W as i32 - 48;
-    let too_long = groups.iter().any(|(l, _)| text_width(area, l, &style) > room);
-    let use_values = too_long && study.design != DesignKind::LatinHypercube && !study.params.is_empty();
-    let mut heading: Vec<String> = vec!["mean of the runs (line)".into()];
-    if use_values {
-        let names: Vec<&str> = study.params.iter().map(|p| short_param(&p.column)).collect();
-        heading.push(fit(
-            area,
-            &format!("cell: {}", names.join(", ")),
-            &bold(LEGEND_SIZE),
-            LEGEND_W as i32 - 10,
-        ));
-    }
     let mut entries: Vec<(String, Swatch)> = Vec::new();
     for (i, (label, b)) in groups.iter().enumerate() {
-        let text = match (use_values, b.cell.and_then(|c| study.cells.iter().find(|cell| cell.id == c))) {
-            (true, Some(cell)) => cell.values.join(", "),
-            _ => label.clone(),
+        let runs = format!(" ({} runs)", b.n);
+        let room = LEGEND_W as i32 - 48 - text_width(area, &runs, &style);
+        let text = match b.cell.and_then(|c| study.cells.iter().find(|cell| cell.id == c)) {
+            Some(cell) => cell_title(area, study, cell, &style, room),
+            None => fit(area, label, &style, room),
         };
-        entries.push((format!("{text} ({} runs)", b.n), Swatch::Line(colour(i), 4)));
+        entries.push((format!("{text}{runs}"), Swatch::Line(colour(i), 4)));
     }
     entries.push(("5–95% of runs (band)".into(), Swatch::Fill(RGBColor(215, 215, 215))));
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
-    let heading: Vec<&str> = heading.iter().map(|s| s.as_str()).collect();
-    side_legend(&side, top, &heading, &entries)
+    side_legend(&side, top, &["mean of the runs (line)"], &entries)
 }
 
 /// Columns of a grid of `n` panels in a `w`×`h` area, panels about 1.9:1.
@@ -575,7 +651,10 @@ fn small_multiples<DB: DrawingBackend>(
     let ticks = time_ticks(study, x.end as usize + 1, ((pw0 / 110) as usize).clamp(2, 6));
     for (i, ((label, b), panel)) in groups.iter().zip(&panels).enumerate() {
         let (pw, _) = panel.dim_in_pixel();
-        let title = fit(panel, label, &bold(small + 1), pw as i32 - 16);
+        let title = match b.cell.and_then(|c| study.cells.iter().find(|cell| cell.id == c)) {
+            Some(cell) => cell_title(panel, study, cell, &bold(small + 1), pw as i32 - 16),
+            None => fit(panel, label, &bold(small + 1), pw as i32 - 16),
+        };
         let bottom_row = i / cols == rows - 1 || i + cols >= groups.len();
         let mut chart = ChartBuilder::on(panel)
             .caption(title, bold(small + 1))
@@ -770,6 +849,8 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
         let cap = gap * 0.08;
         for &(x, m, ci) in &means {
             if let Some((a, b)) = ci {
+                // A share of runs lies in 0..100%: clip its t interval there.
+                let (a, b) = if *outcome == "consolidated" { (a.max(0.0), b.min(100.0)) } else { (a, b) };
                 let (a, b) = (a.max(y.start), b.min(y.end));
                 chart
                     .draw_series([
@@ -987,12 +1068,10 @@ fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>) -> 
         .map(|s| format!("“{s}”"))
         .collect();
     let title = if reference.len() == 1 {
-        format!(
-            "Factorial effects: change vs the {} level, with 95% CI",
-            reference[0].trim_matches(['“', '”'])
-        )
+        format!("Factorial effects with 95% CI: change from the {} level (right of 0 = more)", reference[0])
     } else {
-        "Factorial effects: change vs each factor's reference level, with 95% CI".to_string()
+        "Factorial effects with 95% CI: change from each factor's reference level (right of 0 = more)"
+            .to_string()
     };
     let area = root.margin(15, 10, 20, 20).titled(&title, title_style()).map_err(err)?;
     let terms = effect_terms(study);
@@ -1025,12 +1104,16 @@ fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>) -> 
         let oi = outcome_index(outcome);
         let s = scale(outcome);
         let unit = match *outcome {
-            "consolidated" => "percentage points",
+            "consolidated" => "pp",
             "final_independent_firms" => "firms",
             "months_to_consolidation" => "months",
             _ => "",
         };
-        let caption = format!("{} ({unit})", outcome_label(outcome));
+        let caption = match *outcome {
+            "consolidated" => "share of runs consolidating (percentage points)".to_string(),
+            "months_to_consolidation" => "months to consolidation (months)".to_string(),
+            _ => format!("{} ({unit})", outcome_label(outcome)),
+        };
         let rows: Vec<Option<&Effect>> = terms
             .iter()
             .map(|(t, _)| study.effects.iter().find(|e| Some(e.outcome) == oi && e.term == *t))
@@ -1173,7 +1256,7 @@ fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>)
         let name_style = anchored(font(size), HPos::Right, VPos::Center);
         let names: Vec<String> = rows
             .iter()
-            .map(|s| study.params.get(s.param).map_or("?".to_string(), |p| p.column.clone()))
+            .map(|s| study.params.get(s.param).map_or("?".to_string(), |p| param_name(&p.column).to_string()))
             .collect();
         let label_w = (names.iter().map(|l| text_width(panel, l, &name_style)).max().unwrap_or(80) + 80)
             .clamp(120, pw as i32 * 45 / 100);
@@ -1576,6 +1659,12 @@ mod tests {
     fn ticks_and_values_read_well() {
         assert_eq!(tick(2000.0, 3000.0), "2,000");
         assert_eq!(tick(2.5, 10.0), "2.5");
+        assert_eq!(tick(-5.0, 10.0), "−5");
+        assert_eq!(
+            param_name("chips.suppliers[5].capacity_units_month"),
+            "suppliers[5].capacity_units_month"
+        );
+        assert_eq!(param_name("market.inertia"), "market.inertia");
         assert_eq!(tick(0.25, 1.0), "0.25");
         assert_eq!(value_label(38.24), "38.2");
         assert_eq!(value_label(2455.2), "2,455");

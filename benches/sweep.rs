@@ -1,0 +1,77 @@
+//! Batch studies: 1,000 runs of the baseline (72 months) through
+//! `chipban sweep` — simulation, journal and aggregation, no per-run charts
+//! and no study charts — with one and with two worker threads.
+//!
+//! Run with `cargo bench --bench sweep`. Targets (release, 2 cores):
+//! * `sweep_1000_baseline_runs/jobs2`: median <= 30 s;
+//! * speed-up of jobs2 over jobs1 >= 1.7x (printed at the end).
+//!
+//! The study is `sweeps/li_factors.ron` (8 cells) with 125 replicates.
+//! Each sample takes several seconds, so the group takes about 3 minutes.
+
+use chipban::sweep::{SweepOptions, sweep};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn sweep_file(dir: &Path) -> std::path::PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("sweeps/li_factors.ron"))
+        .expect("sweeps/li_factors.ron")
+        .replace("world: \"../worlds/baseline.ron\"", &format!("world: \"{}\"", root.join("worlds/baseline.ron").display()))
+        .replace("replicates: 40,", "replicates: 125,");
+    let p = dir.join("bench_1000.ron");
+    std::fs::write(&p, text).expect("write the bench sweep");
+    p
+}
+
+fn run(file: &Path, out: &Path, jobs: usize) -> f64 {
+    let opts = SweepOptions {
+        file: file.to_path_buf(),
+        jobs: Some(jobs),
+        out: Some(out.to_path_buf()),
+        force: true,
+        quiet: true,
+        no_charts: true,
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let done = sweep(&opts).expect("the bench sweep runs");
+    assert_eq!(done.runs_owned, 1000);
+    started.elapsed().as_secs_f64()
+}
+
+fn sweep_1000(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = sweep_file(tmp.path());
+    let out = tmp.path().join("out");
+    let mut group = c.benchmark_group("sweep_1000_baseline_runs");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(60));
+    let mut medians = [0.0f64; 2];
+    for (i, jobs) in [1usize, 2].into_iter().enumerate() {
+        let mut times = Vec::new();
+        group.bench_function(format!("jobs{jobs}"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let t = run(&file, &out, jobs);
+                    times.push(t);
+                    total += Duration::from_secs_f64(t);
+                }
+                total
+            })
+        });
+        times.sort_by(f64::total_cmp);
+        medians[i] = times[times.len() / 2];
+    }
+    group.finish();
+    eprintln!(
+        "median wall time: jobs1 {:.2} s, jobs2 {:.2} s, speed-up {:.2}x",
+        medians[0],
+        medians[1],
+        medians[0] / medians[1]
+    );
+}
+
+criterion_group!(benches, sweep_1000);
+criterion_main!(benches);

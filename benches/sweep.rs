@@ -18,7 +18,10 @@ fn sweep_file(dir: &Path) -> std::path::PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("sweeps/li_factors.ron"))
         .expect("sweeps/li_factors.ron")
-        .replace("world: \"../worlds/baseline.ron\"", &format!("world: \"{}\"", root.join("worlds/baseline.ron").display()))
+        .replace(
+            "world: \"../worlds/baseline.ron\"",
+            &format!("world: \"{}\"", root.join("worlds/baseline.ron").display()),
+        )
         .replace("replicates: 40,", "replicates: 125,");
     let p = dir.join("bench_1000.ron");
     std::fs::write(&p, text).expect("write the bench sweep");

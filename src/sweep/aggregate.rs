@@ -149,6 +149,7 @@ fn band_points(runs: &[RunResult], idx: &[usize], k: usize, months: usize) -> Ve
 /// Main effects and interactions up to order three, as treatment contrasts
 /// against each factor's first level, estimated per replicate and averaged
 /// (see [`Effect`]).
+#[allow(clippy::needless_range_loop)] // replicate r indexes every cell
 fn effects(plan: &Plan, runs: &[RunResult]) -> Vec<Effect> {
     let factors = &plan.factors;
     let sizes: Vec<usize> = factors.iter().map(|f| f.levels.len()).collect();

@@ -574,6 +574,7 @@ enum Scale {
     Months(Month, Month),
 }
 
+#[allow(clippy::needless_range_loop)] // sample i indexes every range
 fn latin_hypercube(
     samples: u32,
     ranges: &[Range],

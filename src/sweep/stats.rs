@@ -186,6 +186,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// Solve an augmented k × (k+1) system; `None` if it is (nearly) singular.
+#[allow(clippy::needless_range_loop)] // row/column indexes read as the algebra
 fn solve(mut a: Vec<Vec<f64>>) -> Option<Vec<f64>> {
     let k = a.len();
     let scale = a.iter().flat_map(|r| r[..k].iter()).fold(0.0f64, |m, v| m.max(v.abs()));
@@ -276,7 +277,7 @@ mod tests {
         assert!(close(spearman(&x, &y).unwrap(), 1.0, 1e-12));
         let z: Vec<f64> = x.iter().map(|v| -v.exp()).collect();
         assert!(close(spearman(&x, &z).unwrap(), -1.0, 1e-12));
-        assert!(spearman(&x, &vec![1.0; 20]).is_none());
+        assert!(spearman(&x, &[1.0; 20]).is_none());
         let (lo, hi) = spearman_ci(0.5, 100).unwrap();
         assert!(lo > 0.3 && lo < 0.5 && hi > 0.5 && hi < 0.7, "{lo} {hi}");
         assert!(spearman_ci(0.5, 3).is_none());

@@ -190,15 +190,15 @@ pub fn value_label(v: f64) -> String {
     }
 }
 
-/// `+1.2` / `−3.4` (a true minus sign) / `0`.
-pub fn signed(v: f64) -> String {
-    let s = value_label(v.abs());
-    if v > 0.0 && s.trim_matches(|c| c == '0' || c == '.') != "" {
-        format!("+{s}")
-    } else if v < 0.0 && s.trim_matches(|c| c == '0' || c == '.') != "" {
-        format!("−{s}")
-    } else {
+/// A correlation as `+0.48` / `−0.37` / `0.00` (no sign when it rounds to zero).
+pub fn rho_label(r: f64) -> String {
+    let s = format!("{:.2}", r.abs());
+    if s == "0.00" {
         s
+    } else if r > 0.0 {
+        format!("+{s}")
+    } else {
+        format!("−{s}")
     }
 }
 
@@ -283,31 +283,41 @@ pub fn cell_names(study: &Study, cell: &super::study::Cell) -> Vec<String> {
                 .params
                 .iter()
                 .zip(&cell.values)
-                .map(|(p, val)| format!("{}={val}", short_param(&p.column)))
+                .map(|(p, val)| format!("{}={}", short_param(&p.column), pretty_value(val)))
                 .collect::<Vec<_>>()
                 .join(", "),
         );
     }
-    v.push(cell.values.join(", "));
+    v.push(cell.values.iter().map(|s| pretty_value(s)).collect::<Vec<_>>().join(", "));
     v
 }
 
+/// A parameter value for a chart: a number written as `5500.0` loses its
+/// `.0`; anything else is kept as written.
+pub fn pretty_value(v: &str) -> String {
+    match v.strip_suffix(".0") {
+        Some(int) if int.parse::<i64>().is_ok() => int.to_string(),
+        _ => v.to_string(),
+    }
+}
+
 /// The first of [`cell_names`] that fits in `max_w` pixels, else the last
-/// one shortened.
+/// one shortened; and whether that is the bare values (which then need a key).
 fn cell_title<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     study: &Study,
     cell: &super::study::Cell,
     style: &TextStyle<'_>,
     max_w: i32,
-) -> String {
+) -> (String, bool) {
     let names = cell_names(study, cell);
-    for n in &names {
+    let last = names.len() - 1;
+    for (i, n) in names.iter().enumerate() {
         if text_width(area, n, style) <= max_w {
-            return n.clone();
+            return (n.clone(), i == last);
         }
     }
-    fit(area, names.last().map_or("", |s| s.as_str()), style, max_w)
+    (fit(area, &names[last], style, max_w), true)
 }
 
 /// A mark in a legend row.
@@ -320,6 +330,8 @@ enum Mark {
     Whisker(RGBColor),
     /// A vertical line (a zero line).
     Rule(RGBColor),
+    /// No mark: the text explains.
+    Blank,
 }
 
 /// One row of legend entries centred horizontally in `area` at height `y`
@@ -345,6 +357,7 @@ fn key_row<DB: DrawingBackend>(
                 area.draw(&PathElement::new(vec![(x, y), (x + sym, y)], c.stroke_width(3))).map_err(err)?;
                 area.draw(&Circle::new((x + sym / 2, y), 6, c.filled())).map_err(err)?;
             }
+            Mark::Blank => {}
             Mark::Rule(c) => area
                 .draw(&PathElement::new(vec![(x + sym / 2, y - 9), (x + sym / 2, y + 9)], c.stroke_width(2)))
                 .map_err(err)?,
@@ -474,8 +487,14 @@ fn fan<DB: DrawingBackend>(study: &Study, metric: Metric, root: &DrawingArea<DB,
         .map_or(1.0, |(_, h)| h);
     let lo = bounds(groups.iter().flat_map(|(_, b)| b.points.iter().flat_map(|p| [p.p5, p.mean])))
         .map_or(0.0, |(l, _)| l);
-    // Both metrics are counts or indexes ≥ 0: start the axis at zero.
-    let y = lo.min(0.0)..if hi > 0.0 { hi * 1.06 } else { 1.0 };
+    // Start at zero when the data come near it; else zoom in, so cells that
+    // differ by a few percent (HHI around 2,500) can be told apart.
+    let y = if lo >= 0.0 && lo <= 0.3 * hi {
+        0.0..hi * 1.06
+    } else {
+        let r = padded(lo, hi, 0.06);
+        if lo >= 0.0 { r.start.max(0.0)..r.end } else { r }
+    };
     if groups.len() > MAX_OVERLAID {
         small_multiples(study, metric, &area, &groups, x, y)
     } else {
@@ -488,15 +507,15 @@ fn fan<DB: DrawingBackend>(study: &Study, metric: Metric, root: &DrawingArea<DB,
 /// up to `max` (years as `YYYY`, else `YYYY-MM`).
 fn time_ticks(study: &Study, len: usize, max: usize) -> Vec<(f64, String)> {
     let len = len.max(2);
-    for step in [1usize, 3, 6, 12, 24, 60, 120] {
+    for step in [1usize, 3, 6, 12, 24, 48, 120] {
         let at: Vec<usize> = (0..len)
             .filter(|&t| {
                 let m = study.start.plus(t as i32);
                 let index = m.0.rem_euclid(step.max(12) as i32) as usize;
-                if step >= 12 { index == 0 } else { (m.month() as usize - 1) % step == 0 }
+                if step >= 12 { index == 0 } else { (m.month() as usize - 1).is_multiple_of(step) }
             })
             .collect();
-        if at.len() <= max && (at.len() >= 2 || step >= 120) {
+        if at.len() <= max && at.len() >= 2 {
             return at
                 .into_iter()
                 .map(|t| {
@@ -507,6 +526,7 @@ fn time_ticks(study: &Study, len: usize, max: usize) -> Vec<(f64, String)> {
                 .collect();
         }
     }
+    // Too short for two calendar ticks: the first and last month.
     vec![(0.0, study.date(0)), ((len - 1) as f64, study.date(len as u32 - 1))]
 }
 
@@ -561,7 +581,9 @@ fn overlaid<DB: DrawingBackend>(
         .label_style(tick_style())
         .draw()
         .map_err(err)?;
-    draw_time_axis(&plot, &mut chart, &time_ticks(study, x.end as usize + 1, 14), TICK_SIZE)?;
+    let plot_w = chart.plotting_area().dim_in_pixel().0;
+    let ticks = time_ticks(study, x.end as usize + 1, ((plot_w / 90) as usize).clamp(2, 14));
+    draw_time_axis(&plot, &mut chart, &ticks, TICK_SIZE)?;
     let single = groups.len() == 1;
     let colour = |i: usize| if single { series_colour(0) } else { series_colour(i) };
     // Bands first (all of them), then the lines on top, so no band hides a line.
@@ -569,7 +591,7 @@ fn overlaid<DB: DrawingBackend>(
         let pts = band_points(b);
         let mut outline: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.3)).collect();
         outline.extend(pts.iter().rev().map(|p| (p.0, p.2)));
-        let alpha = if single { 0.25 } else { 0.12 };
+        let alpha = if single { 0.25 } else { 0.08 };
         chart
             .draw_series(std::iter::once(Polygon::new(outline, colour(i).mix(alpha).filled())))
             .map_err(err)?;
@@ -592,10 +614,11 @@ fn overlaid<DB: DrawingBackend>(
     let style = legend_style();
     let mut entries: Vec<(String, Swatch)> = Vec::new();
     for (i, (label, b)) in groups.iter().enumerate() {
-        let runs = format!(" ({} runs)", b.n);
+        let runs = if b.cell.is_none() { String::new() } else { format!(" ({} runs)", b.n) };
         let room = LEGEND_W as i32 - 48 - text_width(area, &runs, &style);
         let text = match b.cell.and_then(|c| study.cells.iter().find(|cell| cell.id == c)) {
-            Some(cell) => cell_title(area, study, cell, &style, room),
+            Some(cell) => cell_title(area, study, cell, &style, room).0,
+            None if label == "all runs" => format!("all {} runs", b.n),
             None => fit(area, label, &style, room),
         };
         entries.push((format!("{text}{runs}"), Swatch::Line(colour(i), 4)));
@@ -630,31 +653,33 @@ fn small_multiples<DB: DrawingBackend>(
 ) -> ChartResult {
     let (key, rest) = area.split_vertically(34);
     let colour = series_colour(0);
-    key_row(
-        &key,
-        14,
-        &[
-            (Mark::Line(colour, 3), "mean of the cell's runs".to_string()),
-            (Mark::Fill(blend(colour, 0.25)), "5–95% of the cell's runs".to_string()),
-            (Mark::Line(RGBColor(150, 150, 150), 2), "mean of all cells (for reference)".to_string()),
-        ],
-    )?;
     let (w, h) = rest.dim_in_pixel();
     let cols = grid_columns(groups.len(), w as f64, h as f64);
     let rows = groups.len().div_ceil(cols);
     let panels = rest.split_evenly((rows, cols));
     let reference = overall_mean(groups);
     let span = y.end - y.start;
-    let (_, ph) = panels[0].dim_in_pixel();
+    let (pw0, ph) = panels[0].dim_in_pixel();
     let small = if ph < 150 { 12 } else { 14 };
-    let (pw0, _) = panels[0].dim_in_pixel();
-    let ticks = time_ticks(study, x.end as usize + 1, ((pw0 / 110) as usize).clamp(2, 6));
-    for (i, ((label, b), panel)) in groups.iter().zip(&panels).enumerate() {
-        let (pw, _) = panel.dim_in_pixel();
-        let title = match b.cell.and_then(|c| study.cells.iter().find(|cell| cell.id == c)) {
-            Some(cell) => cell_title(panel, study, cell, &bold(small + 1), pw as i32 - 16),
-            None => fit(panel, label, &bold(small + 1), pw as i32 - 16),
-        };
+    let ticks = time_ticks(study, x.end as usize + 1, ((pw0 / 80) as usize).clamp(2, 8));
+    let titles: Vec<(String, bool)> = groups
+        .iter()
+        .map(|(label, b)| match b.cell.and_then(|c| study.cells.iter().find(|cell| cell.id == c)) {
+            Some(cell) => cell_title(&rest, study, cell, &bold(small + 1), pw0 as i32 - 16),
+            None => (fit(&rest, label, &bold(small + 1), pw0 as i32 - 16), false),
+        })
+        .collect();
+    let mut entries = vec![
+        (Mark::Line(colour, 3), "mean of the cell's runs".to_string()),
+        (Mark::Fill(blend(colour, 0.25)), "5–95% of the cell's runs".to_string()),
+        (Mark::Line(RGBColor(150, 150, 150), 2), "mean of all cells (for reference)".to_string()),
+    ];
+    if titles.iter().any(|t| t.1) {
+        let names: Vec<&str> = study.params.iter().map(|p| short_param(&p.column)).collect();
+        entries.push((Mark::Blank, format!("panels: {}", names.join(", "))));
+    }
+    key_row(&key, 14, &entries)?;
+    for (i, (((_, b), panel), (title, _))) in groups.iter().zip(&panels).zip(titles).enumerate() {
         let bottom_row = i / cols == rows - 1 || i + cols >= groups.len();
         let mut chart = ChartBuilder::on(panel)
             .caption(title, bold(small + 1))
@@ -735,6 +760,9 @@ fn x_ticks<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A cell's position, mean and 95% interval on an outcome panel.
+type CellMean = (f64, f64, Option<(f64, f64)>);
+
 /// Deterministic horizontal offset for run `k` in `-0.5..0.5`.
 fn jitter(k: u64) -> f64 {
     ((k as f64 * 0.618_033_988_75).fract()) - 0.5
@@ -759,7 +787,7 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
         .cells
         .iter()
         .zip(&xs)
-        .map(|(c, x)| (*x, c.values.first().cloned().unwrap_or_default()))
+        .map(|(c, x)| (*x, pretty_value(c.values.first().map_or("", |s| s.as_str()))))
         .collect();
     let x_range = match bounds(xs.iter().copied()) {
         Some((lo, hi)) if numeric => padded(lo, hi, 0.07),
@@ -779,7 +807,7 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
         let Some(oi) = outcome_index(outcome) else { continue };
         let s = scale(outcome);
         let caption = format!("{} ({})", outcome_label(outcome), outcome_unit(outcome));
-        let means: Vec<(f64, f64, Option<(f64, f64)>)> = study
+        let means: Vec<CellMean> = study
             .cells
             .iter()
             .zip(&xs)
@@ -847,6 +875,11 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
             chart.draw_series(LineSeries::new(line, colour.mix(0.6).stroke_width(2))).map_err(err)?;
         }
         let cap = gap * 0.08;
+        let (dot, stroke) = match means.len() {
+            0..=12 => (6, 3),
+            13..=30 => (4, 2),
+            _ => (3, 1),
+        };
         for &(x, m, ci) in &means {
             if let Some((a, b)) = ci {
                 // A share of runs lies in 0..100%: clip its t interval there.
@@ -854,13 +887,13 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
                 let (a, b) = (a.max(y.start), b.min(y.end));
                 chart
                     .draw_series([
-                        PathElement::new(vec![(x, a), (x, b)], colour.stroke_width(3)),
-                        PathElement::new(vec![(x - cap, a), (x + cap, a)], colour.stroke_width(3)),
-                        PathElement::new(vec![(x - cap, b), (x + cap, b)], colour.stroke_width(3)),
+                        PathElement::new(vec![(x, a), (x, b)], colour.stroke_width(stroke)),
+                        PathElement::new(vec![(x - cap, a), (x + cap, a)], colour.stroke_width(stroke)),
+                        PathElement::new(vec![(x - cap, b), (x + cap, b)], colour.stroke_width(stroke)),
                     ])
                     .map_err(err)?;
             }
-            chart.draw_series(std::iter::once(Circle::new((x, m), 6, colour.filled()))).map_err(err)?;
+            chart.draw_series(std::iter::once(Circle::new((x, m), dot, colour.filled()))).map_err(err)?;
         }
         x_ticks(panel, &chart, &ticks, 14)?;
     }
@@ -997,12 +1030,12 @@ fn heatmap<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>) -> 
         }
         // Axis values at the tile centres.
         let xt: Vec<(f64, String)> =
-            cols.iter().enumerate().map(|(i, (v, _))| (i as f64 + 0.5, v.clone())).collect();
+            cols.iter().enumerate().map(|(i, (v, _))| (i as f64 + 0.5, pretty_value(v))).collect();
         x_ticks(panel, &chart, &xt, 15)?;
         let ystyle = anchored(tick_font.clone(), HPos::Right, VPos::Center);
         for (j, (v, _)) in rows.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(0.0, j as f64 + 0.5));
-            let label = fit(panel, v, &ystyle, y_label_w - 40);
+            let label = fit(panel, &pretty_value(v), &ystyle, y_label_w - 40);
             text_px(panel, &label, (px - 8, py), &ystyle)?;
         }
     }
@@ -1259,7 +1292,7 @@ fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>)
             .map(|s| study.params.get(s.param).map_or("?".to_string(), |p| param_name(&p.column).to_string()))
             .collect();
         let label_w = (names.iter().map(|l| text_width(panel, l, &name_style)).max().unwrap_or(80) + 80)
-            .clamp(120, pw as i32 * 45 / 100);
+            .clamp(120, pw as i32 * 52 / 100);
         let mut chart = ChartBuilder::on(panel)
             .caption(fit(panel, &caption, &bold(17), pw as i32 - 16), bold(17))
             .margin(8)
@@ -1291,7 +1324,7 @@ fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>)
         for (k, (s, name)) in rows.iter().zip(&names).enumerate() {
             let yk = n as f64 - k as f64 - 0.5;
             let (px, py) = chart.backend_coord(&(-1.0, yk));
-            let value = s.spearman.map_or("n/a".to_string(), |r| format!("{r:+.2}").replace('-', "−"));
+            let value = s.spearman.map_or("n/a".to_string(), rho_label);
             text_px(panel, &value, (px - 8, py), &value_style)?;
             let label = fit(panel, name, &name_style, label_w - 80);
             text_px(panel, &label, (px - 68, py), &name_style)?;
@@ -1659,6 +1692,12 @@ mod tests {
     fn ticks_and_values_read_well() {
         assert_eq!(tick(2000.0, 3000.0), "2,000");
         assert_eq!(tick(2.5, 10.0), "2.5");
+        assert_eq!(rho_label(-0.004), "0.00");
+        assert_eq!(rho_label(-0.37), "−0.37");
+        assert_eq!(rho_label(0.481), "+0.48");
+        assert_eq!(pretty_value("5500.0"), "5500");
+        assert_eq!(pretty_value("0.5"), "0.5");
+        assert_eq!(pretty_value("2023-10"), "2023-10");
         assert_eq!(tick(-5.0, 10.0), "−5");
         assert_eq!(
             param_name("chips.suppliers[5].capacity_units_month"),
@@ -1668,9 +1707,6 @@ mod tests {
         assert_eq!(tick(0.25, 1.0), "0.25");
         assert_eq!(value_label(38.24), "38.2");
         assert_eq!(value_label(2455.2), "2,455");
-        assert_eq!(signed(-3.0), "−3.00");
-        assert_eq!(signed(12.34), "+12.3");
-        assert_eq!(signed(0.0), "0.00");
     }
 
     #[test]
@@ -1729,6 +1765,11 @@ mod tests {
         check(&fixtures::grid1_text(), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
         check(&fixtures::grid1(1), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
         check(&fixtures::degenerate(fixtures::grid1(3)), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
+    }
+
+    #[test]
+    fn a_grid_of_many_cells_still_renders() {
+        check(&fixtures::grid1(60), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
     }
 
     #[test]

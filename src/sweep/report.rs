@@ -22,7 +22,7 @@ use std::fmt::Write;
 pub const FOLD_ROWS: usize = 24;
 
 /// The sensitivity table lists at most this many parameters per outcome.
-pub const TOP_PARAMS: usize = 10;
+pub const TOP_PARAMS: usize = 15;
 
 /// The report of a study: `charts` as `charts::render_study` returns them.
 pub fn study_report(study: &Study, charts: &[Rendered]) -> String {
@@ -80,6 +80,7 @@ nav a { color: var(--accent); text-decoration: none; }
 nav a:hover { text-decoration: underline; }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em; background: #f3f3f3; padding: 0 .25em; border-radius: 3px; }
 .note { color: var(--muted); font-size: .92rem; }
+.finding ul { margin: .3rem 0; padding-left: 1.3rem; }
 .finding { border-left: 6px solid var(--accent); background: #eef4fa; padding: .6rem 1.1rem; margin: 1rem 0; }
 dl.brief { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; margin: .8rem 0; }
 dl.brief dt { font-weight: 600; }
@@ -92,6 +93,8 @@ table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.2rem; font-siz
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
 th { border-bottom: 2px solid var(--ink); background: #fafafa; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num { white-space: normal; }
+td.kind { white-space: nowrap; }
 td .ci { color: var(--muted); font-size: .85em; display: block; }
 td.clear { font-weight: 700; color: var(--clear); }
 tbody tr:nth-child(even) { background: #f8f8f8; }
@@ -168,6 +171,21 @@ fn diff(outcome: &str, v: f64) -> String {
             };
             format!("{sign}{s}")
         }
+    }
+}
+
+/// A long decimal as written in the CSV files (`0.7001077918710875`) cut to
+/// four significant digits (`0.7001`) for reading; anything else unchanged.
+fn short_number(s: &str) -> String {
+    let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && digits > 6 && s.contains('.') => {
+            let mag = if v == 0.0 { 0 } else { v.abs().log10().floor() as i32 };
+            let dp = (3 - mag).max(0) as usize;
+            let t = format!("{v:.dp$}");
+            if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
+        }
+        _ => s.to_string(),
     }
 }
 
@@ -354,8 +372,8 @@ fn design(h: &mut String, study: &Study) {
                         "<li><code>{}</code> ({}): {} to {}</li>",
                         esc(&p.column),
                         kind_name(p.kind),
-                        esc(lo.1),
-                        esc(hi.1)
+                        esc(&short_number(lo.1)),
+                        esc(&short_number(hi.1))
                     );
                 }
                 _ => {
@@ -375,7 +393,7 @@ fn design(h: &mut String, study: &Study) {
     for c in &study.cells {
         let _ = write!(h, "<tr><td class=\"num\">{}</td>", c.id);
         for i in 0..study.params.len() {
-            let _ = write!(h, "<td>{}</td>", esc(c.values.get(i).map_or("", |s| s.as_str())));
+            let _ = write!(h, "<td>{}</td>", esc(&short_number(c.values.get(i).map_or("", |s| s.as_str()))));
         }
         let _ = writeln!(h, "<td class=\"num\">{}</td></tr>", thousands(runs_in(study, c.id) as u64));
     }
@@ -406,7 +424,7 @@ fn summary_cells(outcome: &str, s: Option<&Summary>, runs: usize) -> String {
             )
         }
         "months_to_consolidation" => format!(
-            "<td class=\"num\">{} <span class=\"ci\">mean of {} of {} runs</span>{ci}</td>",
+            "<td class=\"num\">{} <span class=\"ci\">{} of {} runs</span>{ci}</td>",
             val(outcome, mean),
             thousands(s.n as u64),
             thousands(runs as u64)
@@ -428,26 +446,57 @@ fn outcomes(h: &mut String, study: &Study) {
          the range of the middle 90% of runs (5th to 95th percentile). Consolidated: the share of runs that reach a \
          consolidation phase. Months to consolidation: over the runs that got there only.</p>\n",
     );
-    let rows = study.cells.len() + 1;
-    open_table(h, rows, "outcomes by cell");
-    h.push_str(
-        "<thead><tr><th class=\"num\">cell</th><th>parameters</th>\
-         <th class=\"num\">final independent firms</th><th class=\"num\">p5 to p95</th>\
-         <th class=\"num\">final HHI</th><th class=\"num\">p5 to p95</th>\
-         <th class=\"num\">consolidated</th><th class=\"num\">months to consolidation</th></tr></thead>\n<tbody>\n",
-    );
+    // A Latin hypercube's samples are many and have few runs each: the
+    // all-runs row comes first, the samples folded below it.
+    let lhs = study.design == DesignKind::LatinHypercube;
+    if lhs {
+        h.push_str("<div class=\"scroll\"><table>\n");
+        outcome_head(h, false);
+        all_runs_row(h, study, false);
+        h.push_str("</tbody>\n</table></div>\n");
+    }
+    let rows = study.cells.len() + usize::from(!lhs);
+    open_table(h, rows, if lhs { "outcomes by sample" } else { "outcomes by cell" });
+    outcome_head(h, !lhs);
     for c in &study.cells {
         let runs = runs_in(study, c.id);
-        let names = cell_names(study, c);
-        let label = names.get(1).unwrap_or(&c.label);
-        let _ = write!(h, "<tr><td class=\"num\">{}</td><td>{}</td>", c.id, esc(label));
+        let _ = write!(h, "<tr><td class=\"num\">{}</td>", c.id);
+        if !lhs {
+            let names = cell_names(study, c);
+            let _ = write!(h, "<td>{}</td>", esc(names.get(1).unwrap_or(&c.label)));
+        }
         for o in TABLED {
             h.push_str(&summary_cells(o, study.stat(c.id, o), runs));
         }
         h.push_str("</tr>\n");
     }
-    // All runs together.
-    let _ = write!(h, "<tr class=\"all\"><td></td><td>all {} runs</td>", thousands(study.runs.len() as u64));
+    if !lhs {
+        all_runs_row(h, study, true);
+    }
+    h.push_str("</tbody>\n");
+    close_table(h, rows);
+    h.push_str("</section>\n");
+}
+
+fn outcome_head(h: &mut String, parameters: bool) {
+    let _ = write!(
+        h,
+        "<thead><tr><th class=\"num\">cell</th>{}\
+         <th class=\"num\">final independent firms</th><th class=\"num\">p5 to p95</th>\
+         <th class=\"num\">final HHI</th><th class=\"num\">p5 to p95</th>\
+         <th class=\"num\">consolidated</th><th class=\"num\">months to consolidation</th></tr></thead>\n<tbody>\n",
+        if parameters { "<th>parameters</th>" } else { "" }
+    );
+}
+
+/// The row of all runs together.
+fn all_runs_row(h: &mut String, study: &Study, parameters: bool) {
+    let all = format!("all {} runs", thousands(study.runs.len() as u64));
+    if parameters {
+        let _ = write!(h, "<tr class=\"all\"><td></td><td>{all}</td>");
+    } else {
+        let _ = write!(h, "<tr class=\"all\"><td>{all}</td>");
+    }
     for o in TABLED {
         let s = outcome_index(o).map(|i| {
             let xs: Vec<f64> =
@@ -456,9 +505,7 @@ fn outcomes(h: &mut String, study: &Study) {
         });
         h.push_str(&summary_cells(o, s.as_ref(), study.runs.len()));
     }
-    h.push_str("</tr>\n</tbody>\n");
-    close_table(h, rows);
-    h.push_str("</section>\n");
+    h.push_str("</tr>\n");
 }
 
 // ---------------------------------------------------------------- factorial
@@ -522,7 +569,7 @@ fn effects(h: &mut String, study: &Study) {
     );
     for outcome in TOLD {
         if let Some(p) = factorial_reading(study, outcome) {
-            let _ = writeln!(h, "<div class=\"finding\"><p>{p}</p></div>");
+            let _ = writeln!(h, "<div class=\"finding\">{p}</div>");
         }
     }
     let outs = effect_outcomes(study);
@@ -532,7 +579,11 @@ fn effects(h: &mut String, study: &Study) {
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     for (term, order) in &terms {
-        let _ = write!(h, "<tr><td>{}</td><td>{}</td>", esc(&term_label(term)), order_word(*order));
+        let kind = match order {
+            1 => "main".to_string(),
+            n => format!("{n}-way"),
+        };
+        let _ = write!(h, "<tr><td>{}</td><td class=\"kind\">{kind}</td>", esc(&term_label(term)));
         for o in &outs {
             match effect_of(study, term, o) {
                 Some(e) if e.estimate.is_some() => {
@@ -696,7 +747,13 @@ fn factorial_reading(study: &Study, outcome: &str) -> Option<String> {
             interval(outcome, lo, hi)
         ));
     }
-    Some(parts.join(" "))
+    let head = parts.remove(0);
+    let items: Vec<String> = parts.iter().map(|p| format!("<li>{p}</li>")).collect();
+    Some(if items.is_empty() {
+        format!("<p>{head}</p>")
+    } else {
+        format!("<p>{head}</p>\n<ul>\n{}\n</ul>", items.join("\n"))
+    })
 }
 
 fn capitalise(s: &str) -> String {
@@ -773,7 +830,7 @@ fn sensitivity_rows<'a>(study: &'a Study, outcome: &str) -> Vec<&'a Sensitivity>
 }
 
 fn rho(v: f64) -> String {
-    minus(&format!("{v:+.2}"))
+    super::charts::rho_label(v)
 }
 
 fn param_code(study: &Study, p: usize) -> String {
@@ -870,6 +927,7 @@ fn sensitivity_sentence(study: &Study, outcome: &str, rows: &[&Sensitivity]) -> 
         })
         .collect();
     let r2 = rows.iter().find_map(|s| s.r2);
+    let n_clear = rows.iter().filter(|s| excludes_zero(s.ci_low, s.ci_high)).count();
     let mut out = format!("<b>{}.</b> ", esc(&capitalise(what)));
     if clear.is_empty() {
         let _ =
@@ -880,6 +938,11 @@ fn sensitivity_sentence(study: &Study, outcome: &str, rows: &[&Sensitivity]) -> 
             "The most influential {} {}.",
             if clear.len() == 1 { "parameter is" } else { "parameters are" },
             join_and(&clear)
+        );
+        let _ = write!(
+            out,
+            " In all, {n_clear} of the {} parameters have a rank correlation whose 95% interval excludes zero.",
+            rows.len()
         );
     }
     if let Some(r2) = r2 {
@@ -910,6 +973,16 @@ fn grid_findings(h: &mut String, study: &Study) {
         let name = |c: &super::study::Cell| esc(cell_names(study, c).get(1).unwrap_or(&c.label));
         let ci =
             |s: &Summary| mean_interval(outcome, s).map(|c| format!(" (95% CI {c})")).unwrap_or_default();
+        let (lo_mean, hi_mean) = (lo.1.mean.unwrap_or(0.0), hi.1.mean.unwrap_or(0.0));
+        if lo.0.id != hi.0.id && (hi_mean - lo_mean).abs() <= 1e-9 * hi_mean.abs().max(1.0) {
+            let _ = writeln!(
+                h,
+                "<p><b>{}.</b> The same in every cell: {}.</p>",
+                esc(&capitalise(outcome_name(outcome))),
+                val(outcome, lo_mean)
+            );
+            continue;
+        }
         if lo.0.id == hi.0.id {
             let _ = writeln!(
                 h,
@@ -1070,10 +1143,22 @@ mod tests {
     use super::super::charts::{fixtures, render_study};
     use super::*;
 
+    /// The report with placeholder charts (rendering is slow in debug builds).
     fn report_of(study: &Study) -> String {
-        let charts = render_study(study).expect("charts render");
-        let html = study_report(study, &charts);
-        for c in &charts {
+        let charts: Vec<Rendered> = super::super::charts::names(study)
+            .into_iter()
+            .map(|name| Rendered {
+                name,
+                png: Vec::new(),
+                svg: "<svg width=\"10\"><text>x</text></svg>".into(),
+            })
+            .collect();
+        check_report(study, &charts)
+    }
+
+    fn check_report(study: &Study, charts: &[Rendered]) -> String {
+        let html = study_report(study, charts);
+        for c in charts {
             assert!(html.contains(&format!("id=\"chart-{}\"", c.name)), "{} missing", c.name);
         }
         assert!(!html.contains("src=\"http"), "no external resources");
@@ -1092,7 +1177,14 @@ mod tests {
             fixtures::lhs(),
             fixtures::grid1_text(),
         ] {
-            let html = report_of(&s);
+            // Real charts for one study (rendering is slow in debug builds).
+            let html = if s.design == DesignKind::LatinHypercube {
+                let html = check_report(&s, &render_study(&s).expect("charts render"));
+                assert!(html.contains("<svg") && html.contains("class=\"chart\""), "inline SVG");
+                html
+            } else {
+                report_of(&s)
+            };
             for id in ["provenance", "design", "outcomes", "reading"] {
                 assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
             }
@@ -1186,5 +1278,10 @@ mod tests {
         assert_eq!(diff("final_independent_firms", -6.0), "−6.0");
         assert_eq!(diff("final_hhi", 360.0), "+360");
         assert_eq!(capitalise("the final HHI"), "Final HHI");
+        assert_eq!(short_number("0.7001077918710875"), "0.7001");
+        assert_eq!(short_number("29949.20592195334"), "29949");
+        assert_eq!(short_number("0.030127802116546996"), "0.03013");
+        assert_eq!(short_number("2023-10"), "2023-10");
+        assert_eq!(short_number("11000.0"), "11000.0");
     }
 }

@@ -375,7 +375,7 @@ fn finish(plan: &Plan, runs: Vec<RunResult>, no_charts: bool) -> Result<(Study, 
     files.push((journal::FILE.to_string(), journal_text.into_bytes()));
     if !no_charts {
         let charts = super::charts::render_study(&study).map_err(internal)?;
-        let report = String::new(); // TEMP until report lands: super::report::study_report(&study, &charts);
+        let report = super::report::study_report(&study, &charts);
         for r in charts {
             files.push((format!("charts/{}.png", r.name), r.png));
             files.push((format!("charts/{}.svg", r.name), r.svg.into_bytes()));

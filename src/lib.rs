@@ -9,6 +9,7 @@
 //! touches files.
 
 pub mod app;
+pub mod calibration;
 pub mod charts;
 pub mod metrics;
 pub mod record;

@@ -86,6 +86,23 @@ enum Command {
         #[arg(long)]
         no_charts: bool,
     },
+    /// Measure the calibration targets (DESIGN §4) over many replicates of a world.
+    Calibrate {
+        /// World file (default: the built-in baseline).
+        world: Option<PathBuf>,
+        /// Replicates (seeds derived from the master seed).
+        #[arg(long, default_value_t = 50)]
+        replicates: u32,
+        /// Master seed (default: the world's seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
+        /// Override a world field by path (repeatable), e.g. to try a calibration.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+    },
     /// Combine the folders of a sharded sweep into one study.
     Merge {
         /// Shard folders written by `chipban sweep --shard K/N` (all N of them).
@@ -195,6 +212,22 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             let done = chipban::sweep::merge(&opts)?;
             if !quiet {
                 print!("{}", app::sweep_summary(&done, None));
+            }
+            Ok(())
+        }
+        Command::Calibrate { world, replicates, seed, jobs, sets } => {
+            if replicates == 0 {
+                return Err(AppError::User("--replicates must be at least 1".into()));
+            }
+            let w = app::resolve_world(world.as_deref(), &sets, None, None)?;
+            let master = seed.unwrap_or(w.seed);
+            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let rows = chipban::calibration::calibrate(&w, replicates, master, jobs);
+            println!("Calibration of world \"{}\" ({replicates} replicates, master seed {master}):\n", w.name);
+            print!("{}", chipban::calibration::table(&rows, replicates));
+            let bad = rows.iter().filter(|r| !r.ok).count();
+            if bad > 0 {
+                println!("\n{bad} target(s) out of range");
             }
             Ok(())
         }

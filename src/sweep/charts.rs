@@ -623,7 +623,8 @@ fn overlaid<DB: DrawingBackend>(
         };
         entries.push((format!("{text}{runs}"), Swatch::Line(colour(i), 4)));
     }
-    entries.push(("5–95% of runs (band)".into(), Swatch::Fill(RGBColor(215, 215, 215))));
+    let band = if single { blend(series_colour(0), 0.25) } else { RGBColor(215, 215, 215) };
+    entries.push(("5–95% of runs (band)".into(), Swatch::Fill(band)));
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
     side_legend(&side, top, &["mean of the runs (line)"], &entries)
 }

@@ -134,7 +134,8 @@ fn due_month(detail: &str) -> Option<Month> {
 /// measure (e.g. 01.AI never reached $1bn).
 pub fn measure(r: &Record) -> Vec<Option<f64>> {
     let w = &r.world;
-    let giants: Vec<&str> = w.firms.iter().filter(|f| f.tier == Tier::Giant).map(|f| f.name.as_str()).collect();
+    let giants: Vec<&str> =
+        w.firms.iter().filter(|f| f.tier == Tier::Giant).map(|f| f.name.as_str()).collect();
     let is_giant = |n: &str| giants.contains(&n);
     let domestic: Vec<&str> =
         w.chips.suppliers.iter().filter(|s| s.domestic).map(|s| s.name.as_str()).collect();
@@ -169,7 +170,9 @@ pub fn measure(r: &Record) -> Vec<Option<f64>> {
                 }
             }
             EventKind::ChipDelivery
-                if (&*e.target == "A800" || &*e.target == "H800") && m >= rule && &*e.detail != "grey market" =>
+                if (&*e.target == "A800" || &*e.target == "H800")
+                    && m >= rule
+                    && &*e.detail != "grey market" =>
             {
                 after_rule += e.units as f64;
             }
@@ -198,9 +201,12 @@ pub fn measure(r: &Record) -> Vec<Option<f64>> {
     let repaid: f64 = r
         .events
         .iter()
-        .filter(|e| e.kind == EventKind::LoanRepaid && &*e.actor == "01.AI" && date(e.month) <= Month::new(2024, 6))
+        .filter(|e| {
+            e.kind == EventKind::LoanRepaid && &*e.actor == "01.AI" && date(e.month) <= Month::new(2024, 6)
+        })
         .map(|e| e.amount_musd)
-        .sum();
+        .sum::<f64>()
+        + 0.0; // an empty f64 sum is -0.0
     let peak_2023 = r
         .months
         .iter()

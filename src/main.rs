@@ -223,7 +223,10 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             let master = seed.unwrap_or(w.seed);
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let rows = chipban::calibration::calibrate(&w, replicates, master, jobs);
-            println!("Calibration of world \"{}\" ({replicates} replicates, master seed {master}):\n", w.name);
+            println!(
+                "Calibration of world \"{}\" ({replicates} replicates, master seed {master}):\n",
+                w.name
+            );
             print!("{}", chipban::calibration::table(&rows, replicates));
             let bad = rows.iter().filter(|r| !r.ok).count();
             if bad > 0 {

@@ -58,13 +58,13 @@ pub const TARGETS: [Target; 9] = [
         every_run: false,
     },
     Target {
-        key: "giants_stockpiling_ratio",
-        what: "giants' A800+H800 units ordered in 2023-06 (the first month they know of the rule: 4 months' foresight) over 2023-05",
-        source: "Robin Li, 2023-11-21: stocked for the next year or two; FT 2023-08-09 rush orders",
+        key: "others_share_of_soon_banned_orders_when_giants_know",
+        what: "other firms' share of A800+H800 units ordered in 2023-06 (the giants know of the rule: 4 months' foresight) relative to their share in 2023-02..05 — the giants' rush crowds them out of the capped supply",
+        source: "Robin Li, 2023-11-21: stocked for the next year or two; FT 2023-08-09: rush orders ahead of tighter rules",
         unit: "ratio",
-        documented: "> 1 (a rush before the rule)",
-        low: 1.3,
-        high: f64::INFINITY,
+        documented: "< 1 (a rush before the rule)",
+        low: 0.0,
+        high: 0.6,
         every_run: false,
     },
     Target {
@@ -141,7 +141,8 @@ pub fn measure(r: &Record) -> Vec<Option<f64>> {
         w.chips.suppliers.iter().filter(|s| s.domestic).map(|s| s.name.as_str()).collect();
     let date = |t: u32| w.start.plus(t as i32);
     let (mut a800_units, mut a800_musd, mut nv_2024) = (0.0, 0.0, 0.0);
-    let (mut early, mut late) = (0.0, 0.0);
+    // Units of A800+H800 ordered by [giants, everyone] before and after the giants learn of the rule.
+    let (mut early, mut late) = ([0.0f64; 2], [0.0f64; 2]);
     let mut after_rule = 0.0;
     let mut loans_2023 = 0.0;
     let mut loans_before_rule = 0.0;
@@ -159,16 +160,20 @@ pub fn measure(r: &Record) -> Vec<Option<f64>> {
                 if !domestic.contains(&&*e.target) && due.is_some_and(|d| d.year() == 2024) {
                     nv_2024 += e.amount_musd;
                 }
-                if &*e.target == "A800" || &*e.target == "H800" {
-                    // Orders for delivery before 2023-10 (3-month lead time) are
-                    // possible until 2023-06, the month the giants learn of the rule.
-                    if m == Month::new(2023, 5) {
-                        early += e.units as f64;
-                    } else if m == Month::new(2023, 6) {
-                        late += e.units as f64;
-                    }
-                }
             }
+            _ => {}
+        }
+        if e.kind == EventKind::ChipOrder && (&*e.target == "A800" || &*e.target == "H800") {
+            // Orders for delivery before 2023-10 (3-month lead time) are
+            // possible until 2023-06, the month the giants learn of the rule.
+            let g = if is_giant(&e.actor) { 0 } else { 1 };
+            if m >= Month::new(2023, 2) && m <= Month::new(2023, 5) {
+                early[g] += e.units as f64;
+            } else if m == Month::new(2023, 6) {
+                late[g] += e.units as f64;
+            }
+        }
+        match e.kind {
             EventKind::ChipDelivery
                 if (&*e.target == "A800" || &*e.target == "H800")
                     && m >= rule
@@ -217,7 +222,13 @@ pub fn measure(r: &Record) -> Vec<Option<f64>> {
         Some(a800_units),
         Some(a800_musd),
         Some(nv_2024),
-        if early > 0.0 { Some(late / early) } else { None },
+        {
+            let share = |x: [f64; 2]| if x[0] + x[1] > 0.0 { Some(x[1] / (x[0] + x[1])) } else { None };
+            match (share(early), share(late)) {
+                (Some(a), Some(b)) if a > 0.0 => Some(b / a),
+                _ => None,
+            }
+        },
         Some(after_rule),
         Some(loans_2023),
         first_billion.map(month_value),

@@ -82,13 +82,41 @@ fn firms_with_foresight_stockpile_before_a_rule() {
     let learn = rule.announced_tick - foresight;
     let window = rule.effective_tick - lead - learn;
     assert!(window >= 1, "the world must let foresight matter");
+    let all_units = |r: &Record, from: i32, to: i32| -> u64 {
+        r.events
+            .iter()
+            .filter(|e| e.kind == EventKind::ChipOrder && covered.iter().any(|c| **c == *e.target))
+            .filter(|e| (e.month as i32) >= from && (e.month as i32) < to)
+            .map(|e| e.units)
+            .sum()
+    };
+    // 1. The mechanism, with supply that does not bind: the giants order
+    //    more soon-banned units once they know of the rule.
+    let mut ample = w.clone();
+    for s in ample.chips.suppliers.iter_mut().filter(|s| covered.contains(&s.name)) {
+        s.capacity_units_month = 1.0e6;
+    }
     for seed in [1, 2, 3] {
-        let r = chipban::run(w.clone(), seed);
+        let r = chipban::run(ample.clone(), seed);
         let after = ordered(&r, &GIANTS, &covered, learn, learn + window);
         let before = ordered(&r, &GIANTS, &covered, learn - window, learn);
         assert!(
             after as f64 > 1.3 * before as f64,
-            "seed {seed}: giants ordered {after} soon-banned units after learning of the rule, {before} before"
+            "seed {seed}, ample supply: giants ordered {after} soon-banned units after learning of the rule, {before} before"
+        );
+    }
+    // 2. In the baseline the A800/H800 supply is capped, so the rush shows as
+    //    the giants crowding the other firms out of it.
+    for seed in [1, 2, 3] {
+        let r = chipban::run(w.clone(), seed);
+        let share = |from: i32, to: i32| {
+            let g = ordered(&r, &GIANTS, &covered, from, to) as f64;
+            1.0 - g / all_units(&r, from, to) as f64
+        };
+        let (before, after) = (share(learn - 4, learn), share(learn, learn + window));
+        assert!(
+            after < 0.6 * before,
+            "seed {seed}: other firms' share of soon-banned orders {after:.3} after the giants learn of the rule, {before:.3} before"
         );
     }
 }

@@ -17,6 +17,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+pub use super::compare_charts::render_comparison;
+
 /// Fan chart of HHI (every design).
 pub const FAN_HHI: &str = "fan_hhi";
 /// Fan chart of independent firms (every design).

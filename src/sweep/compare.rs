@@ -149,7 +149,11 @@ pub fn compare(opts: &CompareOptions) -> Result<(Comparison, PathBuf, f64), AppE
     let master = opts.seed.unwrap_or(a.seed);
     let out = opts.out.clone().unwrap_or_else(|| {
         let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-        PathBuf::from("output").join(format!("compare-{}-vs-{}", stem(&opts.worlds[0]), stem(&opts.worlds[1])))
+        PathBuf::from("output").join(format!(
+            "compare-{}-vs-{}",
+            stem(&opts.worlds[0]),
+            stem(&opts.worlds[1])
+        ))
     });
     if out.exists() && !opts.force {
         return Err(AppError::User(format!(
@@ -158,7 +162,8 @@ pub fn compare(opts: &CompareOptions) -> Result<(Comparison, PathBuf, f64), AppE
         )));
     }
     let reps = opts.replicates as usize;
-    let jobs = opts.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let jobs =
+        opts.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let runs = simulate_pairs(&worlds, reps, master, jobs);
     let cmp = analyse(
         [a.name.clone(), b.name.clone()],
@@ -356,7 +361,12 @@ fn bands_of(runs: &[RunResult], months: u32) -> Vec<Vec<BandPoint>> {
                     let xs: Vec<f64> = runs.iter().filter_map(|r| r.paths[k].get(m).copied()).collect();
                     let s = stats::sorted(&xs);
                     let q = |p| stats::quantile_sorted(&s, p).unwrap_or(f64::NAN);
-                    BandPoint { mean: stats::mean(&xs).unwrap_or(f64::NAN), p5: q(0.05), p50: q(0.5), p95: q(0.95) }
+                    BandPoint {
+                        mean: stats::mean(&xs).unwrap_or(f64::NAN),
+                        p5: q(0.05),
+                        p50: q(0.5),
+                        p95: q(0.95),
+                    }
                 })
                 .collect()
         })
@@ -400,7 +410,11 @@ fn verdict(c: &Comparison) -> Vec<String> {
     }
     if let Some(d) = c.diff("consolidated") {
         let (pa, pb) = (d.mean_a.unwrap_or(0.0) * 100.0, d.mean_b.unwrap_or(0.0) * 100.0);
-        let mut s = format!("A consolidation phase is reached in {}% of {a}'s runs and {}% of {b}'s. ", fmt(pa, 0), fmt(pb, 0));
+        let mut s = format!(
+            "A consolidation phase is reached in {}% of {a}'s runs and {}% of {b}'s. ",
+            fmt(pa, 0),
+            fmt(pb, 0)
+        );
         match (d.ci_low, d.ci_high) {
             (Some(lo), Some(hi)) if d.significant() => s.push_str(&format!(
                 "The difference, {} percentage points (95% CI {} to {}), excludes zero.",
@@ -455,7 +469,17 @@ fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
 /// compare.csv, pairs.csv, bands.csv, survival.csv, summary.json.
 pub fn data_files(c: &Comparison) -> Vec<OutFile> {
     let compare = csv_bytes(
-        &["outcome", "n_pairs", "mean_a", "mean_b", "mean_diff_a_minus_b", "sd_diff", "ci95_low", "ci95_high", "method"],
+        &[
+            "outcome",
+            "n_pairs",
+            "mean_a",
+            "mean_b",
+            "mean_diff_a_minus_b",
+            "sd_diff",
+            "ci95_low",
+            "ci95_high",
+            "method",
+        ],
         c.diffs
             .iter()
             .map(|d| {
@@ -510,7 +534,8 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
             }
         }
     }
-    let bands = csv_bytes(&["world", "name", "metric", "month", "date", "mean", "p5", "p50", "p95"], band_rows);
+    let bands =
+        csv_bytes(&["world", "name", "metric", "month", "date", "mean", "p5", "p50", "p95"], band_rows);
     let mut surv_rows = Vec::new();
     for (w, name) in c.names.iter().enumerate() {
         for p in &c.survival[w] {

@@ -5,6 +5,9 @@
 
 pub mod aggregate;
 pub mod charts;
+pub mod compare;
+pub mod compare_charts;
+pub mod compare_report;
 pub mod journal;
 pub mod output;
 pub mod report;

@@ -18,6 +18,8 @@ use crate::report::html::{base64, esc, inline_svg};
 use crate::report::{count, hhi, join_and, thousands};
 use std::fmt::Write;
 
+pub use super::compare_report::comparison_report;
+
 /// Tables with more rows than this are folded into a `<details>` element.
 pub const FOLD_ROWS: usize = 24;
 

@@ -793,8 +793,7 @@ fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>)
     let mut yy = top;
     let (sw, _) = side.dim_in_pixel();
     let room = sw as i32 - 12;
-    for wi in 0..2 {
-        let c = COLOURS[wi];
+    for (wi, &c) in COLOURS.iter().enumerate() {
         let runs = cmp.runs[wi].len();
         let never = cmp.survival[wi].last().map_or(runs, |p| p.at_risk - p.events);
         let name = fit(&side, &cmp.names[wi], &bold(LEGEND_SIZE), room - 36);

@@ -173,6 +173,7 @@ fn row_label(d: &PairedDiff) -> (String, String) {
             "runs reaching a consolidation phase".into(),
             "share of runs; difference in percentage points".into(),
         ),
+        "months_to_consolidation" => (d.label.clone(), "months from the start".into()),
         _ => (d.label.clone(), d.unit.clone()),
     }
 }
@@ -243,8 +244,8 @@ fn differences(h: &mut String, cmp: &Comparison) {
         h,
         "<section id=\"differences\">\n<h2>Paired differences</h2>\n\
          <p>For each outcome: its mean in each world, the mean of the per-replicate differences {a} − {b} with its 95% \
-         paired t interval, and the number of pairs with a value in both worlds. <b>Bold</b> rows have an interval \
-         that excludes zero: a difference the seed noise alone does not explain.</p>\n\
+         paired t interval, and the number of pairs with a value in both worlds. Differences in <b>bold</b> have an \
+         interval that excludes zero: a difference the seed noise alone does not explain.</p>\n\
          <div class=\"scroll\"><table>\n<thead><tr><th>outcome</th><th class=\"num\">mean in {a}</th>\
          <th class=\"num\">mean in {b}</th><th class=\"num\">mean difference {a} − {b}</th>\
          <th class=\"num\">95% CI of the difference</th><th class=\"num\">pairs</th><th>interval</th>\
@@ -427,7 +428,8 @@ fn how_to_read(h: &mut String, cmp: &Comparison) {
          share of runs and its difference is in percentage points; the t interval is approximate for a share, most \
          of all with few pairs or shares near 0% or 100%.</li>\n\
          <li><b>Months to consolidation</b> in the table counts only the pairs where both runs consolidate, a \
-         selected subset; the restricted mean below it uses every pair.</li>\n\
+         selected subset; the restricted mean uses every pair, counting a run that never consolidates at the \
+         horizon.</li>\n\
          <li><b>Kaplan–Meier</b>: the curve is the share of runs not yet consolidated, month by month. Runs that \
          never consolidate are censored at the horizon ({}); the median is the first month at which the curve is \
          at or below one half.</li>\n\

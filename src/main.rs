@@ -86,6 +86,37 @@ enum Command {
         #[arg(long)]
         no_charts: bool,
     },
+    /// Compare two worlds on common random numbers: paired differences, survival curves, a verdict.
+    Compare {
+        /// First world (A), e.g. worlds/baseline.ron.
+        world_a: PathBuf,
+        /// Second world (B), e.g. worlds/no_ban.ron. Differences are A minus B.
+        world_b: PathBuf,
+        /// Paired replicates (replicate r of both worlds uses the same seed).
+        #[arg(long, default_value_t = 200)]
+        replicates: u32,
+        /// Master seed (default: the first world's seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Months to simulate in both worlds (default: the worlds' own, which must agree).
+        #[arg(long)]
+        months: Option<u32>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
+        /// Output folder (default: output/compare-<A>-vs-<B>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder.
+        #[arg(long)]
+        force: bool,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+        /// Write the data files only: no charts or report.
+        #[arg(long)]
+        no_charts: bool,
+    },
     /// Measure the calibration targets (DESIGN §4) over many replicates of a world.
     Calibrate {
         /// World file (default: the built-in baseline).
@@ -212,6 +243,38 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             let done = chipban::sweep::merge(&opts)?;
             if !quiet {
                 print!("{}", app::sweep_summary(&done, None));
+            }
+            Ok(())
+        }
+        Command::Compare {
+            world_a,
+            world_b,
+            replicates,
+            seed,
+            months,
+            jobs,
+            out,
+            force,
+            quiet,
+            no_charts,
+        } => {
+            let opts = chipban::sweep::compare::CompareOptions {
+                worlds: [world_a, world_b],
+                replicates,
+                seed,
+                months,
+                jobs,
+                out,
+                force,
+                quiet,
+                no_charts,
+            };
+            let (cmp, out, seconds) = chipban::sweep::compare::compare(&opts)?;
+            if !quiet {
+                println!("wrote {} ({} paired runs in {seconds:.1} s)", out.display(), 2 * cmp.replicates);
+                for v in &cmp.verdict {
+                    println!("- {v}");
+                }
             }
             Ok(())
         }

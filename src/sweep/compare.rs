@@ -247,8 +247,8 @@ pub fn analyse(
         let mut xa = Vec::new();
         let mut xb = Vec::new();
         let mut d = Vec::new();
-        for r in 0..reps {
-            if let (Some(va), Some(vb)) = (runs[0][r].outcomes[o], runs[1][r].outcomes[o]) {
+        for (ra, rb) in runs[0].iter().zip(&runs[1]) {
+            if let (Some(va), Some(vb)) = (ra.outcomes[o], rb.outcomes[o]) {
                 xa.push(va);
                 xb.push(vb);
                 d.push(va - vb);
@@ -592,6 +592,33 @@ mod tests {
         outcomes[o] = t;
         outcomes[outcome_index("consolidated").unwrap()] = Some(if t.is_some() { 1.0 } else { 0.0 });
         RunResult { run_id: 0, cell: 0, replicate: 0, seed: 0, outcomes, paths: [vec![], vec![], vec![]] }
+    }
+
+    fn pair(firms: f64) -> RunResult {
+        let mut r = run_with(None);
+        r.outcomes[outcome_index("final_independent_firms").unwrap()] = Some(firms);
+        r
+    }
+
+    fn compared(a: &[f64], b: &[f64]) -> Comparison {
+        let runs = [a.iter().map(|&x| pair(x)).collect(), b.iter().map(|&x| pair(x)).collect()];
+        analyse(["A".into(), "B".into()], ["a.ron".into(), "b.ron".into()], Month::new(2022, 1), 12, 1, runs)
+    }
+
+    #[test]
+    fn verdict_claims_only_what_the_interval_supports() {
+        // A clear effect: A has ~10 fewer firms in every pair.
+        let c = compared(&[40.0, 41.0, 39.0, 40.0, 42.0], &[50.0, 52.0, 49.0, 50.0, 51.0]);
+        let d = c.diff("final_independent_firms").unwrap();
+        assert!(d.significant() && (d.diff.unwrap() + 10.0).abs() < 1e-9);
+        assert!(c.verdict.iter().any(|v| v.contains("A ends with fewer by 10.0 firms")), "{:?}", c.verdict);
+        // Noise only: differences of both signs, interval includes zero.
+        let c = compared(&[40.0, 45.0, 38.0, 47.0, 41.0], &[42.0, 41.0, 44.0, 40.0, 43.0]);
+        let d = c.diff("final_independent_firms").unwrap();
+        assert!(!d.significant());
+        let line = c.verdict.iter().find(|v| v.starts_with("Independent firms")).unwrap();
+        assert!(line.contains("no detectable difference") && line.contains("includes zero"), "{line}");
+        assert!(!line.contains("fewer") && !line.contains("more"), "{line}");
     }
 
     #[test]

@@ -1,0 +1,136 @@
+//! `chipban compare`, through the real binary: common random numbers,
+//! independence from the thread count, a world against itself, and errors.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn chipban(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chipban")).args(args).output().expect("binary runs")
+}
+
+fn world(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(name).display().to_string()
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn rows(path: &Path) -> Vec<csv::StringRecord> {
+    csv::Reader::from_path(path).unwrap().records().map(|r| r.unwrap()).collect()
+}
+
+#[test]
+fn classroom_with_and_without_its_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    // B = the classroom world without its export rules.
+    let text = fs::read_to_string(world("worlds/classroom.ron")).unwrap();
+    let b: chipban::world::World = chipban::world::load_str(&text, "classroom").unwrap();
+    let mut b = b;
+    b.policy.rules.clear();
+    b.name = "classroom_no_rules".into();
+    let b_path = tmp.path().join("b.ron");
+    fs::write(&b_path, chipban::world::to_ron(&b)).unwrap();
+    let one = tmp.path().join("one");
+    let two = tmp.path().join("two");
+    let a = world("worlds/classroom.ron");
+    let said = ok(&chipban(&[
+        "compare",
+        &a,
+        b_path.to_str().unwrap(),
+        "--replicates",
+        "12",
+        "--jobs",
+        "1",
+        "--out",
+        one.to_str().unwrap(),
+    ]));
+    assert!(said.contains("(24 paired runs"), "{said}");
+    assert!(said.contains("95%"), "{said}");
+    ok(&chipban(&[
+        "compare",
+        &a,
+        b_path.to_str().unwrap(),
+        "--replicates",
+        "12",
+        "--jobs",
+        "2",
+        "--out",
+        two.to_str().unwrap(),
+    ]));
+    for f in ["compare.csv", "pairs.csv", "bands.csv", "survival.csv", "summary.json", "report.html"] {
+        assert_eq!(
+            fs::read(one.join(f)).unwrap(),
+            fs::read(two.join(f)).unwrap(),
+            "{f} independent of --jobs"
+        );
+    }
+    for c in ["compare_fan_hhi", "compare_fan_independent_firms", "paired_differences", "survival"] {
+        assert!(one.join("charts").join(format!("{c}.png")).is_file(), "{c}");
+    }
+    // Common random numbers: replicate r of both worlds has one seed, and replicates differ.
+    let pairs = rows(&one.join("pairs.csv"));
+    assert_eq!(pairs.len(), 12);
+    let seeds: std::collections::BTreeSet<&str> = pairs.iter().map(|r| r.get(1).unwrap()).collect();
+    assert_eq!(seeds.len(), 12);
+    // compare.csv holds the paired statistics with intervals around the mean difference.
+    let stats = rows(&one.join("compare.csv"));
+    let firms = stats.iter().find(|r| &r[0] == "final_independent_firms").unwrap();
+    let (d, lo, hi): (f64, f64, f64) =
+        (firms[4].parse().unwrap(), firms[6].parse().unwrap(), firms[7].parse().unwrap());
+    assert!(lo <= d && d <= hi);
+    let km = rows(&one.join("survival.csv"));
+    assert_eq!(km.len(), 2 * 36, "one Kaplan–Meier row per world and month");
+}
+
+#[test]
+fn a_world_against_itself_shows_no_difference() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("same");
+    let a = world("worlds/classroom.ron");
+    let said = ok(&chipban(&[
+        "compare",
+        &a,
+        &a,
+        "--replicates",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-charts",
+    ]));
+    assert!(!said.contains(" by "), "no effect may be claimed: {said}");
+    for r in rows(&out.join("compare.csv")) {
+        if !r[4].is_empty() {
+            assert_eq!(r[4].parse::<f64>().unwrap(), 0.0, "{r:?}");
+        }
+    }
+    // The folder is protected.
+    let o = chipban(&["compare", &a, &a, "--replicates", "5", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+}
+
+#[test]
+fn bad_comparisons_are_user_errors() {
+    let a = world("worlds/classroom.ron");
+    let b = world("worlds/baseline.ron");
+    let o = chipban(&["compare", &a, &b, "--replicates", "3", "--no-charts"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("different months"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = chipban(&["compare", &a, "nope.ron", "--replicates", "3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nope.ron"));
+    let o = chipban(&["compare", &a, &a, "--replicates", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+}

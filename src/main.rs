@@ -85,6 +85,12 @@ enum Command {
         /// Write the data files only: no charts or report.
         #[arg(long)]
         no_charts: bool,
+        /// Do not run: write a Slurm job array (one task per shard, CPUs per task = --jobs) and its merge job into DIR.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["shard", "resume", "out"])]
+        emit_slurm: Option<PathBuf>,
+        /// With --emit-slurm: the number of array tasks (shards).
+        #[arg(long, default_value_t = 4, requires = "emit_slurm")]
+        shards: u32,
     },
     /// Compare two worlds on common random numbers: paired differences, survival curves, a verdict.
     Compare {
@@ -229,7 +235,25 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             );
             Ok(())
         }
-        Command::Sweep { file, jobs, out, shard, resume, force, quiet, no_charts } => {
+        Command::Sweep { file, jobs, emit_slurm: Some(dir), shards, force, quiet, .. } => {
+            let plan = chipban::sweep::load_plan(&file).map_err(|e| AppError::User(e.to_string()))?;
+            let binary = std::env::current_exe()
+                .map_err(|e| AppError::Internal(format!("cannot find this program's path: {e}")))?;
+            let opts =
+                chipban::sweep::slurm::SlurmOptions { dir, shards, cpus: jobs.unwrap_or(1) as u32, binary, force };
+            let files = chipban::sweep::slurm::emit(&plan, &opts)?;
+            if !quiet {
+                for f in &files {
+                    println!("wrote {}", f.display());
+                }
+                println!(
+                    "edit the EDIT lines of sweep.sbatch and merge.sbatch, then run {}/submit.sh",
+                    opts.dir.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Sweep { file, jobs, out, shard, resume, force, quiet, no_charts, .. } => {
             let opts =
                 chipban::sweep::SweepOptions { file, jobs, out, shard, resume, force, quiet, no_charts };
             let done = chipban::sweep::sweep(&opts)?;

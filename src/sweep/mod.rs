@@ -12,6 +12,7 @@ pub mod journal;
 pub mod output;
 pub mod report;
 pub mod run;
+pub mod slurm;
 pub mod spec;
 pub mod stats;
 pub mod study;

@@ -239,8 +239,13 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             let plan = chipban::sweep::load_plan(&file).map_err(|e| AppError::User(e.to_string()))?;
             let binary = std::env::current_exe()
                 .map_err(|e| AppError::Internal(format!("cannot find this program's path: {e}")))?;
-            let opts =
-                chipban::sweep::slurm::SlurmOptions { dir, shards, cpus: jobs.unwrap_or(1) as u32, binary, force };
+            let opts = chipban::sweep::slurm::SlurmOptions {
+                dir,
+                shards,
+                cpus: jobs.unwrap_or(1) as u32,
+                binary,
+                force,
+            };
             let files = chipban::sweep::slurm::emit(&plan, &opts)?;
             if !quiet {
                 for f in &files {

@@ -356,9 +356,12 @@ fn progress_bar(quiet: bool, total: u64, already: u64) -> indicatif::ProgressBar
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs, {per_sec}, ETA {eta}",
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs, {rate}, ETA {eta}",
         )
         .expect("valid template")
+        .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0} runs/s", s.per_sec());
+        })
         .progress_chars("=> "),
     );
     bar.set_position(already);

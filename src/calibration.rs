@@ -252,35 +252,16 @@ pub struct Measured {
 /// Run `world` `replicates` times (seeds from `master` as a sweep's
 /// replicates) on `jobs` threads and measure every target.
 pub fn calibrate(world: &World, replicates: u32, master: u64, jobs: usize) -> Vec<Measured> {
-    let next = std::sync::atomic::AtomicU32::new(0);
-    let mut rows: Vec<(u32, Vec<Option<f64>>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..jobs.max(1))
-            .map(|_| {
-                let next = &next;
-                scope.spawn(move || {
-                    let mut mine = Vec::new();
-                    loop {
-                        let r = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if r >= replicates {
-                            break;
-                        }
-                        let mut w = world.clone();
-                        w.record.firm_panel = false;
-                        let record = crate::sim::run(w, run_seed(master, None, r));
-                        mine.push((r, measure(&record)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a calibration thread panicked")).collect()
+    let rows: Vec<Vec<Option<f64>>> = crate::sweep::parallel::map_indexed(replicates as usize, jobs, |r| {
+        let mut w = world.clone();
+        w.record.firm_panel = false;
+        measure(&crate::sim::run(w, run_seed(master, None, r as u32)))
     });
-    rows.sort_by_key(|(r, _)| *r);
     TARGETS
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let xs: Vec<f64> = rows.iter().filter_map(|(_, v)| v[i]).collect();
+            let xs: Vec<f64> = rows.iter().filter_map(|v| v[i]).collect();
             let mean = stats::mean(&xs);
             let min = xs.iter().copied().reduce(f64::min);
             let max = xs.iter().copied().reduce(f64::max);

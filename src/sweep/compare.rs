@@ -14,7 +14,6 @@ use crate::app::AppError;
 use crate::record::{OutFile, write_folder};
 use crate::world::{Month, World};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Options of `chipban compare`.
@@ -192,43 +191,17 @@ pub fn compare(opts: &CompareOptions) -> Result<(Comparison, PathBuf, f64), AppE
 
 /// Run replicate r of both worlds with seed r of the master seed, on `jobs` threads.
 fn simulate_pairs(worlds: &[World], reps: usize, master: u64, jobs: usize) -> [Vec<RunResult>; 2] {
-    let next = AtomicUsize::new(0);
-    let total = 2 * reps;
-    let mut results: Vec<Option<RunResult>> = vec![None; total];
-    let chunks: Vec<Vec<(usize, RunResult)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..jobs.min(total))
-            .map(|_| {
-                let next = &next;
-                scope.spawn(move || {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= total {
-                            break;
-                        }
-                        let (w, r) = (i % 2, i / 2);
-                        let mut world = worlds[w].clone();
-                        world.record.firm_panel = false;
-                        let seed = run_seed(master, None, r as u32);
-                        let record = crate::sim::run(world, seed);
-                        mine.push((i, run_result(&record, r as u64, w as u32, r as u32)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("a simulation thread panicked")).collect()
+    // Item i is world i % 2, replicate i / 2.
+    let all = super::parallel::map_indexed(2 * reps, jobs, |i| {
+        let (w, r) = (i % 2, i / 2);
+        let mut world = worlds[w].clone();
+        world.record.firm_panel = false;
+        let record = crate::sim::run(world, run_seed(master, None, r as u32));
+        run_result(&record, r as u64, w as u32, r as u32)
     });
-    for (i, r) in chunks.into_iter().flatten() {
-        results[i] = Some(r);
-    }
-    let mut a = Vec::with_capacity(reps);
-    let mut b = Vec::with_capacity(reps);
-    for (i, r) in results.into_iter().enumerate() {
-        let r = r.expect("every run finished");
-        if i % 2 == 0 { a.push(r) } else { b.push(r) }
-    }
-    [a, b]
+    let (a, b): (Vec<(usize, RunResult)>, Vec<(usize, RunResult)>) =
+        all.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    [a.into_iter().map(|(_, r)| r).collect(), b.into_iter().map(|(_, r)| r).collect()]
 }
 
 /// The statistics of a comparison (a pure function of the runs).

@@ -10,6 +10,7 @@ pub mod compare_charts;
 pub mod compare_report;
 pub mod journal;
 pub mod output;
+pub mod parallel;
 pub mod report;
 pub mod run;
 pub mod slurm;

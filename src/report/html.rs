@@ -27,13 +27,7 @@ pub fn report(data: &RunData, charts: &[Rendered], gif: Option<&[u8]>) -> String
     let seed = data.summary["seed"].as_u64().unwrap_or(data.world.seed);
     let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
 
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>chipban report: {} (seed {seed})</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        esc(&world_name)
-    );
+    page_start(&mut h, &format!("chipban report: {} (seed {seed})", esc(&world_name)), CSS);
     let _ = write!(
         h,
         "<header>\n<p class=\"kicker\">chipban report</p>\n<h1>Does the industry consolidate? \
@@ -56,8 +50,37 @@ pub fn report(data: &RunData, charts: &[Rendered], gif: Option<&[u8]>) -> String
     timeline(&mut h, data, &notable);
     firms_table(&mut h, data);
     provenance(&mut h, data);
-    h.push_str("</body>\n</html>\n");
+    page_end(&mut h);
     h
+}
+
+/// The start of a page: the doctype, the head with `title` (escaped
+/// already) and the inline `css`, and the opening body tag.
+pub fn page_start(h: &mut String, title: &str, css: &str) {
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n<style>{css}</style>\n</head>\n<body>\n"
+    );
+}
+
+/// The footer of a page made from `source` (`the study's runs`) alone, and
+/// the end of the page.
+pub fn made_by_footer(h: &mut String, source: &str) {
+    let _ = write!(
+        h,
+        "<footer>\n<p class=\"note\">Made by chipban {} (build {}) from {source} alone. This page loads nothing \
+         from the network.</p>\n</footer>\n",
+        esc(crate::VERSION),
+        esc(crate::BUILD)
+    );
+    page_end(h);
+}
+
+/// The end of a page.
+pub fn page_end(h: &mut String) {
+    h.push_str("</body>\n</html>\n");
 }
 
 /// Escape text for HTML content and attribute values.
@@ -126,11 +149,20 @@ pub fn inline_svg(svg: &str, label: &str) -> Option<String> {
     Some(format!("{tag}{}", &rest[..end]))
 }
 
-const CSS: &str = r#"
-:root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --yes:#e9f5e9; --yes-b:#2c8a2c; --no:#fdf0e6; --no-b:#c0661a; }
+/// A report page's CSS: the page's `:root` colours, then what every report
+/// page shares (box sizing, the body at most `$width` wide, headings, the
+/// kicker and lede, the contents and code), then the page's own `$rules`.
+macro_rules! page_css {
+    ($root:literal, $width:literal, $rules:literal) => {
+        concat!(
+            "\n",
+            $root,
+            r#"
 * { box-sizing: border-box; }
 html { font-size: 16px; }
-body { margin: 0 auto; max-width: 70rem; padding: 1.5rem 2rem 4rem; color: var(--ink); background: #fff;
+body { margin: 0 auto; max-width: "#,
+            $width,
+            r#"; padding: 1.5rem 2rem 4rem; color: var(--ink); background: #fff;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", "Liberation Sans", sans-serif;
   line-height: 1.5; }
 h1 { font-size: 1.9rem; line-height: 1.2; margin: .2rem 0 .6rem; }
@@ -143,7 +175,17 @@ nav ol { columns: 2; margin: .5rem 0; padding-left: 1.4rem; }
 nav a { color: var(--accent); text-decoration: none; }
 nav a:hover { text-decoration: underline; }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em; background: #f3f3f3; padding: 0 .25em; border-radius: 3px; }
-.verdict { border-left: 6px solid var(--no-b); background: var(--no); padding: .8rem 1.2rem; margin: 1rem 0; }
+"#,
+            $rules
+        )
+    };
+}
+pub(crate) use page_css;
+
+const CSS: &str = page_css!(
+    ":root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --yes:#e9f5e9; --yes-b:#2c8a2c; --no:#fdf0e6; --no-b:#c0661a; }",
+    "70rem",
+    r#".verdict { border-left: 6px solid var(--no-b); background: var(--no); padding: .8rem 1.2rem; margin: 1rem 0; }
 .verdict.yes { border-color: var(--yes-b); background: var(--yes); }
 .verdict .answer { font-size: 1.25rem; font-weight: 700; margin: 0 0 .4rem; }
 .note { color: var(--muted); font-size: .92rem; }
@@ -179,7 +221,8 @@ footer { margin-top: 3rem; }
   section.chart { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
-"#;
+"#
+);
 
 fn str_of(v: &serde_json::Value) -> Option<&str> {
     v.as_str()
@@ -672,12 +715,24 @@ fn verdict(h: &mut String, data: &RunData, facts: &Consolidation) {
 }
 
 fn charts_section(h: &mut String, data: &RunData, facts: &Consolidation, charts: &[Rendered]) {
+    figures(h, charts, chart_title, |name| caption(name, data, facts));
+}
+
+/// The charts section of a page: one figure per chart (inline SVG, else the
+/// PNG), headed by `title` of its name and captioned by `caption` of its
+/// name (HTML); nothing when there are no charts.
+pub fn figures(
+    h: &mut String,
+    charts: &[Rendered],
+    title: impl Fn(&str) -> String,
+    caption: impl Fn(&str) -> String,
+) {
     if charts.is_empty() {
         return;
     }
     h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     for c in charts {
-        let title = chart_title(c.name);
+        let title = title(c.name);
         let _ = write!(
             h,
             "<section class=\"chart\" id=\"chart-{}\">\n<h3>{}</h3>\n<figure>\n",
@@ -695,8 +750,7 @@ fn charts_section(h: &mut String, data: &RunData, facts: &Consolidation, charts:
                 );
             }
         }
-        let _ =
-            write!(h, "\n<figcaption>{}</figcaption>\n</figure>\n</section>\n", caption(c.name, data, facts));
+        let _ = write!(h, "\n<figcaption>{}</figcaption>\n</figure>\n</section>\n", caption(c.name));
     }
     h.push_str("</section>\n");
 }

@@ -9,13 +9,16 @@
 //! (the one exception is the all-cells mean drawn faintly in small
 //! multiples); nothing here writes files.
 
+use super::common_charts::{
+    FanPoint, Mark, anchored, band_polygon, blend, bold, bounds, draw_fans, draw_time_axis, empty_panel,
+    fan_axes, fit, font, key_row, muted, padded, text_px, text_width, tick, time_ticks, x_ticks,
+};
 use super::study::{Band, DesignKind, Effect, Metric, OUTCOMES, ParamKind, Study, outcome_index};
 use crate::charts::common::{Swatch, side_legend, text_on, with_commas};
 use crate::charts::theme::*;
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
 pub use super::compare_charts::render_comparison;
 
@@ -257,8 +260,8 @@ fn fan_groups(study: &Study, metric: Metric) -> Vec<(String, &Band)> {
 }
 
 /// A band's points as (x, mean, p5, p95), a one-month band widened to two.
-fn band_points(b: &Band) -> Vec<(f64, f64, f64, f64)> {
-    let mut v: Vec<(f64, f64, f64, f64)> =
+fn band_points(b: &Band) -> Vec<FanPoint> {
+    let mut v: Vec<FanPoint> =
         b.points.iter().enumerate().map(|(i, p)| (i as f64, p.mean, p.p5, p.p95)).collect();
     if let [(_, m, lo, hi)] = v[..] {
         v.push((1.0, m, lo, hi));
@@ -337,56 +340,12 @@ fn overlaid<DB: DrawingBackend>(
     const LEGEND_W: u32 = 360;
     let (w, _) = area.dim_in_pixel();
     let (plot, side) = area.split_horizontally(w.saturating_sub(LEGEND_W));
-    let span = y.end - y.start;
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(10)
-        .margin_right(20)
-        .x_label_area_size(55)
-        .y_label_area_size(85)
-        .build_cartesian_2d(x.clone(), y.clone())
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .max_light_lines(0)
-        .bold_line_style(GRID)
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_label_formatter(&|v| tick(*v, span))
-        .y_desc(metric_axis(metric))
-        .x_desc("month")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
-        .draw()
-        .map_err(err)?;
-    let plot_w = chart.plotting_area().dim_in_pixel().0;
-    let ticks = time_ticks(study, x.end as usize + 1, ((plot_w / 90) as usize).clamp(2, 14));
-    draw_time_axis(&plot, &mut chart, &ticks, TICK_SIZE)?;
+    let mut chart = fan_axes(&plot, metric, study.start, x, y)?;
     let single = groups.len() == 1;
     let colour = |i: usize| if single { series_colour(0) } else { series_colour(i) };
-    // Bands first (all of them), then the lines on top, so no band hides a line.
-    for (i, (_, b)) in groups.iter().enumerate() {
-        let pts = band_points(b);
-        let mut outline: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.3)).collect();
-        outline.extend(pts.iter().rev().map(|p| (p.0, p.2)));
-        let alpha = if single { 0.25 } else { 0.08 };
-        chart
-            .draw_series(std::iter::once(Polygon::new(outline, colour(i).mix(alpha).filled())))
-            .map_err(err)?;
-        for edge in
-            [pts.iter().map(|p| (p.0, p.3)).collect::<Vec<_>>(), pts.iter().map(|p| (p.0, p.2)).collect()]
-        {
-            chart.draw_series(LineSeries::new(edge, colour(i).mix(0.45).stroke_width(1))).map_err(err)?;
-        }
-    }
-    for (i, (_, b)) in groups.iter().enumerate() {
-        let pts = band_points(b);
-        chart
-            .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), WHITE.stroke_width(6)))
-            .map_err(err)?;
-        chart
-            .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), colour(i).stroke_width(3)))
-            .map_err(err)?;
-    }
+    let fans: Vec<(Vec<FanPoint>, RGBColor)> =
+        groups.iter().enumerate().map(|(i, (_, b))| (band_points(b), colour(i))).collect();
+    draw_fans(&mut chart, &fans, if single { 0.25 } else { 0.08 }, 0.45)?;
     // Legend beside the plot: the cells, named as fully as the column allows.
     let style = legend_style();
     let mut entries: Vec<(String, Swatch)> = Vec::new();
@@ -439,7 +398,7 @@ fn small_multiples<DB: DrawingBackend>(
     let span = y.end - y.start;
     let (pw0, ph) = panels[0].dim_in_pixel();
     let small = if ph < 150 { 12 } else { 14 };
-    let ticks = time_ticks(study, x.end as usize + 1, ((pw0 / 80) as usize).clamp(2, 8));
+    let ticks = time_ticks(study.start, x.end as usize + 1, ((pw0 / 80) as usize).clamp(2, 8));
     let titles: Vec<(String, bool)> = groups
         .iter()
         .map(|(label, b)| match b.cell.and_then(|c| study.cells.iter().find(|cell| cell.id == c)) {
@@ -480,9 +439,7 @@ fn small_multiples<DB: DrawingBackend>(
             .map_err(err)?;
         draw_time_axis(panel, &mut chart, &ticks, small)?;
         let pts = band_points(b);
-        let mut outline: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.3)).collect();
-        outline.extend(pts.iter().rev().map(|p| (p.0, p.2)));
-        chart.draw_series(std::iter::once(Polygon::new(outline, colour.mix(0.25).filled()))).map_err(err)?;
+        chart.draw_series(std::iter::once(band_polygon(&pts, colour.mix(0.25).filled()))).map_err(err)?;
         chart
             .draw_series(LineSeries::new(reference.iter().copied(), RGBColor(150, 150, 150).stroke_width(2)))
             .map_err(err)?;
@@ -1542,20 +1499,23 @@ mod tests {
         check(&s, &[FAN_HHI, FAN_FIRMS]);
     }
 
+    /// The fans and `design_chart` of `study`, then of `study` with its
+    /// design's results removed by `strip` (a nearly blank design chart).
+    fn check_with_and_without(mut study: Study, design_chart: &str, strip: fn(&mut Study)) {
+        let expected = [FAN_HHI, FAN_FIRMS, design_chart];
+        check(&study, &expected);
+        strip(&mut study);
+        check_ink(&study, &expected, 0.005);
+    }
+
     #[test]
     fn a_factorial_has_an_effects_forest() {
-        check(&fixtures::factorial(), &[FAN_HHI, FAN_FIRMS, EFFECTS]);
-        let mut s = fixtures::factorial();
-        s.effects.clear();
-        check_ink(&s, &[FAN_HHI, FAN_FIRMS, EFFECTS], 0.005);
+        check_with_and_without(fixtures::factorial(), EFFECTS, |s| s.effects.clear());
     }
 
     #[test]
     fn a_latin_hypercube_has_a_sensitivity_tornado() {
-        check(&fixtures::lhs(), &[FAN_HHI, FAN_FIRMS, SENSITIVITY]);
-        let mut s = fixtures::lhs();
-        s.sensitivity.clear();
-        check_ink(&s, &[FAN_HHI, FAN_FIRMS, SENSITIVITY], 0.005);
+        check_with_and_without(fixtures::lhs(), SENSITIVITY, |s| s.sensitivity.clear());
     }
 
     #[test]

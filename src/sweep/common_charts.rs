@@ -44,7 +44,11 @@ pub fn text_px<DB: DrawingBackend>(
     area.draw(&Text::new(text.to_string(), (at.0 - bx, at.1 - by), style.clone())).map_err(err)
 }
 
-pub fn text_width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, style: &TextStyle<'_>) -> i32 {
+pub fn text_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle<'_>,
+) -> i32 {
     area.estimate_text_size(text, style).map(|(w, _)| w as i32).unwrap_or(text.chars().count() as i32 * 10)
 }
 
@@ -183,7 +187,11 @@ pub fn key_row<DB: DrawingBackend>(
 }
 
 /// A message in the middle of an empty panel.
-pub fn empty_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, message: &str) -> ChartResult {
+pub fn empty_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    message: &str,
+) -> ChartResult {
     let (w, h) = area.dim_in_pixel();
     area.draw(&Rectangle::new(
         [(8, 36), (w as i32 - 8, h as i32 - 8)],
@@ -286,7 +294,7 @@ pub fn metric_axis(metric: Metric) -> &'static str {
 }
 
 /// The axes of a fan chart on `plot`: `metric` over `x` months from
-/// `start` (calendar ticks and light vertical grid lines) against `y`.
+/// `start` against `y`.
 pub fn fan_axes<'a, DB: DrawingBackend>(
     plot: &'a DrawingArea<DB, Shift>,
     metric: Metric,
@@ -295,6 +303,21 @@ pub fn fan_axes<'a, DB: DrawingBackend>(
     y: std::ops::Range<f64>,
 ) -> Result<Chart<'a, DB>, String> {
     let span = y.end - y.start;
+    time_axes(plot, start, x, y, (metric_axis(metric), "month"), None, &|v| tick(*v, span))
+}
+
+/// Axes over `x` months from `start` (calendar ticks and light vertical
+/// grid lines) against `y`, described by `desc` (y, x), with `y_labels`
+/// labels (else the default number) written by `y_format`.
+pub fn time_axes<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    start: Month,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    desc: (&str, &str),
+    y_labels: Option<usize>,
+    y_format: &dyn Fn(&f64) -> String,
+) -> Result<Chart<'a, DB>, String> {
     let mut chart = ChartBuilder::on(plot)
         .margin_top(10)
         .margin_right(20)
@@ -302,15 +325,14 @@ pub fn fan_axes<'a, DB: DrawingBackend>(
         .y_label_area_size(85)
         .build_cartesian_2d(x.clone(), y)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .max_light_lines(0)
-        .bold_line_style(GRID)
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_label_formatter(&|v| tick(*v, span))
-        .y_desc(metric_axis(metric))
-        .x_desc("month")
+    let mut mesh = chart.configure_mesh();
+    mesh.max_light_lines(0).bold_line_style(GRID).disable_x_mesh().x_labels(0);
+    if let Some(n) = y_labels {
+        mesh.y_labels(n);
+    }
+    mesh.y_label_formatter(y_format)
+        .y_desc(desc.0)
+        .x_desc(desc.1)
         .axis_desc_style(label_style())
         .label_style(tick_style())
         .draw()
@@ -349,7 +371,9 @@ pub fn draw_fans<DB: DrawingBackend>(
         }
     }
     for (pts, c) in series {
-        chart.draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), WHITE.stroke_width(6))).map_err(err)?;
+        chart
+            .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), WHITE.stroke_width(6)))
+            .map_err(err)?;
         chart.draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), c.stroke_width(3))).map_err(err)?;
     }
     Ok(())

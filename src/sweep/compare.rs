@@ -199,9 +199,11 @@ fn simulate_pairs(worlds: &[World], reps: usize, master: u64, jobs: usize) -> [V
         let record = crate::sim::run(world, run_seed(master, None, r as u32));
         run_result(&record, r as u64, w as u32, r as u32)
     });
-    let (a, b): (Vec<(usize, RunResult)>, Vec<(usize, RunResult)>) =
-        all.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
-    [a.into_iter().map(|(_, r)| r).collect(), b.into_iter().map(|(_, r)| r).collect()]
+    let mut pairs: [Vec<RunResult>; 2] = [Vec::with_capacity(reps), Vec::with_capacity(reps)];
+    for (i, r) in all.into_iter().enumerate() {
+        pairs[i % 2].push(r);
+    }
+    pairs
 }
 
 /// The statistics of a comparison (a pure function of the runs).

@@ -9,15 +9,17 @@
 //! comparison holds (the one exception is the histogram's binning); nothing
 //! here writes files.
 
+use super::common_charts::{
+    Chart, FanPoint, Mark, anchored, blend, bold, bounds, draw_fans, empty_panel, fan_axes, fit, font,
+    key_row, muted, padded, sign, text_px, text_width, tick, time_axes,
+};
 use super::compare::{Comparison, PairedDiff, SurvivalPoint};
 use super::study::{BandPoint, Metric, outcome_index};
 use crate::charts::common::{Swatch, side_legend, with_commas};
 use crate::charts::theme::*;
-use crate::world::Month;
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
 /// Fan chart of HHI, both worlds overlaid.
 pub const FAN_HHI: &str = "compare_fan_hhi";
@@ -63,106 +65,6 @@ pub fn render_comparison(cmp: &Comparison) -> Result<Vec<Rendered>, String> {
 
 // ---------------------------------------------------------------- helpers
 
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-fn font(size: u32) -> TextStyle<'static> {
-    (FAMILY, size).into_font().color(&TEXT)
-}
-
-fn bold(size: u32) -> TextStyle<'static> {
-    (FAMILY, size, FontStyle::Bold).into_font().color(&TEXT)
-}
-
-fn muted(size: u32) -> TextStyle<'static> {
-    (FAMILY, size).into_font().color(&RGBColor(110, 110, 110))
-}
-
-fn anchored(style: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
-    style.pos(Pos::new(h, v))
-}
-
-/// Draw `text` at absolute backend pixel `at` on `area`.
-fn text_px<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    at: (i32, i32),
-    style: &TextStyle<'static>,
-) -> ChartResult {
-    let (bx, by) = area.get_base_pixel();
-    area.draw(&Text::new(text.to_string(), (at.0 - bx, at.1 - by), style.clone())).map_err(err)
-}
-
-fn text_width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, style: &TextStyle<'_>) -> i32 {
-    area.estimate_text_size(text, style).map(|(w, _)| w as i32).unwrap_or(text.chars().count() as i32 * 10)
-}
-
-/// `text`, shortened with an ellipsis until it is at most `max_w` pixels wide.
-fn fit<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle<'_>,
-    max_w: i32,
-) -> String {
-    if text_width(area, text, style) <= max_w {
-        return text.to_string();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut keep = chars.len();
-    while keep > 1 {
-        keep -= 1;
-        let s = chars[..keep].iter().collect::<String>().trim_end().to_string() + "…";
-        if text_width(area, &s, style) <= max_w {
-            return s;
-        }
-    }
-    "…".to_string()
-}
-
-/// Smallest and largest of finite values.
-fn bounds(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
-    values.into_iter().filter(|v| v.is_finite()).fold(None, |acc, v| match acc {
-        None => Some((v, v)),
-        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
-    })
-}
-
-/// A range around `lo..hi` with `frac` of the span as padding on each side;
-/// a zero-width range gets a sensible width of its own.
-fn padded(lo: f64, hi: f64, frac: f64) -> std::ops::Range<f64> {
-    let span = hi - lo;
-    if span.abs() < 1e-12 {
-        let w = (lo.abs() * 0.1).max(1.0);
-        return (lo - w)..(hi + w);
-    }
-    (lo - span * frac)..(hi + span * frac)
-}
-
-/// A number for an axis whose visible range is `span` wide, with a true minus.
-fn tick(v: f64, span: f64) -> String {
-    let v = if v.abs() < span.abs() * 1e-9 { 0.0 } else { v };
-    let s = if span >= 50.0 {
-        with_commas(v)
-    } else if span >= 5.0 {
-        trim(format!("{v:.1}"))
-    } else if span >= 0.5 {
-        trim(format!("{v:.2}"))
-    } else {
-        trim(format!("{v:.3}"))
-    };
-    minus(&s)
-}
-
-fn trim(s: String) -> String {
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
-}
-
-fn minus(s: &str) -> String {
-    match s.strip_prefix('-') {
-        Some(rest) => format!("−{rest}"),
-        None => s.to_string(),
-    }
-}
-
 /// Digits after the point for numbers of magnitude up to `a`.
 fn digits_for(a: f64) -> usize {
     if a >= 100.0 {
@@ -177,78 +79,7 @@ fn digits_for(a: f64) -> usize {
 /// A signed difference with `digits` decimals: `+3.20`, `−1,234`, `0.00`.
 fn signed(v: f64, digits: usize) -> String {
     let s = if v.abs() >= 1000.0 { with_commas(v.abs()) } else { format!("{:.digits$}", v.abs()) };
-    let zero = s.trim_matches(|c| c == '0' || c == '.' || c == ',').is_empty();
-    let sign = if zero {
-        ""
-    } else if v > 0.0 {
-        "+"
-    } else {
-        "−"
-    };
-    format!("{sign}{s}")
-}
-
-/// `c` at opacity `alpha` over white, as a solid colour (for legend marks).
-fn blend(c: RGBColor, alpha: f64) -> RGBColor {
-    let f = |x: u8| (255.0 - (255.0 - x as f64) * alpha).round() as u8;
-    RGBColor(f(c.0), f(c.1), f(c.2))
-}
-
-/// A mark in a legend row.
-#[derive(Clone, Copy)]
-enum Mark {
-    Fill(RGBColor),
-    /// A dot with a horizontal whisker through it.
-    Whisker(RGBColor),
-    /// A vertical line (a zero line).
-    Rule(RGBColor),
-}
-
-/// One row of legend entries centred horizontally in `area` at height `y`
-/// (relative to `area`).
-fn key_row<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    y: i32,
-    entries: &[(Mark, String)],
-) -> ChartResult {
-    let style = anchored(legend_style(), HPos::Left, VPos::Center);
-    let (w, _) = area.dim_in_pixel();
-    let gap = 28;
-    let sym = 24;
-    let total: i32 = entries.iter().map(|(_, t)| sym + 6 + text_width(area, t, &style)).sum::<i32>()
-        + gap * (entries.len() as i32 - 1).max(0);
-    let mut x = ((w as i32 - total) / 2).max(4);
-    for (mark, text) in entries {
-        match *mark {
-            Mark::Fill(c) => Swatch::Fill(c).draw_at(area, x + 1, y)?,
-            Mark::Whisker(c) => {
-                area.draw(&PathElement::new(vec![(x, y), (x + sym, y)], c.stroke_width(3))).map_err(err)?;
-                area.draw(&Circle::new((x + sym / 2, y), 6, c.filled())).map_err(err)?;
-            }
-            Mark::Rule(c) => area
-                .draw(&PathElement::new(vec![(x + sym / 2, y - 9), (x + sym / 2, y + 9)], c.stroke_width(2)))
-                .map_err(err)?,
-        }
-        area.draw(&Text::new(text.clone(), (x + sym + 6, y), style.clone())).map_err(err)?;
-        x += sym + 6 + text_width(area, text, &style) + gap;
-    }
-    Ok(())
-}
-
-/// A message in the middle of an empty panel.
-fn empty_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, message: &str) -> ChartResult {
-    let (w, h) = area.dim_in_pixel();
-    area.draw(&Rectangle::new(
-        [(8, 36), (w as i32 - 8, h as i32 - 8)],
-        RGBColor(200, 200, 200).stroke_width(1),
-    ))
-    .map_err(err)?;
-    let t = fit(area, title, &bold(18), w as i32 - 20);
-    area.draw(&Text::new(t, (w as i32 / 2, 18), anchored(bold(18), HPos::Center, VPos::Center)))
-        .map_err(err)?;
-    let m = fit(area, message, &muted(17), w as i32 - 30);
-    area.draw(&Text::new(m, (w as i32 / 2, h as i32 / 2), anchored(muted(17), HPos::Center, VPos::Center)))
-        .map_err(err)
+    format!("{}{s}", sign(&s, v))
 }
 
 /// The chart's area under a title shortened to fit the width.
@@ -260,78 +91,6 @@ fn titled<DB: DrawingBackend>(
     let (w, _) = area.dim_in_pixel();
     let t = fit(&area, title, &title_style(), w as i32 - 10);
     area.titled(&t, title_style()).map_err(err)
-}
-
-/// Calendar ticks for a time axis of `len` months from `start`: every year,
-/// half year, quarter or month, whichever gives the most ticks up to `max`
-/// (years as `YYYY`, else `YYYY-MM`).
-fn time_ticks(start: Month, len: usize, max: usize) -> Vec<(f64, String)> {
-    let len = len.max(2);
-    for step in [1usize, 3, 6, 12, 24, 48, 120] {
-        let at: Vec<usize> = (0..len)
-            .filter(|&t| {
-                let m = start.plus(t as i32);
-                let index = m.0.rem_euclid(step.max(12) as i32) as usize;
-                if step >= 12 { index == 0 } else { (m.month() as usize - 1).is_multiple_of(step) }
-            })
-            .collect();
-        if at.len() <= max && at.len() >= 2 {
-            return at
-                .into_iter()
-                .map(|t| {
-                    let m = start.plus(t as i32);
-                    let label = if step >= 12 { m.year().to_string() } else { m.to_string() };
-                    (t as f64, label)
-                })
-                .collect();
-        }
-    }
-    // Too short for two calendar ticks: the first and last month.
-    vec![(0.0, start.to_string()), ((len - 1) as f64, start.plus(len as i32 - 1).to_string())]
-}
-
-/// Tick labels drawn below a chart's x axis at given positions, thinned so
-/// none overlap.
-fn x_ticks<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    chart: &Chart<'_, DB>,
-    ticks: &[(f64, String)],
-    size: u32,
-) -> ChartResult {
-    let style = anchored(font(size), HPos::Center, VPos::Top);
-    let y0 = chart.y_range().start;
-    let mut last_right = i32::MIN;
-    for (x, label) in ticks {
-        let (px, py) = chart.backend_coord(&(*x, y0));
-        let w = text_width(root, label, &style);
-        if px - w / 2 < last_right + 8 {
-            continue;
-        }
-        let (bx, by) = root.get_base_pixel();
-        root.draw(&PathElement::new(vec![(px - bx, py - by), (px - bx, py + 5 - by)], TEXT.stroke_width(1)))
-            .map_err(err)?;
-        text_px(root, label, (px, py + 8), &style)?;
-        last_right = px + w / 2;
-    }
-    Ok(())
-}
-
-/// Light vertical grid lines at the time ticks, and their labels below the axis.
-fn draw_time_axis<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    chart: &mut Chart<'_, DB>,
-    ticks: &[(f64, String)],
-) -> ChartResult {
-    let y = chart.y_range();
-    for (t, _) in ticks {
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(*t, y.start), (*t, y.end)],
-                GRID.stroke_width(1),
-            )))
-            .map_err(err)?;
-    }
-    x_ticks(area, chart, ticks, TICK_SIZE)
 }
 
 /// A dashed line between two points in data coordinates.
@@ -358,8 +117,8 @@ fn dashed<DB: DrawingBackend>(
 // ---------------------------------------------------------------- fans
 
 /// A band's finite points as (x, mean, p5, p95), a one-month band widened to two.
-fn band_points(points: &[BandPoint]) -> Vec<(f64, f64, f64, f64)> {
-    let mut v: Vec<(f64, f64, f64, f64)> = points
+fn band_points(points: &[BandPoint]) -> Vec<FanPoint> {
+    let mut v: Vec<FanPoint> = points
         .iter()
         .enumerate()
         .filter(|(_, p)| p.mean.is_finite() && p.p5.is_finite() && p.p95.is_finite())
@@ -369,14 +128,6 @@ fn band_points(points: &[BandPoint]) -> Vec<(f64, f64, f64, f64)> {
         v.push((x + 1.0, m, lo, hi));
     }
     v
-}
-
-fn metric_axis(metric: Metric) -> &'static str {
-    match metric {
-        Metric::Hhi => "HHI (0–10,000)",
-        Metric::IndependentFirms => "independent firms",
-        Metric::Cr4 => "CR4 (share of revenue)",
-    }
 }
 
 fn metric_title(metric: Metric) -> &'static str {
@@ -392,7 +143,7 @@ fn fan<DB: DrawingBackend>(cmp: &Comparison, metric: Metric, root: &DrawingArea<
     let title = format!("{} over time: {a} vs {b}, mean and 5–95% of runs", metric_title(metric));
     let area = titled(root, &title)?;
     let k = Metric::ALL.iter().position(|m| *m == metric).unwrap_or(0);
-    let bands: Vec<Vec<(f64, f64, f64, f64)>> =
+    let bands: Vec<Vec<FanPoint>> =
         (0..2).map(|w| cmp.bands[w].get(k).map(|p| band_points(p)).unwrap_or_default()).collect();
     if bands.iter().all(|b| b.is_empty()) {
         return empty_panel(&area, metric.label(), "no monthly paths in this comparison");
@@ -411,50 +162,9 @@ fn fan<DB: DrawingBackend>(cmp: &Comparison, metric: Metric, root: &DrawingArea<
     };
     let (w, _) = area.dim_in_pixel();
     let (plot, side) = area.split_horizontally(w.saturating_sub(LEGEND_W));
-    let span = y.end - y.start;
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(10)
-        .margin_right(20)
-        .x_label_area_size(55)
-        .y_label_area_size(85)
-        .build_cartesian_2d(x.clone(), y.clone())
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .max_light_lines(0)
-        .bold_line_style(GRID)
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_label_formatter(&|v| tick(*v, span))
-        .y_desc(metric_axis(metric))
-        .x_desc("month")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
-        .draw()
-        .map_err(err)?;
-    let plot_w = chart.plotting_area().dim_in_pixel().0;
-    let ticks = time_ticks(cmp.start, x.end as usize + 1, ((plot_w / 90) as usize).clamp(2, 14));
-    draw_time_axis(&plot, &mut chart, &ticks)?;
-    // Bands first (both), then the lines on top, so no band hides a line.
-    for (wi, pts) in bands.iter().enumerate() {
-        if pts.is_empty() {
-            continue;
-        }
-        let c = COLOURS[wi];
-        let mut outline: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.3)).collect();
-        outline.extend(pts.iter().rev().map(|p| (p.0, p.2)));
-        chart.draw_series(std::iter::once(Polygon::new(outline, c.mix(0.16).filled()))).map_err(err)?;
-        for edge in
-            [pts.iter().map(|p| (p.0, p.3)).collect::<Vec<_>>(), pts.iter().map(|p| (p.0, p.2)).collect()]
-        {
-            chart.draw_series(LineSeries::new(edge, c.mix(0.6).stroke_width(1))).map_err(err)?;
-        }
-    }
-    for (wi, pts) in bands.iter().enumerate() {
-        let line: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
-        chart.draw_series(LineSeries::new(line.clone(), WHITE.stroke_width(6))).map_err(err)?;
-        chart.draw_series(LineSeries::new(line, COLOURS[wi].stroke_width(3))).map_err(err)?;
-    }
+    let mut chart = fan_axes(&plot, metric, cmp.start, x, y)?;
+    let fans: Vec<(Vec<FanPoint>, RGBColor)> = bands.into_iter().zip(COLOURS).collect();
+    draw_fans(&mut chart, &fans, 0.16, 0.6)?;
     let mut entries: Vec<(String, Swatch)> = Vec::new();
     for (wi, name) in cmp.names.iter().enumerate() {
         entries.push((name.clone(), Swatch::Line(COLOURS[wi], 4)));
@@ -713,30 +423,11 @@ fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>)
     let months = cmp.months;
     let x = 0.0..months.max(1) as f64;
     let y = 0.0..1.06;
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(10)
-        .margin_right(20)
-        .x_label_area_size(55)
-        .y_label_area_size(85)
-        .build_cartesian_2d(x.clone(), y.clone())
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .max_light_lines(0)
-        .bold_line_style(GRID)
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(12)
-        .y_label_formatter(&|v| percent_tick(*v))
-        .y_desc("runs not yet consolidated")
-        .x_desc("month (the curve drops in the month a run's consolidation phase begins)")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
-        .draw()
-        .map_err(err)?;
-    let plot_w = chart.plotting_area().dim_in_pixel().0;
-    let ticks = time_ticks(cmp.start, months as usize + 1, ((plot_w / 90) as usize).clamp(2, 14));
-    draw_time_axis(&plot, &mut chart, &ticks)?;
+    let desc = (
+        "runs not yet consolidated",
+        "month (the curve drops in the month a run's consolidation phase begins)",
+    );
+    let mut chart = time_axes(&plot, cmp.start, x.clone(), y, desc, Some(12), &|v| percent_tick(*v))?;
     // Half of the runs: where the medians are read.
     let grey = RGBColor(120, 120, 120);
     dashed(&mut chart, (0.0, 0.5), (x.end, 0.5), grey.stroke_width(1))?;

@@ -7,9 +7,11 @@
 //! `Comparison::verdict`, made by `compare.rs`); every string from the world
 //! files (names, paths) is HTML-escaped.
 
+use super::common_charts::sign;
 use super::compare::{Comparison, PairedDiff};
+use super::report::num;
 use crate::charts::theme::Rendered;
-use crate::report::html::{base64, esc, inline_svg};
+use crate::report::html::{esc, figures, made_by_footer, page_css, page_start};
 use crate::report::{count, hhi, thousands};
 use std::fmt::Write;
 
@@ -18,13 +20,7 @@ pub fn comparison_report(cmp: &Comparison, charts: &[Rendered]) -> String {
     let mut h = String::with_capacity(48 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
     let [a, b] = &cmp.names;
     let title = format!("{a} vs {b}");
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>chipban comparison: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        esc(&title)
-    );
+    page_start(&mut h, &format!("chipban comparison: {}", esc(&title)), CSS);
     let _ = write!(
         h,
         "<header>\n<p class=\"kicker\">chipban comparison report</p>\n<h1>{}</h1>\n<p class=\"lede\">{} of each world \
@@ -44,34 +40,14 @@ pub fn comparison_report(cmp: &Comparison, charts: &[Rendered]) -> String {
     consolidation(&mut h, cmp);
     charts_section(&mut h, cmp, charts);
     how_to_read(&mut h, cmp);
-    let _ = write!(
-        h,
-        "<footer>\n<p class=\"note\">Made by chipban {} (build {}) from the comparison's runs alone. This page loads \
-         nothing from the network.</p>\n</footer>\n</body>\n</html>\n",
-        esc(crate::VERSION),
-        esc(crate::BUILD)
-    );
+    made_by_footer(&mut h, "the comparison's runs");
     h
 }
 
-const CSS: &str = r#"
-:root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --clear:#1f5f99; --a:#1f77b4; --b:#ff7f0e; }
-* { box-sizing: border-box; }
-html { font-size: 16px; }
-body { margin: 0 auto; max-width: 72rem; padding: 1.5rem 2rem 4rem; color: var(--ink); background: #fff;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", "Liberation Sans", sans-serif;
-  line-height: 1.5; }
-h1 { font-size: 1.9rem; line-height: 1.2; margin: .2rem 0 .6rem; }
-h2 { font-size: 1.4rem; margin: 2.4rem 0 .6rem; padding-bottom: .25rem; border-bottom: 2px solid var(--ink); }
-h3 { font-size: 1.1rem; margin: 1.6rem 0 .4rem; }
-p { margin: .5rem 0; }
-.kicker { text-transform: uppercase; letter-spacing: .08em; font-size: .8rem; color: var(--muted); margin: 0; }
-.lede { font-size: 1.1rem; color: var(--muted); }
-nav ol { columns: 2; margin: .5rem 0; padding-left: 1.4rem; }
-nav a { color: var(--accent); text-decoration: none; }
-nav a:hover { text-decoration: underline; }
-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em; background: #f3f3f3; padding: 0 .25em; border-radius: 3px; }
-.note { color: var(--muted); font-size: .92rem; }
+const CSS: &str = page_css!(
+    ":root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --clear:#1f5f99; --a:#1f77b4; --b:#ff7f0e; }",
+    "72rem",
+    r#".note { color: var(--muted); font-size: .92rem; }
 .finding { border-left: 6px solid var(--accent); background: #eef4fa; padding: .6rem 1.1rem; margin: 1rem 0; }
 .verdict { font-size: 1.08rem; }
 .verdict h2 { border: 0; margin: .2rem 0 .4rem; padding: 0; }
@@ -104,35 +80,14 @@ footer { margin-top: 3rem; }
   figure, tr, .finding { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
-"#;
+"#
+);
 
 // ---------------------------------------------------------------- numbers
 
 /// The last simulated month.
 fn end(cmp: &Comparison) -> String {
     cmp.date(cmp.months.max(1) - 1)
-}
-
-/// A number with about three significant digits and a true minus sign.
-fn num(v: f64) -> String {
-    let a = v.abs();
-    let s = if a >= 1000.0 {
-        crate::charts::common::with_commas(v)
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 1.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    };
-    minus(&s)
-}
-
-fn minus(s: &str) -> String {
-    match s.strip_prefix('-') {
-        Some(rest) => format!("−{rest}"),
-        None => s.to_string(),
-    }
 }
 
 /// A mean of an outcome as a reader expects it (shares of runs as percentages).
@@ -155,15 +110,7 @@ fn diff(outcome: &str, v: f64) -> String {
         "final_cr4" | "final_top4_compute_share" | "final_compute_gini" => (format!("{:.3}", v.abs()), ""),
         _ => (num(v.abs()), ""),
     };
-    let zero = s.trim_matches(|c| c == '0' || c == '.' || c == ',').is_empty();
-    let sign = if zero {
-        ""
-    } else if v > 0.0 {
-        "+"
-    } else {
-        "−"
-    };
-    format!("{sign}{s}{unit}")
+    format!("{}{s}{unit}", sign(&s, v))
 }
 
 /// The row label of an outcome.
@@ -385,32 +332,7 @@ fn caption(name: &str, cmp: &Comparison) -> String {
 }
 
 fn charts_section(h: &mut String, cmp: &Comparison, charts: &[Rendered]) {
-    if charts.is_empty() {
-        return;
-    }
-    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    for c in charts {
-        let title = chart_title(c.name);
-        let _ = write!(
-            h,
-            "<section class=\"chart\" id=\"chart-{}\">\n<h3>{}</h3>\n<figure>\n",
-            esc(c.name),
-            esc(&title)
-        );
-        match inline_svg(&c.svg, &title) {
-            Some(svg) => h.push_str(&svg),
-            None => {
-                let _ = write!(
-                    h,
-                    "<img src=\"data:image/png;base64,{}\" alt=\"{}\" width=\"1280\" height=\"720\">",
-                    base64(&c.png),
-                    esc(&title)
-                );
-            }
-        }
-        let _ = write!(h, "\n<figcaption>{}</figcaption>\n</figure>\n</section>\n", caption(c.name, cmp));
-    }
-    h.push_str("</section>\n");
+    figures(h, charts, chart_title, |name| caption(name, cmp));
 }
 
 fn how_to_read(h: &mut String, cmp: &Comparison) {

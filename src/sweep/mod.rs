@@ -5,6 +5,7 @@
 
 pub mod aggregate;
 pub mod charts;
+pub mod common_charts;
 pub mod compare;
 pub mod compare_charts;
 pub mod compare_report;

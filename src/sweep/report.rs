@@ -11,10 +11,11 @@
 //! cell labels, factor and level names) is HTML-escaped.
 
 use super::charts::{cell_names, effect_terms, param_name, term_label};
+use super::common_charts::{minus, sign};
 use super::stats;
 use super::study::{DesignKind, Effect, OUTCOMES, ParamKind, Sensitivity, Study, Summary, outcome_index};
 use crate::charts::theme::Rendered;
-use crate::report::html::{base64, esc, inline_svg};
+use crate::report::html::{esc, figures, made_by_footer, page_css, page_start};
 use crate::report::{count, hhi, join_and, thousands};
 use std::fmt::Write;
 
@@ -29,13 +30,7 @@ pub const TOP_PARAMS: usize = 15;
 /// The report of a study: `charts` as `charts::render_study` returns them.
 pub fn study_report(study: &Study, charts: &[Rendered]) -> String {
     let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>chipban study: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        esc(&study.name)
-    );
+    page_start(&mut h, &format!("chipban study: {}", esc(&study.name)), CSS);
     let _ = write!(
         h,
         "<header>\n<p class=\"kicker\">chipban sweep report</p>\n<h1>Study “{}”</h1>\n<p class=\"lede\">{}</p>\n\
@@ -54,34 +49,14 @@ pub fn study_report(study: &Study, charts: &[Rendered]) -> String {
     }
     charts_section(&mut h, study, charts);
     how_to_read(&mut h, study);
-    let _ = write!(
-        h,
-        "<footer>\n<p class=\"note\">Made by chipban {} (build {}) from the study's runs alone. This page loads nothing \
-         from the network.</p>\n</footer>\n</body>\n</html>\n",
-        esc(crate::VERSION),
-        esc(crate::BUILD)
-    );
+    made_by_footer(&mut h, "the study's runs");
     h
 }
 
-const CSS: &str = r#"
-:root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --clear:#1f5f99; }
-* { box-sizing: border-box; }
-html { font-size: 16px; }
-body { margin: 0 auto; max-width: 72rem; padding: 1.5rem 2rem 4rem; color: var(--ink); background: #fff;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", "Liberation Sans", sans-serif;
-  line-height: 1.5; }
-h1 { font-size: 1.9rem; line-height: 1.2; margin: .2rem 0 .6rem; }
-h2 { font-size: 1.4rem; margin: 2.4rem 0 .6rem; padding-bottom: .25rem; border-bottom: 2px solid var(--ink); }
-h3 { font-size: 1.1rem; margin: 1.6rem 0 .4rem; }
-p { margin: .5rem 0; }
-.kicker { text-transform: uppercase; letter-spacing: .08em; font-size: .8rem; color: var(--muted); margin: 0; }
-.lede { font-size: 1.1rem; color: var(--muted); }
-nav ol { columns: 2; margin: .5rem 0; padding-left: 1.4rem; }
-nav a { color: var(--accent); text-decoration: none; }
-nav a:hover { text-decoration: underline; }
-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em; background: #f3f3f3; padding: 0 .25em; border-radius: 3px; }
-.note { color: var(--muted); font-size: .92rem; }
+const CSS: &str = page_css!(
+    ":root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --clear:#1f5f99; }",
+    "72rem",
+    r#".note { color: var(--muted); font-size: .92rem; }
 .finding ul { margin: .3rem 0; padding-left: 1.3rem; }
 .finding { border-left: 6px solid var(--accent); background: #eef4fa; padding: .6rem 1.1rem; margin: 1rem 0; }
 dl.brief { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; margin: .8rem 0; }
@@ -114,7 +89,8 @@ footer { margin-top: 3rem; }
   figure, tr, .finding { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
-"#;
+"#
+);
 
 // ---------------------------------------------------------------- numbers
 
@@ -131,7 +107,7 @@ fn val(outcome: &str, v: f64) -> String {
 
 /// A number with about three significant digits and a true minus sign:
 /// `2,455`, `360`, `−6.3`, `0.42`.
-fn num(v: f64) -> String {
+pub(super) fn num(v: f64) -> String {
     let a = v.abs();
     let s = if a >= 1000.0 {
         crate::charts::common::with_commas(v)
@@ -152,26 +128,11 @@ fn diff(outcome: &str, v: f64) -> String {
         "consolidated" => {
             let pp = 100.0 * v;
             let s = if pp.abs() >= 9.95 { format!("{:.0}", pp.abs()) } else { format!("{:.1}", pp.abs()) };
-            let sign = if s.trim_matches(|c| c == '0' || c == '.').is_empty() {
-                ""
-            } else if pp > 0.0 {
-                "+"
-            } else {
-                "−"
-            };
-            format!("{sign}{s} pp")
+            format!("{}{s} pp", sign(&s, pp))
         }
         _ => {
             let s = num(v.abs());
-            let zero = s.trim_matches(|c| c == '0' || c == '.').is_empty();
-            let sign = if zero {
-                ""
-            } else if v > 0.0 {
-                "+"
-            } else {
-                "−"
-            };
-            format!("{sign}{s}")
+            format!("{}{s}", sign(&s, v))
         }
     }
 }
@@ -188,14 +149,6 @@ fn short_number(s: &str) -> String {
             if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
         }
         _ => s.to_string(),
-    }
-}
-
-/// A number written with a true minus sign.
-fn minus(s: &str) -> String {
-    match s.strip_prefix('-') {
-        Some(rest) => format!("−{rest}"),
-        None => s.to_string(),
     }
 }
 
@@ -1068,32 +1021,7 @@ fn caption(name: &str, study: &Study) -> String {
 }
 
 fn charts_section(h: &mut String, study: &Study, charts: &[Rendered]) {
-    if charts.is_empty() {
-        return;
-    }
-    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    for c in charts {
-        let title = chart_title(c.name);
-        let _ = write!(
-            h,
-            "<section class=\"chart\" id=\"chart-{}\">\n<h3>{}</h3>\n<figure>\n",
-            esc(c.name),
-            esc(&title)
-        );
-        match inline_svg(&c.svg, &title) {
-            Some(svg) => h.push_str(&svg),
-            None => {
-                let _ = write!(
-                    h,
-                    "<img src=\"data:image/png;base64,{}\" alt=\"{}\" width=\"1280\" height=\"720\">",
-                    base64(&c.png),
-                    esc(&title)
-                );
-            }
-        }
-        let _ = write!(h, "\n<figcaption>{}</figcaption>\n</figure>\n</section>\n", caption(c.name, study));
-    }
-    h.push_str("</section>\n");
+    figures(h, charts, chart_title, |name| caption(name, study));
 }
 
 fn how_to_read(h: &mut String, study: &Study) {

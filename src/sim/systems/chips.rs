@@ -115,7 +115,8 @@ pub fn place_chip_orders(
             }
         }
         if grey.enabled && profile.strategy.risk >= grey.min_risk {
-            let banned_best = sups.iter().filter(|s| s.banned).max_by(|a, b| {
+            // Only a chip that has been launched can be smuggled.
+            let banned_best = sups.iter().filter(|s| s.banned && s.available_tick <= tick).max_by(|a, b| {
                 a.pflops_per_unit().total_cmp(&b.pflops_per_unit()).then(b.index.cmp(&a.index))
             });
             if let Some(s) = banned_best {

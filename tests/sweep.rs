@@ -400,3 +400,48 @@ fn no_progress_bar_when_not_a_terminal() {
     assert!(err.trim().is_empty(), "stderr should be empty when piped: {err:?}");
     assert!(String::from_utf8_lossy(&o.stdout).contains("24 runs"));
 }
+
+/// The Slurm scripts, run without Slurm: each array task is the script run
+/// with the variables Slurm would set, then the merge script. (The real
+/// cluster test is tests/slurm/cluster_test.sh, run by .ci/run.)
+#[test]
+fn emitted_slurm_scripts_run_the_study() {
+    let tmp = tempfile::tempdir().unwrap();
+    let job = tmp.path().join("job");
+    let o = chipban(&[
+        "sweep",
+        &fixture("sweep_grid.ron"),
+        "--emit-slurm",
+        s(&job),
+        "--shards",
+        "3",
+        "--jobs",
+        "2",
+    ]);
+    ok(&o);
+    let array = fs::read_to_string(job.join("sweep.sbatch")).unwrap();
+    for needle in
+        ["#SBATCH --array=0-2", "#SBATCH --cpus-per-task=2", "EDIT", "--resume", "$SLURM_ARRAY_TASK_ID"]
+    {
+        assert!(array.contains(needle), "{needle} in sweep.sbatch:\n{array}");
+    }
+    let submit = fs::read_to_string(job.join("submit.sh")).unwrap();
+    assert!(submit.contains("--dependency=afterok"), "{submit}");
+    // Emitting again is refused without --force.
+    let o = chipban(&["sweep", &fixture("sweep_grid.ron"), "--emit-slurm", s(&job)]);
+    assert!(user_error(&o).contains("--force"));
+    for k in 0..3 {
+        let o = Command::new("bash")
+            .arg(job.join("sweep.sbatch"))
+            .env("SLURM_ARRAY_TASK_ID", k.to_string())
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .env("SLURM_CPUS_PER_TASK", "1")
+            .output()
+            .unwrap();
+        ok(&o);
+    }
+    ok(&Command::new("bash").arg(job.join("merge.sbatch")).output().unwrap());
+    let local = tmp.path().join("local");
+    ok(&chipban(&["sweep", &fixture("sweep_grid.ron"), "--out", s(&local)]));
+    assert_same_folders(&local, &job.join("study"));
+}

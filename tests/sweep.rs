@@ -177,6 +177,11 @@ fn shards_merged_equal_one_process() {
     ok(&chipban(&["merge", s(&dirs[2]), s(&dirs[0]), s(&dirs[1]), "--out", s(&merged)]));
     assert_same_folders(&whole, &merged);
     assert!(whole.join("effects.csv").is_file());
+    // Merging into an existing study needs --force.
+    let err = user_error(&chipban(&["merge", s(&dirs[0]), s(&dirs[1]), s(&dirs[2]), "--out", s(&merged)]));
+    assert!(err.contains("--force") && !err.contains("--resume"), "{err}");
+    ok(&chipban(&["merge", s(&dirs[0]), s(&dirs[1]), s(&dirs[2]), "--out", s(&merged), "--force"]));
+    assert_same_folders(&whole, &merged);
 }
 
 /// Start a sweep, kill it (SIGKILL) once some runs are in the journal,

@@ -520,6 +520,13 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, AppError> {
     let out =
         opts.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("sweep-{}", plan.spec.name)));
     let (sweep_ron, world_ron) = identity_files(&plan);
+    let occupied = out.is_dir() && std::fs::read_dir(&out).map(|mut d| d.next().is_some()).unwrap_or(true);
+    if (occupied || out.is_file()) && !opts.force {
+        return Err(AppError::User(format!(
+            "{} already exists; choose another folder with --out, or pass --force to replace it",
+            out.display()
+        )));
+    }
     let sweep_opts = SweepOptions { force: opts.force, ..Default::default() };
     prepare_folder(&out, &plan, &sweep_opts, &sweep_ron, &world_ron)?;
     let n = runs.len() as u64;

@@ -423,25 +423,14 @@ fn grid(
         }
         out_params.push(Param { column: p.path.clone(), kind });
     }
-    let mut cells = Vec::new();
-    {
-        let sizes: Vec<usize> = params.iter().map(|p| p.values.len()).collect();
-        for combo in product(&sizes) {
-            let mut sets = Vec::new();
-            let mut values = Vec::new();
-            let mut nums = Vec::new();
-            let mut label = Vec::new();
-            for (k, &j) in combo.iter().enumerate() {
-                let v = params[k].values[j].as_set_text();
-                sets.push(format!("{}={v}", params[k].path));
-                sets.extend(params[k].also.iter().map(|a| format!("{a}={v}")));
-                nums.push(numeric(out_params[k].kind, &v));
-                label.push(format!("{}={v}", short(&params[k].path)));
-                values.push(v);
-            }
-            cells.push(CellPlan { sets, values, numeric: nums, label: label.join(", ") });
-        }
-    }
+    let sizes: Vec<usize> = params.iter().map(|p| p.values.len()).collect();
+    let cells = combinations(&sizes, |k, j| {
+        let v = params[k].values[j].as_set_text();
+        let mut sets = vec![format!("{}={v}", params[k].path)];
+        sets.extend(params[k].also.iter().map(|a| format!("{a}={v}")));
+        let label = format!("{}={v}", short(&params[k].path));
+        (sets, numeric(out_params[k].kind, &v), label, v)
+    });
     (DesignKind::Grid, out_params, Vec::new(), cells)
 }
 
@@ -545,25 +534,39 @@ fn factorial(factors: &[Factor]) -> Expanded {
             levels: f.levels.iter().map(|l| l.name.clone()).collect(),
         })
         .collect();
-    let mut cells = Vec::new();
-    {
-        let sizes: Vec<usize> = factors.iter().map(|f| f.levels.len()).collect();
-        for combo in product(&sizes) {
-            let mut sets = Vec::new();
-            let mut values = Vec::new();
-            let mut nums = Vec::new();
-            let mut label = Vec::new();
-            for (k, &j) in combo.iter().enumerate() {
-                let level = &factors[k].levels[j];
-                sets.extend(level.set.iter().map(|(p, v)| format!("{p}={}", v.as_set_text())));
-                values.push(level.name.clone());
-                nums.push(Some(j as f64));
-                label.push(format!("{}={}", factors[k].name, level.name));
-            }
-            cells.push(CellPlan { sets, values, numeric: nums, label: label.join(", ") });
-        }
-    }
+    let sizes: Vec<usize> = factors.iter().map(|f| f.levels.len()).collect();
+    let cells = combinations(&sizes, |k, j| {
+        let level = &factors[k].levels[j];
+        let sets = level.set.iter().map(|(p, v)| format!("{p}={}", v.as_set_text())).collect();
+        (sets, Some(j as f64), format!("{}={}", factors[k].name, level.name), level.name.clone())
+    });
     (DesignKind::Factorial, params, infos, cells)
+}
+
+/// One cell per combination of choices (see [`product`]); `choice(k, j)`
+/// gives what choosing option j of parameter k contributes: its overrides,
+/// numeric value, label part and value text.
+fn combinations(
+    sizes: &[usize],
+    choice: impl Fn(usize, usize) -> (Vec<String>, Option<f64>, String, String),
+) -> Vec<CellPlan> {
+    product(sizes)
+        .into_iter()
+        .map(|combo| {
+            let mut cell =
+                CellPlan { sets: Vec::new(), values: Vec::new(), numeric: Vec::new(), label: String::new() };
+            let mut label = Vec::with_capacity(combo.len());
+            for (k, &j) in combo.iter().enumerate() {
+                let (sets, num, part, value) = choice(k, j);
+                cell.sets.extend(sets);
+                cell.numeric.push(num);
+                cell.values.push(value);
+                label.push(part);
+            }
+            cell.label = label.join(", ");
+            cell
+        })
+        .collect()
 }
 
 /// How a Latin-hypercube range is sampled.

@@ -9,7 +9,7 @@
 //! The study is `sweeps/li_factors.ron` (8 cells) with 125 replicates.
 //! Each sample takes several seconds, so the group takes about 3 minutes.
 
-use chipban::sweep::{SweepOptions, sweep};
+use chipban::study::{SweepOptions, sweep};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -2,5 +2,5 @@
 //! aid; the same as `chipban chart OUTDIR`).
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: charts OUTDIR");
-    chipban::app::chart(std::path::Path::new(&dir)).expect("charts");
+    chipban::commands::chart(std::path::Path::new(&dir)).expect("charts");
 }

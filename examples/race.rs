@@ -7,7 +7,7 @@ fn main() {
     let dir = std::path::PathBuf::from(args.next().expect("usage: race OUTDIR [FRAME...]"));
     let data = chipban::record::read_output(&dir).expect("read output folder");
     let t = std::time::Instant::now();
-    let gif = chipban::charts::race::market_race_gif(&data).expect("render market_race.gif");
+    let gif = chipban::view::race::market_race_gif(&data).expect("render market_race.gif");
     let took = t.elapsed();
     let path = dir.join("market_race.gif");
     std::fs::write(&path, &gif).expect("write market_race.gif");
@@ -42,7 +42,7 @@ fn main() {
             }
         }
         if wanted.contains(&i) {
-            let png = chipban::charts::theme::encode_png(&canvas, w as u32, h as u32).expect("png");
+            let png = chipban::view::theme::encode_png(&canvas, w as u32, h as u32).expect("png");
             let out = dir.join(format!("race-frame-{i}.png"));
             std::fs::write(&out, png).expect("write png");
             eprintln!("{}", out.display());

@@ -5,9 +5,9 @@
 //! parameters were chosen; tests/calibration.rs fails if the baseline
 //! drifts out of the ranges.
 
+use crate::analysis::stats;
 use crate::record::{EventKind, Record};
-use crate::sweep::spec::run_seed;
-use crate::sweep::stats;
+use crate::study::spec::run_seed;
 use crate::world::{Month, Tier, World};
 
 /// One calibration target.
@@ -252,11 +252,12 @@ pub struct Measured {
 /// Run `world` `replicates` times (seeds from `master` as a sweep's
 /// replicates) on `jobs` threads and measure every target.
 pub fn calibrate(world: &World, replicates: u32, master: u64, jobs: usize) -> Vec<Measured> {
-    let rows: Vec<Vec<Option<f64>>> = crate::sweep::parallel::map_indexed(replicates as usize, jobs, |r| {
-        let mut w = world.clone();
-        w.record.firm_panel = false;
-        measure(&crate::sim::run(w, run_seed(master, None, r as u32)))
-    });
+    let rows: Vec<Vec<Option<f64>>> =
+        crate::analysis::parallel::map_indexed(replicates as usize, jobs, |r| {
+            let mut w = world.clone();
+            w.record.firm_panel = false;
+            measure(&crate::sim::run(w, run_seed(master, None, r as u32)))
+        });
     TARGETS
         .iter()
         .enumerate()
@@ -283,7 +284,7 @@ pub fn show(t: &Target, v: Option<f64>) -> String {
             if v.fract() == 0.0 { whole.to_string() } else { format!("{whole} (+{:.1})", v.fract()) }
         }
         Some(v) if t.unit == "ratio" || t.unit == "share" => format!("{v:.2}"),
-        Some(v) => crate::report::thousands(v.round() as u64),
+        Some(v) => crate::view::format::thousands(v.round() as u64),
     }
 }
 

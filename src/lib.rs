@@ -8,14 +8,16 @@
 //! Dependencies point one way: world → sim → record. Nothing in `sim`
 //! touches files.
 
-pub mod app;
+pub mod analysis;
 pub mod calibration;
-pub mod charts;
-pub mod metrics;
+pub mod commands;
+pub mod compare;
+pub mod error;
 pub mod record;
-pub mod report;
 pub mod sim;
-pub mod sweep;
+pub mod slurm;
+pub mod study;
+pub mod view;
 pub mod world;
 
 pub use record::Record;

@@ -1,7 +1,7 @@
 //! The `chipban` command line: parse arguments, call the library, map errors
 //! to exit codes (2 = the user's input, 1 = a bug). Nothing else lives here.
 
-use chipban::app::{self, AppError, RunOptions};
+use chipban::commands::{self, AppError, RunOptions};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,7 +72,7 @@ enum Command {
         out: Option<PathBuf>,
         /// Run only shard K of N (K = 0..N-1: runs whose id mod N = K); combine with `chipban merge`.
         #[arg(long, value_name = "K/N", value_parser = parse_shard)]
-        shard: Option<chipban::sweep::Shard>,
+        shard: Option<chipban::study::Shard>,
         /// Continue an interrupted sweep in its folder: finished runs are kept, the rest are run.
         #[arg(long, conflicts_with = "force")]
         resume: bool,
@@ -160,8 +160,8 @@ enum Command {
     },
 }
 
-fn parse_shard(s: &str) -> Result<chipban::sweep::Shard, String> {
-    chipban::sweep::Shard::parse(s)
+fn parse_shard(s: &str) -> Result<chipban::study::Shard, String> {
+    chipban::study::Shard::parse(s)
 }
 
 fn main() -> ExitCode {
@@ -183,15 +183,15 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Chart { outdir } => {
-            let files = app::chart(&outdir)?;
+            let files = commands::chart(&outdir)?;
             println!("rewrote {} files in {}", files.len(), outdir.display());
             Ok(())
         }
         Command::Run { world, seed, months, out, sets, force, quiet, no_charts, narrate } => {
             let opts = RunOptions { world, seed, months, out, sets, force, quiet, no_charts, narrate };
-            let done = app::run(&opts)?;
+            let done = commands::run(&opts)?;
             if narrate {
-                print!("{}", chipban::report::narrate::text(&done.data));
+                print!("{}", chipban::view::narrate::text(&done.data));
             }
             if !quiet {
                 let r = &done.record;
@@ -220,7 +220,7 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             Ok(())
         }
         Command::Check { world } => {
-            let w = app::check(&world)?;
+            let w = commands::check(&world)?;
             println!(
                 "{}: ok — world \"{}\", {} months from {}, {} named firms, {} cohorts, {} investors, {} chips, {} rules",
                 world.display(),
@@ -236,17 +236,12 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             Ok(())
         }
         Command::Sweep { file, jobs, emit_slurm: Some(dir), shards, force, quiet, .. } => {
-            let plan = chipban::sweep::load_plan(&file).map_err(|e| AppError::User(e.to_string()))?;
+            let plan = chipban::study::load_plan(&file).map_err(|e| AppError::User(e.to_string()))?;
             let binary = std::env::current_exe()
                 .map_err(|e| AppError::Internal(format!("cannot find this program's path: {e}")))?;
-            let opts = chipban::sweep::slurm::SlurmOptions {
-                dir,
-                shards,
-                cpus: jobs.unwrap_or(1) as u32,
-                binary,
-                force,
-            };
-            let files = chipban::sweep::slurm::emit(&plan, &opts)?;
+            let opts =
+                chipban::slurm::SlurmOptions { dir, shards, cpus: jobs.unwrap_or(1) as u32, binary, force };
+            let files = chipban::slurm::emit(&plan, &opts)?;
             if !quiet {
                 for f in &files {
                     println!("wrote {}", f.display());
@@ -260,18 +255,18 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
         }
         Command::Sweep { file, jobs, out, shard, resume, force, quiet, no_charts, .. } => {
             let opts =
-                chipban::sweep::SweepOptions { file, jobs, out, shard, resume, force, quiet, no_charts };
-            let done = chipban::sweep::sweep(&opts)?;
+                chipban::study::SweepOptions { file, jobs, out, shard, resume, force, quiet, no_charts };
+            let done = chipban::study::sweep(&opts)?;
             if !quiet {
-                print!("{}", app::sweep_summary(&done, shard));
+                print!("{}", commands::sweep_summary(&done, shard));
             }
             Ok(())
         }
         Command::Merge { dirs, out, force, quiet, no_charts } => {
-            let opts = chipban::sweep::MergeOptions { dirs, out, force, no_charts };
-            let done = chipban::sweep::merge(&opts)?;
+            let opts = chipban::study::MergeOptions { dirs, out, force, no_charts };
+            let done = chipban::study::merge(&opts)?;
             if !quiet {
-                print!("{}", app::sweep_summary(&done, None));
+                print!("{}", commands::sweep_summary(&done, None));
             }
             Ok(())
         }
@@ -287,7 +282,7 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             quiet,
             no_charts,
         } => {
-            let opts = chipban::sweep::compare::CompareOptions {
+            let opts = chipban::compare::CompareOptions {
                 worlds: [world_a, world_b],
                 replicates,
                 seed,
@@ -298,7 +293,7 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 quiet,
                 no_charts,
             };
-            let (cmp, out, seconds) = chipban::sweep::compare::compare(&opts)?;
+            let (cmp, out, seconds) = chipban::compare::compare(&opts)?;
             if !quiet {
                 println!("wrote {} ({} paired runs in {seconds:.1} s)", out.display(), 2 * cmp.replicates);
                 for v in &cmp.verdict {
@@ -311,7 +306,7 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             if replicates == 0 {
                 return Err(AppError::User("--replicates must be at least 1".into()));
             }
-            let w = app::resolve_world(world.as_deref(), &sets, None, None)?;
+            let w = commands::resolve_world(world.as_deref(), &sets, None, None)?;
             let master = seed.unwrap_or(w.seed);
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let rows = chipban::calibration::calibrate(&w, replicates, master, jobs);
@@ -327,7 +322,7 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             Ok(())
         }
         Command::Worlds => {
-            for (file, name, months, desc) in app::shipped_worlds() {
+            for (file, name, months, desc) in commands::shipped_worlds() {
                 println!("{file:<24} {name:<10} {months:>3} months  {desc}");
             }
             Ok(())

@@ -59,9 +59,9 @@ fn tiny_gif() -> Vec<u8> {
 }
 
 fn report_with_charts(data: &RunData, gif: Option<&[u8]>) -> String {
-    let charts = chipban::charts::render_all(data).expect("charts render");
-    assert_eq!(charts.len(), chipban::charts::NAMES.len(), "render_all gives one chart per name");
-    chipban::report::report(data, &charts, gif)
+    let charts = chipban::view::charts::render_all(data).expect("charts render");
+    assert_eq!(charts.len(), chipban::view::charts::NAMES.len(), "render_all gives one chart per name");
+    chipban::view::html::report(data, &charts, gif)
 }
 
 /// No reference to anything outside the page.
@@ -82,7 +82,7 @@ fn baseline_report_has_every_chart_and_loads_nothing() {
     let html = report_with_charts(&data, Some(&gif));
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.trim_end().ends_with("</html>"));
-    for name in chipban::charts::NAMES {
+    for name in chipban::view::charts::NAMES {
         let at = html
             .find(&format!("id=\"chart-{name}\""))
             .unwrap_or_else(|| panic!("no section for chart {name}"));
@@ -91,7 +91,7 @@ fn baseline_report_has_every_chart_and_loads_nothing() {
         assert!(section[..end].contains("<svg"), "chart {name} is not inlined as SVG");
         assert!(section[..end].contains("<figcaption>"), "chart {name} has no caption");
     }
-    assert_eq!(html.matches("<svg").count(), chipban::charts::NAMES.len(), "one inline SVG per chart");
+    assert_eq!(html.matches("<svg").count(), chipban::view::charts::NAMES.len(), "one inline SVG per chart");
     assert!(html.contains("data:image/gif;base64,R0lGODlh"), "the GIF is embedded as a data: URI");
     assert_self_contained(&html);
 
@@ -147,8 +147,8 @@ fn names_from_the_data_are_escaped() {
 #[test]
 fn the_story_reads_month_by_month() {
     let (_tmp, data) = run_to_dir(chipban::baseline(), 42);
-    let story = chipban::report::story(&data);
-    let text = chipban::report::text(&data);
+    let story = chipban::view::narrate::story(&data);
+    let text = chipban::view::narrate::text(&data);
     assert_eq!(text.lines().count(), story.len());
     assert!(!story.is_empty());
     // dates are YYYY-MM or YYYY Qn, in time order
@@ -193,11 +193,11 @@ fn the_story_reads_month_by_month() {
 #[test]
 fn classroom_story_and_report() {
     let (_tmp, data) = run_to_dir(load("worlds/classroom.ron"), 7);
-    let text = chipban::report::text(&data);
+    let text = chipban::view::narrate::text(&data);
     assert!(text.contains("the run starts with"), "{text}");
     assert!(text.contains("the run ends with"), "{text}");
     assert!(text.lines().all(|l| l.contains(" — ")));
-    let html = chipban::report::report(&data, &[], None);
+    let html = chipban::view::html::report(&data, &[], None);
     assert_self_contained(&html);
     assert!(!html.contains("id=\"charts\""), "no chart section without charts");
 }
@@ -435,10 +435,13 @@ fn report_opens_in_a_real_browser() {
     // the DOM as the browser built it
     let b = browse(&url, &["--dump-dom".to_string()], work);
     let dom = &b.stdout;
-    for name in chipban::charts::NAMES {
+    for name in chipban::view::charts::NAMES {
         assert!(dom.contains(&format!("id=\"chart-{name}\"")), "the browser's DOM lacks chart {name}");
     }
-    assert!(dom.matches("<svg").count() >= chipban::charts::NAMES.len(), "the DOM lacks the inline SVGs");
+    assert!(
+        dom.matches("<svg").count() >= chipban::view::charts::NAMES.len(),
+        "the DOM lacks the inline SVGs"
+    );
     assert!(dom.contains("data:image/gif;base64,"), "the DOM lacks the GIF");
     assert!(dom.contains("The verdict for this run"));
     let problems = load_problems(&b.stderr, &url, &background);

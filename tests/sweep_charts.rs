@@ -6,8 +6,9 @@
 //! cargo test --release --test sweep_charts -- --ignored --nocapture` renders
 //! its charts and report into `FOLDER/study-view/` and prints the time taken.
 
-use chipban::sweep::study::Study;
-use chipban::sweep::{aggregate, charts, journal, load_plan, report};
+use chipban::study::study::Study;
+use chipban::study::{aggregate, journal, load_plan};
+use chipban::view::{html::study_report as report, study_charts as charts};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;

@@ -4,7 +4,7 @@
 
 use super::components::*;
 use super::resources::*;
-use crate::record::Name;
+use crate::sim::output::Name;
 use crate::world::{Cohort, Coverage, Dist, FirmSpec, Strategy, World};
 use bevy_ecs::prelude::*;
 use rand::RngExt;

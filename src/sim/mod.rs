@@ -5,11 +5,13 @@
 pub mod components;
 pub mod formulas;
 pub mod init;
+pub mod measures;
+pub mod output;
 pub mod resources;
 pub mod systems;
 
-use crate::metrics::consolidation_phase;
-use crate::record::Record;
+use crate::sim::measures::consolidation_phase;
+use crate::sim::output::Record;
 use crate::world::World;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::ScheduleLabel;

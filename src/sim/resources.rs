@@ -1,7 +1,7 @@
 //! ECS resources: the clock, the parameters, the RNG, the rule book, the
 //! stable orders of entities, the event log and the run's accumulators.
 
-use crate::record::{ChipRow, Event, EventKind, FirmRow, Ledger, MonthRow, Name};
+use crate::sim::output::{ChipRow, Event, EventKind, FirmRow, Ledger, MonthRow, Name};
 use crate::world::{Month, World};
 use bevy_ecs::prelude::*;
 use rand::rngs::ChaCha8Rng;

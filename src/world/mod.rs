@@ -16,9 +16,38 @@ pub use overrides::{apply_overrides, value_at};
 pub use schema::*;
 pub use validate::validate;
 
+use std::path::Path;
+
 /// The worlds shipped with chipban, embedded in the binary: (file name, text).
 pub const SHIPPED: &[(&str, &str)] = &[
     ("baseline.ron", include_str!("../../worlds/baseline.ron")),
     ("no_ban.ron", include_str!("../../worlds/no_ban.ron")),
     ("classroom.ron", include_str!("../../worlds/classroom.ron")),
 ];
+
+/// Load a world (or the built-in baseline), apply `--set` overrides and
+/// `--months`/`--seed`, and validate the result. Returns the resolved world
+/// with its `seed` field set to the seed the run will use.
+pub fn resolve(
+    path: Option<&Path>,
+    sets: &[String],
+    months: Option<u32>,
+    seed: Option<u64>,
+) -> Result<World, WorldError> {
+    let (w, origin) = match path {
+        Some(p) => (load_file(p)?, p.display().to_string()),
+        None => (
+            load_str(SHIPPED[0].1, "worlds/baseline.ron (built in)")?,
+            "worlds/baseline.ron (built in)".to_string(),
+        ),
+    };
+    let mut w = if sets.is_empty() { w } else { apply_overrides(w, sets)? };
+    if let Some(m) = months {
+        w.months = m;
+    }
+    if let Some(s) = seed {
+        w.seed = s;
+    }
+    validate(&w).map_err(|e| e.with_origin(&format!("{origin} (after overrides)")))?;
+    Ok(w)
+}

@@ -5,8 +5,8 @@
 //! proceeds as far as they go, researchers back to the pools.
 
 use super::chips::{book_value, refund_order};
-use crate::record::EventKind;
 use crate::sim::components::*;
+use crate::sim::output::EventKind;
 use crate::sim::resources::*;
 use crate::world::Tier;
 use bevy_ecs::prelude::*;

@@ -3,9 +3,9 @@
 //! chip-backed loans or bought grey), suppliers ration capacity and reprice;
 //! then paid orders are delivered after their lead time and old chips retire.
 
-use crate::record::{EventKind, Name};
 use crate::sim::components::*;
 use crate::sim::formulas::{capacity, pro_rata, scarcity_premium};
+use crate::sim::output::{EventKind, Name};
 use crate::sim::resources::*;
 use crate::world::Allocation;
 use bevy_ecs::prelude::*;

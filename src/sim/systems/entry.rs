@@ -4,9 +4,9 @@
 //! An entrant brings its founders' cash and hires its founding team from
 //! the pools.
 
-use crate::record::EventKind;
 use crate::sim::components::*;
 use crate::sim::init::{firm_from_cohort, spawn_firm};
+use crate::sim::output::EventKind;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 use rand_distr::{Distribution, Poisson};

@@ -4,8 +4,8 @@
 //! collateral chips.
 
 use super::chips::book_value;
-use crate::record::EventKind;
 use crate::sim::components::*;
+use crate::sim::output::EventKind;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 

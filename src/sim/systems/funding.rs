@@ -4,9 +4,9 @@
 //! traction against a bar set by their risk appetite and the climate. A round
 //! valuing a firm at or above the world's bar repays its chip-backed loans.
 
-use crate::record::EventKind;
 use crate::sim::components::*;
 use crate::sim::formulas::{round_size, valuation};
+use crate::sim::output::EventKind;
 use crate::sim::resources::*;
 use crate::world::{InvestorKind, Tier};
 use bevy_ecs::prelude::*;

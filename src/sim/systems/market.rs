@@ -2,9 +2,9 @@
 //! follow a logit on perceived quality (true capability blended with the
 //! benchmark score) with bandwagon inertia on last month's users.
 
-use crate::metrics::hhi;
 use crate::sim::components::*;
 use crate::sim::formulas::{blend_shares, logit_shares};
+use crate::sim::measures::hhi;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 

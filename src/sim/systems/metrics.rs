@@ -1,9 +1,9 @@
 //! Step 11 of the month: record it — the market's metrics, the firm panel
 //! and the conservation ledger. Reads only; changes no model state.
 
-use crate::metrics::{cr_n, gini, hhi};
-use crate::record::{ChipRow, FirmRow, Ledger, MonthRow};
 use crate::sim::components::*;
+use crate::sim::measures::{cr_n, gini, hhi};
+use crate::sim::output::{ChipRow, FirmRow, Ledger, MonthRow};
 use crate::sim::resources::*;
 use crate::world::Tier;
 use bevy_ecs::prelude::*;

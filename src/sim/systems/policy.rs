@@ -3,9 +3,9 @@
 //! (and refund) every undelivered order of a banned chip.
 
 use super::chips::refund_order;
-use crate::record::EventKind;
 use crate::sim::components::*;
 use crate::sim::formulas::interpolate;
+use crate::sim::output::EventKind;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 

@@ -3,9 +3,9 @@
 //! pools (free researchers plus movers) are allocated to hiring firms by
 //! offer; wages rise with tightness; pools grow.
 
-use crate::record::EventKind;
 use crate::sim::components::*;
 use crate::sim::formulas::{leave_probability, offer_multiple, pro_rata, wage_step};
+use crate::sim::output::EventKind;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 use rand_distr::{Binomial, Distribution, Normal};

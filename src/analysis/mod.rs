@@ -1,0 +1,6 @@
+//! Pure maths over finished runs: statistics (t intervals, quantiles,
+//! rank correlation, regression) and a deterministic parallel map. Nothing
+//! here reads or writes files.
+
+pub mod parallel;
+pub mod stats;

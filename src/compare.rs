@@ -1,0 +1,611 @@
+//! `chipban compare A B`: two worlds on common random numbers. Replicate r
+//! of both worlds runs with the same seed, so each pair differs only by the
+//! worlds' differences (e.g. the export rules) and the paired differences
+//! isolate their effect. Reports paired differences with 95% Student t
+//! intervals, the share of runs that consolidate, Kaplan–Meier curves of
+//! the time to consolidation (runs that never consolidate are censored at
+//! the horizon), and a verdict that claims no more than the intervals.
+
+use crate::analysis::stats;
+use crate::error::AppError;
+use crate::record::{OutFile, write_folder};
+use crate::study::aggregate::run_result;
+use crate::study::spec::run_seed;
+use crate::study::study::{BandPoint, Metric, OUTCOMES, RunResult, outcome_index};
+use crate::world::{Month, World};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Options of `chipban compare`.
+#[derive(Clone, Debug, Default)]
+pub struct CompareOptions {
+    pub worlds: [PathBuf; 2],
+    pub replicates: u32,
+    /// Master seed (default: the first world's seed).
+    pub seed: Option<u64>,
+    pub months: Option<u32>,
+    pub jobs: Option<usize>,
+    pub out: Option<PathBuf>,
+    pub force: bool,
+    pub quiet: bool,
+    pub no_charts: bool,
+}
+
+/// A paired difference `A − B` of one outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairedDiff {
+    /// Column name (an outcome of `runs.csv`, or `restricted_mean_months_to_consolidation`).
+    pub outcome: String,
+    pub label: String,
+    pub unit: String,
+    /// Pairs with a value in both worlds.
+    pub n: usize,
+    pub mean_a: Option<f64>,
+    pub mean_b: Option<f64>,
+    /// Mean of the paired differences A − B.
+    pub diff: Option<f64>,
+    pub sd: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// How the interval was made.
+    pub method: &'static str,
+}
+
+impl PairedDiff {
+    /// Does the 95% interval exclude zero?
+    pub fn significant(&self) -> bool {
+        matches!((self.ci_low, self.ci_high), (Some(l), Some(h)) if l > 0.0 || h < 0.0)
+    }
+}
+
+/// One step of a Kaplan–Meier curve.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SurvivalPoint {
+    /// Tick (months from the start).
+    pub month: u32,
+    /// Runs still not consolidated at the start of the month.
+    pub at_risk: usize,
+    /// Runs whose consolidation phase began this month.
+    pub events: usize,
+    /// Share of runs not yet consolidated at the end of the month.
+    pub survival: f64,
+}
+
+/// Everything `compare` produced.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    /// World names (A, B) and the files they came from.
+    pub names: [String; 2],
+    pub files: [String; 2],
+    pub start: Month,
+    pub months: u32,
+    pub replicates: u32,
+    pub master_seed: u64,
+    /// Runs of each world, indexed by replicate.
+    pub runs: [Vec<RunResult>; 2],
+    /// Per world, one band per metric (indexed like `Metric::ALL`).
+    pub bands: [Vec<Vec<BandPoint>>; 2],
+    pub diffs: Vec<PairedDiff>,
+    /// Kaplan–Meier curve of each world.
+    pub survival: [Vec<SurvivalPoint>; 2],
+    /// Median months to consolidation from the Kaplan–Meier curve (None if
+    /// fewer than half the runs consolidate).
+    pub median_months: [Option<u32>; 2],
+    /// Plain-language verdict, one sentence per finding.
+    pub verdict: Vec<String>,
+}
+
+impl Comparison {
+    pub fn date(&self, month: u32) -> String {
+        self.start.plus(month as i32).to_string()
+    }
+
+    pub fn diff(&self, outcome: &str) -> Option<&PairedDiff> {
+        self.diffs.iter().find(|d| d.outcome == outcome)
+    }
+}
+
+/// The outcomes compared, in report order.
+const COMPARED: [&str; 9] = [
+    "final_independent_firms",
+    "final_hhi",
+    "final_cr4",
+    "consolidated",
+    "months_to_consolidation",
+    "peak_independent_firms",
+    "total_exits",
+    "total_acquisitions",
+    "final_startups_alive",
+];
+
+/// `chipban compare`.
+pub fn compare(opts: &CompareOptions) -> Result<(Comparison, PathBuf, f64), AppError> {
+    let started = Instant::now();
+    if opts.replicates < 2 {
+        return Err(AppError::User(format!(
+            "--replicates {}: a comparison needs at least 2 replicates (200 give intervals worth reading)",
+            opts.replicates
+        )));
+    }
+    let mut worlds: Vec<World> = Vec::new();
+    let mut problems = Vec::new();
+    for p in &opts.worlds {
+        match crate::world::resolve(Some(p), &[], opts.months, None) {
+            Ok(w) => worlds.push(w),
+            Err(e) => problems.push(e.to_string().trim_start_matches("error: ").to_string()),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::User(problems.join("\n")));
+    }
+    let (a, b) = (&worlds[0], &worlds[1]);
+    if a.start != b.start || a.months != b.months {
+        return Err(AppError::User(format!(
+            "the worlds cover different months ({} from {} vs {} from {}): paired runs need the same calendar; give both the same `start`, and use --months N to cut them to the same length",
+            a.months, a.start, b.months, b.start
+        )));
+    }
+    let master = opts.seed.unwrap_or(a.seed);
+    let out = opts.out.clone().unwrap_or_else(|| {
+        let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        PathBuf::from("output").join(format!(
+            "compare-{}-vs-{}",
+            stem(&opts.worlds[0]),
+            stem(&opts.worlds[1])
+        ))
+    });
+    if out.exists() && !opts.force {
+        return Err(AppError::User(format!(
+            "{} already exists; choose another folder with --out, or pass --force to replace it",
+            out.display()
+        )));
+    }
+    let reps = opts.replicates as usize;
+    let jobs =
+        opts.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let runs = simulate_pairs(&worlds, reps, master, jobs);
+    let cmp = analyse(
+        [a.name.clone(), b.name.clone()],
+        [opts.worlds[0].display().to_string(), opts.worlds[1].display().to_string()],
+        a.start,
+        a.months,
+        master,
+        runs,
+    );
+    let mut files = data_files(&cmp);
+    if !opts.no_charts {
+        let charts = crate::view::study_charts::render_comparison(&cmp).map_err(AppError::Internal)?;
+        let report = crate::view::html::study_report::comparison_report(&cmp, &charts);
+        for r in charts {
+            files.push((format!("charts/{}.png", r.name), r.png));
+            files.push((format!("charts/{}.svg", r.name), r.svg.into_bytes()));
+        }
+        files.push(("report.html".into(), report.into_bytes()));
+    }
+    files.push(("world_a.ron".into(), crate::world::to_ron(a).into_bytes()));
+    files.push(("world_b.ron".into(), crate::world::to_ron(b).into_bytes()));
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    write_folder(&out, &refs)?;
+    Ok((cmp, out, started.elapsed().as_secs_f64()))
+}
+
+/// Run replicate r of both worlds with seed r of the master seed, on `jobs` threads.
+fn simulate_pairs(worlds: &[World], reps: usize, master: u64, jobs: usize) -> [Vec<RunResult>; 2] {
+    // Item i is world i % 2, replicate i / 2.
+    let all = crate::analysis::parallel::map_indexed(2 * reps, jobs, |i| {
+        let (w, r) = (i % 2, i / 2);
+        let mut world = worlds[w].clone();
+        world.record.firm_panel = false;
+        let record = crate::sim::run(world, run_seed(master, None, r as u32));
+        run_result(&record, r as u64, w as u32, r as u32)
+    });
+    let mut pairs: [Vec<RunResult>; 2] = [Vec::with_capacity(reps), Vec::with_capacity(reps)];
+    for (i, r) in all.into_iter().enumerate() {
+        pairs[i % 2].push(r);
+    }
+    pairs
+}
+
+/// The statistics of a comparison (a pure function of the runs).
+pub fn analyse(
+    names: [String; 2],
+    files: [String; 2],
+    start: Month,
+    months: u32,
+    master_seed: u64,
+    runs: [Vec<RunResult>; 2],
+) -> Comparison {
+    let reps = runs[0].len();
+    let mut diffs = Vec::new();
+    for col in COMPARED {
+        let o = outcome_index(col).expect("a known outcome");
+        let mut xa = Vec::new();
+        let mut xb = Vec::new();
+        let mut d = Vec::new();
+        for (ra, rb) in runs[0].iter().zip(&runs[1]) {
+            if let (Some(va), Some(vb)) = (ra.outcomes[o], rb.outcomes[o]) {
+                xa.push(va);
+                xb.push(vb);
+                d.push(va - vb);
+            }
+        }
+        let (mean, sd, lo, hi) = stats::mean_ci(&d);
+        let label = if col == "months_to_consolidation" {
+            "months to consolidation (pairs where both consolidate)".to_string()
+        } else {
+            OUTCOMES[o].label.to_string()
+        };
+        diffs.push(PairedDiff {
+            outcome: col.to_string(),
+            label,
+            unit: OUTCOMES[o].unit.to_string(),
+            n: d.len(),
+            mean_a: stats::mean(&xa),
+            mean_b: stats::mean(&xb),
+            diff: mean,
+            sd,
+            ci_low: lo,
+            ci_high: hi,
+            method: "paired Student t",
+        });
+    }
+    // Restricted mean time to consolidation: min(T, horizon), with runs that
+    // never consolidate at the horizon. Censoring happens only at the
+    // horizon, so this equals the area under the Kaplan–Meier curve.
+    let o = outcome_index("months_to_consolidation").expect("a known outcome");
+    let restricted = |r: &RunResult| r.outcomes[o].unwrap_or(months as f64).min(months as f64);
+    let ta: Vec<f64> = runs[0].iter().map(restricted).collect();
+    let tb: Vec<f64> = runs[1].iter().map(restricted).collect();
+    let d: Vec<f64> = ta.iter().zip(&tb).map(|(x, y)| x - y).collect();
+    let (mean, sd, lo, hi) = stats::mean_ci(&d);
+    diffs.insert(
+        4,
+        PairedDiff {
+            outcome: "restricted_mean_months_to_consolidation".into(),
+            label: format!("restricted mean months to consolidation (never = {months})"),
+            unit: "months from the start".into(),
+            n: d.len(),
+            mean_a: stats::mean(&ta),
+            mean_b: stats::mean(&tb),
+            diff: mean,
+            sd,
+            ci_low: lo,
+            ci_high: hi,
+            method: "paired Student t",
+        },
+    );
+    let survival = [kaplan_meier(&runs[0], months), kaplan_meier(&runs[1], months)];
+    let median_months = [median_time(&survival[0]), median_time(&survival[1])];
+    let bands = [bands_of(&runs[0], months), bands_of(&runs[1], months)];
+    let mut cmp = Comparison {
+        names,
+        files,
+        start,
+        months,
+        replicates: reps as u32,
+        master_seed,
+        runs,
+        bands,
+        diffs,
+        survival,
+        median_months,
+        verdict: Vec::new(),
+    };
+    cmp.verdict = verdict(&cmp);
+    cmp
+}
+
+/// Kaplan–Meier estimate of the share of runs not yet consolidated, month
+/// by month. A run that never consolidates is censored at the horizon.
+pub fn kaplan_meier(runs: &[RunResult], months: u32) -> Vec<SurvivalPoint> {
+    let o = outcome_index("months_to_consolidation").expect("a known outcome");
+    let mut events = vec![0usize; months as usize];
+    for r in runs {
+        if let Some(t) = r.outcomes[o] {
+            let t = t as usize;
+            if t < events.len() {
+                events[t] += 1;
+            }
+        }
+    }
+    let mut at_risk = runs.len();
+    let mut s = 1.0;
+    let mut out = Vec::with_capacity(months as usize);
+    for (m, &e) in events.iter().enumerate() {
+        if at_risk > 0 {
+            s *= 1.0 - e as f64 / at_risk as f64;
+        }
+        out.push(SurvivalPoint { month: m as u32, at_risk, events: e, survival: s });
+        at_risk -= e;
+    }
+    out
+}
+
+/// First month at which the curve is at or below one half.
+fn median_time(curve: &[SurvivalPoint]) -> Option<u32> {
+    curve.iter().find(|p| p.survival <= 0.5).map(|p| p.month)
+}
+
+fn bands_of(runs: &[RunResult], months: u32) -> Vec<Vec<BandPoint>> {
+    Metric::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, _)| {
+            (0..months as usize)
+                .map(|m| {
+                    let xs: Vec<f64> = runs.iter().filter_map(|r| r.paths[k].get(m).copied()).collect();
+                    let s = stats::sorted(&xs);
+                    let q = |p| stats::quantile_sorted(&s, p).unwrap_or(f64::NAN);
+                    BandPoint {
+                        mean: stats::mean(&xs).unwrap_or(f64::NAN),
+                        p5: q(0.05),
+                        p50: q(0.5),
+                        p95: q(0.95),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn fmt(v: f64, digits: usize) -> String {
+    format!("{v:.digits$}")
+}
+
+/// The verdict: each sentence states an effect with its interval and says
+/// "no detectable difference" when the interval includes zero.
+fn verdict(c: &Comparison) -> Vec<String> {
+    let (a, b) = (&c.names[0], &c.names[1]);
+    let mut out = Vec::new();
+    let n = c.replicates;
+    out.push(format!(
+        "{n} paired runs of {a} and {b} (replicate r of both with the same seed); differences are {a} minus {b}, with 95% paired t intervals."
+    ));
+    let say = |d: &PairedDiff, what: &str, digits: usize, unit: &str, more: &str, less: &str| -> String {
+        let (Some(x), Some(lo), Some(hi)) = (d.diff, d.ci_low, d.ci_high) else {
+            return format!("{what}: too few pairs with a value to estimate a difference (n = {}).", d.n);
+        };
+        let range = format!("95% CI {} to {}{unit}", fmt(lo, digits), fmt(hi, digits));
+        if d.significant() {
+            let dir = if x > 0.0 { more } else { less };
+            format!("{what}: {a} {dir} by {}{unit} on average ({range}; n = {}).", fmt(x.abs(), digits), d.n)
+        } else {
+            format!(
+                "{what}: no detectable difference — the mean difference is {}{unit}, but the interval ({range}) includes zero (n = {}).",
+                fmt(x, digits),
+                d.n
+            )
+        }
+    };
+    if let Some(d) = c.diff("final_independent_firms") {
+        out.push(say(d, "Independent firms at the end", 1, " firms", "ends with more", "ends with fewer"));
+    }
+    if let Some(d) = c.diff("final_hhi") {
+        out.push(say(d, "Final HHI", 0, " points", "is more concentrated", "is less concentrated"));
+    }
+    if let Some(d) = c.diff("consolidated") {
+        let (pa, pb) = (d.mean_a.unwrap_or(0.0) * 100.0, d.mean_b.unwrap_or(0.0) * 100.0);
+        let mut s = format!(
+            "A consolidation phase is reached in {}% of {a}'s runs and {}% of {b}'s. ",
+            fmt(pa, 0),
+            fmt(pb, 0)
+        );
+        match (d.ci_low, d.ci_high) {
+            (Some(lo), Some(hi)) if d.significant() => s.push_str(&format!(
+                "The difference, {} percentage points (95% CI {} to {}), excludes zero.",
+                fmt(100.0 * d.diff.unwrap_or(0.0), 0),
+                fmt(100.0 * lo, 0),
+                fmt(100.0 * hi, 0)
+            )),
+            (Some(lo), Some(hi)) => s.push_str(&format!(
+                "The difference (95% CI {} to {} points) includes zero: no detectable difference in how often consolidation happens.",
+                fmt(100.0 * lo, 0),
+                fmt(100.0 * hi, 0)
+            )),
+            _ => s.push_str("Every pair agrees, so there is no interval to give."),
+        }
+        out.push(s);
+    }
+    if let Some(d) = c.diff("restricted_mean_months_to_consolidation") {
+        let med = |m: Option<u32>| m.map_or("not reached".to_string(), |m| c.date(m));
+        out.push(format!(
+            "{} Median start of consolidation (Kaplan–Meier): {a} {}, {b} {}.",
+            say(
+                d,
+                &format!("Time to consolidation (restricted to the {}-month horizon)", c.months),
+                1,
+                " months",
+                "takes longer",
+                "consolidates sooner"
+            ),
+            med(c.median_months[0]),
+            med(c.median_months[1])
+        ));
+    }
+    out.push(
+        "These are effects inside the model, given its assumptions and calibration (docs/calibration.md); the intervals cover seed-to-seed noise only, not uncertainty in the parameters (see the sensitivity sweep).".into(),
+    );
+    out
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(|x| format!("{x}")).unwrap_or_default()
+}
+
+fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    w.write_record(header).expect("CSV in memory");
+    for r in rows {
+        w.write_record(&r).expect("CSV in memory");
+    }
+    w.into_inner().expect("CSV in memory")
+}
+
+/// compare.csv, pairs.csv, bands.csv, survival.csv, summary.json.
+pub fn data_files(c: &Comparison) -> Vec<OutFile> {
+    let compare = csv_bytes(
+        &[
+            "outcome",
+            "n_pairs",
+            "mean_a",
+            "mean_b",
+            "mean_diff_a_minus_b",
+            "sd_diff",
+            "ci95_low",
+            "ci95_high",
+            "method",
+        ],
+        c.diffs
+            .iter()
+            .map(|d| {
+                vec![
+                    d.outcome.clone(),
+                    d.n.to_string(),
+                    opt(d.mean_a),
+                    opt(d.mean_b),
+                    opt(d.diff),
+                    opt(d.sd),
+                    opt(d.ci_low),
+                    opt(d.ci_high),
+                    d.method.to_string(),
+                ]
+            })
+            .collect(),
+    );
+    let mut header = vec!["replicate".to_string(), "seed".to_string()];
+    for col in OUTCOMES.iter().map(|o| o.column) {
+        header.push(format!("a_{col}"));
+        header.push(format!("b_{col}"));
+    }
+    let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
+    let pairs = csv_bytes(
+        &hdr,
+        (0..c.runs[0].len())
+            .map(|r| {
+                let mut row = vec![r.to_string(), c.runs[0][r].seed.to_string()];
+                for o in 0..OUTCOMES.len() {
+                    row.push(opt(c.runs[0][r].outcomes[o]));
+                    row.push(opt(c.runs[1][r].outcomes[o]));
+                }
+                row
+            })
+            .collect(),
+    );
+    let mut band_rows = Vec::new();
+    for (w, name) in c.names.iter().enumerate() {
+        for (k, metric) in Metric::ALL.iter().enumerate() {
+            for (m, p) in c.bands[w][k].iter().enumerate() {
+                band_rows.push(vec![
+                    if w == 0 { "a".into() } else { "b".into() },
+                    name.clone(),
+                    metric.as_str().to_string(),
+                    m.to_string(),
+                    c.date(m as u32),
+                    format!("{}", p.mean),
+                    format!("{}", p.p5),
+                    format!("{}", p.p50),
+                    format!("{}", p.p95),
+                ]);
+            }
+        }
+    }
+    let bands =
+        csv_bytes(&["world", "name", "metric", "month", "date", "mean", "p5", "p50", "p95"], band_rows);
+    let mut surv_rows = Vec::new();
+    for (w, name) in c.names.iter().enumerate() {
+        for p in &c.survival[w] {
+            surv_rows.push(vec![
+                if w == 0 { "a".into() } else { "b".into() },
+                name.clone(),
+                p.month.to_string(),
+                c.date(p.month),
+                p.at_risk.to_string(),
+                p.events.to_string(),
+                format!("{}", p.survival),
+            ]);
+        }
+    }
+    let survival =
+        csv_bytes(&["world", "name", "month", "date", "at_risk", "events", "not_consolidated"], surv_rows);
+    let summary = serde_json::json!({
+        "tool": "chipban",
+        "version": crate::VERSION,
+        "build": crate::BUILD,
+        "world_a": {"name": c.names[0], "file": c.files[0]},
+        "world_b": {"name": c.names[1], "file": c.files[1]},
+        "start": c.start.to_string(),
+        "months": c.months,
+        "replicates": c.replicates,
+        "master_seed": c.master_seed,
+        "seed_rule": "replicate r of both worlds: seed = splitmix64(splitmix64(splitmix64(master_seed) ^ (2^64-1)) ^ r) (common random numbers)",
+        "interval": "95% paired Student t interval of the mean difference A - B",
+        "median_months_to_consolidation": {"a": c.median_months[0], "b": c.median_months[1]},
+        "differences": c.diffs.iter().map(|d| serde_json::json!({
+            "outcome": d.outcome, "n_pairs": d.n, "mean_a": d.mean_a, "mean_b": d.mean_b,
+            "mean_diff": d.diff, "ci95_low": d.ci_low, "ci95_high": d.ci_high, "significant": d.significant(),
+        })).collect::<Vec<_>>(),
+        "verdict": c.verdict,
+    });
+    let mut text = serde_json::to_string_pretty(&summary).expect("JSON of plain values");
+    text.push('\n');
+    vec![
+        ("compare.csv".into(), compare),
+        ("pairs.csv".into(), pairs),
+        ("bands.csv".into(), bands),
+        ("survival.csv".into(), survival),
+        ("summary.json".into(), text.into_bytes()),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_with(t: Option<f64>) -> RunResult {
+        let mut outcomes = vec![Some(0.0); OUTCOMES.len()];
+        let o = outcome_index("months_to_consolidation").unwrap();
+        outcomes[o] = t;
+        outcomes[outcome_index("consolidated").unwrap()] = Some(if t.is_some() { 1.0 } else { 0.0 });
+        RunResult { run_id: 0, cell: 0, replicate: 0, seed: 0, outcomes, paths: [vec![], vec![], vec![]] }
+    }
+
+    fn pair(firms: f64) -> RunResult {
+        let mut r = run_with(None);
+        r.outcomes[outcome_index("final_independent_firms").unwrap()] = Some(firms);
+        r
+    }
+
+    fn compared(a: &[f64], b: &[f64]) -> Comparison {
+        let runs = [a.iter().map(|&x| pair(x)).collect(), b.iter().map(|&x| pair(x)).collect()];
+        analyse(["A".into(), "B".into()], ["a.ron".into(), "b.ron".into()], Month::new(2022, 1), 12, 1, runs)
+    }
+
+    #[test]
+    fn verdict_claims_only_what_the_interval_supports() {
+        // A clear effect: A has ~10 fewer firms in every pair.
+        let c = compared(&[40.0, 41.0, 39.0, 40.0, 42.0], &[50.0, 52.0, 49.0, 50.0, 51.0]);
+        let d = c.diff("final_independent_firms").unwrap();
+        assert!(d.significant() && (d.diff.unwrap() + 10.0).abs() < 1e-9);
+        assert!(c.verdict.iter().any(|v| v.contains("A ends with fewer by 10.0 firms")), "{:?}", c.verdict);
+        // Noise only: differences of both signs, interval includes zero.
+        let c = compared(&[40.0, 45.0, 38.0, 47.0, 41.0], &[42.0, 41.0, 44.0, 40.0, 43.0]);
+        let d = c.diff("final_independent_firms").unwrap();
+        assert!(!d.significant());
+        let line = c.verdict.iter().find(|v| v.starts_with("Independent firms")).unwrap();
+        assert!(line.contains("no detectable difference") && line.contains("includes zero"), "{line}");
+        assert!(!line.contains("fewer") && !line.contains("more"), "{line}");
+    }
+
+    #[test]
+    fn kaplan_meier_with_censoring_at_the_horizon() {
+        // 4 runs: events at 2, 2, 5, and one censored (never).
+        let runs = vec![run_with(Some(2.0)), run_with(Some(2.0)), run_with(Some(5.0)), run_with(None)];
+        let km = kaplan_meier(&runs, 8);
+        assert_eq!(km[1].survival, 1.0);
+        assert_eq!((km[2].at_risk, km[2].events), (4, 2));
+        assert!((km[2].survival - 0.5).abs() < 1e-12);
+        assert!((km[5].survival - 0.25).abs() < 1e-12);
+        assert!((km[7].survival - 0.25).abs() < 1e-12, "the censored run keeps the curve above 0");
+        assert_eq!(median_time(&km), Some(2));
+    }
+}

@@ -1,0 +1,15 @@
+//! Batch parameter studies: sweep files (grid, factorial, Latin hypercube
+//! designs), a parallel runner that streams every finished run to a
+//! journal (resumable, shardable) and aggregation. The statistics live in
+//! `analysis`, the study's charts and report in `view`.
+
+pub mod aggregate;
+pub mod journal;
+pub mod output;
+pub mod run;
+pub mod spec;
+pub mod study;
+
+pub use run::{MergeOptions, Shard, SweepOptions, SweepOutcome, merge, sweep};
+pub use spec::{Plan, load_plan};
+pub use study::Study;

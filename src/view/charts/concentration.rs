@@ -1,0 +1,100 @@
+//! Chart 1, `concentration`: HHI over time against the 1,000 and 1,800
+//! bands of the 2023 US merger guidelines, CR4 on a second axis, export
+//! rules as vertical lines, the consolidation phase shaded.
+
+use super::common::*;
+use crate::record::RunData;
+use crate::view::theme::*;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+    let max_hhi = data.months.iter().map(|m| m.hhi).fold(2500.0, f64::max) * 1.08;
+    let y = 0.0..max_hhi.min(10_000.0);
+    let mut chart = ChartBuilder::on(root)
+        .caption("Market concentration: HHI of AI revenue shares, and the top-4 share", title_style())
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(80)
+        .right_y_label_area_size(80)
+        .build_cartesian_2d(time_range(data), y.clone())
+        .map_err(err)?
+        .set_secondary_coord(time_range(data), 0.0..1.0);
+    chart
+        .configure_mesh()
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .x_labels(time_labels(data))
+        .x_label_formatter(&|x| date_of(data, *x))
+        .y_desc("HHI (0–10,000)")
+        .x_desc("month")
+        .axis_desc_style(label_style())
+        .label_style(tick_style())
+        .draw()
+        .map_err(err)?;
+    chart
+        .configure_secondary_axes()
+        .y_desc("CR4 (share of revenue)")
+        .axis_desc_style(label_style())
+        .label_style(tick_style())
+        .draw()
+        .map_err(err)?;
+    let x_end = time_range(data).end;
+    // bands: unconcentrated < 1,000 ≤ moderately < 1,800 ≤ highly
+    let bands = [
+        (0.0, 1000.0, BAND_LOW, "unconcentrated (< 1,000)"),
+        (1000.0, 1800.0, BAND_MID, "moderately concentrated"),
+        (1800.0, y.end, BAND_HIGH, "highly concentrated (≥ 1,800, 2023 US merger guidelines)"),
+    ];
+    for (lo, hi, colour, label) in bands {
+        if lo >= y.end {
+            continue;
+        }
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0, lo), (x_end, hi.min(y.end))],
+                colour.filled(),
+            )))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                label.to_string(),
+                (x_end * 0.01, lo + (hi.min(y.end) - lo) * 0.5),
+                (FAMILY, 15).into_font().color(&RGBColor(110, 110, 110)),
+            )))
+            .map_err(err)?;
+    }
+    for (a, b) in phase_spans(data) {
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(a, 0.0), (b, y.end)], PHASE.mix(0.5).filled())))
+            .map_err(err)?
+            .label("consolidation phase")
+            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], PHASE.filled()));
+    }
+    draw_rules(&mut chart, data, y.clone())?;
+    chart
+        .draw_series(LineSeries::new(
+            data.months.iter().map(|m| (m.month as f64, m.hhi)),
+            series_colour(0).stroke_width(3),
+        ))
+        .map_err(err)?
+        .label("HHI (left axis)")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], series_colour(0).stroke_width(3)));
+    chart
+        .draw_secondary_series(LineSeries::new(
+            data.months.iter().map(|m| (m.month as f64, m.cr4)),
+            series_colour(1).stroke_width(3),
+        ))
+        .map_err(err)?
+        .label("CR4 (right axis)")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], series_colour(1).stroke_width(3)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font(legend_style())
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! Chart 2, `firms`: how many firms there are over time. Stocks (independent
+//! firms, start-ups alive) as solid lines, cumulative flows since the start
+//! (entries, acquisitions, exits) as dashed lines, export rules as vertical
+//! lines, the consolidation phase shaded.
+
+use super::common::*;
+use crate::record::{MonthRec, RunData};
+use crate::view::theme::*;
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+/// One line of the chart: legend label, column, colour, dashed (a
+/// cumulative count) or solid (a stock).
+struct Line {
+    label: &'static str,
+    value: fn(&MonthRec) -> u32,
+    colour: RGBColor,
+    dashed: bool,
+}
+
+// Red is kept for the export-rule lines, so no line here is red.
+const LINES: [Line; 5] = [
+    Line {
+        label: "independent firms (giants included)",
+        value: |m| m.independent_firms,
+        colour: PALETTE[0],
+        dashed: false,
+    },
+    Line {
+        label: "start-ups alive (all non-giants)",
+        value: |m| m.startups_alive,
+        colour: PALETTE[1],
+        dashed: false,
+    },
+    Line {
+        label: "entries since start (cumulative)",
+        value: |m| m.entries,
+        colour: PALETTE[2],
+        dashed: true,
+    },
+    Line { label: "acquisitions (cumulative)", value: |m| m.acquisitions, colour: PALETTE[4], dashed: true },
+    Line { label: "exits, insolvent (cumulative)", value: |m| m.exits, colour: PALETTE[5], dashed: true },
+];
+
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+    let mut series: Vec<Vec<(f64, f64)>> = LINES
+        .iter()
+        .map(|l| data.months.iter().map(|m| (m.month as f64, (l.value)(m) as f64)).collect())
+        .collect();
+    // A one-month run: draw that month as a level one month wide.
+    for s in &mut series {
+        if let [(_, v)] = s[..] {
+            s.push((1.0, v));
+        }
+    }
+    let max = series.iter().flatten().map(|p| p.1).fold(0.0, f64::max);
+    // Headroom above the highest line for the rule labels and the legend.
+    let y = 0.0..(max * 1.15).max(5.0);
+    let mut chart = ChartBuilder::on(root)
+        .caption("Number of firms: independent, start-ups, and entries, acquisitions, exits", title_style())
+        .margin(20)
+        .margin_right(70)
+        .x_label_area_size(50)
+        .y_label_area_size(80)
+        .build_cartesian_2d(time_range(data), y.clone())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .max_light_lines(0)
+        .bold_line_style(GRID)
+        .x_labels(time_labels(data))
+        .x_label_formatter(&|x| date_of(data, *x))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .y_desc("firms")
+        .x_desc("month")
+        .axis_desc_style(label_style())
+        .label_style(tick_style())
+        .draw()
+        .map_err(err)?;
+    let mut labels: Vec<&str> = Vec::new();
+    for (a, b) in phase_spans(data) {
+        let anno = chart
+            .draw_series(std::iter::once(Rectangle::new([(a, y.start), (b, y.end)], PHASE.mix(0.5).filled())))
+            .map_err(err)?;
+        // One legend entry however many phases there are.
+        if labels.is_empty() {
+            anno.label("consolidation phase").legend(|p| Swatch::Fill(PHASE).element(p));
+            labels.push("consolidation phase");
+        }
+    }
+    draw_rules_fitted(&mut chart, data, y.clone())?;
+    for (line, points) in LINES.iter().zip(&series) {
+        let anno = if line.dashed {
+            let style = line.colour.stroke_width(3);
+            chart.draw_series(DashedLineSeries::new(points.iter().copied(), 10, 6, style)).map_err(err)?
+        } else {
+            chart
+                .draw_series(LineSeries::new(points.iter().copied(), line.colour.stroke_width(4)))
+                .map_err(err)?
+        };
+        let swatch = if line.dashed { Swatch::Dashed(line.colour, 3) } else { Swatch::Line(line.colour, 4) };
+        anno.label(line.label).legend(move |p| swatch.element(p));
+        labels.push(line.label);
+    }
+    end_values(root, &chart, &series)?;
+    let spot = legend_spot(&chart, data, &series, &labels)?;
+    chart
+        .configure_series_labels()
+        .position(spot)
+        .label_font(legend_style())
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+/// The last value of each line, written just right of the plot in the
+/// line's colour, nudged apart so they never overlap.
+fn end_values<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    series: &[Vec<(f64, f64)>],
+) -> ChartResult {
+    let gap = LEGEND_SIZE as i32 + 2;
+    let mut labels: Vec<(i32, i32, String, RGBColor)> = Vec::new();
+    for (line, points) in LINES.iter().zip(series) {
+        if let Some(&(x, v)) = points.last() {
+            let (px, py) = chart.backend_coord(&(x, v));
+            labels.push((py, px + 8, format!("{v:.0}"), line.colour));
+        }
+    }
+    labels.sort_by_key(|l| l.0);
+    for i in 1..labels.len() {
+        labels[i].0 = labels[i].0.max(labels[i - 1].0 + gap);
+    }
+    // Keep the lowest label inside the plot, pushing the ones above it up.
+    let (_, bottom) = chart.backend_coord(&(0.0, chart.y_range().start));
+    let mut floor = bottom;
+    for l in labels.iter_mut().rev() {
+        l.0 = l.0.min(floor);
+        floor = l.0 - gap;
+    }
+    let anchor = plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Left,
+        plotters::style::text_anchor::VPos::Center,
+    );
+    let (bx, by) = root.get_base_pixel();
+    for (y, x, text, colour) in labels {
+        let style = (FAMILY, LEGEND_SIZE, FontStyle::Bold).into_font().color(&colour).pos(anchor);
+        root.draw(&Text::new(text, (x - bx, y - by), style)).map_err(err)?;
+    }
+    Ok(())
+}

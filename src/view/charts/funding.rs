@@ -1,0 +1,314 @@
+//! Chart 5, `funding`: the money side of the start-ups. Upper panel: venture
+//! equity raised each month (bars) and chip-backed loans outstanding (line).
+//! Lower panel: the valuation path of each funded start-up (tier `startup`,
+//! the named "tigers") on a log scale, with a marker at each of its funding
+//! rounds (area ∝ amount), the rounds whose post-money reaches the world's
+//! `funding.loan_repay_valuation_musd` ringed, and that threshold as a dashed
+//! line.
+
+use super::common::*;
+use crate::record::RunData;
+use crate::view::theme::*;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::collections::HashMap;
+
+/// Width of the legend column on the right, pixels.
+const SIDE: u32 = 270;
+/// Width of the y label area of both panels (keeps their time axes aligned).
+const Y_AREA: u32 = 95;
+
+/// One start-up's path.
+struct Path {
+    firm: String,
+    colour: RGBColor,
+    /// (month, valuation) of its active months with a positive mark.
+    points: Vec<(f64, f64)>,
+    /// Month and last valuation when it exited; month and price when sold.
+    exited: Option<(f64, f64)>,
+    sold: Option<(f64, f64)>,
+}
+
+/// A funding round of a start-up: month, post-money, amount, colour.
+struct Round {
+    month: f64,
+    post: f64,
+    amount: f64,
+    colour: RGBColor,
+}
+
+/// The post-money of a round from its `detail` ("post-money N USD M").
+fn post_money(detail: &str) -> Option<f64> {
+    detail.strip_prefix("post-money ")?.split_whitespace().next()?.parse().ok()
+}
+
+fn startup_paths(data: &RunData) -> Vec<Path> {
+    let mut order: Vec<String> = Vec::new();
+    let mut by_firm: HashMap<&str, usize> = HashMap::new();
+    let mut paths: Vec<Path> = Vec::new();
+    for r in data.firms.iter().filter(|r| r.tier == "startup") {
+        let i = *by_firm.entry(r.firm.as_str()).or_insert_with(|| {
+            order.push(r.firm.clone());
+            paths.push(Path {
+                firm: r.firm.clone(),
+                colour: firm_colour(&data.world, &r.firm),
+                points: Vec::new(),
+                exited: None,
+                sold: None,
+            });
+            paths.len() - 1
+        });
+        let p = &mut paths[i];
+        let t = r.month as f64;
+        match r.status.as_str() {
+            "active" if r.valuation_musd > 0.0 => p.points.push((t, r.valuation_musd)),
+            "exited" => p.exited = p.points.last().map(|&(_, v)| (t, v)),
+            "acquired" if r.valuation_musd > 0.0 => p.sold = Some((t, r.valuation_musd)),
+            _ => {}
+        }
+    }
+    // world-file order first (the order of their colours), then the rest
+    let rank = |name: &str| data.world.firms.iter().position(|f| f.name == name).unwrap_or(usize::MAX);
+    paths.sort_by_key(|p| rank(&p.firm));
+    paths.retain(|p| !p.points.is_empty());
+    paths
+}
+
+/// Tick values 1-2-5 × 10^k inside `lo..hi` (a log axis).
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut p = 10f64.powi(lo.log10().floor() as i32);
+    while p <= hi {
+        for m in [1.0, 2.0, 5.0] {
+            let v = p * m;
+            if v >= lo && v <= hi {
+                out.push(v);
+            }
+        }
+        p *= 10.0;
+    }
+    out
+}
+
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+    let threshold = data.world.funding.loan_repay_valuation_musd;
+    let area = root
+        .titled("Funding: venture rounds, chip-backed loans and start-up valuations", title_style())
+        .map_err(err)?;
+    let (w, h) = area.dim_in_pixel();
+    let (main, side) = area.split_horizontally(w.saturating_sub(SIDE));
+    let split = (h as f64 * 0.42) as u32;
+    let (top, bottom) = main.split_vertically(split);
+    let (side_top, side_bottom) = side.split_vertically(split);
+
+    // ---- upper panel: VC per month, loans outstanding ----
+    let max_y = data
+        .months
+        .iter()
+        .map(|m| m.vc_funding_musd.max(m.loans_outstanding_musd))
+        .fold(0.0, f64::max)
+        .max(1.0)
+        * 1.22;
+    let y_top = 0.0..max_y;
+    let mut chart = ChartBuilder::on(&top)
+        .margin(10)
+        .margin_right(20)
+        .x_label_area_size(40)
+        .y_label_area_size(Y_AREA)
+        .build_cartesian_2d(time_range(data), y_top.clone())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .x_labels(time_labels(data))
+        .x_label_formatter(&|x| date_of(data, *x))
+        .y_labels(6)
+        .y_label_formatter(&|v| if max_y < 10.0 { format!("{v:.1}") } else { with_commas(*v) })
+        .y_desc("USD million")
+        .axis_desc_style(label_style())
+        .label_style(tick_style())
+        .draw()
+        .map_err(err)?;
+    draw_rules_fitted(&mut chart, data, y_top.clone())?;
+    let bar = series_colour(0);
+    chart
+        .draw_series(data.months.iter().filter(|m| m.vc_funding_musd > 0.0).map(|m| {
+            let t = m.month as f64;
+            Rectangle::new([(t - 0.38, 0.0), (t + 0.38, m.vc_funding_musd)], bar.mix(0.85).filled())
+        }))
+        .map_err(err)?;
+    let loans = series_colour(1);
+    chart
+        .draw_series(LineSeries::new(
+            data.months.iter().map(|m| (m.month as f64, m.loans_outstanding_musd)),
+            loans.stroke_width(3),
+        ))
+        .map_err(err)?;
+    let total_vc: f64 = data.months.iter().map(|m| m.vc_funding_musd).sum();
+    let (_, top_y) = chart.plotting_area().get_base_pixel();
+    let (_, side_y) = side_top.get_base_pixel();
+    let mut entries = vec![
+        (Key::Swatch(bar), "VC equity raised".to_string()),
+        (Key::Blank, format!("in the month (Σ {})", musd_label(total_vc))),
+        (Key::Line(loans, 3), "chip-backed loans".into()),
+        (Key::Blank, "outstanding".into()),
+    ];
+    if !rule_ticks(data).is_empty() {
+        entries.push((Key::Dashed(RULE, 2), "US export rule".into()));
+    }
+    draw_key(&side_top, (6, top_y - side_y), Some("All firms"), &entries)?;
+
+    // ---- lower panel: start-up valuations, log scale ----
+    let paths = startup_paths(data);
+    let mut colour_of: HashMap<&str, RGBColor> = HashMap::new();
+    for p in &paths {
+        colour_of.insert(p.firm.as_str(), p.colour);
+    }
+    let rounds: Vec<Round> = data
+        .events
+        .iter()
+        .filter(|e| e.kind == "funding_round")
+        .filter_map(|e| {
+            let colour = *colour_of.get(e.target.as_str())?;
+            let post = post_money(&e.detail).or_else(|| {
+                data.firms.iter().find(|r| r.month == e.month && r.firm == e.target).map(|r| r.valuation_musd)
+            })?;
+            (post > 0.0).then_some(Round { month: e.month as f64, post, amount: e.amount_musd, colour })
+        })
+        .collect();
+    let (mut lo, mut hi) = (threshold, threshold);
+    for v in paths.iter().flat_map(|p| p.points.iter().map(|&(_, v)| v)).chain(rounds.iter().map(|r| r.post))
+    {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    for p in &paths {
+        if let Some((_, v)) = p.sold {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    let lo = (lo / 1.5).max(0.1);
+    let hi = hi * 1.5;
+    let mut chart = ChartBuilder::on(&bottom)
+        .margin(10)
+        .margin_right(20)
+        .x_label_area_size(50)
+        .y_label_area_size(Y_AREA)
+        .build_cartesian_2d(time_range(data), (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .x_labels(time_labels(data))
+        .x_label_formatter(&|x| date_of(data, *x))
+        .y_label_formatter(&|v| with_commas(*v))
+        .y_desc("valuation, USD million (log)")
+        .x_desc("month")
+        .axis_desc_style(label_style())
+        .label_style(tick_style())
+        .draw()
+        .map_err(err)?;
+    draw_rule_lines(&mut chart, data, lo..hi)?;
+    let x_end = time_range(data).end;
+    let line_colour = RGBColor(60, 60, 60);
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(0.0, threshold), (x_end, threshold)],
+            10,
+            6,
+            line_colour.stroke_width(2),
+        ))
+        .map_err(err)?;
+    let tag = musd_label(threshold);
+    let tag_style =
+        (FAMILY, 16, FontStyle::Bold).into_font().color(&line_colour).pos(Pos::new(HPos::Left, VPos::Center));
+    let (tw, th) = bottom.estimate_text_size(&tag, &tag_style).map_err(err)?;
+    let (tw, th) = (tw as i32, th as i32);
+    // put the tag where no path or round passes near the line
+    let (pw, _) = chart.plotting_area().dim_in_pixel();
+    let span = (tw + 20) as f64 / pw.max(1) as f64 * x_end;
+    let y_thr = chart.backend_coord(&(0.0, threshold)).1;
+    let near = |t: f64, v: f64| (chart.backend_coord(&(t, v)).1 - y_thr).abs() < th / 2 + 16;
+    let obstacles: Vec<f64> = paths
+        .iter()
+        .flat_map(|p| p.points.iter())
+        .filter(|&&(t, v)| near(t, v))
+        .map(|&(t, _)| t)
+        .chain(rounds.iter().filter(|r| near(r.month, r.post)).map(|r| r.month))
+        .collect();
+    let tag_x = (0..=(x_end - span).max(0.0) as usize)
+        .map(|x| x as f64)
+        .find(|&x| !obstacles.iter().any(|&t| t >= x - 0.6 && t <= x + span + 0.6))
+        .unwrap_or(0.0);
+    chart
+        .draw_series(std::iter::once(
+            EmptyElement::at((tag_x, threshold))
+                + Rectangle::new([(4, -th / 2 - 3), (tw + 14, th / 2 + 3)], WHITE.filled())
+                + Rectangle::new([(4, -th / 2 - 3), (tw + 14, th / 2 + 3)], line_colour.stroke_width(1))
+                + Text::new(tag, (9, 0), tag_style),
+        ))
+        .map_err(err)?;
+    for p in &paths {
+        chart
+            .draw_series(LineSeries::new(p.points.iter().copied(), p.colour.stroke_width(3)))
+            .map_err(err)?;
+        if p.points.len() == 1 {
+            chart
+                .draw_series(std::iter::once(Circle::new(p.points[0], 4, p.colour.filled())))
+                .map_err(err)?;
+        }
+    }
+    let max_amount = rounds.iter().map(|r| r.amount).fold(0.0, f64::max).max(1e-9);
+    let radius = |a: f64| (3.0 + 9.0 * (a / max_amount).sqrt()).round() as i32;
+    // small rounds first so big ones stay on top
+    let mut order: Vec<&Round> = rounds.iter().collect();
+    order.sort_by(|a, b| b.amount.total_cmp(&a.amount).reverse());
+    for r in order {
+        let rr = radius(r.amount);
+        chart
+            .draw_series(std::iter::once(Circle::new((r.month, r.post), rr, r.colour.filled())))
+            .map_err(err)?;
+        let ring = if r.post >= threshold { BLACK.stroke_width(2) } else { WHITE.stroke_width(1) };
+        chart.draw_series(std::iter::once(Circle::new((r.month, r.post), rr, ring))).map_err(err)?;
+    }
+    for p in &paths {
+        if let Some(pt) = p.exited {
+            chart.draw_series(std::iter::once(Cross::new(pt, 7, BLACK.stroke_width(3)))).map_err(err)?;
+        }
+        if let Some(pt) = p.sold {
+            chart.draw_series(std::iter::once(TriangleMarker::new(pt, 8, p.colour.filled()))).map_err(err)?;
+        }
+    }
+    if paths.is_empty() {
+        chart
+            .draw_series(std::iter::once(Text::new(
+                "no start-up of tier `startup` in this run",
+                (x_end * 0.3, (lo * hi).sqrt()),
+                label_style(),
+            )))
+            .map_err(err)?;
+    }
+
+    let mut entries: Vec<(Key, String)> =
+        paths.iter().map(|p| (Key::Line(p.colour, 3), p.firm.clone())).collect();
+    if !rounds.is_empty() {
+        entries.push((Key::Dot(OTHERS, 7), "round (area ∝ amount)".into()));
+        entries.push((Key::Ringed(OTHERS, 7), format!("round ≥ {} post-money", musd_label(threshold))));
+    }
+    entries.push((Key::Dashed(line_colour, 2), format!("{}: a round at or", musd_label(threshold))));
+    entries.push((Key::Blank, "above it repays loans".into()));
+    if paths.iter().any(|p| p.exited.is_some()) {
+        entries.push((Key::Cross(BLACK), "exit (insolvent)".into()));
+    }
+    if paths.iter().any(|p| p.sold.is_some()) {
+        entries.push((Key::Triangle(OTHERS), "sold (price)".into()));
+    }
+    let (_, bottom_y) = chart.plotting_area().get_base_pixel();
+    let (_, side_y) = side_bottom.get_base_pixel();
+    draw_key(&side_bottom, (6, bottom_y - side_y), Some("Start-ups (valuation)"), &entries)?;
+    Ok(())
+}

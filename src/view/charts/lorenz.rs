@@ -1,0 +1,144 @@
+//! Chart 7, `lorenz`: Lorenz curves of usable compute across the firms
+//! active in a month — at the start, in the month the last export rule takes
+//! effect (when that lies inside the run), and at the end — against the 45°
+//! line of perfect equality, with each curve's Gini coefficient in the
+//! legend (`metrics::lorenz`, `metrics::gini`).
+
+use super::common::*;
+use crate::record::RunData;
+use crate::sim::measures::{gini, lorenz, top_n_sum};
+use crate::view::theme::*;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// One curve: the month, what it is, its colour.
+struct Curve {
+    month: u32,
+    what: String,
+    colour: RGBColor,
+    values: Vec<f64>,
+}
+
+/// The months to draw: start, the last rule's effective month, end.
+fn curves(data: &RunData) -> Vec<Curve> {
+    let n = data.months.len() as i32;
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut picks: Vec<(u32, String, RGBColor)> = vec![(0, "start".into(), series_colour(0))];
+    let last_rule = data.world.policy.rules.iter().max_by_key(|r| r.effective);
+    if let Some(r) = last_rule {
+        let t = r.effective.since(data.world.start);
+        if t > 0 && t < n - 1 {
+            picks.push((t as u32, format!("rule {} takes effect", r.name), series_colour(1)));
+        }
+    }
+    if n > 1 {
+        picks.push(((n - 1) as u32, "end".into(), series_colour(3)));
+    }
+    picks
+        .into_iter()
+        .map(|(month, what, colour)| {
+            let values: Vec<f64> = data
+                .firms
+                .iter()
+                .filter(|r| r.month == month && r.status == "active")
+                .map(|r| r.compute_pflops.max(0.0))
+                .collect();
+            Curve { month, what, colour, values }
+        })
+        .collect()
+}
+
+/// `c` at opacity `a` over white, as an opaque colour.
+fn tint(c: RGBColor, a: f64) -> RGBColor {
+    let f = |v: u8| (255.0 - (255.0 - v as f64) * a).round() as u8;
+    RGBColor(f(c.0), f(c.1), f(c.2))
+}
+
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+    let area = root
+        .titled("Inequality of compute: Lorenz curves of usable compute across active firms", title_style())
+        .map_err(err)?;
+    let (w, h) = area.dim_in_pixel();
+    // a square plot on the left, the legend and a reading guide on the right
+    let (x_area, y_area, margin) = (60u32, 90u32, 15u32);
+    let plot = h.saturating_sub(x_area + 2 * margin);
+    let left_w = (plot + y_area + 2 * margin + 10).min(w.saturating_sub(370));
+    // centre plot + legend column (about 370 px) under the title
+    let pad = w.saturating_sub(left_w + 370) / 2;
+    let (_, rest) = area.split_horizontally(pad);
+    let (left, right) = rest.split_horizontally(left_w);
+    let mut chart = ChartBuilder::on(&left)
+        .margin(margin)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(0.0..1.0, 0.0..1.0)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .x_labels(11)
+        .y_labels(11)
+        .x_label_formatter(&|x| format!("{:.0}%", x * 100.0))
+        .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+        .x_desc("share of firms, smallest compute first")
+        .y_desc("share of all compute they hold")
+        .axis_desc_style(label_style())
+        .label_style(tick_style())
+        .draw()
+        .map_err(err)?;
+    let equal = RGBColor(90, 90, 90);
+    chart
+        .draw_series(DashedLineSeries::new(vec![(0.0, 0.0), (1.0, 1.0)], 10, 6, equal.stroke_width(2)))
+        .map_err(err)?;
+    let curves = curves(data);
+    // the gap of the last curve to the diagonal, lightly shaded: twice its
+    // area is the Gini coefficient
+    if let Some(c) = curves.last() {
+        let pts = lorenz(&c.values);
+        if pts.len() > 2 {
+            chart.draw_series(std::iter::once(Polygon::new(pts, c.colour.mix(0.10)))).map_err(err)?;
+        }
+    }
+    let mut entries: Vec<(Key, String)> = Vec::new();
+    for c in &curves {
+        let pts = lorenz(&c.values);
+        let n = c.values.len();
+        chart.draw_series(LineSeries::new(pts.iter().copied(), c.colour.stroke_width(3))).map_err(err)?;
+        if n <= 40 {
+            chart
+                .draw_series(pts.iter().skip(1).map(|&p| Circle::new(p, 4, c.colour.filled())))
+                .map_err(err)?;
+        }
+        let total: f64 = c.values.iter().sum();
+        let top4 = if total > 0.0 { top_n_sum(&c.values, 4) / total } else { 0.0 };
+        entries.push((Key::Line(c.colour, 3), format!("{} — {}", date_of(data, c.month as f64), c.what)));
+        entries.push((Key::Blank, format!("Gini {:.2}", gini(&c.values))));
+        entries
+            .push((Key::Blank, format!("{} firms; top 4 hold {:.0}%", with_commas(n as f64), top4 * 100.0)));
+    }
+    entries.push((Key::Dashed(equal, 2), "perfect equality (Gini 0)".into()));
+    if curves.len() > 1 {
+        entries.push((Key::Swatch(tint(curves[curves.len() - 1].colour, 0.25)), "gap at the end".into()));
+    }
+    let (_, py) = chart.plotting_area().get_base_pixel();
+    let (_, ry) = right.get_base_pixel();
+    let (_, kh) = draw_key(&right, (10, py - ry), Some("Compute held in"), &entries)?;
+    let note = (FAMILY, 16).into_font().color(&RGBColor(90, 90, 90)).pos(Pos::new(HPos::Left, VPos::Top));
+    let lines = [
+        "How to read: a point (x, y) says the x smallest",
+        "firms hold y of all usable compute (PFLOP/s).",
+        "The further a curve sags below the diagonal,",
+        "the more unequal. Gini = twice the area between",
+        "curve and diagonal: 0 equal, 1 one firm holds all.",
+    ];
+    let mut y = py - ry + kh + 20;
+    for l in lines {
+        right.draw(&Text::new(l, (12, y), note.clone())).map_err(err)?;
+        y += 21;
+    }
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! Chart 6, `talent`: the market for AI researchers. Upper panel: the wage
+//! index (going wage ÷ the world file's initial wage, pools weighted by
+//! their initial size). Lower panel: researchers employed at the giants and
+//! at the start-ups (tiers `startup` and `small` together), summed from
+//! firms.csv, with export rules as vertical lines.
+
+use super::common::*;
+use crate::record::RunData;
+use crate::view::theme::*;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Width of the legend column on the right, pixels.
+const SIDE: u32 = 270;
+/// Width of the y label area of both panels (keeps their time axes aligned).
+const Y_AREA: u32 = 95;
+
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+    let n = data.months.len();
+    let area = root
+        .titled("Talent: researchers' wages, and who employs the researchers", title_style())
+        .map_err(err)?;
+    let (w, h) = area.dim_in_pixel();
+    let (main, side) = area.split_horizontally(w.saturating_sub(SIDE));
+    let split = (h as f64 * 0.40) as u32;
+    let (top, bottom) = main.split_vertically(split);
+    let (side_top, side_bottom) = side.split_vertically(split);
+
+    // ---- upper panel: wage index ----
+    let (mut lo, mut hi) = (1.0f64, 1.0f64);
+    for m in &data.months {
+        lo = lo.min(m.wage_index);
+        hi = hi.max(m.wage_index);
+    }
+    let pad = ((hi - lo) * 0.12).max(0.05);
+    // room at the top for the rule labels
+    let y_top = (lo - pad).max(0.0)..hi + pad * 2.2;
+    let mut chart = ChartBuilder::on(&top)
+        .margin(10)
+        .margin_right(20)
+        .x_label_area_size(40)
+        .y_label_area_size(Y_AREA)
+        .build_cartesian_2d(time_range(data), y_top.clone())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .x_labels(time_labels(data))
+        .x_label_formatter(&|x| date_of(data, *x))
+        .y_labels(6)
+        .y_label_formatter(&|v| format!("{v:.1}×"))
+        .y_desc("wage ÷ initial wage")
+        .axis_desc_style(label_style())
+        .label_style(tick_style())
+        .draw()
+        .map_err(err)?;
+    let x_end = time_range(data).end;
+    let base = RGBColor(120, 120, 120);
+    chart
+        .draw_series(DashedLineSeries::new(vec![(0.0, 1.0), (x_end, 1.0)], 6, 5, base.stroke_width(1)))
+        .map_err(err)?;
+    draw_rules_fitted(&mut chart, data, y_top.clone())?;
+    let wage = series_colour(4);
+    chart
+        .draw_series(LineSeries::new(
+            data.months.iter().map(|m| (m.month as f64, m.wage_index)),
+            wage.stroke_width(3),
+        ))
+        .map_err(err)?;
+    let last = data.months.last().map(|m| m.wage_index).unwrap_or(1.0);
+    let (_, py) = chart.plotting_area().get_base_pixel();
+    let (_, sy) = side_top.get_base_pixel();
+    let mut entries = vec![
+        (Key::Line(wage, 3), "wage index".to_string()),
+        (Key::Blank, format!("(end: {last:.2}× initial)")),
+        (Key::Dashed(base, 1), "initial wage (1×)".into()),
+    ];
+    if !rule_ticks(data).is_empty() {
+        entries.push((Key::Dashed(RULE, 2), "US export rule".into()));
+    }
+    draw_key(&side_top, (6, py - sy), Some("Wages"), &entries)?;
+
+    // ---- lower panel: researchers by tier ----
+    let mut giants = vec![0.0f64; n];
+    let mut others = vec![0.0f64; n];
+    for r in &data.firms {
+        let t = r.month as usize;
+        if t >= n {
+            continue;
+        }
+        if r.tier == "giant" {
+            giants[t] += r.researchers as f64;
+        } else {
+            others[t] += r.researchers as f64;
+        }
+    }
+    let max_r = giants.iter().chain(&others).copied().fold(0.0, f64::max).max(10.0) * 1.1;
+    let y_bot = 0.0..max_r;
+    let mut chart = ChartBuilder::on(&bottom)
+        .margin(10)
+        .margin_right(20)
+        .x_label_area_size(50)
+        .y_label_area_size(Y_AREA)
+        .build_cartesian_2d(time_range(data), y_bot.clone())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .x_labels(time_labels(data))
+        .x_label_formatter(&|x| date_of(data, *x))
+        .y_labels(6)
+        .y_label_formatter(&|v| with_commas(*v))
+        .y_desc("researchers employed")
+        .x_desc("month")
+        .axis_desc_style(label_style())
+        .label_style(tick_style())
+        .draw()
+        .map_err(err)?;
+    draw_rule_lines(&mut chart, data, y_bot)?;
+    let (cg, cs) = (series_colour(0), series_colour(1));
+    for (series, colour) in [(&giants, cg), (&others, cs)] {
+        chart
+            .draw_series(AreaSeries::new(
+                series.iter().enumerate().map(|(t, &v)| (t as f64, v)),
+                0.0,
+                colour.mix(0.12),
+            ))
+            .map_err(err)?;
+        chart
+            .draw_series(LineSeries::new(
+                series.iter().enumerate().map(|(t, &v)| (t as f64, v)),
+                colour.stroke_width(3),
+            ))
+            .map_err(err)?;
+    }
+    let end = |v: &[f64]| v.last().copied().unwrap_or(0.0);
+    let total_end = end(&giants) + end(&others);
+    let share =
+        |v: f64| if total_end > 0.0 { format!("{:.0}%", 100.0 * v / total_end) } else { "–".into() };
+    let (_, py) = chart.plotting_area().get_base_pixel();
+    let (_, sy) = side_bottom.get_base_pixel();
+    draw_key(
+        &side_bottom,
+        (6, py - sy),
+        Some("Researchers"),
+        &[
+            (Key::Line(cg, 3), "at the giants".into()),
+            (Key::Blank, format!("(end: {}, {})", with_commas(end(&giants)), share(end(&giants)))),
+            (Key::Line(cs, 3), "at start-ups and".into()),
+            (Key::Blank, "small firms".into()),
+            (Key::Blank, format!("(end: {}, {})", with_commas(end(&others)), share(end(&others)))),
+        ],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,634 @@
+//! Chart 8, `timeline`: the run's main events in time, one lane per kind so
+//! it stays readable with hundreds of events:
+//! - US export rules: ◇ announced, ◆ in force, labelled with the chips;
+//! - funding rounds: every round as a dot (area ∝ amount), the largest
+//!   labelled (at most `ROUND_LABELS`, placed in rows without overlap);
+//! - chip-backed loans: one row per borrower (the largest few, the rest
+//!   pooled), a dot per loan, ✕ for a default, a label with the totals;
+//! - acquisitions per calendar quarter, stacked by buyer;
+//! - insolvency exits per calendar quarter.
+//!
+//! Export rules also run as dashed lines across every lane, and a
+//! consolidation phase is shaded.
+
+use super::common::*;
+use crate::record::{EventRec, RunData};
+use crate::view::theme::*;
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::collections::HashMap;
+
+/// Largest funding rounds that get a label.
+const ROUND_LABELS: usize = 8;
+/// Borrowers shown on a row of their own; the rest share one row.
+const LOAN_ROWS: usize = 3;
+/// Buyers with a colour of their own in the acquisitions lane.
+const BUYERS: usize = 5;
+/// Width of the lane-name column, pixels.
+const NAMES_W: u32 = 215;
+/// Height of the key row under the chart, pixels.
+const FOOTER_H: u32 = 34;
+
+type Chart<'a, 'b, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A lane: its name, a one-line key and the totals under the name, its y
+/// span.
+struct Lane {
+    name: &'static str,
+    key: String,
+    total: String,
+    lo: f64,
+    hi: f64,
+}
+
+impl Lane {
+    fn at(&self, f: f64) -> f64 {
+        self.lo + (self.hi - self.lo) * f
+    }
+}
+
+/// Greedy label placement in rows: a label takes the first row where it
+/// overlaps no other label, no label in a row nearer the markers hides its
+/// leader line, and it hides no leader of a label farther out. Labels come
+/// most important first.
+struct Rows {
+    n: usize,
+    /// (row, x0, x1, leader x)
+    placed: Vec<(usize, i32, i32, i32)>,
+}
+
+impl Rows {
+    fn new(n: usize) -> Self {
+        Rows { n, placed: Vec::new() }
+    }
+    /// Row and left edge for a label of width `w` whose leader line is at
+    /// `lx`: right of the leader, or left of it where the plot ends (`hi`).
+    fn place(&mut self, w: i32, lx: i32, lo: i32, hi: i32) -> Option<(usize, i32)> {
+        let gap = 10;
+        let x0 = if lx + 6 + w <= hi { lx + 6 } else { (lx - 6 - w).max(lo) };
+        let x1 = x0 + w;
+        let ok = |r: usize| {
+            self.placed.iter().all(|&(pr, a, b, plx)| {
+                let apart = x1 + gap <= a || x0 >= b + gap;
+                let my_leader_clear = lx < a - 3 || lx > b + 3;
+                let its_leader_clear = plx < x0 - 3 || plx > x1 + 3;
+                match pr.cmp(&r) {
+                    std::cmp::Ordering::Equal => apart,
+                    std::cmp::Ordering::Less => my_leader_clear,
+                    std::cmp::Ordering::Greater => its_leader_clear,
+                }
+            })
+        };
+        let r = (0..self.n).find(|&r| ok(r))?;
+        self.placed.push((r, x0, x1, lx));
+        Some((r, x0))
+    }
+}
+
+/// A label for a marker: the marker's x and radius (pixels), the text, its
+/// colour, the leader's colour.
+struct Tag {
+    x: i32,
+    r: i32,
+    text: String,
+    colour: RGBColor,
+    leader: RGBColor,
+}
+
+/// Draw `tags` (most important first) in rows above the marker line at
+/// pixel `dot_y` up to the lane top `top`, and then below it down to
+/// `bottom` if there is room, each with a leader line to its marker; tags
+/// that find no room are left out.
+fn draw_tags<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    tags: &[Tag],
+    dot_y: i32,
+    (top, bottom): (i32, i32),
+    (lo, hi): (i32, i32),
+) -> ChartResult {
+    let style = (FAMILY, 15).into_font().color(&TEXT).pos(Pos::new(HPos::Left, VPos::Center));
+    let row_h = 20;
+    let rows_in = |room: i32| ((room - 14 - 2) / row_h).max(0) as usize;
+    let (n_up, n_down) = (rows_in(dot_y - top).max(1), rows_in(bottom - dot_y));
+    let mut up = Rows::new(n_up);
+    let mut down = Rows::new(n_down);
+    // tags on the same spot share one label
+    let mut merged: Vec<Tag> = Vec::new();
+    for t in tags {
+        match merged.iter_mut().find(|o| (o.x - t.x).abs() <= 3) {
+            Some(o) => {
+                o.text = format!("{} · {}", o.text, t.text);
+                o.r = o.r.max(t.r);
+            }
+            None => merged.push(Tag { text: t.text.clone(), ..*t }),
+        }
+    }
+    for t in &merged {
+        let w = text_w(area, &t.text, &style)?;
+        let (ly, x0, end) = if let Some((r, x0)) = up.place(w, t.x, lo, hi) {
+            let ly = dot_y - 14 - row_h / 2 - r as i32 * row_h;
+            (ly, x0, dot_y - t.r)
+        } else if let Some((r, x0)) = down.place(w, t.x, lo, hi) {
+            let ly = dot_y + 14 + row_h / 2 + r as i32 * row_h;
+            (ly, x0, dot_y + t.r)
+        } else {
+            continue;
+        };
+        area.draw(&PathElement::new(vec![(t.x, end), (t.x, ly)], t.leader.stroke_width(1))).map_err(err)?;
+        area.draw(&Text::new(t.text.clone(), (x0, ly), style.color(&t.colour))).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The calendar quarter (as a month offset of its first month) of tick `t`.
+fn quarter_start(data: &RunData, t: u32) -> i32 {
+    let abs = data.world.start.0 + t as i32;
+    abs.div_euclid(3) * 3 - data.world.start.0
+}
+
+/// Counts per calendar quarter: (first month of the quarter, per-group counts).
+fn per_quarter<'e>(
+    data: &RunData,
+    events: &[&'e EventRec],
+    group: impl Fn(&'e EventRec) -> usize,
+    groups: usize,
+) -> Vec<(i32, Vec<u32>)> {
+    let mut out: Vec<(i32, Vec<u32>)> = Vec::new();
+    for e in events {
+        let q = quarter_start(data, e.month);
+        let i = match out.iter().position(|(s, _)| *s == q) {
+            Some(i) => i,
+            None => {
+                out.push((q, vec![0; groups]));
+                out.len() - 1
+            }
+        };
+        out[i].1[group(e)] += 1;
+    }
+    out.sort_by_key(|(q, _)| *q);
+    out
+}
+
+fn text_w<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    style: &TextStyle,
+) -> Result<i32, String> {
+    Ok(area.estimate_text_size(s, style).map_err(err)?.0 as i32)
+}
+
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+    let n = data.months.len().max(1) as u32;
+    let x_end = time_range(data).end;
+    let of = |kind: &str| data.events.iter().filter(|e| e.kind == kind && e.month < n).collect::<Vec<_>>();
+    let rounds = of("funding_round");
+    let loans = of("loan");
+    let defaults = of("loan_default");
+    let repaid = of("loan_repaid");
+    let deals = of("acquisition");
+    let exits = of("exit");
+
+    // ---- borrowers: the largest get a row each, the rest share one ----
+    let mut borrowers: Vec<(String, f64, u32)> = Vec::new();
+    for l in &loans {
+        match borrowers.iter_mut().find(|b| b.0 == l.target) {
+            Some(b) => {
+                b.1 += l.amount_musd;
+                b.2 += 1;
+            }
+            None => borrowers.push((l.target.clone(), l.amount_musd, 1)),
+        }
+    }
+    borrowers.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let own_rows = borrowers.len().min(LOAN_ROWS);
+    let pooled = borrowers.len() > LOAN_ROWS;
+    let loan_rows = (own_rows + pooled as usize).max(1);
+
+    // ---- lanes, top to bottom ----
+    let weights = [1.0, 1.9, 0.55 + 0.5 * loan_rows as f64, 1.3, 1.0];
+    let names = ["US export rules", "Funding rounds", "Chip-backed loans", "Acquisitions", "Exits"];
+    let keys = [
+        "◇ announced  ◆ in force".to_string(),
+        format!("area ∝ amount; {ROUND_LABELS} largest named"),
+        "dot per loan, area ∝ principal".to_string(),
+        "per quarter, by buyer".to_string(),
+        "insolvent, per quarter".to_string(),
+    ];
+    let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    let with_sum = |head: String, v: &[&EventRec], tail: &str| {
+        if v.is_empty() {
+            head
+        } else {
+            format!("{head}, {}{tail}", musd_label(v.iter().map(|e| e.amount_musd).sum::<f64>()))
+        }
+    };
+    let n_rules =
+        data.world.policy.rules.iter().filter(|r| r.announced.since(data.world.start) < n as i32).count();
+    let totals = [
+        plural(n_rules, "rule", "rules"),
+        with_sum(plural(rounds.len(), "round", "rounds"), &rounds, ""),
+        with_sum(plural(loans.len(), "loan", "loans"), &loans, ""),
+        with_sum(plural(deals.len(), "deal", "deals"), &deals, " paid"),
+        plural(exits.len(), "exit", "exits"),
+    ];
+    let total: f64 = weights.iter().sum();
+    let mut lanes = Vec::new();
+    let mut top = total;
+    for i in 0..5 {
+        lanes.push(Lane {
+            name: names[i],
+            key: keys[i].clone(),
+            total: totals[i].clone(),
+            lo: top - weights[i],
+            hi: top,
+        });
+        top -= weights[i];
+    }
+
+    let area = root
+        .titled("Timeline: export rules, funding rounds, chip loans, acquisitions and exits", title_style())
+        .map_err(err)?;
+    let (_, h) = area.dim_in_pixel();
+    let (main, footer) = area.split_vertically(h.saturating_sub(FOOTER_H));
+    let mut chart: Chart<DB> = ChartBuilder::on(&main)
+        .margin(10)
+        .margin_right(25)
+        .x_label_area_size(45)
+        .y_label_area_size(NAMES_W)
+        .build_cartesian_2d(time_range(data), 0.0..total)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_labels(time_labels(data))
+        .x_label_formatter(&|x| date_of(data, *x))
+        .x_desc("month")
+        .axis_desc_style(label_style())
+        .label_style(tick_style())
+        .draw()
+        .map_err(err)?;
+    let (bx, by) = main.get_base_pixel();
+    let px = |chart: &Chart<DB>, p: (f64, f64)| {
+        let (x, y) = chart.backend_coord(&p);
+        (x - bx, y - by)
+    };
+    let (plot_l, _) = px(&chart, (0.0, 0.0));
+    let (plot_r, _) = px(&chart, (x_end, 0.0));
+
+    // lane backgrounds, consolidation phase, rule lines
+    for (i, lane) in lanes.iter().enumerate() {
+        if i % 2 == 1 {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, lane.lo), (x_end, lane.hi)],
+                    RGBColor(246, 246, 246).filled(),
+                )))
+                .map_err(err)?;
+        }
+    }
+    let phases = phase_spans(data);
+    for &(a, b) in &phases {
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(a, 0.0), (b, total)], PHASE.mix(0.35).filled())))
+            .map_err(err)?;
+    }
+    for lane in &lanes[1..] {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, lane.hi), (x_end, lane.hi)],
+                RGBColor(200, 200, 200).stroke_width(1),
+            )))
+            .map_err(err)?;
+    }
+    draw_rule_lines(&mut chart, data, 0.0..total)?;
+
+    // lane names and keys in the left column
+    let name_style = (FAMILY, LABEL_SIZE, FontStyle::Bold)
+        .into_font()
+        .color(&TEXT)
+        .pos(Pos::new(HPos::Right, VPos::Bottom));
+    let key_style =
+        (FAMILY, 14).into_font().color(&RGBColor(100, 100, 100)).pos(Pos::new(HPos::Right, VPos::Top));
+    let total_style = (FAMILY, 15).into_font().color(&TEXT).pos(Pos::new(HPos::Right, VPos::Top));
+    for lane in &lanes {
+        let (_, y) = px(&chart, (0.0, lane.at(0.5)));
+        main.draw(&Text::new(lane.name, (plot_l - 12, y - 8), name_style.clone())).map_err(err)?;
+        main.draw(&Text::new(lane.key.clone(), (plot_l - 12, y - 5), key_style.clone())).map_err(err)?;
+        main.draw(&Text::new(lane.total.clone(), (plot_l - 12, y + 13), total_style.clone())).map_err(err)?;
+    }
+    let label_style = (FAMILY, 15).into_font().color(&TEXT).pos(Pos::new(HPos::Left, VPos::Center));
+    let none_style =
+        (FAMILY, 16).into_font().color(&RGBColor(130, 130, 130)).pos(Pos::new(HPos::Left, VPos::Center));
+    // "none in this run", on white so rule lines do not cross it
+    let none = |chart: &mut Chart<DB>, lane: &Lane, what: &str| -> ChartResult {
+        let w = text_w(&main, what, &none_style)?;
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((0.0, lane.at(0.5)))
+                    + Rectangle::new([(4, -12), (w + 16, 12)], WHITE.filled())
+                    + Text::new(what.to_string(), (10, 0), none_style.clone()),
+            ))
+            .map_err(err)?;
+        Ok(())
+    };
+
+    // ---- lane 0: export rules ----
+    let lane = &lanes[0];
+    let start = data.world.start;
+    let y = lane.at(0.25);
+    let (_, dot_y) = px(&chart, (0.0, y));
+    let (_, lane_top) = px(&chart, (0.0, lane.hi));
+    // (first marker px, last marker px, label) of each rule in the run
+    let mut spans: Vec<(i32, i32, String)> = Vec::new();
+    for rule in &data.world.policy.rules {
+        let ta = rule.announced.since(start).max(0);
+        let te = rule.effective.since(start).max(0);
+        if ta >= n as i32 {
+            continue;
+        }
+        let chips = data
+            .events
+            .iter()
+            .find(|e| e.kind.starts_with("rule_") && e.actor == rule.name)
+            .map(|e| e.target.replace(' ', ", "))
+            .unwrap_or_default();
+        let mut text = format!("{}: {}", rule.name, if chips.is_empty() { "chips" } else { &chips });
+        if te >= n as i32 {
+            text.push_str(&format!(" (in force {}, after the end)", rule.effective));
+        } else if te > ta {
+            text.push_str(&format!(" (in force {})", rule.effective));
+        }
+        let diamond = |at: (f64, f64), filled: bool| {
+            let pts = vec![(0, -8), (8, 0), (0, 8), (-8, 0), (0, -8)];
+            EmptyElement::at(at)
+                + Polygon::new(pts.clone(), if filled { RULE.filled() } else { WHITE.filled() })
+                + PathElement::new(pts, RULE.stroke_width(2))
+        };
+        let shown_te = te.min(n as i32 - 1);
+        if te > ta && te < n as i32 {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(ta as f64, y), (te as f64, y)],
+                    RULE.stroke_width(2),
+                )))
+                .map_err(err)?;
+        }
+        // one filled diamond when announced and in force the same month
+        if te > ta {
+            chart.draw_series(std::iter::once(diamond((ta as f64, y), false))).map_err(err)?;
+        }
+        if te < n as i32 {
+            chart.draw_series(std::iter::once(diamond((te as f64, y), true))).map_err(err)?;
+        }
+        let (ax, _) = px(&chart, (ta as f64, y));
+        let (ex, _) = px(&chart, (if te < n as i32 { shown_te } else { ta } as f64, y));
+        spans.push((ax, ex, text));
+    }
+    // a label goes on the marker line right of its last marker when no other
+    // rule's markers or label are in the way, else in a row above
+    let mut inline: Vec<(i32, i32)> = Vec::new();
+    let mut tags = Vec::new();
+    for (i, (ax, ex, text)) in spans.iter().enumerate() {
+        let w = text_w(&main, text, &label_style)?;
+        let x0 = ex + 14;
+        let x1 = x0 + w;
+        let clear = x1 <= plot_r
+            && spans.iter().enumerate().all(|(j, (a, e, _))| j == i || e + 10 < x0 || *a - 10 > x1)
+            && inline.iter().all(|&(a, b)| x1 + 10 <= a || x0 >= b + 10);
+        if clear {
+            inline.push((x0, x1));
+            main.draw(&Text::new(text.clone(), (x0, dot_y), label_style.color(&RULE))).map_err(err)?;
+        } else {
+            tags.push(Tag { x: *ax, r: 8, text: text.clone(), colour: RULE, leader: RULE });
+        }
+    }
+    let (_, lane_bottom) = px(&chart, (0.0, lane.lo));
+    draw_tags(&main, &tags, dot_y, (lane_top, lane_bottom), (plot_l + 2, plot_r))?;
+    if spans.is_empty() {
+        none(&mut chart, lane, "no export rule in this run")?;
+    }
+
+    // ---- lane 1: funding rounds ----
+    let lane = &lanes[1];
+    let named = |firm: &str| data.world.firms.iter().any(|f| f.name == firm);
+    let colour = |firm: &str| if named(firm) { firm_colour(&data.world, firm) } else { OTHERS };
+    let max_round = rounds.iter().map(|e| e.amount_musd).fold(0.0, f64::max).max(1e-9);
+    let r_of = |a: f64, max: f64, lo: f64, hi: f64| (lo + (hi - lo) * (a / max).sqrt()).round() as i32;
+    let base_y = lane.at(0.4);
+    let mut order: Vec<&&EventRec> = rounds.iter().collect();
+    order.sort_by(|a, b| a.amount_musd.total_cmp(&b.amount_musd).then(b.month.cmp(&a.month)));
+    // small first, big on top; generated firms grey under the named ones
+    order.sort_by_key(|e| named(&e.target));
+    chart
+        .draw_series(order.iter().map(|e| {
+            let r = r_of(e.amount_musd, max_round, 2.0, 12.0);
+            let c = colour(&e.target);
+            EmptyElement::at((e.month as f64, base_y))
+                + Circle::new((0, 0), r, c.mix(0.75).filled())
+                + Circle::new((0, 0), r, c.stroke_width(1))
+        }))
+        .map_err(err)?;
+    let mut big: Vec<&&EventRec> = rounds.iter().collect();
+    big.sort_by(|a, b| b.amount_musd.total_cmp(&a.amount_musd).then(a.month.cmp(&b.month)));
+    big.truncate(ROUND_LABELS);
+    let (_, lane_top) = px(&chart, (0.0, lane.hi));
+    let (_, dot_y) = px(&chart, (0.0, base_y));
+    let tags: Vec<Tag> = big
+        .iter()
+        .map(|e| Tag {
+            x: px(&chart, (e.month as f64, base_y)).0,
+            r: r_of(e.amount_musd, max_round, 2.0, 12.0),
+            text: format!("{} {}", e.target, musd_label(e.amount_musd)),
+            colour: TEXT,
+            leader: colour(&e.target),
+        })
+        .collect();
+    let (_, lane_bottom) = px(&chart, (0.0, lane.lo));
+    draw_tags(&main, &tags, dot_y, (lane_top, lane_bottom), (plot_l + 2, plot_r))?;
+    if rounds.is_empty() {
+        none(&mut chart, lane, "no funding round in this run")?;
+    }
+
+    // ---- lane 2: chip-backed loans, a row per borrower ----
+    let lane = &lanes[2];
+    if loans.is_empty() {
+        none(&mut chart, lane, "no chip-backed loan in this run")?;
+    } else {
+        let row_of =
+            |firm: &str| borrowers.iter().take(own_rows).position(|b| b.0 == firm).unwrap_or(own_rows);
+        let slot = |row: usize| {
+            let inner = (lane.hi - lane.lo) - 0.2;
+            lane.hi - 0.1 - inner * (row as f64 + 0.62) / loan_rows as f64
+        };
+        let max_loan = loans.iter().map(|e| e.amount_musd).fold(0.0, f64::max).max(1e-9);
+        for row in 0..loan_rows {
+            let mine: Vec<&&EventRec> = loans.iter().filter(|e| row_of(&e.target) == row).collect();
+            let (Some(first), Some(last)) = (mine.first(), mine.last()) else { continue };
+            let y = slot(row);
+            let c = if row < own_rows { firm_colour(&data.world, &borrowers[row].0) } else { OTHERS };
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(first.month as f64, y), (last.month as f64, y)],
+                    c.stroke_width(2),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(mine.iter().map(|e| {
+                    let r = r_of(e.amount_musd, max_loan, 2.5, 7.0);
+                    EmptyElement::at((e.month as f64, y))
+                        + Circle::new((0, 0), r, c.filled())
+                        + Circle::new((0, 0), r, WHITE.stroke_width(1))
+                }))
+                .map_err(err)?;
+            let principal: f64 = mine.iter().map(|e| e.amount_musd).sum();
+            let firms_here: Vec<&str> = if row < own_rows {
+                vec![borrowers[row].0.as_str()]
+            } else {
+                borrowers[own_rows..].iter().map(|b| b.0.as_str()).collect()
+            };
+            let n_repaid = repaid.iter().filter(|e| firms_here.contains(&e.actor.as_str())).count();
+            let n_default = defaults.iter().filter(|e| firms_here.contains(&e.actor.as_str())).count();
+            let who = if row < own_rows {
+                borrowers[row].0.clone()
+            } else {
+                format!("{} other firms", firms_here.len())
+            };
+            let text = format!(
+                "{who}: {} loan{}, {} in all; {n_repaid} repaid, {n_default} defaulted",
+                mine.len(),
+                if mine.len() == 1 { "" } else { "s" },
+                musd_label(principal)
+            );
+            let tw = text_w(&main, &text, &label_style)?;
+            let (fx, fy) = px(&chart, (first.month as f64, y));
+            let x0 = (fx - 4).min(plot_r - tw).max(plot_l + 2);
+            main.draw(&Text::new(text, (x0, fy - 16), label_style.clone())).map_err(err)?;
+            for d in defaults.iter().filter(|e| firms_here.contains(&e.actor.as_str())) {
+                chart
+                    .draw_series(std::iter::once(Cross::new((d.month as f64, y), 7, RULE.stroke_width(3))))
+                    .map_err(err)?;
+            }
+        }
+    }
+
+    // ---- lanes 3 and 4: acquisitions by buyer, exits; per quarter ----
+    let mut buyers: Vec<(String, usize)> = Vec::new();
+    for d in &deals {
+        match buyers.iter_mut().find(|b| b.0 == d.actor) {
+            Some(b) => b.1 += 1,
+            None => buyers.push((d.actor.clone(), 1)),
+        }
+    }
+    buyers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let own_buyers = if buyers.len() <= BUYERS + 1 { buyers.len() } else { BUYERS };
+    let mut buyer_ix: HashMap<&str, usize> = HashMap::new();
+    for (i, b) in buyers.iter().enumerate() {
+        buyer_ix.insert(b.0.as_str(), i.min(own_buyers));
+    }
+    let groups = own_buyers + 1;
+    let buyer_colour =
+        |g: usize| if g < own_buyers { firm_colour(&data.world, &buyers[g].0) } else { OTHERS };
+    let exit_colour = RGBColor(120, 40, 40);
+    let count_style = (FAMILY, 14).into_font().color(&TEXT).pos(Pos::new(HPos::Center, VPos::Bottom));
+    for (lane, events, is_deals) in [(&lanes[3], &deals, true), (&lanes[4], &exits, false)] {
+        if events.is_empty() {
+            none(
+                &mut chart,
+                lane,
+                if is_deals { "no acquisition in this run" } else { "no exit in this run" },
+            )?;
+            continue;
+        }
+        let quarters = if is_deals {
+            per_quarter(
+                data,
+                events,
+                |e| buyer_ix.get(e.actor.as_str()).copied().unwrap_or(own_buyers),
+                groups,
+            )
+        } else {
+            per_quarter(data, events, |_| 0, 1)
+        };
+        let max_q = quarters.iter().map(|(_, c)| c.iter().sum::<u32>()).max().unwrap_or(1).max(1) as f64;
+        let unit = (lane.hi - lane.lo) * 0.72 / max_q;
+        for (q, counts) in &quarters {
+            let x0 = (*q as f64 - 0.5).max(0.0) + 0.2;
+            let x1 = (*q as f64 + 2.5).min(x_end) - 0.2;
+            let mut y = lane.lo;
+            for (g, &k) in counts.iter().enumerate() {
+                if k == 0 {
+                    continue;
+                }
+                let c = if is_deals { buyer_colour(g) } else { exit_colour };
+                let y1 = y + k as f64 * unit;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new([(x0, y), (x1, y1)], c.filled())))
+                    .map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new([(x0, y), (x1, y1)], WHITE.stroke_width(1))))
+                    .map_err(err)?;
+                y = y1;
+            }
+            let sum: u32 = counts.iter().sum();
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    sum.to_string(),
+                    ((x0 + x1) / 2.0, y),
+                    count_style.clone(),
+                )))
+                .map_err(err)?;
+        }
+    }
+
+    // ---- key row: buyers' colours, the phase ----
+    let mut entries: Vec<(Key, String)> = Vec::new();
+    for g in 0..groups.min(buyers.len() + 1) {
+        if g < own_buyers {
+            entries.push((Key::Swatch(buyer_colour(g)), buyers[g].0.clone()));
+        } else if buyers.len() > own_buyers {
+            entries.push((Key::Swatch(OTHERS), format!("{} other buyers", buyers.len() - own_buyers)));
+        }
+    }
+    let key_style = legend_style().pos(Pos::new(HPos::Left, VPos::Center));
+    let mut x = plot_l;
+    let y = (FOOTER_H / 2) as i32;
+    let put = |x: &mut i32, key: Key, text: &str| -> ChartResult {
+        match key {
+            Key::Swatch(c) => {
+                footer.draw(&Rectangle::new([(*x, y - 7), (*x + 16, y + 7)], c.filled())).map_err(err)?
+            }
+            Key::Dot(c, r) => footer.draw(&Circle::new((*x + 8, y), r, c.filled())).map_err(err)?,
+            _ => {}
+        }
+        footer.draw(&Text::new(text.to_string(), (*x + 22, y), key_style.clone())).map_err(err)?;
+        *x += 22 + text_w(&footer, text, &key_style)? + 18;
+        Ok(())
+    };
+    if !entries.is_empty() {
+        let head = "Buyers:";
+        footer
+            .draw(&Text::new(head, (x - text_w(&footer, head, &key_style)? - 8, y), key_style.clone()))
+            .map_err(err)?;
+        for (k, t) in &entries {
+            put(&mut x, *k, t)?;
+        }
+    }
+    if rounds.iter().any(|e| !named(&e.target)) {
+        put(&mut x, Key::Dot(OTHERS, 6), "generated firms' rounds")?;
+    }
+    if !phases.is_empty() {
+        put(&mut x, Key::Swatch(tint(PHASE, 0.35)), "consolidation phase")?;
+    }
+    Ok(())
+}
+
+/// `c` at opacity `a` over white, as an opaque colour.
+fn tint(c: RGBColor, a: f64) -> RGBColor {
+    let f = |v: u8| (255.0 - (255.0 - v as f64) * a).round() as u8;
+    RGBColor(f(c.0), f(c.1), f(c.2))
+}

@@ -1,0 +1,149 @@
+//! The one shared look of every chart: size, font, colours, and how a chart
+//! is rendered to PNG and SVG in memory (so files can be written atomically
+//! and re-rendered byte for byte).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::sync::Once;
+
+/// Chart size in pixels (readable at 1280×720, printable).
+pub const WIDTH: u32 = 1280;
+pub const HEIGHT: u32 = 720;
+
+/// The embedded font (DejaVu Sans, Bitstream Vera licence, see assets/).
+const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+const FONT_BOLD: &[u8] = include_bytes!("../../assets/DejaVuSans-Bold.ttf");
+
+/// Register the embedded font once per process: plotters' `ab_glyph`
+/// backend has no system fonts.
+pub fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, FONT_BOLD);
+    });
+}
+
+pub const FAMILY: &str = "sans-serif";
+pub const TITLE_SIZE: u32 = 30;
+pub const LABEL_SIZE: u32 = 20;
+pub const TICK_SIZE: u32 = 17;
+pub const LEGEND_SIZE: u32 = 17;
+
+pub fn title_style() -> TextStyle<'static> {
+    (FAMILY, TITLE_SIZE, FontStyle::Bold).into_font().color(&TEXT)
+}
+pub fn label_style() -> TextStyle<'static> {
+    (FAMILY, LABEL_SIZE).into_font().color(&TEXT)
+}
+pub fn tick_style() -> TextStyle<'static> {
+    (FAMILY, TICK_SIZE).into_font().color(&TEXT)
+}
+pub fn legend_style() -> TextStyle<'static> {
+    (FAMILY, LEGEND_SIZE).into_font().color(&TEXT)
+}
+
+pub const TEXT: RGBColor = RGBColor(30, 30, 30);
+pub const GRID: RGBColor = RGBColor(225, 225, 225);
+pub const RULE: RGBColor = RGBColor(170, 30, 30);
+pub const BAND_LOW: RGBColor = RGBColor(235, 245, 235);
+pub const BAND_MID: RGBColor = RGBColor(255, 246, 224);
+pub const BAND_HIGH: RGBColor = RGBColor(252, 232, 230);
+pub const PHASE: RGBColor = RGBColor(200, 200, 235);
+
+/// A qualitative palette (Tableau-like, distinguishable in print).
+pub const PALETTE: [RGBColor; 12] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(70, 70, 70),
+    RGBColor(174, 199, 232),
+    RGBColor(255, 187, 120),
+];
+
+/// Grey for "others" and aggregates.
+pub const OTHERS: RGBColor = RGBColor(190, 190, 190);
+
+/// A firm's colour, the same in every chart of a run: the named firms of the
+/// world take the palette in file order; any other firm gets one by a stable
+/// hash of its name.
+pub fn firm_colour(world: &crate::world::World, firm: &str) -> RGBColor {
+    if let Some(i) = world.firms.iter().position(|f| f.name == firm) {
+        return PALETTE[i % PALETTE.len()];
+    }
+    let h = firm.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+    PALETTE[(h % PALETTE.len() as u64) as usize]
+}
+
+/// Colour for the i-th series of a chart that is not about firms.
+pub fn series_colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Any error while drawing, as text.
+pub type ChartResult = Result<(), String>;
+
+/// Map a plotters error to text.
+pub fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+/// A rendered chart: its file stem, PNG bytes and SVG text.
+pub struct Rendered {
+    pub name: &'static str,
+    pub png: Vec<u8>,
+    pub svg: String,
+}
+
+/// Render one chart to PNG and SVG. `draw_png` and `draw_svg` are the same
+/// drawing function instantiated for the two backends.
+pub fn render_pair(
+    name: &'static str,
+    draw_png: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> ChartResult,
+    draw_svg: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> ChartResult,
+) -> Result<Rendered, String> {
+    register_fonts();
+    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        draw_png(&root).map_err(|e| format!("{name}.png: {e}"))?;
+        root.present().map_err(err)?;
+    }
+    let png = encode_png(&rgb, WIDTH, HEIGHT)?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        draw_svg(&root).map_err(|e| format!("{name}.svg: {e}"))?;
+        root.present().map_err(err)?;
+    }
+    Ok(Rendered { name, png, svg })
+}
+
+/// Encode an RGB buffer as PNG in memory.
+pub fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(rgb, width, height, image::ColorType::Rgb8)
+        .map_err(err)?;
+    Ok(out)
+}
+
+use image::ImageEncoder;
+
+/// Render one chart module: `render!("name", module, data)` calls
+/// `module::draw(data, root)` once per backend.
+#[macro_export]
+macro_rules! render_chart {
+    ($name:expr, $module:path, $data:expr) => {{
+        use $module as m;
+        $crate::view::theme::render_pair($name, |root| m::draw($data, root), |root| m::draw($data, root))
+    }};
+}

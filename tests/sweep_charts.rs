@@ -6,7 +6,7 @@
 //! cargo test --release --test sweep_charts -- --ignored --nocapture` renders
 //! its charts and report into `FOLDER/study-view/` and prints the time taken.
 
-use chipban::study::study::Study;
+use chipban::study::data::Study;
 use chipban::study::{aggregate, journal, load_plan};
 use chipban::view::{html::study_report as report, study_charts as charts};
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! intervals, and ordinary least squares for standardised regression
 //! coefficients. Every function is deterministic (no resampling).
 
-use crate::study::study::Summary;
+use crate::study::data::Summary;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// Two-sided 95% critical value of Student's t with `df` degrees of freedom.

@@ -3,10 +3,10 @@
 //! Everything here is a pure function of the sorted runs, so a study is
 //! the same however its runs were scheduled or sharded.
 
-use super::spec::{Plan, product};
-use super::study::{
+use super::data::{
     Band, BandPoint, Cell, CellStat, DesignKind, Effect, Metric, OUTCOMES, RunResult, Sensitivity, Study,
 };
+use super::spec::{Plan, product};
 use crate::analysis::stats;
 use crate::record::Record;
 

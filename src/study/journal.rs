@@ -9,7 +9,7 @@
 //! `;`. Numbers are written in Rust's shortest round-trip form, so parsing
 //! gives back exactly the numbers that were written.
 
-use super::study::{Metric, OUTCOMES, RunResult};
+use super::data::{Metric, OUTCOMES, RunResult};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::Path;

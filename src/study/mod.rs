@@ -4,12 +4,12 @@
 //! `analysis`, the study's charts and report in `view`.
 
 pub mod aggregate;
+pub mod data;
 pub mod journal;
 pub mod output;
 pub mod run;
 pub mod spec;
-pub mod study;
 
+pub use data::Study;
 pub use run::{MergeOptions, Shard, SweepOptions, SweepOutcome, merge, sweep};
 pub use spec::{Plan, load_plan};
-pub use study::Study;

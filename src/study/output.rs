@@ -3,7 +3,7 @@
 //! docs/sweep.md). Numbers are written in shortest round-trip form; empty
 //! cells mean "no value" (e.g. no run of the cell consolidated).
 
-use super::study::{DesignKind, Metric, OUTCOMES, Study, Summary};
+use super::data::{DesignKind, Metric, OUTCOMES, Study, Summary};
 use crate::record::OutFile;
 
 fn opt(v: Option<f64>) -> String {
@@ -159,9 +159,9 @@ pub fn effects_csv(s: &Study) -> Option<Vec<u8>> {
 /// host names, so the file is the same for any schedule or shard split.
 pub fn summary_json(s: &Study, world_hash: &str) -> Vec<u8> {
     use serde_json::json;
-    let cons = super::study::outcome_index("consolidated").expect("outcome exists");
-    let indep = super::study::outcome_index("final_independent_firms").expect("outcome exists");
-    let hhi = super::study::outcome_index("final_hhi").expect("outcome exists");
+    let cons = super::data::outcome_index("consolidated").expect("outcome exists");
+    let indep = super::data::outcome_index("final_independent_firms").expect("outcome exists");
+    let hhi = super::data::outcome_index("final_hhi").expect("outcome exists");
     let cells: Vec<serde_json::Value> = s
         .cells
         .iter()

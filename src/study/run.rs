@@ -8,9 +8,9 @@
 //! report. A shard folder holds the first four only: `chipban merge`
 //! turns complete shards into the study.
 
+use super::data::{RunResult, Study};
 use super::journal;
 use super::spec::{Plan, load_plan};
-use super::study::{RunResult, Study};
 use super::{aggregate, output};
 use crate::error::AppError;
 use crate::record::{OutFile, write_file_atomic, write_folder};

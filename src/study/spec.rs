@@ -2,7 +2,7 @@
 //! that lists every problem at once, and expansion of the design into
 //! cells (one combination of world overrides each).
 
-use super::study::{DesignKind, FactorInfo, Param, ParamKind};
+use super::data::{DesignKind, FactorInfo, Param, ParamKind};
 use crate::world::{self, Month, World};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};

@@ -3,7 +3,7 @@
 //! tick labels, a legend row, an empty panel, calendar time axes and the
 //! fan chart (mean lines over 5–95% bands by calendar month).
 
-use crate::study::study::Metric;
+use crate::study::data::Metric;
 use crate::view::charts::common::{Swatch, with_commas};
 use crate::view::theme::*;
 use crate::world::Month;

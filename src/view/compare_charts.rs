@@ -10,7 +10,7 @@
 //! here writes files.
 
 use crate::compare::{Comparison, PairedDiff, SurvivalPoint};
-use crate::study::study::{BandPoint, Metric, outcome_index};
+use crate::study::data::{BandPoint, Metric, outcome_index};
 use crate::view::charts::common::{Swatch, side_legend, with_commas};
 use crate::view::common_charts::{
     Chart, FanPoint, Mark, anchored, blend, bold, bounds, draw_fans, empty_panel, fan_axes, fit, font,
@@ -523,7 +523,7 @@ fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>)
 #[cfg(test)]
 pub(crate) mod fixtures {
     use crate::compare::{Comparison, analyse};
-    use crate::study::study::{OUTCOMES, RunResult, outcome_index};
+    use crate::study::data::{OUTCOMES, RunResult, outcome_index};
     use crate::world::Month;
 
     /// Deterministic noise in -1..1.

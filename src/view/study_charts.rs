@@ -9,7 +9,7 @@
 //! (the one exception is the all-cells mean drawn faintly in small
 //! multiples); nothing here writes files.
 
-use crate::study::study::{Band, DesignKind, Effect, Metric, OUTCOMES, ParamKind, Study, outcome_index};
+use crate::study::data::{Band, DesignKind, Effect, Metric, OUTCOMES, ParamKind, Study, outcome_index};
 use crate::view::charts::common::{Swatch, side_legend, text_on, with_commas};
 use crate::view::common_charts::{
     FanPoint, Mark, anchored, band_polygon, blend, bold, bounds, draw_fans, draw_time_axis, empty_panel,
@@ -151,7 +151,7 @@ pub fn param_name(column: &str) -> &str {
 /// Names for a cell, most explicit first: its label; `name=value` pairs
 /// with short parameter names; for a factorial, only the factors not at
 /// their reference level (`all low`, `chip_scarcity=high`); the bare values.
-pub fn cell_names(study: &Study, cell: &crate::study::study::Cell) -> Vec<String> {
+pub fn cell_names(study: &Study, cell: &crate::study::data::Cell) -> Vec<String> {
     let mut v = vec![cell.label.clone()];
     if study.design == DesignKind::Factorial && !study.factors.is_empty() {
         let mut changed: Vec<(&str, &str)> = Vec::new();
@@ -211,7 +211,7 @@ pub fn pretty_value(v: &str) -> String {
 fn cell_title<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     study: &Study,
-    cell: &crate::study::study::Cell,
+    cell: &crate::study::data::Cell,
     style: &TextStyle<'_>,
     max_w: i32,
 ) -> (String, bool) {
@@ -978,7 +978,7 @@ fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>)
         let oi = outcome_index(outcome);
         let mut rows: Vec<_> = study.sensitivity.iter().filter(|s| Some(s.outcome) == oi).collect();
         rows.sort_by(|a, b| {
-            let key = |s: &&crate::study::study::Sensitivity| s.spearman.map_or(-1.0, f64::abs);
+            let key = |s: &&crate::study::data::Sensitivity| s.spearman.map_or(-1.0, f64::abs);
             key(b).total_cmp(&key(a)).then(a.param.cmp(&b.param))
         });
         let r2 = rows.iter().find_map(|s| s.r2);
@@ -1071,7 +1071,7 @@ fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>)
 #[cfg(test)]
 pub(crate) mod fixtures {
     use crate::analysis::stats;
-    use crate::study::study::*;
+    use crate::study::data::*;
     use crate::world::Month;
 
     /// Deterministic noise in -1..1.
@@ -1488,9 +1488,9 @@ mod tests {
     #[test]
     fn a_grid_of_three_parameters_has_only_fans() {
         let mut s = fixtures::grid2();
-        s.params.push(crate::study::study::Param {
+        s.params.push(crate::study::data::Param {
             column: "entry.rate_month".into(),
-            kind: crate::study::study::ParamKind::Number,
+            kind: crate::study::data::ParamKind::Number,
         });
         for c in &mut s.cells {
             c.values.push("0.3".into());

@@ -11,7 +11,7 @@
 //! cell labels, factor and level names) is HTML-escaped.
 
 use crate::analysis::stats;
-use crate::study::study::{
+use crate::study::data::{
     DesignKind, Effect, OUTCOMES, ParamKind, Sensitivity, Study, Summary, outcome_index,
 };
 use crate::view::common_charts::{minus, sign};
@@ -918,7 +918,7 @@ fn grid_findings(h: &mut String, study: &Study) {
     h.push_str("<section id=\"findings\">\n<h2>Across the grid</h2>\n");
     let mut any = false;
     for outcome in TOLD {
-        let means: Vec<(&crate::study::study::Cell, &Summary)> = study
+        let means: Vec<(&crate::study::data::Cell, &Summary)> = study
             .cells
             .iter()
             .filter_map(|c| Some((c, study.stat(c.id, outcome).filter(|s| s.mean.is_some())?)))
@@ -927,7 +927,7 @@ fn grid_findings(h: &mut String, study: &Study) {
         let hi = means.iter().max_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)));
         let (Some(lo), Some(hi)) = (lo, hi) else { continue };
         any = true;
-        let name = |c: &crate::study::study::Cell| esc(cell_names(study, c).get(1).unwrap_or(&c.label));
+        let name = |c: &crate::study::data::Cell| esc(cell_names(study, c).get(1).unwrap_or(&c.label));
         let ci =
             |s: &Summary| mean_interval(outcome, s).map(|c| format!(" (95% CI {c})")).unwrap_or_default();
         let (lo_mean, hi_mean) = (lo.1.mean.unwrap_or(0.0), hi.1.mean.unwrap_or(0.0));

@@ -6,7 +6,7 @@
 //! drifts out of the ranges.
 
 use crate::analysis::stats;
-use crate::record::{EventKind, Record};
+use crate::record::{EventKind, Payload, Record};
 use crate::study::spec::run_seed;
 use crate::world::{Month, Tier, World};
 
@@ -125,10 +125,6 @@ pub fn month_value(m: Month) -> f64 {
     m.since(Month::new(2022, 1)) as f64
 }
 
-fn due_month(detail: &str) -> Option<Month> {
-    detail.strip_prefix("due ").and_then(|s| Month::parse(s.trim()).ok())
-}
-
 /// Measure every target on one run of a world like the baseline (2022-01
 /// start, the four giants, 01.AI). `None` where the run holds nothing to
 /// measure (e.g. 01.AI never reached $1bn).
@@ -150,20 +146,19 @@ pub fn measure(r: &Record) -> Vec<Option<f64>> {
     let rule = Month::new(2023, 11);
     for e in &r.events {
         let m = date(e.month);
-        match e.kind {
-            EventKind::ChipOrder if is_giant(&e.actor) => {
-                let due = due_month(&e.detail);
-                if &*e.target == "A800" && due.is_some_and(|d| d.year() == 2023) {
+        match &e.payload {
+            Payload::ChipOrder { due } if is_giant(&e.actor) => {
+                if &*e.target == "A800" && due.year() == 2023 {
                     a800_units += e.units as f64;
                     a800_musd += e.amount_musd;
                 }
-                if !domestic.contains(&&*e.target) && due.is_some_and(|d| d.year() == 2024) {
+                if !domestic.contains(&&*e.target) && due.year() == 2024 {
                     nv_2024 += e.amount_musd;
                 }
             }
             _ => {}
         }
-        if e.kind == EventKind::ChipOrder && (&*e.target == "A800" || &*e.target == "H800") {
+        if e.kind() == EventKind::ChipOrder && (&*e.target == "A800" || &*e.target == "H800") {
             // Orders for delivery before 2023-10 (3-month lead time) are
             // possible until 2023-06, the month the giants learn of the rule.
             let g = if is_giant(&e.actor) { 0 } else { 1 };
@@ -173,27 +168,20 @@ pub fn measure(r: &Record) -> Vec<Option<f64>> {
                 late[g] += e.units as f64;
             }
         }
-        match e.kind {
-            EventKind::ChipDelivery
-                if (&*e.target == "A800" || &*e.target == "H800")
-                    && m >= rule
-                    && &*e.detail != "grey market" =>
+        match &e.payload {
+            Payload::ChipDelivery { grey_market: false }
+                if (&*e.target == "A800" || &*e.target == "H800") && m >= rule =>
             {
                 after_rule += e.units as f64;
             }
-            EventKind::Loan if &*e.target == "01.AI" && m.year() == 2023 => {
+            Payload::Loan { .. } if &*e.target == "01.AI" && m.year() == 2023 => {
                 loans_2023 += e.amount_musd;
                 if m < Month::new(2023, 10) {
                     loans_before_rule += e.amount_musd;
                 }
             }
-            EventKind::FundingRound if &*e.target == "01.AI" && first_billion.is_none() => {
-                let post = e
-                    .detail
-                    .strip_prefix("post-money ")
-                    .and_then(|s| s.split_whitespace().next())
-                    .and_then(|v| v.parse::<f64>().ok());
-                if post.is_some_and(|p| p >= 1000.0) {
+            Payload::FundingRound { post_money_musd } if &*e.target == "01.AI" && first_billion.is_none() => {
+                if *post_money_musd >= 1000.0 {
                     first_billion = Some(m);
                 }
             }
@@ -207,7 +195,7 @@ pub fn measure(r: &Record) -> Vec<Option<f64>> {
         .events
         .iter()
         .filter(|e| {
-            e.kind == EventKind::LoanRepaid && &*e.actor == "01.AI" && date(e.month) <= Month::new(2024, 6)
+            e.kind() == EventKind::LoanRepaid && &*e.actor == "01.AI" && date(e.month) <= Month::new(2024, 6)
         })
         .map(|e| e.amount_musd)
         .sum::<f64>()

@@ -1,7 +1,7 @@
 //! Mechanism tests on the model itself (through the library API): conservation,
 //! determinism, stockpiling, bans, loans, acquisitions and exits.
 
-use chipban::record::{EventKind, Record};
+use chipban::record::{EventKind, Payload, Record, Repayment};
 use chipban::world::{self, World};
 use std::path::Path;
 
@@ -52,7 +52,7 @@ fn baseline_conserves_over_several_seeds() {
     for seed in [1, 7, 42, 99] {
         let r = chipban::run(chipban::baseline(), seed);
         assert_conserved(&r);
-        assert!(r.events.iter().any(|e| e.kind == EventKind::Exit || e.kind == EventKind::Acquisition));
+        assert!(r.events.iter().any(|e| e.kind() == EventKind::Exit || e.kind() == EventKind::Acquisition));
     }
 }
 
@@ -62,7 +62,7 @@ const GIANTS: [&str; 4] = ["Baidu", "ByteDance", "Tencent", "Alibaba"];
 fn ordered(r: &Record, firms: &[&str], chips: &[String], from: i32, to: i32) -> u64 {
     r.events
         .iter()
-        .filter(|e| e.kind == EventKind::ChipOrder)
+        .filter(|e| e.kind() == EventKind::ChipOrder)
         .filter(|e| (e.month as i32) >= from && (e.month as i32) < to)
         .filter(|e| firms.contains(&&*e.actor) && chips.iter().any(|c| **c == *e.target))
         .map(|e| e.units)
@@ -85,7 +85,7 @@ fn firms_with_foresight_stockpile_before_a_rule() {
     let all_units = |r: &Record, from: i32, to: i32| -> u64 {
         r.events
             .iter()
-            .filter(|e| e.kind == EventKind::ChipOrder && covered.iter().any(|c| **c == *e.target))
+            .filter(|e| e.kind() == EventKind::ChipOrder && covered.iter().any(|c| **c == *e.target))
             .filter(|e| (e.month as i32) >= from && (e.month as i32) < to)
             .map(|e| e.units)
             .sum()
@@ -135,11 +135,15 @@ fn no_banned_chip_is_delivered_except_through_the_grey_market() {
         for seed in [1, 2, 3] {
             let r = chipban::run(w.clone(), seed);
             let mut grey_seen = 0;
-            for e in r.events.iter().filter(|e| e.kind == EventKind::ChipDelivery) {
+            for e in r.events.iter().filter(|e| e.kind() == EventKind::ChipDelivery) {
                 if banned_at(&e.target, e.month) {
-                    assert_eq!(&*e.detail, "grey market", "{path} seed {seed}: banned delivery {e:?}");
+                    assert_eq!(
+                        e.payload,
+                        Payload::ChipDelivery { grey_market: true },
+                        "{path} seed {seed}: banned delivery {e:?}"
+                    );
                     assert!(
-                        r.events.iter().any(|g| g.kind == EventKind::GreyMarketPurchase
+                        r.events.iter().any(|g| g.kind() == EventKind::GreyMarketPurchase
                             && g.month == e.month
                             && g.actor == e.actor
                             && g.target == e.target
@@ -165,19 +169,15 @@ fn the_01ai_style_firm_borrows_against_chips_and_mostly_repays_after_a_1b_round(
     for seed in seeds.clone() {
         let r = chipban::run(w.clone(), seed);
         let loans: Vec<_> =
-            r.events.iter().filter(|e| e.kind == EventKind::Loan && &*e.target == "01.AI").collect();
+            r.events.iter().filter(|e| e.kind() == EventKind::Loan && &*e.target == "01.AI").collect();
         assert!(!loans.is_empty(), "seed {seed}: 01.AI took no chip-backed loan");
         let big_round = r.events.iter().find(|e| {
-            e.kind == EventKind::FundingRound
-                && &*e.target == "01.AI"
-                && e.detail
-                    .strip_prefix("post-money ")
-                    .and_then(|d| d.split(' ').next())
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .is_some_and(|v| v >= bar)
+            &*e.target == "01.AI"
+                && matches!(e.payload, Payload::FundingRound { post_money_musd } if post_money_musd >= bar)
         });
         let repaid = r.events.iter().any(|e| {
-            e.kind == EventKind::LoanRepaid && &*e.actor == "01.AI" && e.detail.starts_with("after a round")
+            &*e.actor == "01.AI"
+                && matches!(e.payload, Payload::LoanRepaid { when: Repayment::AfterRound { .. } })
         });
         if let (Some(round), true) = (big_round, repaid) {
             assert!(round.month >= loans[0].month);
@@ -196,15 +196,15 @@ fn distressed_startups_are_acquired_or_exit_and_leave_nothing_behind() {
     for seed in [1, 2, 3] {
         let r = chipban::run(chipban::baseline(), seed);
         let idx = |name: &str| r.firm_names.iter().position(|n| n == name).unwrap() as u32;
-        for e in r.events.iter().filter(|e| matches!(e.kind, EventKind::Acquisition | EventKind::Exit)) {
-            let firm = if e.kind == EventKind::Acquisition { idx(&e.target) } else { idx(&e.actor) };
+        for e in r.events.iter().filter(|e| matches!(e.kind(), EventKind::Acquisition | EventKind::Exit)) {
+            let firm = if e.kind() == EventKind::Acquisition { idx(&e.target) } else { idx(&e.actor) };
             let row =
                 r.firms.iter().find(|f| f.firm == firm && f.month == e.month).expect("row in its last month");
             assert_eq!((row.chip_units, row.researchers), (0, 0), "{e:?} left {row:?}");
             assert_eq!(row.share, 0.0);
             assert_eq!(row.cash_musd, 0.0);
             assert_eq!(row.debt_musd, 0.0);
-            if e.kind == EventKind::Acquisition {
+            if e.kind() == EventKind::Acquisition {
                 assert_eq!(row.status, "acquired");
                 assert_eq!(row.owner, idx(&e.actor));
                 acquisitions += 1;
@@ -279,7 +279,7 @@ fn a_loan_that_cannot_be_repaid_defaults_and_the_lender_sells_the_collateral() {
     let r = chipban::run(w, 7);
     assert_conserved(&r);
     let defaults: Vec<_> =
-        r.events.iter().filter(|e| e.kind == EventKind::LoanDefault && &*e.actor == "LoanStart").collect();
+        r.events.iter().filter(|e| e.kind() == EventKind::LoanDefault && &*e.actor == "LoanStart").collect();
     assert!(!defaults.is_empty(), "the borrower should default");
     let first = defaults[0];
     assert!(first.units > 0, "collateral chips are seized: {first:?}");
@@ -288,7 +288,7 @@ fn a_loan_that_cannot_be_repaid_defaults_and_the_lender_sells_the_collateral() {
     assert!(
         !r.events
             .iter()
-            .any(|e| e.kind == EventKind::Loan && &*e.target == "LoanStart" && e.month > first.month),
+            .any(|e| e.kind() == EventKind::Loan && &*e.target == "LoanStart" && e.month > first.month),
         "the lender lends no more to a firm that defaulted"
     );
 }

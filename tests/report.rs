@@ -19,7 +19,7 @@
 //! them too) are told apart by a control run. `detector_catches_a_broken_page`
 //! shows the detector catching real broken pages.
 
-use chipban::record::RunData;
+use chipban::record::{EventKind, RunData};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -109,10 +109,10 @@ fn baseline_report_has_every_chart_and_loads_nothing() {
     ] {
         assert!(html.contains(part), "the report lacks {part}");
     }
-    let hash = data.summary["world_hash"].as_str().unwrap();
-    assert!(html.contains(hash), "provenance shows the world hash");
+    let hash = &data.summary.world_hash;
+    assert!(html.contains(hash.as_str()), "provenance shows the world hash");
     // the verdict follows summary.json
-    match data.summary["consolidation"]["phase"]["start_date"].as_str() {
+    match data.summary.consolidation.phase.as_ref().map(|p| &p.start_date) {
         Some(d) => assert!(html.contains(&format!("Yes: this run enters a consolidation phase in {d}"))),
         None => assert!(html.contains("No: this run does not enter a consolidation phase")),
     }
@@ -178,11 +178,11 @@ fn the_story_reads_month_by_month() {
     {
         assert!(text.contains(expected), "story lacks `{expected}`:\n{text}");
     }
-    if let Some(d) = data.summary["consolidation"]["phase"]["start_date"].as_str() {
+    if let Some(d) = data.summary.consolidation.phase.as_ref().map(|p| &p.start_date) {
         assert!(text.contains(&format!("{d} — the consolidation phase begins")), "{text}");
     }
     let loan_firms: HashSet<&str> =
-        data.events.iter().filter(|e| e.kind == "loan").map(|e| e.target.as_str()).collect();
+        data.events.iter().filter(|e| e.kind() == EventKind::Loan).map(|e| e.target.as_str()).collect();
     for f in loan_firms {
         assert!(text.contains(&format!("{f} takes ")), "no first chip loan for {f}");
     }

@@ -1,14 +1,21 @@
 //! The run's record — monthly metrics, the firm × month panel, the event log
-//! and the conservation ledger — and its writers (CSV, JSON, RON).
+//! and the conservation ledger — and its files (CSV, JSON, RON).
 //!
 //! The record's types are what the simulation produces (`sim::output`,
-//! re-exported here); this module owns the files: the writers in `write.rs`
-//! are the only place that touches them, `read.rs` reads them back.
+//! re-exported here); this module owns the files: `rows.rs` holds one serde
+//! row type per file (written and read through it), the writers in
+//! `write.rs` are the only place that touches the files, `read.rs` reads
+//! them back.
 
 mod read;
+mod rows;
 mod write;
 
-pub use read::{ChipRec, DATA_FILES, EventRec, FirmRec, MonthRec, ReadError, RunData, read_output};
+pub use read::{DATA_FILES, ReadError, RunData, read_output};
+pub use rows::{
+    ChipRec, ConsolidationSummary, ConsolidationTest, EventRec, Finals, FirmRec, MonthRec, PhaseStart,
+    Summary, columns, from_csv, summary_json, to_csv,
+};
 pub use write::{
     OutFile, OutputError, data_files, world_hash, write_file_atomic, write_folder, write_outputs, write_run,
 };

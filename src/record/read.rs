@@ -3,8 +3,9 @@
 //! files, not the in-memory record, makes a re-render byte-identical to the
 //! original.
 
+use super::rows::{ChipRec, EventRec, FirmRec, MonthRec, Summary, from_csv};
 use crate::world::{self, World};
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use std::path::Path;
 
 /// A run as its output folder holds it.
@@ -15,77 +16,7 @@ pub struct RunData {
     pub firms: Vec<FirmRec>,
     pub chips: Vec<ChipRec>,
     pub events: Vec<EventRec>,
-    pub summary: serde_json::Value,
-}
-
-/// A row of months.csv.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct MonthRec {
-    pub month: u32,
-    pub date: String,
-    pub hhi: f64,
-    pub cr4: f64,
-    pub independent_firms: u32,
-    pub startups_alive: u32,
-    pub entries: u32,
-    pub exits: u32,
-    pub acquisitions: u32,
-    pub top4_compute_share: f64,
-    pub compute_gini: f64,
-    pub chip_price_index: f64,
-    pub wage_index: f64,
-    pub vc_funding_musd: f64,
-    pub loans_outstanding_musd: f64,
-    pub banned_chip_units: u64,
-    pub total_revenue_musd: f64,
-    pub consolidating: u8,
-}
-
-/// A row of firms.csv.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct FirmRec {
-    pub month: u32,
-    pub date: String,
-    pub firm: String,
-    pub tier: String,
-    pub status: String,
-    pub owner: String,
-    pub cash_musd: f64,
-    pub debt_musd: f64,
-    pub compute_pflops: f64,
-    pub chip_units: u64,
-    pub researchers: u32,
-    pub capability: f64,
-    pub benchmark: f64,
-    pub revenue_musd: f64,
-    pub share: f64,
-    pub valuation_musd: f64,
-}
-
-/// A row of chips.csv.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct ChipRec {
-    pub month: u32,
-    pub date: String,
-    pub chip: String,
-    pub units_held: u64,
-    pub pflops_held: f64,
-    pub units_delivered: u64,
-    pub price_musd: f64,
-    pub banned: u8,
-}
-
-/// A row of events.csv.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct EventRec {
-    pub month: u32,
-    pub date: String,
-    pub kind: String,
-    pub actor: String,
-    pub target: String,
-    pub units: u64,
-    pub amount_musd: f64,
-    pub detail: String,
+    pub summary: Summary,
 }
 
 /// Why an output folder could not be read.
@@ -100,10 +31,8 @@ pub struct ReadError {
 pub const DATA_FILES: [&str; 6] =
     ["world.ron", "months.csv", "firms.csv", "chips.csv", "events.csv", "summary.json"];
 
-fn csv_rows<T: for<'de> Deserialize<'de>>(origin: &str, bytes: &[u8]) -> Result<Vec<T>, ReadError> {
-    let err = |message: String| ReadError { path: origin.to_string(), message };
-    let mut reader = csv::Reader::from_reader(bytes);
-    reader.deserialize().collect::<Result<Vec<T>, _>>().map_err(|e| err(e.to_string()))
+fn csv_rows<T: DeserializeOwned>(origin: &str, bytes: &[u8]) -> Result<Vec<T>, ReadError> {
+    from_csv(bytes).map_err(|e| ReadError { path: origin.to_string(), message: e.to_string() })
 }
 
 impl RunData {

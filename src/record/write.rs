@@ -4,9 +4,9 @@
 //! run; an existing folder holding a different result is never replaced
 //! without `force`.
 
-use super::{MonthRow, Record};
+use super::Record;
+use super::rows::{ChipRec, EventRec, FirmRec, MonthRec, Summary, summary_json, to_csv};
 use crate::world::to_ron;
-use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -44,179 +44,30 @@ pub fn world_hash(world: &crate::world::World) -> String {
     stable_hash(&to_ron(&w))
 }
 
-/// The columns of months.csv, in order.
-pub const MONTH_COLUMNS: &str = "month,date,hhi,cr4,independent_firms,startups_alive,entries,exits,acquisitions,top4_compute_share,compute_gini,chip_price_index,wage_index,vc_funding_musd,loans_outstanding_musd,banned_chip_units,total_revenue_musd,consolidating";
-
-fn month_csv(r: &Record) -> String {
-    let mut s = String::with_capacity(r.months.len() * 160);
-    s.push_str(MONTH_COLUMNS);
-    s.push('\n');
-    for m in &r.months {
-        let MonthRow {
-            month,
-            hhi,
-            cr4,
-            independent_firms,
-            startups_alive,
-            entries,
-            exits,
-            acquisitions,
-            top4_compute_share,
-            compute_gini,
-            chip_price_index,
-            wage_index,
-            vc_funding_musd,
-            loans_outstanding_musd,
-            banned_chip_units,
-            total_revenue_musd,
-            consolidating,
-        } = m;
-        let _ = writeln!(
-            s,
-            "{month},{},{hhi:.2},{cr4:.6},{independent_firms},{startups_alive},{entries},{exits},{acquisitions},{top4_compute_share:.6},{compute_gini:.6},{chip_price_index:.6},{wage_index:.6},{vc_funding_musd:.4},{loans_outstanding_musd:.4},{banned_chip_units},{total_revenue_musd:.4},{}",
-            r.date(*month),
-            *consolidating as u8
-        );
-    }
-    s
+/// `YYYY-MM` of every month of the run, by tick.
+fn dates(r: &Record) -> Vec<String> {
+    (0..r.months.len() as u32).map(|m| r.date(m)).collect()
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+/// `YYYY-MM` of a tick, from the table when it is there.
+fn date_of(r: &Record, dates: &[String], month: u32) -> String {
+    dates.get(month as usize).cloned().unwrap_or_else(|| r.date(month))
 }
 
-fn firms_csv(r: &Record) -> String {
-    let mut s = String::with_capacity(r.firms.len() * 140);
-    s.push_str("month,date,firm,tier,status,owner,cash_musd,debt_musd,compute_pflops,chip_units,researchers,capability,benchmark,revenue_musd,share,valuation_musd\n");
-    let names: Vec<String> = r.firm_names.iter().map(|n| csv_field(n)).collect();
-    let dates: Vec<String> = (0..r.months.len() as u32).map(|m| r.date(m)).collect();
-    for f in &r.firms {
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{},{},{:.4},{:.4},{:.4},{},{},{:.4},{:.4},{:.4},{:.6},{:.4}",
-            f.month,
-            dates[f.month as usize],
-            names[f.firm as usize],
-            f.tier,
-            f.status,
-            names[f.owner as usize],
-            f.cash_musd,
-            f.debt_musd,
-            f.compute_pflops,
-            f.chip_units,
-            f.researchers,
-            f.capability,
-            f.benchmark,
-            f.revenue_musd,
-            f.share,
-            f.valuation_musd
-        );
-    }
-    s
+fn months_csv(r: &Record, dates: &[String]) -> Vec<u8> {
+    to_csv(r.months.iter().map(|m| MonthRec::new(m, date_of(r, dates, m.month))))
 }
 
-fn chips_csv(r: &Record) -> String {
-    let mut s = String::with_capacity(r.chips.len() * 60);
-    s.push_str("month,date,chip,units_held,pflops_held,units_delivered,price_musd,banned\n");
-    let names: Vec<String> = r.chip_names.iter().map(|n| csv_field(n)).collect();
-    for c in &r.chips {
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{:.4},{},{:.6},{}",
-            c.month,
-            r.date(c.month),
-            names[c.chip as usize],
-            c.units_held,
-            c.pflops_held,
-            c.units_delivered,
-            c.price_musd,
-            c.banned as u8
-        );
-    }
-    s
+fn firms_csv(r: &Record, dates: &[String]) -> Vec<u8> {
+    to_csv(r.firms.iter().map(|f| FirmRec::new(f, date_of(r, dates, f.month), &r.firm_names)))
 }
 
-fn events_csv(r: &Record) -> String {
-    let mut s = String::with_capacity(r.events.len() * 80);
-    s.push_str("month,date,kind,actor,target,units,amount_musd,detail\n");
-    for e in &r.events {
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{},{},{:.4},{}",
-            e.month,
-            r.date(e.month),
-            e.kind.as_str(),
-            csv_field(&e.actor),
-            csv_field(&e.target),
-            e.units,
-            e.amount_musd,
-            csv_field(&e.detail)
-        );
-    }
-    s
+fn chips_csv(r: &Record, dates: &[String]) -> Vec<u8> {
+    to_csv(r.chips.iter().map(|c| ChipRec::new(c, date_of(r, dates, c.month), &r.chip_names)))
 }
 
-/// `summary.json`: provenance, final metrics, the consolidation phase and
-/// event counts. Keys are sorted; no timestamps.
-pub fn summary_json(r: &Record, world_hash: &str) -> String {
-    use serde_json::{Map, Value, json};
-    let last = r.months.last().cloned().unwrap_or_default();
-    let finals = json!({
-        "hhi": round(last.hhi, 2),
-        "cr4": round(last.cr4, 6),
-        "independent_firms": last.independent_firms,
-        "startups_alive": last.startups_alive,
-        "entries": last.entries,
-        "exits": last.exits,
-        "acquisitions": last.acquisitions,
-        "top4_compute_share": round(last.top4_compute_share, 6),
-        "compute_gini": round(last.compute_gini, 6),
-        "chip_price_index": round(last.chip_price_index, 6),
-        "wage_index": round(last.wage_index, 6),
-        "vc_funding_musd": round(last.vc_funding_musd, 4),
-        "loans_outstanding_musd": round(last.loans_outstanding_musd, 4),
-        "banned_chip_units": last.banned_chip_units,
-        "total_revenue_musd": round(last.total_revenue_musd, 4),
-        "consolidating": last.consolidating as u8,
-    });
-    let mut counts = Map::new();
-    for (k, n) in r.event_counts() {
-        counts.insert(k.as_str().to_string(), Value::from(n));
-    }
-    let phase = match r.consolidation_start {
-        Some(m) => json!({"start_month": m, "start_date": r.date(m)}),
-        None => Value::Null,
-    };
-    let c = &r.world.consolidation;
-    let v = json!({
-        "program": "chipban",
-        "version": crate::VERSION,
-        "build": crate::BUILD,
-        "world": r.world.name,
-        "world_hash": world_hash,
-        "seed": r.seed,
-        "start": r.world.start.to_string(),
-        "months": r.months.len(),
-        "final": finals,
-        "consolidation": {
-            "test": {
-                "hhi_threshold": c.hhi_threshold,
-                "drop_from_peak": c.drop_from_peak,
-                "hold_months": c.hold_months,
-            },
-            "phase": phase,
-        },
-        "event_counts": counts,
-        "firms_entered": r.firms_entered,
-    });
-    let mut s = serde_json::to_string_pretty(&v).expect("JSON of plain values");
-    s.push('\n');
-    s
-}
-
-fn round(x: f64, digits: i32) -> f64 {
-    let f = 10f64.powi(digits);
-    (x * f).round() / f
+fn events_csv(r: &Record, dates: &[String]) -> Vec<u8> {
+    to_csv(r.events.iter().map(|e| EventRec::new(e, date_of(r, dates, e.month))))
 }
 
 /// Does `dir` already hold this same run (same world hash, seed, version)?
@@ -243,15 +94,16 @@ pub type OutFile = (String, Vec<u8>);
 /// The data files of a run (world.ron, the CSVs, summary.json), in memory.
 pub fn data_files(r: &Record) -> Vec<OutFile> {
     let hash = world_hash(&r.world);
+    let dates = dates(r);
     let mut world = r.world.clone();
     world.seed = r.seed;
     vec![
         ("world.ron".into(), to_ron(&world).into_bytes()),
-        ("months.csv".into(), month_csv(r).into_bytes()),
-        ("firms.csv".into(), firms_csv(r).into_bytes()),
-        ("chips.csv".into(), chips_csv(r).into_bytes()),
-        ("events.csv".into(), events_csv(r).into_bytes()),
-        ("summary.json".into(), summary_json(r, &hash).into_bytes()),
+        ("months.csv".into(), months_csv(r, &dates)),
+        ("firms.csv".into(), firms_csv(r, &dates)),
+        ("chips.csv".into(), chips_csv(r, &dates)),
+        ("events.csv".into(), events_csv(r, &dates)),
+        ("summary.json".into(), summary_json(&Summary::new(r, &hash)).into_bytes()),
     ]
 }
 
@@ -325,12 +177,5 @@ mod tests {
     fn fnv_is_stable() {
         // FNV-1a 64 of "a" is af63dc4c8601ec8c
         assert_eq!(super::stable_hash("a"), "af63dc4c8601ec8c");
-    }
-
-    #[test]
-    fn csv_quotes_when_needed() {
-        assert_eq!(super::csv_field("a,b"), "\"a,b\"");
-        assert_eq!(super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(super::csv_field("plain"), "plain");
     }
 }

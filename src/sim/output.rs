@@ -2,7 +2,8 @@
 //! month panel, chip markets and the conservation ledger. Plain data, filled
 //! by the systems; `record` writes it to files and reads it back.
 
-use serde::Serialize;
+use crate::world::{Month, Tier};
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// A shared name (firm, investor, chip, rule or pool): events clone a
@@ -10,7 +11,7 @@ use std::sync::Arc;
 pub type Name = Arc<str>;
 
 /// Kinds of events in `events.csv` (the names are the data contract).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     RuleAnnounced,
@@ -67,18 +68,304 @@ impl EventKind {
     }
 }
 
-/// One row of `events.csv`. `actor` and `target` are names (firm, investor,
-/// chip, rule or pool); `units` counts chips or researchers.
+/// One event of the run (a row of `events.csv`). `actor` and `target` are
+/// names (firm, investor, chip, rule or pool); `units` counts chips or
+/// researchers; the facts particular to the kind are in `payload`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     /// Tick index, 0-based.
     pub month: u32,
-    pub kind: EventKind,
     pub actor: Name,
     pub target: Name,
     pub units: u64,
     pub amount_musd: f64,
-    pub detail: Name,
+    pub payload: Payload,
+}
+
+impl Event {
+    pub fn kind(&self) -> EventKind {
+        self.payload.kind()
+    }
+}
+
+/// The facts of an event that are particular to its kind: one variant per
+/// [`EventKind`]. Numbers hold the precision the `detail` column prints
+/// (see [`Payload::at_printed_precision`]), so the run in memory and the run
+/// read back from its files agree exactly.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    RuleAnnounced,
+    /// Paid orders for the newly banned chips that were refunded.
+    RuleEffective {
+        orders_cancelled: u64,
+    },
+    /// The month the order is delivered.
+    ChipOrder {
+        due: Month,
+    },
+    /// `grey_market`: bought on the grey market (delivered at once), not
+    /// an order coming due.
+    ChipDelivery {
+        grey_market: bool,
+    },
+    OrderCancelled {
+        reason: CancelReason,
+    },
+    GreyMarketPurchase,
+    /// Post-money valuation of the round, USD M (printed whole).
+    FundingRound {
+        post_money_musd: f64,
+    },
+    /// A chip-backed loan: the chips bought with it are the collateral.
+    Loan {
+        collateral_units: u64,
+        chip: Name,
+    },
+    LoanRepaid {
+        when: Repayment,
+    },
+    LoanDefault {
+        loss: LoanLoss,
+    },
+    /// What moves to the buyer; `users_pct` is the target's share of the
+    /// users in percent (printed with one decimal).
+    Acquisition {
+        researchers: u64,
+        chips: u64,
+        users_pct: f64,
+    },
+    /// An insolvent firm leaves: its chips are sold at a haircut and its
+    /// researchers go back to the pools.
+    Exit {
+        chips_sold: u64,
+        researchers: u64,
+    },
+    Entry {
+        tier: Tier,
+        researchers: u64,
+        chips: u64,
+    },
+    TalentMove,
+}
+
+/// Why a paid chip order was cancelled and refunded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CancelReason {
+    /// The chip was banned before delivery.
+    ChipBanned,
+    /// The buyer left the market.
+    RefundedOnExit,
+    /// The named rule banned the chip as it took effect.
+    BannedByRule(Name),
+}
+
+/// When a loan was repaid.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Repayment {
+    AtMaturity,
+    /// From the proceeds of the borrower's exit.
+    OnExit,
+    /// Early, after a round at this post-money valuation (USD M, printed whole).
+    AfterRound {
+        post_money_musd: f64,
+    },
+}
+
+/// How a loan defaulted.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoanLoss {
+    /// The borrower left; the lender recovered this much (USD M, one decimal).
+    OnExit { recovered_musd: f64 },
+    /// The collateral was seized and sold (USD M, one decimal).
+    CollateralSeized { chips: u64, proceeds_musd: f64 },
+}
+
+/// `x` as it reads back after printing with `decimals` decimals.
+fn printed(x: f64, decimals: usize) -> f64 {
+    format!("{x:.decimals$}").parse().expect("a printed float parses")
+}
+
+impl Payload {
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Payload::RuleAnnounced => EventKind::RuleAnnounced,
+            Payload::RuleEffective { .. } => EventKind::RuleEffective,
+            Payload::ChipOrder { .. } => EventKind::ChipOrder,
+            Payload::ChipDelivery { .. } => EventKind::ChipDelivery,
+            Payload::OrderCancelled { .. } => EventKind::OrderCancelled,
+            Payload::GreyMarketPurchase => EventKind::GreyMarketPurchase,
+            Payload::FundingRound { .. } => EventKind::FundingRound,
+            Payload::Loan { .. } => EventKind::Loan,
+            Payload::LoanRepaid { .. } => EventKind::LoanRepaid,
+            Payload::LoanDefault { .. } => EventKind::LoanDefault,
+            Payload::Acquisition { .. } => EventKind::Acquisition,
+            Payload::Exit { .. } => EventKind::Exit,
+            Payload::Entry { .. } => EventKind::Entry,
+            Payload::TalentMove => EventKind::TalentMove,
+        }
+    }
+
+    /// The payload with its numbers rounded as the `detail` column prints
+    /// them, so that `parse(detail())` gives it back exactly.
+    pub fn at_printed_precision(self) -> Payload {
+        match self {
+            Payload::FundingRound { post_money_musd } => {
+                Payload::FundingRound { post_money_musd: printed(post_money_musd, 0) }
+            }
+            Payload::LoanRepaid { when: Repayment::AfterRound { post_money_musd } } => Payload::LoanRepaid {
+                when: Repayment::AfterRound { post_money_musd: printed(post_money_musd, 0) },
+            },
+            Payload::LoanDefault { loss: LoanLoss::OnExit { recovered_musd } } => {
+                Payload::LoanDefault { loss: LoanLoss::OnExit { recovered_musd: printed(recovered_musd, 1) } }
+            }
+            Payload::LoanDefault { loss: LoanLoss::CollateralSeized { chips, proceeds_musd } } => {
+                Payload::LoanDefault {
+                    loss: LoanLoss::CollateralSeized { chips, proceeds_musd: printed(proceeds_musd, 1) },
+                }
+            }
+            Payload::Acquisition { researchers, chips, users_pct } => {
+                Payload::Acquisition { researchers, chips, users_pct: printed(users_pct, 1) }
+            }
+            other => other,
+        }
+    }
+
+    /// The `detail` column of `events.csv`: the payload as prose. The only
+    /// place that writes it; [`Payload::parse`] is its inverse.
+    pub fn detail(&self) -> String {
+        match self {
+            Payload::RuleAnnounced | Payload::TalentMove => String::new(),
+            Payload::RuleEffective { orders_cancelled } => format!("{orders_cancelled} orders cancelled"),
+            Payload::ChipOrder { due } => format!("due {due}"),
+            Payload::ChipDelivery { grey_market: false } => String::new(),
+            Payload::ChipDelivery { grey_market: true } => "grey market".into(),
+            Payload::OrderCancelled { reason } => match reason {
+                CancelReason::ChipBanned => "chip banned".into(),
+                CancelReason::RefundedOnExit => "refunded on exit".into(),
+                CancelReason::BannedByRule(rule) => format!("banned by rule {rule}"),
+            },
+            Payload::GreyMarketPurchase => "banned chip, grey market".into(),
+            Payload::FundingRound { post_money_musd } => format!("post-money {post_money_musd:.0} USD M"),
+            Payload::Loan { collateral_units, chip } => {
+                format!("chip-backed, {collateral_units} {chip} as collateral")
+            }
+            Payload::LoanRepaid { when } => match when {
+                Repayment::AtMaturity => "at maturity".into(),
+                Repayment::OnExit => "on exit".into(),
+                Repayment::AfterRound { post_money_musd } => {
+                    format!("after a round at {post_money_musd:.0} USD M")
+                }
+            },
+            Payload::LoanDefault { loss } => match loss {
+                LoanLoss::OnExit { recovered_musd } => {
+                    format!("exit: lender recovered {recovered_musd:.1} USD M")
+                }
+                LoanLoss::CollateralSeized { chips, proceeds_musd } => {
+                    format!("collateral seized: {chips} chips sold for {proceeds_musd:.1} USD M")
+                }
+            },
+            Payload::Acquisition { researchers, chips, users_pct } => {
+                format!("{researchers} researchers, {chips} chips, {users_pct:.1}% of users")
+            }
+            Payload::Exit { chips_sold, researchers } => {
+                format!(
+                    "insolvent: {chips_sold} chips sold at a haircut, {researchers} researchers back to the pools"
+                )
+            }
+            Payload::Entry { tier, researchers, chips } => {
+                format!("{} with {researchers} researchers, {chips} chips", tier.as_str())
+            }
+        }
+    }
+
+    /// Read the `detail` column of an event of `kind` back (the inverse of
+    /// [`Payload::detail`]); the error says what was expected.
+    pub fn parse(kind: EventKind, detail: &str) -> Result<Payload, String> {
+        let bad = || format!("`{detail}` is not the detail of a {} event", kind.as_str());
+        let num = |s: &str| s.parse::<u64>().map_err(|_| bad());
+        let float = |s: &str| s.parse::<f64>().map_err(|_| bad());
+        let empty = |p: Payload| if detail.is_empty() { Ok(p) } else { Err(bad()) };
+        let between = |pre: &str, post: &str| -> Result<&str, String> {
+            detail.strip_prefix(pre).and_then(|s| s.strip_suffix(post)).ok_or_else(bad)
+        };
+        Ok(match kind {
+            EventKind::RuleAnnounced => empty(Payload::RuleAnnounced)?,
+            EventKind::TalentMove => empty(Payload::TalentMove)?,
+            EventKind::RuleEffective => {
+                Payload::RuleEffective { orders_cancelled: num(between("", " orders cancelled")?)? }
+            }
+            EventKind::ChipOrder => {
+                Payload::ChipOrder { due: Month::parse(between("due ", "")?).map_err(|_| bad())? }
+            }
+            EventKind::ChipDelivery => match detail {
+                "" => Payload::ChipDelivery { grey_market: false },
+                "grey market" => Payload::ChipDelivery { grey_market: true },
+                _ => return Err(bad()),
+            },
+            EventKind::OrderCancelled => Payload::OrderCancelled {
+                reason: match detail {
+                    "chip banned" => CancelReason::ChipBanned,
+                    "refunded on exit" => CancelReason::RefundedOnExit,
+                    _ => CancelReason::BannedByRule(Name::from(between("banned by rule ", "")?)),
+                },
+            },
+            EventKind::GreyMarketPurchase if detail == "banned chip, grey market" => {
+                Payload::GreyMarketPurchase
+            }
+            EventKind::GreyMarketPurchase => return Err(bad()),
+            EventKind::FundingRound => {
+                Payload::FundingRound { post_money_musd: float(between("post-money ", " USD M")?)? }
+            }
+            EventKind::Loan => {
+                let (units, chip) =
+                    between("chip-backed, ", " as collateral")?.split_once(' ').ok_or_else(bad)?;
+                Payload::Loan { collateral_units: num(units)?, chip: Name::from(chip) }
+            }
+            EventKind::LoanRepaid => Payload::LoanRepaid {
+                when: match detail {
+                    "at maturity" => Repayment::AtMaturity,
+                    "on exit" => Repayment::OnExit,
+                    _ => Repayment::AfterRound {
+                        post_money_musd: float(between("after a round at ", " USD M")?)?,
+                    },
+                },
+            },
+            EventKind::LoanDefault => Payload::LoanDefault {
+                loss: if let Ok(v) = between("exit: lender recovered ", " USD M") {
+                    LoanLoss::OnExit { recovered_musd: float(v)? }
+                } else {
+                    let (chips, proceeds) = between("collateral seized: ", " USD M")?
+                        .split_once(" chips sold for ")
+                        .ok_or_else(bad)?;
+                    LoanLoss::CollateralSeized { chips: num(chips)?, proceeds_musd: float(proceeds)? }
+                },
+            },
+            EventKind::Acquisition => {
+                let (researchers, rest) =
+                    between("", "% of users")?.split_once(" researchers, ").ok_or_else(bad)?;
+                let (chips, users) = rest.split_once(" chips, ").ok_or_else(bad)?;
+                Payload::Acquisition {
+                    researchers: num(researchers)?,
+                    chips: num(chips)?,
+                    users_pct: float(users)?,
+                }
+            }
+            EventKind::Exit => {
+                let rest = between("insolvent: ", " researchers back to the pools")?;
+                let (chips, researchers) = rest.split_once(" chips sold at a haircut, ").ok_or_else(bad)?;
+                Payload::Exit { chips_sold: num(chips)?, researchers: num(researchers)? }
+            }
+            EventKind::Entry => {
+                let (tier, rest) = between("", " chips")?.split_once(" with ").ok_or_else(bad)?;
+                let tier = [Tier::Giant, Tier::Startup, Tier::Small]
+                    .into_iter()
+                    .find(|t| t.as_str() == tier)
+                    .ok_or_else(bad)?;
+                let (researchers, chips) = rest.split_once(" researchers, ").ok_or_else(bad)?;
+                Payload::Entry { tier, researchers: num(researchers)?, chips: num(chips)? }
+            }
+        })
+    }
 }
 
 /// One row of `months.csv`.
@@ -205,8 +492,117 @@ impl Record {
     pub fn event_counts(&self) -> Vec<(EventKind, u64)> {
         let mut counts = [0u64; 14];
         for e in &self.events {
-            counts[e.kind as usize] += 1;
+            counts[e.kind() as usize] += 1;
         }
         EventKind::ALL.iter().map(|k| (*k, counts[*k as usize])).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One payload of every kind, with numbers that need rounding.
+    fn every_kind() -> Vec<Payload> {
+        vec![
+            Payload::RuleAnnounced,
+            Payload::RuleEffective { orders_cancelled: 12 },
+            Payload::ChipOrder { due: Month::new(2024, 3) },
+            Payload::ChipDelivery { grey_market: false },
+            Payload::ChipDelivery { grey_market: true },
+            Payload::OrderCancelled { reason: CancelReason::ChipBanned },
+            Payload::OrderCancelled { reason: CancelReason::RefundedOnExit },
+            Payload::OrderCancelled { reason: CancelReason::BannedByRule(Name::from("Oct 2023, revised")) },
+            Payload::GreyMarketPurchase,
+            Payload::FundingRound { post_money_musd: 1234.567 },
+            Payload::Loan { collateral_units: 64, chip: Name::from("H800 PCIe") },
+            Payload::LoanRepaid { when: Repayment::AtMaturity },
+            Payload::LoanRepaid { when: Repayment::OnExit },
+            Payload::LoanRepaid { when: Repayment::AfterRound { post_money_musd: 999.5 } },
+            Payload::LoanDefault { loss: LoanLoss::OnExit { recovered_musd: 3.14159 } },
+            Payload::LoanDefault { loss: LoanLoss::CollateralSeized { chips: 40, proceeds_musd: 0.04 } },
+            Payload::Acquisition { researchers: 40, chips: 900, users_pct: 2.345 },
+            Payload::Exit { chips_sold: 16, researchers: 7 },
+            Payload::Entry { tier: Tier::Startup, researchers: 50, chips: 64 },
+            Payload::TalentMove,
+        ]
+    }
+
+    #[test]
+    fn every_kind_is_covered() {
+        let kinds: Vec<EventKind> = every_kind().iter().map(Payload::kind).collect();
+        for k in EventKind::ALL {
+            assert!(kinds.contains(&k), "{k:?} has no payload in the round-trip test");
+        }
+    }
+
+    #[test]
+    fn detail_round_trips_for_every_kind() {
+        for p in every_kind() {
+            let p = p.at_printed_precision();
+            let text = p.detail();
+            let back = Payload::parse(p.kind(), &text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(back, p, "{text}");
+            assert_eq!(back.detail(), text);
+        }
+    }
+
+    #[test]
+    fn detail_prints_as_before() {
+        let p = |p: Payload| p.detail();
+        assert_eq!(p(Payload::FundingRound { post_money_musd: 1234.567 }), "post-money 1235 USD M");
+        assert_eq!(p(Payload::ChipOrder { due: Month::new(2024, 3) }), "due 2024-03");
+        assert_eq!(
+            p(Payload::Acquisition { researchers: 40, chips: 900, users_pct: 2.345 }),
+            "40 researchers, 900 chips, 2.3% of users"
+        );
+        assert_eq!(
+            p(Payload::Entry { tier: Tier::Small, researchers: 14, chips: 16 }),
+            "small with 14 researchers, 16 chips"
+        );
+        assert_eq!(
+            p(Payload::Exit { chips_sold: 16, researchers: 7 }),
+            "insolvent: 16 chips sold at a haircut, 7 researchers back to the pools"
+        );
+        assert_eq!(
+            p(Payload::LoanDefault { loss: LoanLoss::CollateralSeized { chips: 40, proceeds_musd: 12.25 } }),
+            "collateral seized: 40 chips sold for 12.2 USD M"
+        );
+        assert_eq!(p(Payload::RuleEffective { orders_cancelled: 3 }), "3 orders cancelled");
+    }
+
+    #[test]
+    fn the_printed_precision_is_what_reads_back() {
+        let p = Payload::FundingRound { post_money_musd: 999.6 }.at_printed_precision();
+        assert_eq!(p, Payload::FundingRound { post_money_musd: 1000.0 });
+    }
+
+    /// Details as earlier versions of the readers parsed them.
+    #[test]
+    fn details_read_as_before() {
+        assert_eq!(
+            Payload::parse(EventKind::FundingRound, "post-money 1551 USD M"),
+            Ok(Payload::FundingRound { post_money_musd: 1551.0 })
+        );
+        assert!(Payload::parse(EventKind::FundingRound, "something else").is_err());
+        assert_eq!(
+            Payload::parse(EventKind::Acquisition, "40 researchers, 900 chips, 2.3% of users"),
+            Ok(Payload::Acquisition { researchers: 40, chips: 900, users_pct: 2.3 })
+        );
+        assert_eq!(
+            Payload::parse(EventKind::Entry, "startup with 50 researchers, 64 chips"),
+            Ok(Payload::Entry { tier: Tier::Startup, researchers: 50, chips: 64 })
+        );
+        assert_eq!(
+            Payload::parse(EventKind::ChipOrder, "due 2023-10"),
+            Ok(Payload::ChipOrder { due: Month::new(2023, 10) })
+        );
+    }
+
+    #[test]
+    fn a_wrong_detail_is_an_error() {
+        assert!(Payload::parse(EventKind::FundingRound, "post-money lots").is_err());
+        assert!(Payload::parse(EventKind::TalentMove, "x").is_err());
+        assert!(Payload::parse(EventKind::Entry, "giant with many").is_err());
     }
 }

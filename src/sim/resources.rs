@@ -1,7 +1,7 @@
 //! ECS resources: the clock, the parameters, the RNG, the rule book, the
 //! stable orders of entities, the event log and the run's accumulators.
 
-use crate::sim::output::{ChipRow, Event, EventKind, FirmRow, Ledger, MonthRow, Name};
+use crate::sim::output::{ChipRow, Event, FirmRow, Ledger, MonthRow, Name, Payload};
 use crate::world::{Month, World};
 use bevy_ecs::prelude::*;
 use rand::rngs::ChaCha8Rng;
@@ -185,25 +185,23 @@ pub struct Output {
 }
 
 impl Output {
-    #[allow(clippy::too_many_arguments)]
+    /// Log an event; its numbers are kept as `events.csv` prints them.
     pub fn event(
         &mut self,
         tick: u32,
-        kind: EventKind,
         actor: impl IntoName,
         target: impl IntoName,
         units: u64,
         amount_musd: f64,
-        detail: impl IntoName,
+        payload: Payload,
     ) {
         self.events.push(Event {
             month: tick,
-            kind,
             actor: actor.into_name(),
             target: target.into_name(),
             units,
             amount_musd: amount_musd + 0.0, // never print -0
-            detail: detail.into_name(),
+            payload: payload.at_printed_precision(),
         });
     }
 }

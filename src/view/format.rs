@@ -120,14 +120,13 @@ pub struct Consolidation {
 impl Consolidation {
     /// The facts of the test for a run.
     pub fn of(data: &RunData) -> Self {
-        let test = &data.summary["consolidation"]["test"];
-        let w = &data.world.consolidation;
+        let test = &data.summary.consolidation.test;
         let params = TestParams {
-            hhi_threshold: test["hhi_threshold"].as_f64().unwrap_or(w.hhi_threshold),
-            drop_from_peak: test["drop_from_peak"].as_f64().unwrap_or(w.drop_from_peak),
-            hold_months: test["hold_months"].as_u64().map(|h| h as u32).unwrap_or(w.hold_months),
+            hhi_threshold: test.hhi_threshold,
+            drop_from_peak: test.drop_from_peak,
+            hold_months: test.hold_months,
         };
-        let first_start = data.summary["consolidation"]["phase"]["start_month"].as_u64().map(|m| m as u32);
+        let first_start = data.summary.consolidation.phase.as_ref().map(|p| p.start_month);
 
         let mut phases: Vec<Phase> = Vec::new();
         for m in &data.months {
@@ -213,7 +212,10 @@ impl Consolidation {
 /// Hand-made runs for the unit tests of this module.
 #[cfg(test)]
 pub(crate) mod fixture {
-    use crate::record::{EventRec, FirmRec, MonthRec, RunData};
+    use crate::record::{
+        ConsolidationSummary, ConsolidationTest, EventRec, Finals, FirmRec, MonthRec, Payload, PhaseStart,
+        RunData, Summary,
+    };
 
     /// A run of `hhi.len()` months from 2022-01 with the given HHI and
     /// independent firms each month, one giant "G", and `events`.
@@ -263,34 +265,61 @@ pub(crate) mod fixture {
             })
             .collect();
         let start = consolidating.iter().position(|c| *c == 1);
-        let summary = serde_json::json!({
-            "consolidation": {
-                "test": { "hhi_threshold": 1800.0, "drop_from_peak": 0.3, "hold_months": 3 },
-                "phase": start.map(|s| serde_json::json!({ "start_month": s, "start_date": months[s].date })),
+        let last = months.last();
+        let summary = Summary {
+            build: "0".into(),
+            consolidation: ConsolidationSummary {
+                phase: start
+                    .map(|s| PhaseStart { start_date: months[s].date.clone(), start_month: s as u32 }),
+                test: ConsolidationTest { drop_from_peak: 0.3, hhi_threshold: 1800.0, hold_months: 3 },
             },
-            "world": "fixture", "seed": 1, "world_hash": "0", "version": "0", "build": "0",
-        });
+            event_counts: Default::default(),
+            finals: Finals {
+                acquisitions: 0,
+                banned_chip_units: 0,
+                chip_price_index: 1.0,
+                compute_gini: 0.5,
+                consolidating: last.map_or(0, |m| m.consolidating),
+                cr4: 0.9,
+                entries: 0,
+                exits: 0,
+                hhi: last.map_or(0.0, |m| m.hhi),
+                independent_firms: last.map_or(0, |m| m.independent_firms),
+                loans_outstanding_musd: 0.0,
+                startups_alive: last.map_or(0, |m| m.startups_alive),
+                top4_compute_share: 0.9,
+                total_revenue_musd: 100.0,
+                vc_funding_musd: 0.0,
+                wage_index: 1.0,
+            },
+            firms_entered: 1,
+            months: months.len(),
+            program: "chipban".into(),
+            seed: 1,
+            start: world.start.to_string(),
+            version: "0".into(),
+            world: "fixture".into(),
+            world_hash: "0".into(),
+        };
         RunData { world, months, firms: firm_rows, chips: Vec::new(), events, summary }
     }
 
     pub fn event(
         month: u32,
-        kind: &str,
         actor: &str,
         target: &str,
         units: u64,
         amount: f64,
-        detail: &str,
+        payload: Payload,
     ) -> EventRec {
         EventRec {
             month,
             date: crate::world::Month::new(2022, 1).plus(month as i32).to_string(),
-            kind: kind.into(),
             actor: actor.into(),
             target: target.into(),
             units,
             amount_musd: amount,
-            detail: detail.into(),
+            payload,
         }
     }
 }

@@ -8,8 +8,9 @@
 //! It says what the run shows and nothing more: every number comes from
 //! events.csv, months.csv, firms.csv or summary.json.
 
-use crate::record::{EventRec, RunData};
+use crate::record::{EventKind, EventRec, Payload, Repayment, RunData};
 use crate::view::format::{Consolidation, count, hhi, join_and, money, pct, thousands};
+use crate::world::Tier;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A funding round at least this large (USD M) is told on its own.
@@ -199,8 +200,7 @@ pub fn round_sentence(firm: &str, investor: &str, amount_musd: f64, post_money_m
     }
 }
 
-/// What moves in an acquisition, parsed from its detail
-/// `N researchers, M chips, P% of users`.
+/// What moves in an acquisition.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DealTerms {
     pub researchers: u64,
@@ -208,19 +208,15 @@ pub struct DealTerms {
     pub users_pct: Option<f64>,
 }
 
-/// Parse an acquisition's detail; `researchers` falls back to the event's units.
-pub fn deal_terms(detail: &str, units: u64) -> DealTerms {
-    let mut t = DealTerms { researchers: units, chips: None, users_pct: None };
-    for part in detail.split(',').map(str::trim) {
-        if let Some(n) = part.strip_suffix(" researchers").and_then(|n| n.parse().ok()) {
-            t.researchers = n;
-        } else if let Some(n) = part.strip_suffix(" chips").and_then(|n| n.parse().ok()) {
-            t.chips = Some(n);
-        } else if let Some(p) = part.strip_suffix("% of users").and_then(|n| n.parse().ok()) {
-            t.users_pct = Some(p);
+/// The terms of an acquisition from its payload; for another payload only
+/// `researchers` is known, as the event's units.
+pub fn deal_terms(payload: &Payload, units: u64) -> DealTerms {
+    match *payload {
+        Payload::Acquisition { researchers, chips, users_pct } => {
+            DealTerms { researchers, chips: Some(chips), users_pct: Some(users_pct) }
         }
+        _ => DealTerms { researchers: units, chips: None, users_pct: None },
     }
-    t
 }
 
 /// An acquisition told on its own.
@@ -268,19 +264,17 @@ pub fn exit_sentence(names: &[String], chips_sold: u64, researchers: u64) -> Str
     }
 }
 
-/// A named firm founded during the run, from its entry detail
-/// `<tier> with N researchers, M chips`.
-pub fn entry_sentence(firm: &str, detail: &str) -> String {
-    let Some((tier, rest)) = detail.split_once(" with ") else {
+/// A named firm founded during the run, from its entry payload.
+pub fn entry_sentence(firm: &str, payload: &Payload) -> String {
+    let Payload::Entry { tier, researchers, chips } = *payload else {
         return format!("{firm} enters the market.");
     };
     let what = match tier {
-        "giant" => "a giant",
-        "startup" => "a funded start-up",
-        "small" => "a small start-up",
-        _ => "a firm",
+        Tier::Giant => "a giant",
+        Tier::Startup => "a funded start-up",
+        Tier::Small => "a small start-up",
     };
-    format!("{firm} enters the market: {what} with {}.", rest.replace(", ", " and "))
+    format!("{firm} enters the market: {what} with {researchers} researchers and {chips} chips.")
 }
 
 /// A quarter's aggregate of entries and of rounds not told on their own.
@@ -384,8 +378,8 @@ fn date_of(data: &RunData, month: u32) -> String {
 
 /// Which events the story tells on their own (indices into `data.events`),
 /// and every event's index by kind (one pass over the events).
-struct Selection<'a> {
-    by_kind: HashMap<&'a str, Vec<usize>>,
+struct Selection {
+    by_kind: HashMap<EventKind, Vec<usize>>,
     notable: HashSet<usize>,
     told_rounds: HashSet<usize>,
     first_loans: Vec<usize>,
@@ -395,18 +389,18 @@ struct Selection<'a> {
     first_grey: Option<usize>,
 }
 
-impl<'a> Selection<'a> {
-    fn of(data: &'a RunData) -> Self {
+impl Selection {
+    fn of(data: &RunData) -> Self {
         let ev = &data.events;
         let named: HashSet<&str> = data.world.firms.iter().map(|f| f.name.as_str()).collect();
-        let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_kind: HashMap<EventKind, Vec<usize>> = HashMap::new();
         for (i, e) in ev.iter().enumerate() {
-            by_kind.entry(e.kind.as_str()).or_default().push(i);
+            by_kind.entry(e.kind()).or_default().push(i);
         }
-        let of = |k: &str| by_kind.get(k).map(Vec::as_slice).unwrap_or(&[]);
+        let of = |k: EventKind| by_kind.get(&k).map(Vec::as_slice).unwrap_or(&[]);
 
         // rounds: large ones, and the largest few of the run, at most PER_MONTH a month
-        let mut rounds: Vec<usize> = of("funding_round").to_vec();
+        let mut rounds: Vec<usize> = of(EventKind::FundingRound).to_vec();
         rounds.sort_by(|&a, &b| ev[b].amount_musd.total_cmp(&ev[a].amount_musd).then(a.cmp(&b)));
         let mut per_month: HashMap<u32, usize> = HashMap::new();
         let mut told_rounds = HashSet::new();
@@ -428,31 +422,35 @@ impl<'a> Selection<'a> {
         let mut first_grey = None;
         let mut notable: HashSet<usize> = told_rounds.clone();
         let mut candidates: Vec<usize> = [
-            "rule_announced",
-            "rule_effective",
-            "acquisition",
-            "exit",
-            "loan_default",
-            "loan",
-            "loan_repaid",
-            "entry",
-            "grey_market_purchase",
+            EventKind::RuleAnnounced,
+            EventKind::RuleEffective,
+            EventKind::Acquisition,
+            EventKind::Exit,
+            EventKind::LoanDefault,
+            EventKind::Loan,
+            EventKind::LoanRepaid,
+            EventKind::Entry,
+            EventKind::GreyMarketPurchase,
         ]
-        .iter()
+        .into_iter()
         .flat_map(|k| of(k).iter().copied())
         .collect();
         candidates.sort_unstable();
         for i in candidates {
             let e = &ev[i];
-            match e.kind.as_str() {
-                "rule_announced" | "rule_effective" | "acquisition" | "exit" | "loan_default" => {
+            match &e.payload {
+                Payload::RuleAnnounced
+                | Payload::RuleEffective { .. }
+                | Payload::Acquisition { .. }
+                | Payload::Exit { .. }
+                | Payload::LoanDefault { .. } => {
                     notable.insert(i);
                 }
-                "loan" if seen_borrowers.insert(e.target.clone()) => {
+                Payload::Loan { .. } if seen_borrowers.insert(e.target.clone()) => {
                     first_loans.push(i);
                     notable.insert(i);
                 }
-                "loan_repaid" if e.detail.starts_with("after a round") => {
+                Payload::LoanRepaid { when: Repayment::AfterRound { .. } } => {
                     if repaid_firms.insert(e.actor.clone()) {
                         first_repaid.push((e.actor.clone(), e.month));
                     }
@@ -460,11 +458,11 @@ impl<'a> Selection<'a> {
                         notable.insert(i);
                     }
                 }
-                "entry" if named.contains(e.actor.as_str()) => {
+                Payload::Entry { .. } if named.contains(e.actor.as_str()) => {
                     named_entries.insert(i);
                     notable.insert(i);
                 }
-                "grey_market_purchase" if first_grey.is_none() => {
+                Payload::GreyMarketPurchase if first_grey.is_none() => {
                     first_grey = Some(i);
                     notable.insert(i);
                 }
@@ -475,13 +473,17 @@ impl<'a> Selection<'a> {
     }
 
     /// The events of one kind, in file order.
-    fn events<'d>(&self, data: &'d RunData, kind: &str) -> impl Iterator<Item = &'d EventRec> + use<'d, '_> {
-        self.by_kind.get(kind).into_iter().flatten().map(move |&i| &data.events[i])
+    fn events<'d>(
+        &self,
+        data: &'d RunData,
+        kind: EventKind,
+    ) -> impl Iterator<Item = &'d EventRec> + use<'d, '_> {
+        self.by_kind.get(&kind).into_iter().flatten().map(move |&i| &data.events[i])
     }
 
     /// The indices of the events of one kind, in file order.
-    fn indices(&self, kind: &str) -> &[usize] {
-        self.by_kind.get(kind).map(Vec::as_slice).unwrap_or(&[])
+    fn indices(&self, kind: EventKind) -> &[usize] {
+        self.by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 
@@ -524,14 +526,18 @@ fn chip_list(target: &str) -> Vec<String> {
 
 fn rules(data: &RunData, sel: &Selection, lines: &mut Lines) {
     let mut banned: HashSet<String> = HashSet::new();
-    let mut rows: Vec<usize> =
-        sel.indices("rule_announced").iter().chain(sel.indices("rule_effective")).copied().collect();
+    let mut rows: Vec<usize> = sel
+        .indices(EventKind::RuleAnnounced)
+        .iter()
+        .chain(sel.indices(EventKind::RuleEffective))
+        .copied()
+        .collect();
     rows.sort_unstable();
     for e in rows.into_iter().map(|i| &data.events[i]) {
         let chips = chip_list(&e.target);
         let rule = data.world.policy.rules.iter().find(|r| r.name == e.actor);
-        match e.kind.as_str() {
-            "rule_announced" => {
+        match e.payload {
+            Payload::RuleAnnounced => {
                 let effective = rule.map(|r| r.effective);
                 let same_month = match effective {
                     Some(eff) => eff.since(data.world.start).max(0) as u32 == e.month,
@@ -541,16 +547,15 @@ fn rules(data: &RunData, sel: &Selection, lines: &mut Lines) {
                     lines.push(data, e.month, O_RULE, announce_sentence(&e.actor, &chips, &eff.to_string()));
                 }
             }
-            "rule_effective" => {
+            Payload::RuleEffective { orders_cancelled } => {
                 let newly: Vec<String> = chips.iter().filter(|c| !banned.contains(*c)).cloned().collect();
                 banned.extend(chips.iter().cloned());
                 let before_start = rule.is_some_and(|r| r.effective < data.world.start);
                 let text = if before_start {
                     in_force_sentence(&e.actor, &chips)
                 } else {
-                    let cancelled = e.detail.strip_suffix(" orders cancelled").and_then(|n| n.parse().ok());
                     let held = data.months.get(e.month as usize).map(|m| m.banned_chip_units);
-                    ban_sentence(&e.actor, &newly, cancelled, held)
+                    ban_sentence(&e.actor, &newly, Some(orders_cancelled), held)
                 };
                 lines.push(data, e.month, O_RULE, text);
             }
@@ -566,7 +571,7 @@ fn giants_orders(data: &RunData, sel: &Selection) -> (Vec<f64>, HashMap<(u32, St
     let n = data.months.len().max(1);
     let mut all = vec![0.0; n];
     let mut by_chip: HashMap<(u32, String), f64> = HashMap::new();
-    for e in sel.events(data, "chip_order").filter(|e| giants.contains(e.actor.as_str())) {
+    for e in sel.events(data, EventKind::ChipOrder).filter(|e| giants.contains(e.actor.as_str())) {
         if let Some(x) = all.get_mut(e.month as usize) {
             *x += e.amount_musd;
         }
@@ -576,7 +581,7 @@ fn giants_orders(data: &RunData, sel: &Selection) -> (Vec<f64>, HashMap<(u32, St
 }
 
 fn stockpiling(data: &RunData, sel: &Selection, lines: &mut Lines) {
-    let rules: Vec<&EventRec> = sel.events(data, "rule_effective").collect();
+    let rules: Vec<&EventRec> = sel.events(data, EventKind::RuleEffective).collect();
     if rules.is_empty() {
         return;
     }
@@ -620,7 +625,7 @@ fn stockpiling(data: &RunData, sel: &Selection, lines: &mut Lines) {
 fn grey_market(data: &RunData, sel: &Selection, lines: &mut Lines) {
     if let Some(i) = sel.first_grey {
         let e = &data.events[i];
-        let total = sel.events(data, "grey_market_purchase").count() as u64;
+        let total = sel.events(data, EventKind::GreyMarketPurchase).count() as u64;
         lines.push(data, e.month, O_GREY, grey_sentence(&e.actor, e.units, &e.target, total));
     }
 }
@@ -628,13 +633,11 @@ fn grey_market(data: &RunData, sel: &Selection, lines: &mut Lines) {
 fn loans(data: &RunData, sel: &Selection, lines: &mut Lines) {
     for &i in &sel.first_loans {
         let e = &data.events[i];
-        let chip = e
-            .detail
-            .strip_prefix("chip-backed, ")
-            .and_then(|d| d.strip_suffix(" as collateral"))
-            .and_then(|d| d.split_once(' '))
-            .map(|(_, chip)| chip);
-        let n = sel.events(data, "loan").filter(|x| x.target == e.target).count() as u64;
+        let chip = match &e.payload {
+            Payload::Loan { chip, .. } => Some(&**chip),
+            _ => None,
+        };
+        let n = sel.events(data, EventKind::Loan).filter(|x| x.target == e.target).count() as u64;
         lines.push(
             data,
             e.month,
@@ -643,20 +646,20 @@ fn loans(data: &RunData, sel: &Selection, lines: &mut Lines) {
         );
     }
     for (firm, month) in &sel.first_repaid {
+        let after_round = |e: &EventRec| match e.payload {
+            Payload::LoanRepaid { when: Repayment::AfterRound { post_money_musd } } => Some(post_money_musd),
+            _ => None,
+        };
         let rows: Vec<&EventRec> = sel
-            .events(data, "loan_repaid")
-            .filter(|e| e.month == *month && e.actor == *firm && e.detail.starts_with("after a round"))
+            .events(data, EventKind::LoanRepaid)
+            .filter(|e| e.month == *month && e.actor == *firm && after_round(e).is_some())
             .collect();
         let amount: f64 = rows.iter().map(|e| e.amount_musd).sum();
-        let valuation = rows
-            .first()
-            .and_then(|e| e.detail.strip_prefix("after a round at "))
-            .and_then(|d| d.strip_suffix(" USD M"))
-            .and_then(|n| n.parse().ok());
+        let valuation = rows.first().and_then(|e| after_round(e));
         lines.push(data, *month, O_REPAID, repaid_sentence(firm, rows.len() as u64, amount, valuation));
     }
     let mut defaults: BTreeMap<(u32, String, String), (f64, u64)> = BTreeMap::new();
-    for e in sel.events(data, "loan_default") {
+    for e in sel.events(data, EventKind::LoanDefault) {
         let d = defaults.entry((e.month, e.actor.clone(), e.target.clone())).or_default();
         d.0 += e.amount_musd;
         d.1 += e.units;
@@ -664,10 +667,6 @@ fn loans(data: &RunData, sel: &Selection, lines: &mut Lines) {
     for ((month, firm, lender), (amount, seized)) in defaults {
         lines.push(data, month, O_LOAN, default_sentence(&firm, &lender, amount, seized));
     }
-}
-
-fn post_money(detail: &str) -> Option<f64> {
-    detail.strip_prefix("post-money ")?.strip_suffix(" USD M")?.parse().ok()
 }
 
 fn rounds(data: &RunData, sel: &Selection, lines: &mut Lines) {
@@ -679,19 +678,18 @@ fn rounds(data: &RunData, sel: &Selection, lines: &mut Lines) {
     // within a month the larger round comes first (the sort is stable)
     for &i in &told {
         let e = &data.events[i];
-        lines.push(
-            data,
-            e.month,
-            O_ROUND,
-            round_sentence(&e.target, &e.actor, e.amount_musd, post_money(&e.detail)),
-        );
+        let post_money = match e.payload {
+            Payload::FundingRound { post_money_musd } => Some(post_money_musd),
+            _ => None,
+        };
+        lines.push(data, e.month, O_ROUND, round_sentence(&e.target, &e.actor, e.amount_musd, post_money));
     }
 }
 
 fn acquisitions(data: &RunData, sel: &Selection, lines: &mut Lines) {
     let named: HashSet<&str> = data.world.firms.iter().map(|f| f.name.as_str()).collect();
     let mut by_month: BTreeMap<u32, Vec<&EventRec>> = BTreeMap::new();
-    for e in sel.events(data, "acquisition") {
+    for e in sel.events(data, EventKind::Acquisition) {
         by_month.entry(e.month).or_default().push(e);
     }
     for (month, mut deals) in by_month {
@@ -704,7 +702,7 @@ fn acquisitions(data: &RunData, sel: &Selection, lines: &mut Lines) {
         });
         let told = if deals.len() > DEALS_TOLD { 1 } else { deals.len() };
         for e in &deals[..told] {
-            let terms = deal_terms(&e.detail, e.units);
+            let terms = deal_terms(&e.payload, e.units);
             lines.push(data, month, O_ACQ, acquisition_sentence(&e.actor, &e.target, e.amount_musd, terms));
         }
         if deals.len() > told {
@@ -727,7 +725,7 @@ fn acquisitions(data: &RunData, sel: &Selection, lines: &mut Lines) {
 fn exits(data: &RunData, sel: &Selection, lines: &mut Lines) {
     let named: HashSet<&str> = data.world.firms.iter().map(|f| f.name.as_str()).collect();
     let mut by_month: BTreeMap<u32, Vec<&EventRec>> = BTreeMap::new();
-    for e in sel.events(data, "exit") {
+    for e in sel.events(data, EventKind::Exit) {
         by_month.entry(e.month).or_default().push(e);
     }
     for (month, mut gone) in by_month {
@@ -735,7 +733,10 @@ fn exits(data: &RunData, sel: &Selection, lines: &mut Lines) {
         let names: Vec<String> = gone.iter().map(|e| e.actor.clone()).collect();
         let chips: u64 = gone
             .iter()
-            .filter_map(|e| e.detail.strip_prefix("insolvent: ")?.split_once(' ')?.0.parse::<u64>().ok())
+            .filter_map(|e| match e.payload {
+                Payload::Exit { chips_sold, .. } => Some(chips_sold),
+                _ => None,
+            })
             .sum();
         let researchers = gone.iter().map(|e| e.units).sum();
         lines.push(data, month, O_EXIT, exit_sentence(&names, chips, researchers));
@@ -747,7 +748,7 @@ fn entries(data: &RunData, sel: &Selection, lines: &mut Lines) {
     named.sort();
     for i in named {
         let e = &data.events[i];
-        lines.push(data, e.month, O_ENTRY, entry_sentence(&e.actor, &e.detail));
+        lines.push(data, e.month, O_ENTRY, entry_sentence(&e.actor, &e.payload));
     }
 }
 
@@ -824,14 +825,14 @@ fn quarters(data: &RunData, sel: &Selection, lines: &mut Lines) {
     for m in &data.months {
         q.entry(key(m.month)).or_default().0 = m.month;
     }
-    for &i in sel.indices("entry") {
+    for &i in sel.indices(EventKind::Entry) {
         if !sel.named_entries.contains(&i)
             && let Some(x) = q.get_mut(&key(data.events[i].month))
         {
             x.1 += 1;
         }
     }
-    for &i in sel.indices("funding_round") {
+    for &i in sel.indices(EventKind::FundingRound) {
         let e = &data.events[i];
         if let Some(x) = q.get_mut(&key(e.month)) {
             if sel.told_rounds.contains(&i) {
@@ -857,6 +858,7 @@ fn quarters(data: &RunData, sel: &Selection, lines: &mut Lines) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::world::Month;
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
@@ -929,22 +931,19 @@ mod tests {
             "MiniMax raises $330M from Alibaba Strategic at a $2.2bn valuation."
         );
         assert_eq!(round_sentence("A", "B", 0.7098, None), "A raises $0.7M from B.");
-        assert_eq!(post_money("post-money 1551 USD M"), Some(1551.0));
-        assert_eq!(post_money("something else"), None);
-
-        let t = deal_terms("40 researchers, 900 chips, 2.3% of users", 0);
+        let t = deal_terms(&Payload::Acquisition { researchers: 40, chips: 900, users_pct: 2.3 }, 0);
         assert_eq!(t, DealTerms { researchers: 40, chips: Some(900), users_pct: Some(2.3) });
         assert_eq!(
             acquisition_sentence("Tencent", "Nova AI", 120.0, t),
             "Tencent acquires Nova AI for $120M: 40 researchers, 900 chips and 2.3% of the users move."
         );
-        let t = deal_terms("30 researchers, 35 chips, 0.0% of users", 0);
+        let t = deal_terms(&Payload::Acquisition { researchers: 30, chips: 35, users_pct: 0.0 }, 0);
         assert_eq!(
             acquisition_sentence("Baidu", "Startup 72", 173.0243, t),
             "Baidu acquires Startup 72 for $173M: 30 researchers and 35 chips move."
         );
         assert_eq!(
-            acquisition_sentence("B", "T", 5.0, deal_terms("unparseable", 7)),
+            acquisition_sentence("B", "T", 5.0, deal_terms(&Payload::TalentMove, 7)),
             "B acquires T for $5M: 7 researchers move."
         );
         assert_eq!(
@@ -969,14 +968,17 @@ mod tests {
             "6 firms go under (A, B, C and 3 others): 10 chips sold at a haircut, 20 researchers back to the pools."
         );
         assert_eq!(
-            entry_sentence("Red Lantern AI", "startup with 50 researchers, 64 chips"),
+            entry_sentence(
+                "Red Lantern AI",
+                &Payload::Entry { tier: Tier::Startup, researchers: 50, chips: 64 }
+            ),
             "Red Lantern AI enters the market: a funded start-up with 50 researchers and 64 chips."
         );
         assert_eq!(
-            entry_sentence("Tiny Token", "small with 14 researchers, 16 chips"),
+            entry_sentence("Tiny Token", &Payload::Entry { tier: Tier::Small, researchers: 14, chips: 16 }),
             "Tiny Token enters the market: a small start-up with 14 researchers and 16 chips."
         );
-        assert_eq!(entry_sentence("X", ""), "X enters the market.");
+        assert_eq!(entry_sentence("X", &Payload::TalentMove), "X enters the market.");
         assert_eq!(quarter_sentence(27, 0, 0.0, false).unwrap(), "27 new start-ups enter.");
         assert_eq!(
             quarter_sentence(1, 5, 210.0, true).unwrap(),
@@ -994,12 +996,13 @@ mod tests {
         let firms = vec![1; n];
         // the giant spends $10M a month on A100s, then $40M a month on H800s
         // in the two months before a rule bans the H800 in month 14
+        let order = |m: u32| Payload::ChipOrder { due: Month::new(2022, 1).plus(m as i32 + 3) };
         let mut events: Vec<EventRec> =
-            (0..12).map(|m| event(m, "chip_order", "G", "A100", 1000, 10.0, "")).collect();
-        events.push(event(12, "chip_order", "G", "H800", 1300, 40.0, ""));
-        events.push(event(13, "chip_order", "G", "H800", 1300, 40.0, ""));
-        events.push(event(14, "rule_announced", "r", "H800", 0, 0.0, ""));
-        events.push(event(14, "rule_effective", "r", "H800", 0, 0.0, "2 orders cancelled"));
+            (0..12).map(|m| event(m, "G", "A100", 1000, 10.0, order(m))).collect();
+        events.push(event(12, "G", "H800", 1300, 40.0, order(12)));
+        events.push(event(13, "G", "H800", 1300, 40.0, order(13)));
+        events.push(event(14, "r", "H800", 0, 0.0, Payload::RuleAnnounced));
+        events.push(event(14, "r", "H800", 0, 0.0, Payload::RuleEffective { orders_cancelled: 2 }));
         let data = run(&hhi, &firms, &[], events.clone());
         let story = story(&data);
         let line = story.iter().find(|(_, s)| s.contains("stockpile")).expect("a stockpiling line");
@@ -1018,8 +1021,8 @@ mod tests {
         let even: Vec<EventRec> = events
             .iter()
             .map(|e| {
-                if e.kind == "chip_order" && e.target == "H800" {
-                    event(e.month, "chip_order", "G", "H800", 1, 10.0, "")
+                if e.kind() == EventKind::ChipOrder && e.target == "H800" {
+                    event(e.month, "G", "H800", 1, 10.0, order(e.month))
                 } else {
                     e.clone()
                 }
@@ -1037,18 +1040,20 @@ mod tests {
     fn quarters_rounds_and_deals_are_aggregated() {
         use crate::view::format::fixture::{event, run};
         let n = 6;
+        let entry = || Payload::Entry { tier: Tier::Small, researchers: 10, chips: 0 };
+        let deal = || Payload::Acquisition { researchers: 10, chips: 5, users_pct: 0.0 };
         let data = run(
             &vec![2000.0; n],
             &vec![5; n],
             &[],
             vec![
-                event(0, "entry", "Startup 1", "", 10, 1.0, "small with 10 researchers, 0 chips"),
-                event(1, "entry", "Startup 2", "", 10, 1.0, "small with 10 researchers, 0 chips"),
-                event(1, "funding_round", "VC", "Startup 2", 0, 3.0, "post-money 20 USD M"),
-                event(1, "funding_round", "VC", "Startup 1", 0, 250.0, "post-money 1500 USD M"),
-                event(4, "acquisition", "G", "Startup 1", 10, 50.0, "10 researchers, 5 chips, 0.0% of users"),
-                event(4, "acquisition", "G", "Startup 2", 10, 30.0, "10 researchers, 5 chips, 0.0% of users"),
-                event(4, "acquisition", "H", "Startup 3", 10, 20.0, "10 researchers, 5 chips, 0.0% of users"),
+                event(0, "Startup 1", "", 10, 1.0, entry()),
+                event(1, "Startup 2", "", 10, 1.0, entry()),
+                event(1, "VC", "Startup 2", 0, 3.0, Payload::FundingRound { post_money_musd: 20.0 }),
+                event(1, "VC", "Startup 1", 0, 250.0, Payload::FundingRound { post_money_musd: 1500.0 }),
+                event(4, "G", "Startup 1", 10, 50.0, deal()),
+                event(4, "G", "Startup 2", 10, 30.0, deal()),
+                event(4, "H", "Startup 3", 10, 20.0, deal()),
             ],
         );
         let story = story(&data);
@@ -1072,10 +1077,10 @@ mod tests {
             ]
         );
         let notable = notable_events(&data);
-        assert_eq!(notable.iter().filter(|e| e.kind == "acquisition").count(), 3);
-        assert_eq!(notable.iter().filter(|e| e.kind == "funding_round").count(), 2);
+        assert_eq!(notable.iter().filter(|e| e.kind() == EventKind::Acquisition).count(), 3);
+        assert_eq!(notable.iter().filter(|e| e.kind() == EventKind::FundingRound).count(), 2);
         assert_eq!(
-            notable.iter().filter(|e| e.kind == "entry").count(),
+            notable.iter().filter(|e| e.kind() == EventKind::Entry).count(),
             0,
             "cohort entries are counted, not listed"
         );

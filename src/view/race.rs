@@ -13,7 +13,7 @@
 //! same input gives the same bytes. After the first frame, a frame stores only
 //! the rectangle that changed, with unchanged pixels transparent.
 
-use crate::record::{EventRec, FirmRec, RunData};
+use crate::record::{EventKind, EventRec, FirmRec, RunData};
 use crate::view::charts::common::{percent, rule_ticks};
 use crate::view::theme::*;
 use plotters::coord::Shift;
@@ -193,7 +193,8 @@ enum Row {
 #[derive(Clone, Debug, PartialEq)]
 struct Banner {
     date: String,
-    kind: String,
+    /// The event told, `None` before the first notable event.
+    kind: Option<EventKind>,
     text: String,
 }
 
@@ -216,13 +217,13 @@ struct FramePlan {
 /// Rank of an event kind for the banner (higher wins), `None` if it is not
 /// notable.
 fn priority(e: &EventRec) -> Option<u8> {
-    match e.kind.as_str() {
-        "acquisition" => Some(6),
-        "exit" => Some(5),
-        "rule_effective" => Some(4),
-        "rule_announced" => Some(3),
-        "funding_round" if e.amount_musd >= 100.0 => Some(2),
-        "loan" => Some(1),
+    match e.kind() {
+        EventKind::Acquisition => Some(6),
+        EventKind::Exit => Some(5),
+        EventKind::RuleEffective => Some(4),
+        EventKind::RuleAnnounced => Some(3),
+        EventKind::FundingRound if e.amount_musd >= 100.0 => Some(2),
+        EventKind::Loan => Some(1),
         _ => None,
     }
 }
@@ -254,16 +255,16 @@ fn thousands(v: f64) -> String {
 /// One line saying what an event was, for a class.
 fn describe(e: &EventRec) -> String {
     let chips = e.target.split_whitespace().collect::<Vec<_>>().join(", ");
-    match e.kind.as_str() {
-        "acquisition" => format!("{} acquires {} for {}", e.actor, e.target, money(e.amount_musd)),
-        "exit" if e.detail.starts_with("insolvent") => {
-            format!("{} goes bust and leaves the market (insolvent)", e.actor)
+    match e.kind() {
+        EventKind::Acquisition => format!("{} acquires {} for {}", e.actor, e.target, money(e.amount_musd)),
+        // every exit is an insolvency (its payload says what was sold)
+        EventKind::Exit => format!("{} goes bust and leaves the market (insolvent)", e.actor),
+        EventKind::RuleEffective => {
+            format!("US export rule {} takes effect: {} banned for China", e.actor, chips)
         }
-        "exit" => format!("{} leaves the market", e.actor),
-        "rule_effective" => format!("US export rule {} takes effect: {} banned for China", e.actor, chips),
-        "rule_announced" => format!("US announces export rule {}: {} to be banned", e.actor, chips),
-        "funding_round" => format!("{} raises {} from {}", e.target, money(e.amount_musd), e.actor),
-        "loan" => {
+        EventKind::RuleAnnounced => format!("US announces export rule {}: {} to be banned", e.actor, chips),
+        EventKind::FundingRound => format!("{} raises {} from {}", e.target, money(e.amount_musd), e.actor),
+        EventKind::Loan => {
             format!(
                 "{} lends {} {} against {} chips as collateral",
                 e.actor,
@@ -272,28 +273,28 @@ fn describe(e: &EventRec) -> String {
                 e.units
             )
         }
-        _ => format!("{} {} {}", e.kind, e.actor, e.target),
+        other => format!("{} {} {}", other.as_str(), e.actor, e.target),
     }
 }
 
 /// Counts of this month's events, e.g. `this month: 2 new firms · 1 acquisition`.
 fn tally(events: &[&EventRec]) -> String {
-    let count = |k: &str| events.iter().filter(|e| e.kind == k).count();
+    let count = |k: EventKind| events.iter().filter(|e| e.kind() == k).count();
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = Vec::new();
-    let entries = count("entry");
+    let entries = count(EventKind::Entry);
     if entries > 0 {
         parts.push(plural(entries, "new firm", "new firms"));
     }
-    let deals = count("acquisition");
+    let deals = count(EventKind::Acquisition);
     if deals > 0 {
         parts.push(plural(deals, "acquisition", "acquisitions"));
     }
-    let exits = count("exit");
+    let exits = count(EventKind::Exit);
     if exits > 0 {
         parts.push(plural(exits, "exit", "exits"));
     }
-    let rounds: Vec<_> = events.iter().filter(|e| e.kind == "funding_round").collect();
+    let rounds: Vec<_> = events.iter().filter(|e| e.kind() == EventKind::FundingRound).collect();
     if !rounds.is_empty() {
         let total: f64 = rounds.iter().map(|e| e.amount_musd).sum();
         parts.push(format!("{} ({})", plural(rounds.len(), "funding round", "funding rounds"), money(total)));
@@ -387,7 +388,7 @@ fn plan(data: &RunData) -> Vec<FramePlan> {
             for b in bought.iter().filter(|b| b.owner == f.firm) {
                 let price_musd = events[t]
                     .iter()
-                    .find(|e| e.kind == "acquisition" && e.target == b.firm)
+                    .find(|e| e.kind() == EventKind::Acquisition && e.target == b.firm)
                     .map(|e| e.amount_musd)
                     .unwrap_or(b.valuation_musd);
                 rows.push(Row::Acquired {
@@ -400,9 +401,7 @@ fn plan(data: &RunData) -> Vec<FramePlan> {
             }
         }
         for f in &exited {
-            let insolvent = events[t]
-                .iter()
-                .any(|e| e.kind == "exit" && e.actor == f.firm && e.detail.starts_with("insolvent"));
+            let insolvent = events[t].iter().any(|e| e.kind() == EventKind::Exit && e.actor == f.firm);
             rows.push(Row::Exited { name: f.firm.clone(), prev_share: prev(&f.firm), insolvent });
         }
         let others: Vec<&&FirmRec> =
@@ -425,17 +424,17 @@ fn plan(data: &RunData) -> Vec<FramePlan> {
             }
         }
         if let Some((_, e)) = best {
-            banner = Some(Banner { date: e.date.clone(), kind: e.kind.clone(), text: describe(e) });
+            banner = Some(Banner { date: e.date.clone(), kind: Some(e.kind()), text: describe(e) });
         }
         if banner.is_none() {
             banner = Some(Banner {
                 date: m.date.clone(),
-                kind: String::new(),
+                kind: None,
                 text: format!("the run starts with {} firms", m.independent_firms),
             });
         }
         let banner_now = banner.as_ref().is_some_and(|b| b.date == m.date);
-        let rule_now = events[t].iter().any(|e| e.kind == "rule_effective");
+        let rule_now = events[t].iter().any(|e| e.kind() == EventKind::RuleEffective);
         let ghosts = rows.iter().any(|r| matches!(r, Row::Acquired { .. } | Row::Exited { .. }));
         let stats = format!(
             "{} world, seed {} · {} independent firms · HHI {} ({}){}",
@@ -759,7 +758,7 @@ fn draw_frame(root: &Area<'_>, data: &RunData, layout: &Layout, p: &FramePlan, t
     // event banner
     rect(root, MARGIN, BANNER_Y0, GIF_WIDTH as i32 - MARGIN, BANNER_Y1, BANNER_BG)?;
     if let Some(b) = &p.banner {
-        let kc = kind_colour(&b.kind);
+        let kc = kind_colour(b.kind);
         rect(root, MARGIN, BANNER_Y0, MARGIN + 5, BANNER_Y1, if p.banner_now { kc } else { tint(kc, 0.5) })?;
         let main_colour = if p.banner_now { TEXT } else { MUTED };
         let head =
@@ -786,11 +785,11 @@ fn draw_frame(root: &Area<'_>, data: &RunData, layout: &Layout, p: &FramePlan, t
 }
 
 /// Colour of the banner's edge for an event kind.
-fn kind_colour(kind: &str) -> RGBColor {
+fn kind_colour(kind: Option<EventKind>) -> RGBColor {
     match kind {
-        "acquisition" => PALETTE[4],
-        "exit" | "rule_effective" | "rule_announced" => RULE,
-        "funding_round" => PALETTE[2],
+        Some(EventKind::Acquisition) => PALETTE[4],
+        Some(EventKind::Exit | EventKind::RuleEffective | EventKind::RuleAnnounced) => RULE,
+        Some(EventKind::FundingRound) => PALETTE[2],
         _ => PALETTE[0],
     }
 }
@@ -1256,7 +1255,7 @@ mod tests {
         assert_eq!(plans.len(), data.months.len());
         // The first deal whose target is among the firms drawn (a race shows
         // the biggest firms; a deal among the long tail has no bar).
-        let drawn = data.events.iter().filter(|e| e.kind == "acquisition").find_map(|deal| {
+        let drawn = data.events.iter().filter(|e| e.kind() == EventKind::Acquisition).find_map(|deal| {
             plans[deal.month as usize].rows.iter().enumerate().find_map(|(i, r)| match r {
                 Row::Acquired { name, buyer_row, buyer, .. }
                     if *name == deal.target && *buyer == deal.actor =>
@@ -1272,7 +1271,7 @@ mod tests {
         assert!(matches!(&p.rows[buyer_row], Row::Firm { name, merged, .. }
             if *name == deal.actor && merged.iter().any(|(m, _)| *m == deal.target)));
         assert!(p.banner_now);
-        assert_eq!(p.banner.as_ref().unwrap().kind, "acquisition");
+        assert_eq!(p.banner.as_ref().unwrap().kind, Some(EventKind::Acquisition));
         // the month before, the bought firm is not shown as bought
         let before = &plans[deal.month as usize - 1];
         assert!(!before.rows.iter().any(|r| matches!(r, Row::Acquired { .. })) || deal.month == 0);

@@ -6,7 +6,7 @@
 
 use super::chips::{book_value, refund_order};
 use crate::sim::components::*;
-use crate::sim::output::EventKind;
+use crate::sim::output::{CancelReason, LoanLoss, Payload, Repayment};
 use crate::sim::resources::*;
 use crate::world::Tier;
 use bevy_ecs::prelude::*;
@@ -139,12 +139,11 @@ pub fn acquisitions(
             gone.insert(target);
             out.event(
                 tick,
-                EventKind::Acquisition,
                 &roster.firm_names[buyer.0.id as usize],
                 &roster.firm_names[target_id as usize],
                 people as u64,
                 price,
-                format!("{people} researchers, {chips} chips, {:.1}% of users", target_share * 100.0),
+                Payload::Acquisition { researchers: people as u64, chips, users_pct: target_share * 100.0 },
             );
             continue;
         }
@@ -165,7 +164,7 @@ pub fn acquisitions(
         let name = &roster.firm_names[target_id as usize];
         for o in comp.take_orders(&ppu, |_| true) {
             let chip = &roster.chip_names[o.chip];
-            refund_order(&o, &mut tr, &mut books, &mut out, tick, name, chip, "refunded on exit");
+            refund_order(&o, &mut tr, &mut books, &mut out, tick, name, chip, CancelReason::RefundedOnExit);
         }
         comp.pflops = 0.0;
         comp.book_musd = 0.0;
@@ -177,16 +176,15 @@ pub fn acquisitions(
             }
             let lender_name = &roster.investor_names[loan.lender];
             if paid + 1e-9 >= loan.principal_musd {
-                out.event(tick, EventKind::LoanRepaid, name, lender_name, 0, paid, "on exit");
+                out.event(tick, name, lender_name, 0, paid, Payload::LoanRepaid { when: Repayment::OnExit });
             } else {
                 out.event(
                     tick,
-                    EventKind::LoanDefault,
                     name,
                     lender_name,
                     0,
                     loan.principal_musd,
-                    format!("exit: lender recovered {paid:.1} USD M"),
+                    Payload::LoanDefault { loss: LoanLoss::OnExit { recovered_musd: paid } },
                 );
             }
         }
@@ -212,12 +210,11 @@ pub fn acquisitions(
         gone.insert(target);
         out.event(
             tick,
-            EventKind::Exit,
             name,
             "",
             people as u64,
             proceeds,
-            format!("insolvent: {held} chips sold at a haircut, {people} researchers back to the pools"),
+            Payload::Exit { chips_sold: held, researchers: people as u64 },
         );
     }
     if !gone.is_empty() {

@@ -5,7 +5,7 @@
 
 use crate::sim::components::*;
 use crate::sim::formulas::{capacity, pro_rata, scarcity_premium};
-use crate::sim::output::{EventKind, Name};
+use crate::sim::output::{CancelReason, Name, Payload};
 use crate::sim::resources::*;
 use crate::world::Allocation;
 use bevy_ecs::prelude::*;
@@ -171,11 +171,6 @@ pub fn place_chip_orders(
         }
     }
 
-    // "due YYYY-MM" per chip, shared by this month's order events
-    let due: Vec<Name> = sups
-        .iter()
-        .map(|s| format!("due {}", clock.start.plus((clock.tick + s.lead_time_months) as i32)).into_name())
-        .collect();
     for (req, units) in requests.iter().zip(granted) {
         if units == 0 {
             continue;
@@ -203,12 +198,14 @@ pub fn place_chip_orders(
                 });
                 out.event(
                     clock.tick,
-                    EventKind::Loan,
                     &roster.investor_names[lender],
                     name,
                     units,
                     amount,
-                    format!("chip-backed, {} {} as collateral", units, roster.chip_names[req.chip]),
+                    Payload::Loan {
+                        collateral_units: units,
+                        chip: Name::clone(&roster.chip_names[req.chip]),
+                    },
                 );
             }
         }
@@ -220,12 +217,13 @@ pub fn place_chip_orders(
         );
         out.event(
             clock.tick,
-            EventKind::ChipOrder,
             name,
             &roster.chip_names[req.chip],
             units,
             cost,
-            &due[req.chip],
+            Payload::ChipOrder {
+                due: clock.start.plus((clock.tick + sups[req.chip].lead_time_months) as i32),
+            },
         );
     }
 
@@ -247,16 +245,8 @@ pub fn place_chip_orders(
             compute.add_lot(req.chip, units, clock.tick, s.list_price_musd);
             let name = &roster.firm_names[profile.id as usize];
             let chip = &roster.chip_names[req.chip];
-            out.event(
-                clock.tick,
-                EventKind::GreyMarketPurchase,
-                name,
-                chip,
-                units,
-                cost,
-                "banned chip, grey market",
-            );
-            out.event(clock.tick, EventKind::ChipDelivery, name, chip, units, cost, "grey market");
+            out.event(clock.tick, name, chip, units, cost, Payload::GreyMarketPurchase);
+            out.event(clock.tick, name, chip, units, cost, Payload::ChipDelivery { grey_market: true });
         }
     }
 }
@@ -291,19 +281,27 @@ pub fn deliver_chips(
             if sups[o.chip].banned {
                 // defensive: a ban cancels orders in `apply_policy`; never deliver a banned chip
                 let chip = &roster.chip_names[o.chip];
-                refund_order(&o, &mut treasury, &mut books, &mut out, tick, name, chip, "chip banned");
+                refund_order(
+                    &o,
+                    &mut treasury,
+                    &mut books,
+                    &mut out,
+                    tick,
+                    name,
+                    chip,
+                    CancelReason::ChipBanned,
+                );
             } else {
                 compute.add_lot(o.chip, o.units, tick, prices[o.chip]);
                 books.chips_delivered += o.units;
                 stats.delivered[o.chip] += o.units;
                 out.event(
                     tick,
-                    EventKind::ChipDelivery,
                     name,
                     &roster.chip_names[o.chip],
                     o.units,
                     o.paid_musd,
-                    "",
+                    Payload::ChipDelivery { grey_market: false },
                 );
             }
         }
@@ -331,9 +329,9 @@ pub fn refund_order(
     tick: u32,
     firm: &Name,
     chip: &Name,
-    why: impl IntoName,
+    why: CancelReason,
 ) {
     treasury.cash_musd += order.paid_musd;
     books.add(Flow::ChipRefunds, order.paid_musd);
-    out.event(tick, EventKind::OrderCancelled, firm, chip, order.units, order.paid_musd, why);
+    out.event(tick, firm, chip, order.units, order.paid_musd, Payload::OrderCancelled { reason: why });
 }

@@ -6,7 +6,7 @@
 
 use crate::sim::components::*;
 use crate::sim::init::{firm_from_cohort, spawn_firm};
-use crate::sim::output::EventKind;
+use crate::sim::output::Payload;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 use rand_distr::{Distribution, Poisson};
@@ -69,12 +69,11 @@ pub fn activate(world: &mut World, e: Entity, tick: u32, initial: bool) {
         let name = world.resource::<Roster>().firm_names[id as usize].clone();
         world.resource_mut::<Output>().event(
             tick,
-            EventKind::Entry,
             &name,
             "",
             people as u64,
             cash,
-            format!("{} with {people} researchers, {chips} chips", tier.as_str()),
+            Payload::Entry { tier, researchers: people as u64, chips },
         );
     }
     world.resource_mut::<Roster>().active.push(e);

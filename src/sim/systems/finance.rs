@@ -5,7 +5,7 @@
 
 use super::chips::book_value;
 use crate::sim::components::*;
-use crate::sim::output::EventKind;
+use crate::sim::output::{LoanLoss, Payload, Repayment};
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
@@ -70,12 +70,11 @@ pub fn finance(
                 lender.dry_powder_musd += loan.principal_musd;
                 out.event(
                     tick,
-                    EventKind::LoanRepaid,
                     name,
                     lender_name,
                     0,
                     loan.principal_musd,
-                    "at maturity",
+                    Payload::LoanRepaid { when: Repayment::AtMaturity },
                 );
             } else {
                 treasury.defaulted = true;
@@ -89,12 +88,13 @@ pub fn finance(
                 treasury.cash_musd += proceeds - to_lender;
                 out.event(
                     tick,
-                    EventKind::LoanDefault,
                     name,
                     lender_name,
                     units,
                     loan.principal_musd,
-                    format!("collateral seized: {units} chips sold for {proceeds:.1} USD M"),
+                    Payload::LoanDefault {
+                        loss: LoanLoss::CollateralSeized { chips: units, proceeds_musd: proceeds },
+                    },
                 );
             }
         }

@@ -6,7 +6,7 @@
 
 use crate::sim::components::*;
 use crate::sim::formulas::{round_size, valuation};
-use crate::sim::output::EventKind;
+use crate::sim::output::{Payload, Repayment};
 use crate::sim::resources::*;
 use crate::world::{InvestorKind, Tier};
 use bevy_ecs::prelude::*;
@@ -122,12 +122,11 @@ pub fn funding(
             stats.vc_funding_musd += amount;
             out.event(
                 tick,
-                EventKind::FundingRound,
                 &roster.investor_names[i],
                 name,
                 0,
                 amount,
-                format!("post-money {post:.0} USD M"),
+                Payload::FundingRound { post_money_musd: post },
             );
             funded_at = Some(post);
             break;
@@ -148,12 +147,11 @@ pub fn funding(
             }
             out.event(
                 tick,
-                EventKind::LoanRepaid,
                 name,
                 &roster.investor_names[loan.lender],
                 0,
                 loan.principal_musd,
-                format!("after a round at {post:.0} USD M"),
+                Payload::LoanRepaid { when: Repayment::AfterRound { post_money_musd: post } },
             );
         }
     }

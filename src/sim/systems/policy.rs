@@ -5,7 +5,7 @@
 use super::chips::refund_order;
 use crate::sim::components::*;
 use crate::sim::formulas::interpolate;
-use crate::sim::output::EventKind;
+use crate::sim::output::{CancelReason, Name, Payload};
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
@@ -40,7 +40,7 @@ pub fn apply_policy(
         let announced = rule.announced_tick == tick || (tick == 0 && rule.announced_tick < 0);
         let effective = rule.effective_tick == tick || (tick == 0 && rule.effective_tick < 0);
         if announced {
-            out.event(clock.tick, EventKind::RuleAnnounced, &rule.name, &list, 0, 0.0, String::new());
+            out.event(clock.tick, &rule.name, &list, 0, 0.0, Payload::RuleAnnounced);
         }
         if !effective {
             continue;
@@ -62,18 +62,17 @@ pub fn apply_policy(
             for order in compute.take_orders(&ppu, |o| rule.chips.contains(&o.chip)) {
                 cancelled += 1;
                 let chip = &roster.chip_names[order.chip];
-                let why = format!("banned by rule {}", rule.name);
+                let why = CancelReason::BannedByRule(Name::from(rule.name.as_str()));
                 refund_order(&order, &mut treasury, &mut books, &mut out, clock.tick, firm, chip, why);
             }
         }
         out.event(
             clock.tick,
-            EventKind::RuleEffective,
             &rule.name,
             &list,
             0,
             0.0,
-            format!("{cancelled} orders cancelled"),
+            Payload::RuleEffective { orders_cancelled: cancelled as u64 },
         );
     }
 }

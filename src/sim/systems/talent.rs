@@ -5,7 +5,7 @@
 
 use crate::sim::components::*;
 use crate::sim::formulas::{leave_probability, offer_multiple, pro_rata, wage_step};
-use crate::sim::output::EventKind;
+use crate::sim::output::Payload;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 use rand_distr::{Binomial, Distribution, Normal};
@@ -136,12 +136,11 @@ pub fn talent_market(
         if k >= t.event_min_moves as u64 {
             out.event(
                 clock.tick,
-                EventKind::TalentMove,
                 &roster.firm_names[from as usize],
                 &roster.firm_names[to as usize],
                 k,
                 0.0,
-                "",
+                Payload::TalentMove,
             );
         }
     }

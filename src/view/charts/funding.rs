@@ -7,7 +7,7 @@
 //! line.
 
 use super::common::*;
-use crate::record::RunData;
+use crate::record::{Payload, RunData};
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -36,11 +36,6 @@ struct Round {
     post: f64,
     amount: f64,
     colour: RGBColor,
-}
-
-/// The post-money of a round from its `detail` ("post-money N USD M").
-fn post_money(detail: &str) -> Option<f64> {
-    detail.strip_prefix("post-money ")?.split_whitespace().next()?.parse().ok()
 }
 
 fn startup_paths(data: &RunData) -> Vec<Path> {
@@ -169,12 +164,9 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let rounds: Vec<Round> = data
         .events
         .iter()
-        .filter(|e| e.kind == "funding_round")
         .filter_map(|e| {
+            let Payload::FundingRound { post_money_musd: post } = e.payload else { return None };
             let colour = *colour_of.get(e.target.as_str())?;
-            let post = post_money(&e.detail).or_else(|| {
-                data.firms.iter().find(|r| r.month == e.month && r.firm == e.target).map(|r| r.valuation_musd)
-            })?;
             (post > 0.0).then_some(Round { month: e.month as f64, post, amount: e.amount_musd, colour })
         })
         .collect();

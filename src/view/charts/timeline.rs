@@ -12,7 +12,7 @@
 //! consolidation phase is shaded.
 
 use super::common::*;
-use crate::record::{EventRec, RunData};
+use crate::record::{EventKind, EventRec, RunData};
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -182,13 +182,14 @@ fn text_w<DB: DrawingBackend>(
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let n = data.months.len().max(1) as u32;
     let x_end = time_range(data).end;
-    let of = |kind: &str| data.events.iter().filter(|e| e.kind == kind && e.month < n).collect::<Vec<_>>();
-    let rounds = of("funding_round");
-    let loans = of("loan");
-    let defaults = of("loan_default");
-    let repaid = of("loan_repaid");
-    let deals = of("acquisition");
-    let exits = of("exit");
+    let of =
+        |kind: EventKind| data.events.iter().filter(|e| e.kind() == kind && e.month < n).collect::<Vec<_>>();
+    let rounds = of(EventKind::FundingRound);
+    let loans = of(EventKind::Loan);
+    let defaults = of(EventKind::LoanDefault);
+    let repaid = of(EventKind::LoanRepaid);
+    let deals = of(EventKind::Acquisition);
+    let exits = of(EventKind::Exit);
 
     // ---- borrowers: the largest get a row each, the rest share one ----
     let mut borrowers: Vec<(String, f64, u32)> = Vec::new();
@@ -354,7 +355,10 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         let chips = data
             .events
             .iter()
-            .find(|e| e.kind.starts_with("rule_") && e.actor == rule.name)
+            .find(|e| {
+                matches!(e.kind(), EventKind::RuleAnnounced | EventKind::RuleEffective)
+                    && e.actor == rule.name
+            })
             .map(|e| e.target.replace(' ', ", "))
             .unwrap_or_default();
         let mut text = format!("{}: {}", rule.name, if chips.is_empty() { "chips" } else { &chips });

@@ -8,7 +8,7 @@
 //! cleanly. Every piece of text from the run (firm, investor, chip and rule
 //! names, the world's description) is HTML-escaped.
 
-use crate::record::{EventRec, FirmRec, RunData};
+use crate::record::{EventKind, EventRec, FirmRec, RunData};
 use crate::view::format::{Consolidation, count, hhi, money, pct, thousands};
 use crate::view::narrate;
 use crate::view::theme::Rendered;
@@ -23,8 +23,8 @@ pub const TOP_GONE: usize = 10;
 /// the market-race GIF if there is one.
 pub fn report(data: &RunData, charts: &[Rendered], gif: Option<&[u8]>) -> String {
     let facts = Consolidation::of(data);
-    let world_name = str_of(&data.summary["world"]).unwrap_or(&data.world.name).to_string();
-    let seed = data.summary["seed"].as_u64().unwrap_or(data.world.seed);
+    let world_name = data.summary.world.clone();
+    let seed = data.summary.seed;
     let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
 
     page_start(&mut h, &format!("chipban report: {} (seed {seed})", esc(&world_name)), CSS);
@@ -224,10 +224,6 @@ footer { margin-top: 3rem; }
 "#
 );
 
-fn str_of(v: &serde_json::Value) -> Option<&str> {
-    v.as_str()
-}
-
 /// Title and the reading of each chart family (`charts::NAMES`).
 fn chart_title(name: &str) -> String {
     match name {
@@ -297,9 +293,9 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
             thousands(last.banned_chip_units)
         ),
         "funding" => {
-            let rounds: Vec<_> = data.events.iter().filter(|e| e.kind == "funding_round").collect();
+            let rounds: Vec<_> = data.events.iter().filter(|e| e.kind() == EventKind::FundingRound).collect();
             let total: f64 = rounds.iter().map(|e| e.amount_musd).sum();
-            let loans = data.events.iter().filter(|e| e.kind == "loan").count() as u64;
+            let loans = data.events.iter().filter(|e| e.kind() == EventKind::Loan).count() as u64;
             format!(
                 "Venture funding per month (equity rounds), chip-backed loans outstanding, and the valuations of \
                  the funded start-ups with their rounds (a round at a valuation of at least {} lets a firm repay \
@@ -478,11 +474,12 @@ fn world_brief(h: &mut String, data: &RunData) {
             }
         ));
     }
-    let entered = data.summary["firms_entered"].as_u64();
     let _ = write!(h, "<dt>Firms</dt><dd>{}", firms.join("; "));
-    if let Some(e) = entered {
-        let _ = write!(h, ". {} were in the market at some point of this run", thousands(e));
-    }
+    let _ = write!(
+        h,
+        ". {} were in the market at some point of this run",
+        thousands(data.summary.firms_entered as u64)
+    );
     h.push_str("</dd>\n");
     let investors = w.investors.len() + w.investor_cohorts.iter().map(|c| c.count as usize).sum::<usize>();
     let _ = writeln!(
@@ -807,19 +804,19 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-fn kind_label(kind: &str) -> &str {
+fn kind_label(kind: EventKind) -> &'static str {
     match kind {
-        "rule_announced" => "rule announced",
-        "rule_effective" => "rule in force",
-        "funding_round" => "funding round",
-        "loan" => "chip-backed loan",
-        "loan_repaid" => "loan repaid",
-        "loan_default" => "loan default",
-        "acquisition" => "acquisition",
-        "exit" => "exit",
-        "entry" => "entry",
-        "grey_market_purchase" => "grey-market purchase",
-        other => other,
+        EventKind::RuleAnnounced => "rule announced",
+        EventKind::RuleEffective => "rule in force",
+        EventKind::FundingRound => "funding round",
+        EventKind::Loan => "chip-backed loan",
+        EventKind::LoanRepaid => "loan repaid",
+        EventKind::LoanDefault => "loan default",
+        EventKind::Acquisition => "acquisition",
+        EventKind::Exit => "exit",
+        EventKind::Entry => "entry",
+        EventKind::GreyMarketPurchase => "grey-market purchase",
+        other => other.as_str(),
     }
 }
 
@@ -842,12 +839,12 @@ fn timeline(h: &mut String, data: &RunData, events: &[&EventRec]) {
             h,
             "<tr><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             esc(&e.date),
-            esc(kind_label(&e.kind)),
+            esc(kind_label(e.kind())),
             esc(&e.actor),
             esc(&e.target),
             if e.units > 0 { thousands(e.units) } else { String::new() },
             if e.amount_musd > 0.0 { format!("{:.1}", e.amount_musd) } else { String::new() },
-            esc(&e.detail)
+            esc(&e.payload.detail())
         );
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
@@ -975,40 +972,27 @@ fn compute(pflops: f64) -> String {
 
 fn provenance(h: &mut String, data: &RunData) {
     let s = &data.summary;
-    let text = |k: &str| -> String {
-        match &s[k] {
-            serde_json::Value::String(v) => esc(v),
-            serde_json::Value::Null => "unknown".into(),
-            other => esc(&other.to_string()),
-        }
-    };
     let _ = write!(
         h,
         "<footer>\n<section id=\"provenance\">\n<h2>Provenance</h2>\n<dl class=\"brief\">\n\
          <dt>Program</dt><dd>{} {} (build {})</dd>\n<dt>World</dt><dd>{} (hash <code>{}</code>)</dd>\n\
          <dt>Seed</dt><dd>{}</dd>\n<dt>Months</dt><dd>{} from {}</dd>\n</dl>\n",
-        text("program"),
-        text("version"),
-        text("build"),
-        text("world"),
-        text("world_hash"),
-        text("seed"),
-        text("months"),
-        text("start")
+        esc(&s.program),
+        esc(&s.version),
+        esc(&s.build),
+        esc(&s.world),
+        esc(&s.world_hash),
+        s.seed,
+        s.months,
+        esc(&s.start)
     );
-    if let Some(counts) = s["event_counts"].as_object() {
-        let parts: Vec<String> = counts
-            .iter()
-            .filter_map(|(k, v)| {
-                v.as_u64().map(|n| format!("{} {}", esc(&k.replace('_', " ")), thousands(n)))
-            })
-            .collect();
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">Rows of <code>events.csv</code> by kind: {}.</p>",
-            parts.join("; ")
-        );
-    }
+    let parts: Vec<String> = s
+        .event_counts
+        .iter()
+        .map(|(k, n)| format!("{} {}", esc(&k.replace('_', " ")), thousands(*n)))
+        .collect();
+    let _ =
+        writeln!(h, "<p class=\"note\">Rows of <code>events.csv</code> by kind: {}.</p>", parts.join("; "));
     h.push_str(
         "<p class=\"note\">Made from the run's output folder alone. The same world file, seed and build give the same \
          files byte for byte: <code>chipban run world.ron</code> in that folder reproduces the run. This page loads \

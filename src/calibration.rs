@@ -180,10 +180,10 @@ pub fn measure(r: &Record) -> Vec<Option<f64>> {
                     loans_before_rule += e.amount_musd;
                 }
             }
-            Payload::FundingRound { post_money_musd } if &*e.target == "01.AI" && first_billion.is_none() => {
-                if *post_money_musd >= 1000.0 {
-                    first_billion = Some(m);
-                }
+            Payload::FundingRound { post_money_musd }
+                if &*e.target == "01.AI" && first_billion.is_none() && *post_money_musd >= 1000.0 =>
+            {
+                first_billion = Some(m);
             }
             _ => {}
         }

@@ -14,7 +14,7 @@ mod write;
 pub use read::{DATA_FILES, ReadError, RunData, read_output};
 pub use rows::{
     ChipRec, ConsolidationSummary, ConsolidationTest, EventRec, Finals, FirmRec, MonthRec, PhaseStart,
-    Summary, columns, from_csv, summary_json, to_csv,
+    RunSummary, columns, from_csv, summary_json, to_csv,
 };
 pub use write::{
     OutFile, OutputError, data_files, world_hash, write_file_atomic, write_folder, write_outputs, write_run,

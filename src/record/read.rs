@@ -3,7 +3,7 @@
 //! files, not the in-memory record, makes a re-render byte-identical to the
 //! original.
 
-use super::rows::{ChipRec, EventRec, FirmRec, MonthRec, Summary, from_csv};
+use super::rows::{ChipRec, EventRec, FirmRec, MonthRec, RunSummary, from_csv};
 use crate::world::{self, World};
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -16,7 +16,7 @@ pub struct RunData {
     pub firms: Vec<FirmRec>,
     pub chips: Vec<ChipRec>,
     pub events: Vec<EventRec>,
-    pub summary: Summary,
+    pub summary: RunSummary,
 }
 
 /// Why an output folder could not be read.

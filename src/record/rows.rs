@@ -253,7 +253,7 @@ impl TryFrom<EventLine> for EventRec {
 /// event counts. Fields are declared in sorted order (the file's keys are
 /// sorted); no timestamps.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
+pub struct RunSummary {
     pub build: String,
     pub consolidation: ConsolidationSummary,
     /// Events of each kind, by kind name (every kind, zeros included).
@@ -340,11 +340,11 @@ impl Finals {
     }
 }
 
-impl Summary {
+impl RunSummary {
     /// The summary of a run; `world_hash` identifies its world (seed left out).
-    pub fn new(r: &Record, world_hash: &str) -> Summary {
+    pub fn new(r: &Record, world_hash: &str) -> RunSummary {
         let c = &r.world.consolidation;
-        Summary {
+        RunSummary {
             build: crate::BUILD.to_string(),
             consolidation: ConsolidationSummary {
                 phase: r.consolidation_start.map(|m| PhaseStart { start_date: r.date(m), start_month: m }),
@@ -419,7 +419,7 @@ pub fn from_csv<T: DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, csv::Error>
 }
 
 /// A summary as `summary.json` holds it: pretty-printed, ending in a newline.
-pub fn summary_json(s: &Summary) -> String {
+pub fn summary_json(s: &RunSummary) -> String {
     let mut text = serde_json::to_string_pretty(s).expect("JSON of plain values");
     text.push('\n');
     text
@@ -462,7 +462,7 @@ mod tests {
     #[test]
     fn a_hostile_firm_name_round_trips() {
         let hostile = "Say \"hi\", Inc.\nline two";
-        let rows = vec![firm(hostile, 0), firm("plain", 1)];
+        let rows = [firm(hostile, 0), firm("plain", 1)];
         let bytes = to_csv(rows.iter().cloned());
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(text.contains("\"Say \"\"hi\"\", Inc.\nline two\""), "{text}");

@@ -5,7 +5,7 @@
 //! without `force`.
 
 use super::Record;
-use super::rows::{ChipRec, EventRec, FirmRec, MonthRec, Summary, summary_json, to_csv};
+use super::rows::{ChipRec, EventRec, FirmRec, MonthRec, RunSummary, summary_json, to_csv};
 use crate::world::to_ron;
 use std::fs;
 use std::io::Write as _;
@@ -103,7 +103,7 @@ pub fn data_files(r: &Record) -> Vec<OutFile> {
         ("firms.csv".into(), firms_csv(r, &dates)),
         ("chips.csv".into(), chips_csv(r, &dates)),
         ("events.csv".into(), events_csv(r, &dates)),
-        ("summary.json".into(), summary_json(&Summary::new(r, &hash)).into_bytes()),
+        ("summary.json".into(), summary_json(&RunSummary::new(r, &hash)).into_bytes()),
     ]
 }
 

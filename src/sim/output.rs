@@ -88,6 +88,17 @@ impl Event {
     }
 }
 
+/// The `target` of a rule event: the chips the rule bans, their names
+/// separated by spaces. [`rule_chips`] is its inverse.
+pub fn rule_target(chips: &[&str]) -> String {
+    chips.join(" ")
+}
+
+/// The chips named in a rule event's `target` (the inverse of [`rule_target`]).
+pub fn rule_chips(target: &str) -> Vec<&str> {
+    target.split_whitespace().collect()
+}
+
 /// The facts of an event that are particular to its kind: one variant per
 /// [`EventKind`]. Numbers hold the precision the `detail` column prints
 /// (see [`Payload::at_printed_precision`]), so the run in memory and the run
@@ -519,13 +530,21 @@ mod tests {
             Payload::LoanRepaid { when: Repayment::AtMaturity },
             Payload::LoanRepaid { when: Repayment::OnExit },
             Payload::LoanRepaid { when: Repayment::AfterRound { post_money_musd: 999.5 } },
-            Payload::LoanDefault { loss: LoanLoss::OnExit { recovered_musd: 3.14159 } },
+            Payload::LoanDefault { loss: LoanLoss::OnExit { recovered_musd: 2.71 } },
             Payload::LoanDefault { loss: LoanLoss::CollateralSeized { chips: 40, proceeds_musd: 0.04 } },
             Payload::Acquisition { researchers: 40, chips: 900, users_pct: 2.345 },
             Payload::Exit { chips_sold: 16, researchers: 7 },
             Payload::Entry { tier: Tier::Startup, researchers: 50, chips: 64 },
             Payload::TalentMove,
         ]
+    }
+
+    #[test]
+    fn rule_targets_round_trip() {
+        let chips = ["A800", "H800"];
+        assert_eq!(rule_target(&chips), "A800 H800");
+        assert_eq!(rule_chips(&rule_target(&chips)), chips);
+        assert!(rule_chips("").is_empty());
     }
 
     #[test]

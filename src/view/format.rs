@@ -214,7 +214,7 @@ impl Consolidation {
 pub(crate) mod fixture {
     use crate::record::{
         ConsolidationSummary, ConsolidationTest, EventRec, Finals, FirmRec, MonthRec, Payload, PhaseStart,
-        RunData, Summary,
+        RunData, RunSummary,
     };
 
     /// A run of `hhi.len()` months from 2022-01 with the given HHI and
@@ -266,7 +266,7 @@ pub(crate) mod fixture {
             .collect();
         let start = consolidating.iter().position(|c| *c == 1);
         let last = months.last();
-        let summary = Summary {
+        let summary = RunSummary {
             build: "0".into(),
             consolidation: ConsolidationSummary {
                 phase: start

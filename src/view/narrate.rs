@@ -8,7 +8,7 @@
 //! It says what the run shows and nothing more: every number comes from
 //! events.csv, months.csv, firms.csv or summary.json.
 
-use crate::record::{EventKind, EventRec, Payload, Repayment, RunData};
+use crate::record::{EventKind, EventRec, Payload, Repayment, RunData, rule_chips};
 use crate::view::format::{Consolidation, count, hhi, join_and, money, pct, thousands};
 use crate::world::Tier;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -521,7 +521,7 @@ fn start_and_end(data: &RunData, facts: &Consolidation, lines: &mut Lines) {
 }
 
 fn chip_list(target: &str) -> Vec<String> {
-    target.split_whitespace().map(str::to_string).collect()
+    rule_chips(target).into_iter().map(str::to_string).collect()
 }
 
 fn rules(data: &RunData, sel: &Selection, lines: &mut Lines) {

@@ -13,7 +13,7 @@
 //! same input gives the same bytes. After the first frame, a frame stores only
 //! the rectangle that changed, with unchanged pixels transparent.
 
-use crate::record::{EventKind, EventRec, FirmRec, RunData};
+use crate::record::{EventKind, EventRec, FirmRec, RunData, rule_chips};
 use crate::view::charts::common::{percent, rule_ticks};
 use crate::view::theme::*;
 use plotters::coord::Shift;
@@ -254,7 +254,7 @@ fn thousands(v: f64) -> String {
 
 /// One line saying what an event was, for a class.
 fn describe(e: &EventRec) -> String {
-    let chips = e.target.split_whitespace().collect::<Vec<_>>().join(", ");
+    let chips = rule_chips(&e.target).join(", ");
     match e.kind() {
         EventKind::Acquisition => format!("{} acquires {} for {}", e.actor, e.target, money(e.amount_musd)),
         // every exit is an insolvency (its payload says what was sold)

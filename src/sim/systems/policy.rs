@@ -5,7 +5,7 @@
 use super::chips::refund_order;
 use crate::sim::components::*;
 use crate::sim::formulas::interpolate;
-use crate::sim::output::{CancelReason, Name, Payload};
+use crate::sim::output::{CancelReason, Name, Payload, rule_target};
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
@@ -35,7 +35,7 @@ pub fn apply_policy(
     let tick = clock.tick as i32;
     for rule in &book.rules {
         let chips: Vec<&str> = rule.chips.iter().map(|&c| &*roster.chip_names[c]).collect();
-        let list = chips.join(" ");
+        let list = rule_target(&chips);
         // rules announced or in force before the start apply from the first month
         let announced = rule.announced_tick == tick || (tick == 0 && rule.announced_tick < 0);
         let effective = rule.effective_tick == tick || (tick == 0 && rule.effective_tick < 0);
@@ -72,7 +72,7 @@ pub fn apply_policy(
             &list,
             0,
             0.0,
-            Payload::RuleEffective { orders_cancelled: cancelled as u64 },
+            Payload::RuleEffective { orders_cancelled: cancelled },
         );
     }
 }

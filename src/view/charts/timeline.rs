@@ -12,7 +12,7 @@
 //! consolidation phase is shaded.
 
 use super::common::*;
-use crate::record::{EventKind, EventRec, RunData};
+use crate::record::{EventKind, EventRec, RunData, rule_chips};
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -359,7 +359,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
                 matches!(e.kind(), EventKind::RuleAnnounced | EventKind::RuleEffective)
                     && e.actor == rule.name
             })
-            .map(|e| e.target.replace(' ', ", "))
+            .map(|e| rule_chips(&e.target).join(", "))
             .unwrap_or_default();
         let mut text = format!("{}: {}", rule.name, if chips.is_empty() { "chips" } else { &chips });
         if te >= n as i32 {

@@ -87,3 +87,31 @@ pub fn read_output(dir: &Path) -> Result<RunData, ReadError> {
     }
     RunData::from_files(dir, &files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{RunSummary, data_files, world_hash};
+
+    /// What a run's files read back as is what the run held: the same
+    /// payloads (numbers at their printed precision) and the same summary.
+    #[test]
+    fn the_files_read_back_as_the_record_holds_it() {
+        let mut w = crate::baseline();
+        w.months = 30;
+        let r = crate::run(w, 7);
+        let data = RunData::from_files(Path::new("mem"), &data_files(&r)).expect("the run's own files parse");
+        assert_eq!(data.events.len(), r.events.len());
+        for (back, e) in data.events.iter().zip(&r.events) {
+            assert_eq!(back.payload, e.payload);
+            assert_eq!(
+                (back.month, &*back.actor, &*back.target, back.units),
+                (e.month, &*e.actor, &*e.target, e.units)
+            );
+        }
+        assert_eq!(data.summary, RunSummary::new(&r, &world_hash(&r.world)));
+        assert_eq!(data.months.len(), r.months.len());
+        assert_eq!(data.firms.len(), r.firms.len());
+        assert_eq!(data.chips.len(), r.chips.len());
+    }
+}

@@ -1,6 +1,12 @@
 //! What a run produces: the event log, the monthly metrics, the firm ×
 //! month panel, chip markets and the conservation ledger. Plain data, filled
 //! by the systems; `record` writes it to files and reads it back.
+//!
+//! An event's facts are typed ([`Payload`], one variant per [`EventKind`]).
+//! The prose of the `detail` column is written by [`Payload::detail`] and
+//! read back by [`Payload::parse`], side by side here (likewise a rule
+//! event's chip list, [`rule_target`]/[`rule_chips`]); no other module
+//! composes or parses that prose.
 
 use crate::world::{Month, Tier};
 use serde::{Deserialize, Serialize};

@@ -13,6 +13,7 @@ pub mod calibration;
 pub mod commands;
 pub mod compare;
 pub mod error;
+pub mod outdir;
 pub mod record;
 pub mod sim;
 pub mod slurm;

@@ -9,8 +9,6 @@ mod read;
 mod write;
 
 pub use read::{ChipRec, DATA_FILES, EventRec, FirmRec, MonthRec, ReadError, RunData, read_output};
-pub use write::{
-    OutFile, OutputError, data_files, world_hash, write_file_atomic, write_folder, write_outputs, write_run,
-};
+pub use write::{data_files, is_run_folder, world_hash, write_outputs, write_run};
 
 pub use crate::sim::output::*;

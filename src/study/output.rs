@@ -4,7 +4,7 @@
 //! cells mean "no value" (e.g. no run of the cell consolidated).
 
 use super::data::{DesignKind, Metric, OUTCOMES, Study, Summary};
-use crate::record::OutFile;
+use crate::outdir::{OutFile, Provenance};
 
 fn opt(v: Option<f64>) -> String {
     v.map(|x| format!("{x}")).unwrap_or_default()
@@ -184,10 +184,7 @@ pub fn summary_json(s: &Study, world_hash: &str) -> Vec<u8> {
             })
         })
         .collect();
-    let v = json!({
-        "tool": "chipban",
-        "version": crate::VERSION,
-        "build": crate::BUILD,
+    let mut v = json!({
         "study": s.name,
         "description": s.description,
         "design": s.design.as_str(),
@@ -211,6 +208,7 @@ pub fn summary_json(s: &Study, world_hash: &str) -> Vec<u8> {
         },
         "per_cell": cells,
     });
+    Provenance::CURRENT.stamp(&mut v);
     let mut text = serde_json::to_string_pretty(&v).expect("JSON of plain values");
     text.push('\n');
     text.into_bytes()

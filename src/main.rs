@@ -119,7 +119,7 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
         /// Run only shard K of N (K = 0..N-1: runs whose id mod N = K); combine with `chipban merge`.
-        #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+        #[arg(long, value_name = "K/N", value_parser = chipban::study::Shard::parse)]
         shard: Option<chipban::study::Shard>,
         /// Continue an interrupted sweep in its folder: finished runs are kept, the rest are run.
         #[arg(long, conflicts_with = "force")]
@@ -189,10 +189,6 @@ enum Command {
     /// Print the manual page (roff), e.g. `chipban man > chipban.1 && man ./chipban.1`.
     #[command(alias = "manpage")]
     Man,
-}
-
-fn parse_shard(s: &str) -> Result<chipban::study::Shard, String> {
-    chipban::study::Shard::parse(s).map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {

@@ -11,8 +11,8 @@ mod validate;
 
 pub use error::WorldError;
 pub use load::{load_file, load_str, ron_options, syntax_error, to_ron};
-pub use month::Month;
-pub use overrides::{apply_overrides, value_at};
+pub use month::{Month, MonthError};
+pub use overrides::{OverrideError, apply_overrides, value_at};
 pub use schema::*;
 pub use validate::validate;
 

@@ -191,18 +191,15 @@ pub fn write_folder(dir: &Path, files: &[OutFile]) -> Result<(), OutputError> {
 pub fn update_folder(dir: &Path, files: &[OutFile]) -> Result<(), OutputError> {
     let mut subfolders: Vec<(&str, Vec<OutFile>)> = Vec::new();
     for (name, bytes) in files {
-        match name.split_once('/') {
-            Some((sub, rest)) => {
-                let entry = match subfolders.iter().position(|(s, _)| *s == sub) {
-                    Some(i) => &mut subfolders[i].1,
-                    None => {
-                        subfolders.push((sub, Vec::new()));
-                        &mut subfolders.last_mut().expect("just pushed").1
-                    }
-                };
-                entry.push((rest.to_string(), bytes.clone()));
-            }
-            None => {}
+        if let Some((sub, rest)) = name.split_once('/') {
+            let i = match subfolders.iter().position(|(s, _)| *s == sub) {
+                Some(i) => i,
+                None => {
+                    subfolders.push((sub, Vec::new()));
+                    subfolders.len() - 1
+                }
+            };
+            subfolders[i].1.push((rest.to_string(), bytes.clone()));
         }
     }
     for (sub, sub_files) in &subfolders {

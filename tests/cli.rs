@@ -232,7 +232,7 @@ fn completions_for_each_shell_name_every_command() {
         for cmd in ["run", "chart", "sweep", "merge", "compare", "calibrate"] {
             assert!(script.contains(cmd), "{shell} completion lacks {cmd}");
         }
-        assert!(script.contains("--emit-slurm") && script.contains("--no-charts"), "{shell}");
+        assert!(script.contains("emit-slurm") && script.contains("no-charts"), "{shell}");
     }
     // an unknown shell is a usage error
     assert_eq!(common::chipban(&["completions", "cmd.exe"]).status.code(), Some(2));

@@ -14,6 +14,7 @@ use crate::analysis::survival;
 use crate::outdir::{OutFile, Provenance};
 use crate::study::aggregate::run_result;
 use crate::study::data::{BandPoint, Metric, OUTCOMES, RunResult, outcome_index};
+use crate::study::output::{csv_bytes, opt};
 use crate::study::spec::run_seed;
 use crate::world::{Month, World};
 
@@ -359,19 +360,6 @@ fn verdict(c: &Comparison) -> Vec<String> {
     out
 }
 
-fn opt(v: Option<f64>) -> String {
-    v.map(|x| format!("{x}")).unwrap_or_default()
-}
-
-fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    w.write_record(header).expect("CSV in memory");
-    for r in rows {
-        w.write_record(&r).expect("CSV in memory");
-    }
-    w.into_inner().expect("CSV in memory")
-}
-
 /// compare.csv, pairs.csv, bands.csv, survival.csv, summary.json.
 pub fn data_files(c: &Comparison) -> Vec<OutFile> {
     let compare = csv_bytes(
@@ -408,9 +396,8 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
         header.push(format!("a_{col}"));
         header.push(format!("b_{col}"));
     }
-    let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
     let pairs = csv_bytes(
-        &hdr,
+        &header,
         (0..c.runs[0].len())
             .map(|r| {
                 let mut row = vec![r.to_string(), c.runs[0][r].seed.to_string()];

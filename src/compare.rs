@@ -461,7 +461,7 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
         })).collect::<Vec<_>>(),
         "verdict": c.verdict,
     });
-    Provenance::CURRENT.stamp(&mut summary);
+    Provenance::current().stamp(&mut summary);
     let mut text = serde_json::to_string_pretty(&summary).expect("JSON of plain values");
     text.push('\n');
     vec![

@@ -17,7 +17,7 @@
 //! This module knows nothing of what the files hold; it must not format
 //! data or decide names of files.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt;
@@ -27,27 +27,33 @@ use std::path::{Path, PathBuf};
 pub type OutFile = (String, Vec<u8>);
 
 /// Who wrote an output: the same three keys in the `summary.json` of a run,
-/// a study and a comparison.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// a study and a comparison (a typed summary embeds it with
+/// `#[serde(flatten)]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
-    pub program: &'static str,
-    pub version: &'static str,
-    pub build: &'static str,
+    /// Always `"chipban"`.
+    pub program: String,
+    /// The crate version (`CARGO_PKG_VERSION`).
+    pub version: String,
+    /// The git commit built from (`"unknown"` outside a checkout).
+    pub build: String,
 }
 
 impl Provenance {
     /// This program, as built.
-    pub const CURRENT: Provenance =
-        Provenance { program: "chipban", version: crate::VERSION, build: crate::BUILD };
+    pub fn current() -> Self {
+        Provenance { program: "chipban".into(), version: crate::VERSION.into(), build: crate::BUILD.into() }
+    }
 
     /// Add the provenance keys to a JSON object (its keys stay sorted).
     pub fn stamp(&self, summary: &mut serde_json::Value) {
         let serde_json::Value::Object(map) = summary else {
             panic!("a summary.json is a JSON object");
         };
-        map.insert("program".into(), self.program.into());
-        map.insert("version".into(), self.version.into());
-        map.insert("build".into(), self.build.into());
+        let serde_json::Value::Object(keys) = serde_json::to_value(self).expect("three strings") else {
+            unreachable!("a struct serialises to an object");
+        };
+        map.extend(keys);
     }
 }
 
@@ -263,10 +269,12 @@ mod tests {
     #[test]
     fn provenance_keys() {
         let mut v = serde_json::json!({"world": "w"});
-        Provenance::CURRENT.stamp(&mut v);
+        Provenance::current().stamp(&mut v);
         assert_eq!(v["program"], "chipban");
         assert_eq!(v["version"], crate::VERSION);
         let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
         assert_eq!(keys, ["build", "program", "version", "world"]);
+        let back: Provenance = serde_json::from_value(v).unwrap();
+        assert_eq!(back, Provenance::current());
     }
 }

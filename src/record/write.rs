@@ -181,7 +181,7 @@ pub fn summary_json(r: &Record, world_hash: &str) -> String {
         "event_counts": counts,
         "firms_entered": r.firms_entered,
     });
-    Provenance::CURRENT.stamp(&mut v);
+    Provenance::current().stamp(&mut v);
     let mut s = serde_json::to_string_pretty(&v).expect("JSON of plain values");
     s.push('\n');
     s

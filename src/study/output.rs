@@ -201,7 +201,7 @@ pub fn summary_json(s: &Study, world_hash: &str) -> Vec<u8> {
         },
         "per_cell": cells,
     });
-    Provenance::CURRENT.stamp(&mut v);
+    Provenance::current().stamp(&mut v);
     let mut text = serde_json::to_string_pretty(&v).expect("JSON of plain values");
     text.push('\n');
     text.into_bytes()

@@ -35,7 +35,7 @@ fn run(file: &Path, out: &Path, jobs: usize) -> f64 {
         out: Some(out.to_path_buf()),
         force: true,
         quiet: true,
-        no_charts: true,
+        visuals: None,
         ..Default::default()
     };
     let started = Instant::now();

@@ -18,7 +18,7 @@ fn baseline_visuals(c: &mut Criterion) {
     let mut g = c.benchmark_group("visuals");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     g.bench_function("baseline_charts_gif_report", |b| {
-        b.iter(|| black_box(chipban::commands::visual_files(&data).expect("visuals render")))
+        b.iter(|| black_box(chipban::commands::run::visual_files(&data).expect("visuals render")))
     });
     g.finish();
 }

@@ -2,5 +2,6 @@
 //! aid; the same as `chipban chart OUTDIR`).
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: charts OUTDIR");
-    chipban::commands::chart(std::path::Path::new(&dir)).expect("charts");
+    let opts = chipban::commands::chart::ChartOptions { outdir: dir.into() };
+    chipban::commands::chart::execute(&opts).expect("charts");
 }

@@ -5,30 +5,54 @@
 //! intervals, the share of runs that consolidate, Kaplan–Meier curves of
 //! the time to consolidation (runs that never consolidate are censored at
 //! the horizon), and a verdict that claims no more than the intervals.
+//!
+//! This module simulates and analyses; it reads no world file and writes no
+//! folder (that is `commands::compare`), and draws nothing.
 
 use crate::analysis::stats;
-use crate::error::AppError;
-use crate::record::{OutFile, write_folder};
+use crate::analysis::survival;
+use crate::outdir::{OutFile, Provenance};
 use crate::study::aggregate::run_result;
 use crate::study::data::{BandPoint, Metric, OUTCOMES, RunResult, outcome_index};
+use crate::study::output::{csv_bytes, opt};
 use crate::study::spec::run_seed;
 use crate::world::{Month, World};
-use std::path::{Path, PathBuf};
-use std::time::Instant;
 
-/// Options of `chipban compare`.
-#[derive(Clone, Debug, Default)]
-pub struct CompareOptions {
-    pub worlds: [PathBuf; 2],
-    pub replicates: u32,
-    /// Master seed (default: the first world's seed).
-    pub seed: Option<u64>,
-    pub months: Option<u32>,
-    pub jobs: Option<usize>,
-    pub out: Option<PathBuf>,
-    pub force: bool,
-    pub quiet: bool,
-    pub no_charts: bool,
+pub use crate::analysis::survival::SurvivalPoint;
+
+/// Why two worlds cannot be compared; all the user's to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    #[error("--replicates {0}: a comparison needs at least 2 replicates (200 give intervals worth reading)")]
+    TooFewReplicates(u32),
+    /// One or both world files are bad (each error names its file).
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Worlds(Vec<crate::world::WorldError>),
+    #[error(
+        "the worlds cover different months ({} from {} vs {} from {}): paired runs need the same calendar; give both the same `start`, and use --months N to cut them to the same length",
+        a.months, a.start, b.months, b.start
+    )]
+    Calendars { a: Calendar, b: Calendar },
+}
+
+/// The months a world covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Calendar {
+    pub start: Month,
+    pub months: u32,
+}
+
+/// Can these worlds be compared with this many replicates?
+pub fn check(worlds: &[World; 2], replicates: u32) -> Result<(), CompareError> {
+    if replicates < 2 {
+        return Err(CompareError::TooFewReplicates(replicates));
+    }
+    let cal = |w: &World| Calendar { start: w.start, months: w.months };
+    let (a, b) = (cal(&worlds[0]), cal(&worlds[1]));
+    if a != b {
+        return Err(CompareError::Calendars { a, b });
+    }
+    Ok(())
 }
 
 /// A paired difference `A − B` of one outcome.
@@ -56,19 +80,6 @@ impl PairedDiff {
     pub fn significant(&self) -> bool {
         matches!((self.ci_low, self.ci_high), (Some(l), Some(h)) if l > 0.0 || h < 0.0)
     }
-}
-
-/// One step of a Kaplan–Meier curve.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct SurvivalPoint {
-    /// Tick (months from the start).
-    pub month: u32,
-    /// Runs still not consolidated at the start of the month.
-    pub at_risk: usize,
-    /// Runs whose consolidation phase began this month.
-    pub events: usize,
-    /// Share of runs not yet consolidated at the end of the month.
-    pub survival: f64,
 }
 
 /// Everything `compare` produced.
@@ -118,75 +129,19 @@ const COMPARED: [&str; 9] = [
     "final_startups_alive",
 ];
 
-/// `chipban compare`.
-pub fn compare(opts: &CompareOptions) -> Result<(Comparison, PathBuf, f64), AppError> {
-    let started = Instant::now();
-    if opts.replicates < 2 {
-        return Err(AppError::User(format!(
-            "--replicates {}: a comparison needs at least 2 replicates (200 give intervals worth reading)",
-            opts.replicates
-        )));
-    }
-    let mut worlds: Vec<World> = Vec::new();
-    let mut problems = Vec::new();
-    for p in &opts.worlds {
-        match crate::world::resolve(Some(p), &[], opts.months, None) {
-            Ok(w) => worlds.push(w),
-            Err(e) => problems.push(e.to_string().trim_start_matches("error: ").to_string()),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(AppError::User(problems.join("\n")));
-    }
+/// Simulate `replicates` pairs of the two resolved worlds (which must pass
+/// [`check`]) on `jobs` threads and analyse them. `files` name the
+/// worlds' origins in the outputs.
+pub fn compare(
+    worlds: &[World; 2],
+    files: [String; 2],
+    replicates: u32,
+    master: u64,
+    jobs: usize,
+) -> Comparison {
     let (a, b) = (&worlds[0], &worlds[1]);
-    if a.start != b.start || a.months != b.months {
-        return Err(AppError::User(format!(
-            "the worlds cover different months ({} from {} vs {} from {}): paired runs need the same calendar; give both the same `start`, and use --months N to cut them to the same length",
-            a.months, a.start, b.months, b.start
-        )));
-    }
-    let master = opts.seed.unwrap_or(a.seed);
-    let out = opts.out.clone().unwrap_or_else(|| {
-        let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-        PathBuf::from("output").join(format!(
-            "compare-{}-vs-{}",
-            stem(&opts.worlds[0]),
-            stem(&opts.worlds[1])
-        ))
-    });
-    if out.exists() && !opts.force {
-        return Err(AppError::User(format!(
-            "{} already exists; choose another folder with --out, or pass --force to replace it",
-            out.display()
-        )));
-    }
-    let reps = opts.replicates as usize;
-    let jobs =
-        opts.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let runs = simulate_pairs(&worlds, reps, master, jobs);
-    let cmp = analyse(
-        [a.name.clone(), b.name.clone()],
-        [opts.worlds[0].display().to_string(), opts.worlds[1].display().to_string()],
-        a.start,
-        a.months,
-        master,
-        runs,
-    );
-    let mut files = data_files(&cmp);
-    if !opts.no_charts {
-        let charts = crate::view::study_charts::render_comparison(&cmp).map_err(AppError::Internal)?;
-        let report = crate::view::html::study_report::comparison_report(&cmp, &charts);
-        for r in charts {
-            files.push((format!("charts/{}.png", r.name), r.png));
-            files.push((format!("charts/{}.svg", r.name), r.svg.into_bytes()));
-        }
-        files.push(("report.html".into(), report.into_bytes()));
-    }
-    files.push(("world_a.ron".into(), crate::world::to_ron(a).into_bytes()));
-    files.push(("world_b.ron".into(), crate::world::to_ron(b).into_bytes()));
-    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-    write_folder(&out, &refs)?;
-    Ok((cmp, out, started.elapsed().as_secs_f64()))
+    let runs = simulate_pairs(worlds, replicates as usize, master, jobs.max(1));
+    analyse([a.name.clone(), b.name.clone()], files, a.start, a.months, master, runs)
 }
 
 /// Run replicate r of both worlds with seed r of the master seed, on `jobs` threads.
@@ -253,7 +208,7 @@ pub fn analyse(
     // never consolidate at the horizon. Censoring happens only at the
     // horizon, so this equals the area under the Kaplan–Meier curve.
     let o = outcome_index("months_to_consolidation").expect("a known outcome");
-    let restricted = |r: &RunResult| r.outcomes[o].unwrap_or(months as f64).min(months as f64);
+    let restricted = |r: &RunResult| survival::restricted_time(r.outcomes[o], months);
     let ta: Vec<f64> = runs[0].iter().map(restricted).collect();
     let tb: Vec<f64> = runs[1].iter().map(restricted).collect();
     let d: Vec<f64> = ta.iter().zip(&tb).map(|(x, y)| x - y).collect();
@@ -275,7 +230,7 @@ pub fn analyse(
         },
     );
     let survival = [kaplan_meier(&runs[0], months), kaplan_meier(&runs[1], months)];
-    let median_months = [median_time(&survival[0]), median_time(&survival[1])];
+    let median_months = [survival::median_time(&survival[0]), survival::median_time(&survival[1])];
     let bands = [bands_of(&runs[0], months), bands_of(&runs[1], months)];
     let mut cmp = Comparison {
         names,
@@ -299,31 +254,8 @@ pub fn analyse(
 /// by month. A run that never consolidates is censored at the horizon.
 pub fn kaplan_meier(runs: &[RunResult], months: u32) -> Vec<SurvivalPoint> {
     let o = outcome_index("months_to_consolidation").expect("a known outcome");
-    let mut events = vec![0usize; months as usize];
-    for r in runs {
-        if let Some(t) = r.outcomes[o] {
-            let t = t as usize;
-            if t < events.len() {
-                events[t] += 1;
-            }
-        }
-    }
-    let mut at_risk = runs.len();
-    let mut s = 1.0;
-    let mut out = Vec::with_capacity(months as usize);
-    for (m, &e) in events.iter().enumerate() {
-        if at_risk > 0 {
-            s *= 1.0 - e as f64 / at_risk as f64;
-        }
-        out.push(SurvivalPoint { month: m as u32, at_risk, events: e, survival: s });
-        at_risk -= e;
-    }
-    out
-}
-
-/// First month at which the curve is at or below one half.
-fn median_time(curve: &[SurvivalPoint]) -> Option<u32> {
-    curve.iter().find(|p| p.survival <= 0.5).map(|p| p.month)
+    let times: Vec<Option<f64>> = runs.iter().map(|r| r.outcomes[o]).collect();
+    survival::kaplan_meier(&times, months)
 }
 
 fn bands_of(runs: &[RunResult], months: u32) -> Vec<Vec<BandPoint>> {
@@ -428,19 +360,6 @@ fn verdict(c: &Comparison) -> Vec<String> {
     out
 }
 
-fn opt(v: Option<f64>) -> String {
-    v.map(|x| format!("{x}")).unwrap_or_default()
-}
-
-fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    w.write_record(header).expect("CSV in memory");
-    for r in rows {
-        w.write_record(&r).expect("CSV in memory");
-    }
-    w.into_inner().expect("CSV in memory")
-}
-
 /// compare.csv, pairs.csv, bands.csv, survival.csv, summary.json.
 pub fn data_files(c: &Comparison) -> Vec<OutFile> {
     let compare = csv_bytes(
@@ -477,9 +396,8 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
         header.push(format!("a_{col}"));
         header.push(format!("b_{col}"));
     }
-    let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
     let pairs = csv_bytes(
-        &hdr,
+        &header,
         (0..c.runs[0].len())
             .map(|r| {
                 let mut row = vec![r.to_string(), c.runs[0][r].seed.to_string()];
@@ -527,10 +445,7 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
     }
     let survival =
         csv_bytes(&["world", "name", "month", "date", "at_risk", "events", "not_consolidated"], surv_rows);
-    let summary = serde_json::json!({
-        "tool": "chipban",
-        "version": crate::VERSION,
-        "build": crate::BUILD,
+    let mut summary = serde_json::json!({
         "world_a": {"name": c.names[0], "file": c.files[0]},
         "world_b": {"name": c.names[1], "file": c.files[1]},
         "start": c.start.to_string(),
@@ -546,6 +461,7 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
         })).collect::<Vec<_>>(),
         "verdict": c.verdict,
     });
+    Provenance::current().stamp(&mut summary);
     let mut text = serde_json::to_string_pretty(&summary).expect("JSON of plain values");
     text.push('\n');
     vec![
@@ -606,6 +522,6 @@ mod tests {
         assert!((km[2].survival - 0.5).abs() < 1e-12);
         assert!((km[5].survival - 0.25).abs() < 1e-12);
         assert!((km[7].survival - 0.25).abs() < 1e-12, "the censored run keeps the curve above 0");
-        assert_eq!(median_time(&km), Some(2));
+        assert_eq!(survival::median_time(&km), Some(2));
     }
 }

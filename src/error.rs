@@ -1,45 +1,80 @@
-//! The program's error type: a user error (exit code 2: bad input, an
-//! occupied folder) or an internal one (exit code 1: a bug).
+//! The program's error type: every failure of a command, as the typed error
+//! of the layer it came from. All are the user's to fix (exit code 2: bad
+//! input, an occupied folder) except [`AppError::Internal`] (exit code 1: a
+//! bug). Each wrapped error names the file or option, the place and the fix.
 
-use crate::record::OutputError;
+use crate::compare::CompareError;
+use crate::outdir::OutputError;
+use crate::record::ReadError;
+use crate::slurm::SlurmError;
+use crate::study::StudyError;
 use crate::world::WorldError;
 
-/// User errors exit with code 2, internal ones with 1.
-#[derive(Debug)]
+/// A bad option value that no other layer checks.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("--replicates must be at least 1")]
+    NoReplicates,
+}
+
+/// Any error of a command. User errors exit with code 2, internal ones with 1.
+#[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    User(String),
+    #[error("error: {0}")]
+    World(#[from] WorldError),
+    /// An occupied or unwritable output folder is the user's to fix.
+    #[error("error: {0}")]
+    Output(#[from] OutputError),
+    /// A folder that does not hold a run's data files.
+    #[error("error: {0}")]
+    Read(#[from] ReadError),
+    #[error("error: {0}")]
+    Study(StudyError),
+    #[error("error: {0}")]
+    Compare(#[from] CompareError),
+    #[error("error: {0}")]
+    Slurm(#[from] SlurmError),
+    #[error("error: {0}")]
+    Usage(#[from] UsageError),
+    /// A bug in chipban.
+    #[error("internal error: {0}\nThis is a bug in chipban; please report it.")]
     Internal(String),
 }
 
 impl AppError {
+    /// 2 for the user's errors, 1 for bugs.
     pub fn exit_code(&self) -> i32 {
         match self {
-            AppError::User(_) => 2,
             AppError::Internal(_) => 1,
+            _ => 2,
         }
     }
-}
 
-impl std::fmt::Display for AppError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AppError::User(m) => write!(f, "error: {m}"),
-            AppError::Internal(m) => {
-                write!(f, "internal error: {m}\nThis is a bug in chipban; please report it.")
-            }
-        }
+    /// A bug, with what went wrong.
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        AppError::Internal(e.to_string())
     }
 }
 
-impl From<WorldError> for AppError {
-    fn from(e: WorldError) -> Self {
-        AppError::User(e.to_string())
+impl From<StudyError> for AppError {
+    fn from(e: StudyError) -> Self {
+        if e.is_internal() { AppError::Internal(e.to_string()) } else { AppError::Study(e) }
     }
 }
 
-impl From<OutputError> for AppError {
-    /// An occupied or unwritable output folder is the user's to fix.
-    fn from(e: OutputError) -> Self {
-        AppError::User(e.to_string())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_and_wording() {
+        let user = AppError::from(UsageError::NoReplicates);
+        assert_eq!(
+            (user.exit_code(), user.to_string()),
+            (2, "error: --replicates must be at least 1".into())
+        );
+        let bug = AppError::from(StudyError::Visuals("no font".into()));
+        assert_eq!(bug.exit_code(), 1);
+        assert!(bug.to_string().starts_with("internal error: no font\n"));
     }
 }

@@ -5,14 +5,17 @@
 //! apply overrides ([`world::apply_overrides`]), run it ([`sim::run`]) and
 //! write the record ([`record::write_outputs`]).
 //!
-//! Dependencies point one way: world → sim → record. Nothing in `sim`
-//! touches files.
+//! Dependencies point one way: world → sim → record → analysis → view →
+//! commands. Nothing in `sim` touches files; every output folder is written
+//! through [`outdir`] (one overwrite policy, one provenance schema);
+//! [`commands`] holds one module per CLI command and nothing imports it.
 
 pub mod analysis;
 pub mod calibration;
 pub mod commands;
 pub mod compare;
 pub mod error;
+pub mod outdir;
 pub mod record;
 pub mod sim;
 pub mod slurm;

@@ -1,8 +1,12 @@
-//! The `chipban` command line: parse arguments, call the library, map errors
-//! to exit codes (2 = the user's input, 1 = a bug). Nothing else lives here.
+//! The `chipban` command line: parse arguments into the options of
+//! `chipban::commands`, call the command's entry point, map errors to exit
+//! codes (2 = the user's input, 1 = a bug). The clap definitions live here
+//! and nowhere else; options shared by several commands are defined once
+//! (`#[derive(Args)]`) and flattened in.
 
-use chipban::commands::{self, AppError, RunOptions};
-use clap::{Parser, Subcommand};
+use chipban::commands::{self, AppError};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,33 +21,75 @@ struct Cli {
     command: Command,
 }
 
+/// Where and how a command writes its output folder.
+#[derive(Args)]
+struct OutputArgs {
+    /// Output folder.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    force: bool,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
+    /// Write the data files only: no charts or report.
+    #[arg(long)]
+    no_charts: bool,
+}
+
+/// Worker threads.
+#[derive(Args)]
+struct JobsArgs {
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+}
+
+/// The random seed.
+#[derive(Args)]
+struct SeedArgs {
+    /// Master seed (default: the world's seed).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+/// The simulated months.
+#[derive(Args)]
+struct MonthsArgs {
+    /// Number of months to simulate (default: the world's `months`).
+    #[arg(long)]
+    months: Option<u32>,
+}
+
+/// `--set` overrides of world fields.
+#[derive(Args)]
+struct SetArgs {
+    /// Override a world field by path, e.g. policy.rules[1].effective=2023-06 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run a world and write its record (CSV, JSON) to an output folder.
+    #[command(
+        mut_arg("seed", |a| a.help("Random seed (default: the world's `seed`).")),
+        mut_arg("out", |a| a.help("Output folder (default: output/<world name>-seed<N>).")),
+        mut_arg("force", |a| a.help("Replace an existing output folder that holds a different run.")),
+        mut_arg("no_charts", |a| a.help("Write only the data files: no charts, GIF or report (faster).")),
+    )]
     Run {
         /// World file (RON). Without it, the built-in baseline.
         world: Option<PathBuf>,
-        /// Random seed (default: the world's `seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Number of months to simulate (default: the world's `months`).
-        #[arg(long)]
-        months: Option<u32>,
-        /// Output folder (default: output/<world name>-seed<N>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Override a world field by path, e.g. policy.rules[1].effective=2023-06 (repeatable).
-        #[arg(long = "set", value_name = "PATH=VALUE")]
-        sets: Vec<String>,
-        /// Replace an existing output folder that holds a different run.
-        #[arg(long)]
-        force: bool,
-        /// Print nothing but errors.
-        #[arg(long)]
-        quiet: bool,
-        /// Write only the data files: no charts, GIF or report (faster).
-        #[arg(long)]
-        no_charts: bool,
+        #[command(flatten)]
+        seed: SeedArgs,
+        #[command(flatten)]
+        months: MonthsArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        set: SetArgs,
         /// Print the story of the run, month by month, in plain sentences.
         #[arg(long)]
         narrate: bool,
@@ -61,30 +107,23 @@ enum Command {
     /// List the shipped worlds.
     Worlds,
     /// Run a batch study (grid, factorial or Latin hypercube) from a sweep file.
+    #[command(
+        mut_arg("out", |a| a.help("Output folder (default: output/sweep-<name>, or output/sweep-<name>-shard<K>of<N>).")),
+        mut_arg("quiet", |a| a.help("No progress bar or summary (errors only).")),
+    )]
     Sweep {
         /// Sweep file (RON), e.g. sweeps/ban_timing.ron.
         file: PathBuf,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long, short = 'j')]
-        jobs: Option<usize>,
-        /// Output folder (default: output/sweep-<name>, or output/sweep-<name>-shard<K>of<N>).
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        jobs: JobsArgs,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Run only shard K of N (K = 0..N-1: runs whose id mod N = K); combine with `chipban merge`.
-        #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+        #[arg(long, value_name = "K/N", value_parser = chipban::study::Shard::parse)]
         shard: Option<chipban::study::Shard>,
         /// Continue an interrupted sweep in its folder: finished runs are kept, the rest are run.
         #[arg(long, conflicts_with = "force")]
         resume: bool,
-        /// Replace an existing output folder.
-        #[arg(long)]
-        force: bool,
-        /// No progress bar or summary (errors only).
-        #[arg(long)]
-        quiet: bool,
-        /// Write the data files only: no charts or report.
-        #[arg(long)]
-        no_charts: bool,
         /// Do not run: write a Slurm job array (one task per shard, CPUs per task = --jobs) and its merge job into DIR.
         #[arg(long, value_name = "DIR", conflicts_with_all = ["shard", "resume", "out"])]
         emit_slurm: Option<PathBuf>,
@@ -93,6 +132,11 @@ enum Command {
         shards: u32,
     },
     /// Compare two worlds on common random numbers: paired differences, survival curves, a verdict.
+    #[command(
+        mut_arg("seed", |a| a.help("Master seed (default: the first world's seed).")),
+        mut_arg("months", |a| a.help("Months to simulate in both worlds (default: the worlds' own, which must agree).")),
+        mut_arg("out", |a| a.help("Output folder (default: output/compare-<A>-vs-<B>).")),
+    )]
     Compare {
         /// First world (A), e.g. worlds/baseline.ron.
         world_a: PathBuf,
@@ -101,67 +145,50 @@ enum Command {
         /// Paired replicates (replicate r of both worlds uses the same seed).
         #[arg(long, default_value_t = 200)]
         replicates: u32,
-        /// Master seed (default: the first world's seed).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Months to simulate in both worlds (default: the worlds' own, which must agree).
-        #[arg(long)]
-        months: Option<u32>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long, short = 'j')]
-        jobs: Option<usize>,
-        /// Output folder (default: output/compare-<A>-vs-<B>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Replace an existing output folder.
-        #[arg(long)]
-        force: bool,
-        /// Print nothing but errors.
-        #[arg(long)]
-        quiet: bool,
-        /// Write the data files only: no charts or report.
-        #[arg(long)]
-        no_charts: bool,
+        #[command(flatten)]
+        seed: SeedArgs,
+        #[command(flatten)]
+        months: MonthsArgs,
+        #[command(flatten)]
+        jobs: JobsArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Measure the calibration targets (DESIGN §4) over many replicates of a world.
+    #[command(mut_arg("sets", |a| a.help("Override a world field by path (repeatable), e.g. to try a calibration.")))]
     Calibrate {
         /// World file (default: the built-in baseline).
         world: Option<PathBuf>,
         /// Replicates (seeds derived from the master seed).
         #[arg(long, default_value_t = 50)]
         replicates: u32,
-        /// Master seed (default: the world's seed).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long, short = 'j')]
-        jobs: Option<usize>,
-        /// Override a world field by path (repeatable), e.g. to try a calibration.
-        #[arg(long = "set", value_name = "PATH=VALUE")]
-        sets: Vec<String>,
+        #[command(flatten)]
+        seed: SeedArgs,
+        #[command(flatten)]
+        jobs: JobsArgs,
+        #[command(flatten)]
+        set: SetArgs,
     },
     /// Combine the folders of a sharded sweep into one study.
+    #[command(
+        mut_arg("out", |a| a.help("Output folder (default: output/sweep-<name>).")),
+        mut_arg("quiet", |a| a.help("No summary (errors only).")),
+    )]
     Merge {
         /// Shard folders written by `chipban sweep --shard K/N` (all N of them).
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
-        /// Output folder (default: output/sweep-<name>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Replace an existing output folder.
-        #[arg(long)]
-        force: bool,
-        /// No summary (errors only).
-        #[arg(long)]
-        quiet: bool,
-        /// Write the data files only: no charts or report.
-        #[arg(long)]
-        no_charts: bool,
+        #[command(flatten)]
+        output: OutputArgs,
     },
-}
-
-fn parse_shard(s: &str) -> Result<chipban::study::Shard, String> {
-    chipban::study::Shard::parse(s)
+    /// Print a shell completion script, e.g. `chipban completions bash > ~/.local/share/bash-completion/completions/chipban`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `chipban man > chipban.1 && man ./chipban.1`.
+    #[command(alias = "manpage")]
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -181,151 +208,87 @@ fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> Result<(), AppError> {
+    use commands::*;
     match cli.command {
-        Command::Chart { outdir } => {
-            let files = commands::chart(&outdir)?;
-            println!("rewrote {} files in {}", files.len(), outdir.display());
-            Ok(())
+        Command::Run { world, seed, months, output, set, narrate } => run::main(&run::RunOptions {
+            world,
+            seed: seed.seed,
+            months: months.months,
+            out: output.out,
+            sets: set.sets,
+            force: output.force,
+            quiet: output.quiet,
+            no_charts: output.no_charts,
+            narrate,
+        }),
+        Command::Chart { outdir } => chart::main(&chart::ChartOptions { outdir }),
+        Command::Check { world } => check::main(&check::CheckOptions { world }),
+        Command::Worlds => worlds::main(),
+        Command::Sweep { file, jobs, output, shard, resume, emit_slurm, shards } => {
+            sweep::main(&sweep::SweepOptions {
+                file,
+                jobs: jobs.jobs,
+                out: output.out,
+                shard,
+                resume,
+                force: output.force,
+                quiet: output.quiet,
+                no_charts: output.no_charts,
+                emit_slurm,
+                shards,
+            })
         }
-        Command::Run { world, seed, months, out, sets, force, quiet, no_charts, narrate } => {
-            let opts = RunOptions { world, seed, months, out, sets, force, quiet, no_charts, narrate };
-            let done = commands::run(&opts)?;
-            if narrate {
-                print!("{}", chipban::view::narrate::text(&done.data));
-            }
-            if !quiet {
-                let r = &done.record;
-                let last = r.months.last();
-                println!("wrote {}", done.out.display());
-                if let Some(m) = last {
-                    println!(
-                        "{} months of {} (seed {}): final HHI {:.0}, CR4 {:.2}, {} independent firms, {} entries, {} exits, {} acquisitions",
-                        r.months.len(),
-                        r.world.name,
-                        r.seed,
-                        m.hhi,
-                        m.cr4,
-                        m.independent_firms,
-                        m.entries,
-                        m.exits,
-                        m.acquisitions
-                    );
-                }
-                match r.consolidation_start {
-                    Some(t) => println!("consolidation phase from {}", r.date(t)),
-                    None => println!("no consolidation phase"),
-                }
-                eprintln!("wall time {:.3} s", done.seconds);
-            }
-            Ok(())
-        }
-        Command::Check { world } => {
-            let w = commands::check(&world)?;
-            println!(
-                "{}: ok — world \"{}\", {} months from {}, {} named firms, {} cohorts, {} investors, {} chips, {} rules",
-                world.display(),
-                w.name,
-                w.months,
-                w.start,
-                w.firms.len(),
-                w.cohorts.len(),
-                w.investors.len(),
-                w.chips.suppliers.len(),
-                w.policy.rules.len()
-            );
-            Ok(())
-        }
-        Command::Sweep { file, jobs, emit_slurm: Some(dir), shards, force, quiet, .. } => {
-            let plan = chipban::study::load_plan(&file).map_err(|e| AppError::User(e.to_string()))?;
-            let binary = std::env::current_exe()
-                .map_err(|e| AppError::Internal(format!("cannot find this program's path: {e}")))?;
-            let opts =
-                chipban::slurm::SlurmOptions { dir, shards, cpus: jobs.unwrap_or(1) as u32, binary, force };
-            let files = chipban::slurm::emit(&plan, &opts)?;
-            if !quiet {
-                for f in &files {
-                    println!("wrote {}", f.display());
-                }
-                println!(
-                    "edit the EDIT lines of sweep.sbatch and merge.sbatch, then run {}/submit.sh",
-                    opts.dir.display()
-                );
-            }
-            Ok(())
-        }
-        Command::Sweep { file, jobs, out, shard, resume, force, quiet, no_charts, .. } => {
-            let opts =
-                chipban::study::SweepOptions { file, jobs, out, shard, resume, force, quiet, no_charts };
-            let done = chipban::study::sweep(&opts)?;
-            if !quiet {
-                print!("{}", commands::sweep_summary(&done, shard));
-            }
-            Ok(())
-        }
-        Command::Merge { dirs, out, force, quiet, no_charts } => {
-            let opts = chipban::study::MergeOptions { dirs, out, force, no_charts };
-            let done = chipban::study::merge(&opts)?;
-            if !quiet {
-                print!("{}", commands::sweep_summary(&done, None));
-            }
-            Ok(())
-        }
-        Command::Compare {
-            world_a,
-            world_b,
-            replicates,
-            seed,
-            months,
-            jobs,
-            out,
-            force,
-            quiet,
-            no_charts,
-        } => {
-            let opts = chipban::compare::CompareOptions {
+        Command::Merge { dirs, output } => merge::main(&merge::MergeOptions {
+            dirs,
+            out: output.out,
+            force: output.force,
+            quiet: output.quiet,
+            no_charts: output.no_charts,
+        }),
+        Command::Compare { world_a, world_b, replicates, seed, months, jobs, output } => {
+            compare::main(&compare::CompareOptions {
                 worlds: [world_a, world_b],
                 replicates,
-                seed,
-                months,
-                jobs,
-                out,
-                force,
-                quiet,
-                no_charts,
-            };
-            let (cmp, out, seconds) = chipban::compare::compare(&opts)?;
-            if !quiet {
-                println!("wrote {} ({} paired runs in {seconds:.1} s)", out.display(), 2 * cmp.replicates);
-                for v in &cmp.verdict {
-                    println!("- {v}");
-                }
-            }
-            Ok(())
+                seed: seed.seed,
+                months: months.months,
+                jobs: jobs.jobs,
+                out: output.out,
+                force: output.force,
+                quiet: output.quiet,
+                no_charts: output.no_charts,
+            })
         }
-        Command::Calibrate { world, replicates, seed, jobs, sets } => {
-            if replicates == 0 {
-                return Err(AppError::User("--replicates must be at least 1".into()));
-            }
-            let w = commands::resolve_world(world.as_deref(), &sets, None, None)?;
-            let master = seed.unwrap_or(w.seed);
-            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let rows = chipban::calibration::calibrate(&w, replicates, master, jobs);
-            println!(
-                "Calibration of world \"{}\" ({replicates} replicates, master seed {master}):\n",
-                w.name
-            );
-            print!("{}", chipban::calibration::table(&rows, replicates));
-            let bad = rows.iter().filter(|r| !r.ok).count();
-            if bad > 0 {
-                println!("\n{bad} target(s) out of range");
-            }
-            Ok(())
+        Command::Calibrate { world, replicates, seed, jobs, set } => {
+            calibrate::main(&calibrate::CalibrateOptions {
+                world,
+                replicates,
+                seed: seed.seed,
+                jobs: jobs.jobs,
+                sets: set.sets,
+            })
         }
-        Command::Worlds => {
-            for (file, name, months, desc) in commands::shipped_worlds() {
-                println!("{file:<24} {name:<10} {months:>3} months  {desc}");
-            }
-            Ok(())
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "chipban", &mut script);
+            print_bytes(&script)
         }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(|e| AppError::Internal(format!("cannot render the man page: {e}")))?;
+            print_bytes(&page)
+        }
+    }
+}
+
+/// Write to a locked stdout; a reader that stops early (`| head`) is not an error.
+fn print_bytes(bytes: &[u8]) -> Result<(), AppError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(AppError::Internal(format!("cannot write to standard output: {e}")))
+        }
+        _ => Ok(()),
     }
 }

@@ -7,10 +7,26 @@
 //! (the merge), `submit.sh` (submits both, the merge with
 //! `--dependency=afterok`) and `README.txt`.
 
-use crate::error::AppError;
-use crate::record::write_file_atomic;
+use crate::outdir::{OutputError, claim, write_file_atomic};
 use crate::study::spec::Plan;
 use std::path::{Path, PathBuf};
+
+/// Why the scripts could not be written; all the user's to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum SlurmError {
+    #[error("--shards and --cpus must be at least 1")]
+    Zero,
+    #[error("--shards {shards} is more than the sweep's {runs} runs: use at most {runs}")]
+    TooManyShards { shards: u32, runs: u64 },
+    #[error("{} already holds Slurm scripts; pass --force to replace them", dir.display())]
+    ScriptsExist { dir: PathBuf },
+    #[error("{}: cannot create: {source}", dir.display())]
+    Create { dir: PathBuf, source: std::io::Error },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Output(#[from] OutputError),
+}
 
 /// Options of `--emit-slurm`.
 #[derive(Clone, Debug)]
@@ -31,27 +47,28 @@ fn quote(p: &Path) -> String {
 }
 
 /// Write the job scripts; returns the files written.
-pub fn emit(plan: &Plan, opts: &SlurmOptions) -> Result<Vec<PathBuf>, AppError> {
+pub fn emit(plan: &Plan, opts: &SlurmOptions) -> Result<Vec<PathBuf>, SlurmError> {
     if opts.shards == 0 || opts.cpus == 0 {
-        return Err(AppError::User("--shards and --cpus must be at least 1".into()));
+        return Err(SlurmError::Zero);
     }
     let runs = plan.runs();
     if opts.shards as u64 > runs {
-        return Err(AppError::User(format!(
-            "--shards {} is more than the sweep's {runs} runs: use at most {runs}",
-            opts.shards
-        )));
+        return Err(SlurmError::TooManyShards { shards: opts.shards, runs });
     }
     let dir = &opts.dir;
-    if dir.join("sweep.sbatch").exists() && !opts.force {
-        return Err(AppError::User(format!(
-            "{} already holds Slurm scripts; pass --force to replace them",
-            dir.display()
-        )));
-    }
+    // The overwrite policy: the folder also collects the shards and the
+    // study, so only the scripts are replaced (with --force); a folder
+    // without scripts is written into.
+    claim(dir, opts.force, |d| {
+        if d.join("sweep.sbatch").exists() {
+            Err(SlurmError::ScriptsExist { dir: d.to_path_buf() })
+        } else {
+            Ok(())
+        }
+    })?;
     std::fs::create_dir_all(dir.join("logs"))
-        .map_err(|e| AppError::User(format!("{}: cannot create: {e}", dir.display())))?;
-    let dir = dir.canonicalize().map_err(|e| AppError::User(format!("{}: {e}", dir.display())))?;
+        .map_err(|source| SlurmError::Create { dir: dir.clone(), source })?;
+    let dir = dir.canonicalize().map_err(|source| SlurmError::Io { path: dir.clone(), source })?;
     let name = &plan.spec.name;
     let bin = quote(&opts.binary);
     let d = quote(&dir);
@@ -152,7 +169,7 @@ echo "watch: squeue -j $array,$merge    result: {dir}/study/report.html"
         if exec {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755))
-                .map_err(|e| AppError::User(format!("{}: {e}", p.display())))?;
+                .map_err(|source| SlurmError::Io { path: p.clone(), source })?;
         }
         written.push(p);
     }

@@ -5,31 +5,13 @@
 //! World files are made by text-editing `tests/fixtures/tiny.ron`, a small
 //! valid world.
 
+mod common;
+
+use common::{Captured as Outcome, capture as chipban};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use tempfile::TempDir;
 
 const TINY: &str = include_str!("fixtures/tiny.ron");
-
-/// What a run of the binary left behind.
-struct Outcome {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn chipban(args: &[&str]) -> Outcome {
-    let out = Command::new(env!("CARGO_BIN_EXE_chipban"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the chipban binary starts");
-    Outcome {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// `TINY` with `from` replaced by `to` (which must occur), written as
 /// `tiny.ron` in a fresh temporary folder.

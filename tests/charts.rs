@@ -1,20 +1,14 @@
 //! Charts, the animated market race and the report, as a user gets them
 //! from `chipban run` and `chipban chart`.
 
+mod common;
+
+use common::{chipban_in as chipban, world};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const CHARTS: [&str; 8] =
     ["concentration", "firms", "market_shares", "compute", "funding", "talent", "lorenz", "timeline"];
-
-fn chipban(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chipban")).args(args).current_dir(cwd).output().expect("binary runs")
-}
-
-fn world(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("worlds").join(name).display().to_string()
-}
 
 fn run(tmp: &Path, world_file: &str, seed: &str, extra: &[&str]) -> PathBuf {
     let out = tmp.join(format!("{}-{seed}", world_file.trim_end_matches(".ron")));

@@ -1,26 +1,10 @@
 //! The real binary, driven as a user would: outputs, overwrite protection,
 //! determinism of the files, the built-in baseline, `worlds` and `check`.
 
+mod common;
+
+use common::{chipban_in as chipban, world};
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn chipban(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chipban"))
-        .args(args)
-        .current_dir(cwd)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("binary runs")
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn world(name: &str) -> String {
-    repo().join("worlds").join(name).display().to_string()
-}
 
 const FILES: [&str; 6] = ["world.ron", "months.csv", "firms.csv", "chips.csv", "events.csv", "summary.json"];
 
@@ -238,4 +222,64 @@ fn worlds_lists_the_shipped_worlds_and_they_all_check() {
         assert!(c.status.success(), "{name}: {}", String::from_utf8_lossy(&c.stderr));
     }
     assert_eq!(text.lines().count(), 3);
+}
+
+#[test]
+fn completions_for_each_shell_name_every_command() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = common::chipban(&["completions", shell]);
+        let script = common::ok(&o);
+        for cmd in ["run", "chart", "sweep", "merge", "compare", "calibrate"] {
+            assert!(script.contains(cmd), "{shell} completion lacks {cmd}");
+        }
+        assert!(script.contains("emit-slurm") && script.contains("no-charts"), "{shell}");
+    }
+    // an unknown shell is a usage error
+    assert_eq!(common::chipban(&["completions", "cmd.exe"]).status.code(), Some(2));
+}
+
+#[test]
+fn completions_and_man_survive_a_closed_pipe() {
+    // `chipban completions bash | head -1`: the reader goes away first.
+    for args in [&["completions", "bash"][..], &["man"][..]] {
+        let mut child = common::command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success() && !err.contains("panicked"), "{args:?}: {:?} {err}", o.status);
+    }
+}
+
+#[test]
+fn man_page_is_roff_with_every_command() {
+    let page = common::ok(&common::chipban(&["man"]));
+    assert!(page.starts_with(".ie") || page.starts_with(".TH"), "{}", &page[..page.len().min(200)]);
+    assert!(page.contains(".TH chipban 1"), "a section 1 page");
+    for cmd in ["run", "chart", "check", "worlds", "sweep", "compare", "calibrate", "merge", "completions"] {
+        assert!(page.contains(cmd), "the page lists {cmd}");
+    }
+    assert_eq!(common::ok(&common::chipban(&["manpage"])), page, "`manpage` is the same");
+}
+
+#[test]
+fn shared_options_keep_their_help() {
+    let help = |cmd: &str| common::ok(&common::chipban(&[cmd, "--help"]));
+    let run = help("run");
+    assert!(run.contains("Output folder (default: output/<world name>-seed<N>)"));
+    assert!(run.contains("Replace an existing output folder that holds a different run."));
+    assert!(run.contains("Random seed (default: the world's `seed`)."));
+    assert!(run.contains("--set <PATH=VALUE>"));
+    let sweep = help("sweep");
+    assert!(sweep.contains("No progress bar or summary (errors only)."));
+    assert!(sweep.contains("-j, --jobs <JOBS>"));
+    let merge = help("merge");
+    assert!(merge.contains("No summary (errors only).") && merge.contains("output/sweep-<name>"));
+    let compare = help("compare");
+    assert!(compare.contains("Master seed (default: the first world's seed)."));
+    assert!(compare.contains("Months to simulate in both worlds"));
+    assert!(help("calibrate").contains("e.g. to try a calibration"));
 }

@@ -1,31 +1,10 @@
 //! `chipban compare`, through the real binary: common random numbers,
 //! independence from the thread count, a world against itself, and errors.
 
+mod common;
+
+use common::{chipban, ok, repo_file as world, rows};
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn chipban(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chipban")).args(args).output().expect("binary runs")
-}
-
-fn world(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(name).display().to_string()
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn rows(path: &Path) -> Vec<csv::StringRecord> {
-    csv::Reader::from_path(path).unwrap().records().map(|r| r.unwrap()).collect()
-}
 
 #[test]
 fn classroom_with_and_without_its_rule() {

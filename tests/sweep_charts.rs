@@ -9,15 +9,12 @@
 use chipban::study::data::Study;
 use chipban::study::{aggregate, journal, load_plan};
 use chipban::view::{html::study_report as report, study_charts as charts};
+mod common;
+
+use common::world;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
-fn world(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("worlds").join(name).display().to_string()
-}
-
-/// Run a sweep file (text) with the binary into `dir/out` and rebuild its study.
 fn sweep(dir: &Path, name: &str, design: &str, replicates: u32) -> Study {
     let file = dir.join(format!("{name}.ron"));
     let text = format!(
@@ -27,7 +24,7 @@ fn sweep(dir: &Path, name: &str, design: &str, replicates: u32) -> Study {
     );
     std::fs::write(&file, text).unwrap();
     let out = dir.join(name);
-    let o = Command::new(env!("CARGO_BIN_EXE_chipban"))
+    let o = common::command(&[])
         .args(["sweep", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet", "--no-charts"])
         .output()
         .expect("binary runs");

@@ -1,6 +1,8 @@
 //! Pure maths over finished runs: statistics (t intervals, quantiles,
-//! rank correlation, regression) and a deterministic parallel map. Nothing
+//! rank correlation, regression), survival analysis (Kaplan–Meier) and a
+//! deterministic parallel map. Nothing
 //! here reads or writes files.
 
 pub mod parallel;
 pub mod stats;
+pub mod survival;

@@ -16,8 +16,6 @@ pub use rows::{
     ChipRec, ConsolidationSummary, ConsolidationTest, EventRec, Finals, FirmRec, MonthRec, PhaseStart,
     RunSummary, columns, from_csv, summary_json, to_csv,
 };
-pub use write::{
-    OutFile, OutputError, data_files, world_hash, write_file_atomic, write_folder, write_outputs, write_run,
-};
+pub use write::{data_files, is_run_folder, world_hash, write_outputs, write_run};
 
 pub use crate::sim::output::*;

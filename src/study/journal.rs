@@ -10,9 +10,10 @@
 //! gives back exactly the numbers that were written.
 
 use super::data::{Metric, OUTCOMES, RunResult};
+use super::error::{LineError, StudyError};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const FILE: &str = "journal.csv";
 
@@ -49,24 +50,26 @@ pub fn format_line(r: &RunResult) -> String {
 }
 
 /// Parse one journal line (without newline).
-pub fn parse_line(line: &str) -> Result<RunResult, String> {
+pub fn parse_line(line: &str) -> Result<RunResult, LineError> {
     let fields: Vec<&str> = line.split(',').collect();
     let want = 4 + OUTCOMES.len() + 3;
     if fields.len() != want {
-        return Err(format!("{} fields, expected {want}", fields.len()));
+        return Err(LineError::FieldCount { found: fields.len(), want });
     }
-    let int = |s: &str, what: &str| s.parse::<u64>().map_err(|_| format!("bad {what} `{s}`"));
-    let real = |s: &str| s.parse::<f64>().map_err(|_| format!("bad number `{s}`"));
+    let int = |s: &str, what: &'static str| {
+        s.parse::<u64>().map_err(|_| LineError::BadInteger { what, text: s.to_string() })
+    };
+    let real = |s: &str| s.parse::<f64>().map_err(|_| LineError::BadNumber(s.to_string()));
     let run_id = int(fields[0], "run_id")?;
-    let cell = u32::try_from(int(fields[1], "cell")?).map_err(|_| "cell out of range".to_string())?;
+    let cell = u32::try_from(int(fields[1], "cell")?).map_err(|_| LineError::OutOfRange("cell"))?;
     let replicate =
-        u32::try_from(int(fields[2], "replicate")?).map_err(|_| "replicate out of range".to_string())?;
+        u32::try_from(int(fields[2], "replicate")?).map_err(|_| LineError::OutOfRange("replicate"))?;
     let seed = int(fields[3], "seed")?;
     let mut outcomes = Vec::with_capacity(OUTCOMES.len());
     for f in &fields[4..4 + OUTCOMES.len()] {
         outcomes.push(if f.is_empty() { None } else { Some(real(f)?) });
     }
-    let path = |s: &str| -> Result<Vec<f64>, String> {
+    let path = |s: &str| -> Result<Vec<f64>, LineError> {
         if s.is_empty() { Ok(Vec::new()) } else { s.split(';').map(real).collect() }
     };
     let base = 4 + OUTCOMES.len();
@@ -92,8 +95,9 @@ pub struct Contents {
 /// Read a journal. A last line without its newline is a run that was being
 /// written when the process died: it is dropped (and re-run). A damaged
 /// line elsewhere is an error.
-pub fn read(path: &Path) -> Result<Contents, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+pub fn read(path: &Path) -> Result<Contents, StudyError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| StudyError::Read { path: path.to_path_buf(), source })?;
     let mut runs = Vec::new();
     let mut good_len = 0u64;
     let mut torn_tail = false;
@@ -107,10 +111,7 @@ pub fn read(path: &Path) -> Result<Contents, String> {
                     torn_tail = true;
                     break;
                 }
-                return Err(format!(
-                    "{}: line 1 is not a chipban journal header (was it written by another version?)",
-                    path.display()
-                ));
+                return Err(StudyError::JournalHeader { path: path.to_path_buf() });
             }
             good_len += chunk.len() as u64;
             continue;
@@ -119,8 +120,11 @@ pub fn read(path: &Path) -> Result<Contents, String> {
             torn_tail = true;
             break;
         }
-        let run =
-            parse_line(line).map_err(|e| format!("{}:{}: damaged run line: {e}", path.display(), i + 1))?;
+        let run = parse_line(line).map_err(|error| StudyError::DamagedLine {
+            path: path.to_path_buf(),
+            line: i + 1,
+            error,
+        })?;
         runs.push(run);
         good_len += chunk.len() as u64;
     }
@@ -131,37 +135,50 @@ pub fn read(path: &Path) -> Result<Contents, String> {
 /// kill leaves at most one torn line.
 pub struct Writer {
     file: File,
+    path: PathBuf,
 }
 
 impl Writer {
     /// Open for appending, creating the file with its header if needed and
     /// cutting off a torn last line (`good_len` from [`read`]).
-    pub fn open(path: &Path, good_len: Option<u64>) -> Result<Writer, String> {
-        let shown = path.display().to_string();
+    pub fn open(path: &Path, good_len: Option<u64>) -> Result<Writer, StudyError> {
+        let err =
+            |what: &'static str| move |source| StudyError::Journal { path: path.to_path_buf(), what, source };
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|e| format!("{shown}: cannot open the journal: {e}"))?;
+            .map_err(err("cannot open the journal"))?;
         match good_len {
             Some(len) if len > 0 => {
-                file.set_len(len).map_err(|e| format!("{shown}: cannot trim a torn line: {e}"))?;
+                file.set_len(len).map_err(err("cannot trim a torn line"))?;
             }
             _ => {
-                file.set_len(0).map_err(|e| format!("{shown}: {e}"))?;
-                file.write_all(format!("{}\n", header()).as_bytes()).map_err(|e| format!("{shown}: {e}"))?;
+                file.set_len(0).map_err(err("cannot empty the journal"))?;
+                file.write_all(format!("{}\n", header()).as_bytes())
+                    .map_err(err("cannot write to the journal"))?;
             }
         }
-        Ok(Writer { file })
+        Ok(Writer { file, path: path.to_path_buf() })
     }
 
-    pub fn append(&mut self, line: &str) -> Result<(), String> {
-        self.file.write_all(line.as_bytes()).map_err(|e| format!("cannot write to the journal: {e}"))
+    pub fn append(&mut self, line: &str) -> Result<(), StudyError> {
+        let path = self.path.clone();
+        self.file.write_all(line.as_bytes()).map_err(|source| StudyError::Journal {
+            path,
+            what: "cannot write to the journal",
+            source,
+        })
     }
 
     /// Flush to the disk (not only the OS cache).
-    pub fn sync(&mut self) -> Result<(), String> {
-        self.file.sync_data().map_err(|e| format!("cannot sync the journal: {e}"))
+    pub fn sync(&mut self) -> Result<(), StudyError> {
+        let path = self.path.clone();
+        self.file.sync_data().map_err(|source| StudyError::Journal {
+            path,
+            what: "cannot sync the journal",
+            source,
+        })
     }
 }
 
@@ -231,6 +248,7 @@ mod tests {
         let text = format!("{}\n1,2,3\n{}", header(), format_line(&sample(0)));
         std::fs::write(&p, text).unwrap();
         let e = read(&p).err().unwrap();
-        assert!(e.contains(":2: damaged run line"), "{e}");
+        assert!(e.to_string().contains(":2: damaged run line"), "{e}");
+        assert!(matches!(e, StudyError::DamagedLine { line: 2, .. }));
     }
 }

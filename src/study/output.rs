@@ -4,15 +4,17 @@
 //! cells mean "no value" (e.g. no run of the cell consolidated).
 
 use super::data::{DesignKind, Metric, OUTCOMES, Study, Summary};
-use crate::record::OutFile;
+use crate::outdir::{OutFile, Provenance};
 
-fn opt(v: Option<f64>) -> String {
+/// A value in shortest round-trip form, or an empty cell for none.
+pub(crate) fn opt(v: Option<f64>) -> String {
     v.map(|x| format!("{x}")).unwrap_or_default()
 }
 
-fn csv_bytes(header: Vec<String>, rows: Vec<Vec<String>>) -> Vec<u8> {
+/// A CSV file in memory (`\n` line ends): the header, then the rows.
+pub(crate) fn csv_bytes<H: AsRef<[u8]>>(header: &[H], rows: Vec<Vec<String>>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    w.write_record(&header).expect("writing CSV to memory cannot fail");
+    w.write_record(header).expect("writing CSV to memory cannot fail");
     for r in rows {
         w.write_record(&r).expect("writing CSV to memory cannot fail");
     }
@@ -36,7 +38,7 @@ pub fn runs_csv(s: &Study) -> Vec<u8> {
             row
         })
         .collect();
-    csv_bytes(header, rows)
+    csv_bytes(&header, rows)
 }
 
 fn summary_cols(x: &Summary) -> Vec<String> {
@@ -72,15 +74,12 @@ pub fn cells_csv(s: &Study) -> Vec<u8> {
             row
         })
         .collect();
-    csv_bytes(header, rows)
+    csv_bytes(&header, rows)
 }
 
 /// `bands.csv`: per group, metric and month, mean and 5/50/95% quantiles.
 pub fn bands_csv(s: &Study) -> Vec<u8> {
-    let header = ["cell", "metric", "month", "date", "n", "mean", "p5", "p50", "p95"]
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header = ["cell", "metric", "month", "date", "n", "mean", "p5", "p50", "p95"];
     let mut rows = Vec::new();
     for b in &s.bands {
         let cell = b.cell.map_or_else(|| "all".to_string(), |c| c.to_string());
@@ -98,7 +97,7 @@ pub fn bands_csv(s: &Study) -> Vec<u8> {
             ]);
         }
     }
-    csv_bytes(header, rows)
+    csv_bytes(&header, rows)
 }
 
 /// `effects.csv`: factorial effects, or the Latin-hypercube sensitivity
@@ -107,10 +106,7 @@ pub fn effects_csv(s: &Study) -> Option<Vec<u8>> {
     match s.design {
         DesignKind::Grid => None,
         DesignKind::Factorial => {
-            let header = ["term", "order", "outcome", "n", "estimate", "se", "ci95_low", "ci95_high"]
-                .iter()
-                .map(|c| c.to_string())
-                .collect();
+            let header = ["term", "order", "outcome", "n", "estimate", "se", "ci95_low", "ci95_high"];
             let rows = s
                 .effects
                 .iter()
@@ -127,13 +123,10 @@ pub fn effects_csv(s: &Study) -> Option<Vec<u8>> {
                     ]
                 })
                 .collect();
-            Some(csv_bytes(header, rows))
+            Some(csv_bytes(&header, rows))
         }
         DesignKind::LatinHypercube => {
-            let header = ["parameter", "outcome", "n", "spearman", "ci95_low", "ci95_high", "src", "r2"]
-                .iter()
-                .map(|c| c.to_string())
-                .collect();
+            let header = ["parameter", "outcome", "n", "spearman", "ci95_low", "ci95_high", "src", "r2"];
             let rows = s
                 .sensitivity
                 .iter()
@@ -150,7 +143,7 @@ pub fn effects_csv(s: &Study) -> Option<Vec<u8>> {
                     ]
                 })
                 .collect();
-            Some(csv_bytes(header, rows))
+            Some(csv_bytes(&header, rows))
         }
     }
 }
@@ -184,10 +177,7 @@ pub fn summary_json(s: &Study, world_hash: &str) -> Vec<u8> {
             })
         })
         .collect();
-    let v = json!({
-        "tool": "chipban",
-        "version": crate::VERSION,
-        "build": crate::BUILD,
+    let mut v = json!({
         "study": s.name,
         "description": s.description,
         "design": s.design.as_str(),
@@ -211,6 +201,7 @@ pub fn summary_json(s: &Study, world_hash: &str) -> Vec<u8> {
         },
         "per_cell": cells,
     });
+    Provenance::current().stamp(&mut v);
     let mut text = serde_json::to_string_pretty(&v).expect("JSON of plain values");
     text.push('\n');
     text.into_bytes()

@@ -9,11 +9,11 @@
 //! turns complete shards into the study.
 
 use super::data::{RunResult, Study};
+use super::error::StudyError;
 use super::journal;
 use super::spec::{Plan, load_plan};
 use super::{aggregate, output};
-use crate::error::AppError;
-use crate::record::{OutFile, write_file_atomic, write_folder};
+use crate::outdir::{Claim, OutFile, OutputError, claim, clear, update_folder, write_file_atomic};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,12 +28,8 @@ pub struct Shard {
 }
 
 impl Shard {
-    pub fn parse(s: &str) -> Result<Shard, String> {
-        let bad = || {
-            format!(
-                "bad --shard `{s}`: expected K/N with 0 <= K < N, e.g. 0/4 (K is 0-based, like $SLURM_ARRAY_TASK_ID with --array=0-3)"
-            )
-        };
+    pub fn parse(s: &str) -> Result<Shard, StudyError> {
+        let bad = || StudyError::BadShard(s.to_string());
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
         let index: u32 = k.trim().parse().map_err(|_| bad())?;
         let count: u32 = n.trim().parse().map_err(|_| bad())?;
@@ -54,7 +50,11 @@ impl std::fmt::Display for Shard {
     }
 }
 
-/// Options of `chipban sweep`.
+/// The charts and report of a study, as files of its folder (drawn by the
+/// caller: the study machinery does not know the view layer).
+pub type StudyVisuals = fn(&Study) -> Result<Vec<OutFile>, StudyError>;
+
+/// Settings of a sweep (what `chipban sweep` asks for).
 #[derive(Clone, Debug, Default)]
 pub struct SweepOptions {
     pub file: PathBuf,
@@ -65,8 +65,8 @@ pub struct SweepOptions {
     pub resume: bool,
     pub force: bool,
     pub quiet: bool,
-    /// Skip the study's charts and report.
-    pub no_charts: bool,
+    /// Draws the study's charts and report; `None` = data files only.
+    pub visuals: Option<StudyVisuals>,
 }
 
 /// What a sweep (or merge) did.
@@ -85,14 +85,6 @@ pub struct SweepOutcome {
 }
 
 const STATE: &str = "state.json";
-
-fn user(e: impl std::fmt::Display) -> AppError {
-    AppError::User(e.to_string())
-}
-
-fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(e.to_string())
-}
 
 /// `state.json`: what makes a folder's journal belong to a sweep.
 fn state_json(plan: &Plan, shard: Option<Shard>, runs_owned: u64) -> String {
@@ -116,19 +108,20 @@ struct FolderState {
     shard: Option<Shard>,
 }
 
-fn read_state(dir: &Path) -> Result<FolderState, String> {
+fn read_state(dir: &Path) -> Result<FolderState, StudyError> {
     let p = dir.join(STATE);
-    let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
-    let v: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: not a sweep state file: {e}", p.display()))?;
+    let text = std::fs::read_to_string(&p).map_err(|source| StudyError::Read { path: p.clone(), source })?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| StudyError::StateFile { path: p.clone(), message: e.to_string() })?;
     if v["format"] != "chipban-sweep" {
-        return Err(format!("{}: not a chipban sweep folder", dir.display()));
+        return Err(StudyError::NotASweep { dir: dir.to_path_buf() });
     }
+    let bad = || StudyError::StateShard { path: p.clone() };
     let shard = match &v["shard"] {
         serde_json::Value::Null => None,
         s => Some(Shard {
-            index: s["index"].as_u64().ok_or_else(|| format!("{}: bad shard", p.display()))? as u32,
-            count: s["count"].as_u64().ok_or_else(|| format!("{}: bad shard", p.display()))? as u32,
+            index: s["index"].as_u64().ok_or_else(bad)? as u32,
+            count: s["count"].as_u64().ok_or_else(bad)? as u32,
         }),
     };
     Ok(FolderState { version: v["version"].as_str().unwrap_or("?").to_string(), shard })
@@ -140,9 +133,9 @@ fn identity_files(plan: &Plan) -> (String, String) {
 }
 
 /// `chipban sweep`.
-pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
+pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, StudyError> {
     let started = Instant::now();
-    let plan = load_plan(&opts.file).map_err(user)?;
+    let plan = load_plan(&opts.file)?;
     let default_name = match opts.shard {
         Some(s) => format!("sweep-{}-shard{}of{}", plan.spec.name, s.index, s.count),
         None => format!("sweep-{}", plan.spec.name),
@@ -154,7 +147,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
     let owned: Vec<u64> = (0..plan.runs()).filter(|id| opts.shard.is_none_or(|s| s.owns(*id))).collect();
     let jpath = out.join(journal::FILE);
     let (done, good_len) = if jpath.exists() {
-        let c = journal::read(&jpath).map_err(user)?;
+        let c = journal::read(&jpath)?;
         (c.runs, Some(c.good_len))
     } else {
         (Vec::new(), None)
@@ -163,11 +156,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
     let mut done_ids = BTreeSet::new();
     for r in &done {
         if !owned_set.contains(&r.run_id) || !done_ids.insert(r.run_id) {
-            return Err(AppError::User(format!(
-                "{}: run {} does not belong here or appears twice; the folder was edited or mixed with another sweep: start over with --force",
-                jpath.display(),
-                r.run_id
-            )));
+            return Err(StudyError::ForeignRun { journal: jpath, run_id: r.run_id });
         }
     }
     let pending: Vec<u64> = owned.iter().copied().filter(|id| !done_ids.contains(id)).collect();
@@ -175,16 +164,16 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, pending.len().max(1));
-    let mut writer = journal::Writer::open(&jpath, good_len).map_err(user)?;
+    let mut writer = journal::Writer::open(&jpath, good_len)?;
     let resumed = done.len() as u64;
     let mut runs = done;
     run_pending(&plan, &pending, jobs, opts.quiet, resumed, owned.len() as u64, &mut writer, &mut runs)?;
-    writer.sync().map_err(user)?;
+    writer.sync()?;
     drop(writer);
 
     let study = if opts.shard.is_none_or(|s| s.count == 1) {
-        let (study, files) = finish(&plan, runs, opts.no_charts)?;
-        write_study(&out, &files)?;
+        let (study, files) = finish(&plan, runs, opts.visuals)?;
+        update_folder(&out, &files)?;
         Some(study)
     } else {
         None
@@ -200,60 +189,52 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
     })
 }
 
-/// Make `out` ready: fresh, resumed (after checking it holds this very
-/// sweep) or replaced with `--force`.
+/// Make `out` ready by the overwrite policy of [`crate::outdir::claim`]:
+/// fresh, resumed (after checking it holds this very sweep) or replaced
+/// with `--force`.
 fn prepare_folder(
     out: &Path,
     plan: &Plan,
     opts: &SweepOptions,
     sweep_ron: &str,
     world_ron: &str,
-) -> Result<(), AppError> {
-    let shown = out.display();
-    let is_sweep = out.join(STATE).exists();
-    let nonempty = out.is_dir() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true);
-    if out.exists() && !out.is_dir() {
-        return Err(AppError::User(format!("{shown} is a file, not a folder: choose another --out")));
-    }
-    if nonempty && opts.force {
-        std::fs::remove_dir_all(out)
-            .map_err(|e| AppError::User(format!("{shown}: cannot remove for --force: {e}")))?;
-    } else if nonempty && !is_sweep {
-        return Err(AppError::User(format!(
-            "{shown} already exists and is not a chipban sweep folder; choose another folder with --out, or pass --force to replace it"
-        )));
-    } else if is_sweep && !opts.resume {
-        let n = journal::read(&out.join(journal::FILE)).map(|c| c.runs.len()).unwrap_or(0);
-        return Err(AppError::User(format!(
-            "{shown} already holds a sweep ({n} runs done); pass --resume to finish it, or --force to start over"
-        )));
-    } else if is_sweep {
-        let st = read_state(out).map_err(user)?;
-        let mut why = Vec::new();
+) -> Result<(), StudyError> {
+    let own = |dir: &Path| -> Result<(), StudyError> {
+        if !dir.join(STATE).exists() {
+            return Err(OutputError::Foreign { path: dir.to_path_buf(), kind: "sweep" }.into());
+        }
+        if !opts.resume {
+            let done = journal::read(&dir.join(journal::FILE)).map(|c| c.runs.len()).unwrap_or(0);
+            return Err(StudyError::AlreadyASweep { dir: dir.to_path_buf(), done });
+        }
+        let st = read_state(dir)?;
+        let mut reasons = Vec::new();
         if st.version != crate::VERSION {
-            why.push(format!("it was made by chipban {} and this is {}", st.version, crate::VERSION));
+            reasons.push(format!("it was made by chipban {} and this is {}", st.version, crate::VERSION));
         }
         if st.shard != opts.shard.filter(|s| s.count > 1) && !(st.shard.is_none() && opts.shard.is_none()) {
             let show = |s: Option<Shard>| s.map_or("none".to_string(), |s| s.to_string());
-            why.push(format!("its shard is {} and this run's is {}", show(st.shard), show(opts.shard)));
+            reasons.push(format!("its shard is {} and this run's is {}", show(st.shard), show(opts.shard)));
         }
-        if std::fs::read_to_string(out.join("sweep.ron")).ok().as_deref() != Some(sweep_ron) {
-            why.push(
+        if std::fs::read_to_string(dir.join("sweep.ron")).ok().as_deref() != Some(sweep_ron) {
+            reasons.push(
                 "its sweep.ron differs from this sweep (design, seed, replicates or months changed)".into(),
             );
         }
-        if std::fs::read_to_string(out.join("world.ron")).ok().as_deref() != Some(world_ron) {
-            why.push("its world.ron differs from this sweep's world".into());
+        if std::fs::read_to_string(dir.join("world.ron")).ok().as_deref() != Some(world_ron) {
+            reasons.push("its world.ron differs from this sweep's world".into());
         }
-        if !why.is_empty() {
-            return Err(AppError::User(format!(
-                "cannot resume in {shown}: {}; use another --out, or --force to start over",
-                why.join("; ")
-            )));
+        if !reasons.is_empty() {
+            return Err(StudyError::CannotResume { dir: dir.to_path_buf(), reasons });
         }
-        return Ok(());
+        Ok(())
+    };
+    match claim(out, opts.force, own)? {
+        Claim::Own => return Ok(()),
+        Claim::Replace => clear(out)?,
+        Claim::Fresh => {}
     }
-    std::fs::create_dir_all(out).map_err(|e| AppError::User(format!("{shown}: cannot create: {e}")))?;
+    std::fs::create_dir_all(out).map_err(|source| StudyError::Create { dir: out.to_path_buf(), source })?;
     let shard = opts.shard.filter(|s| s.count > 1);
     let owned = (0..plan.runs()).filter(|id| shard.is_none_or(|s| s.owns(*id))).count() as u64;
     write_file_atomic(&out.join("sweep.ron"), sweep_ron.as_bytes())?;
@@ -274,13 +255,13 @@ fn run_pending(
     total: u64,
     writer: &mut journal::Writer,
     runs: &mut Vec<RunResult>,
-) -> Result<(), AppError> {
+) -> Result<(), StudyError> {
     if pending.is_empty() {
         return Ok(());
     }
     let bar = progress_bar(quiet, total, already);
     let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::sync_channel::<Result<(RunResult, String), String>>(jobs * 4);
+    let (tx, rx) = mpsc::sync_channel::<Result<(RunResult, String), StudyError>>(jobs * 4);
     let mut failure = None;
     std::thread::scope(|scope| {
         for _ in 0..jobs {
@@ -303,14 +284,14 @@ fn run_pending(
             match msg {
                 Ok((run, line)) => {
                     if let Err(e) = writer.append(&line) {
-                        failure = Some(AppError::User(e));
+                        failure = Some(e);
                         break;
                     }
                     runs.push(run);
                     bar.inc(1);
                 }
                 Err(e) => {
-                    failure = Some(AppError::Internal(e));
+                    failure = Some(e);
                     break;
                 }
             }
@@ -332,10 +313,10 @@ fn simulate(
     plan: &Plan,
     run_id: u64,
     cached: &mut Option<(u32, crate::world::World)>,
-) -> Result<(RunResult, String), String> {
+) -> Result<(RunResult, String), StudyError> {
     let (cell, replicate) = plan.cell_of(run_id);
     if cached.as_ref().is_none_or(|(c, _)| *c != cell) {
-        let mut w = plan.cell_world(cell)?;
+        let mut w = plan.cell_world(cell).map_err(StudyError::CellWorld)?;
         // The firm panel is not used by sweeps; skipping it saves time and memory.
         w.record.firm_panel = false;
         *cached = Some((cell, w));
@@ -370,37 +351,20 @@ fn progress_bar(quiet: bool, total: u64, already: u64) -> indicatif::ProgressBar
 }
 
 /// The study of a complete set of runs and every file to write for it.
-fn finish(plan: &Plan, runs: Vec<RunResult>, no_charts: bool) -> Result<(Study, Vec<OutFile>), AppError> {
+fn finish(
+    plan: &Plan,
+    runs: Vec<RunResult>,
+    visuals: Option<StudyVisuals>,
+) -> Result<(Study, Vec<OutFile>), StudyError> {
     let journal_text = journal::sorted_text(&runs);
     let study = aggregate::aggregate(plan, runs);
     let world_hash = crate::record::world_hash(&plan.base);
     let mut files = output::data_files(&study, &world_hash);
     files.push((journal::FILE.to_string(), journal_text.into_bytes()));
-    if !no_charts {
-        let charts = crate::view::study_charts::render_study(&study).map_err(internal)?;
-        let report = crate::view::html::study_report::study_report(&study, &charts);
-        for r in charts {
-            files.push((format!("charts/{}.png", r.name), r.png));
-            files.push((format!("charts/{}.svg", r.name), r.svg.into_bytes()));
-        }
-        files.push(("report.html".to_string(), report.into_bytes()));
+    if let Some(draw) = visuals {
+        files.extend(draw(&study)?);
     }
     Ok((study, files))
-}
-
-/// Write a study's files into its folder, each atomically (charts as one folder).
-fn write_study(out: &Path, files: &[OutFile]) -> Result<(), AppError> {
-    let (charts, single): (Vec<&OutFile>, Vec<&OutFile>) =
-        files.iter().partition(|(n, _)| n.starts_with("charts/"));
-    if !charts.is_empty() {
-        let refs: Vec<(&str, &[u8])> =
-            charts.iter().map(|(n, b)| (n.trim_start_matches("charts/"), b.as_slice())).collect();
-        write_folder(&out.join("charts"), &refs)?;
-    }
-    for (name, bytes) in single {
-        write_file_atomic(&out.join(name), bytes)?;
-    }
-    Ok(())
 }
 
 /// Options of `chipban merge`.
@@ -409,15 +373,16 @@ pub struct MergeOptions {
     pub dirs: Vec<PathBuf>,
     pub out: Option<PathBuf>,
     pub force: bool,
-    pub no_charts: bool,
+    /// Draws the study's charts and report; `None` = data files only.
+    pub visuals: Option<StudyVisuals>,
 }
 
 /// `chipban merge DIR...`: check that the shard folders hold every run of
 /// one sweep exactly once, and write the study.
-pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, AppError> {
+pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
     let started = Instant::now();
     if opts.dirs.is_empty() {
-        return Err(AppError::User("merge needs at least one shard folder".into()));
+        return Err(StudyError::NoShards);
     }
     let mut first: Option<(PathBuf, String, String, FolderState)> = None;
     let mut shards: Vec<(Shard, PathBuf, Vec<RunResult>)> = Vec::new();
@@ -459,24 +424,20 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, AppError> {
         let runs = match journal::read(&dir.join(journal::FILE)) {
             Ok(c) => c.runs,
             Err(e) => {
-                problems.push(e);
+                problems.push(e.to_string());
                 continue;
             }
         };
         shards.push((shard, dir.clone(), runs));
     }
     if !problems.is_empty() {
-        return Err(AppError::User(format!("cannot merge:\n  - {}", problems.join("\n  - "))));
+        return Err(StudyError::Merge { problems });
     }
     let (dir0, _, _, st0) = first.expect("at least one folder read");
     if st0.version != crate::VERSION {
-        return Err(AppError::User(format!(
-            "the shards were made by chipban {} and this is {}: merge them with the same version",
-            st0.version,
-            crate::VERSION
-        )));
+        return Err(StudyError::MergeVersion { found: st0.version, this: crate::VERSION });
     }
-    let plan = load_plan(&dir0.join("sweep.ron")).map_err(user)?;
+    let plan = load_plan(&dir0.join("sweep.ron"))?;
     let count = shards[0].0.count;
     let mut seen: Vec<Option<&PathBuf>> = vec![None; count as usize];
     for (s, dir, runs) in &shards {
@@ -514,24 +475,19 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, AppError> {
         ));
     }
     if !problems.is_empty() {
-        return Err(AppError::User(format!("cannot merge:\n  - {}", problems.join("\n  - "))));
+        return Err(StudyError::Merge { problems });
     }
     let runs: Vec<RunResult> = shards.into_iter().flat_map(|(_, _, r)| r).collect();
     let out =
         opts.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("sweep-{}", plan.spec.name)));
     let (sweep_ron, world_ron) = identity_files(&plan);
-    let occupied = out.is_dir() && std::fs::read_dir(&out).map(|mut d| d.next().is_some()).unwrap_or(true);
-    if (occupied || out.is_file()) && !opts.force {
-        return Err(AppError::User(format!(
-            "{} already exists; choose another folder with --out, or pass --force to replace it",
-            out.display()
-        )));
-    }
+    // A merge never resumes: any occupied folder is replaced only with --force.
+    claim(&out, opts.force, |d| Err::<(), _>(OutputError::Exists { path: d.to_path_buf() }))?;
     let sweep_opts = SweepOptions { force: opts.force, ..Default::default() };
     prepare_folder(&out, &plan, &sweep_opts, &sweep_ron, &world_ron)?;
     let n = runs.len() as u64;
-    let (study, files) = finish(&plan, runs, opts.no_charts)?;
-    write_study(&out, &files)?;
+    let (study, files) = finish(&plan, runs, opts.visuals)?;
+    update_folder(&out, &files)?;
     Ok(SweepOutcome {
         out,
         runs_owned: n,

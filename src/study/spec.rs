@@ -166,8 +166,8 @@ impl Plan {
     }
 
     /// The world of a cell (overrides applied; validated when the plan was made).
-    pub fn cell_world(&self, cell: u32) -> Result<World, String> {
-        world::apply_overrides(self.base.clone(), &self.cells[cell as usize].sets).map_err(|e| e.to_string())
+    pub fn cell_world(&self, cell: u32) -> Result<World, world::WorldError> {
+        world::apply_overrides(self.base.clone(), &self.cells[cell as usize].sets)
     }
 
     /// The resolved sweep file: the spec with `world: "world.ron"`, to be
@@ -240,6 +240,8 @@ impl std::fmt::Display for SweepProblems {
 }
 
 /// Read and parse a sweep file, load its world, validate, and expand the design.
+impl std::error::Error for SweepProblems {}
+
 pub fn load_plan(path: &Path) -> Result<Plan, SweepProblems> {
     let origin = path.display().to_string();
     let one = |msg: String| SweepProblems { origin: origin.clone(), problems: vec![msg] };

@@ -77,7 +77,7 @@ pub fn firm_colour(world: &crate::world::World, firm: &str) -> RGBColor {
     if let Some(i) = world.firms.iter().position(|f| f.name == firm) {
         return PALETTE[i % PALETTE.len()];
     }
-    let h = firm.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+    let h = crate::world::fnv1a_64(firm.as_bytes());
     PALETTE[(h % PALETTE.len() as u64) as usize]
 }
 

@@ -2,20 +2,22 @@
 //! a user error (a bad file, a bad value, a bad `--set`): the CLI prints it
 //! and exits with code 2.
 
-use std::fmt;
-
 /// What went wrong with a world file or a `--set` override.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum WorldError {
     /// The file could not be read (missing, a directory, not UTF-8, ...).
+    #[error("{path}: {message}")]
     Io { path: String, message: String },
     /// The text is not a well-formed world: RON syntax, an unknown or
     /// missing field, a value of the wrong type. `line` and `col` are 1-based.
+    #[error("{origin}:{line}:{col}: {message}")]
     Syntax { origin: String, line: usize, col: usize, message: String },
     /// The world parses but its values do not make sense; one line per
     /// problem, each naming the offending field.
+    #[error("{origin}: {} problem{} in the world:{}", problems.len(), plural(problems.len()), listed(problems))]
     Invalid { origin: String, problems: Vec<String> },
     /// One or more `--set PATH=VALUE` overrides could not be applied.
+    #[error("{} bad --set override{}:{}", problems.len(), plural(problems.len()), listed(problems))]
     Override { problems: Vec<String> },
 }
 
@@ -49,61 +51,16 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-impl fmt::Display for WorldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WorldError::Io { path, message } => write!(f, "{path}: {message}"),
-            WorldError::Syntax { origin, line, col, message } => {
-                write!(f, "{origin}:{line}:{col}: {message}")
-            }
-            WorldError::Invalid { origin, problems } => {
-                let n = problems.len();
-                write!(f, "{origin}: {n} problem{} in the world:", plural(n))?;
-                for p in problems {
-                    write!(f, "\n  - {p}")?;
-                }
-                Ok(())
-            }
-            WorldError::Override { problems } => {
-                let n = problems.len();
-                write!(f, "{n} bad --set override{}:", plural(n))?;
-                for p in problems {
-                    write!(f, "\n  - {p}")?;
-                }
-                Ok(())
-            }
-        }
-    }
+/// The problems as an indented list, one per line.
+fn listed(problems: &[String]) -> String {
+    problems.iter().map(|p| format!("\n  - {p}")).collect()
 }
-
-impl std::error::Error for WorldError {}
 
 /// Edit distance between two names (optimal string alignment: insertions,
 /// deletions, substitutions and swaps of neighbours each cost 1),
 /// ignoring ASCII case.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best =
-                (d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1).min(d[(i - 1) * w + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = best;
-        }
-    }
-    d[a.len() * w + b.len()]
+    strsim::osa_distance(&a.to_ascii_lowercase(), &b.to_ascii_lowercase())
 }
 
 /// The expected name closest to `found`, if one is close enough to be a

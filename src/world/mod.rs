@@ -11,8 +11,8 @@ mod validate;
 
 pub use error::WorldError;
 pub use load::{load_file, load_str, ron_options, syntax_error, to_ron};
-pub use month::Month;
-pub use overrides::{apply_overrides, value_at};
+pub use month::{Month, MonthError};
+pub use overrides::{OverrideError, apply_overrides, value_at};
 pub use schema::*;
 pub use validate::validate;
 
@@ -24,6 +24,13 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("no_ban.ron", include_str!("../../worlds/no_ban.ron")),
     ("classroom.ron", include_str!("../../worlds/classroom.ron")),
 ];
+
+/// FNV-1a, 64 bits: the program's one stable hash (the `world_hash` of
+/// every summary.json, the colour of an unnamed firm). Stable across
+/// versions and platforms, unlike `std`'s hasher.
+pub fn fnv1a_64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3))
+}
 
 /// Load a world (or the built-in baseline), apply `--set` overrides and
 /// `--months`/`--seed`, and validate the result. Returns the resolved world
@@ -50,4 +57,14 @@ pub fn resolve(
     }
     validate(&w).map_err(|e| e.with_origin(&format!("{origin} (after overrides)")))?;
     Ok(w)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fnv_is_stable() {
+        // FNV-1a 64 of "a" is af63dc4c8601ec8c
+        assert_eq!(format!("{:016x}", super::fnv1a_64(b"a")), "af63dc4c8601ec8c");
+        assert_eq!(super::fnv1a_64(b""), 0xcbf2_9ce4_8422_2325);
+    }
 }

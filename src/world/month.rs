@@ -27,8 +27,8 @@ impl Month {
         self.0 - earlier.0
     }
     /// Parse `YYYY-MM`; the error says what was expected.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let bad = || format!("`{s}` is not a month: expected \"YYYY-MM\", e.g. \"2023-10\"");
+    pub fn parse(s: &str) -> Result<Self, MonthError> {
+        let bad = || MonthError::NotAMonth(s.to_string());
         let (y, m) = s.split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());
@@ -36,10 +36,19 @@ impl Month {
         let y: i32 = y.parse().map_err(|_| bad())?;
         let m: u32 = m.parse().map_err(|_| bad())?;
         if !(1..=12).contains(&m) {
-            return Err(format!("`{s}`: month {m} is outside 01..12"));
+            return Err(MonthError::OutOfRange { text: s.to_string(), month: m });
         }
         Ok(Month::new(y, m))
     }
+}
+
+/// A text that is not a `YYYY-MM` month.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MonthError {
+    #[error("`{0}` is not a month: expected \"YYYY-MM\", e.g. \"2023-10\"")]
+    NotAMonth(String),
+    #[error("`{text}`: month {month} is outside 01..12")]
+    OutOfRange { text: String, month: u32 },
 }
 
 impl fmt::Display for Month {

@@ -15,6 +15,41 @@ use super::schema::World;
 use serde::Deserialize;
 use serde_json::Value;
 
+/// Why one `--set PATH=VALUE` cannot be applied (the path walk, the value,
+/// or the type the schema wants); `WorldError::Override` lists them.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OverrideError {
+    #[error("expected PATH=VALUE, e.g. market.inertia=0.5")]
+    NoEquals,
+    #[error("empty path: expected PATH=VALUE, e.g. market.inertia=0.5")]
+    EmptyPath,
+    #[error("bad path `{path}`: {why}")]
+    BadPath { path: String, why: String },
+    #[error("{at} has no field `{key}`{hint} (fields: {fields})")]
+    NoField { at: String, key: String, hint: String, fields: String },
+    #[error(
+        "index [{index}] is out of range: {at} has {len} element{}{}",
+        if *len == 1 { "" } else { "s" },
+        if *len == 0 { String::new() } else { format!(" (indexes 0..={})", len - 1) }
+    )]
+    OutOfRange { at: String, index: usize, len: usize },
+    #[error("{at} is a list of {len} elements, not a struct: use an index, e.g. `[0]`, before `.{key}`")]
+    NotAStruct { at: String, len: usize, key: String },
+    #[error("{at} is {kind}, not a list: `[{index}]` does not apply")]
+    NotAList { at: String, kind: &'static str, index: usize },
+    #[error("{at} is {kind}, it has no {what}{}", if *empty { "; set the whole value first, e.g. with Some(...)" } else { "" })]
+    NoPart { at: String, kind: &'static str, what: String, empty: bool },
+    #[error("{at}: missing")]
+    Missing { at: String },
+    #[error("`{0}` is not a finite number")]
+    NotFinite(String),
+    /// The value does not fit the schema: serde's message (with a "did you mean").
+    #[error("{0}")]
+    Schema(String),
+    #[error("cannot read the world: {0}")]
+    Unreadable(String),
+}
+
 /// Apply every `PATH=VALUE` in `sets`, in order (a later set of the same
 /// path wins). All problems are collected before returning. The result is
 /// not validated: callers run `validate` on it.
@@ -40,8 +75,8 @@ pub fn apply_overrides(world: World, sets: &[String]) -> Result<World, WorldErro
 
 /// The current value at `path` in `world` (as a JSON value), or why the
 /// path does not exist. Used by sweeps to learn a parameter's type.
-pub fn value_at(world: &World, path: &str) -> Result<Value, String> {
-    let mut root = serde_json::to_value(world).map_err(|e| format!("cannot read the world: {e}"))?;
+pub fn value_at(world: &World, path: &str) -> Result<Value, OverrideError> {
+    let mut root = serde_json::to_value(world).map_err(|e| OverrideError::Unreadable(e.to_string()))?;
     let segs = parse_path(path.trim())?;
     walk(&mut root, &segs).map(|v| v.clone())
 }
@@ -54,10 +89,10 @@ enum Seg {
 }
 
 /// Split `a.b[2].c` (or `a.b.2.c`) into segments.
-fn parse_path(path: &str) -> Result<Vec<Seg>, String> {
-    let bad = |why: &str| format!("bad path `{path}`: {why}");
+fn parse_path(path: &str) -> Result<Vec<Seg>, OverrideError> {
+    let bad = |why: &str| OverrideError::BadPath { path: path.to_string(), why: why.to_string() };
     if path.trim().is_empty() {
-        return Err("empty path: expected PATH=VALUE, e.g. market.inertia=0.5".into());
+        return Err(OverrideError::EmptyPath);
     }
     let mut segs = Vec::new();
     for part in path.split('.') {
@@ -111,7 +146,7 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// The slot at `segs` in `root`, or a message saying where the walk failed.
-fn walk<'a>(root: &'a mut Value, segs: &[Seg]) -> Result<&'a mut Value, String> {
+fn walk<'a>(root: &'a mut Value, segs: &[Seg]) -> Result<&'a mut Value, OverrideError> {
     let mut here = root;
     let mut at = String::from("the world");
     for seg in segs {
@@ -121,45 +156,35 @@ fn walk<'a>(root: &'a mut Value, segs: &[Seg]) -> Result<&'a mut Value, String> 
                     let keys: Vec<&str> = map.keys().map(String::as_str).collect();
                     let hint = did_you_mean(k, keys.iter().copied());
                     let list: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
-                    return Err(format!("{at} has no field `{k}`{hint} (fields: {})", list.join(", ")));
+                    return Err(OverrideError::NoField { at, key: k.clone(), hint, fields: list.join(", ") });
                 }
                 at = if at == "the world" {
                     format!("`{k}`")
                 } else {
                     format!("{}.{k}`", at.trim_end_matches('`'))
                 };
-                map.get_mut(k).ok_or_else(|| format!("{at}: missing"))?
+                map.get_mut(k).ok_or_else(|| OverrideError::Missing { at: at.clone() })?
             }
             (Seg::Index(i), Value::Array(items)) => {
                 let len = items.len();
                 if *i >= len {
-                    return Err(format!(
-                        "index [{i}] is out of range: {at} has {len} element{}{}",
-                        if len == 1 { "" } else { "s" },
-                        if len == 0 { String::new() } else { format!(" (indexes 0..={})", len - 1) }
-                    ));
+                    return Err(OverrideError::OutOfRange { at, index: *i, len });
                 }
                 at = format!("{}[{i}]`", at.trim_end_matches('`'));
                 &mut items[*i]
             }
             (Seg::Key(k), Value::Array(items)) => {
-                return Err(format!(
-                    "{at} is a list of {} elements, not a struct: use an index, \
-                     e.g. `[0]`, before `.{k}`",
-                    items.len()
-                ));
+                return Err(OverrideError::NotAStruct { at, len: items.len(), key: k.clone() });
             }
             (Seg::Index(i), other) if !other.is_null() => {
-                return Err(format!("{at} is {}, not a list: `[{i}]` does not apply", kind(other)));
+                return Err(OverrideError::NotAList { at, kind: kind(other), index: *i });
             }
             (seg, other) => {
                 let what = match seg {
                     Seg::Key(k) => format!("field `{k}`"),
                     Seg::Index(i) => format!("index `[{i}]`"),
                 };
-                let extra =
-                    if other.is_null() { "; set the whole value first, e.g. with Some(...)" } else { "" };
-                return Err(format!("{at} is {}, it has no {what}{extra}", kind(other)));
+                return Err(OverrideError::NoPart { at, kind: kind(other), what, empty: other.is_null() });
             }
         };
     }
@@ -177,10 +202,10 @@ enum AnyRon {
 }
 
 /// Parse VALUE: RON if it is RON, else the text itself as a string.
-fn parse_value(text: &str) -> Result<Value, String> {
+fn parse_value(text: &str) -> Result<Value, OverrideError> {
     let t = text.trim();
     if matches!(t.trim_start_matches(['+', '-']), "NaN" | "inf" | "NaNf32" | "NaNf64" | "inff32" | "inff64") {
-        return Err(format!("`{t}` is not a finite number"));
+        return Err(OverrideError::NotFinite(t.to_string()));
     }
     match ron_options().from_str::<AnyRon>(t) {
         Ok(AnyRon::Value(v)) => Ok(v),
@@ -225,9 +250,9 @@ fn strip_struct_names(value: &Value) -> Value {
 }
 
 /// `root` with one `PATH=VALUE` applied, or why it cannot be.
-fn apply_one(root: &Value, set: &str) -> Result<Value, String> {
+fn apply_one(root: &Value, set: &str) -> Result<Value, OverrideError> {
     let Some((path, text)) = set.split_once('=') else {
-        return Err("expected PATH=VALUE, e.g. market.inertia=0.5".into());
+        return Err(OverrideError::NoEquals);
     };
     let segs = parse_path(path.trim())?;
     let parsed = parse_value(text)?;
@@ -248,7 +273,7 @@ fn apply_one(root: &Value, set: &str) -> Result<Value, String> {
             }
         }
     }
-    Err(explain(first_err.unwrap_or_default()))
+    Err(OverrideError::Schema(explain(first_err.unwrap_or_default())))
 }
 
 /// serde's message, with a "did you mean" for an unknown variant.

@@ -1,0 +1,39 @@
+//! `chipban check WORLD`: validate a world file and list every problem.
+
+use super::AppError;
+use crate::world::{self, World};
+use std::path::{Path, PathBuf};
+
+/// Options of `chipban check`.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub world: PathBuf,
+}
+
+/// The entry point: check, then describe the world in one line.
+pub fn main(opts: &CheckOptions) -> Result<(), AppError> {
+    let w = execute(&opts.world)?;
+    print!("{}", summary(&opts.world, &w));
+    Ok(())
+}
+
+/// The resolved world, or every problem.
+pub fn execute(path: &Path) -> Result<World, AppError> {
+    Ok(world::load_file(path)?)
+}
+
+/// What `check` prints for a valid world.
+pub fn summary(path: &Path, w: &World) -> String {
+    format!(
+        "{}: ok — world \"{}\", {} months from {}, {} named firms, {} cohorts, {} investors, {} chips, {} rules\n",
+        path.display(),
+        w.name,
+        w.months,
+        w.start,
+        w.firms.len(),
+        w.cohorts.len(),
+        w.investors.len(),
+        w.chips.suppliers.len(),
+        w.policy.rules.len()
+    )
+}

@@ -1,0 +1,100 @@
+//! `chipban compare A B`: two worlds on common random numbers, written to a
+//! comparison folder (data files, and unless `--no-charts` charts and a
+//! report); prints the verdict.
+
+use super::{AppError, chart_files, jobs_or_cores};
+use crate::compare::{self, CompareError, Comparison};
+use crate::outdir::{OutputError, claim, write_folder};
+use crate::world::World;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Options of `chipban compare`.
+#[derive(Clone, Debug, Default)]
+pub struct CompareOptions {
+    pub worlds: [PathBuf; 2],
+    pub replicates: u32,
+    /// Master seed (default: the first world's seed).
+    pub seed: Option<u64>,
+    pub months: Option<u32>,
+    pub jobs: Option<usize>,
+    pub out: Option<PathBuf>,
+    pub force: bool,
+    pub quiet: bool,
+    pub no_charts: bool,
+}
+
+/// What `compare` did.
+pub struct CompareOutcome {
+    pub comparison: Comparison,
+    pub out: PathBuf,
+    pub seconds: f64,
+}
+
+/// The entry point: compare, then print where and the verdict.
+pub fn main(opts: &CompareOptions) -> Result<(), AppError> {
+    let done = execute(opts)?;
+    if !opts.quiet {
+        print!("{}", summary(&done));
+    }
+    Ok(())
+}
+
+/// Resolve both worlds, simulate the pairs, write the folder.
+pub fn execute(opts: &CompareOptions) -> Result<CompareOutcome, AppError> {
+    let started = Instant::now();
+    if opts.replicates < 2 {
+        return Err(CompareError::TooFewReplicates(opts.replicates).into());
+    }
+    let mut worlds: Vec<World> = Vec::new();
+    let mut problems = Vec::new();
+    for p in &opts.worlds {
+        match crate::world::resolve(Some(p), &[], opts.months, None) {
+            Ok(w) => worlds.push(w),
+            Err(e) => problems.push(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(CompareError::Worlds(problems).into());
+    }
+    let worlds: [World; 2] = worlds.try_into().expect("two worlds");
+    compare::check(&worlds, opts.replicates)?;
+    let master = opts.seed.unwrap_or(worlds[0].seed);
+    let out = opts.out.clone().unwrap_or_else(|| {
+        let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        PathBuf::from("output").join(format!(
+            "compare-{}-vs-{}",
+            stem(&opts.worlds[0]),
+            stem(&opts.worlds[1])
+        ))
+    });
+    claim(&out, opts.force, |d| Err::<(), _>(OutputError::Exists { path: d.to_path_buf() }))?;
+    let files = [opts.worlds[0].display().to_string(), opts.worlds[1].display().to_string()];
+    let cmp = compare::compare(&worlds, files, opts.replicates, master, jobs_or_cores(opts.jobs));
+    let mut files = compare::data_files(&cmp);
+    if !opts.no_charts {
+        let charts = crate::view::study_charts::render_comparison(&cmp).map_err(AppError::Internal)?;
+        let report = crate::view::html::study_report::comparison_report(&cmp, &charts);
+        files.extend(chart_files(charts));
+        files.push(("report.html".into(), report.into_bytes()));
+    }
+    files.push(("world_a.ron".into(), crate::world::to_ron(&worlds[0]).into_bytes()));
+    files.push(("world_b.ron".into(), crate::world::to_ron(&worlds[1]).into_bytes()));
+    write_folder(&out, &files)?;
+    Ok(CompareOutcome { comparison: cmp, out, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// What `compare` prints (unless `--quiet`): the folder and the verdict.
+pub fn summary(done: &CompareOutcome) -> String {
+    let cmp = &done.comparison;
+    let mut s = format!(
+        "wrote {} ({} paired runs in {:.1} s)\n",
+        done.out.display(),
+        2 * cmp.replicates,
+        done.seconds
+    );
+    for v in &cmp.verdict {
+        s.push_str(&format!("- {v}\n"));
+    }
+    s
+}

@@ -10,7 +10,8 @@ use crate::analysis::stats;
 use crate::error::AppError;
 use crate::record::{OutFile, write_folder};
 use crate::study::aggregate::run_result;
-use crate::study::data::{BandPoint, Metric, OUTCOMES, RunResult, outcome_index};
+use crate::analysis::outcome::Outcome;
+use crate::study::data::{BandPoint, Metric, RunResult};
 use crate::study::spec::run_seed;
 use crate::world::{Month, World};
 use std::path::{Path, PathBuf};
@@ -106,16 +107,16 @@ impl Comparison {
 }
 
 /// The outcomes compared, in report order.
-const COMPARED: [&str; 9] = [
-    "final_independent_firms",
-    "final_hhi",
-    "final_cr4",
-    "consolidated",
-    "months_to_consolidation",
-    "peak_independent_firms",
-    "total_exits",
-    "total_acquisitions",
-    "final_startups_alive",
+const COMPARED: [Outcome; 9] = [
+    Outcome::FinalIndependentFirms,
+    Outcome::FinalHhi,
+    Outcome::FinalCr4,
+    Outcome::Consolidated,
+    Outcome::MonthsToConsolidation,
+    Outcome::PeakIndependentFirms,
+    Outcome::TotalExits,
+    Outcome::TotalAcquisitions,
+    Outcome::FinalStartupsAlive,
 ];
 
 /// `chipban compare`.
@@ -217,28 +218,28 @@ pub fn analyse(
 ) -> Comparison {
     let reps = runs[0].len();
     let mut diffs = Vec::new();
-    for col in COMPARED {
-        let o = outcome_index(col).expect("a known outcome");
+    for o in COMPARED {
+        let col = o.column();
         let mut xa = Vec::new();
         let mut xb = Vec::new();
         let mut d = Vec::new();
         for (ra, rb) in runs[0].iter().zip(&runs[1]) {
-            if let (Some(va), Some(vb)) = (ra.outcomes[o], rb.outcomes[o]) {
+            if let (Some(va), Some(vb)) = (ra.outcomes[o.index()], rb.outcomes[o.index()]) {
                 xa.push(va);
                 xb.push(vb);
                 d.push(va - vb);
             }
         }
         let (mean, sd, lo, hi) = stats::mean_ci(&d);
-        let label = if col == "months_to_consolidation" {
+        let label = if o == Outcome::MonthsToConsolidation {
             "months to consolidation (pairs where both consolidate)".to_string()
         } else {
-            OUTCOMES[o].label.to_string()
+            o.label().to_string()
         };
         diffs.push(PairedDiff {
             outcome: col.to_string(),
             label,
-            unit: OUTCOMES[o].unit.to_string(),
+            unit: o.unit().to_string(),
             n: d.len(),
             mean_a: stats::mean(&xa),
             mean_b: stats::mean(&xb),
@@ -252,7 +253,7 @@ pub fn analyse(
     // Restricted mean time to consolidation: min(T, horizon), with runs that
     // never consolidate at the horizon. Censoring happens only at the
     // horizon, so this equals the area under the Kaplan–Meier curve.
-    let o = outcome_index("months_to_consolidation").expect("a known outcome");
+    let o = Outcome::MonthsToConsolidation.index();
     let restricted = |r: &RunResult| r.outcomes[o].unwrap_or(months as f64).min(months as f64);
     let ta: Vec<f64> = runs[0].iter().map(restricted).collect();
     let tb: Vec<f64> = runs[1].iter().map(restricted).collect();
@@ -298,7 +299,7 @@ pub fn analyse(
 /// Kaplan–Meier estimate of the share of runs not yet consolidated, month
 /// by month. A run that never consolidates is censored at the horizon.
 pub fn kaplan_meier(runs: &[RunResult], months: u32) -> Vec<SurvivalPoint> {
-    let o = outcome_index("months_to_consolidation").expect("a known outcome");
+    let o = Outcome::MonthsToConsolidation.index();
     let mut events = vec![0usize; months as usize];
     for r in runs {
         if let Some(t) = r.outcomes[o] {
@@ -473,7 +474,7 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
             .collect(),
     );
     let mut header = vec!["replicate".to_string(), "seed".to_string()];
-    for col in OUTCOMES.iter().map(|o| o.column) {
+    for col in Outcome::ALL.iter().map(|o| o.column()) {
         header.push(format!("a_{col}"));
         header.push(format!("b_{col}"));
     }
@@ -483,7 +484,7 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
         (0..c.runs[0].len())
             .map(|r| {
                 let mut row = vec![r.to_string(), c.runs[0][r].seed.to_string()];
-                for o in 0..OUTCOMES.len() {
+                for o in 0..Outcome::COUNT {
                     row.push(opt(c.runs[0][r].outcomes[o]));
                     row.push(opt(c.runs[1][r].outcomes[o]));
                 }
@@ -562,16 +563,15 @@ mod tests {
     use super::*;
 
     fn run_with(t: Option<f64>) -> RunResult {
-        let mut outcomes = vec![Some(0.0); OUTCOMES.len()];
-        let o = outcome_index("months_to_consolidation").unwrap();
-        outcomes[o] = t;
-        outcomes[outcome_index("consolidated").unwrap()] = Some(if t.is_some() { 1.0 } else { 0.0 });
+        let mut outcomes = vec![Some(0.0); Outcome::COUNT];
+        outcomes[Outcome::MonthsToConsolidation.index()] = t;
+        outcomes[Outcome::Consolidated.index()] = Some(if t.is_some() { 1.0 } else { 0.0 });
         RunResult { run_id: 0, cell: 0, replicate: 0, seed: 0, outcomes, paths: [vec![], vec![], vec![]] }
     }
 
     fn pair(firms: f64) -> RunResult {
         let mut r = run_with(None);
-        r.outcomes[outcome_index("final_independent_firms").unwrap()] = Some(firms);
+        r.outcomes[Outcome::FinalIndependentFirms.index()] = Some(firms);
         r
     }
 

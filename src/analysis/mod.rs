@@ -1,6 +1,8 @@
 //! Pure maths over finished runs: statistics (t intervals, quantiles,
 //! rank correlation, regression) and a deterministic parallel map. Nothing
-//! here reads or writes files.
+//! here reads or writes files. The outcome table ([`outcome::Outcome`])
+//! names what studies and comparisons measure.
 
+pub mod outcome;
 pub mod parallel;
 pub mod stats;

@@ -9,7 +9,8 @@
 //! events.csv, months.csv, firms.csv or summary.json.
 
 use crate::record::{EventRec, RunData};
-use crate::view::format::{Consolidation, count, hhi, join_and, money, pct, thousands};
+use crate::view::facts::Consolidation;
+use crate::view::format::{count, hhi, join_and, money, pct, thousands};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A funding round at least this large (USD M) is told on its own.
@@ -988,7 +989,7 @@ mod tests {
 
     #[test]
     fn stockpiling_shows_as_a_surge_of_giants_orders() {
-        use crate::view::format::fixture::{event, run};
+        use crate::view::facts::fixture::{event, run};
         let n = 16;
         let hhi = vec![2000.0; n];
         let firms = vec![1; n];
@@ -1035,7 +1036,7 @@ mod tests {
 
     #[test]
     fn quarters_rounds_and_deals_are_aggregated() {
-        use crate::view::format::fixture::{event, run};
+        use crate::view::facts::fixture::{event, run};
         let n = 6;
         let data = run(
             &vec![2000.0; n],

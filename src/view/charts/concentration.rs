@@ -3,6 +3,8 @@
 //! rules as vertical lines, the consolidation phase shaded.
 
 use super::common::*;
+use crate::view::axis::*;
+use crate::view::rules::*;
 use crate::record::RunData;
 use crate::view::theme::*;
 use plotters::coord::Shift;
@@ -71,7 +73,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .label("consolidation phase")
             .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], PHASE.filled()));
     }
-    draw_rules(&mut chart, data, y.clone())?;
+    draw_rules(&mut chart, data, y.clone(), RuleLabels::Plain)?;
     chart
         .draw_series(LineSeries::new(
             data.months.iter().map(|m| (m.month as f64, m.hhi)),

@@ -4,6 +4,9 @@
 //! lines, the consolidation phase shaded.
 
 use super::common::*;
+use crate::view::axis::*;
+use crate::view::legend::*;
+use crate::view::rules::*;
 use crate::record::{MonthRec, RunData};
 use crate::view::theme::*;
 use plotters::coord::Shift;
@@ -85,11 +88,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .map_err(err)?;
         // One legend entry however many phases there are.
         if labels.is_empty() {
-            anno.label("consolidation phase").legend(|p| Swatch::Fill(PHASE).element(p));
+            anno.label("consolidation phase").legend(|p| Mark::Fill(PHASE).element(p));
             labels.push("consolidation phase");
         }
     }
-    draw_rules_fitted(&mut chart, data, y.clone())?;
+    draw_rules(&mut chart, data, y.clone(), RuleLabels::Fitted)?;
     for (line, points) in LINES.iter().zip(&series) {
         let anno = if line.dashed {
             let style = line.colour.stroke_width(3);
@@ -99,7 +102,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
                 .draw_series(LineSeries::new(points.iter().copied(), line.colour.stroke_width(4)))
                 .map_err(err)?
         };
-        let swatch = if line.dashed { Swatch::Dashed(line.colour, 3) } else { Swatch::Line(line.colour, 4) };
+        let swatch = if line.dashed { Mark::Dashed(line.colour, 3) } else { Mark::Line(line.colour, 4) };
         anno.label(line.label).legend(move |p| swatch.element(p));
         labels.push(line.label);
     }

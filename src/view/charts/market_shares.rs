@@ -5,7 +5,9 @@
 //! share moves to its acquirer in the deal month (firms.csv already records
 //! it so), so a buyer's band grows by what it bought from then on.
 
-use super::common::*;
+use crate::view::axis::*;
+use crate::view::format::*;
+use crate::view::legend::*;
 use crate::record::RunData;
 use crate::view::theme::*;
 use plotters::coord::Shift;
@@ -190,8 +192,8 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         }
     }
     // Legend: top to bottom in the order the bands are stacked.
-    let entries: Vec<(String, Swatch)> =
-        bands.iter().rev().map(|b| (b.label.clone(), Swatch::Fill(b.colour))).collect();
+    let entries: Vec<(Mark, String)> =
+        bands.iter().rev().map(|b| (Mark::Fill(b.colour), b.label.clone())).collect();
     let end = data.months.last().map(|m| m.date.clone()).unwrap_or_default();
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
     side_legend(&side, top, &["share of revenue", &format!("in {end}")], &entries)?;

@@ -4,7 +4,10 @@
 //! at the start-ups (tiers `startup` and `small` together), summed from
 //! firms.csv, with export rules as vertical lines.
 
-use super::common::*;
+use crate::view::axis::*;
+use crate::view::format::*;
+use crate::view::legend::*;
+use crate::view::rules::*;
 use crate::record::RunData;
 use crate::view::theme::*;
 use plotters::coord::Shift;
@@ -60,7 +63,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     chart
         .draw_series(DashedLineSeries::new(vec![(0.0, 1.0), (x_end, 1.0)], 6, 5, base.stroke_width(1)))
         .map_err(err)?;
-    draw_rules_fitted(&mut chart, data, y_top.clone())?;
+    draw_rules(&mut chart, data, y_top.clone(), RuleLabels::Fitted)?;
     let wage = series_colour(4);
     chart
         .draw_series(LineSeries::new(
@@ -72,14 +75,14 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let (_, py) = chart.plotting_area().get_base_pixel();
     let (_, sy) = side_top.get_base_pixel();
     let mut entries = vec![
-        (Key::Line(wage, 3), "wage index".to_string()),
-        (Key::Blank, format!("(end: {last:.2}× initial)")),
-        (Key::Dashed(base, 1), "initial wage (1×)".into()),
+        (Mark::Line(wage, 3), "wage index".to_string()),
+        (Mark::Blank, format!("(end: {last:.2}× initial)")),
+        (Mark::Dashed(base, 1), "initial wage (1×)".into()),
     ];
     if !rule_ticks(data).is_empty() {
-        entries.push((Key::Dashed(RULE, 2), "US export rule".into()));
+        entries.push((Mark::Dashed(RULE, 2), "US export rule".into()));
     }
-    draw_key(&side_top, (6, py - sy), Some("Wages"), &entries)?;
+    framed_legend(&side_top, (6, py - sy), Some("Wages"), &entries)?;
 
     // ---- lower panel: researchers by tier ----
     let mut giants = vec![0.0f64; n];
@@ -118,7 +121,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .label_style(tick_style())
         .draw()
         .map_err(err)?;
-    draw_rule_lines(&mut chart, data, y_bot)?;
+    draw_rules(&mut chart, data, y_bot, RuleLabels::None)?;
     let (cg, cs) = (series_colour(0), series_colour(1));
     for (series, colour) in [(&giants, cg), (&others, cs)] {
         chart
@@ -141,16 +144,16 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         |v: f64| if total_end > 0.0 { format!("{:.0}%", 100.0 * v / total_end) } else { "–".into() };
     let (_, py) = chart.plotting_area().get_base_pixel();
     let (_, sy) = side_bottom.get_base_pixel();
-    draw_key(
+    framed_legend(
         &side_bottom,
         (6, py - sy),
         Some("Researchers"),
         &[
-            (Key::Line(cg, 3), "at the giants".into()),
-            (Key::Blank, format!("(end: {}, {})", with_commas(end(&giants)), share(end(&giants)))),
-            (Key::Line(cs, 3), "at start-ups and".into()),
-            (Key::Blank, "small firms".into()),
-            (Key::Blank, format!("(end: {}, {})", with_commas(end(&others)), share(end(&others)))),
+            (Mark::Line(cg, 3), "at the giants".into()),
+            (Mark::Blank, format!("(end: {}, {})", with_commas(end(&giants)), share(end(&giants)))),
+            (Mark::Line(cs, 3), "at start-ups and".into()),
+            (Mark::Blank, "small firms".into()),
+            (Mark::Blank, format!("(end: {}, {})", with_commas(end(&others)), share(end(&others)))),
         ],
     )?;
     Ok(())

@@ -12,6 +12,11 @@
 //! consolidation phase is shaded.
 
 use super::common::*;
+use crate::view::axis::*;
+use crate::view::format::*;
+use crate::view::legend::*;
+use crate::view::rules::*;
+use crate::view::text::*;
 use crate::record::{EventRec, RunData};
 use crate::view::theme::*;
 use plotters::coord::Shift;
@@ -126,7 +131,7 @@ fn draw_tags<DB: DrawingBackend>(
         }
     }
     for t in &merged {
-        let w = text_w(area, &t.text, &style)?;
+        let w = text_width(area, &t.text, &style);
         let (ly, x0, end) = if let Some((r, x0)) = up.place(w, t.x, lo, hi) {
             let ly = dot_y - 14 - row_h / 2 - r as i32 * row_h;
             (ly, x0, dot_y - t.r)
@@ -169,14 +174,6 @@ fn per_quarter<'e>(
     }
     out.sort_by_key(|(q, _)| *q);
     out
-}
-
-fn text_w<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    s: &str,
-    style: &TextStyle,
-) -> Result<i32, String> {
-    Ok(area.estimate_text_size(s, style).map_err(err)?.0 as i32)
 }
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
@@ -305,7 +302,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             )))
             .map_err(err)?;
     }
-    draw_rule_lines(&mut chart, data, 0.0..total)?;
+    draw_rules(&mut chart, data, 0.0..total, RuleLabels::None)?;
 
     // lane names and keys in the left column
     let name_style = (FAMILY, LABEL_SIZE, FontStyle::Bold)
@@ -326,7 +323,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         (FAMILY, 16).into_font().color(&RGBColor(130, 130, 130)).pos(Pos::new(HPos::Left, VPos::Center));
     // "none in this run", on white so rule lines do not cross it
     let none = |chart: &mut Chart<DB>, lane: &Lane, what: &str| -> ChartResult {
-        let w = text_w(&main, what, &none_style)?;
+        let w = text_width(&main, what, &none_style);
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((0.0, lane.at(0.5)))
@@ -394,7 +391,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let mut inline: Vec<(i32, i32)> = Vec::new();
     let mut tags = Vec::new();
     for (i, (ax, ex, text)) in spans.iter().enumerate() {
-        let w = text_w(&main, text, &label_style)?;
+        let w = text_width(&main, text, &label_style);
         let x0 = ex + 14;
         let x1 = x0 + w;
         let clear = x1 <= plot_r
@@ -504,7 +501,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
                 if mine.len() == 1 { "" } else { "s" },
                 musd_label(principal)
             );
-            let tw = text_w(&main, &text, &label_style)?;
+            let tw = text_width(&main, &text, &label_style);
             let (fx, fy) = px(&chart, (first.month as f64, y));
             let x0 = (fx - 4).min(plot_r - tw).max(plot_l + 2);
             main.draw(&Text::new(text, (x0, fy - 16), label_style.clone())).map_err(err)?;
@@ -586,49 +583,30 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     }
 
     // ---- key row: buyers' colours, the phase ----
-    let mut entries: Vec<(Key, String)> = Vec::new();
+    let mut entries: Vec<(Mark, String)> = Vec::new();
     for g in 0..groups.min(buyers.len() + 1) {
         if g < own_buyers {
-            entries.push((Key::Swatch(buyer_colour(g)), buyers[g].0.clone()));
+            entries.push((Mark::Fill(buyer_colour(g)), buyers[g].0.clone()));
         } else if buyers.len() > own_buyers {
-            entries.push((Key::Swatch(OTHERS), format!("{} other buyers", buyers.len() - own_buyers)));
+            entries.push((Mark::Fill(OTHERS), format!("{} other buyers", buyers.len() - own_buyers)));
         }
     }
-    let key_style = legend_style().pos(Pos::new(HPos::Left, VPos::Center));
-    let mut x = plot_l;
+    let key_style = anchored(legend_style(), HPos::Left, VPos::Center);
+    let x = plot_l;
     let y = (FOOTER_H / 2) as i32;
-    let put = |x: &mut i32, key: Key, text: &str| -> ChartResult {
-        match key {
-            Key::Swatch(c) => {
-                footer.draw(&Rectangle::new([(*x, y - 7), (*x + 16, y + 7)], c.filled())).map_err(err)?
-            }
-            Key::Dot(c, r) => footer.draw(&Circle::new((*x + 8, y), r, c.filled())).map_err(err)?,
-            _ => {}
-        }
-        footer.draw(&Text::new(text.to_string(), (*x + 22, y), key_style.clone())).map_err(err)?;
-        *x += 22 + text_w(&footer, text, &key_style)? + 18;
-        Ok(())
-    };
     if !entries.is_empty() {
         let head = "Buyers:";
         footer
-            .draw(&Text::new(head, (x - text_w(&footer, head, &key_style)? - 8, y), key_style.clone()))
+            .draw(&Text::new(head, (x - text_width(&footer, head, &key_style) - 8, y), key_style.clone()))
             .map_err(err)?;
-        for (k, t) in &entries {
-            put(&mut x, *k, t)?;
-        }
     }
     if rounds.iter().any(|e| !named(&e.target)) {
-        put(&mut x, Key::Dot(OTHERS, 6), "generated firms' rounds")?;
+        entries.push((Mark::Dot(OTHERS, 6), "generated firms' rounds".into()));
     }
     if !phases.is_empty() {
-        put(&mut x, Key::Swatch(tint(PHASE, 0.35)), "consolidation phase")?;
+        entries.push((Mark::Fill(tint(PHASE, 0.35)), "consolidation phase".into()));
     }
+    legend_row(&footer, Some(x), y, &entries)?;
     Ok(())
 }
 
-/// `c` at opacity `a` over white, as an opaque colour.
-fn tint(c: RGBColor, a: f64) -> RGBColor {
-    let f = |v: u8| (255.0 - (255.0 - v as f64) * a).round() as u8;
-    RGBColor(f(c.0), f(c.1), f(c.2))
-}

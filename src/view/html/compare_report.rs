@@ -8,10 +8,11 @@
 //! files (names, paths) is HTML-escaped.
 
 use crate::compare::{Comparison, PairedDiff};
-use crate::view::common_charts::sign;
-use crate::view::format::{count, hhi, thousands};
-use crate::view::html::run_report::{esc, figures, made_by_footer, page_css, page_start};
-use crate::view::html::study_report::num;
+use crate::analysis::outcome::Outcome;
+use crate::view::format::{count, num, outcome_diff, outcome_value, thousands};
+use crate::view::html::page::{PageKind, esc, figures, footer, page};
+use crate::view::registry::{ChartId, CompareChart};
+use maud::PreEscaped;
 use crate::view::theme::Rendered;
 use std::fmt::Write;
 
@@ -20,7 +21,6 @@ pub fn comparison_report(cmp: &Comparison, charts: &[Rendered]) -> String {
     let mut h = String::with_capacity(48 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
     let [a, b] = &cmp.names;
     let title = format!("{a} vs {b}");
-    page_start(&mut h, &format!("chipban comparison: {}", esc(&title)), CSS);
     let _ = write!(
         h,
         "<header>\n<p class=\"kicker\">chipban comparison report</p>\n<h1>{}</h1>\n<p class=\"lede\">{} of each world \
@@ -40,48 +40,9 @@ pub fn comparison_report(cmp: &Comparison, charts: &[Rendered]) -> String {
     consolidation(&mut h, cmp);
     charts_section(&mut h, cmp, charts);
     how_to_read(&mut h, cmp);
-    made_by_footer(&mut h, "the comparison's runs");
-    h
+    h.push_str(&footer("the comparison's runs").into_string());
+    page(PageKind::Compare, &format!("chipban comparison: {title}"), PreEscaped(h))
 }
-
-const CSS: &str = page_css!(
-    ":root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --clear:#1f5f99; --a:#1f77b4; --b:#ff7f0e; }",
-    "72rem",
-    r#".note { color: var(--muted); font-size: .92rem; }
-.finding { border-left: 6px solid var(--accent); background: #eef4fa; padding: .6rem 1.1rem; margin: 1rem 0; }
-.verdict { font-size: 1.08rem; }
-.verdict h2 { border: 0; margin: .2rem 0 .4rem; padding: 0; }
-.verdict p.context { color: var(--muted); font-size: .95rem; }
-.verdict p.caveat { color: var(--muted); font-size: .92rem; border-top: 1px solid #c9d9ea; padding-top: .4rem; }
-.swatch { display: inline-block; width: .9em; height: .9em; border-radius: 2px; vertical-align: -.1em; margin-right: .3em; }
-.swatch.a { background: var(--a); } .swatch.b { background: var(--b); }
-dl.brief { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; margin: .8rem 0; }
-dl.brief dt { font-weight: 600; }
-dl.brief dd { margin: 0; }
-figure { margin: 1rem 0 2rem; }
-svg.chart, figure img { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
-figcaption { font-size: .95rem; color: var(--muted); margin-top: .4rem; }
-.scroll { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.2rem; font-size: .88rem; }
-th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
-th { border-bottom: 2px solid var(--ink); background: #fafafa; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-th.num { white-space: normal; }
-td .unit { color: var(--muted); font-size: .85em; display: block; }
-td.clear { font-weight: 700; color: var(--clear); }
-tbody tr:nth-child(even) { background: #f8f8f8; }
-ul.reading li { margin: .3rem 0; }
-footer { margin-top: 3rem; }
-@media (max-width: 40rem) { body { padding: 1rem; } nav ol { columns: 1; } }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav { display: none; }
-  h2 { break-after: avoid; }
-  figure, tr, .finding { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
-"#
-);
 
 // ---------------------------------------------------------------- numbers
 
@@ -90,37 +51,24 @@ fn end(cmp: &Comparison) -> String {
     cmp.date(cmp.months.max(1) - 1)
 }
 
-/// A mean of an outcome as a reader expects it (shares of runs as percentages).
+/// A mean of an outcome as a reader expects it (shares of runs as
+/// percentages); a derived measure (the restricted mean) as a number.
 fn val(outcome: &str, v: f64) -> String {
-    match outcome {
-        "consolidated" => format!("{:.0}%", 100.0 * v),
-        "final_hhi" => hhi(v),
-        "final_cr4" | "final_top4_compute_share" | "final_compute_gini" => format!("{v:.2}"),
-        _ => num(v),
-    }
+    Outcome::from_column(outcome).map_or_else(|| num(v), |o| outcome_value(o, v))
 }
 
 /// A difference of an outcome, signed (shares of runs in percentage points).
 fn diff(outcome: &str, v: f64) -> String {
-    let (s, unit) = match outcome {
-        "consolidated" => {
-            let pp = 100.0 * v;
-            (if pp.abs() >= 9.95 { format!("{:.0}", pp.abs()) } else { format!("{:.1}", pp.abs()) }, " pp")
-        }
-        "final_cr4" | "final_top4_compute_share" | "final_compute_gini" => (format!("{:.3}", v.abs()), ""),
-        _ => (num(v.abs()), ""),
-    };
-    format!("{}{s}{unit}", sign(&s, v))
+    Outcome::from_column(outcome).map_or_else(|| outcome_diff(Outcome::MonthsToConsolidation, v), |o| outcome_diff(o, v))
 }
 
 /// The row label of an outcome.
 fn row_label(d: &PairedDiff) -> (String, String) {
-    match d.outcome.as_str() {
-        "consolidated" => (
-            "runs reaching a consolidation phase".into(),
-            "share of runs; difference in percentage points".into(),
-        ),
-        "months_to_consolidation" => (d.label.clone(), "months from the start".into()),
+    match Outcome::from_column(&d.outcome) {
+        Some(o @ Outcome::Consolidated) => {
+            (o.chart_label().into(), "share of runs; difference in percentage points".into())
+        }
+        Some(o @ Outcome::MonthsToConsolidation) => (d.label.clone(), o.chart_unit().into()),
         _ => (d.label.clone(), d.unit.clone()),
     }
 }
@@ -295,44 +243,36 @@ fn consolidation(h: &mut String, cmp: &Comparison) {
 
 // ---------------------------------------------------------------- charts
 
-/// Title of a comparison chart.
-pub fn chart_title(name: &str) -> String {
-    match name {
-        "compare_fan_hhi" => "Concentration over time".into(),
-        "compare_fan_independent_firms" => "Independent firms over time".into(),
-        "paired_differences" => "Paired differences".into(),
-        "survival" => "Time to consolidation".into(),
-        other => other.replace('_', " "),
-    }
-}
-
 /// A one-line caption: how to read the chart.
-fn caption(name: &str, cmp: &Comparison) -> String {
+fn caption(chart: CompareChart, cmp: &Comparison) -> String {
     let (a, b) = (esc(&cmp.names[0]), esc(&cmp.names[1]));
-    match name {
-        "compare_fan_hhi" => format!(
+    match chart {
+        CompareChart::FanHhi => format!(
             "HHI of AI-revenue shares (0–10,000) month by month: the lines are the means over the runs of {a} (blue) and \
              {b} (orange), the shaded bands hold the middle 90% of each world's runs (5th to 95th percentile)."
         ),
-        "compare_fan_independent_firms" => format!(
+        CompareChart::FanFirms => format!(
             "Independent firms (a buyer and what it bought count as one) month by month: lines are the means of {a} \
              (blue) and {b} (orange), bands the middle 90% of each world's runs."
         ),
-        "paired_differences" => format!(
+        CompareChart::Paired => format!(
             "Each bar counts replicates by their difference {a} − {b} in the final independent firms (left) and the \
              final HHI (right); the black line is zero, the red dot and whisker the mean difference and its 95% paired \
              t interval (shaded)."
         ),
-        "survival" => format!(
+        CompareChart::Survival => format!(
             "Share of runs not yet in a consolidation phase (Kaplan–Meier), {a} blue and {b} orange: dashed drops mark \
              the medians, ticks at the right end the runs that never consolidate (censored at the horizon)."
         ),
-        _ => format!("Chart “{}”.", esc(name)),
     }
 }
 
 fn charts_section(h: &mut String, cmp: &Comparison, charts: &[Rendered]) {
-    figures(h, charts, chart_title, |name| caption(name, cmp));
+    let markup = figures(charts, |id| match id {
+        ChartId::Compare(chart) => caption(chart, cmp),
+        other => unreachable!("a comparison report shows comparison charts only, not {other:?}"),
+    });
+    h.push_str(&markup.into_string());
 }
 
 fn how_to_read(h: &mut String, cmp: &Comparison) {

@@ -4,12 +4,17 @@
 //! notable events, the firms at the end and the run's provenance.
 //!
 //! Nothing in the page loads anything: no scripts, fonts, stylesheets or
-//! images from elsewhere, no JavaScript at all; CSS is inline and prints
-//! cleanly. Every piece of text from the run (firm, investor, chip and rule
-//! names, the world's description) is HTML-escaped.
+//! images from elsewhere, no JavaScript at all; the one stylesheet is
+//! inline and prints cleanly. The shell, the charts and the escaping are
+//! [`crate::view::html::page`]'s; every piece of text from the run (firm,
+//! investor, chip and rule names, the world's description) is HTML-escaped.
 
 use crate::record::{EventRec, FirmRec, RunData};
-use crate::view::format::{Consolidation, count, hhi, money, pct, thousands};
+use crate::view::facts::Consolidation;
+use crate::view::format::{capitalise, count, hhi, money, pct, pflops, share, thousands};
+use crate::view::html::page::{PageKind, data_uri, esc, figures, page};
+use crate::view::registry::{self, ChartId, RunChart};
+use maud::PreEscaped;
 use crate::view::narrate;
 use crate::view::theme::Rendered;
 use crate::world::{Coverage, Tier, World};
@@ -27,7 +32,6 @@ pub fn report(data: &RunData, charts: &[Rendered], gif: Option<&[u8]>) -> String
     let seed = data.summary["seed"].as_u64().unwrap_or(data.world.seed);
     let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
 
-    page_start(&mut h, &format!("chipban report: {} (seed {seed})", esc(&world_name)), CSS);
     let _ = write!(
         h,
         "<header>\n<p class=\"kicker\">chipban report</p>\n<h1>Does the industry consolidate? \
@@ -50,210 +54,24 @@ pub fn report(data: &RunData, charts: &[Rendered], gif: Option<&[u8]>) -> String
     timeline(&mut h, data, &notable);
     firms_table(&mut h, data);
     provenance(&mut h, data);
-    page_end(&mut h);
-    h
+    page(PageKind::Run, &format!("chipban report: {world_name} (seed {seed})"), PreEscaped(h))
 }
-
-/// The start of a page: the doctype, the head with `title` (escaped
-/// already) and the inline `css`, and the opening body tag.
-pub fn page_start(h: &mut String, title: &str, css: &str) {
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>{css}</style>\n</head>\n<body>\n"
-    );
-}
-
-/// The footer of a page made from `source` (`the study's runs`) alone, and
-/// the end of the page.
-pub fn made_by_footer(h: &mut String, source: &str) {
-    let _ = write!(
-        h,
-        "<footer>\n<p class=\"note\">Made by chipban {} (build {}) from {source} alone. This page loads nothing \
-         from the network.</p>\n</footer>\n",
-        esc(crate::VERSION),
-        esc(crate::BUILD)
-    );
-    page_end(h);
-}
-
-/// The end of a page.
-pub fn page_end(h: &mut String) {
-    h.push_str("</body>\n</html>\n");
-}
-
-/// Escape text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Standard base64 (RFC 4648, with `=` padding), for `data:` URIs.
-pub fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        out.push(A[(n >> 18) as usize & 63] as char);
-        out.push(A[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 { A[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if chunk.len() > 2 { A[n as usize & 63] as char } else { '=' });
-    }
-    out
-}
-
-/// An SVG document as markup to inline in HTML: anything before `<svg`
-/// (XML declaration, doctype, comments) is dropped, as are the `xmlns`
-/// attributes (the HTML parser puts `<svg>` in the SVG namespace itself, and
-/// the page must not name any URL); the root gets a class and an accessible
-/// label. `None` if the text holds no `<svg` element.
-pub fn inline_svg(svg: &str, label: &str) -> Option<String> {
-    let start = svg.find("<svg")?;
-    let body = &svg[start..];
-    let open_end = body.find('>')?;
-    let (open, rest) = body.split_at(open_end);
-    let mut tag = String::from("<svg");
-    let mut attrs = &open[4..];
-    // attributes are name="value" pairs (plotters writes double quotes)
-    while let Some(eq) = attrs.find('=') {
-        let name = attrs[..eq].trim();
-        let after = &attrs[eq + 1..];
-        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
-        let Some(q) = quote else { break };
-        let Some(close) = after[1..].find(q) else { break };
-        let value = &after[1..1 + close];
-        attrs = &after[close + 2..];
-        if name == "xmlns" || name.starts_with("xmlns:") || name == "role" || name == "aria-label" {
-            continue;
-        }
-        let _ = write!(tag, " {name}={q}{value}{q}");
-    }
-    let self_closing = open.trim_end().ends_with('/');
-    let _ = write!(tag, " class=\"chart\" role=\"img\" aria-label=\"{}\"", esc(label));
-    if self_closing {
-        tag.push('/');
-    }
-    let end = rest.rfind("</svg>").map(|i| i + "</svg>".len()).unwrap_or(rest.len());
-    Some(format!("{tag}{}", &rest[..end]))
-}
-
-/// A report page's CSS: the page's `:root` colours, then what every report
-/// page shares (box sizing, the body at most `$width` wide, headings, the
-/// kicker and lede, the contents and code), then the page's own `$rules`.
-macro_rules! page_css {
-    ($root:literal, $width:literal, $rules:literal) => {
-        concat!(
-            "\n",
-            $root,
-            r#"
-* { box-sizing: border-box; }
-html { font-size: 16px; }
-body { margin: 0 auto; max-width: "#,
-            $width,
-            r#"; padding: 1.5rem 2rem 4rem; color: var(--ink); background: #fff;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", "Liberation Sans", sans-serif;
-  line-height: 1.5; }
-h1 { font-size: 1.9rem; line-height: 1.2; margin: .2rem 0 .6rem; }
-h2 { font-size: 1.4rem; margin: 2.4rem 0 .6rem; padding-bottom: .25rem; border-bottom: 2px solid var(--ink); }
-h3 { font-size: 1.1rem; margin: 1.6rem 0 .4rem; }
-p { margin: .5rem 0; }
-.kicker { text-transform: uppercase; letter-spacing: .08em; font-size: .8rem; color: var(--muted); margin: 0; }
-.lede { font-size: 1.1rem; color: var(--muted); }
-nav ol { columns: 2; margin: .5rem 0; padding-left: 1.4rem; }
-nav a { color: var(--accent); text-decoration: none; }
-nav a:hover { text-decoration: underline; }
-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em; background: #f3f3f3; padding: 0 .25em; border-radius: 3px; }
-"#,
-            $rules
-        )
-    };
-}
-pub(crate) use page_css;
-
-const CSS: &str = page_css!(
-    ":root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --yes:#e9f5e9; --yes-b:#2c8a2c; --no:#fdf0e6; --no-b:#c0661a; }",
-    "70rem",
-    r#".verdict { border-left: 6px solid var(--no-b); background: var(--no); padding: .8rem 1.2rem; margin: 1rem 0; }
-.verdict.yes { border-color: var(--yes-b); background: var(--yes); }
-.verdict .answer { font-size: 1.25rem; font-weight: 700; margin: 0 0 .4rem; }
-.note { color: var(--muted); font-size: .92rem; }
-.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: .6rem; margin: 1rem 0; padding: 0; list-style: none; }
-.figures li { border: 1px solid var(--rule); border-radius: 4px; padding: .4rem .6rem; }
-.figures b { display: block; font-size: 1.3rem; }
-.figures span { color: var(--muted); font-size: .85rem; }
-dl.brief { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; margin: .8rem 0; }
-dl.brief dt { font-weight: 600; }
-dl.brief dd { margin: 0; }
-figure { margin: 1rem 0 2rem; }
-svg.chart, figure img { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
-figcaption { font-size: .95rem; color: var(--muted); margin-top: .4rem; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.2rem; font-size: .9rem; }
-th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
-th { border-bottom: 2px solid var(--ink); background: #fafafa; }
-td.date { white-space: nowrap; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tbody tr:nth-child(even) { background: #f8f8f8; }
-tr.gone td { color: var(--muted); }
-tr.group th { background: #fff; border-bottom: 1px solid var(--ink); padding-top: 1rem; font-size: .95rem; }
-ol.story { list-style: none; padding: 0; margin: .4rem 0; }
-ol.story li { display: grid; grid-template-columns: 5.5rem 1fr; gap: .8rem; padding: .25rem 0; border-bottom: 1px dotted var(--rule); }
-ol.story .date { font-variant-numeric: tabular-nums; color: var(--muted); white-space: nowrap; }
-ol.story li.quarter { color: var(--muted); }
-footer { margin-top: 3rem; }
-@media (max-width: 40rem) { body { padding: 1rem; } nav ol { columns: 1; } ol.story li { grid-template-columns: 1fr; gap: 0; } }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav { display: none; }
-  h2 { break-after: avoid; }
-  figure, .verdict, tr, ol.story li { break-inside: avoid; }
-  section.chart { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
-"#
-);
 
 fn str_of(v: &serde_json::Value) -> Option<&str> {
     v.as_str()
 }
 
-/// Title and the reading of each chart family (`charts::NAMES`).
-fn chart_title(name: &str) -> String {
-    match name {
-        "concentration" => "Market concentration".into(),
-        "firms" => "How many firms".into(),
-        "market_shares" => "Market shares".into(),
-        "compute" => "Compute and chips".into(),
-        "funding" => "Funding and chip-backed loans".into(),
-        "talent" => "Talent".into(),
-        "lorenz" => "Inequality of compute".into(),
-        "timeline" => "Timeline".into(),
-        other => other.replace('_', " "),
-    }
-}
-
 /// A caption: how to read the chart, and what this run shows on it (numbers
 /// from the output files).
-fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
+fn caption(chart: RunChart, data: &RunData, facts: &Consolidation) -> String {
     let first = data.months.first();
     let last = data.months.last();
     let (Some(first), Some(last)) = (first, last) else {
-        return format!("Chart “{}”.", esc(name));
+        return format!("Chart “{}”.", esc(registry::chart(ChartId::Run(chart)).title));
     };
     let p = &facts.params;
-    match name {
-        "concentration" => format!(
+    match chart {
+        RunChart::Concentration => format!(
             "HHI of AI-revenue shares (0–10,000): above 1,000 a market counts as moderately, above 1,800 as highly \
              concentrated (2023 US merger guidelines); the top-four share (CR4) is the other line, the export rules \
              are marked, and any consolidation phase is shaded. In this run HHI goes from {} to {} (peak {} in {}); \
@@ -264,7 +82,7 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
             esc(&date(data, facts.max_hhi.1)),
             pct(last.cr4)
         ),
-        "firms" => format!(
+        RunChart::Firms => format!(
             "Independent firms (a buyer and what it bought count as one), start-ups alive, and entries, exits and \
              acquisitions so far. Independent firms peak at {} in {} and end at {}, {} below the peak (the test needs \
              {}); over the run {}, {} and {}.",
@@ -277,7 +95,7 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
             count(last.exits as u64, "exits", "exit"),
             count(last.acquisitions as u64, "is acquired", "are acquired")
         ),
-        "market_shares" => {
+        RunChart::MarketShares => {
             let top = top_firms(data, 3);
             let list: Vec<String> =
                 top.iter().map(|f| format!("{} {}", esc(&f.firm), share(f.share))).collect();
@@ -287,7 +105,7 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
                 crate::view::format::join_and(&list)
             )
         }
-        "compute" => format!(
+        RunChart::Compute => format!(
             "Usable compute held (PFLOP/s of dense BF16, after each chip's software efficiency) by chip model, \
              with the models the export rules ban marked, and the chip price index (current price ÷ list price). \
              The four firms with the most compute hold {} of it at the start and {} at the end; firms end holding \
@@ -296,7 +114,7 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
             pct(last.top4_compute_share),
             thousands(last.banned_chip_units)
         ),
-        "funding" => {
+        RunChart::Funding => {
             let rounds: Vec<_> = data.events.iter().filter(|e| e.kind == "funding_round").collect();
             let total: f64 = rounds.iter().map(|e| e.amount_musd).sum();
             let loans = data.events.iter().filter(|e| e.kind == "loan").count() as u64;
@@ -311,7 +129,7 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
                 money(last.loans_outstanding_musd)
             )
         }
-        "talent" => {
+        RunChart::Talent => {
             let (giants, others) = data
                 .firms
                 .iter()
@@ -333,16 +151,15 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
                 thousands(giants + others)
             )
         }
-        "lorenz" => format!(
+        RunChart::Lorenz => format!(
             "Lorenz curves of compute across active firms: the share of all compute held by the smallest x% of \
              firms. The further a curve sags below the diagonal, the more unequal; the Gini coefficient goes from \
              {:.2} to {:.2}.",
             first.compute_gini, last.compute_gini
         ),
-        "timeline" => "The run's main events in time: export rules, funding rounds, chip-backed loans, \
+        RunChart::Timeline => "The run's main events in time: export rules, funding rounds, chip-backed loans, \
                        acquisitions and exits; the story below tells them in words."
             .into(),
-        other => format!("Chart “{}”.", esc(other)),
     }
 }
 
@@ -351,22 +168,6 @@ fn date(data: &RunData, month: u32) -> String {
         .get(month as usize)
         .map(|m| m.date.clone())
         .unwrap_or_else(|| data.world.start.plus(month as i32).to_string())
-}
-
-/// A revenue share as a percentage, with more decimals for small shares.
-fn share(x: f64) -> String {
-    let p = 100.0 * x;
-    if p >= 10.0 {
-        format!("{p:.0}%")
-    } else if p >= 1.0 {
-        format!("{p:.1}%")
-    } else if p >= 0.005 {
-        format!("{p:.2}%")
-    } else if p > 0.0 {
-        "<0.01%".to_string()
-    } else {
-        "0%".to_string()
-    }
 }
 
 /// The `n` active firms with the largest revenue share in the last month.
@@ -715,54 +516,21 @@ fn verdict(h: &mut String, data: &RunData, facts: &Consolidation) {
 }
 
 fn charts_section(h: &mut String, data: &RunData, facts: &Consolidation, charts: &[Rendered]) {
-    figures(h, charts, chart_title, |name| caption(name, data, facts));
-}
-
-/// The charts section of a page: one figure per chart (inline SVG, else the
-/// PNG), headed by `title` of its name and captioned by `caption` of its
-/// name (HTML); nothing when there are no charts.
-pub fn figures(
-    h: &mut String,
-    charts: &[Rendered],
-    title: impl Fn(&str) -> String,
-    caption: impl Fn(&str) -> String,
-) {
-    if charts.is_empty() {
-        return;
-    }
-    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    for c in charts {
-        let title = title(c.name);
-        let _ = write!(
-            h,
-            "<section class=\"chart\" id=\"chart-{}\">\n<h3>{}</h3>\n<figure>\n",
-            esc(c.name),
-            esc(&title)
-        );
-        match inline_svg(&c.svg, &title) {
-            Some(svg) => h.push_str(&svg),
-            None => {
-                let _ = write!(
-                    h,
-                    "<img src=\"data:image/png;base64,{}\" alt=\"{}\" width=\"1280\" height=\"720\">",
-                    base64(&c.png),
-                    esc(&title)
-                );
-            }
-        }
-        let _ = write!(h, "\n<figcaption>{}</figcaption>\n</figure>\n</section>\n", caption(c.name));
-    }
-    h.push_str("</section>\n");
+    let markup = figures(charts, |id| match id {
+        ChartId::Run(chart) => caption(chart, data, facts),
+        other => unreachable!("a run report shows run charts only, not {other:?}"),
+    });
+    h.push_str(&markup.into_string());
 }
 
 fn market_race(h: &mut String, gif: &[u8]) {
     let _ = write!(
         h,
         "<section id=\"market-race\">\n<h2>The market race</h2>\n<figure>\n\
-         <img src=\"data:image/gif;base64,{}\" alt=\"Animated market shares of the largest firms, month by month\">\n\
+         <img src=\"{}\" alt=\"Animated market shares of the largest firms, month by month\">\n\
          <figcaption>Market shares month by month (an animation; a printout shows its first frame).</figcaption>\n\
          </figure>\n</section>\n",
-        base64(gif)
+        data_uri("image/gif", gif)
     );
 }
 
@@ -796,15 +564,6 @@ fn story(h: &mut String, lines: &[(String, String)]) {
         h.push_str("</ol>\n");
     }
     h.push_str("</section>\n");
-}
-
-/// First letter upper-case (the story's sentences start lower-case after a date dash).
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 fn kind_label(kind: &str) -> &str {
@@ -951,7 +710,7 @@ fn firms_table(h: &mut String, data: &RunData) {
                 if l.owner == f.firm { "—".to_string() } else { esc(l.owner) },
                 share(f.share),
                 money(f.revenue_musd),
-                compute(f.compute_pflops),
+                pflops(f.compute_pflops),
                 thousands(f.researchers as u64),
                 l.valuation.filter(|v| *v > 0.0).map(money).unwrap_or_else(|| "—".into())
             );
@@ -967,10 +726,6 @@ fn gone_heading(what: &str, shown: usize, total: usize, order: &str) -> String {
     } else {
         format!("{what}: {} ({order})", count(total as u64, "firm", "firms"))
     }
-}
-
-fn compute(pflops: f64) -> String {
-    if pflops >= 100.0 { thousands(pflops.round() as u64) } else { format!("{pflops:.1}") }
 }
 
 fn provenance(h: &mut String, data: &RunData) {
@@ -1019,23 +774,25 @@ fn provenance(h: &mut String, data: &RunData) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::view::html::page::inline_svg;
 
     #[test]
     fn base64_matches_rfc4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foob"), "Zm9vYg==");
-        assert_eq!(base64(b"fooba"), "Zm9vYmE=");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
-        assert_eq!(base64(b"GIF89a"), "R0lGODlh");
+        let b64 = |b: &[u8]| data_uri("x", b).trim_start_matches("data:x;base64,").to_string();
+        assert_eq!(b64(b""), "");
+        assert_eq!(b64(b"f"), "Zg==");
+        assert_eq!(b64(b"fo"), "Zm8=");
+        assert_eq!(b64(b"foo"), "Zm9v");
+        assert_eq!(b64(b"foob"), "Zm9vYg==");
+        assert_eq!(b64(b"fooba"), "Zm9vYmE=");
+        assert_eq!(b64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(b64(&[0xff, 0xfe, 0x00]), "//4A");
+        assert_eq!(b64(b"GIF89a"), "R0lGODlh");
     }
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(esc(r#"<b>"A&B's"</b>"#), "&lt;b&gt;&quot;A&amp;B&#39;s&quot;&lt;/b&gt;");
+        assert_eq!(esc(r#"<b>"A&B's"</b>"#), "&lt;b&gt;&quot;A&amp;B's&quot;&lt;/b&gt;");
         assert_eq!(esc("01.AI"), "01.AI");
     }
 

@@ -11,12 +11,12 @@
 //! cell labels, factor and level names) is HTML-escaped.
 
 use crate::analysis::stats;
-use crate::study::data::{
-    DesignKind, Effect, OUTCOMES, ParamKind, Sensitivity, Study, Summary, outcome_index,
-};
-use crate::view::common_charts::{minus, sign};
-use crate::view::format::{count, hhi, join_and, thousands};
-use crate::view::html::run_report::{esc, figures, made_by_footer, page_css, page_start};
+use crate::analysis::outcome::Outcome;
+use crate::study::data::{DesignKind, Effect, ParamKind, Sensitivity, Study, Summary};
+use crate::view::format::{self, count, join_and, outcome_diff, outcome_value, rho, short_number, thousands};
+use crate::view::html::page::{PageKind, esc, figures, footer, page};
+use crate::view::registry::{ChartId, StudyChart};
+use maud::PreEscaped;
 use crate::view::study_charts::{cell_names, effect_terms, param_name, term_label};
 use crate::view::theme::Rendered;
 use std::fmt::Write;
@@ -32,7 +32,6 @@ pub const TOP_PARAMS: usize = 15;
 /// The report of a study: `charts` as `charts::render_study` returns them.
 pub fn study_report(study: &Study, charts: &[Rendered]) -> String {
     let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
-    page_start(&mut h, &format!("chipban study: {}", esc(&study.name)), CSS);
     let _ = write!(
         h,
         "<header>\n<p class=\"kicker\">chipban sweep report</p>\n<h1>Study “{}”</h1>\n<p class=\"lede\">{}</p>\n\
@@ -51,118 +50,29 @@ pub fn study_report(study: &Study, charts: &[Rendered]) -> String {
     }
     charts_section(&mut h, study, charts);
     how_to_read(&mut h, study);
-    made_by_footer(&mut h, "the study's runs");
-    h
+    h.push_str(&footer("the study's runs").into_string());
+    page(PageKind::Study, &format!("chipban study: {}", study.name), PreEscaped(h))
 }
-
-const CSS: &str = page_css!(
-    ":root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --clear:#1f5f99; }",
-    "72rem",
-    r#".note { color: var(--muted); font-size: .92rem; }
-.finding ul { margin: .3rem 0; padding-left: 1.3rem; }
-.finding { border-left: 6px solid var(--accent); background: #eef4fa; padding: .6rem 1.1rem; margin: 1rem 0; }
-dl.brief { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; margin: .8rem 0; }
-dl.brief dt { font-weight: 600; }
-dl.brief dd { margin: 0; }
-figure { margin: 1rem 0 2rem; }
-svg.chart, figure img { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
-figcaption { font-size: .95rem; color: var(--muted); margin-top: .4rem; }
-.scroll { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.2rem; font-size: .88rem; }
-th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
-th { border-bottom: 2px solid var(--ink); background: #fafafa; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-th.num { white-space: normal; }
-td.kind { white-space: nowrap; }
-td .ci { color: var(--muted); font-size: .85em; display: block; }
-td.clear { font-weight: 700; color: var(--clear); }
-tbody tr:nth-child(even) { background: #f8f8f8; }
-tr.all td { border-top: 2px solid var(--ink); font-weight: 600; }
-tr.group th { background: #fff; border-bottom: 1px solid var(--ink); padding-top: 1rem; font-size: .95rem; }
-details summary { cursor: pointer; color: var(--accent); margin: .4rem 0; }
-ul.reading li { margin: .3rem 0; }
-footer { margin-top: 3rem; }
-@media (max-width: 40rem) { body { padding: 1rem; } nav ol { columns: 1; } }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav { display: none; }
-  details > *:not(summary) { display: block; }
-  h2 { break-after: avoid; }
-  figure, tr, .finding { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
-"#
-);
 
 // ---------------------------------------------------------------- numbers
 
-/// A mean or a bound of an outcome as a reader expects it (shares of runs
-/// as percentages).
-fn val(outcome: &str, v: f64) -> String {
-    match outcome {
-        "consolidated" => format!("{:.0}%", 100.0 * v),
-        "final_hhi" => hhi(v),
-        "final_cr4" | "final_top4_compute_share" | "final_compute_gini" => format!("{v:.2}"),
-        _ => num(v),
-    }
-}
-
-/// A number with about three significant digits and a true minus sign:
-/// `2,455`, `360`, `−6.3`, `0.42`.
-pub(super) fn num(v: f64) -> String {
-    let a = v.abs();
-    let s = if a >= 1000.0 {
-        crate::view::charts::common::with_commas(v)
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 1.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    };
-    minus(&s)
-}
-
-/// An effect or a difference of an outcome, signed (shares of runs in
-/// percentage points).
-fn diff(outcome: &str, v: f64) -> String {
-    match outcome {
-        "consolidated" => {
-            let pp = 100.0 * v;
-            let s = if pp.abs() >= 9.95 { format!("{:.0}", pp.abs()) } else { format!("{:.1}", pp.abs()) };
-            format!("{}{s} pp", sign(&s, pp))
-        }
-        _ => {
-            let s = num(v.abs());
-            format!("{}{s}", sign(&s, v))
-        }
-    }
-}
-
-/// A long decimal as written in the CSV files (`0.7001077918710875`) cut to
-/// four significant digits (`0.7001`) for reading; anything else unchanged.
-fn short_number(s: &str) -> String {
-    let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && digits > 6 && s.contains('.') => {
-            let mag = if v == 0.0 { 0 } else { v.abs().log10().floor() as i32 };
-            let dp = (3 - mag).max(0) as usize;
-            let t = format!("{v:.dp$}");
-            if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
-        }
-        _ => s.to_string(),
-    }
-}
-
 /// `a to b` for an interval of an effect.
-fn interval(outcome: &str, lo: f64, hi: f64) -> String {
+fn interval(outcome: Outcome, lo: f64, hi: f64) -> String {
     format!("{} to {}", diff(outcome, lo), diff(outcome, hi))
 }
 
+fn val(outcome: Outcome, v: f64) -> String {
+    outcome_value(outcome, v)
+}
+
+fn diff(outcome: Outcome, v: f64) -> String {
+    outcome_diff(outcome, v)
+}
+
 /// The interval of a mean, clipped to 0–100% for a share of runs.
-fn mean_interval(outcome: &str, s: &Summary) -> Option<String> {
+fn mean_interval(outcome: Outcome, s: &Summary) -> Option<String> {
     let (lo, hi) = s.ci_low.zip(s.ci_high)?;
-    let (lo, hi) = if outcome == "consolidated" { (lo.max(0.0), hi.min(1.0)) } else { (lo, hi) };
+    let (lo, hi) = if outcome == Outcome::Consolidated { (lo.max(0.0), hi.min(1.0)) } else { (lo, hi) };
     Some(format!("{} to {}", val(outcome, lo), val(outcome, hi)))
 }
 
@@ -171,31 +81,12 @@ fn excludes_zero(lo: Option<f64>, hi: Option<f64>) -> bool {
     matches!((lo, hi), (Some(a), Some(b)) if a > 0.0 || b < 0.0)
 }
 
-fn outcome_name(outcome: &str) -> &'static str {
-    match outcome {
-        "consolidated" => "the share of runs that reach a consolidation phase",
-        "months_to_consolidation" => "the months to consolidation",
-        "final_independent_firms" => "the final number of independent firms",
-        "final_hhi" => "the final HHI",
-        other => outcome_index(other).map(|i| OUTCOMES[i].label).unwrap_or("the outcome"),
-    }
-}
-
-fn outcome_heading(outcome: &str) -> &'static str {
-    match outcome {
-        "consolidated" => "consolidated (share of runs)",
-        "months_to_consolidation" => "months to consolidation",
-        "final_independent_firms" => "final independent firms",
-        "final_hhi" => "final HHI",
-        other => outcome_index(other).map(|i| OUTCOMES[i].label).unwrap_or("outcome"),
-    }
-}
-
 /// The outcomes a factorial or sensitivity section discusses in words.
-const TOLD: [&str; 2] = ["final_independent_firms", "consolidated"];
+const TOLD: [Outcome; 2] = [Outcome::FinalIndependentFirms, Outcome::Consolidated];
 
 /// The outcomes of the per-cell table.
-const TABLED: [&str; 4] = ["final_independent_firms", "final_hhi", "consolidated", "months_to_consolidation"];
+const TABLED: [Outcome; 4] =
+    [Outcome::FinalIndependentFirms, Outcome::FinalHhi, Outcome::Consolidated, Outcome::MonthsToConsolidation];
 
 // ---------------------------------------------------------------- sections
 
@@ -361,17 +252,17 @@ fn design(h: &mut String, study: &Study) {
 
 /// One outcome's summary as table cells: the mean with its interval, and
 /// the 5th–95th percentile range (for months to consolidation: n and mean).
-fn summary_cells(outcome: &str, s: Option<&Summary>, runs: usize) -> String {
+fn summary_cells(outcome: Outcome, s: Option<&Summary>, runs: usize) -> String {
     let Some(s) = s.filter(|s| s.n > 0 && s.mean.is_some()) else {
         return match outcome {
-            "months_to_consolidation" => "<td class=\"num\">0 runs</td>".to_string(),
+            Outcome::MonthsToConsolidation => "<td class=\"num\">0 runs</td>".to_string(),
             _ => "<td class=\"num\">—</td><td class=\"num\">—</td>".to_string(),
         };
     };
     let mean = s.mean.unwrap_or(f64::NAN);
     let ci = mean_interval(outcome, s).map(|c| format!("<span class=\"ci\">{c}</span>")).unwrap_or_default();
     match outcome {
-        "consolidated" => {
+        Outcome::Consolidated => {
             let yes = (mean * s.n as f64).round() as u64;
             format!(
                 "<td class=\"num\">{} <span class=\"ci\">{} of {}</span>{ci}</td>",
@@ -380,7 +271,7 @@ fn summary_cells(outcome: &str, s: Option<&Summary>, runs: usize) -> String {
                 thousands(s.n as u64)
             )
         }
-        "months_to_consolidation" => format!(
+        Outcome::MonthsToConsolidation => format!(
             "<td class=\"num\">{} <span class=\"ci\">{} of {} runs</span>{ci}</td>",
             val(outcome, mean),
             thousands(s.n as u64),
@@ -455,7 +346,7 @@ fn all_runs_row(h: &mut String, study: &Study, parameters: bool) {
         let _ = write!(h, "<tr class=\"all\"><td>{all}</td>");
     }
     for o in TABLED {
-        let s = outcome_index(o).map(|i| {
+        let s = Some(o.index()).map(|i| {
             let xs: Vec<f64> =
                 study.runs.iter().filter_map(|r| r.outcomes.get(i).copied().flatten()).collect();
             stats::summarise(&xs)
@@ -467,16 +358,13 @@ fn all_runs_row(h: &mut String, study: &Study, parameters: bool) {
 
 // ---------------------------------------------------------------- factorial
 
-fn effect_of<'a>(study: &'a Study, term: &str, outcome: &str) -> Option<&'a Effect> {
-    let o = outcome_index(outcome)?;
-    study.effects.iter().find(|e| e.outcome == o && e.term == term)
+fn effect_of<'a>(study: &'a Study, term: &str, outcome: Outcome) -> Option<&'a Effect> {
+    study.effects.iter().find(|e| e.outcome == outcome && e.term == term)
 }
 
 /// The outcomes of the effects table: those with any effect row.
-fn effect_outcomes(study: &Study) -> Vec<&'static str> {
-    ["final_independent_firms", "final_hhi", "consolidated", "months_to_consolidation"]
-        .into_iter()
-        .filter(|o| outcome_index(o).is_some_and(|i| study.effects.iter().any(|e| e.outcome == i)))
+fn effect_outcomes(study: &Study) -> Vec<Outcome> {
+    TABLED.into_iter().filter(|o| study.effects.iter().any(|e| e.outcome == *o))
         .collect()
 }
 
@@ -490,7 +378,7 @@ fn order_word(order: u32) -> String {
 }
 
 /// `estimate (95% CI a to b)`, or why there is none.
-fn effect_text(e: &Effect, outcome: &str) -> String {
+fn effect_text(e: &Effect, outcome: Outcome) -> String {
     match (e.estimate, e.ci_low, e.ci_high) {
         (Some(m), Some(a), Some(b)) => format!("{} (95% CI {})", diff(outcome, m), interval(outcome, a, b)),
         (Some(m), _, _) => {
@@ -532,7 +420,7 @@ fn effects(h: &mut String, study: &Study) {
     let outs = effect_outcomes(study);
     h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>term</th><th>kind</th>");
     for o in &outs {
-        let _ = write!(h, "<th class=\"num\">{}</th>", esc(outcome_heading(o)));
+        let _ = write!(h, "<th class=\"num\">{}</th>", esc(o.heading()));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     for (term, order) in &terms {
@@ -542,18 +430,18 @@ fn effects(h: &mut String, study: &Study) {
         };
         let _ = write!(h, "<tr><td>{}</td><td class=\"kind\">{kind}</td>", esc(&term_label(term)));
         for o in &outs {
-            match effect_of(study, term, o) {
+            match effect_of(study, term, *o) {
                 Some(e) if e.estimate.is_some() => {
                     let clear = excludes_zero(e.ci_low, e.ci_high);
                     let ci = match (e.ci_low, e.ci_high) {
-                        (Some(a), Some(b)) => format!("<span class=\"ci\">{}</span>", interval(o, a, b)),
+                        (Some(a), Some(b)) => format!("<span class=\"ci\">{}</span>", interval(*o, a, b)),
                         _ => String::new(),
                     };
                     let _ = write!(
                         h,
                         "<td class=\"num{}\">{}{ci}</td>",
                         if clear { " clear" } else { "" },
-                        diff(o, e.estimate.unwrap_or(0.0))
+                        diff(*o, e.estimate.unwrap_or(0.0))
                     );
                 }
                 Some(_) => h.push_str("<td class=\"num\">n/a</td>"),
@@ -583,13 +471,13 @@ fn factor_names(study: &Study, e: &Effect) -> Vec<String> {
 /// factors matter alone, which only together, and whether the highest
 /// interaction (the confluence) matters beyond the rest; judged only by
 /// whether 95% intervals exclude zero.
-fn factorial_reading(study: &Study, outcome: &str) -> Option<String> {
-    let o = outcome_index(outcome)?;
+fn factorial_reading(study: &Study, outcome: Outcome) -> Option<String> {
+    let o = outcome;
     let rows: Vec<&Effect> = study.effects.iter().filter(|e| e.outcome == o).collect();
     if rows.is_empty() {
         return None;
     }
-    let what = outcome_name(outcome);
+    let what = outcome.phrase();
     let mut parts: Vec<String> = Vec::new();
     let mains: Vec<&&Effect> = rows.iter().filter(|e| e.order == 1).collect();
     let clear_mains: Vec<String> = mains
@@ -713,25 +601,21 @@ fn factorial_reading(study: &Study, outcome: &str) -> Option<String> {
     })
 }
 
+/// An outcome's phrase as the start of a sentence: `the final HHI` → `Final HHI`.
 fn capitalise(s: &str) -> String {
-    let s = s.strip_prefix("the ").unwrap_or(s);
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
+    format::capitalise(s.strip_prefix("the ").unwrap_or(s))
 }
 
 /// For a factorial with three or more factors: the all-last-levels cell
 /// minus the reference, minus the sum of each factor's single change
 /// (everything the interactions add at once), per replicate; its mean
 /// with a Student t 95% interval as (replicates, mean, low, high).
-fn joint_excess(study: &Study, outcome: &str) -> Option<(usize, f64, f64, f64)> {
+fn joint_excess(study: &Study, outcome: Outcome) -> Option<(usize, f64, f64, f64)> {
     let k = study.factors.len();
     if k < 3 {
         return None;
     }
-    let o = outcome_index(outcome)?;
+    let o = outcome.index();
     let column = |f: usize| study.params.iter().position(|p| p.column == study.factors[f].name).unwrap_or(f);
     let top: Vec<usize> = study.factors.iter().map(|f| f.levels.len().saturating_sub(1)).collect();
     if top.contains(&0) {
@@ -776,18 +660,14 @@ fn joint_excess(study: &Study, outcome: &str) -> Option<(usize, f64, f64, f64)> 
 
 // ---------------------------------------------------------------- Latin hypercube
 
-fn sensitivity_rows<'a>(study: &'a Study, outcome: &str) -> Vec<&'a Sensitivity> {
-    let Some(o) = outcome_index(outcome) else { return Vec::new() };
+fn sensitivity_rows<'a>(study: &'a Study, outcome: Outcome) -> Vec<&'a Sensitivity> {
+    let o = outcome;
     let mut rows: Vec<&Sensitivity> = study.sensitivity.iter().filter(|s| s.outcome == o).collect();
     rows.sort_by(|a, b| {
         let key = |s: &Sensitivity| s.spearman.map_or(-1.0, f64::abs);
         key(b).total_cmp(&key(a)).then(a.param.cmp(&b.param))
     });
     rows
-}
-
-fn rho(v: f64) -> String {
-    crate::view::study_charts::rho_label(v)
 }
 
 fn param_code(study: &Study, p: usize) -> String {
@@ -817,7 +697,9 @@ fn sensitivity(h: &mut String, study: &Study) {
             sensitivity_sentence(study, outcome, &rows)
         );
     }
-    for outcome in ["final_independent_firms", "consolidated", "final_hhi", "months_to_consolidation"] {
+    for outcome in
+        [Outcome::FinalIndependentFirms, Outcome::Consolidated, Outcome::FinalHhi, Outcome::MonthsToConsolidation]
+    {
         let rows = sensitivity_rows(study, outcome);
         if rows.is_empty() {
             continue;
@@ -826,7 +708,7 @@ fn sensitivity(h: &mut String, study: &Study) {
         let _ = writeln!(
             h,
             "<h3>{}{}</h3>",
-            esc(outcome_heading(outcome)),
+            esc(outcome.heading()),
             r2.map(|r| format!(" <span class=\"note\">(linear model R² = {r:.2})</span>"))
                 .unwrap_or_default()
         );
@@ -867,8 +749,8 @@ fn sensitivity(h: &mut String, study: &Study) {
     );
 }
 
-fn sensitivity_sentence(study: &Study, outcome: &str, rows: &[&Sensitivity]) -> String {
-    let what = outcome_name(outcome);
+fn sensitivity_sentence(study: &Study, outcome: Outcome, rows: &[&Sensitivity]) -> String {
+    let what = outcome.phrase();
     let clear: Vec<String> = rows
         .iter()
         .filter(|s| excludes_zero(s.ci_low, s.ci_high))
@@ -935,7 +817,7 @@ fn grid_findings(h: &mut String, study: &Study) {
             let _ = writeln!(
                 h,
                 "<p><b>{}.</b> The same in every cell: {}.</p>",
-                esc(&capitalise(outcome_name(outcome))),
+                esc(&capitalise(outcome.phrase())),
                 val(outcome, lo_mean)
             );
             continue;
@@ -944,7 +826,7 @@ fn grid_findings(h: &mut String, study: &Study) {
             let _ = writeln!(
                 h,
                 "<p><b>{}.</b> {}{} in the only cell.</p>",
-                esc(&capitalise(outcome_name(outcome))),
+                esc(&capitalise(outcome.phrase())),
                 val(outcome, lo.1.mean.unwrap_or(0.0)),
                 ci(lo.1)
             );
@@ -958,7 +840,7 @@ fn grid_findings(h: &mut String, study: &Study) {
         let _ = writeln!(
             h,
             "<p><b>{}.</b> Lowest in cell {} ({}): {}{}; highest in cell {} ({}): {}{}; {apart}.</p>",
-            esc(&capitalise(outcome_name(outcome))),
+            esc(&capitalise(outcome.phrase())),
             lo.0.id,
             name(lo.0),
             val(outcome, lo.1.mean.unwrap_or(0.0)),
@@ -977,53 +859,43 @@ fn grid_findings(h: &mut String, study: &Study) {
 
 // ---------------------------------------------------------------- charts
 
-/// Title of a study chart.
-pub fn chart_title(name: &str) -> String {
-    match name {
-        "fan_hhi" => "Concentration over time".into(),
-        "fan_independent_firms" => "Independent firms over time".into(),
-        "outcome_vs_param" => "Outcomes against the parameter".into(),
-        "heatmap" => "Outcomes over the grid".into(),
-        "effects" => "Effects of the factors".into(),
-        "sensitivity" => "Sensitivity to the parameters".into(),
-        other => other.replace('_', " "),
-    }
-}
-
 /// A one-line caption: how to read the chart.
-fn caption(name: &str, study: &Study) -> String {
+fn caption(chart: StudyChart, study: &Study) -> String {
     let groups = if study.design == DesignKind::LatinHypercube { "all runs" } else { "each cell's runs" };
     let param = study.params.first().map(|p| esc(param_name(&p.column))).unwrap_or_default();
-    match name {
-        "fan_hhi" => format!(
+    match chart {
+        StudyChart::FanHhi => format!(
             "HHI of AI-revenue shares (0–10,000; above 1,800 “highly concentrated”) month by month: the line is the mean \
              over {groups}, the band holds the middle 90% of runs (5th to 95th percentile)."
         ),
-        "fan_independent_firms" => format!(
+        StudyChart::FanFirms => format!(
             "Independent firms (a buyer and what it bought count as one) month by month: the line is the mean over \
              {groups}, the band the middle 90% of runs."
         ),
-        "outcome_vs_param" => format!(
+        StudyChart::OutcomeVsParam => format!(
             "Key outcomes for each value of <code>{param}</code>: the large dot is the cell's mean with its 95% \
              confidence interval, small faint dots are single runs (whether a run consolidated is yes or no, so only \
              the share is shown)."
         ),
-        "heatmap" => "Each tile is one cell: the mean over its runs, with the 95% confidence interval below; darker \
+        StudyChart::Heatmap => "Each tile is one cell: the mean over its runs, with the 95% confidence interval below; darker \
                       tiles are higher."
             .into(),
-        "effects" => "One row per term: the dot is the estimated change from the reference level, the whisker its 95% \
+        StudyChart::Effects => "One row per term: the dot is the estimated change from the reference level, the whisker its 95% \
                       interval; a whisker that crosses the zero line means no evidence of an effect."
             .into(),
-        "sensitivity" => "One bar per parameter, sorted by strength: the Spearman rank correlation with the outcome \
+        StudyChart::Sensitivity => "One bar per parameter, sorted by strength: the Spearman rank correlation with the outcome \
                           over all runs, with its 95% interval; a whisker across zero means no evidence of a monotone \
                           relation."
             .into(),
-        _ => format!("Chart “{}”.", esc(name)),
     }
 }
 
 fn charts_section(h: &mut String, study: &Study, charts: &[Rendered]) {
-    figures(h, charts, chart_title, |name| caption(name, study));
+    let markup = figures(charts, |id| match id {
+        ChartId::Study(chart) => caption(chart, study),
+        other => unreachable!("a study report shows study charts only, not {other:?}"),
+    });
+    h.push_str(&markup.into_string());
 }
 
 fn how_to_read(h: &mut String, study: &Study) {

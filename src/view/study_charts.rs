@@ -1012,6 +1012,7 @@ fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>)
 /// Synthetic studies for the tests of the charts and the report.
 #[cfg(test)]
 pub(crate) mod fixtures {
+    use crate::analysis::outcome::Outcome;
     use crate::analysis::stats;
     use crate::study::data::*;
     use crate::world::Month;
@@ -1315,7 +1316,7 @@ pub(crate) mod fixtures {
         }
         for st in &mut s.cell_stats {
             let xs: Vec<f64> =
-                s.runs.iter().filter(|r| r.cell == st.cell).filter_map(|r| r.outcomes[st.outcome]).collect();
+                s.runs.iter().filter(|r| r.cell == st.cell).filter_map(|r| r.outcomes[st.outcome.index()]).collect();
             st.summary = stats::summarise(&xs);
         }
         s
@@ -1325,6 +1326,13 @@ pub(crate) mod fixtures {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const FAN_HHI: &str = "fan_hhi";
+    const FAN_FIRMS: &str = "fan_independent_firms";
+    const OUTCOME_VS_PARAM: &str = "outcome_vs_param";
+    const HEATMAP: &str = "heatmap";
+    const EFFECTS: &str = "effects";
+    const SENSITIVITY: &str = "sensitivity";
 
     #[test]
     fn padded_ranges_never_have_zero_width() {
@@ -1341,9 +1349,9 @@ mod tests {
     fn ticks_and_values_read_well() {
         assert_eq!(tick(2000.0, 3000.0), "2,000");
         assert_eq!(tick(2.5, 10.0), "2.5");
-        assert_eq!(rho_label(-0.004), "0.00");
-        assert_eq!(rho_label(-0.37), "−0.37");
-        assert_eq!(rho_label(0.481), "+0.48");
+        assert_eq!(rho(-0.004), "0.00");
+        assert_eq!(rho(-0.37), "−0.37");
+        assert_eq!(rho(0.481), "+0.48");
         assert_eq!(pretty_value("5500.0"), "5500");
         assert_eq!(pretty_value("0.5"), "0.5");
         assert_eq!(pretty_value("2023-10"), "2023-10");

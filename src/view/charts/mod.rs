@@ -17,6 +17,11 @@ use crate::record::RunData;
 use crate::view::registry::{self, ChartDef, ChartId, RunChart};
 use crate::view::theme::Rendered;
 
+/// The file names of a run's charts, in the registry's order.
+pub fn names() -> Vec<&'static str> {
+    registry::run_charts().map(|c| c.name).collect()
+}
+
 /// Render every chart of a run in memory, in the registry's order.
 pub fn render_all(data: &RunData) -> Result<Vec<Rendered>, String> {
     registry::run_charts().map(|def| render(def, data)).collect()

@@ -311,12 +311,13 @@ fn how_to_read(h: &mut String, cmp: &Comparison) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view::compare_charts::{NAMES, fixtures, render_comparison};
+    use crate::view::compare_charts::{fixtures, names, render_comparison};
 
     fn placeholders() -> Vec<Rendered> {
-        NAMES
+        names()
             .iter()
             .map(|&name| Rendered {
+                id: crate::view::registry::by_name(name).expect("a registered chart").id,
                 name,
                 png: Vec::new(),
                 svg: "<svg width=\"10\"><text>x</text></svg>".into(),

@@ -952,6 +952,7 @@ mod tests {
         let charts: Vec<Rendered> = crate::view::study_charts::names(study)
             .into_iter()
             .map(|name| Rendered {
+                id: crate::view::registry::by_name(name).expect("a registered chart").id,
                 name,
                 png: Vec::new(),
                 svg: "<svg width=\"10\"><text>x</text></svg>".into(),
@@ -1021,13 +1022,13 @@ mod tests {
         let html = report_of(&s);
         assert!(html.contains("id=\"effects\""));
         // chip_scarcity's interval (−18 to −12) excludes zero; talent_demand's (−5 to 1) does not.
-        let p = factorial_reading(&s, "final_independent_firms").unwrap();
+        let p = factorial_reading(&s, Outcome::FinalIndependentFirms).unwrap();
         assert!(p.contains("<code>chip_scarcity</code> changes it by −15.0 (95% CI −18.0 to −12.0)"), "{p}");
         assert!(p.contains("include zero"), "{p}");
         assert!(p.contains("three-way interaction"), "{p}");
         assert!(p.contains("which includes zero: no evidence that the confluence matters"), "{p}");
         // consolidation: only the chip × talent interaction is clear, so both matter only together
-        let q = factorial_reading(&s, "consolidated").unwrap();
+        let q = factorial_reading(&s, Outcome::Consolidated).unwrap();
         assert!(q.contains("only in combination"), "{q}");
         assert!(q.contains("+50 pp"), "{q}");
         assert!(html.contains("not estimable") || html.contains("n/a"));
@@ -1037,7 +1038,7 @@ mod tests {
     fn the_joint_excess_is_the_sum_of_the_interactions() {
         // firms = 60 − 15a − 2b − 6ac + noise: all-high minus reference minus singles = −6 on average
         let s = fixtures::factorial();
-        let (n, m, lo, hi) = joint_excess(&s, "final_independent_firms").unwrap();
+        let (n, m, lo, hi) = joint_excess(&s, Outcome::FinalIndependentFirms).unwrap();
         assert_eq!(n, 6);
         assert!(lo <= m && m <= hi);
         assert!((m + 6.0).abs() < 12.0, "{m}");
@@ -1048,8 +1049,8 @@ mod tests {
         let s = fixtures::lhs();
         let html = report_of(&s);
         assert!(html.contains("id=\"sensitivity\""));
-        let rows = sensitivity_rows(&s, "final_independent_firms");
-        let p = sensitivity_sentence(&s, "final_independent_firms", &rows);
+        let rows = sensitivity_rows(&s, Outcome::FinalIndependentFirms);
+        let p = sensitivity_sentence(&s, Outcome::FinalIndependentFirms, &rows);
         assert!(p.contains("<code>market.inertia</code> (ρ = +0.81"), "{p}");
         assert!(p.contains("R² = 0.71"), "{p}");
         assert!(!p.contains("talent.churn_monthly"), "its interval includes zero: {p}");
@@ -1073,14 +1074,14 @@ mod tests {
 
     #[test]
     fn numbers_read_well() {
-        assert_eq!(diff("consolidated", 0.5), "+50 pp");
-        assert_eq!(diff("consolidated", -0.034), "−3.4 pp");
-        assert_eq!(diff("consolidated", 0.0), "0.0 pp");
-        assert_eq!(val("consolidated", 0.4), "40%");
-        assert_eq!(val("final_hhi", 2455.4), "2,455");
-        assert_eq!(val("final_independent_firms", -3.0), "−3.0");
-        assert_eq!(diff("final_independent_firms", -6.0), "−6.0");
-        assert_eq!(diff("final_hhi", 360.0), "+360");
+        assert_eq!(diff(Outcome::Consolidated, 0.5), "+50 pp");
+        assert_eq!(diff(Outcome::Consolidated, -0.034), "−3.4 pp");
+        assert_eq!(diff(Outcome::Consolidated, 0.0), "0.0 pp");
+        assert_eq!(val(Outcome::Consolidated, 0.4), "40%");
+        assert_eq!(val(Outcome::FinalHhi, 2455.4), "2,455");
+        assert_eq!(val(Outcome::FinalIndependentFirms, -3.0), "−3.0");
+        assert_eq!(diff(Outcome::FinalIndependentFirms, -6.0), "−6.0");
+        assert_eq!(diff(Outcome::FinalHhi, 360.0), "+360");
         assert_eq!(capitalise("the final HHI"), "Final HHI");
         assert_eq!(short_number("0.7001077918710875"), "0.7001");
         assert_eq!(short_number("29949.20592195334"), "29949");

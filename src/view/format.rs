@@ -66,10 +66,11 @@ pub fn money_compact(musd: f64) -> String {
 
 // ---------------------------------------------------------------- numbers
 
-/// A number with thousands separators and no decimals: `12345.6` → `12,346`.
+/// A number with thousands separators and no decimals, a tie rounded away
+/// from zero: `12345.6` → `12,346`.
 pub fn with_commas(v: f64) -> String {
     let n = v.round() as i64;
-    let digits = thousands(n.unsigned_abs());
+    let digits = group_digits(&n.unsigned_abs().to_string());
     if n < 0 { format!("-{digits}") } else { digits }
 }
 
@@ -239,7 +240,11 @@ pub fn outcome_diff(o: Outcome, v: f64) -> String {
 
 /// A whole number with thousands separators: `12,000`.
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
+    group_digits(&n.to_string())
+}
+
+/// `digits` (ASCII digits only) with a comma before every group of three.
+fn group_digits(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -248,6 +253,15 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A number with separators, rounded the way `{:.0}` rounds (a tie to the
+/// even neighbour: `2452.5` → `2,452`), as the GIF and the compute axis
+/// write them; no `-0`.
+pub fn grouped(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let body = group_digits(&digits);
+    if v < 0.0 && digits != "0" { format!("-{body}") } else { body }
 }
 
 /// An HHI value (0–10,000) rounded to a whole number with separators.

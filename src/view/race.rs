@@ -14,7 +14,7 @@
 //! the rectangle that changed, with unchanged pixels transparent.
 
 use crate::record::{EventRec, FirmRec, RunData};
-use crate::view::format::{hhi, money_compact, percent};
+use crate::view::format::{grouped, money_compact, percent};
 use crate::view::rules::rule_ticks;
 use crate::view::text::{anchored, bold, fit, font, text_width};
 use crate::view::theme::*;
@@ -419,7 +419,7 @@ fn plan(data: &RunData) -> Vec<FramePlan> {
             data.world.name,
             data.world.seed,
             m.independent_firms,
-            hhi(m.hhi),
+            grouped(m.hhi.max(0.0)),
             hhi_band(m.hhi),
             if m.consolidating == 1 { " · consolidation phase" } else { "" }
         );
@@ -1064,8 +1064,9 @@ mod tests {
         assert_eq!(money_compact(173.0243), "$173M");
         assert_eq!(money_compact(1.2851), "$1.3M");
         assert_eq!(money_compact(2400.0), "$2.4B");
-        assert_eq!(hhi(2455.01), "2,455");
-        assert_eq!(hhi(980.0), "980");
+        assert_eq!(grouped(2455.01), "2,455");
+        assert_eq!(grouped(980.0), "980");
+        assert_eq!(grouped(2452.5), "2,452");
     }
 
     #[test]

@@ -141,7 +141,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .bold_line_style(GRID)
         .x_labels(time_labels(data))
         .x_label_formatter(&|x| date_of(data, *x))
-        .y_label_formatter(&|v| with_commas(*v))
+        .y_label_formatter(&|v| grouped(*v))
         .y_desc("usable compute held (PFLOP/s)")
         .x_desc("month")
         .axis_desc_style(label_style())

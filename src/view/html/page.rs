@@ -108,9 +108,9 @@ pub fn inline_svg(svg: &str, label: &str) -> Option<String> {
 }
 
 /// The charts section of a page: one figure per chart (inline SVG, else the
-/// PNG), headed by its registry title and captioned by `caption` of its id
-/// (markup); nothing when there are no charts.
-pub fn figures(charts: &[Rendered], caption: impl Fn(ChartId) -> String) -> Markup {
+/// PNG), headed by its registry title and captioned by `caption` of its
+/// id; nothing when there are no charts.
+pub fn figures(charts: &[Rendered], caption: impl Fn(ChartId) -> Markup) -> Markup {
     if charts.is_empty() {
         return html! {};
     }
@@ -126,7 +126,7 @@ pub fn figures(charts: &[Rendered], caption: impl Fn(ChartId) -> String) -> Mark
                             Some(svg) => (PreEscaped(svg)),
                             None => img src=(data_uri("image/png", &c.png)) alt=(title) width="1280" height="720";,
                         }
-                        figcaption { (PreEscaped(caption(c.id))) }
+                        figcaption { (caption(c.id)) }
                     }
                 }
             }

@@ -517,7 +517,7 @@ fn verdict(h: &mut String, data: &RunData, facts: &Consolidation) {
 
 fn charts_section(h: &mut String, data: &RunData, facts: &Consolidation, charts: &[Rendered]) {
     let markup = figures(charts, |id| match id {
-        ChartId::Run(chart) => caption(chart, data, facts),
+        ChartId::Run(chart) => maud::PreEscaped(caption(chart, data, facts)),
         other => unreachable!("a run report shows run charts only, not {other:?}"),
     });
     h.push_str(&markup.into_string());

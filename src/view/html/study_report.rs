@@ -16,7 +16,7 @@ use crate::study::data::{DesignKind, Effect, ParamKind, Sensitivity, Study, Summ
 use crate::view::format::{self, count, join_and, outcome_diff, outcome_value, rho, short_number, thousands};
 use crate::view::html::page::{PageKind, esc, figures, footer, page};
 use crate::view::registry::{ChartId, StudyChart};
-use maud::PreEscaped;
+use maud::{Markup, PreEscaped, html};
 use crate::view::study_charts::{cell_names, effect_terms, param_name, term_label};
 use crate::view::theme::Rendered;
 use std::fmt::Write;
@@ -31,27 +31,32 @@ pub const TOP_PARAMS: usize = 15;
 
 /// The report of a study: `charts` as `charts::render_study` returns them.
 pub fn study_report(study: &Study, charts: &[Rendered]) -> String {
-    let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
-    let _ = write!(
-        h,
-        "<header>\n<p class=\"kicker\">chipban sweep report</p>\n<h1>Study “{}”</h1>\n<p class=\"lede\">{}</p>\n\
-         </header>\n",
-        esc(&study.name),
-        esc(&study.description)
-    );
-    contents(&mut h, study, charts);
-    provenance(&mut h, study);
-    design(&mut h, study);
-    outcomes(&mut h, study);
+    // The sections whose sentences are composed as text (escaped with `esc`).
+    let mut findings = String::new();
     match study.design {
-        DesignKind::Factorial => effects(&mut h, study),
-        DesignKind::LatinHypercube => sensitivity(&mut h, study),
-        DesignKind::Grid => grid_findings(&mut h, study),
+        DesignKind::Factorial => effects(&mut findings, study),
+        DesignKind::LatinHypercube => sensitivity(&mut findings, study),
+        DesignKind::Grid => grid_findings(&mut findings, study),
     }
-    charts_section(&mut h, study, charts);
-    how_to_read(&mut h, study);
-    h.push_str(&footer("the study's runs").into_string());
-    page(PageKind::Study, &format!("chipban study: {}", study.name), PreEscaped(h))
+    let body = html! {
+        header {
+            p.kicker { "chipban sweep report" }
+            h1 { "Study “" (study.name) "”" }
+            p.lede { (study.description) }
+        }
+        (contents(study, charts))
+        (provenance(study))
+        (design(study))
+        (outcomes(study))
+        (PreEscaped(findings))
+        (figures(charts, |id| match id {
+            ChartId::Study(chart) => caption(chart, study),
+            other => unreachable!("a study report shows study charts only, not {other:?}"),
+        }))
+        (how_to_read(study))
+        (footer("the study's runs"))
+    };
+    page(PageKind::Study, &format!("chipban study: {}", study.name), body)
 }
 
 // ---------------------------------------------------------------- numbers
@@ -90,23 +95,27 @@ const TABLED: [Outcome; 4] =
 
 // ---------------------------------------------------------------- sections
 
-fn contents(h: &mut String, study: &Study, charts: &[Rendered]) {
-    h.push_str("<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
-    h.push_str(
-        "<li><a href=\"#provenance\">The study</a></li>\n<li><a href=\"#design\">The design</a></li>\n",
-    );
-    h.push_str("<li><a href=\"#outcomes\">Outcomes by cell</a></li>\n");
-    match study.design {
-        DesignKind::Factorial => h.push_str("<li><a href=\"#effects\">What matters: effects</a></li>\n"),
-        DesignKind::LatinHypercube => {
-            h.push_str("<li><a href=\"#sensitivity\">What matters: sensitivity</a></li>\n")
+fn contents(study: &Study, charts: &[Rendered]) -> Markup {
+    let (anchor, what) = match study.design {
+        DesignKind::Factorial => ("#effects", "What matters: effects"),
+        DesignKind::LatinHypercube => ("#sensitivity", "What matters: sensitivity"),
+        DesignKind::Grid => ("#findings", "Across the grid"),
+    };
+    html! {
+        nav aria-label="Contents" {
+            h2 { "Contents" }
+            ol {
+                li { a href="#provenance" { "The study" } }
+                li { a href="#design" { "The design" } }
+                li { a href="#outcomes" { "Outcomes by cell" } }
+                li { a href=(anchor) { (what) } }
+                @if !charts.is_empty() {
+                    li { a href="#charts" { "Charts" } }
+                }
+                li { a href="#reading" { "How to read this" } }
+            }
         }
-        DesignKind::Grid => h.push_str("<li><a href=\"#findings\">Across the grid</a></li>\n"),
     }
-    if !charts.is_empty() {
-        h.push_str("<li><a href=\"#charts\">Charts</a></li>\n");
-    }
-    h.push_str("<li><a href=\"#reading\">How to read this</a></li>\n</ol>\n</nav>\n");
 }
 
 fn design_name(study: &Study) -> String {
@@ -131,33 +140,30 @@ fn design_name(study: &Study) -> String {
     }
 }
 
-fn provenance(h: &mut String, study: &Study) {
+fn provenance(study: &Study) -> Markup {
     let end = study.start.plus(study.months.max(1) as i32 - 1);
-    let crn = if study.common_random_numbers {
-        "yes: replicate <i>r</i> of every cell runs with the same seed, so cells are compared on the same random \
-         histories (paired comparison); differences between cells come from the parameters, not from luck of the draw, \
-         and effects are computed replicate by replicate"
-    } else {
-        "no: every run has its own seed, so cells are independent samples; differences between cells include the \
-         run-to-run randomness, which the intervals account for"
-    };
-    let _ = write!(
-        h,
-        "<section id=\"provenance\">\n<h2>The study</h2>\n<dl class=\"brief\">\n\
-         <dt>Base world</dt><dd>{}</dd>\n<dt>Design</dt><dd>{}</dd>\n<dt>Cells</dt><dd>{}</dd>\n\
-         <dt>Replicates</dt><dd>{} per cell</dd>\n<dt>Runs</dt><dd>{}</dd>\n\
-         <dt>Period</dt><dd>{} to {} ({} per run)</dd>\n<dt>Master seed</dt><dd>{}</dd>\n\
-         <dt>Common random numbers</dt><dd>{crn}</dd>\n</dl>\n</section>\n",
-        esc(&study.world_name),
-        esc(&design_name(study)),
-        thousands(study.cells.len() as u64),
-        thousands(study.replicates as u64),
-        thousands(study.runs.len() as u64),
-        study.start,
-        end,
-        count(study.months as u64, "month", "months"),
-        study.master_seed,
-    );
+    html! {
+        section #provenance {
+            h2 { "The study" }
+            dl.brief {
+                dt { "Base world" } dd { (study.world_name) }
+                dt { "Design" } dd { (design_name(study)) }
+                dt { "Cells" } dd { (thousands(study.cells.len() as u64)) }
+                dt { "Replicates" } dd { (thousands(study.replicates as u64)) " per cell" }
+                dt { "Runs" } dd { (thousands(study.runs.len() as u64)) }
+                dt { "Period" } dd { (study.start) " to " (end) " (" (count(study.months as u64, "month", "months")) " per run)" }
+                dt { "Master seed" } dd { (study.master_seed) }
+                dt { "Common random numbers" }
+                dd {
+                    @if study.common_random_numbers {
+                        "yes: replicate " i { "r" } " of every cell runs with the same seed, so cells are compared on                          the same random histories (paired comparison); differences between cells come from the                          parameters, not from luck of the draw, and effects are computed replicate by replicate"
+                    } @else {
+                        "no: every run has its own seed, so cells are independent samples; differences between cells                          include the run-to-run randomness, which the intervals account for"
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn kind_name(k: ParamKind) -> &'static str {
@@ -169,23 +175,17 @@ fn kind_name(k: ParamKind) -> &'static str {
     }
 }
 
-/// Open a table, folded into `<details>` when it is long.
-fn open_table(h: &mut String, rows: usize, what: &str) {
-    if rows > FOLD_ROWS {
-        let _ = write!(
-            h,
-            "<details>\n<summary>Show the {} rows of {}</summary>\n",
-            thousands(rows as u64),
-            esc(what)
-        );
-    }
-    h.push_str("<div class=\"scroll\"><table>\n");
-}
-
-fn close_table(h: &mut String, rows: usize) {
-    h.push_str("</table></div>\n");
-    if rows > FOLD_ROWS {
-        h.push_str("</details>\n");
+/// A table, folded into `<details>` when it has more than [`FOLD_ROWS`] rows.
+fn folded_table(rows: usize, what: &str, table: Markup) -> Markup {
+    html! {
+        @if rows > FOLD_ROWS {
+            details {
+                summary { "Show the " (thousands(rows as u64)) " rows of " (what) }
+                div.scroll { (table) }
+            }
+        } @else {
+            div.scroll { (table) }
+        }
     }
 }
 
@@ -193,167 +193,179 @@ fn runs_in(study: &Study, cell: u32) -> usize {
     study.runs.iter().filter(|r| r.cell == cell).count()
 }
 
-fn design(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"design\">\n<h2>The design</h2>\n");
-    if !study.factors.is_empty() {
-        h.push_str("<p>Factors and their levels (the first level is the reference the effects are measured from):</p>\n<ul>\n");
-        for f in &study.factors {
-            let levels: Vec<String> = f.levels.iter().map(|l| format!("“{}”", esc(l))).collect();
-            let _ = writeln!(h, "<li><code>{}</code>: {}</li>", esc(&f.name), levels.join(", "));
-        }
-        h.push_str("</ul>\n");
-    }
-    if study.design == DesignKind::LatinHypercube && !study.params.is_empty() {
-        h.push_str("<p>Ranges sampled:</p>\n<ul>\n");
-        for (i, p) in study.params.iter().enumerate() {
-            let vals: Vec<(f64, &str)> = study
-                .cells
-                .iter()
-                .filter_map(|c| Some((c.numeric.get(i).copied().flatten()?, c.values.get(i)?.as_str())))
-                .collect();
-            let lo = vals.iter().min_by(|a, b| a.0.total_cmp(&b.0));
-            let hi = vals.iter().max_by(|a, b| a.0.total_cmp(&b.0));
-            match (lo, hi) {
-                (Some(lo), Some(hi)) => {
-                    let _ = writeln!(
-                        h,
-                        "<li><code>{}</code> ({}): {} to {}</li>",
-                        esc(&p.column),
-                        kind_name(p.kind),
-                        esc(&short_number(lo.1)),
-                        esc(&short_number(hi.1))
-                    );
+fn design(study: &Study) -> Markup {
+    let range = |i: usize| {
+        let vals: Vec<(f64, &str)> = study
+            .cells
+            .iter()
+            .filter_map(|c| Some((c.numeric.get(i).copied().flatten()?, c.values.get(i)?.as_str())))
+            .collect();
+        let lo = vals.iter().min_by(|a, b| a.0.total_cmp(&b.0)).map(|v| v.1);
+        let hi = vals.iter().max_by(|a, b| a.0.total_cmp(&b.0)).map(|v| v.1);
+        lo.zip(hi)
+    };
+    let table = html! {
+        table {
+            thead {
+                tr {
+                    th.num { "cell" }
+                    @for p in &study.params { th { (p.column) } }
+                    th.num { "runs" }
                 }
-                _ => {
-                    let _ = writeln!(h, "<li><code>{}</code> ({})</li>", esc(&p.column), kind_name(p.kind));
+            }
+            tbody {
+                @for c in &study.cells {
+                    tr {
+                        td.num { (c.id) }
+                        @for i in 0..study.params.len() {
+                            td { (short_number(c.values.get(i).map_or("", |s| s.as_str()))) }
+                        }
+                        td.num { (thousands(runs_in(study, c.id) as u64)) }
+                    }
                 }
             }
         }
-        h.push_str("</ul>\n");
-    }
-    let rows = study.cells.len();
-    open_table(h, rows, "the design");
-    h.push_str("<thead><tr><th class=\"num\">cell</th>");
-    for p in &study.params {
-        let _ = write!(h, "<th>{}</th>", esc(&p.column));
-    }
-    h.push_str("<th class=\"num\">runs</th></tr></thead>\n<tbody>\n");
-    for c in &study.cells {
-        let _ = write!(h, "<tr><td class=\"num\">{}</td>", c.id);
-        for i in 0..study.params.len() {
-            let _ = write!(h, "<td>{}</td>", esc(&short_number(c.values.get(i).map_or("", |s| s.as_str()))));
+    };
+    html! {
+        section #design {
+            h2 { "The design" }
+            @if !study.factors.is_empty() {
+                p { "Factors and their levels (the first level is the reference the effects are measured from):" }
+                ul {
+                    @for f in &study.factors {
+                        li {
+                            code { (f.name) } ": "
+                            @for (k, l) in f.levels.iter().enumerate() {
+                                @if k > 0 { ", " }
+                                "“" (l) "”"
+                            }
+                        }
+                    }
+                }
+            }
+            @if study.design == DesignKind::LatinHypercube && !study.params.is_empty() {
+                p { "Ranges sampled:" }
+                ul {
+                    @for (i, p) in study.params.iter().enumerate() {
+                        li {
+                            code { (p.column) } " (" (kind_name(p.kind)) ")"
+                            @if let Some((lo, hi)) = range(i) {
+                                ": " (short_number(lo)) " to " (short_number(hi))
+                            }
+                        }
+                    }
+                }
+            }
+            (folded_table(study.cells.len(), "the design", table))
         }
-        let _ = writeln!(h, "<td class=\"num\">{}</td></tr>", thousands(runs_in(study, c.id) as u64));
     }
-    h.push_str("</tbody>\n");
-    close_table(h, rows);
-    h.push_str("</section>\n");
 }
 
 /// One outcome's summary as table cells: the mean with its interval, and
 /// the 5th–95th percentile range (for months to consolidation: n and mean).
-fn summary_cells(outcome: Outcome, s: Option<&Summary>, runs: usize) -> String {
+fn summary_cells(outcome: Outcome, s: Option<&Summary>, runs: usize) -> Markup {
     let Some(s) = s.filter(|s| s.n > 0 && s.mean.is_some()) else {
         return match outcome {
-            Outcome::MonthsToConsolidation => "<td class=\"num\">0 runs</td>".to_string(),
-            _ => "<td class=\"num\">—</td><td class=\"num\">—</td>".to_string(),
+            Outcome::MonthsToConsolidation => html! { td.num { "0 runs" } },
+            _ => html! { td.num { "—" } td.num { "—" } },
         };
     };
     let mean = s.mean.unwrap_or(f64::NAN);
-    let ci = mean_interval(outcome, s).map(|c| format!("<span class=\"ci\">{c}</span>")).unwrap_or_default();
+    let ci = html! {
+        @if let Some(c) = mean_interval(outcome, s) { span.ci { (c) } }
+    };
     match outcome {
         Outcome::Consolidated => {
             let yes = (mean * s.n as f64).round() as u64;
-            format!(
-                "<td class=\"num\">{} <span class=\"ci\">{} of {}</span>{ci}</td>",
-                val(outcome, mean),
-                thousands(yes),
-                thousands(s.n as u64)
-            )
+            html! {
+                td.num { (val(outcome, mean)) " " span.ci { (thousands(yes)) " of " (thousands(s.n as u64)) } (ci) }
+            }
         }
-        Outcome::MonthsToConsolidation => format!(
-            "<td class=\"num\">{} <span class=\"ci\">{} of {} runs</span>{ci}</td>",
-            val(outcome, mean),
-            thousands(s.n as u64),
-            thousands(runs as u64)
-        ),
+        Outcome::MonthsToConsolidation => html! {
+            td.num {
+                (val(outcome, mean)) " " span.ci { (thousands(s.n as u64)) " of " (thousands(runs as u64)) " runs" } (ci)
+            }
+        },
         _ => {
             let p = match (s.p5, s.p95) {
                 (Some(a), Some(b)) => format!("{} to {}", val(outcome, a), val(outcome, b)),
                 _ => "—".to_string(),
             };
-            format!("<td class=\"num\">{}{ci}</td><td class=\"num\">{p}</td>", val(outcome, mean))
+            html! { td.num { (val(outcome, mean)) (ci) } td.num { (p) } }
         }
     }
 }
 
-fn outcomes(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"outcomes\">\n<h2>Outcomes by cell</h2>\n");
-    h.push_str(
-        "<p class=\"note\">Each cell: the mean over its runs with the 95% confidence interval of the mean below it, and \
-         the range of the middle 90% of runs (5th to 95th percentile). Consolidated: the share of runs that reach a \
-         consolidation phase. Months to consolidation: over the runs that got there only.</p>\n",
-    );
+fn outcomes(study: &Study) -> Markup {
     // A Latin hypercube's samples are many and have few runs each: the
     // all-runs row comes first, the samples folded below it.
     let lhs = study.design == DesignKind::LatinHypercube;
-    if lhs {
-        h.push_str("<div class=\"scroll\"><table>\n");
-        outcome_head(h, false);
-        all_runs_row(h, study, false);
-        h.push_str("</tbody>\n</table></div>\n");
-    }
     let rows = study.cells.len() + usize::from(!lhs);
-    open_table(h, rows, if lhs { "outcomes by sample" } else { "outcomes by cell" });
-    outcome_head(h, !lhs);
-    for c in &study.cells {
-        let runs = runs_in(study, c.id);
-        let _ = write!(h, "<tr><td class=\"num\">{}</td>", c.id);
-        if !lhs {
-            let names = cell_names(study, c);
-            let _ = write!(h, "<td>{}</td>", esc(names.get(1).unwrap_or(&c.label)));
+    let table = html! {
+        table {
+            (outcome_head(!lhs))
+            tbody {
+                @for c in &study.cells {
+                    tr {
+                        td.num { (c.id) }
+                        @if !lhs {
+                            td { (cell_names(study, c).get(1).unwrap_or(&c.label)) }
+                        }
+                        @for o in TABLED {
+                            (summary_cells(o, study.stat(c.id, o), runs_in(study, c.id)))
+                        }
+                    }
+                }
+                @if !lhs { (all_runs_row(study, true)) }
+            }
         }
-        for o in TABLED {
-            h.push_str(&summary_cells(o, study.stat(c.id, o), runs));
+    };
+    html! {
+        section #outcomes {
+            h2 { "Outcomes by cell" }
+            p.note {
+                "Each cell: the mean over its runs with the 95% confidence interval of the mean below it, and the                  range of the middle 90% of runs (5th to 95th percentile). Consolidated: the share of runs that reach                  a consolidation phase. Months to consolidation: over the runs that got there only."
+            }
+            @if lhs {
+                div.scroll { table { (outcome_head(false)) tbody { (all_runs_row(study, false)) } } }
+            }
+            (folded_table(rows, if lhs { "outcomes by sample" } else { "outcomes by cell" }, table))
         }
-        h.push_str("</tr>\n");
     }
-    if !lhs {
-        all_runs_row(h, study, true);
-    }
-    h.push_str("</tbody>\n");
-    close_table(h, rows);
-    h.push_str("</section>\n");
 }
 
-fn outcome_head(h: &mut String, parameters: bool) {
-    let _ = write!(
-        h,
-        "<thead><tr><th class=\"num\">cell</th>{}\
-         <th class=\"num\">final independent firms</th><th class=\"num\">p5 to p95</th>\
-         <th class=\"num\">final HHI</th><th class=\"num\">p5 to p95</th>\
-         <th class=\"num\">consolidated</th><th class=\"num\">months to consolidation</th></tr></thead>\n<tbody>\n",
-        if parameters { "<th>parameters</th>" } else { "" }
-    );
+fn outcome_head(parameters: bool) -> Markup {
+    html! {
+        thead {
+            tr {
+                th.num { "cell" }
+                @if parameters { th { "parameters" } }
+                th.num { "final independent firms" }
+                th.num { "p5 to p95" }
+                th.num { "final HHI" }
+                th.num { "p5 to p95" }
+                th.num { "consolidated" }
+                th.num { "months to consolidation" }
+            }
+        }
+    }
 }
 
 /// The row of all runs together.
-fn all_runs_row(h: &mut String, study: &Study, parameters: bool) {
-    let all = format!("all {} runs", thousands(study.runs.len() as u64));
-    if parameters {
-        let _ = write!(h, "<tr class=\"all\"><td></td><td>{all}</td>");
-    } else {
-        let _ = write!(h, "<tr class=\"all\"><td>{all}</td>");
+fn all_runs_row(study: &Study, parameters: bool) -> Markup {
+    let summary = |o: Outcome| {
+        let xs: Vec<f64> = study.runs.iter().filter_map(|r| r.outcomes.get(o.index()).copied().flatten()).collect();
+        stats::summarise(&xs)
+    };
+    html! {
+        tr.all {
+            @if parameters { td {} }
+            td { "all " (thousands(study.runs.len() as u64)) " runs" }
+            @for o in TABLED {
+                (summary_cells(o, Some(&summary(o)), study.runs.len()))
+            }
+        }
     }
-    for o in TABLED {
-        let s = Some(o.index()).map(|i| {
-            let xs: Vec<f64> =
-                study.runs.iter().filter_map(|r| r.outcomes.get(i).copied().flatten()).collect();
-            stats::summarise(&xs)
-        });
-        h.push_str(&summary_cells(o, s.as_ref(), study.runs.len()));
-    }
-    h.push_str("</tr>\n");
 }
 
 // ---------------------------------------------------------------- factorial
@@ -860,86 +872,71 @@ fn grid_findings(h: &mut String, study: &Study) {
 // ---------------------------------------------------------------- charts
 
 /// A one-line caption: how to read the chart.
-fn caption(chart: StudyChart, study: &Study) -> String {
+fn caption(chart: StudyChart, study: &Study) -> Markup {
     let groups = if study.design == DesignKind::LatinHypercube { "all runs" } else { "each cell's runs" };
-    let param = study.params.first().map(|p| esc(param_name(&p.column))).unwrap_or_default();
+    let param = study.params.first().map(|p| param_name(&p.column)).unwrap_or_default();
     match chart {
-        StudyChart::FanHhi => format!(
-            "HHI of AI-revenue shares (0–10,000; above 1,800 “highly concentrated”) month by month: the line is the mean \
-             over {groups}, the band holds the middle 90% of runs (5th to 95th percentile)."
-        ),
-        StudyChart::FanFirms => format!(
-            "Independent firms (a buyer and what it bought count as one) month by month: the line is the mean over \
-             {groups}, the band the middle 90% of runs."
-        ),
-        StudyChart::OutcomeVsParam => format!(
-            "Key outcomes for each value of <code>{param}</code>: the large dot is the cell's mean with its 95% \
-             confidence interval, small faint dots are single runs (whether a run consolidated is yes or no, so only \
-             the share is shown)."
-        ),
-        StudyChart::Heatmap => "Each tile is one cell: the mean over its runs, with the 95% confidence interval below; darker \
-                      tiles are higher."
-            .into(),
-        StudyChart::Effects => "One row per term: the dot is the estimated change from the reference level, the whisker its 95% \
-                      interval; a whisker that crosses the zero line means no evidence of an effect."
-            .into(),
-        StudyChart::Sensitivity => "One bar per parameter, sorted by strength: the Spearman rank correlation with the outcome \
-                          over all runs, with its 95% interval; a whisker across zero means no evidence of a monotone \
-                          relation."
-            .into(),
+        StudyChart::FanHhi => html! {
+            "HHI of AI-revenue shares (0–10,000; above 1,800 “highly concentrated”) month by month: the line is the              mean over " (groups) ", the band holds the middle 90% of runs (5th to 95th percentile)."
+        },
+        StudyChart::FanFirms => html! {
+            "Independent firms (a buyer and what it bought count as one) month by month: the line is the mean over "
+            (groups) ", the band the middle 90% of runs."
+        },
+        StudyChart::OutcomeVsParam => html! {
+            "Key outcomes for each value of " code { (param) } ": the large dot is the cell's mean with its 95%              confidence interval, small faint dots are single runs (whether a run consolidated is yes or no, so only              the share is shown)."
+        },
+        StudyChart::Heatmap => html! {
+            "Each tile is one cell: the mean over its runs, with the 95% confidence interval below; darker tiles are              higher."
+        },
+        StudyChart::Effects => html! {
+            "One row per term: the dot is the estimated change from the reference level, the whisker its 95%              interval; a whisker that crosses the zero line means no evidence of an effect."
+        },
+        StudyChart::Sensitivity => html! {
+            "One bar per parameter, sorted by strength: the Spearman rank correlation with the outcome over all runs,              with its 95% interval; a whisker across zero means no evidence of a monotone relation."
+        },
     }
 }
 
-fn charts_section(h: &mut String, study: &Study, charts: &[Rendered]) {
-    let markup = figures(charts, |id| match id {
-        ChartId::Study(chart) => caption(chart, study),
-        other => unreachable!("a study report shows study charts only, not {other:?}"),
-    });
-    h.push_str(&markup.into_string());
-}
-
-fn how_to_read(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"reading\">\n<h2>How to read this</h2>\n<ul class=\"reading\">\n");
-    h.push_str(
-        "<li>Each run is one simulated history of the world. Runs of a cell share its parameter values and differ only \
-         in their random seed (the replicates).</li>\n\
-         <li><b>Mean with 95% CI</b>: the interval is Student's t over the runs of a cell (n − 1 degrees of freedom). \
-         It says where the mean over many more replicates would likely lie; it is not the spread of single runs.</li>\n\
-         <li><b>p5 to p95</b>: the 5th and 95th percentiles of the runs (linear interpolation between order statistics, \
-         Hyndman and Fan type 7, the default of R and numpy): the range of the middle 90% of outcomes.</li>\n\
-         <li><b>Consolidated</b> is 1 for a run that reaches a consolidation phase and 0 otherwise, so its mean is the \
-         share of runs; its t interval is approximate for a share, most of all with few runs or a share near 0% or \
-         100%, and is shown clipped to 0–100%.</li>\n\
-         <li><b>Months to consolidation</b> counts only the runs that got there; with few such runs its mean is \
-         fragile, and it says nothing about the runs that never consolidated.</li>\n",
-    );
-    match study.design {
-        DesignKind::Factorial => h.push_str(
-            "<li><b>Effects</b> are treatment contrasts against each factor's reference (first) level, averaged over the \
-             other factors' levels, computed per replicate and summarised by their mean with a Student t 95% interval \
-             over replicates. An interval that excludes zero is evidence of an effect at the 5% level for that term \
-             alone; with many terms, about one in twenty can exclude zero by chance (no correction for multiple \
-             comparisons is made). An interval that includes zero is “no evidence”, not “no effect”.</li>\n",
-        ),
-        DesignKind::LatinHypercube => h.push_str(
-            "<li><b>Spearman ρ</b> is the correlation of ranks: it measures a monotone relation (more of the parameter, \
-             consistently more or less of the outcome), not only a straight line. Its 95% interval uses the Fisher z \
-             transform with variance 1.06 / (n − 3). <b>SRC</b> is the standardised coefficient of an ordinary least \
-             squares fit of the outcome on all parameters together; <b>R²</b> is that fit's share of explained \
-             variance — a low R² means the parameters act nonlinearly, together, or less than chance does.</li>\n",
-        ),
-        DesignKind::Grid => h.push_str(
-            "<li>Two cells whose intervals do not overlap differ clearly; overlapping intervals do not prove the cells \
-             are the same.</li>\n",
-        ),
+fn how_to_read(study: &Study) -> Markup {
+    html! {
+        section #reading {
+            h2 { "How to read this" }
+            ul.reading {
+                li {
+                    "Each run is one simulated history of the world. Runs of a cell share its parameter values and                      differ only in their random seed (the replicates)."
+                }
+                li {
+                    b { "Mean with 95% CI" } ": the interval is Student's t over the runs of a cell (n − 1 degrees of                      freedom). It says where the mean over many more replicates would likely lie; it is not the                      spread of single runs."
+                }
+                li {
+                    b { "p5 to p95" } ": the 5th and 95th percentiles of the runs (linear interpolation between order                      statistics, Hyndman and Fan type 7, the default of R and numpy): the range of the middle 90% of                      outcomes."
+                }
+                li {
+                    b { "Consolidated" } " is 1 for a run that reaches a consolidation phase and 0 otherwise, so its                      mean is the share of runs; its t interval is approximate for a share, most of all with few runs                      or a share near 0% or 100%, and is shown clipped to 0–100%."
+                }
+                li {
+                    b { "Months to consolidation" } " counts only the runs that got there; with few such runs its                      mean is fragile, and it says nothing about the runs that never consolidated."
+                }
+                @match study.design {
+                    DesignKind::Factorial => li {
+                        b { "Effects" } " are treatment contrasts against each factor's reference (first) level,                          averaged over the other factors' levels, computed per replicate and summarised by their mean                          with a Student t 95% interval over replicates. An interval that excludes zero is evidence of                          an effect at the 5% level for that term alone; with many terms, about one in twenty can                          exclude zero by chance (no correction for multiple comparisons is made). An interval that                          includes zero is “no evidence”, not “no effect”."
+                    },
+                    DesignKind::LatinHypercube => li {
+                        b { "Spearman ρ" } " is the correlation of ranks: it measures a monotone relation (more of the                          parameter, consistently more or less of the outcome), not only a straight line. Its 95%                          interval uses the Fisher z transform with variance 1.06 / (n − 3). " b { "SRC" } " is the                          standardised coefficient of an ordinary least squares fit of the outcome on all parameters                          together; " b { "R²" } " is that fit's share of explained variance — a low R² means the                          parameters act nonlinearly, together, or less than chance does."
+                    },
+                    DesignKind::Grid => li {
+                        "Two cells whose intervals do not overlap differ clearly; overlapping intervals do not prove                          the cells are the same."
+                    },
+                }
+                @if study.common_random_numbers {
+                    li {
+                        b { "Common random numbers" } ": replicate " i { "r" } " uses the same seed in every cell,                          which makes comparisons between cells sharper; the per-cell intervals above still describe                          each cell on its own."
+                    }
+                }
+            }
+        }
     }
-    if study.common_random_numbers {
-        h.push_str(
-            "<li><b>Common random numbers</b>: replicate <i>r</i> uses the same seed in every cell, which makes \
-             comparisons between cells sharper; the per-cell intervals above still describe each cell on its own.</li>\n",
-        );
-    }
-    h.push_str("</ul>\n</section>\n");
 }
 
 #[cfg(test)]

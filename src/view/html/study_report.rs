@@ -13,13 +13,12 @@
 use crate::analysis::stats;
 use crate::analysis::outcome::Outcome;
 use crate::study::data::{DesignKind, Effect, ParamKind, Sensitivity, Study, Summary};
-use crate::view::format::{self, count, join_and, outcome_diff, outcome_value, rho, short_number, thousands};
-use crate::view::html::page::{PageKind, esc, figures, footer, page};
+use crate::view::format::{self, count, outcome_diff, outcome_value, rho, short_number, thousands};
+use crate::view::html::page::{PageKind, figures, footer, page};
 use crate::view::registry::{ChartId, StudyChart};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use crate::view::study_charts::{cell_names, effect_terms, param_name, term_label};
 use crate::view::theme::Rendered;
-use std::fmt::Write;
 
 pub use crate::view::html::compare_report::comparison_report;
 
@@ -31,13 +30,11 @@ pub const TOP_PARAMS: usize = 15;
 
 /// The report of a study: `charts` as `charts::render_study` returns them.
 pub fn study_report(study: &Study, charts: &[Rendered]) -> String {
-    // The sections whose sentences are composed as text (escaped with `esc`).
-    let mut findings = String::new();
-    match study.design {
-        DesignKind::Factorial => effects(&mut findings, study),
-        DesignKind::LatinHypercube => sensitivity(&mut findings, study),
-        DesignKind::Grid => grid_findings(&mut findings, study),
-    }
+    let findings = match study.design {
+        DesignKind::Factorial => effects(study),
+        DesignKind::LatinHypercube => sensitivity(study),
+        DesignKind::Grid => grid_findings(study),
+    };
     let body = html! {
         header {
             p.kicker { "chipban sweep report" }
@@ -48,7 +45,7 @@ pub fn study_report(study: &Study, charts: &[Rendered]) -> String {
         (provenance(study))
         (design(study))
         (outcomes(study))
-        (PreEscaped(findings))
+        (findings)
         (figures(charts, |id| match id {
             ChartId::Study(chart) => caption(chart, study),
             other => unreachable!("a study report shows study charts only, not {other:?}"),
@@ -403,124 +400,135 @@ fn effect_text(e: &Effect, outcome: Outcome) -> String {
     }
 }
 
-fn effects(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"effects\">\n<h2>What matters: effects</h2>\n");
+fn effects(study: &Study) -> Markup {
     let terms = effect_terms(study);
     if terms.is_empty() {
-        h.push_str("<p>This study has no effects to report.</p>\n</section>\n");
-        return;
+        return html! {
+            section #effects {
+                h2 { "What matters: effects" }
+                p { "This study has no effects to report." }
+            }
+        };
     }
-    let refs: Vec<String> = study
+    let refs: Vec<Markup> = study
         .factors
         .iter()
-        .filter_map(|f| Some(format!("<code>{}</code> at “{}”", esc(&f.name), esc(f.levels.first()?))))
+        .filter_map(|f| Some(html! { code { (f.name) } " at “" (f.levels.first()?) "”" }))
         .collect();
-    let _ = writeln!(
-        h,
-        "<p>Effects are measured from the reference levels ({}). A main effect is the change from moving one factor off \
-         its reference level; a two-way interaction is what two factors moved together add beyond the sum of each moved \
-         alone; a three-way interaction is what all three add beyond every pair and every single factor. Each is \
-         averaged over the levels of the factors it does not involve. Positive means more of the outcome. \
-         Consolidation effects are in percentage points (pp) of runs.</p>",
-        join_and(&refs)
-    );
-    for outcome in TOLD {
-        if let Some(p) = factorial_reading(study, outcome) {
-            let _ = writeln!(h, "<div class=\"finding\">{p}</div>");
-        }
-    }
     let outs = effect_outcomes(study);
-    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>term</th><th>kind</th>");
-    for o in &outs {
-        let _ = write!(h, "<th class=\"num\">{}</th>", esc(o.heading()));
-    }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for (term, order) in &terms {
-        let kind = match order {
-            1 => "main".to_string(),
-            n => format!("{n}-way"),
-        };
-        let _ = write!(h, "<tr><td>{}</td><td class=\"kind\">{kind}</td>", esc(&term_label(term)));
-        for o in &outs {
-            match effect_of(study, term, *o) {
-                Some(e) if e.estimate.is_some() => {
-                    let clear = excludes_zero(e.ci_low, e.ci_high);
-                    let ci = match (e.ci_low, e.ci_high) {
-                        (Some(a), Some(b)) => format!("<span class=\"ci\">{}</span>", interval(*o, a, b)),
-                        _ => String::new(),
-                    };
-                    let _ = write!(
-                        h,
-                        "<td class=\"num{}\">{}{ci}</td>",
-                        if clear { " clear" } else { "" },
-                        diff(*o, e.estimate.unwrap_or(0.0))
-                    );
+    html! {
+        section #effects {
+            h2 { "What matters: effects" }
+            p {
+                "Effects are measured from the reference levels (" (and_list(&refs)) "). A main effect is the change                  from moving one factor off its reference level; a two-way interaction is what two factors moved                  together add beyond the sum of each moved alone; a three-way interaction is what all three add                  beyond every pair and every single factor. Each is averaged over the levels of the factors it does                  not involve. Positive means more of the outcome. Consolidation effects are in percentage points                  (pp) of runs."
+            }
+            @for outcome in TOLD {
+                @if let Some(p) = factorial_reading(study, outcome) {
+                    div.finding { (p) }
                 }
-                Some(_) => h.push_str("<td class=\"num\">n/a</td>"),
-                None => h.push_str("<td class=\"num\">—</td>"),
+            }
+            div.scroll {
+                table {
+                    thead {
+                        tr {
+                            th { "term" }
+                            th { "kind" }
+                            @for o in &outs { th.num { (o.heading()) } }
+                        }
+                    }
+                    tbody {
+                        @for (term, order) in &terms {
+                            tr {
+                                td { (term_label(term)) }
+                                td.kind { @if *order == 1 { "main" } @else { (order) "-way" } }
+                                @for o in &outs { (effect_cell(effect_of(study, term, *o), *o)) }
+                            }
+                        }
+                    }
+                }
+            }
+            p.note {
+                "Bold: the 95% interval excludes zero. n/a: not estimable (no replicate had a value in every cell the                  contrast needs, e.g. months to consolidation when some cells never consolidate)."
             }
         }
-        h.push_str("</tr>\n");
     }
-    h.push_str("</tbody>\n</table></div>\n");
-    h.push_str(
-        "<p class=\"note\">Bold: the 95% interval excludes zero. n/a: not estimable (no replicate had a value in every \
-         cell the contrast needs, e.g. months to consolidation when some cells never consolidate).</p>\n</section>\n",
-    );
+}
+
+/// One cell of the effects table.
+fn effect_cell(e: Option<&Effect>, o: Outcome) -> Markup {
+    match e {
+        Some(e) if e.estimate.is_some() => {
+            let class = if excludes_zero(e.ci_low, e.ci_high) { "num clear" } else { "num" };
+            html! {
+                td class=(class) {
+                    (diff(o, e.estimate.unwrap_or(0.0)))
+                    @if let (Some(a), Some(b)) = (e.ci_low, e.ci_high) { span.ci { (interval(o, a, b)) } }
+                }
+            }
+        }
+        Some(_) => html! { td.num { "n/a" } },
+        None => html! { td.num { "—" } },
+    }
+}
+
+/// `a`, `a and b`, `a, b and c` of pieces of markup.
+fn and_list(items: &[Markup]) -> Markup {
+    html! {
+        @for (i, item) in items.iter().enumerate() {
+            @if i > 0 { @if i + 1 == items.len() { " and " } @else { ", " } }
+            (item)
+        }
+    }
 }
 
 /// The factor names of an effect, as code.
-fn factor_names(study: &Study, e: &Effect) -> Vec<String> {
-    e.factors
-        .iter()
-        .map(|&f| {
-            study.factors.get(f).map_or_else(|| "?".to_string(), |f| format!("<code>{}</code>", esc(&f.name)))
-        })
-        .collect()
+fn factor_names(study: &Study, e: &Effect) -> Vec<Markup> {
+    e.factors.iter().map(|&f| factor_code(study, f)).collect()
+}
+
+/// A factor's name as code (`?` if there is no such factor).
+fn factor_code(study: &Study, f: usize) -> Markup {
+    match study.factors.get(f) {
+        Some(f) => html! { code { (f.name) } },
+        None => html! { "?" },
+    }
 }
 
 /// The plain-language reading of a factorial for one outcome: which
 /// factors matter alone, which only together, and whether the highest
 /// interaction (the confluence) matters beyond the rest; judged only by
 /// whether 95% intervals exclude zero.
-fn factorial_reading(study: &Study, outcome: Outcome) -> Option<String> {
-    let o = outcome;
-    let rows: Vec<&Effect> = study.effects.iter().filter(|e| e.outcome == o).collect();
+fn factorial_reading(study: &Study, outcome: Outcome) -> Option<Markup> {
+    let rows: Vec<&Effect> = study.effects.iter().filter(|e| e.outcome == outcome).collect();
     if rows.is_empty() {
         return None;
     }
     let what = outcome.phrase();
-    let mut parts: Vec<String> = Vec::new();
+    let mut parts: Vec<Markup> = Vec::new();
     let mains: Vec<&&Effect> = rows.iter().filter(|e| e.order == 1).collect();
-    let clear_mains: Vec<String> = mains
+    let clear_mains: Vec<Markup> = mains
         .iter()
         .filter(|e| excludes_zero(e.ci_low, e.ci_high))
-        .map(|e| format!("<code>{}</code> changes it by {}", esc(&e.term), effect_text(e, outcome)))
+        .map(|e| html! { code { (e.term) } " changes it by " (effect_text(e, outcome)) })
         .collect();
-    let unclear_mains: Vec<String> = mains
+    let unclear_mains: Vec<Markup> = mains
         .iter()
         .filter(|e| !excludes_zero(e.ci_low, e.ci_high))
-        .map(|e| format!("<code>{}</code>", esc(&e.term)))
+        .map(|e| html! { code { (e.term) } })
         .collect();
-    let mut first = format!("<b>{}.</b> ", esc(&capitalise(what)));
-    if clear_mains.is_empty() {
-        first.push_str("Every main effect's 95% interval includes zero: no evidence that any single factor moves it on its own.");
-    } else {
-        let _ = write!(first, "Main effects: {}.", join_and(&clear_mains));
-        if !unclear_mains.is_empty() {
-            let one = unclear_mains.len() == 1;
-            let _ = write!(
-                first,
-                " For {}, the main effect{} interval{} include{} zero: no evidence of an effect on {} own.",
-                join_and(&unclear_mains),
-                if one { "'s" } else { "s'" },
-                if one { "" } else { "s" },
-                if one { "s" } else { "" },
-                if one { "its" } else { "their" }
-            );
+    let one = unclear_mains.len() == 1;
+    parts.push(html! {
+        b { (capitalise(what)) "." } " "
+        @if clear_mains.is_empty() {
+            "Every main effect's 95% interval includes zero: no evidence that any single factor moves it on its own."
+        } @else {
+            "Main effects: " (and_list(&clear_mains)) "."
+            @if !unclear_mains.is_empty() {
+                " For " (and_list(&unclear_mains)) ", the main effect" (if one { "'s" } else { "s'" }) " interval"
+                (if one { "" } else { "s" }) " include" (if one { "s" } else { "" }) " zero: no evidence of an effect                  on " (if one { "its" } else { "their" }) " own."
+            }
         }
-    }
-    parts.push(first);
+    });
     // Interactions below the highest order (or all of them when only pairs exist).
     let max_order = rows.iter().map(|e| e.order).max().unwrap_or(1);
     let inter: Vec<&&Effect> =
@@ -529,65 +537,56 @@ fn factorial_reading(study: &Study, outcome: Outcome) -> Option<String> {
         inter.iter().copied().filter(|e| excludes_zero(e.ci_low, e.ci_high)).collect();
     if !inter.is_empty() {
         if clear_inter.is_empty() {
-            parts.push(format!(
-                "No two-way interaction's interval excludes zero: no evidence that any pair does more (or less) together \
-                 than the sum of each alone{}.",
-                if max_order == 2 { "" } else { " (the three-way term is below)" }
-            ));
+            parts.push(html! {
+                "No two-way interaction's interval excludes zero: no evidence that any pair does more (or less)                  together than the sum of each alone"
+                @if max_order != 2 { " (the three-way term is below)" }
+                "."
+            });
         } else {
-            let list: Vec<String> = clear_inter
+            let list: Vec<Markup> = clear_inter
                 .iter()
-                .map(|e| {
-                    format!("{} together add {}", join_and(&factor_names(study, e)), effect_text(e, outcome))
-                })
+                .map(|e| html! { (and_list(&factor_names(study, e))) " together add " (effect_text(e, outcome)) })
                 .collect();
-            parts.push(format!("Beyond the sum of each alone, {}.", join_and(&list)));
+            parts.push(html! { "Beyond the sum of each alone, " (and_list(&list)) "." });
         }
     }
     // Factors that matter only together: in a clear interaction, with no clear main effect.
-    let mut only_together: Vec<String> = Vec::new();
+    let mut only_together: Vec<usize> = Vec::new();
     for e in rows.iter().filter(|e| e.order >= 2 && excludes_zero(e.ci_low, e.ci_high)) {
         for &f in &e.factors {
             let main_clear =
                 mains.iter().any(|m| m.factors.contains(&f) && excludes_zero(m.ci_low, m.ci_high));
-            let name = study
-                .factors
-                .get(f)
-                .map_or_else(|| "?".to_string(), |x| format!("<code>{}</code>", esc(&x.name)));
-            if !main_clear && !only_together.contains(&name) {
-                only_together.push(name);
+            let name = factor_code(study, f).into_string();
+            let seen = only_together.iter().any(|&g| factor_code(study, g).into_string() == name);
+            if !main_clear && !seen {
+                only_together.push(f);
             }
         }
     }
     if !only_together.is_empty() {
-        parts.push(format!(
-            "{} {} only in combination: no clear effect alone, but part of an interaction whose interval excludes zero.",
-            join_and(&only_together),
-            if only_together.len() == 1 { "matters" } else { "matter" }
-        ));
+        let names: Vec<Markup> = only_together.iter().map(|&f| factor_code(study, f)).collect();
+        parts.push(html! {
+            (and_list(&names)) " " (if names.len() == 1 { "matters" } else { "matter" }) " only in combination: no              clear effect alone, but part of an interaction whose interval excludes zero."
+        });
     }
     // The confluence: the highest-order interaction.
     if max_order >= 2 {
         for e in rows.iter().filter(|e| e.order == max_order) {
-            let names = join_and(&factor_names(study, e));
-            let head = format!("The {} interaction of {names} (the confluence)", order_word(max_order));
-            let text = match (e.estimate, e.ci_low, e.ci_high) {
-                (Some(_), Some(a), Some(b)) if a > 0.0 || b < 0.0 => format!(
-                    "{head} is {}, which excludes zero: together they move {what} {} than the sum of the singles{} \
-                     predicts.",
-                    effect_text(e, outcome),
-                    if e.estimate.unwrap_or(0.0) > 0.0 { "further up" } else { "further down" },
-                    if max_order > 2 { " and pairs" } else { "" }
-                ),
-                (Some(_), Some(_), Some(_)) => format!(
-                    "{head} is {}, which includes zero: no evidence that the confluence matters beyond the sum of the \
-                     single drivers{}.",
-                    effect_text(e, outcome),
-                    if max_order > 2 { " and their pairwise interactions" } else { "" }
-                ),
-                _ => format!("{head} is {}.", effect_text(e, outcome)),
+            let head = html! {
+                "The " (order_word(max_order)) " interaction of " (and_list(&factor_names(study, e))) " (the confluence)"
             };
-            parts.push(text);
+            parts.push(match (e.estimate, e.ci_low, e.ci_high) {
+                (Some(_), Some(a), Some(b)) if a > 0.0 || b < 0.0 => html! {
+                    (head) " is " (effect_text(e, outcome)) ", which excludes zero: together they move " (what) " "
+                    (if e.estimate.unwrap_or(0.0) > 0.0 { "further up" } else { "further down" })
+                    " than the sum of the singles" (if max_order > 2 { " and pairs" } else { "" }) " predicts."
+                },
+                (Some(_), Some(_), Some(_)) => html! {
+                    (head) " is " (effect_text(e, outcome)) ", which includes zero: no evidence that the confluence                      matters beyond the sum of the single drivers"
+                    (if max_order > 2 { " and their pairwise interactions" } else { "" }) "."
+                },
+                _ => html! { (head) " is " (effect_text(e, outcome)) "." },
+            });
         }
     }
     if let Some((n, m, lo, hi)) = joint_excess(study, outcome) {
@@ -596,20 +595,18 @@ fn factorial_reading(study: &Study, outcome: Outcome) -> Option<String> {
         } else {
             "which includes zero: no evidence that the drivers together differ from the sum of their single effects"
         };
-        parts.push(format!(
-            "All drivers together, measured against the sum of each driver alone (all interactions at once, over {}): \
-             {} (95% CI {}), {verdict}.",
-            count(n as u64, "replicate", "replicates"),
-            diff(outcome, m),
-            interval(outcome, lo, hi)
-        ));
+        parts.push(html! {
+            "All drivers together, measured against the sum of each driver alone (all interactions at once, over "
+            (count(n as u64, "replicate", "replicates")) "): " (diff(outcome, m)) " (95% CI " (interval(outcome, lo, hi))
+            "), " (verdict) "."
+        });
     }
     let head = parts.remove(0);
-    let items: Vec<String> = parts.iter().map(|p| format!("<li>{p}</li>")).collect();
-    Some(if items.is_empty() {
-        format!("<p>{head}</p>")
-    } else {
-        format!("<p>{head}</p>\n<ul>\n{}\n</ul>", items.join("\n"))
+    Some(html! {
+        p { (head) }
+        @if !parts.is_empty() {
+            ul { @for p in &parts { li { (p) } } }
+        }
     })
 }
 
@@ -682,191 +679,166 @@ fn sensitivity_rows<'a>(study: &'a Study, outcome: Outcome) -> Vec<&'a Sensitivi
     rows
 }
 
-fn param_code(study: &Study, p: usize) -> String {
-    study.params.get(p).map_or_else(|| "?".to_string(), |p| format!("<code>{}</code>", esc(&p.column)))
+fn param_code(study: &Study, p: usize) -> Markup {
+    match study.params.get(p) {
+        Some(p) => html! { code { (p.column) } },
+        None => html! { "?" },
+    }
 }
 
-fn sensitivity(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"sensitivity\">\n<h2>What matters: sensitivity</h2>\n");
+fn sensitivity(study: &Study) -> Markup {
     if study.sensitivity.is_empty() {
-        h.push_str("<p>This study has no sensitivity results to report.</p>\n</section>\n");
-        return;
+        return html! {
+            section #sensitivity {
+                h2 { "What matters: sensitivity" }
+                p { "This study has no sensitivity results to report." }
+            }
+        };
     }
-    h.push_str(
-        "<p>For each outcome, the Spearman rank correlation ρ of each parameter with the outcome over all runs (−1 to \
-         +1: how consistently a higher value goes with a higher outcome), with its 95% interval, and the standardised \
-         regression coefficient (SRC) of a linear model in all parameters together; R² says how much of the outcome's \
-         variation that linear model explains.</p>\n",
-    );
-    for outcome in TOLD {
-        let rows = sensitivity_rows(study, outcome);
-        if rows.is_empty() {
-            continue;
+    let tabled =
+        [Outcome::FinalIndependentFirms, Outcome::Consolidated, Outcome::FinalHhi, Outcome::MonthsToConsolidation];
+    html! {
+        section #sensitivity {
+            h2 { "What matters: sensitivity" }
+            p {
+                "For each outcome, the Spearman rank correlation ρ of each parameter with the outcome over all runs (−1                  to +1: how consistently a higher value goes with a higher outcome), with its 95% interval, and the                  standardised regression coefficient (SRC) of a linear model in all parameters together; R² says how                  much of the outcome's variation that linear model explains."
+            }
+            @for outcome in TOLD {
+                @let rows = sensitivity_rows(study, outcome);
+                @if !rows.is_empty() {
+                    div.finding { p { (sensitivity_sentence(study, outcome, &rows)) } }
+                }
+            }
+            @for outcome in tabled {
+                @let rows = sensitivity_rows(study, outcome);
+                @if !rows.is_empty() {
+                    h3 {
+                        (outcome.heading())
+                        @if let Some(r) = rows.iter().find_map(|s| s.r2) {
+                            " " span.note { "(linear model R² = " (format!("{r:.2}")) ")" }
+                        }
+                    }
+                    div.scroll {
+                        table {
+                            thead {
+                                tr {
+                                    th { "parameter" }
+                                    th.num { "Spearman ρ" }
+                                    th.num { "95% CI" }
+                                    th.num { "SRC" }
+                                    th.num { "runs" }
+                                }
+                            }
+                            tbody {
+                                @for s in rows.iter().take(TOP_PARAMS) {
+                                    tr {
+                                        td { (param_code(study, s.param)) }
+                                        td class=(if excludes_zero(s.ci_low, s.ci_high) { "num clear" } else { "num" }) {
+                                            (s.spearman.map_or("n/a".to_string(), rho))
+                                        }
+                                        td.num {
+                                            @match (s.ci_low, s.ci_high) {
+                                                (Some(a), Some(b)) => { (rho(a)) " to " (rho(b)) }
+                                                _ => "—",
+                                            }
+                                        }
+                                        td.num { (s.src.map_or("—".to_string(), rho)) }
+                                        td.num { (thousands(s.n as u64)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if rows.len() > TOP_PARAMS {
+                        p.note {
+                            "The " (TOP_PARAMS) " parameters with the largest |ρ| of " (rows.len()) "; the rest are in "
+                            code { "effects.csv" } "."
+                        }
+                    }
+                }
+            }
+            p.note {
+                "Bold: the 95% interval of ρ excludes zero. n/a: no rank correlation (the outcome or the parameter was                  constant over the runs)."
+            }
         }
-        let _ = writeln!(
-            h,
-            "<div class=\"finding\"><p>{}</p></div>",
-            sensitivity_sentence(study, outcome, &rows)
-        );
     }
-    for outcome in
-        [Outcome::FinalIndependentFirms, Outcome::Consolidated, Outcome::FinalHhi, Outcome::MonthsToConsolidation]
-    {
-        let rows = sensitivity_rows(study, outcome);
-        if rows.is_empty() {
-            continue;
-        }
-        let r2 = rows.iter().find_map(|s| s.r2);
-        let _ = writeln!(
-            h,
-            "<h3>{}{}</h3>",
-            esc(outcome.heading()),
-            r2.map(|r| format!(" <span class=\"note\">(linear model R² = {r:.2})</span>"))
-                .unwrap_or_default()
-        );
-        h.push_str(
-            "<div class=\"scroll\"><table>\n<thead><tr><th>parameter</th><th class=\"num\">Spearman ρ</th>\
-             <th class=\"num\">95% CI</th><th class=\"num\">SRC</th><th class=\"num\">runs</th></tr></thead>\n<tbody>\n",
-        );
-        for s in rows.iter().take(TOP_PARAMS) {
-            let clear = excludes_zero(s.ci_low, s.ci_high);
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td class=\"num{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td></tr>",
-                param_code(study, s.param),
-                if clear { " clear" } else { "" },
-                s.spearman.map_or("n/a".to_string(), rho),
-                match (s.ci_low, s.ci_high) {
-                    (Some(a), Some(b)) => format!("{} to {}", rho(a), rho(b)),
-                    _ => "—".to_string(),
-                },
-                s.src.map_or("—".to_string(), rho),
-                thousands(s.n as u64)
-            );
-        }
-        h.push_str("</tbody>\n</table></div>\n");
-        if rows.len() > TOP_PARAMS {
-            let _ = writeln!(
-                h,
-                "<p class=\"note\">The {} parameters with the largest |ρ| of {}; the rest are in <code>effects.csv</code>.</p>",
-                TOP_PARAMS,
-                rows.len()
-            );
-        }
-    }
-    h.push_str(
-        "<p class=\"note\">Bold: the 95% interval of ρ excludes zero. n/a: no rank correlation (the outcome or the \
-         parameter was constant over the runs).</p>\n</section>\n",
-    );
 }
 
-fn sensitivity_sentence(study: &Study, outcome: Outcome, rows: &[&Sensitivity]) -> String {
+fn sensitivity_sentence(study: &Study, outcome: Outcome, rows: &[&Sensitivity]) -> Markup {
     let what = outcome.phrase();
-    let clear: Vec<String> = rows
+    let clear: Vec<Markup> = rows
         .iter()
         .filter(|s| excludes_zero(s.ci_low, s.ci_high))
         .take(3)
         .map(|s| {
-            format!(
-                "{} (ρ = {}, 95% CI {} to {})",
-                param_code(study, s.param),
-                rho(s.spearman.unwrap_or(0.0)),
-                rho(s.ci_low.unwrap_or(0.0)),
-                rho(s.ci_high.unwrap_or(0.0))
-            )
+            html! {
+                (param_code(study, s.param)) " (ρ = " (rho(s.spearman.unwrap_or(0.0))) ", 95% CI "
+                (rho(s.ci_low.unwrap_or(0.0))) " to " (rho(s.ci_high.unwrap_or(0.0))) ")"
+            }
         })
         .collect();
     let r2 = rows.iter().find_map(|s| s.r2);
     let n_clear = rows.iter().filter(|s| excludes_zero(s.ci_low, s.ci_high)).count();
-    let mut out = format!("<b>{}.</b> ", esc(&capitalise(what)));
-    if clear.is_empty() {
-        let _ =
-            write!(out, "No parameter's rank correlation with {what} has a 95% interval that excludes zero.");
-    } else {
-        let _ = write!(
-            out,
-            "The most influential {} {}.",
-            if clear.len() == 1 { "parameter is" } else { "parameters are" },
-            join_and(&clear)
-        );
-        let _ = write!(
-            out,
-            " In all, {n_clear} of the {} parameters have a rank correlation whose 95% interval excludes zero.",
-            rows.len()
-        );
+    html! {
+        b { (capitalise(what)) "." } " "
+        @if clear.is_empty() {
+            "No parameter's rank correlation with " (what) " has a 95% interval that excludes zero."
+        } @else {
+            "The most influential " (if clear.len() == 1 { "parameter is" } else { "parameters are" }) " "
+            (and_list(&clear)) "."
+            " In all, " (n_clear) " of the " (rows.len()) " parameters have a rank correlation whose 95% interval              excludes zero."
+        }
+        @if let Some(r2) = r2 {
+            " A linear model in all parameters explains R² = " (format!("{r2:.2}")) " of its variation"
+            @if r2 < 0.5 { " (much of the rest is nonlinear, interactions or run-to-run chance)" }
+            "."
+        }
     }
-    if let Some(r2) = r2 {
-        let _ = write!(
-            out,
-            " A linear model in all parameters explains R² = {r2:.2} of its variation{}.",
-            if r2 < 0.5 { " (much of the rest is nonlinear, interactions or run-to-run chance)" } else { "" }
-        );
-    }
-    out
 }
 
 // ---------------------------------------------------------------- grid
 
-fn grid_findings(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"findings\">\n<h2>Across the grid</h2>\n");
-    let mut any = false;
-    for outcome in TOLD {
-        let means: Vec<(&crate::study::data::Cell, &Summary)> = study
-            .cells
-            .iter()
-            .filter_map(|c| Some((c, study.stat(c.id, outcome).filter(|s| s.mean.is_some())?)))
-            .collect();
-        let lo = means.iter().min_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)));
-        let hi = means.iter().max_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)));
-        let (Some(lo), Some(hi)) = (lo, hi) else { continue };
-        any = true;
-        let name = |c: &crate::study::data::Cell| esc(cell_names(study, c).get(1).unwrap_or(&c.label));
-        let ci =
-            |s: &Summary| mean_interval(outcome, s).map(|c| format!(" (95% CI {c})")).unwrap_or_default();
-        let (lo_mean, hi_mean) = (lo.1.mean.unwrap_or(0.0), hi.1.mean.unwrap_or(0.0));
-        if lo.0.id != hi.0.id && (hi_mean - lo_mean).abs() <= 1e-9 * hi_mean.abs().max(1.0) {
-            let _ = writeln!(
-                h,
-                "<p><b>{}.</b> The same in every cell: {}.</p>",
-                esc(&capitalise(outcome.phrase())),
-                val(outcome, lo_mean)
-            );
-            continue;
+fn grid_findings(study: &Study) -> Markup {
+    let findings: Vec<Markup> = TOLD.into_iter().filter_map(|outcome| grid_finding(study, outcome)).collect();
+    html! {
+        section #findings {
+            h2 { "Across the grid" }
+            @for f in &findings { p { (f) } }
+            @if findings.is_empty() {
+                p { "No cell has values for the key outcomes." }
+            }
         }
-        if lo.0.id == hi.0.id {
-            let _ = writeln!(
-                h,
-                "<p><b>{}.</b> {}{} in the only cell.</p>",
-                esc(&capitalise(outcome.phrase())),
-                val(outcome, lo.1.mean.unwrap_or(0.0)),
-                ci(lo.1)
-            );
-            continue;
-        }
-        let apart = match (lo.1.ci_high, hi.1.ci_low) {
-            (Some(a), Some(b)) if a < b => "their intervals do not overlap",
-            (Some(_), Some(_)) => "their intervals overlap, so this spread may be chance",
-            _ => "too few runs for intervals",
-        };
-        let _ = writeln!(
-            h,
-            "<p><b>{}.</b> Lowest in cell {} ({}): {}{}; highest in cell {} ({}): {}{}; {apart}.</p>",
-            esc(&capitalise(outcome.phrase())),
-            lo.0.id,
-            name(lo.0),
-            val(outcome, lo.1.mean.unwrap_or(0.0)),
-            ci(lo.1),
-            hi.0.id,
-            name(hi.0),
-            val(outcome, hi.1.mean.unwrap_or(0.0)),
-            ci(hi.1)
-        );
     }
-    if !any {
-        h.push_str("<p>No cell has values for the key outcomes.</p>\n");
+}
+
+/// Where an outcome is lowest and highest over the cells of a grid.
+fn grid_finding(study: &Study, outcome: Outcome) -> Option<Markup> {
+    let means: Vec<(&crate::study::data::Cell, &Summary)> = study
+        .cells
+        .iter()
+        .filter_map(|c| Some((c, study.stat(c.id, outcome).filter(|s| s.mean.is_some())?)))
+        .collect();
+    let lo = means.iter().min_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)))?;
+    let hi = means.iter().max_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)))?;
+    let name = |c: &crate::study::data::Cell| cell_names(study, c).get(1).unwrap_or(&c.label).clone();
+    let ci = |s: &Summary| mean_interval(outcome, s).map(|c| format!(" (95% CI {c})")).unwrap_or_default();
+    let (lo_mean, hi_mean) = (lo.1.mean.unwrap_or(0.0), hi.1.mean.unwrap_or(0.0));
+    let head = html! { b { (capitalise(outcome.phrase())) "." } };
+    if lo.0.id != hi.0.id && (hi_mean - lo_mean).abs() <= 1e-9 * hi_mean.abs().max(1.0) {
+        return Some(html! { (head) " The same in every cell: " (val(outcome, lo_mean)) "." });
     }
-    h.push_str("</section>\n");
+    if lo.0.id == hi.0.id {
+        return Some(html! { (head) " " (val(outcome, lo_mean)) (ci(lo.1)) " in the only cell." });
+    }
+    let apart = match (lo.1.ci_high, hi.1.ci_low) {
+        (Some(a), Some(b)) if a < b => "their intervals do not overlap",
+        (Some(_), Some(_)) => "their intervals overlap, so this spread may be chance",
+        _ => "too few runs for intervals",
+    };
+    Some(html! {
+        (head) " Lowest in cell " (lo.0.id) " (" (name(lo.0)) "): " (val(outcome, lo_mean)) (ci(lo.1))
+        "; highest in cell " (hi.0.id) " (" (name(hi.0)) "): " (val(outcome, hi_mean)) (ci(hi.1)) "; " (apart) "."
+    })
 }
 
 // ---------------------------------------------------------------- charts
@@ -1019,13 +991,13 @@ mod tests {
         let html = report_of(&s);
         assert!(html.contains("id=\"effects\""));
         // chip_scarcity's interval (−18 to −12) excludes zero; talent_demand's (−5 to 1) does not.
-        let p = factorial_reading(&s, Outcome::FinalIndependentFirms).unwrap();
+        let p = factorial_reading(&s, Outcome::FinalIndependentFirms).unwrap().into_string();
         assert!(p.contains("<code>chip_scarcity</code> changes it by −15.0 (95% CI −18.0 to −12.0)"), "{p}");
         assert!(p.contains("include zero"), "{p}");
         assert!(p.contains("three-way interaction"), "{p}");
         assert!(p.contains("which includes zero: no evidence that the confluence matters"), "{p}");
         // consolidation: only the chip × talent interaction is clear, so both matter only together
-        let q = factorial_reading(&s, Outcome::Consolidated).unwrap();
+        let q = factorial_reading(&s, Outcome::Consolidated).unwrap().into_string();
         assert!(q.contains("only in combination"), "{q}");
         assert!(q.contains("+50 pp"), "{q}");
         assert!(html.contains("not estimable") || html.contains("n/a"));
@@ -1047,7 +1019,7 @@ mod tests {
         let html = report_of(&s);
         assert!(html.contains("id=\"sensitivity\""));
         let rows = sensitivity_rows(&s, Outcome::FinalIndependentFirms);
-        let p = sensitivity_sentence(&s, Outcome::FinalIndependentFirms, &rows);
+        let p = sensitivity_sentence(&s, Outcome::FinalIndependentFirms, &rows).into_string();
         assert!(p.contains("<code>market.inertia</code> (ρ = +0.81"), "{p}");
         assert!(p.contains("R² = 0.71"), "{p}");
         assert!(!p.contains("talent.churn_monthly"), "its interval includes zero: {p}");

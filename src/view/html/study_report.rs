@@ -153,9 +153,9 @@ fn provenance(study: &Study) -> Markup {
                 dt { "Common random numbers" }
                 dd {
                     @if study.common_random_numbers {
-                        "yes: replicate " i { "r" } " of every cell runs with the same seed, so cells are compared on                          the same random histories (paired comparison); differences between cells come from the                          parameters, not from luck of the draw, and effects are computed replicate by replicate"
+                        "yes: replicate " i { "r" } " of every cell runs with the same seed, so cells are compared on the same random histories (paired comparison); differences between cells come from the parameters, not from luck of the draw, and effects are computed replicate by replicate"
                     } @else {
-                        "no: every run has its own seed, so cells are independent samples; differences between cells                          include the run-to-run randomness, which the intervals account for"
+                        "no: every run has its own seed, so cells are independent samples; differences between cells include the run-to-run randomness, which the intervals account for"
                     }
                 }
             }
@@ -321,7 +321,7 @@ fn outcomes(study: &Study) -> Markup {
         section #outcomes {
             h2 { "Outcomes by cell" }
             p.note {
-                "Each cell: the mean over its runs with the 95% confidence interval of the mean below it, and the                  range of the middle 90% of runs (5th to 95th percentile). Consolidated: the share of runs that reach                  a consolidation phase. Months to consolidation: over the runs that got there only."
+                "Each cell: the mean over its runs with the 95% confidence interval of the mean below it, and the range of the middle 90% of runs (5th to 95th percentile). Consolidated: the share of runs that reach a consolidation phase. Months to consolidation: over the runs that got there only."
             }
             @if lhs {
                 div.scroll { table { (outcome_head(false)) tbody { (all_runs_row(study, false)) } } }
@@ -420,7 +420,7 @@ fn effects(study: &Study) -> Markup {
         section #effects {
             h2 { "What matters: effects" }
             p {
-                "Effects are measured from the reference levels (" (and_list(&refs)) "). A main effect is the change                  from moving one factor off its reference level; a two-way interaction is what two factors moved                  together add beyond the sum of each moved alone; a three-way interaction is what all three add                  beyond every pair and every single factor. Each is averaged over the levels of the factors it does                  not involve. Positive means more of the outcome. Consolidation effects are in percentage points                  (pp) of runs."
+                "Effects are measured from the reference levels (" (and_list(&refs)) "). A main effect is the change from moving one factor off its reference level; a two-way interaction is what two factors moved together add beyond the sum of each moved alone; a three-way interaction is what all three add beyond every pair and every single factor. Each is averaged over the levels of the factors it does not involve. Positive means more of the outcome. Consolidation effects are in percentage points (pp) of runs."
             }
             @for outcome in TOLD {
                 @if let Some(p) = factorial_reading(study, outcome) {
@@ -448,7 +448,7 @@ fn effects(study: &Study) -> Markup {
                 }
             }
             p.note {
-                "Bold: the 95% interval excludes zero. n/a: not estimable (no replicate had a value in every cell the                  contrast needs, e.g. months to consolidation when some cells never consolidate)."
+                "Bold: the 95% interval excludes zero. n/a: not estimable (no replicate had a value in every cell the contrast needs, e.g. months to consolidation when some cells never consolidate)."
             }
         }
     }
@@ -525,7 +525,7 @@ fn factorial_reading(study: &Study, outcome: Outcome) -> Option<Markup> {
             "Main effects: " (and_list(&clear_mains)) "."
             @if !unclear_mains.is_empty() {
                 " For " (and_list(&unclear_mains)) ", the main effect" (if one { "'s" } else { "s'" }) " interval"
-                (if one { "" } else { "s" }) " include" (if one { "s" } else { "" }) " zero: no evidence of an effect                  on " (if one { "its" } else { "their" }) " own."
+                (if one { "" } else { "s" }) " include" (if one { "s" } else { "" }) " zero: no evidence of an effect on " (if one { "its" } else { "their" }) " own."
             }
         }
     });
@@ -538,7 +538,7 @@ fn factorial_reading(study: &Study, outcome: Outcome) -> Option<Markup> {
     if !inter.is_empty() {
         if clear_inter.is_empty() {
             parts.push(html! {
-                "No two-way interaction's interval excludes zero: no evidence that any pair does more (or less)                  together than the sum of each alone"
+                "No two-way interaction's interval excludes zero: no evidence that any pair does more (or less) together than the sum of each alone"
                 @if max_order != 2 { " (the three-way term is below)" }
                 "."
             });
@@ -566,7 +566,7 @@ fn factorial_reading(study: &Study, outcome: Outcome) -> Option<Markup> {
     if !only_together.is_empty() {
         let names: Vec<Markup> = only_together.iter().map(|&f| factor_code(study, f)).collect();
         parts.push(html! {
-            (and_list(&names)) " " (if names.len() == 1 { "matters" } else { "matter" }) " only in combination: no              clear effect alone, but part of an interaction whose interval excludes zero."
+            (and_list(&names)) " " (if names.len() == 1 { "matters" } else { "matter" }) " only in combination: no clear effect alone, but part of an interaction whose interval excludes zero."
         });
     }
     // The confluence: the highest-order interaction.
@@ -582,7 +582,7 @@ fn factorial_reading(study: &Study, outcome: Outcome) -> Option<Markup> {
                     " than the sum of the singles" (if max_order > 2 { " and pairs" } else { "" }) " predicts."
                 },
                 (Some(_), Some(_), Some(_)) => html! {
-                    (head) " is " (effect_text(e, outcome)) ", which includes zero: no evidence that the confluence                      matters beyond the sum of the single drivers"
+                    (head) " is " (effect_text(e, outcome)) ", which includes zero: no evidence that the confluence matters beyond the sum of the single drivers"
                     (if max_order > 2 { " and their pairwise interactions" } else { "" }) "."
                 },
                 _ => html! { (head) " is " (effect_text(e, outcome)) "." },
@@ -701,7 +701,7 @@ fn sensitivity(study: &Study) -> Markup {
         section #sensitivity {
             h2 { "What matters: sensitivity" }
             p {
-                "For each outcome, the Spearman rank correlation ρ of each parameter with the outcome over all runs (−1                  to +1: how consistently a higher value goes with a higher outcome), with its 95% interval, and the                  standardised regression coefficient (SRC) of a linear model in all parameters together; R² says how                  much of the outcome's variation that linear model explains."
+                "For each outcome, the Spearman rank correlation ρ of each parameter with the outcome over all runs (−1 to +1: how consistently a higher value goes with a higher outcome), with its 95% interval, and the standardised regression coefficient (SRC) of a linear model in all parameters together; R² says how much of the outcome's variation that linear model explains."
             }
             @for outcome in TOLD {
                 @let rows = sensitivity_rows(study, outcome);
@@ -758,7 +758,7 @@ fn sensitivity(study: &Study) -> Markup {
                 }
             }
             p.note {
-                "Bold: the 95% interval of ρ excludes zero. n/a: no rank correlation (the outcome or the parameter was                  constant over the runs)."
+                "Bold: the 95% interval of ρ excludes zero. n/a: no rank correlation (the outcome or the parameter was constant over the runs)."
             }
         }
     }
@@ -786,7 +786,7 @@ fn sensitivity_sentence(study: &Study, outcome: Outcome, rows: &[&Sensitivity]) 
         } @else {
             "The most influential " (if clear.len() == 1 { "parameter is" } else { "parameters are" }) " "
             (and_list(&clear)) "."
-            " In all, " (n_clear) " of the " (rows.len()) " parameters have a rank correlation whose 95% interval              excludes zero."
+            " In all, " (n_clear) " of the " (rows.len()) " parameters have a rank correlation whose 95% interval excludes zero."
         }
         @if let Some(r2) = r2 {
             " A linear model in all parameters explains R² = " (format!("{r2:.2}")) " of its variation"
@@ -849,23 +849,23 @@ fn caption(chart: StudyChart, study: &Study) -> Markup {
     let param = study.params.first().map(|p| param_name(&p.column)).unwrap_or_default();
     match chart {
         StudyChart::FanHhi => html! {
-            "HHI of AI-revenue shares (0–10,000; above 1,800 “highly concentrated”) month by month: the line is the              mean over " (groups) ", the band holds the middle 90% of runs (5th to 95th percentile)."
+            "HHI of AI-revenue shares (0–10,000; above 1,800 “highly concentrated”) month by month: the line is the mean over " (groups) ", the band holds the middle 90% of runs (5th to 95th percentile)."
         },
         StudyChart::FanFirms => html! {
             "Independent firms (a buyer and what it bought count as one) month by month: the line is the mean over "
             (groups) ", the band the middle 90% of runs."
         },
         StudyChart::OutcomeVsParam => html! {
-            "Key outcomes for each value of " code { (param) } ": the large dot is the cell's mean with its 95%              confidence interval, small faint dots are single runs (whether a run consolidated is yes or no, so only              the share is shown)."
+            "Key outcomes for each value of " code { (param) } ": the large dot is the cell's mean with its 95% confidence interval, small faint dots are single runs (whether a run consolidated is yes or no, so only the share is shown)."
         },
         StudyChart::Heatmap => html! {
-            "Each tile is one cell: the mean over its runs, with the 95% confidence interval below; darker tiles are              higher."
+            "Each tile is one cell: the mean over its runs, with the 95% confidence interval below; darker tiles are higher."
         },
         StudyChart::Effects => html! {
-            "One row per term: the dot is the estimated change from the reference level, the whisker its 95%              interval; a whisker that crosses the zero line means no evidence of an effect."
+            "One row per term: the dot is the estimated change from the reference level, the whisker its 95% interval; a whisker that crosses the zero line means no evidence of an effect."
         },
         StudyChart::Sensitivity => html! {
-            "One bar per parameter, sorted by strength: the Spearman rank correlation with the outcome over all runs,              with its 95% interval; a whisker across zero means no evidence of a monotone relation."
+            "One bar per parameter, sorted by strength: the Spearman rank correlation with the outcome over all runs, with its 95% interval; a whisker across zero means no evidence of a monotone relation."
         },
     }
 }
@@ -876,34 +876,34 @@ fn how_to_read(study: &Study) -> Markup {
             h2 { "How to read this" }
             ul.reading {
                 li {
-                    "Each run is one simulated history of the world. Runs of a cell share its parameter values and                      differ only in their random seed (the replicates)."
+                    "Each run is one simulated history of the world. Runs of a cell share its parameter values and differ only in their random seed (the replicates)."
                 }
                 li {
-                    b { "Mean with 95% CI" } ": the interval is Student's t over the runs of a cell (n − 1 degrees of                      freedom). It says where the mean over many more replicates would likely lie; it is not the                      spread of single runs."
+                    b { "Mean with 95% CI" } ": the interval is Student's t over the runs of a cell (n − 1 degrees of freedom). It says where the mean over many more replicates would likely lie; it is not the spread of single runs."
                 }
                 li {
-                    b { "p5 to p95" } ": the 5th and 95th percentiles of the runs (linear interpolation between order                      statistics, Hyndman and Fan type 7, the default of R and numpy): the range of the middle 90% of                      outcomes."
+                    b { "p5 to p95" } ": the 5th and 95th percentiles of the runs (linear interpolation between order statistics, Hyndman and Fan type 7, the default of R and numpy): the range of the middle 90% of outcomes."
                 }
                 li {
-                    b { "Consolidated" } " is 1 for a run that reaches a consolidation phase and 0 otherwise, so its                      mean is the share of runs; its t interval is approximate for a share, most of all with few runs                      or a share near 0% or 100%, and is shown clipped to 0–100%."
+                    b { "Consolidated" } " is 1 for a run that reaches a consolidation phase and 0 otherwise, so its mean is the share of runs; its t interval is approximate for a share, most of all with few runs or a share near 0% or 100%, and is shown clipped to 0–100%."
                 }
                 li {
-                    b { "Months to consolidation" } " counts only the runs that got there; with few such runs its                      mean is fragile, and it says nothing about the runs that never consolidated."
+                    b { "Months to consolidation" } " counts only the runs that got there; with few such runs its mean is fragile, and it says nothing about the runs that never consolidated."
                 }
                 @match study.design {
                     DesignKind::Factorial => li {
-                        b { "Effects" } " are treatment contrasts against each factor's reference (first) level,                          averaged over the other factors' levels, computed per replicate and summarised by their mean                          with a Student t 95% interval over replicates. An interval that excludes zero is evidence of                          an effect at the 5% level for that term alone; with many terms, about one in twenty can                          exclude zero by chance (no correction for multiple comparisons is made). An interval that                          includes zero is “no evidence”, not “no effect”."
+                        b { "Effects" } " are treatment contrasts against each factor's reference (first) level, averaged over the other factors' levels, computed per replicate and summarised by their mean with a Student t 95% interval over replicates. An interval that excludes zero is evidence of an effect at the 5% level for that term alone; with many terms, about one in twenty can exclude zero by chance (no correction for multiple comparisons is made). An interval that includes zero is “no evidence”, not “no effect”."
                     },
                     DesignKind::LatinHypercube => li {
-                        b { "Spearman ρ" } " is the correlation of ranks: it measures a monotone relation (more of the                          parameter, consistently more or less of the outcome), not only a straight line. Its 95%                          interval uses the Fisher z transform with variance 1.06 / (n − 3). " b { "SRC" } " is the                          standardised coefficient of an ordinary least squares fit of the outcome on all parameters                          together; " b { "R²" } " is that fit's share of explained variance — a low R² means the                          parameters act nonlinearly, together, or less than chance does."
+                        b { "Spearman ρ" } " is the correlation of ranks: it measures a monotone relation (more of the parameter, consistently more or less of the outcome), not only a straight line. Its 95% interval uses the Fisher z transform with variance 1.06 / (n − 3). " b { "SRC" } " is the standardised coefficient of an ordinary least squares fit of the outcome on all parameters together; " b { "R²" } " is that fit's share of explained variance — a low R² means the parameters act nonlinearly, together, or less than chance does."
                     },
                     DesignKind::Grid => li {
-                        "Two cells whose intervals do not overlap differ clearly; overlapping intervals do not prove                          the cells are the same."
+                        "Two cells whose intervals do not overlap differ clearly; overlapping intervals do not prove the cells are the same."
                     },
                 }
                 @if study.common_random_numbers {
                     li {
-                        b { "Common random numbers" } ": replicate " i { "r" } " uses the same seed in every cell,                          which makes comparisons between cells sharper; the per-cell intervals above still describe                          each cell on its own."
+                        b { "Common random numbers" } ": replicate " i { "r" } " uses the same seed in every cell, which makes comparisons between cells sharper; the per-cell intervals above still describe each cell on its own."
                     }
                 }
             }

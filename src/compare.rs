@@ -6,11 +6,11 @@
 //! the time to consolidation (runs that never consolidate are censored at
 //! the horizon), and a verdict that claims no more than the intervals.
 
+use crate::analysis::outcome::Outcome;
 use crate::analysis::stats;
 use crate::error::AppError;
 use crate::record::{OutFile, write_folder};
 use crate::study::aggregate::run_result;
-use crate::analysis::outcome::Outcome;
 use crate::study::data::{BandPoint, Metric, RunResult};
 use crate::study::spec::run_seed;
 use crate::world::{Month, World};

@@ -91,7 +91,11 @@ fn baseline_report_has_every_chart_and_loads_nothing() {
         assert!(section[..end].contains("<svg"), "chart {name} is not inlined as SVG");
         assert!(section[..end].contains("<figcaption>"), "chart {name} has no caption");
     }
-    assert_eq!(html.matches("<svg").count(), chipban::view::charts::names().len(), "one inline SVG per chart");
+    assert_eq!(
+        html.matches("<svg").count(),
+        chipban::view::charts::names().len(),
+        "one inline SVG per chart"
+    );
     assert!(html.contains("data:image/gif;base64,R0lGODlh"), "the GIF is embedded as a data: URI");
     assert_self_contained(&html);
 

@@ -62,7 +62,17 @@ struct Row {
 }
 
 const fn row(column: &'static str, label: &'static str, unit: &'static str, reading: Reading) -> Row {
-    Row { column, label, unit, chart_label: None, chart_unit: None, phrase: None, heading: None, diff_unit: "", reading }
+    Row {
+        column,
+        label,
+        unit,
+        chart_label: None,
+        chart_unit: None,
+        phrase: None,
+        heading: None,
+        diff_unit: "",
+        reading,
+    }
 }
 
 use Reading::*;

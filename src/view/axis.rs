@@ -146,4 +146,3 @@ pub fn time_axes<'a, DB: DrawingBackend>(
     draw_time_axis(plot, &mut chart, &ticks, TICK_SIZE)?;
     Ok(chart)
 }
-

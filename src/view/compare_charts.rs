@@ -9,15 +9,15 @@
 //! comparison holds (the one exception is the histogram's binning); nothing
 //! here writes files.
 
-use crate::compare::{Comparison, PairedDiff, SurvivalPoint};
 use crate::analysis::outcome::Outcome;
+use crate::compare::{Comparison, PairedDiff, SurvivalPoint};
 use crate::study::data::{BandPoint, Metric};
 use crate::view::axis::{Chart, time_axes};
 use crate::view::format::{signed, tick};
 use crate::view::legend::{Mark, legend_row, side_legend};
 use crate::view::panels::{FanPoint, bounds, draw_fans, empty_panel, fan_axes, padded};
-use crate::view::text::{anchored, bold, fit, font, muted, text_px, text_width};
 use crate::view::registry::{self, ChartId, CompareChart};
+use crate::view::text::{anchored, bold, fit, font, muted, text_px, text_width};
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -44,7 +44,9 @@ const LEGEND_W: u32 = 360;
 pub fn render_comparison(cmp: &Comparison) -> Result<Vec<Rendered>, String> {
     registry::compare_charts()
         .map(|def| {
-            let ChartId::Compare(id) = def.id else { unreachable!("compare_charts() holds comparison charts only") };
+            let ChartId::Compare(id) = def.id else {
+                unreachable!("compare_charts() holds comparison charts only")
+            };
             match id {
                 CompareChart::FanHhi => {
                     render_pair(def, |r| fan(cmp, Metric::Hhi, r), |r| fan(cmp, Metric::Hhi, r))
@@ -511,8 +513,8 @@ fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>)
 
 #[cfg(test)]
 pub(crate) mod fixtures {
-    use crate::compare::{Comparison, analyse};
     use crate::analysis::outcome::Outcome;
+    use crate::compare::{Comparison, analyse};
     use crate::study::data::RunResult;
     use crate::world::Month;
 
@@ -535,7 +537,9 @@ pub(crate) mod fixtures {
         months: u32,
     ) -> RunResult {
         let mut outcomes: Vec<Option<f64>> = (0..Outcome::COUNT).map(|o| Some(o as f64)).collect();
-        let set = |v: &mut Vec<Option<f64>>, c: &str, x: Option<f64>| v[Outcome::from_column(c).unwrap().index()] = x;
+        let set = |v: &mut Vec<Option<f64>>, c: &str, x: Option<f64>| {
+            v[Outcome::from_column(c).unwrap().index()] = x
+        };
         set(&mut outcomes, "final_independent_firms", Some(firms));
         set(&mut outcomes, "final_hhi", Some(hhi));
         set(&mut outcomes, "final_cr4", Some((hhi / 10_000.0).sqrt().min(1.0)));

@@ -297,7 +297,6 @@ pub fn join_and(items: &[String]) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

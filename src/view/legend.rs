@@ -312,4 +312,3 @@ pub fn legend_spot<DB: DrawingBackend>(
     }
     Ok(SeriesLabelPosition::Coordinate(best.1.0, best.1.1))
 }
-

@@ -42,11 +42,7 @@ pub fn empty_panel<DB: DrawingBackend>(
     message: &str,
 ) -> ChartResult {
     let (w, h) = area.dim_in_pixel();
-    area.draw(&Rectangle::new(
-        [(8, 36), (w as i32 - 8, h as i32 - 8)],
-        EDGE.stroke_width(1),
-    ))
-    .map_err(err)?;
+    area.draw(&Rectangle::new([(8, 36), (w as i32 - 8, h as i32 - 8)], EDGE.stroke_width(1))).map_err(err)?;
     let t = fit(area, title, &bold(18), w as i32 - 20);
     area.draw(&Text::new(t, (w as i32 / 2, 18), anchored(bold(18), HPos::Center, VPos::Center)))
         .map_err(err)?;

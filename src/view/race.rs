@@ -273,7 +273,11 @@ fn tally(events: &[&EventRec]) -> String {
     let rounds: Vec<_> = events.iter().filter(|e| e.kind == "funding_round").collect();
     if !rounds.is_empty() {
         let total: f64 = rounds.iter().map(|e| e.amount_musd).sum();
-        parts.push(format!("{} ({})", plural(rounds.len(), "funding round", "funding rounds"), money_compact(total)));
+        parts.push(format!(
+            "{} ({})",
+            plural(rounds.len(), "funding round", "funding rounds"),
+            money_compact(total)
+        ));
     }
     if parts.is_empty() {
         "this month: no entries, deals, exits or funding rounds".into()
@@ -556,12 +560,22 @@ fn draw_background(root: &Area<'_>, data: &RunData, layout: &Layout) -> ChartRes
             label(root, text, &year, (x, TIMELINE_Y + 7))?;
         }
     }
-    label(root, "time", &anchored(font(12).color(&GREY), HPos::Right, VPos::Center), (TIMELINE_X0 - 8, TIMELINE_Y))?;
+    label(
+        root,
+        "time",
+        &anchored(font(12).color(&GREY), HPos::Right, VPos::Center),
+        (TIMELINE_X0 - 8, TIMELINE_Y),
+    )?;
     for (t, _) in rule_ticks(data) {
         let x = timeline_x(t as usize, n);
         rect(root, x - 1, TIMELINE_Y - 7, x, TIMELINE_Y + 7, RULE)?;
     }
-    label(root, "▮ US rule", &anchored(font(12).color(&RULE), HPos::Left, VPos::Center), (TIMELINE_X1 + 10, TIMELINE_Y))?;
+    label(
+        root,
+        "▮ US rule",
+        &anchored(font(12).color(&RULE), HPos::Left, VPos::Center),
+        (TIMELINE_X1 + 10, TIMELINE_Y),
+    )?;
     Ok(())
 }
 

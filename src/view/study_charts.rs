@@ -15,8 +15,8 @@ use crate::view::axis::{draw_time_axis, time_ticks, x_ticks};
 use crate::view::format::{rho, tick, value_label};
 use crate::view::legend::{Mark, legend_row, side_legend};
 use crate::view::panels::{FanPoint, band_polygon, bounds, draw_fans, empty_panel, fan_axes, padded};
-use crate::view::text::{anchored, bold, fit, font, muted, text_px, text_width};
 use crate::view::registry::{self, ChartDef, ChartId, StudyChart};
+use crate::view::text::{anchored, bold, fit, font, muted, text_px, text_width};
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -28,14 +28,20 @@ pub use crate::view::compare_charts::render_comparison;
 pub const MAX_OVERLAID: usize = 6;
 
 /// The outcomes the design-specific charts show.
-const KEY_OUTCOMES: [Outcome; 4] =
-    [Outcome::FinalIndependentFirms, Outcome::FinalHhi, Outcome::Consolidated, Outcome::MonthsToConsolidation];
+const KEY_OUTCOMES: [Outcome; 4] = [
+    Outcome::FinalIndependentFirms,
+    Outcome::FinalHhi,
+    Outcome::Consolidated,
+    Outcome::MonthsToConsolidation,
+];
 
 /// The charts [`render_study`] makes for this study, in order.
 pub fn charts(study: &Study) -> Vec<&'static ChartDef> {
     let mut v = vec![StudyChart::FanHhi, StudyChart::FanFirms];
     match study.design {
-        DesignKind::Grid if study.params.len() == 1 && !study.cells.is_empty() => v.push(StudyChart::OutcomeVsParam),
+        DesignKind::Grid if study.params.len() == 1 && !study.cells.is_empty() => {
+            v.push(StudyChart::OutcomeVsParam)
+        }
         DesignKind::Grid if study.params.len() == 2 && !study.cells.is_empty() => v.push(StudyChart::Heatmap),
         DesignKind::Grid => {}
         DesignKind::Factorial => v.push(StudyChart::Effects),
@@ -55,7 +61,9 @@ pub fn render_study(study: &Study) -> Result<Vec<Rendered>, String> {
     for def in charts(study) {
         let ChartId::Study(id) = def.id else { unreachable!("charts() holds study charts only") };
         let r = match id {
-            StudyChart::FanHhi => render_pair(def, |r| fan(study, Metric::Hhi, r), |r| fan(study, Metric::Hhi, r)),
+            StudyChart::FanHhi => {
+                render_pair(def, |r| fan(study, Metric::Hhi, r), |r| fan(study, Metric::Hhi, r))
+            }
             StudyChart::FanFirms => render_pair(
                 def,
                 |r| fan(study, Metric::IndependentFirms, r),
@@ -536,7 +544,8 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
         for &(x, m, ci) in &means {
             if let Some((a, b)) = ci {
                 // A share of runs lies in 0..100%: clip its t interval there.
-                let (a, b) = if *outcome == Outcome::Consolidated { (a.max(0.0), b.min(100.0)) } else { (a, b) };
+                let (a, b) =
+                    if *outcome == Outcome::Consolidated { (a.max(0.0), b.min(100.0)) } else { (a, b) };
                 let (a, b) = (a.max(y.start), b.min(y.end));
                 chart
                     .draw_series([
@@ -1315,8 +1324,12 @@ pub(crate) mod fixtures {
             r.outcomes[2] = Some(10.0);
         }
         for st in &mut s.cell_stats {
-            let xs: Vec<f64> =
-                s.runs.iter().filter(|r| r.cell == st.cell).filter_map(|r| r.outcomes[st.outcome.index()]).collect();
+            let xs: Vec<f64> = s
+                .runs
+                .iter()
+                .filter(|r| r.cell == st.cell)
+                .filter_map(|r| r.outcomes[st.outcome.index()])
+                .collect();
             st.summary = stats::summarise(&xs);
         }
         s

@@ -40,7 +40,11 @@ pub fn text_px<DB: DrawingBackend>(
 }
 
 /// Width of `text` in pixels.
-pub fn text_width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, style: &TextStyle<'_>) -> i32 {
+pub fn text_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle<'_>,
+) -> i32 {
     area.estimate_text_size(text, style).map(|(w, _)| w as i32).unwrap_or(text.chars().count() as i32 * 10)
 }
 

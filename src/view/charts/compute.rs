@@ -5,11 +5,11 @@
 //! as a banned chip's layer growing until its rule, then flat, then shrinking
 //! as the lots retire.
 
+use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
 use crate::view::legend::*;
 use crate::view::rules::*;
-use crate::record::RunData;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;

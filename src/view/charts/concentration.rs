@@ -3,9 +3,9 @@
 //! rules as vertical lines, the consolidation phase shaded.
 
 use super::common::*;
+use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::rules::*;
-use crate::record::RunData;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -4,10 +4,10 @@
 //! lines, the consolidation phase shaded.
 
 use super::common::*;
+use crate::record::{MonthRec, RunData};
 use crate::view::axis::*;
 use crate::view::legend::*;
 use crate::view::rules::*;
-use crate::record::{MonthRec, RunData};
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;

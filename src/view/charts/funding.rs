@@ -6,11 +6,11 @@
 //! `funding.loan_repay_valuation_musd` ringed, and that threshold as a dashed
 //! line.
 
+use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
 use crate::view::legend::*;
 use crate::view::rules::*;
-use crate::record::RunData;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -4,11 +4,11 @@
 //! line of perfect equality, with each curve's Gini coefficient in the
 //! legend (`metrics::lorenz`, `metrics::gini`).
 
+use crate::record::RunData;
+use crate::sim::measures::{gini, lorenz, top_n_sum};
 use crate::view::axis::*;
 use crate::view::format::*;
 use crate::view::legend::*;
-use crate::record::RunData;
-use crate::sim::measures::{gini, lorenz, top_n_sum};
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -52,7 +52,6 @@ fn curves(data: &RunData) -> Vec<Curve> {
         })
         .collect()
 }
-
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let area = root

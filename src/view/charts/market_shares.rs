@@ -5,10 +5,10 @@
 //! share moves to its acquirer in the deal month (firms.csv already records
 //! it so), so a buyer's band grows by what it bought from then on.
 
+use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
 use crate::view::legend::*;
-use crate::record::RunData;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;

@@ -4,11 +4,11 @@
 //! at the start-ups (tiers `startup` and `small` together), summed from
 //! firms.csv, with export rules as vertical lines.
 
+use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
 use crate::view::legend::*;
 use crate::view::rules::*;
-use crate::record::RunData;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;

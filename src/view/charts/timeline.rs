@@ -12,12 +12,12 @@
 //! consolidation phase is shaded.
 
 use super::common::*;
+use crate::record::{EventRec, RunData};
 use crate::view::axis::*;
 use crate::view::format::*;
 use crate::view::legend::*;
 use crate::view::rules::*;
 use crate::view::text::*;
-use crate::record::{EventRec, RunData};
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -609,4 +609,3 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     legend_row(&footer, Some(x), y, &entries)?;
     Ok(())
 }
-

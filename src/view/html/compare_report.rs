@@ -357,8 +357,8 @@ fn how_to_read(cmp: &Comparison) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view::html::page::esc;
     use crate::view::compare_charts::{fixtures, names, render_comparison};
+    use crate::view::html::page::esc;
 
     fn placeholders() -> Vec<Rendered> {
         names()

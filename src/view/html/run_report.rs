@@ -13,11 +13,11 @@ use crate::record::{EventRec, FirmRec, RunData};
 use crate::view::facts::Consolidation;
 use crate::view::format::{capitalise, count, hhi, money, pct, pflops, share, thousands};
 use crate::view::html::page::{PageKind, data_uri, esc, figures, page};
-use crate::view::registry::{self, ChartId, RunChart};
-use maud::PreEscaped;
 use crate::view::narrate;
+use crate::view::registry::{self, ChartId, RunChart};
 use crate::view::theme::Rendered;
 use crate::world::{Coverage, Tier, World};
+use maud::{Markup, PreEscaped, html};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -30,31 +30,37 @@ pub fn report(data: &RunData, charts: &[Rendered], gif: Option<&[u8]>) -> String
     let facts = Consolidation::of(data);
     let world_name = str_of(&data.summary["world"]).unwrap_or(&data.world.name).to_string();
     let seed = data.summary["seed"].as_u64().unwrap_or(data.world.seed);
-    let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
-
-    let _ = write!(
-        h,
-        "<header>\n<p class=\"kicker\">chipban report</p>\n<h1>Does the industry consolidate? \
-         World “{}”, seed {seed}</h1>\n<p class=\"lede\">One simulated run: {} from {}, read from its output \
-         folder.</p>\n</header>\n",
-        esc(&world_name),
-        count(data.months.len() as u64, "month", "months"),
-        data.months.first().map(|m| esc(&m.date)).unwrap_or_else(|| data.world.start.to_string())
-    );
-    contents(&mut h, charts, gif.is_some());
-    question(&mut h, &facts);
-    world_brief(&mut h, data);
-    verdict(&mut h, data, &facts);
-    charts_section(&mut h, data, &facts, charts);
-    if let Some(gif) = gif {
-        market_race(&mut h, gif);
-    }
     let (lines, notable) = narrate::story_and_notable(data);
-    story(&mut h, &lines);
-    timeline(&mut h, data, &notable);
-    firms_table(&mut h, data);
-    provenance(&mut h, data);
-    page(PageKind::Run, &format!("chipban report: {world_name} (seed {seed})"), PreEscaped(h))
+    // The sections still written as text (escaped with `esc`): they read
+    // event kinds, firm states and summary.json, which the typed record
+    // replaces.
+    let mut rest = String::new();
+    timeline(&mut rest, data, &notable);
+    firms_table(&mut rest, data);
+    provenance(&mut rest, data);
+    let body = html! {
+        header {
+            p.kicker { "chipban report" }
+            h1 { "Does the industry consolidate? World “" (world_name) "”, seed " (seed) }
+            p.lede {
+                "One simulated run: " (count(data.months.len() as u64, "month", "months")) " from "
+                (data.months.first().map(|m| m.date.clone()).unwrap_or_else(|| data.world.start.to_string()))
+                ", read from its output folder."
+            }
+        }
+        (contents(charts, gif.is_some()))
+        (question(&facts))
+        (world_brief(data))
+        (verdict(data, &facts))
+        (figures(charts, |id| match id {
+            ChartId::Run(chart) => PreEscaped(caption(chart, data, &facts)),
+            other => unreachable!("a run report shows run charts only, not {other:?}"),
+        }))
+        @if let Some(gif) = gif { (market_race(gif)) }
+        (story(&lines))
+        (PreEscaped(rest))
+    };
+    page(PageKind::Run, &format!("chipban report: {world_name} (seed {seed})"), body)
 }
 
 fn str_of(v: &serde_json::Value) -> Option<&str> {
@@ -157,9 +163,11 @@ fn caption(chart: RunChart, data: &RunData, facts: &Consolidation) -> String {
              {:.2} to {:.2}.",
             first.compute_gini, last.compute_gini
         ),
-        RunChart::Timeline => "The run's main events in time: export rules, funding rounds, chip-backed loans, \
+        RunChart::Timeline => {
+            "The run's main events in time: export rules, funding rounds, chip-backed loans, \
                        acquisitions and exits; the story below tells them in words."
-            .into(),
+                .into()
+        }
     }
 }
 
@@ -180,39 +188,47 @@ fn top_firms(data: &RunData, n: usize) -> Vec<&FirmRec> {
     v
 }
 
-fn contents(h: &mut String, charts: &[Rendered], gif: bool) {
-    h.push_str("<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
-    h.push_str("<li><a href=\"#question\">The question</a></li>\n<li><a href=\"#world\">The world in brief</a></li>\n");
-    h.push_str("<li><a href=\"#verdict\">The verdict for this run</a></li>\n");
-    if !charts.is_empty() {
-        h.push_str("<li><a href=\"#charts\">Charts</a></li>\n");
+fn contents(charts: &[Rendered], gif: bool) -> Markup {
+    html! {
+        nav aria-label="Contents" {
+            h2 { "Contents" }
+            ol {
+                li { a href="#question" { "The question" } }
+                li { a href="#world" { "The world in brief" } }
+                li { a href="#verdict" { "The verdict for this run" } }
+                @if !charts.is_empty() {
+                    li { a href="#charts" { "Charts" } }
+                }
+                @if gif {
+                    li { a href="#market-race" { "The market race (animation)" } }
+                }
+                li { a href="#story" { "The story, month by month" } }
+                li { a href="#events" { "Notable events" } }
+                li { a href="#firms" { "The firms at the end" } }
+                li { a href="#provenance" { "Provenance" } }
+            }
+        }
     }
-    if gif {
-        h.push_str("<li><a href=\"#market-race\">The market race (animation)</a></li>\n");
-    }
-    h.push_str(
-        "<li><a href=\"#story\">The story, month by month</a></li>\n<li><a href=\"#events\">Notable events</a></li>\n\
-         <li><a href=\"#firms\">The firms at the end</a></li>\n<li><a href=\"#provenance\">Provenance</a></li>\n",
-    );
-    h.push_str("</ol>\n</nav>\n");
 }
 
-fn question(h: &mut String, facts: &Consolidation) {
+fn question(facts: &Consolidation) -> Markup {
     let p = &facts.params;
-    let _ = write!(
-        h,
-        "<section id=\"question\">\n<h2>The question</h2>\n<p>On Baidu's earnings call in November 2023, its chief \
-         executive Robin Li predicted that China's AI industry would go through a consolidation phase: under the US \
-         export ban, advanced GPUs are scarce; data and AI talent are in demand; and a competitive model needs a \
-         large upfront investment — so the many start-ups of 2023 would not all survive on their own, and the market \
-         would end up in fewer hands. This report follows one simulated run of that industry and asks Li's question \
-         in a form the data can answer: does market concentration (the HHI of AI revenue) reach at least {} while \
-         the number of independent firms falls at least {} below its peak, and do both hold for {} in a row?</p>\n\
-         </section>\n",
-        hhi(p.hhi_threshold),
-        pct(p.drop_from_peak),
-        count(p.hold_months.max(1) as u64, "month", "months")
-    );
+    html! {
+        section #question {
+            h2 { "The question" }
+            p {
+                "On Baidu's earnings call in November 2023, its chief executive Robin Li predicted that China's AI \
+                 industry would go through a consolidation phase: under the US export ban, advanced GPUs are scarce; \
+                 data and AI talent are in demand; and a competitive model needs a large upfront investment — so the \
+                 many start-ups of 2023 would not all survive on their own, and the market would end up in fewer \
+                 hands. This report follows one simulated run of that industry and asks Li's question in a form the \
+                 data can answer: does market concentration (the HHI of AI revenue) reach at least "
+                (hhi(p.hhi_threshold)) " while the number of independent firms falls at least " (pct(p.drop_from_peak))
+                " below its peak, and do both hold for " (count(p.hold_months.max(1) as u64, "month", "months"))
+                " in a row?"
+            }
+        }
+    }
 }
 
 fn tier_label(t: Tier, n: usize) -> &'static str {
@@ -228,30 +244,20 @@ fn tier_label(t: Tier, n: usize) -> &'static str {
 
 fn coverage(c: &Coverage) -> String {
     match c {
-        Coverage::Chip(name) => esc(name),
+        Coverage::Chip(name) => name.clone(),
         Coverage::TppAtLeast(t) => format!("any foreign chip with TPP ≥ {}", thousands(t.round() as u64)),
     }
 }
 
-fn world_brief(h: &mut String, data: &RunData) {
+fn world_brief(data: &RunData) -> Markup {
     let w: &World = &data.world;
     let n = data.months.len() as i32;
     let end = w.start.plus(n.max(1) - 1);
-    let _ = write!(
-        h,
-        "<section id=\"world\">\n<h2>The world in brief</h2>\n<dl class=\"brief\">\n<dt>World</dt><dd>{}</dd>\n\
-         <dt>What it is</dt><dd>{}</dd>\n<dt>Period</dt><dd>{} to {}: {}, one step a month</dd>\n",
-        esc(&w.name),
-        esc(&w.description),
-        w.start,
-        end,
-        count(n as u64, "month", "months")
-    );
 
     // firms: named firms by tier, cohorts, entry
     let mut firms = Vec::new();
     for tier in [Tier::Giant, Tier::Startup, Tier::Small] {
-        let names: Vec<String> = w.firms.iter().filter(|f| f.tier == tier).map(|f| esc(&f.name)).collect();
+        let names: Vec<&str> = w.firms.iter().filter(|f| f.tier == tier).map(|f| f.name.as_str()).collect();
         if !names.is_empty() {
             firms.push(format!("{} {} ({})", names.len(), tier_label(tier, names.len()), names.join(", ")));
         }
@@ -261,8 +267,8 @@ fn world_brief(h: &mut String, data: &RunData) {
             "{} {} named “{} 1” to “{} {}”, founded {} to {}",
             c.count,
             tier_label(c.tier, c.count as usize),
-            esc(&c.prefix),
-            esc(&c.prefix),
+            c.prefix,
+            c.prefix,
             c.count,
             c.founded_from,
             c.founded_to
@@ -270,8 +276,8 @@ fn world_brief(h: &mut String, data: &RunData) {
     }
     if w.entry.rate_month > 0.0 {
         firms.push(format!(
-                        "new entrants (“{} n”) at about {} a month, more in a good funding climate and with more free talent",
-            esc(&w.entry.template.prefix),
+            "new entrants (“{} n”) at about {} a month, more in a good funding climate and with more free talent",
+            w.entry.template.prefix,
             if w.entry.rate_month < 0.1 {
                 format!("{:.2}", w.entry.rate_month)
             } else {
@@ -280,290 +286,230 @@ fn world_brief(h: &mut String, data: &RunData) {
         ));
     }
     let entered = data.summary["firms_entered"].as_u64();
-    let _ = write!(h, "<dt>Firms</dt><dd>{}", firms.join("; "));
-    if let Some(e) = entered {
-        let _ = write!(h, ". {} were in the market at some point of this run", thousands(e));
-    }
-    h.push_str("</dd>\n");
     let investors = w.investors.len() + w.investor_cohorts.iter().map(|c| c.count as usize).sum::<usize>();
-    let _ = writeln!(
-        h,
-        "<dt>Investors</dt><dd>{}, venture, strategic, state and lenders</dd>",
-        count(investors as u64, "fund", "funds")
-    );
-    let _ = writeln!(h, "<dt>Talent</dt><dd>{}</dd>", {
-        let pools: Vec<String> =
-            w.talent.pools.iter().map(|p| format!("{} {}", thousands(p.size as u64), esc(&p.name))).collect();
-        if pools.is_empty() { "none".to_string() } else { pools.join(", ") + " at the start" }
-    });
-    h.push_str("</dl>\n");
-
-    // chips
-    if !w.chips.suppliers.is_empty() {
-        h.push_str(
-            "<h3>Chips on offer</h3>\n<table>\n<thead><tr><th>chip</th><th>vendor</th><th class=\"num\">BF16 TFLOPS</th>\
-             <th class=\"num\">list price</th><th class=\"num\">units a month</th><th>from</th></tr></thead>\n<tbody>\n",
-        );
-        for s in &w.chips.suppliers {
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">${}k</td><td class=\"num\">{}</td><td>{}</td></tr>",
-                esc(&s.name),
-                esc(&s.vendor),
-                if s.domestic { " (domestic)" } else { "" },
-                thousands(s.tflops_bf16.round() as u64),
-                thousands((s.price_musd * 1000.0).round() as u64),
-                thousands(s.capacity_units_month.round() as u64),
-                s.available_from
-            );
+    let pools: Vec<String> =
+        w.talent.pools.iter().map(|p| format!("{} {}", thousands(p.size as u64), p.name)).collect();
+    let talent = if pools.is_empty() { "none".to_string() } else { pools.join(", ") + " at the start" };
+    html! {
+        section #world {
+            h2 { "The world in brief" }
+            dl.brief {
+                dt { "World" } dd { (w.name) }
+                dt { "What it is" } dd { (w.description) }
+                dt { "Period" } dd { (w.start) " to " (end) ": " (count(n as u64, "month", "months")) ", one step a month" }
+                dt { "Firms" }
+                dd {
+                    (firms.join("; "))
+                    @if let Some(e) = entered { ". " (thousands(e)) " were in the market at some point of this run" }
+                }
+                dt { "Investors" } dd { (count(investors as u64, "fund", "funds")) ", venture, strategic, state and lenders" }
+                dt { "Talent" } dd { (talent) }
+            }
+            @if !w.chips.suppliers.is_empty() {
+                h3 { "Chips on offer" }
+                table {
+                    thead {
+                        tr {
+                            th { "chip" }
+                            th { "vendor" }
+                            th.num { "BF16 TFLOPS" }
+                            th.num { "list price" }
+                            th.num { "units a month" }
+                            th { "from" }
+                        }
+                    }
+                    tbody {
+                        @for s in &w.chips.suppliers {
+                            tr {
+                                td { (s.name) }
+                                td { (s.vendor) @if s.domestic { " (domestic)" } }
+                                td.num { (thousands(s.tflops_bf16.round() as u64)) }
+                                td.num { "$" (thousands((s.price_musd * 1000.0).round() as u64)) "k" }
+                                td.num { (thousands(s.capacity_units_month.round() as u64)) }
+                                td { (s.available_from) }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "US export rules" }
+            @if w.policy.rules.is_empty() {
+                p { "None: this world has no export controls (a counterfactual)." }
+            } @else {
+                table {
+                    thead {
+                        tr { th { "rule" } th { "announced" } th { "in force" } th { "bans" } th { "undelivered orders" } }
+                    }
+                    tbody {
+                        @for r in &w.policy.rules {
+                            tr {
+                                td { (r.name) }
+                                td { (r.announced) }
+                                td { (r.effective) }
+                                td { (r.covers.iter().map(coverage).collect::<Vec<_>>().join(", ")) }
+                                td { "cancelled and refunded" }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        h.push_str("</tbody>\n</table>\n");
     }
-
-    // rules
-    h.push_str("<h3>US export rules</h3>\n");
-    if w.policy.rules.is_empty() {
-        h.push_str("<p>None: this world has no export controls (a counterfactual).</p>\n");
-    } else {
-        h.push_str(
-            "<table>\n<thead><tr><th>rule</th><th>announced</th><th>in force</th><th>bans</th><th>undelivered orders</th></tr></thead>\n<tbody>\n",
-        );
-        for r in &w.policy.rules {
-            let covers: Vec<String> = r.covers.iter().map(coverage).collect();
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>cancelled and refunded</td></tr>",
-                esc(&r.name),
-                r.announced,
-                r.effective,
-                covers.join(", ")
-            );
-        }
-        h.push_str("</tbody>\n</table>\n");
-    }
-    h.push_str("</section>\n");
 }
 
-/// The verdict paragraph(s) on the consolidation test, as HTML.
-fn verdict(h: &mut String, data: &RunData, facts: &Consolidation) {
+/// The verdict on the consolidation test, the key figures and the caveat.
+fn verdict(data: &RunData, facts: &Consolidation) -> Markup {
+    let first_phase = facts.first_phase();
+    html! {
+        section #verdict {
+            h2 { "The verdict for this run" }
+            div class=(if first_phase.is_some() { "verdict yes" } else { "verdict" }) {
+                @match first_phase {
+                    Some(ph) => (verdict_yes(data, facts, ph)),
+                    None => (verdict_no(data, facts)),
+                }
+            }
+            @if let Some(last) = data.months.last() {
+                ul.figures {
+                    li { b { (hhi(last.hhi)) } span { "final HHI" } }
+                    li { b { (pct(last.cr4)) } span { "top-four share of AI revenue" } }
+                    li {
+                        b { (thousands(last.independent_firms as u64)) }
+                        span { "independent firms at the end (peak " (thousands(facts.peak.0 as u64)) ")" }
+                    }
+                    li { b { (thousands(last.entries as u64)) } span { "entries" } }
+                    li { b { (thousands(last.acquisitions as u64)) } span { "acquisitions" } }
+                    li { b { (thousands(last.exits as u64)) } span { "exits" } }
+                }
+            }
+            p.note {
+                "One run is one draw of a stochastic model: another seed can tell a different story, and this run \
+                 alone cannot say whether the export ban caused what happened. For that, compare many seeds of this \
+                 world with its no-ban counterfactual on common random numbers (" code { "chipban compare" } "), or \
+                 map where the prediction holds with a sweep (" code { "chipban sweep" } "), which report averages, \
+                 confidence intervals and effect estimates."
+            }
+        }
+    }
+}
+
+/// The verdict when the run enters a consolidation phase `ph`.
+fn verdict_yes(data: &RunData, facts: &Consolidation, ph: crate::view::facts::Phase) -> Markup {
     let p = &facts.params;
     let hold = p.hold_months.max(1);
-    let first_phase = facts.first_phase();
-    let class = if first_phase.is_some() { "verdict yes" } else { "verdict" };
-    let _ =
-        write!(h, "<section id=\"verdict\">\n<h2>The verdict for this run</h2>\n<div class=\"{class}\">\n");
     let last = data.months.last().map(|m| m.month).unwrap_or(0);
-    match first_phase {
-        Some(ph) => {
-            let row = data.months.get(ph.start as usize);
-            let (peak, peak_m) = facts.peak_at(ph.start);
-            let _ = writeln!(
-                h,
-                "<p class=\"answer\">Yes: this run enters a consolidation phase in {} (month {}).</p>",
-                date(data, ph.start),
-                ph.start
-            );
-            if let Some(row) = row {
-                let drop = 1.0 - row.independent_firms as f64 / peak.max(1) as f64;
-                let _ = write!(
-                    h,
-                    "<p>In {} the HHI of AI revenue was {} (the test asks for at least {}) and there were {} \
-                     independent firms, {} below their peak of {} in {} (the test asks for a fall of at least {}). ",
-                    date(data, ph.start),
-                    hhi(row.hhi),
-                    hhi(p.hhi_threshold),
-                    thousands(row.independent_firms as u64),
-                    pct(drop),
-                    thousands(peak as u64),
-                    date(data, peak_m),
-                    pct(p.drop_from_peak)
-                );
+    let (peak, peak_m) = facts.peak_at(ph.start);
+    let months = ph.end - ph.start + 1;
+    let more = facts.phases.iter().filter(|q| q.start > ph.start).count();
+    html! {
+        p.answer { "Yes: this run enters a consolidation phase in " (date(data, ph.start)) " (month " (ph.start) ")." }
+        p {
+            @if let Some(row) = data.months.get(ph.start as usize) {
+                "In " (date(data, ph.start)) " the HHI of AI revenue was " (hhi(row.hhi)) " (the test asks for at \
+                 least " (hhi(p.hhi_threshold)) ") and there were " (thousands(row.independent_firms as u64))
+                " independent firms, " (pct(1.0 - row.independent_firms as f64 / peak.max(1) as f64))
+                " below their peak of " (thousands(peak as u64)) " in " (date(data, peak_m)) " (the test asks for a \
+                 fall of at least " (pct(p.drop_from_peak)) "). "
             }
-            let months = ph.end - ph.start + 1;
-            if ph.end >= last {
-                let _ = write!(
-                    h,
-                    "Both conditions held for {}, from then to the end of the run (the test asks for {}).",
-                    count(months as u64, "month", "months"),
-                    hold
-                );
-            } else {
-                let _ = write!(
-                    h,
-                    "Both conditions held for {}, until {} (the test asks for {}).",
-                    count(months as u64, "month", "months"),
-                    date(data, ph.end),
-                    hold
-                );
+            "Both conditions held for " (count(months as u64, "month", "months"))
+            @if ph.end >= last { ", from then to the end of the run" } @else { ", until " (date(data, ph.end)) }
+            " (the test asks for " (hold) ")."
+            @if facts.first_hhi_above == Some(0) {
+                " HHI was above " (hhi(p.hhi_threshold)) " from the first month (it started at "
+                (hhi(data.months.first().map(|m| m.hhi).unwrap_or(0.0))) "), so what decided the test was the fall \
+                 in the number of independent firms."
             }
-            if facts.first_hhi_above == Some(0) {
-                let _ = write!(
-                    h,
-                    " HHI was above {} from the first month (it started at {}), so what decided the test was the \
-                     fall in the number of independent firms.",
-                    hhi(p.hhi_threshold),
-                    hhi(data.months.first().map(|m| m.hhi).unwrap_or(0.0))
-                );
-            }
-            let more = facts.phases.iter().filter(|q| q.start > ph.start).count();
-            if more > 0 {
-                let _ =
-                    write!(h, " {} followed later.", count(more as u64, "further phase", "further phases"));
-            }
-            h.push_str("</p>\n");
+            @if more > 0 { " " (count(more as u64, "further phase", "further phases")) " followed later." }
         }
-        None => {
-            h.push_str("<p class=\"answer\">No: this run does not enter a consolidation phase.</p>\n<p>");
-            match facts.first_hhi_above {
+    }
+}
+
+/// The verdict when the run never enters a consolidation phase.
+fn verdict_no(data: &RunData, facts: &Consolidation) -> Markup {
+    let p = &facts.params;
+    let hold = p.hold_months.max(1);
+    let first_hhi = hhi(data.months.first().map(|m| m.hhi).unwrap_or(0.0));
+    let highest = html! { (hhi(facts.max_hhi.0)) " in " (date(data, facts.max_hhi.1)) };
+    html! {
+        p.answer { "No: this run does not enter a consolidation phase." }
+        p {
+            @match facts.first_hhi_above {
                 Some(0) => {
-                    let _ = write!(
-                        h,
-                        "HHI was above the threshold of {} from the first month ({} in {}; its highest was {} in {}). ",
-                        hhi(p.hhi_threshold),
-                        hhi(data.months.first().map(|m| m.hhi).unwrap_or(0.0)),
-                        date(data, 0),
-                        hhi(facts.max_hhi.0),
-                        date(data, facts.max_hhi.1)
-                    );
+                    "HHI was above the threshold of " (hhi(p.hhi_threshold)) " from the first month (" (first_hhi)
+                    " in " (date(data, 0)) "; its highest was " (highest) "). "
                 }
                 Some(m) => {
-                    let _ = write!(
-                        h,
-                        "HHI reached the threshold of {} (first in {}; its highest was {} in {}). ",
-                        hhi(p.hhi_threshold),
-                        date(data, m),
-                        hhi(facts.max_hhi.0),
-                        date(data, facts.max_hhi.1)
-                    );
+                    "HHI reached the threshold of " (hhi(p.hhi_threshold)) " (first in " (date(data, m))
+                    "; its highest was " (highest) "). "
                 }
-                None => {
-                    let _ = write!(
-                        h,
-                        "HHI never reached the threshold of {}: its highest was {} in {}. ",
-                        hhi(p.hhi_threshold),
-                        hhi(facts.max_hhi.0),
-                        date(data, facts.max_hhi.1)
-                    );
-                }
+                None => { "HHI never reached the threshold of " (hhi(p.hhi_threshold)) ": its highest was " (highest) ". " }
             }
-            if facts.max_drop.0 + 1e-9 >= p.drop_from_peak {
-                let (peak, peak_m) = facts.peak_at(facts.max_drop.1);
-                let _ = write!(
-                    h,
-                    "Independent firms fell as far as {} below their peak of {} in {} (in {}; the test asks for {}). ",
-                    pct(facts.max_drop.0),
-                    thousands(peak as u64),
-                    date(data, peak_m),
-                    date(data, facts.max_drop.1),
-                    pct(p.drop_from_peak)
-                );
-            } else if facts.max_drop.0 <= 0.0 {
-                let _ = write!(
-                    h,
-                    "But the number of independent firms never fell below its peak of {} (the test asks for a fall \
-                     of at least {}). ",
-                    thousands(facts.peak.0 as u64),
-                    pct(p.drop_from_peak)
-                );
-            } else {
-                let _ = write!(
-                    h,
-                    "Independent firms never fell more than {} below their peak of {} (the test asks for {}). ",
-                    pct(facts.max_drop.0),
-                    thousands(facts.peak.0 as u64),
-                    pct(p.drop_from_peak)
-                );
+            @if facts.max_drop.0 + 1e-9 >= p.drop_from_peak {
+                @let (peak, peak_m) = facts.peak_at(facts.max_drop.1);
+                "Independent firms fell as far as " (pct(facts.max_drop.0)) " below their peak of "
+                (thousands(peak as u64)) " in " (date(data, peak_m)) " (in " (date(data, facts.max_drop.1))
+                "; the test asks for " (pct(p.drop_from_peak)) "). "
+            } @else if facts.max_drop.0 <= 0.0 {
+                "But the number of independent firms never fell below its peak of " (thousands(facts.peak.0 as u64))
+                " (the test asks for a fall of at least " (pct(p.drop_from_peak)) "). "
+            } @else {
+                "Independent firms never fell more than " (pct(facts.max_drop.0)) " below their peak of "
+                (thousands(facts.peak.0 as u64)) " (the test asks for " (pct(p.drop_from_peak)) "). "
             }
-            if facts.longest_run.0 > 0 {
-                let _ = write!(
-                    h,
-                    "Both conditions held together for at most {} in a row, from {}{} (the test asks for {}).",
-                    count(facts.longest_run.0 as u64, "month", "months"),
-                    date(data, facts.longest_run.1),
-                    if facts.longest_run_at_end { ", cut off by the end of the run" } else { "" },
-                    hold
-                );
-            } else {
-                h.push_str("The two conditions never held in the same month.");
+            @if facts.longest_run.0 > 0 {
+                "Both conditions held together for at most " (count(facts.longest_run.0 as u64, "month", "months"))
+                " in a row, from " (date(data, facts.longest_run.1))
+                @if facts.longest_run_at_end { ", cut off by the end of the run" }
+                " (the test asks for " (hold) ")."
+            } @else {
+                "The two conditions never held in the same month."
             }
-            h.push_str("</p>\n");
         }
     }
-    h.push_str("</div>\n");
-
-    if let Some(last) = data.months.last() {
-        let _ = write!(
-            h,
-            "<ul class=\"figures\">\n<li><b>{}</b><span>final HHI</span></li>\n<li><b>{}</b><span>top-four share of AI revenue</span></li>\n\
-             <li><b>{}</b><span>independent firms at the end (peak {})</span></li>\n<li><b>{}</b><span>entries</span></li>\n\
-             <li><b>{}</b><span>acquisitions</span></li>\n<li><b>{}</b><span>exits</span></li>\n</ul>\n",
-            hhi(last.hhi),
-            pct(last.cr4),
-            thousands(last.independent_firms as u64),
-            thousands(facts.peak.0 as u64),
-            thousands(last.entries as u64),
-            thousands(last.acquisitions as u64),
-            thousands(last.exits as u64)
-        );
-    }
-    h.push_str(
-        "<p class=\"note\">One run is one draw of a stochastic model: another seed can tell a different story, and this \
-         run alone cannot say whether the export ban caused what happened. For that, compare many seeds of this world \
-         with its no-ban counterfactual on common random numbers (<code>chipban compare</code>), or map where the \
-         prediction holds with a sweep (<code>chipban sweep</code>), which report averages, confidence intervals \
-         and effect estimates.</p>\n</section>\n",
-    );
 }
 
-fn charts_section(h: &mut String, data: &RunData, facts: &Consolidation, charts: &[Rendered]) {
-    let markup = figures(charts, |id| match id {
-        ChartId::Run(chart) => maud::PreEscaped(caption(chart, data, facts)),
-        other => unreachable!("a run report shows run charts only, not {other:?}"),
-    });
-    h.push_str(&markup.into_string());
-}
-
-fn market_race(h: &mut String, gif: &[u8]) {
-    let _ = write!(
-        h,
-        "<section id=\"market-race\">\n<h2>The market race</h2>\n<figure>\n\
-         <img src=\"{}\" alt=\"Animated market shares of the largest firms, month by month\">\n\
-         <figcaption>Market shares month by month (an animation; a printout shows its first frame).</figcaption>\n\
-         </figure>\n</section>\n",
-        data_uri("image/gif", gif)
-    );
-}
-
-fn story(h: &mut String, lines: &[(String, String)]) {
-    h.push_str("<section id=\"story\">\n<h2>The story, month by month</h2>\n");
-    h.push_str(
-        "<p class=\"note\">Only the notable events; entries and smaller funding rounds are counted per quarter. \
-         Money in US dollars.</p>\n",
-    );
-    let mut year = String::new();
-    let mut open = false;
-    for (d, sentence) in lines {
-        let y: String = d.chars().take(4).collect();
-        if y != year {
-            if open {
-                h.push_str("</ol>\n");
+fn market_race(gif: &[u8]) -> Markup {
+    html! {
+        section #market-race {
+            h2 { "The market race" }
+            figure {
+                img src=(data_uri("image/gif", gif)) alt="Animated market shares of the largest firms, month by month";
+                figcaption { "Market shares month by month (an animation; a printout shows its first frame)." }
             }
-            let _ = write!(h, "<h3>{}</h3>\n<ol class=\"story\">\n", esc(&y));
-            year = y;
-            open = true;
         }
-        let class = if d.contains('Q') { " class=\"quarter\"" } else { "" };
-        let _ = writeln!(
-            h,
-            "<li{class}><span class=\"date\">{}</span><span>{}</span></li>",
-            esc(d),
-            esc(&capitalise(sentence))
-        );
     }
-    if open {
-        h.push_str("</ol>\n");
+}
+
+fn story(lines: &[(String, String)]) -> Markup {
+    // the story's lines by year (they come in date order)
+    let mut years: Vec<(String, Vec<&(String, String)>)> = Vec::new();
+    for line in lines {
+        let y: String = line.0.chars().take(4).collect();
+        match years.last_mut() {
+            Some((year, v)) if *year == y => v.push(line),
+            _ => years.push((y, vec![line])),
+        }
     }
-    h.push_str("</section>\n");
+    html! {
+        section #story {
+            h2 { "The story, month by month" }
+            p.note {
+                "Only the notable events; entries and smaller funding rounds are counted per quarter. Money in US \
+                 dollars."
+            }
+            @for (year, lines) in &years {
+                h3 { (year) }
+                ol.story {
+                    @for (d, sentence) in lines {
+                        li class=[d.contains('Q').then_some("quarter")] {
+                            span.date { (d) }
+                            span { (capitalise(sentence)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn kind_label(kind: &str) -> &str {

@@ -10,15 +10,15 @@
 //! from the sweep file (names, descriptions, parameter paths and values,
 //! cell labels, factor and level names) is HTML-escaped.
 
-use crate::analysis::stats;
 use crate::analysis::outcome::Outcome;
+use crate::analysis::stats;
 use crate::study::data::{DesignKind, Effect, ParamKind, Sensitivity, Study, Summary};
 use crate::view::format::{self, count, outcome_diff, outcome_value, rho, short_number, thousands};
 use crate::view::html::page::{PageKind, figures, footer, page};
 use crate::view::registry::{ChartId, StudyChart};
-use maud::{Markup, html};
 use crate::view::study_charts::{cell_names, effect_terms, param_name, term_label};
 use crate::view::theme::Rendered;
+use maud::{Markup, html};
 
 pub use crate::view::html::compare_report::comparison_report;
 
@@ -87,8 +87,12 @@ fn excludes_zero(lo: Option<f64>, hi: Option<f64>) -> bool {
 const TOLD: [Outcome; 2] = [Outcome::FinalIndependentFirms, Outcome::Consolidated];
 
 /// The outcomes of the per-cell table.
-const TABLED: [Outcome; 4] =
-    [Outcome::FinalIndependentFirms, Outcome::FinalHhi, Outcome::Consolidated, Outcome::MonthsToConsolidation];
+const TABLED: [Outcome; 4] = [
+    Outcome::FinalIndependentFirms,
+    Outcome::FinalHhi,
+    Outcome::Consolidated,
+    Outcome::MonthsToConsolidation,
+];
 
 // ---------------------------------------------------------------- sections
 
@@ -351,7 +355,8 @@ fn outcome_head(parameters: bool) -> Markup {
 /// The row of all runs together.
 fn all_runs_row(study: &Study, parameters: bool) -> Markup {
     let summary = |o: Outcome| {
-        let xs: Vec<f64> = study.runs.iter().filter_map(|r| r.outcomes.get(o.index()).copied().flatten()).collect();
+        let xs: Vec<f64> =
+            study.runs.iter().filter_map(|r| r.outcomes.get(o.index()).copied().flatten()).collect();
         stats::summarise(&xs)
     };
     html! {
@@ -373,8 +378,7 @@ fn effect_of<'a>(study: &'a Study, term: &str, outcome: Outcome) -> Option<&'a E
 
 /// The outcomes of the effects table: those with any effect row.
 fn effect_outcomes(study: &Study) -> Vec<Outcome> {
-    TABLED.into_iter().filter(|o| study.effects.iter().any(|e| e.outcome == *o))
-        .collect()
+    TABLED.into_iter().filter(|o| study.effects.iter().any(|e| e.outcome == *o)).collect()
 }
 
 fn order_word(order: u32) -> String {
@@ -669,7 +673,7 @@ fn joint_excess(study: &Study, outcome: Outcome) -> Option<(usize, f64, f64, f64
 
 // ---------------------------------------------------------------- Latin hypercube
 
-fn sensitivity_rows<'a>(study: &'a Study, outcome: Outcome) -> Vec<&'a Sensitivity> {
+fn sensitivity_rows(study: &Study, outcome: Outcome) -> Vec<&Sensitivity> {
     let o = outcome;
     let mut rows: Vec<&Sensitivity> = study.sensitivity.iter().filter(|s| s.outcome == o).collect();
     rows.sort_by(|a, b| {
@@ -695,8 +699,12 @@ fn sensitivity(study: &Study) -> Markup {
             }
         };
     }
-    let tabled =
-        [Outcome::FinalIndependentFirms, Outcome::Consolidated, Outcome::FinalHhi, Outcome::MonthsToConsolidation];
+    let tabled = [
+        Outcome::FinalIndependentFirms,
+        Outcome::Consolidated,
+        Outcome::FinalHhi,
+        Outcome::MonthsToConsolidation,
+    ];
     html! {
         section #sensitivity {
             h2 { "What matters: sensitivity" }

@@ -674,11 +674,7 @@ fn heatmap<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>) -> 
                 });
                 let (cx, cy) = chart.backend_coord(&centre);
                 let dy = if two_lines && ci.is_some() { size as i32 / 2 + 2 } else { 0 };
-                let style = anchored(
-                    (FAMILY, size, FontStyle::Bold).into_font().color(&ink),
-                    HPos::Center,
-                    VPos::Center,
-                );
+                let style = anchored(bold(size).color(&ink), HPos::Center, VPos::Center);
                 text_px(panel, &fit(panel, &main, &style, tw - 6), (cx, cy - dy), &style)?;
                 if let (true, Some(ci)) = (two_lines, ci) {
                     let small = anchored(

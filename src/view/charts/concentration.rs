@@ -6,6 +6,7 @@ use super::common::*;
 use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::rules::*;
+use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -62,7 +63,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .draw_series(std::iter::once(Text::new(
                 label.to_string(),
                 (x_end * 0.01, lo + (hi.min(y.end) - lo) * 0.5),
-                (FAMILY, 15).into_font().color(&RGBColor(110, 110, 110)),
+                muted(15),
             )))
             .map_err(err)?;
     }

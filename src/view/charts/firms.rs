@@ -8,6 +8,7 @@ use crate::record::{MonthRec, RunData};
 use crate::view::axis::*;
 use crate::view::legend::*;
 use crate::view::rules::*;
+use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -151,7 +152,7 @@ fn end_values<DB: DrawingBackend>(
     );
     let (bx, by) = root.get_base_pixel();
     for (y, x, text, colour) in labels {
-        let style = (FAMILY, LEGEND_SIZE, FontStyle::Bold).into_font().color(&colour).pos(anchor);
+        let style = bold(LEGEND_SIZE).color(&colour).pos(anchor);
         root.draw(&Text::new(text, (x - bx, y - by), style)).map_err(err)?;
     }
     Ok(())

@@ -11,6 +11,7 @@ use crate::view::axis::*;
 use crate::view::format::*;
 use crate::view::legend::*;
 use crate::view::rules::*;
+use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -227,8 +228,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         ))
         .map_err(err)?;
     let tag = musd_label(threshold);
-    let tag_style =
-        (FAMILY, 16, FontStyle::Bold).into_font().color(&line_colour).pos(Pos::new(HPos::Left, VPos::Center));
+    let tag_style = anchored(bold(16).color(&line_colour), HPos::Left, VPos::Center);
     let (tw, th) = bottom.estimate_text_size(&tag, &tag_style).map_err(err)?;
     let (tw, th) = (tw as i32, th as i32);
     // put the tag where no path or round passes near the line

@@ -9,6 +9,7 @@ use crate::sim::measures::{gini, lorenz, top_n_sum};
 use crate::view::axis::*;
 use crate::view::format::*;
 use crate::view::legend::*;
+use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -123,7 +124,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let (_, py) = chart.plotting_area().get_base_pixel();
     let (_, ry) = right.get_base_pixel();
     let (_, kh) = framed_legend(&right, (10, py - ry), Some("Compute held in"), &entries)?;
-    let note = (FAMILY, 16).into_font().color(&RGBColor(90, 90, 90)).pos(Pos::new(HPos::Left, VPos::Top));
+    let note = anchored(font(16).color(&RGBColor(90, 90, 90)), HPos::Left, VPos::Top);
     let lines = [
         "How to read: a point (x, y) says the x smallest",
         "firms hold y of all usable compute (PFLOP/s).",

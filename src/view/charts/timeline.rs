@@ -113,7 +113,7 @@ fn draw_tags<DB: DrawingBackend>(
     (top, bottom): (i32, i32),
     (lo, hi): (i32, i32),
 ) -> ChartResult {
-    let style = (FAMILY, 15).into_font().color(&TEXT).pos(Pos::new(HPos::Left, VPos::Center));
+    let style = anchored(font(15), HPos::Left, VPos::Center);
     let row_h = 20;
     let rows_in = |room: i32| ((room - 14 - 2) / row_h).max(0) as usize;
     let (n_up, n_down) = (rows_in(dot_y - top).max(1), rows_in(bottom - dot_y));
@@ -309,18 +309,16 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .into_font()
         .color(&TEXT)
         .pos(Pos::new(HPos::Right, VPos::Bottom));
-    let key_style =
-        (FAMILY, 14).into_font().color(&RGBColor(100, 100, 100)).pos(Pos::new(HPos::Right, VPos::Top));
-    let total_style = (FAMILY, 15).into_font().color(&TEXT).pos(Pos::new(HPos::Right, VPos::Top));
+    let key_style = anchored(font(14).color(&RGBColor(100, 100, 100)), HPos::Right, VPos::Top);
+    let total_style = anchored(font(15), HPos::Right, VPos::Top);
     for lane in &lanes {
         let (_, y) = px(&chart, (0.0, lane.at(0.5)));
         main.draw(&Text::new(lane.name, (plot_l - 12, y - 8), name_style.clone())).map_err(err)?;
         main.draw(&Text::new(lane.key.clone(), (plot_l - 12, y - 5), key_style.clone())).map_err(err)?;
         main.draw(&Text::new(lane.total.clone(), (plot_l - 12, y + 13), total_style.clone())).map_err(err)?;
     }
-    let label_style = (FAMILY, 15).into_font().color(&TEXT).pos(Pos::new(HPos::Left, VPos::Center));
-    let none_style =
-        (FAMILY, 16).into_font().color(&RGBColor(130, 130, 130)).pos(Pos::new(HPos::Left, VPos::Center));
+    let label_style = anchored(font(15), HPos::Left, VPos::Center);
+    let none_style = anchored(font(16).color(&RGBColor(130, 130, 130)), HPos::Left, VPos::Center);
     // "none in this run", on white so rule lines do not cross it
     let none = |chart: &mut Chart<DB>, lane: &Lane, what: &str| -> ChartResult {
         let w = text_width(&main, what, &none_style);
@@ -531,7 +529,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let buyer_colour =
         |g: usize| if g < own_buyers { firm_colour(&data.world, &buyers[g].0) } else { OTHERS };
     let exit_colour = RGBColor(120, 40, 40);
-    let count_style = (FAMILY, 14).into_font().color(&TEXT).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let count_style = anchored(font(14), HPos::Center, VPos::Bottom);
     for (lane, events, is_deals) in [(&lanes[3], &deals, true), (&lanes[4], &exits, false)] {
         if events.is_empty() {
             none(

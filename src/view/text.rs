@@ -24,7 +24,7 @@ pub fn muted(size: u32) -> TextStyle<'static> {
 }
 
 /// `style` anchored at `h`, `v` of the text.
-pub fn anchored(style: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
+pub fn anchored<'a>(style: TextStyle<'a>, h: HPos, v: VPos) -> TextStyle<'a> {
     style.pos(Pos::new(h, v))
 }
 

@@ -33,7 +33,7 @@ pub fn text_px<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     at: (i32, i32),
-    style: &TextStyle<'static>,
+    style: &TextStyle<'_>,
 ) -> ChartResult {
     let (bx, by) = area.get_base_pixel();
     area.draw(&Text::new(text.to_string(), (at.0 - bx, at.1 - by), style.clone())).map_err(err)

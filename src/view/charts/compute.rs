@@ -10,7 +10,6 @@ use crate::view::axis::*;
 use crate::view::format::*;
 use crate::view::legend::*;
 use crate::view::rules::*;
-use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;

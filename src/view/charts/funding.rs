@@ -15,7 +15,7 @@ use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use std::collections::HashMap;
 
 /// Width of the legend column on the right, pixels.

@@ -9,7 +9,6 @@ use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
 use crate::view::legend::*;
-use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;

@@ -7,6 +7,7 @@ use crate::record::RunData;
 use crate::view::text::{anchored, font, text_px, text_width};
 use crate::view::theme::*;
 use crate::world::Month;
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -26,6 +27,45 @@ pub fn date_of(data: &RunData, x: f64) -> String {
 /// The x range of a run's months.
 pub fn time_range(data: &RunData) -> std::ops::Range<f64> {
     0.0..(data.months.len().max(2) - 1) as f64
+}
+
+/// The grid lines of a run chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grid {
+    /// Light and bold grid lines.
+    Fine,
+    /// Bold grid lines only.
+    Coarse,
+    /// Bold grid lines, light ones drawn invisible (they still space the labels).
+    Clear,
+    /// No grid lines.
+    None,
+}
+
+/// The mesh of a run chart: its grid, the months as `YYYY-MM` labels on
+/// the x axis (`date` is `|x| date_of(data, *x)`, kept by the caller for
+/// as long as the mesh), and the theme's text styles. The caller adds the
+/// y axis and draws.
+pub fn run_mesh<'m, 'a, 'b, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, RangedCoordf64, Y, DB>,
+    data: &RunData,
+    date: &'b dyn Fn(&f64) -> String,
+    grid: Grid,
+) -> &'m mut MeshStyle<'a, 'b, RangedCoordf64, Y, DB>
+where
+    Y: Ranged,
+    DB: DrawingBackend,
+{
+    match grid {
+        Grid::Fine => mesh.light_line_style(GRID).bold_line_style(GRID),
+        Grid::Coarse => mesh.max_light_lines(0).bold_line_style(GRID),
+        Grid::Clear => mesh.light_line_style(TRANSPARENT).bold_line_style(GRID),
+        Grid::None => mesh.disable_mesh(),
+    };
+    mesh.x_labels(time_labels(data))
+        .x_label_formatter(date)
+        .axis_desc_style(label_style())
+        .label_style(tick_style())
 }
 
 /// Number of time-axis labels: one about every six months.

@@ -135,17 +135,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .build_cartesian_2d(time_range(data), y.clone())
         .map_err(err)?
         .set_secondary_coord(time_range(data), price.clone());
-    chart
-        .configure_mesh()
-        .max_light_lines(0)
-        .bold_line_style(GRID)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Coarse)
         .y_label_formatter(&|v| grouped(*v))
         .y_desc("usable compute held (PFLOP/s)")
         .x_desc("month")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
     chart

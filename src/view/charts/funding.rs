@@ -122,17 +122,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .y_label_area_size(Y_AREA)
         .build_cartesian_2d(time_range(data), y_top.clone())
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_labels(6)
         .y_label_formatter(&|v| if max_y < 10.0 { format!("{v:.1}") } else { with_commas(*v) })
         .y_desc("USD million")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
     draw_rules(&mut chart, data, y_top.clone(), RuleLabels::Fitted)?;
@@ -203,17 +197,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .y_label_area_size(Y_AREA)
         .build_cartesian_2d(time_range(data), (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_label_formatter(&|v| with_commas(*v))
         .y_desc("valuation, USD million (log)")
         .x_desc("month")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
     draw_rules(&mut chart, data, lo..hi, RuleLabels::None)?;

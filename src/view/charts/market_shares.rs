@@ -165,16 +165,12 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .build_cartesian_2d(time_range(data), 0.0..top)
             .map_err(err)?;
         let digits = if top < 0.05 { 1 } else { 0 };
-        zc.configure_mesh()
-            .disable_mesh()
-            .x_labels(time_labels(data))
-            .x_label_formatter(&|x| date_of(data, *x))
+        let date = |x: &f64| date_of(data, *x);
+        run_mesh(&mut zc.configure_mesh(), data, &date, Grid::None)
             .y_labels(5)
             .y_label_formatter(&|v| format!("{:.*}%", digits, v * 100.0))
             .y_desc(format!("outside the top {big}"))
             .x_desc("month")
-            .axis_desc_style(label_style())
-            .label_style(tick_style())
             .draw()
             .map_err(err)?;
         let small = &bands[big..];

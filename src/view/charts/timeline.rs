@@ -256,17 +256,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .y_label_area_size(NAMES_W)
         .build_cartesian_2d(time_range(data), 0.0..total)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID)
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Clear)
         .disable_y_mesh()
         .y_labels(0)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
         .x_desc("month")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
     let (bx, by) = main.get_base_pixel();

@@ -77,27 +77,23 @@ pub fn with_commas(v: f64) -> String {
 /// A number with about three significant digits and a true minus sign:
 /// `2,455`, `360`, `−6.3`, `0.42` (tables and sentences of the reports).
 pub fn num(v: f64) -> String {
-    let a = v.abs();
-    let s = if a >= 1000.0 {
-        with_commas(v)
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 1.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    };
-    minus(&s)
+    minus(&three_digits(v, 1.0))
 }
 
 /// A value in a chart tile or label: `2,455`, `38.2`, `0.62`.
 pub fn value_label(v: f64) -> String {
+    three_digits(v, 10.0)
+}
+
+/// About three significant digits: separators from 1,000, whole numbers
+/// from 100, one decimal from `one_decimal_from`, two below.
+fn three_digits(v: f64, one_decimal_from: f64) -> String {
     let a = v.abs();
     if a >= 1000.0 {
         with_commas(v)
     } else if a >= 100.0 {
         format!("{v:.0}")
-    } else if a >= 10.0 {
+    } else if a >= one_decimal_from {
         format!("{v:.1}")
     } else {
         format!("{v:.2}")

@@ -10,7 +10,7 @@
 use crate::analysis::outcome::Outcome;
 use crate::compare::{Comparison, PairedDiff};
 use crate::view::format::{count, num, outcome_diff, outcome_value, thousands};
-use crate::view::html::page::{PageKind, figures, footer, page};
+use crate::view::html::page::{self, PageKind, figures, footer, page};
 use crate::view::registry::{ChartId, CompareChart};
 use crate::view::theme::Rendered;
 use maud::{Markup, html};
@@ -101,21 +101,17 @@ fn verdict(cmp: &Comparison) -> Markup {
 }
 
 fn contents(charts: &[Rendered]) -> Markup {
-    html! {
-        nav aria-label="Contents" {
-            h2 { "Contents" }
-            ol {
-                li { a href="#verdict" { "Verdict" } }
-                li { a href="#provenance" { "The comparison" } }
-                li { a href="#differences" { "Paired differences" } }
-                li { a href="#consolidation" { "Time to consolidation" } }
-                @if !charts.is_empty() {
-                    li { a href="#charts" { "Charts" } }
-                }
-                li { a href="#reading" { "How to read this" } }
-            }
-        }
+    let mut items = vec![
+        ("verdict", "Verdict"),
+        ("provenance", "The comparison"),
+        ("differences", "Paired differences"),
+        ("consolidation", "Time to consolidation"),
+    ];
+    if !charts.is_empty() {
+        items.push(("charts", "Charts"));
     }
+    items.push(("reading", "How to read this"));
+    page::contents(&items)
 }
 
 fn provenance(cmp: &Comparison) -> Markup {

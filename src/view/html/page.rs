@@ -50,6 +50,20 @@ pub fn page(kind: PageKind, title: &str, body: Markup) -> String {
     .into_string()
 }
 
+/// A page's table of contents: one link per `(anchor, title)`.
+pub fn contents(items: &[(&str, &str)]) -> Markup {
+    html! {
+        nav aria-label="Contents" {
+            h2 { "Contents" }
+            ol {
+                @for (anchor, title) in items {
+                    li { a href={ "#" (anchor) } { (title) } }
+                }
+            }
+        }
+    }
+}
+
 /// The footer of a page made from `source` (`the study's runs`) alone.
 pub fn footer(source: &str) -> Markup {
     html! {

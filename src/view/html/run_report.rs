@@ -12,7 +12,7 @@
 use crate::record::{EventRec, FirmRec, RunData};
 use crate::view::facts::Consolidation;
 use crate::view::format::{capitalise, count, hhi, money, pct, pflops, share, thousands};
-use crate::view::html::page::{PageKind, data_uri, esc, figures, page};
+use crate::view::html::page::{self, PageKind, data_uri, esc, figures, page};
 use crate::view::narrate;
 use crate::view::registry::{self, ChartId, RunChart};
 use crate::view::theme::Rendered;
@@ -189,26 +189,24 @@ fn top_firms(data: &RunData, n: usize) -> Vec<&FirmRec> {
 }
 
 fn contents(charts: &[Rendered], gif: bool) -> Markup {
-    html! {
-        nav aria-label="Contents" {
-            h2 { "Contents" }
-            ol {
-                li { a href="#question" { "The question" } }
-                li { a href="#world" { "The world in brief" } }
-                li { a href="#verdict" { "The verdict for this run" } }
-                @if !charts.is_empty() {
-                    li { a href="#charts" { "Charts" } }
-                }
-                @if gif {
-                    li { a href="#market-race" { "The market race (animation)" } }
-                }
-                li { a href="#story" { "The story, month by month" } }
-                li { a href="#events" { "Notable events" } }
-                li { a href="#firms" { "The firms at the end" } }
-                li { a href="#provenance" { "Provenance" } }
-            }
-        }
+    let mut items = vec![
+        ("question", "The question"),
+        ("world", "The world in brief"),
+        ("verdict", "The verdict for this run"),
+    ];
+    if !charts.is_empty() {
+        items.push(("charts", "Charts"));
     }
+    if gif {
+        items.push(("market-race", "The market race (animation)"));
+    }
+    items.extend([
+        ("story", "The story, month by month"),
+        ("events", "Notable events"),
+        ("firms", "The firms at the end"),
+        ("provenance", "Provenance"),
+    ]);
+    page::contents(&items)
 }
 
 fn question(facts: &Consolidation) -> Markup {

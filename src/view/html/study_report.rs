@@ -14,7 +14,7 @@ use crate::analysis::outcome::Outcome;
 use crate::analysis::stats;
 use crate::study::data::{DesignKind, Effect, ParamKind, Sensitivity, Study, Summary};
 use crate::view::format::{self, count, outcome_diff, outcome_value, rho, short_number, thousands};
-use crate::view::html::page::{PageKind, figures, footer, page};
+use crate::view::html::page::{self, PageKind, figures, footer, page};
 use crate::view::registry::{ChartId, StudyChart};
 use crate::view::study_charts::{cell_names, effect_terms, param_name, term_label};
 use crate::view::theme::Rendered;
@@ -97,26 +97,18 @@ const TABLED: [Outcome; 4] = [
 // ---------------------------------------------------------------- sections
 
 fn contents(study: &Study, charts: &[Rendered]) -> Markup {
-    let (anchor, what) = match study.design {
-        DesignKind::Factorial => ("#effects", "What matters: effects"),
-        DesignKind::LatinHypercube => ("#sensitivity", "What matters: sensitivity"),
-        DesignKind::Grid => ("#findings", "Across the grid"),
-    };
-    html! {
-        nav aria-label="Contents" {
-            h2 { "Contents" }
-            ol {
-                li { a href="#provenance" { "The study" } }
-                li { a href="#design" { "The design" } }
-                li { a href="#outcomes" { "Outcomes by cell" } }
-                li { a href=(anchor) { (what) } }
-                @if !charts.is_empty() {
-                    li { a href="#charts" { "Charts" } }
-                }
-                li { a href="#reading" { "How to read this" } }
-            }
-        }
+    let mut items =
+        vec![("provenance", "The study"), ("design", "The design"), ("outcomes", "Outcomes by cell")];
+    items.push(match study.design {
+        DesignKind::Factorial => ("effects", "What matters: effects"),
+        DesignKind::LatinHypercube => ("sensitivity", "What matters: sensitivity"),
+        DesignKind::Grid => ("findings", "Across the grid"),
+    });
+    if !charts.is_empty() {
+        items.push(("charts", "Charts"));
     }
+    items.push(("reading", "How to read this"));
+    page::contents(&items)
 }
 
 fn design_name(study: &Study) -> String {

@@ -14,7 +14,7 @@
 //! the rectangle that changed, with unchanged pixels transparent.
 
 use crate::record::{EventRec, FirmRec, RunData};
-use crate::view::format::{grouped, money_compact, percent};
+use crate::view::format::{grouped, money_compact as money, percent};
 use crate::view::rules::rule_ticks;
 use crate::view::text::{anchored, bold, fit, font, text_width};
 use crate::view::theme::*;
@@ -232,20 +232,20 @@ fn priority(e: &EventRec) -> Option<u8> {
 fn describe(e: &EventRec) -> String {
     let chips = e.target.split_whitespace().collect::<Vec<_>>().join(", ");
     match e.kind.as_str() {
-        "acquisition" => format!("{} acquires {} for {}", e.actor, e.target, money_compact(e.amount_musd)),
+        "acquisition" => format!("{} acquires {} for {}", e.actor, e.target, money(e.amount_musd)),
         "exit" if e.detail.starts_with("insolvent") => {
             format!("{} goes bust and leaves the market (insolvent)", e.actor)
         }
         "exit" => format!("{} leaves the market", e.actor),
         "rule_effective" => format!("US export rule {} takes effect: {} banned for China", e.actor, chips),
         "rule_announced" => format!("US announces export rule {}: {} to be banned", e.actor, chips),
-        "funding_round" => format!("{} raises {} from {}", e.target, money_compact(e.amount_musd), e.actor),
+        "funding_round" => format!("{} raises {} from {}", e.target, money(e.amount_musd), e.actor),
         "loan" => {
             format!(
                 "{} lends {} {} against {} chips as collateral",
                 e.actor,
                 e.target,
-                money_compact(e.amount_musd),
+                money(e.amount_musd),
                 e.units
             )
         }
@@ -273,11 +273,7 @@ fn tally(events: &[&EventRec]) -> String {
     let rounds: Vec<_> = events.iter().filter(|e| e.kind == "funding_round").collect();
     if !rounds.is_empty() {
         let total: f64 = rounds.iter().map(|e| e.amount_musd).sum();
-        parts.push(format!(
-            "{} ({})",
-            plural(rounds.len(), "funding round", "funding rounds"),
-            money_compact(total)
-        ));
+        parts.push(format!("{} ({})", plural(rounds.len(), "funding round", "funding rounds"), money(total)));
     }
     if parts.is_empty() {
         "this month: no entries, deals, exits or funding rounds".into()
@@ -658,7 +654,7 @@ fn draw_frame(root: &Area<'_>, data: &RunData, layout: &Layout, p: &FramePlan, t
                     "had {} → acquired by {} for {}",
                     percent(*prev_share),
                     buyer,
-                    money_compact(*price_musd)
+                    money(*price_musd)
                 );
                 // left of the slice (under the buyer's bar) if it fits, else
                 // on the side with more room
@@ -1075,9 +1071,9 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(money_compact(173.0243), "$173M");
-        assert_eq!(money_compact(1.2851), "$1.3M");
-        assert_eq!(money_compact(2400.0), "$2.4B");
+        assert_eq!(money(173.0243), "$173M");
+        assert_eq!(money(1.2851), "$1.3M");
+        assert_eq!(money(2400.0), "$2.4B");
         assert_eq!(grouped(2455.01), "2,455");
         assert_eq!(grouped(980.0), "980");
         assert_eq!(grouped(2452.5), "2,452");

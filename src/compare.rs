@@ -378,13 +378,13 @@ fn verdict(c: &Comparison) -> Vec<String> {
             )
         }
     };
-    if let Some(d) = c.diff("final_independent_firms") {
+    if let Some(d) = c.diff(Outcome::FinalIndependentFirms.column()) {
         out.push(say(d, "Independent firms at the end", 1, " firms", "ends with more", "ends with fewer"));
     }
-    if let Some(d) = c.diff("final_hhi") {
+    if let Some(d) = c.diff(Outcome::FinalHhi.column()) {
         out.push(say(d, "Final HHI", 0, " points", "is more concentrated", "is less concentrated"));
     }
-    if let Some(d) = c.diff("consolidated") {
+    if let Some(d) = c.diff(Outcome::Consolidated.column()) {
         let (pa, pb) = (d.mean_a.unwrap_or(0.0) * 100.0, d.mean_b.unwrap_or(0.0) * 100.0);
         let mut s = format!(
             "A consolidation phase is reached in {}% of {a}'s runs and {}% of {b}'s. ",
@@ -584,12 +584,12 @@ mod tests {
     fn verdict_claims_only_what_the_interval_supports() {
         // A clear effect: A has ~10 fewer firms in every pair.
         let c = compared(&[40.0, 41.0, 39.0, 40.0, 42.0], &[50.0, 52.0, 49.0, 50.0, 51.0]);
-        let d = c.diff("final_independent_firms").unwrap();
+        let d = c.diff(Outcome::FinalIndependentFirms.column()).unwrap();
         assert!(d.significant() && (d.diff.unwrap() + 10.0).abs() < 1e-9);
         assert!(c.verdict.iter().any(|v| v.contains("A ends with fewer by 10.0 firms")), "{:?}", c.verdict);
         // Noise only: differences of both signs, interval includes zero.
         let c = compared(&[40.0, 45.0, 38.0, 47.0, 41.0], &[42.0, 41.0, 44.0, 40.0, 43.0]);
-        let d = c.diff("final_independent_firms").unwrap();
+        let d = c.diff(Outcome::FinalIndependentFirms.column()).unwrap();
         assert!(!d.significant());
         let line = c.verdict.iter().find(|v| v.starts_with("Independent firms")).unwrap();
         assert!(line.contains("no detectable difference") && line.contains("includes zero"), "{line}");

@@ -9,11 +9,12 @@
 //! This module simulates and analyses; it reads no world file and writes no
 //! folder (that is `commands::compare`), and draws nothing.
 
+use crate::analysis::outcome::Outcome;
 use crate::analysis::stats;
 use crate::analysis::survival;
 use crate::outdir::{OutFile, Provenance};
 use crate::study::aggregate::run_result;
-use crate::study::data::{BandPoint, Metric, OUTCOMES, RunResult, outcome_index};
+use crate::study::data::{BandPoint, Metric, RunResult};
 use crate::study::output::{csv_bytes, opt};
 use crate::study::spec::run_seed;
 use crate::world::{Month, World};
@@ -117,16 +118,16 @@ impl Comparison {
 }
 
 /// The outcomes compared, in report order.
-const COMPARED: [&str; 9] = [
-    "final_independent_firms",
-    "final_hhi",
-    "final_cr4",
-    "consolidated",
-    "months_to_consolidation",
-    "peak_independent_firms",
-    "total_exits",
-    "total_acquisitions",
-    "final_startups_alive",
+const COMPARED: [Outcome; 9] = [
+    Outcome::FinalIndependentFirms,
+    Outcome::FinalHhi,
+    Outcome::FinalCr4,
+    Outcome::Consolidated,
+    Outcome::MonthsToConsolidation,
+    Outcome::PeakIndependentFirms,
+    Outcome::TotalExits,
+    Outcome::TotalAcquisitions,
+    Outcome::FinalStartupsAlive,
 ];
 
 /// Simulate `replicates` pairs of the two resolved worlds (which must pass
@@ -172,28 +173,28 @@ pub fn analyse(
 ) -> Comparison {
     let reps = runs[0].len();
     let mut diffs = Vec::new();
-    for col in COMPARED {
-        let o = outcome_index(col).expect("a known outcome");
+    for o in COMPARED {
+        let col = o.column();
         let mut xa = Vec::new();
         let mut xb = Vec::new();
         let mut d = Vec::new();
         for (ra, rb) in runs[0].iter().zip(&runs[1]) {
-            if let (Some(va), Some(vb)) = (ra.outcomes[o], rb.outcomes[o]) {
+            if let (Some(va), Some(vb)) = (ra.outcomes[o.index()], rb.outcomes[o.index()]) {
                 xa.push(va);
                 xb.push(vb);
                 d.push(va - vb);
             }
         }
         let (mean, sd, lo, hi) = stats::mean_ci(&d);
-        let label = if col == "months_to_consolidation" {
+        let label = if o == Outcome::MonthsToConsolidation {
             "months to consolidation (pairs where both consolidate)".to_string()
         } else {
-            OUTCOMES[o].label.to_string()
+            o.label().to_string()
         };
         diffs.push(PairedDiff {
             outcome: col.to_string(),
             label,
-            unit: OUTCOMES[o].unit.to_string(),
+            unit: o.unit().to_string(),
             n: d.len(),
             mean_a: stats::mean(&xa),
             mean_b: stats::mean(&xb),
@@ -207,7 +208,7 @@ pub fn analyse(
     // Restricted mean time to consolidation: min(T, horizon), with runs that
     // never consolidate at the horizon. Censoring happens only at the
     // horizon, so this equals the area under the Kaplan–Meier curve.
-    let o = outcome_index("months_to_consolidation").expect("a known outcome");
+    let o = Outcome::MonthsToConsolidation.index();
     let restricted = |r: &RunResult| survival::restricted_time(r.outcomes[o], months);
     let ta: Vec<f64> = runs[0].iter().map(restricted).collect();
     let tb: Vec<f64> = runs[1].iter().map(restricted).collect();
@@ -253,7 +254,7 @@ pub fn analyse(
 /// Kaplan–Meier estimate of the share of runs not yet consolidated, month
 /// by month. A run that never consolidates is censored at the horizon.
 pub fn kaplan_meier(runs: &[RunResult], months: u32) -> Vec<SurvivalPoint> {
-    let o = outcome_index("months_to_consolidation").expect("a known outcome");
+    let o = Outcome::MonthsToConsolidation.index();
     let times: Vec<Option<f64>> = runs.iter().map(|r| r.outcomes[o]).collect();
     survival::kaplan_meier(&times, months)
 }
@@ -309,13 +310,13 @@ fn verdict(c: &Comparison) -> Vec<String> {
             )
         }
     };
-    if let Some(d) = c.diff("final_independent_firms") {
+    if let Some(d) = c.diff(Outcome::FinalIndependentFirms.column()) {
         out.push(say(d, "Independent firms at the end", 1, " firms", "ends with more", "ends with fewer"));
     }
-    if let Some(d) = c.diff("final_hhi") {
+    if let Some(d) = c.diff(Outcome::FinalHhi.column()) {
         out.push(say(d, "Final HHI", 0, " points", "is more concentrated", "is less concentrated"));
     }
-    if let Some(d) = c.diff("consolidated") {
+    if let Some(d) = c.diff(Outcome::Consolidated.column()) {
         let (pa, pb) = (d.mean_a.unwrap_or(0.0) * 100.0, d.mean_b.unwrap_or(0.0) * 100.0);
         let mut s = format!(
             "A consolidation phase is reached in {}% of {a}'s runs and {}% of {b}'s. ",
@@ -392,7 +393,7 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
             .collect(),
     );
     let mut header = vec!["replicate".to_string(), "seed".to_string()];
-    for col in OUTCOMES.iter().map(|o| o.column) {
+    for col in Outcome::ALL.iter().map(|o| o.column()) {
         header.push(format!("a_{col}"));
         header.push(format!("b_{col}"));
     }
@@ -401,7 +402,7 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
         (0..c.runs[0].len())
             .map(|r| {
                 let mut row = vec![r.to_string(), c.runs[0][r].seed.to_string()];
-                for o in 0..OUTCOMES.len() {
+                for o in 0..Outcome::COUNT {
                     row.push(opt(c.runs[0][r].outcomes[o]));
                     row.push(opt(c.runs[1][r].outcomes[o]));
                 }
@@ -478,16 +479,15 @@ mod tests {
     use super::*;
 
     fn run_with(t: Option<f64>) -> RunResult {
-        let mut outcomes = vec![Some(0.0); OUTCOMES.len()];
-        let o = outcome_index("months_to_consolidation").unwrap();
-        outcomes[o] = t;
-        outcomes[outcome_index("consolidated").unwrap()] = Some(if t.is_some() { 1.0 } else { 0.0 });
+        let mut outcomes = vec![Some(0.0); Outcome::COUNT];
+        outcomes[Outcome::MonthsToConsolidation.index()] = t;
+        outcomes[Outcome::Consolidated.index()] = Some(if t.is_some() { 1.0 } else { 0.0 });
         RunResult { run_id: 0, cell: 0, replicate: 0, seed: 0, outcomes, paths: [vec![], vec![], vec![]] }
     }
 
     fn pair(firms: f64) -> RunResult {
         let mut r = run_with(None);
-        r.outcomes[outcome_index("final_independent_firms").unwrap()] = Some(firms);
+        r.outcomes[Outcome::FinalIndependentFirms.index()] = Some(firms);
         r
     }
 
@@ -500,12 +500,12 @@ mod tests {
     fn verdict_claims_only_what_the_interval_supports() {
         // A clear effect: A has ~10 fewer firms in every pair.
         let c = compared(&[40.0, 41.0, 39.0, 40.0, 42.0], &[50.0, 52.0, 49.0, 50.0, 51.0]);
-        let d = c.diff("final_independent_firms").unwrap();
+        let d = c.diff(Outcome::FinalIndependentFirms.column()).unwrap();
         assert!(d.significant() && (d.diff.unwrap() + 10.0).abs() < 1e-9);
         assert!(c.verdict.iter().any(|v| v.contains("A ends with fewer by 10.0 firms")), "{:?}", c.verdict);
         // Noise only: differences of both signs, interval includes zero.
         let c = compared(&[40.0, 45.0, 38.0, 47.0, 41.0], &[42.0, 41.0, 44.0, 40.0, 43.0]);
-        let d = c.diff("final_independent_firms").unwrap();
+        let d = c.diff(Outcome::FinalIndependentFirms.column()).unwrap();
         assert!(!d.significant());
         let line = c.verdict.iter().find(|v| v.starts_with("Independent firms")).unwrap();
         assert!(line.contains("no detectable difference") && line.contains("includes zero"), "{line}");

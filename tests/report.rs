@@ -60,7 +60,7 @@ fn tiny_gif() -> Vec<u8> {
 
 fn report_with_charts(data: &RunData, gif: Option<&[u8]>) -> String {
     let charts = chipban::view::charts::render_all(data).expect("charts render");
-    assert_eq!(charts.len(), chipban::view::charts::NAMES.len(), "render_all gives one chart per name");
+    assert_eq!(charts.len(), chipban::view::charts::names().len(), "render_all gives one chart per name");
     chipban::view::html::report(data, &charts, gif)
 }
 
@@ -82,7 +82,7 @@ fn baseline_report_has_every_chart_and_loads_nothing() {
     let html = report_with_charts(&data, Some(&gif));
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.trim_end().ends_with("</html>"));
-    for name in chipban::view::charts::NAMES {
+    for name in chipban::view::charts::names() {
         let at = html
             .find(&format!("id=\"chart-{name}\""))
             .unwrap_or_else(|| panic!("no section for chart {name}"));
@@ -91,7 +91,11 @@ fn baseline_report_has_every_chart_and_loads_nothing() {
         assert!(section[..end].contains("<svg"), "chart {name} is not inlined as SVG");
         assert!(section[..end].contains("<figcaption>"), "chart {name} has no caption");
     }
-    assert_eq!(html.matches("<svg").count(), chipban::view::charts::NAMES.len(), "one inline SVG per chart");
+    assert_eq!(
+        html.matches("<svg").count(),
+        chipban::view::charts::names().len(),
+        "one inline SVG per chart"
+    );
     assert!(html.contains("data:image/gif;base64,R0lGODlh"), "the GIF is embedded as a data: URI");
     assert_self_contained(&html);
 
@@ -435,11 +439,11 @@ fn report_opens_in_a_real_browser() {
     // the DOM as the browser built it
     let b = browse(&url, &["--dump-dom".to_string()], work);
     let dom = &b.stdout;
-    for name in chipban::view::charts::NAMES {
+    for name in chipban::view::charts::names() {
         assert!(dom.contains(&format!("id=\"chart-{name}\"")), "the browser's DOM lacks chart {name}");
     }
     assert!(
-        dom.matches("<svg").count() >= chipban::view::charts::NAMES.len(),
+        dom.matches("<svg").count() >= chipban::view::charts::names().len(),
         "the DOM lacks the inline SVGs"
     );
     assert!(dom.contains("data:image/gif;base64,"), "the DOM lacks the GIF");

@@ -1,8 +1,10 @@
 //! Pure maths over finished runs: statistics (t intervals, quantiles,
 //! rank correlation, regression), survival analysis (Kaplan–Meier) and a
-//! deterministic parallel map. Nothing
-//! here reads or writes files.
+//! deterministic parallel map. Nothing here reads or writes files. The
+//! outcome table ([`outcome::Outcome`]) names what studies and comparisons
+//! measure.
 
+pub mod outcome;
 pub mod parallel;
 pub mod stats;
 pub mod survival;

@@ -4,9 +4,10 @@
 //! the same however its runs were scheduled or sharded.
 
 use super::data::{
-    Band, BandPoint, Cell, CellStat, DesignKind, Effect, Metric, OUTCOMES, RunResult, Sensitivity, Study,
+    Band, BandPoint, Cell, CellStat, DesignKind, Effect, Metric, RunResult, Sensitivity, Study,
 };
 use super::spec::{Plan, product};
+use crate::analysis::outcome::Outcome;
 use crate::analysis::stats;
 use crate::record::Record;
 
@@ -37,7 +38,7 @@ pub fn run_result(record: &Record, run_id: u64, cell: u32, replicate: u32) -> Ru
         Some(if record.consolidation_start.is_some() { 1.0 } else { 0.0 }),
         record.consolidation_start.map(f64::from),
     ];
-    debug_assert_eq!(outcomes.len(), OUTCOMES.len());
+    debug_assert_eq!(outcomes.len(), Outcome::COUNT);
     RunResult {
         run_id,
         cell,
@@ -71,10 +72,10 @@ pub fn aggregate(plan: &Plan, mut runs: Vec<RunResult>) -> Study {
     for (i, r) in runs.iter().enumerate() {
         by_cell[r.cell as usize].push(i);
     }
-    let mut cell_stats = Vec::with_capacity(cells.len() * OUTCOMES.len());
+    let mut cell_stats = Vec::with_capacity(cells.len() * Outcome::COUNT);
     for (c, idx) in by_cell.iter().enumerate() {
-        for o in 0..OUTCOMES.len() {
-            let xs: Vec<f64> = idx.iter().filter_map(|&i| runs[i].outcomes[o]).collect();
+        for o in Outcome::ALL {
+            let xs: Vec<f64> = idx.iter().filter_map(|&i| runs[i].outcomes[o.index()]).collect();
             cell_stats.push(CellStat { cell: c as u32, outcome: o, summary: stats::summarise(&xs) });
         }
     }
@@ -184,7 +185,7 @@ fn effects(plan: &Plan, runs: &[RunResult]) -> Vec<Effect> {
                     })
                     .collect::<Vec<_>>()
                     .join(" x ");
-                for o in 0..OUTCOMES.len() {
+                for o in Outcome::ALL {
                     let mut per_rep = Vec::with_capacity(reps);
                     'rep: for r in 0..reps {
                         let mut total = 0.0;
@@ -203,7 +204,7 @@ fn effects(plan: &Plan, runs: &[RunResult]) -> Vec<Effect> {
                                     }
                                 }
                                 let sign = if (order - on) % 2 == 0 { 1.0 } else { -1.0 };
-                                match y[cell_index(&levels)][r].and_then(|run| run.outcomes[o]) {
+                                match y[cell_index(&levels)][r].and_then(|run| run.outcomes[o.index()]) {
                                     Some(v) => total += sign * v,
                                     None => continue 'rep,
                                 }
@@ -254,9 +255,9 @@ fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
 /// parameters together.
 fn sensitivity(cells: &[Cell], runs: &[RunResult], n_params: usize) -> Vec<Sensitivity> {
     let mut out = Vec::new();
-    for o in 0..OUTCOMES.len() {
-        let used: Vec<&RunResult> = runs.iter().filter(|r| r.outcomes[o].is_some()).collect();
-        let y: Vec<f64> = used.iter().filter_map(|r| r.outcomes[o]).collect();
+    for o in Outcome::ALL {
+        let used: Vec<&RunResult> = runs.iter().filter(|r| r.outcomes[o.index()].is_some()).collect();
+        let y: Vec<f64> = used.iter().filter_map(|r| r.outcomes[o.index()]).collect();
         let x: Vec<Vec<f64>> = (0..n_params)
             .map(|p| used.iter().map(|r| cells[r.cell as usize].numeric[p].unwrap_or(f64::NAN)).collect())
             .collect();

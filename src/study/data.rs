@@ -2,6 +2,7 @@
 //! `bands.csv` and `effects.csv` hold, in memory. Charts and the study
 //! report are made from a [`Study`] alone.
 
+use crate::analysis::outcome::Outcome;
 use crate::world::Month;
 
 /// Which kind of design produced the cells.
@@ -60,46 +61,6 @@ pub struct Cell {
     pub label: String,
 }
 
-/// One outcome column of `runs.csv`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Outcome {
-    pub column: &'static str,
-    /// Human label for charts and the report.
-    pub label: &'static str,
-    pub unit: &'static str,
-}
-
-/// The outcomes of every run, in `runs.csv` column order.
-pub const OUTCOMES: [Outcome; 18] = [
-    Outcome { column: "final_hhi", label: "final HHI", unit: "HHI points (0-10,000)" },
-    Outcome { column: "final_cr4", label: "final CR4", unit: "share of revenue, 0..1" },
-    Outcome { column: "final_independent_firms", label: "final independent firms", unit: "firms" },
-    Outcome { column: "peak_independent_firms", label: "peak independent firms", unit: "firms" },
-    Outcome { column: "final_startups_alive", label: "final start-ups alive", unit: "firms" },
-    Outcome { column: "final_top4_compute_share", label: "final top-4 compute share", unit: "share, 0..1" },
-    Outcome { column: "final_compute_gini", label: "final compute Gini", unit: "0..1" },
-    Outcome { column: "final_chip_price_index", label: "final chip price index", unit: "start = 1" },
-    Outcome { column: "final_wage_index", label: "final wage index", unit: "start = 1" },
-    Outcome { column: "final_loans_outstanding_musd", label: "final loans outstanding", unit: "USD M" },
-    Outcome { column: "final_banned_chip_units", label: "final banned chips held", unit: "units" },
-    Outcome { column: "final_total_revenue_musd", label: "final monthly AI revenue", unit: "USD M/month" },
-    Outcome { column: "total_entries", label: "entries", unit: "firms over the run" },
-    Outcome { column: "total_exits", label: "exits", unit: "firms over the run" },
-    Outcome { column: "total_acquisitions", label: "acquisitions", unit: "deals over the run" },
-    Outcome { column: "total_vc_funding_musd", label: "VC funding", unit: "USD M over the run" },
-    Outcome { column: "consolidated", label: "consolidation phase reached", unit: "1 = yes, 0 = no" },
-    Outcome {
-        column: "months_to_consolidation",
-        label: "months to consolidation",
-        unit: "months from the start (empty if none)",
-    },
-];
-
-/// Index of an outcome column in [`OUTCOMES`].
-pub fn outcome_index(column: &str) -> Option<usize> {
-    OUTCOMES.iter().position(|o| o.column == column)
-}
-
 /// The monthly metrics kept per run for fan charts (`bands.csv`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Metric {
@@ -133,7 +94,7 @@ pub struct RunResult {
     pub cell: u32,
     pub replicate: u32,
     pub seed: u64,
-    /// One value per [`OUTCOMES`] entry; `None` = empty (no consolidation).
+    /// One value per outcome, indexed like [`Outcome::ALL`]; `None` = empty (no consolidation).
     pub outcomes: Vec<Option<f64>>,
     /// Monthly paths, one value per month, indexed like [`Metric::ALL`].
     pub paths: [Vec<f64>; 3],
@@ -158,8 +119,7 @@ pub struct Summary {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CellStat {
     pub cell: u32,
-    /// Index into [`OUTCOMES`].
-    pub outcome: usize,
+    pub outcome: Outcome,
     pub summary: Summary,
 }
 
@@ -213,8 +173,7 @@ pub struct Effect {
     pub levels: Vec<usize>,
     /// 1 = main effect, 2 = two-way interaction, 3 = three-way.
     pub order: u32,
-    /// Index into [`OUTCOMES`].
-    pub outcome: usize,
+    pub outcome: Outcome,
     /// Replicates with a value for every cell the contrast needs.
     pub n: usize,
     pub estimate: Option<f64>,
@@ -228,8 +187,7 @@ pub struct Effect {
 pub struct Sensitivity {
     /// Index into `Study::params`.
     pub param: usize,
-    /// Index into [`OUTCOMES`].
-    pub outcome: usize,
+    pub outcome: Outcome,
     /// Runs with a value for the outcome.
     pub n: usize,
     /// Spearman rank correlation of parameter and outcome.
@@ -280,10 +238,10 @@ impl Study {
         self.start.plus(month as i32).to_string()
     }
 
-    /// The statistics of `outcome` (a column name) in `cell`.
-    pub fn stat(&self, cell: u32, outcome: &str) -> Option<&Summary> {
-        let o = outcome_index(outcome)?;
-        self.cell_stats.iter().find(|s| s.cell == cell && s.outcome == o).map(|s| &s.summary)
+    /// The statistics of `outcome` (an [`Outcome`], or its column name) in `cell`.
+    pub fn stat<O: TryInto<Outcome>>(&self, cell: u32, outcome: O) -> Option<&Summary> {
+        let outcome = outcome.try_into().ok()?;
+        self.cell_stats.iter().find(|s| s.cell == cell && s.outcome == outcome).map(|s| &s.summary)
     }
 
     /// The band of `metric` for `cell` (`None` = the all-runs group).

@@ -9,8 +9,9 @@
 //! `;`. Numbers are written in Rust's shortest round-trip form, so parsing
 //! gives back exactly the numbers that were written.
 
-use super::data::{Metric, OUTCOMES, RunResult};
+use super::data::{Metric, RunResult};
 use super::error::{LineError, StudyError};
+use crate::analysis::outcome::Outcome;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,7 +22,7 @@ pub const FILE: &str = "journal.csv";
 pub fn header() -> String {
     let mut cols: Vec<String> =
         ["run_id", "cell", "replicate", "seed"].iter().map(|s| s.to_string()).collect();
-    cols.extend(OUTCOMES.iter().map(|o| o.column.to_string()));
+    cols.extend(Outcome::ALL.iter().map(|o| o.column().to_string()));
     cols.extend(Metric::ALL.iter().map(|m| format!("{}_path", m.as_str())));
     cols.join(",")
 }
@@ -52,7 +53,7 @@ pub fn format_line(r: &RunResult) -> String {
 /// Parse one journal line (without newline).
 pub fn parse_line(line: &str) -> Result<RunResult, LineError> {
     let fields: Vec<&str> = line.split(',').collect();
-    let want = 4 + OUTCOMES.len() + 3;
+    let want = 4 + Outcome::COUNT + 3;
     if fields.len() != want {
         return Err(LineError::FieldCount { found: fields.len(), want });
     }
@@ -65,14 +66,14 @@ pub fn parse_line(line: &str) -> Result<RunResult, LineError> {
     let replicate =
         u32::try_from(int(fields[2], "replicate")?).map_err(|_| LineError::OutOfRange("replicate"))?;
     let seed = int(fields[3], "seed")?;
-    let mut outcomes = Vec::with_capacity(OUTCOMES.len());
-    for f in &fields[4..4 + OUTCOMES.len()] {
+    let mut outcomes = Vec::with_capacity(Outcome::COUNT);
+    for f in &fields[4..4 + Outcome::COUNT] {
         outcomes.push(if f.is_empty() { None } else { Some(real(f)?) });
     }
     let path = |s: &str| -> Result<Vec<f64>, LineError> {
         if s.is_empty() { Ok(Vec::new()) } else { s.split(';').map(real).collect() }
     };
-    let base = 4 + OUTCOMES.len();
+    let base = 4 + Outcome::COUNT;
     Ok(RunResult {
         run_id,
         cell,
@@ -199,8 +200,8 @@ mod tests {
 
     fn sample(id: u64) -> RunResult {
         let mut outcomes: Vec<Option<f64>> =
-            (0..OUTCOMES.len()).map(|i| Some(i as f64 * 0.1 + 1.0 / 3.0)).collect();
-        outcomes[OUTCOMES.len() - 1] = None;
+            (0..Outcome::COUNT).map(|i| Some(i as f64 * 0.1 + 1.0 / 3.0)).collect();
+        outcomes[Outcome::COUNT - 1] = None;
         RunResult {
             run_id: id,
             cell: 3,

@@ -3,7 +3,8 @@
 //! docs/sweep.md). Numbers are written in shortest round-trip form; empty
 //! cells mean "no value" (e.g. no run of the cell consolidated).
 
-use super::data::{DesignKind, Metric, OUTCOMES, Study, Summary};
+use super::data::{DesignKind, Metric, Study, Summary};
+use crate::analysis::outcome::Outcome;
 use crate::outdir::{OutFile, Provenance};
 
 /// A value in shortest round-trip form, or an empty cell for none.
@@ -26,7 +27,7 @@ pub fn runs_csv(s: &Study) -> Vec<u8> {
     let mut header: Vec<String> =
         ["run_id", "cell", "replicate", "seed"].iter().map(|c| c.to_string()).collect();
     header.extend(s.params.iter().map(|p| p.column.clone()));
-    header.extend(OUTCOMES.iter().map(|o| o.column.to_string()));
+    header.extend(Outcome::ALL.iter().map(|o| o.column().to_string()));
     let rows = s
         .runs
         .iter()
@@ -69,7 +70,7 @@ pub fn cells_csv(s: &Study) -> Vec<u8> {
         .map(|c| {
             let mut row = vec![c.cell.to_string()];
             row.extend(s.cells[c.cell as usize].values.iter().cloned());
-            row.push(OUTCOMES[c.outcome].column.to_string());
+            row.push(c.outcome.column().to_string());
             row.extend(summary_cols(&c.summary));
             row
         })
@@ -114,7 +115,7 @@ pub fn effects_csv(s: &Study) -> Option<Vec<u8>> {
                     vec![
                         e.term.clone(),
                         e.order.to_string(),
-                        OUTCOMES[e.outcome].column.to_string(),
+                        e.outcome.column().to_string(),
                         e.n.to_string(),
                         opt(e.estimate),
                         opt(e.se),
@@ -133,7 +134,7 @@ pub fn effects_csv(s: &Study) -> Option<Vec<u8>> {
                 .map(|x| {
                     vec![
                         s.params[x.param].column.clone(),
-                        OUTCOMES[x.outcome].column.to_string(),
+                        x.outcome.column().to_string(),
                         x.n.to_string(),
                         opt(x.spearman),
                         opt(x.ci_low),
@@ -152,14 +153,12 @@ pub fn effects_csv(s: &Study) -> Option<Vec<u8>> {
 /// host names, so the file is the same for any schedule or shard split.
 pub fn summary_json(s: &Study, world_hash: &str) -> Vec<u8> {
     use serde_json::json;
-    let cons = super::data::outcome_index("consolidated").expect("outcome exists");
-    let indep = super::data::outcome_index("final_independent_firms").expect("outcome exists");
-    let hhi = super::data::outcome_index("final_hhi").expect("outcome exists");
+    let (cons, indep, hhi) = (Outcome::Consolidated, Outcome::FinalIndependentFirms, Outcome::FinalHhi);
     let cells: Vec<serde_json::Value> = s
         .cells
         .iter()
         .map(|c| {
-            let get = |o: usize| {
+            let get = |o: Outcome| {
                 s.cell_stats
                     .iter()
                     .find(|x| x.cell == c.id && x.outcome == o)
@@ -192,7 +191,7 @@ pub fn summary_json(s: &Study, world_hash: &str) -> Vec<u8> {
         "cells": s.cells.len(),
         "runs": s.runs.len(),
         "parameters": s.params.iter().map(|p| p.column.clone()).collect::<Vec<_>>(),
-        "outcomes": OUTCOMES.iter().map(|o| o.column).collect::<Vec<_>>(),
+        "outcomes": Outcome::ALL.iter().map(|o| o.column()).collect::<Vec<_>>(),
         "metrics": Metric::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
         "statistics": {
             "interval": "95% Student t interval of the mean over runs (effects: over replicates)",

@@ -9,29 +9,24 @@
 //! comparison holds (the one exception is the histogram's binning); nothing
 //! here writes files.
 
+use crate::analysis::outcome::Outcome;
 use crate::compare::{Comparison, PairedDiff, SurvivalPoint};
-use crate::study::data::{BandPoint, Metric, outcome_index};
-use crate::view::charts::common::{Swatch, side_legend, with_commas};
-use crate::view::common_charts::{
-    Chart, FanPoint, Mark, anchored, blend, bold, bounds, draw_fans, empty_panel, fan_axes, fit, font,
-    key_row, muted, padded, sign, text_px, text_width, tick, time_axes,
-};
+use crate::study::data::{BandPoint, Metric};
+use crate::view::axis::{Chart, time_axes};
+use crate::view::format::{signed, tick};
+use crate::view::legend::{Mark, legend_row, side_legend};
+use crate::view::panels::{FanPoint, bounds, draw_fans, empty_panel, fan_axes, padded};
+use crate::view::registry::{self, ChartId, CompareChart};
+use crate::view::text::{anchored, bold, fit, font, muted, text_px, text_width};
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-/// Fan chart of HHI, both worlds overlaid.
-pub const FAN_HHI: &str = "compare_fan_hhi";
-/// Fan chart of independent firms, both worlds overlaid.
-pub const FAN_FIRMS: &str = "compare_fan_independent_firms";
-/// Histograms of the per-replicate differences A − B.
-pub const PAIRED: &str = "paired_differences";
-/// Kaplan–Meier curves of the time to consolidation.
-pub const SURVIVAL: &str = "survival";
-
-/// The charts [`render_comparison`] makes, in order.
-pub const NAMES: [&str; 4] = [FAN_HHI, FAN_FIRMS, PAIRED, SURVIVAL];
+/// The file names of the charts [`render_comparison`] makes, in order.
+pub fn names() -> Vec<&'static str> {
+    registry::compare_charts().map(|c| c.name).collect()
+}
 
 /// The colour of world A and of world B in every comparison chart.
 pub const COLOURS: [RGBColor; 2] = [PALETTE[0], PALETTE[1]];
@@ -40,25 +35,30 @@ pub const COLOURS: [RGBColor; 2] = [PALETTE[0], PALETTE[1]];
 static WORLD_COLOURS: [RGBColor; 2] = COLOURS;
 
 /// The outcomes of the paired-differences chart (left panel, right panel).
-pub const PAIRED_OUTCOMES: [&str; 2] = ["final_independent_firms", "final_hhi"];
+pub const PAIRED_OUTCOMES: [Outcome; 2] = [Outcome::FinalIndependentFirms, Outcome::FinalHhi];
 
 /// Width of the legend column beside a plot.
 const LEGEND_W: u32 = 360;
 
-/// Render every chart of a comparison in memory (see [`NAMES`]).
+/// Render every chart of a comparison in memory, in the registry's order.
 pub fn render_comparison(cmp: &Comparison) -> Result<Vec<Rendered>, String> {
-    NAMES
-        .iter()
-        .map(|&name| match name {
-            FAN_HHI => render_pair(name, |r| fan(cmp, Metric::Hhi, r), |r| fan(cmp, Metric::Hhi, r)),
-            FAN_FIRMS => render_pair(
-                name,
-                |r| fan(cmp, Metric::IndependentFirms, r),
-                |r| fan(cmp, Metric::IndependentFirms, r),
-            ),
-            PAIRED => render_pair(name, |r| paired(cmp, r), |r| paired(cmp, r)),
-            SURVIVAL => render_pair(name, |r| survival(cmp, r), |r| survival(cmp, r)),
-            _ => unreachable!("NAMES holds only the names above"),
+    registry::compare_charts()
+        .map(|def| {
+            let ChartId::Compare(id) = def.id else {
+                unreachable!("compare_charts() holds comparison charts only")
+            };
+            match id {
+                CompareChart::FanHhi => {
+                    render_pair(def, |r| fan(cmp, Metric::Hhi, r), |r| fan(cmp, Metric::Hhi, r))
+                }
+                CompareChart::FanFirms => render_pair(
+                    def,
+                    |r| fan(cmp, Metric::IndependentFirms, r),
+                    |r| fan(cmp, Metric::IndependentFirms, r),
+                ),
+                CompareChart::Paired => render_pair(def, |r| paired(cmp, r), |r| paired(cmp, r)),
+                CompareChart::Survival => render_pair(def, |r| survival(cmp, r), |r| survival(cmp, r)),
+            }
         })
         .collect()
 }
@@ -74,12 +74,6 @@ fn digits_for(a: f64) -> usize {
     } else {
         2
     }
-}
-
-/// A signed difference with `digits` decimals: `+3.20`, `−1,234`, `0.00`.
-fn signed(v: f64, digits: usize) -> String {
-    let s = if v.abs() >= 1000.0 { with_commas(v.abs()) } else { format!("{:.digits$}", v.abs()) };
-    format!("{}{s}", sign(&s, v))
 }
 
 /// The chart's area under a title shortened to fit the width.
@@ -165,12 +159,12 @@ fn fan<DB: DrawingBackend>(cmp: &Comparison, metric: Metric, root: &DrawingArea<
     let mut chart = fan_axes(&plot, metric, cmp.start, x, y)?;
     let fans: Vec<(Vec<FanPoint>, RGBColor)> = bands.into_iter().zip(COLOURS).collect();
     draw_fans(&mut chart, &fans, 0.16, 0.6)?;
-    let mut entries: Vec<(String, Swatch)> = Vec::new();
+    let mut entries: Vec<(Mark, String)> = Vec::new();
     for (wi, name) in cmp.names.iter().enumerate() {
-        entries.push((name.clone(), Swatch::Line(COLOURS[wi], 4)));
+        entries.push((Mark::Line(COLOURS[wi], 4), name.clone()));
     }
     for (wi, name) in cmp.names.iter().enumerate() {
-        entries.push((format!("5–95% of {name}'s runs"), Swatch::Fill(blend(COLOURS[wi], 0.16))));
+        entries.push((Mark::Fill(tint(COLOURS[wi], 0.16)), format!("5–95% of {name}'s runs")));
     }
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
     let heading = format!("mean of {} runs each (line)", cmp.replicates);
@@ -187,8 +181,8 @@ fn fan<DB: DrawingBackend>(cmp: &Comparison, metric: Metric, root: &DrawingArea<
 // ---------------------------------------------------------------- paired differences
 
 /// The per-replicate differences A − B of `outcome` (pairs with a value in both worlds).
-pub fn pair_differences(cmp: &Comparison, outcome: &str) -> Vec<f64> {
-    let Some(o) = outcome_index(outcome) else { return Vec::new() };
+pub fn pair_differences(cmp: &Comparison, outcome: Outcome) -> Vec<f64> {
+    let o = outcome.index();
     cmp.runs[0]
         .iter()
         .zip(&cmp.runs[1])
@@ -247,12 +241,13 @@ const BARS: RGBColor = RGBColor(128, 148, 178);
 
 fn paired<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let [a, b] = &cmp.names;
-    let n = PAIRED_OUTCOMES.iter().filter_map(|o| cmp.diff(o)).map(|d| d.n).max().unwrap_or(0);
+    let n = PAIRED_OUTCOMES.iter().filter_map(|o| cmp.diff(o.column())).map(|d| d.n).max().unwrap_or(0);
     let title = format!("Paired differences {a} − {b}, one per replicate (n = {n} pairs)");
     let area = titled(root, &title)?;
     let (key, rest) = area.split_vertically(34);
-    key_row(
+    legend_row(
         &key,
+        None,
         13,
         &[
             (Mark::Fill(BARS), "replicates (count)".to_string()),
@@ -262,24 +257,20 @@ fn paired<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>) -
     )?;
     let panels = rest.split_evenly((1, 2));
     for (outcome, panel) in PAIRED_OUTCOMES.iter().zip(&panels) {
-        differences_panel(cmp, outcome, panel)?;
+        differences_panel(cmp, *outcome, panel)?;
     }
     Ok(())
 }
 
 fn differences_panel<DB: DrawingBackend>(
     cmp: &Comparison,
-    outcome: &str,
+    outcome: Outcome,
     panel: &DrawingArea<DB, Shift>,
 ) -> ChartResult {
     let [a, b] = &cmp.names;
-    let (what, unit) = match outcome {
-        "final_hhi" => ("Final HHI", "HHI points"),
-        "final_independent_firms" => ("Final independent firms", "firms"),
-        other => (other, ""),
-    };
+    let (what, unit) = (crate::view::format::capitalise(outcome.label()), outcome.diff_unit());
     let d = pair_differences(cmp, outcome);
-    let stat: Option<&PairedDiff> = cmp.diff(outcome);
+    let stat: Option<&PairedDiff> = cmp.diff(outcome.column());
     let (pw, _) = panel.dim_in_pixel();
     let caption = fit(panel, &format!("{what} ({unit}), {a} − {b}"), &bold(18), pw as i32 - 24);
     if d.is_empty() {
@@ -488,7 +479,7 @@ fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>)
         let runs = cmp.runs[wi].len();
         let never = cmp.survival[wi].last().map_or(runs, |p| p.at_risk - p.events);
         let name = fit(&side, &cmp.names[wi], &bold(LEGEND_SIZE), room - 36);
-        Swatch::Line(c, 4).draw_at(&side, 8, yy + 10)?;
+        Mark::Line(c, 4).draw_at(&side, 8, yy + 10)?;
         side.draw(&Text::new(name, (40, yy), bold(LEGEND_SIZE))).map_err(err)?;
         yy += 28;
         let median = match cmp.median_months[wi] {
@@ -522,8 +513,9 @@ fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>)
 
 #[cfg(test)]
 pub(crate) mod fixtures {
+    use crate::analysis::outcome::Outcome;
     use crate::compare::{Comparison, analyse};
-    use crate::study::data::{OUTCOMES, RunResult, outcome_index};
+    use crate::study::data::RunResult;
     use crate::world::Month;
 
     /// Deterministic noise in -1..1.
@@ -544,8 +536,10 @@ pub(crate) mod fixtures {
         cons: Option<u32>,
         months: u32,
     ) -> RunResult {
-        let mut outcomes: Vec<Option<f64>> = (0..OUTCOMES.len()).map(|o| Some(o as f64)).collect();
-        let set = |v: &mut Vec<Option<f64>>, c: &str, x: Option<f64>| v[outcome_index(c).unwrap()] = x;
+        let mut outcomes: Vec<Option<f64>> = (0..Outcome::COUNT).map(|o| Some(o as f64)).collect();
+        let set = |v: &mut Vec<Option<f64>>, c: &str, x: Option<f64>| {
+            v[Outcome::from_column(c).unwrap().index()] = x
+        };
         set(&mut outcomes, "final_independent_firms", Some(firms));
         set(&mut outcomes, "final_hhi", Some(hhi));
         set(&mut outcomes, "final_cr4", Some((hhi / 10_000.0).sqrt().min(1.0)));
@@ -620,7 +614,7 @@ mod tests {
     fn check(cmp: &Comparison, tag: &str) {
         let charts = render_comparison(cmp).expect("charts render");
         let got: Vec<&str> = charts.iter().map(|c| c.name).collect();
-        assert_eq!(got, NAMES);
+        assert_eq!(got, names());
         for c in &charts {
             let (w, h, ink) = ink(&c.png);
             assert_eq!((w, h), (WIDTH, HEIGHT), "{}", c.name);
@@ -652,7 +646,7 @@ mod tests {
         check(&fixtures::comparison(2, ["a", "b"]), "two");
         // One world consolidates, the other never.
         let mut cmp = fixtures::comparison(10, ["<script>", "b & c"]);
-        let o = outcome_index("months_to_consolidation").unwrap();
+        let o = Outcome::MonthsToConsolidation.index();
         for r in &mut cmp.runs[1] {
             r.outcomes[o] = None;
         }

@@ -1,12 +1,12 @@
-//! What a teacher hands out after a run: the story month by month
-//! ([`narrate`]) and one self-contained HTML report ([`html`]). Both read a
-//! run only through [`RunData`] (the output folder read back) and the
-//! rendered charts; neither writes files nor touches the network.
-//!
-//! This module holds the pieces both need: how money and counts are written
-//! for people, and the facts of the consolidation test for one run.
+//! Every number, amount, share and sign as people read it, for charts,
+//! the GIF, the HTML reports and the narration: one place, so a chart and
+//! a report never write the same value two ways by accident. Where two
+//! outputs deliberately write a value differently (`$1.2bn` in prose,
+//! `US$1.2bn` on a chart axis, `$1.2B` in the GIF) each form has one named
+//! function here. Pure functions of numbers; nothing here draws or reads a
+//! run.
 
-use crate::record::RunData;
+use crate::analysis::outcome::{Outcome, Reading};
 
 /// Money in USD millions as a reader expects it: `$0.05M`, `$2.6M`, `$120M`,
 /// `$1.2bn`, `$12bn`; a trailing `.0` is dropped (`$2M`, `$1bn`).
@@ -34,13 +34,213 @@ pub fn money(musd: f64) -> String {
 
 /// `x` with `dp` decimals, without a trailing `.0` / `.00`.
 fn trim0(x: f64, dp: usize) -> String {
-    let s = format!("{x:.dp$}");
+    trim_zeros(format!("{x:.dp$}"))
+}
+
+// ---------------------------------------------------------------- amounts
+
+/// An amount in USD millions as a short chart label: `US$1.2bn`, `US$330M`,
+/// `US$2.5M`.
+pub fn musd_label(v: f64) -> String {
+    let v = v + 0.0; // no "-0"
+    if v >= 1000.0 {
+        let bn = format!("{:.1}", v / 1000.0);
+        format!("US${}bn", bn.trim_end_matches(".0"))
+    } else if v >= 10.0 {
+        format!("US${v:.0}M")
+    } else {
+        format!("US${v:.1}M")
+    }
+}
+
+/// USD millions as the market-race GIF writes them: `$173M`, `$1.3M`, `$2.4B`.
+pub fn money_compact(musd: f64) -> String {
+    if musd >= 1000.0 {
+        format!("${:.1}B", musd / 1000.0)
+    } else if musd >= 10.0 {
+        format!("${musd:.0}M")
+    } else {
+        format!("${musd:.1}M")
+    }
+}
+
+// ---------------------------------------------------------------- numbers
+
+/// A number with thousands separators and no decimals, a tie rounded away
+/// from zero: `12345.6` → `12,346`.
+pub fn with_commas(v: f64) -> String {
+    let n = v.round() as i64;
+    let digits = group_digits(&n.unsigned_abs().to_string());
+    if n < 0 { format!("-{digits}") } else { digits }
+}
+
+/// A number with about three significant digits and a true minus sign:
+/// `2,455`, `360`, `−6.3`, `0.42` (tables and sentences of the reports).
+pub fn num(v: f64) -> String {
+    minus(&three_digits(v, 1.0))
+}
+
+/// A value in a chart tile or label: `2,455`, `38.2`, `0.62`.
+pub fn value_label(v: f64) -> String {
+    three_digits(v, 10.0)
+}
+
+/// About three significant digits: separators from 1,000, whole numbers
+/// from 100, one decimal from `one_decimal_from`, two below.
+fn three_digits(v: f64, one_decimal_from: f64) -> String {
+    let a = v.abs();
+    if a >= 1000.0 {
+        with_commas(v)
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= one_decimal_from {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// A number for an axis whose visible range is `span` wide, with a true minus.
+pub fn tick(v: f64, span: f64) -> String {
+    let v = if v.abs() < span.abs() * 1e-9 { 0.0 } else { v };
+    let s = if span >= 50.0 {
+        with_commas(v)
+    } else if span >= 5.0 {
+        trim_zeros(format!("{v:.1}"))
+    } else if span >= 0.5 {
+        trim_zeros(format!("{v:.2}"))
+    } else {
+        trim_zeros(format!("{v:.3}"))
+    };
+    minus(&s)
+}
+
+/// A decimal without trailing zeros (and without a trailing point).
+fn trim_zeros(s: String) -> String {
     if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+}
+
+/// A long decimal as written in the CSV files (`0.7001077918710875`) cut to
+/// four significant digits (`0.7001`) for reading; anything else unchanged.
+pub fn short_number(s: &str) -> String {
+    let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && digits > 6 && s.contains('.') => {
+            let mag = if v == 0.0 { 0 } else { v.abs().log10().floor() as i32 };
+            let dp = (3 - mag).max(0) as usize;
+            trim_zeros(format!("{v:.dp$}"))
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// Compute in PFLOPS: whole numbers with separators from 100 up, else one decimal.
+pub fn pflops(v: f64) -> String {
+    if v >= 100.0 { thousands(v.round() as u64) } else { format!("{v:.1}") }
+}
+
+// ---------------------------------------------------------------- signs
+
+/// A number written with a true minus sign.
+pub fn minus(s: &str) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) => format!("−{rest}"),
+        None => s.to_string(),
+    }
+}
+
+/// The sign to write before the magnitude `digits` of `v`: none when the
+/// digits round to zero, else `+` or a true minus.
+pub fn sign(digits: &str, v: f64) -> &'static str {
+    if digits.trim_matches(|c| c == '0' || c == '.' || c == ',').is_empty() {
+        ""
+    } else if v > 0.0 {
+        "+"
+    } else {
+        "−"
+    }
+}
+
+/// A signed difference with `digits` decimals: `+3.20`, `−1,234`, `0.00`.
+pub fn signed(v: f64, digits: usize) -> String {
+    let s = if v.abs() >= 1000.0 { with_commas(v.abs()) } else { format!("{:.digits$}", v.abs()) };
+    format!("{}{s}", sign(&s, v))
+}
+
+/// A correlation as `+0.48` / `−0.37` / `0.00` (no sign when it rounds to zero).
+pub fn rho(r: f64) -> String {
+    let s = format!("{:.2}", r.abs());
+    format!("{}{s}", sign(&s, r))
+}
+
+// ---------------------------------------------------------------- shares
+
+/// A share (0..1) as a percentage with sensible precision (charts):
+/// `0.2756` → `27.6%`, `0.00236` → `0.24%`, `0.00004` → `<0.01%`.
+pub fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    if p <= 0.0 {
+        "0%".into()
+    } else if p < 0.01 {
+        "<0.01%".into()
+    } else if p < 1.0 {
+        format!("{p:.2}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// A revenue share as the run report writes it: whole percent from 10%,
+/// more decimals below.
+pub fn share(x: f64) -> String {
+    let p = 100.0 * x;
+    if p >= 10.0 {
+        format!("{p:.0}%")
+    } else if p >= 1.0 {
+        format!("{p:.1}%")
+    } else if p >= 0.005 {
+        format!("{p:.2}%")
+    } else if p > 0.0 {
+        "<0.01%".to_string()
+    } else {
+        "0%".to_string()
+    }
+}
+
+// ---------------------------------------------------------------- outcomes
+
+/// A mean or a bound of an outcome as a reader expects it (shares of runs
+/// as percentages): `40%`, `2,455`, `0.62`, `−6.3`.
+pub fn outcome_value(o: Outcome, v: f64) -> String {
+    match o.reading() {
+        Reading::ShareOfRuns => format!("{:.0}%", 100.0 * v),
+        Reading::Hhi => hhi(v),
+        Reading::Fraction => format!("{v:.2}"),
+        Reading::Number => num(v),
+    }
+}
+
+/// A difference of an outcome, signed (shares of runs in percentage points):
+/// `+50 pp`, `−3.4 pp`, `+0.012`, `−6.0`.
+pub fn outcome_diff(o: Outcome, v: f64) -> String {
+    let (s, unit) = match o.reading() {
+        Reading::ShareOfRuns => {
+            let pp = 100.0 * v;
+            (if pp.abs() >= 9.95 { format!("{:.0}", pp.abs()) } else { format!("{:.1}", pp.abs()) }, " pp")
+        }
+        Reading::Fraction => (format!("{:.3}", v.abs()), ""),
+        Reading::Hhi | Reading::Number => (num(v.abs()), ""),
+    };
+    format!("{}{s}{unit}", sign(&s, v))
 }
 
 /// A whole number with thousands separators: `12,000`.
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
+    group_digits(&n.to_string())
+}
+
+/// `digits` (ASCII digits only) with a comma before every group of three.
+fn group_digits(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -49,6 +249,15 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A number with separators, rounded the way `{:.0}` rounds (a tie to the
+/// even neighbour: `2452.5` → `2,452`), as the GIF and the compute axis
+/// write them; no `-0`.
+pub fn grouped(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let body = group_digits(&digits);
+    if v < 0.0 && digits != "0" { format!("-{body}") } else { body }
 }
 
 /// An HHI value (0–10,000) rounded to a whole number with separators.
@@ -66,6 +275,15 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
+/// First letter upper-case: `the US bans` → `The US bans`.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// `a`, `a and b`, `a, b and c`.
 pub fn join_and(items: &[String]) -> String {
     match items {
@@ -75,293 +293,9 @@ pub fn join_and(items: &[String]) -> String {
     }
 }
 
-/// The parameters of the consolidation test (DESIGN §4, docs/data.md §3.1).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TestParams {
-    pub hhi_threshold: f64,
-    pub drop_from_peak: f64,
-    pub hold_months: u32,
-}
-
-/// A consolidation phase as the `consolidating` flags of months.csv show it:
-/// first and last month (ticks, inclusive).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Phase {
-    pub start: u32,
-    pub end: u32,
-}
-
-/// What one run shows about the consolidation test, all from the output
-/// files: the parameters and the first phase come from summary.json, the
-/// rest from months.csv.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Consolidation {
-    pub params: TestParams,
-    /// The first phase's start month as summary.json reports it.
-    pub first_start: Option<u32>,
-    /// Every phase, from the `consolidating` flags.
-    pub phases: Vec<Phase>,
-    /// Independent firms at their running peak up to each month: (peak, month of the peak).
-    pub peak_before: Vec<(u32, u32)>,
-    /// The overall peak of independent firms and its (first) month.
-    pub peak: (u32, u32),
-    /// Highest HHI and its (first) month.
-    pub max_hhi: (f64, u32),
-    /// First month with HHI at or above the threshold.
-    pub first_hhi_above: Option<u32>,
-    /// Largest fall of independent firms below their running peak (fraction) and its month.
-    pub max_drop: (f64, u32),
-    /// Longest run of consecutive months meeting both conditions: (length, first month).
-    pub longest_run: (u32, u32),
-    /// Whether that longest run reaches the last month (right-censored).
-    pub longest_run_at_end: bool,
-}
-
-impl Consolidation {
-    /// The facts of the test for a run.
-    pub fn of(data: &RunData) -> Self {
-        let test = &data.summary.consolidation.test;
-        let params = TestParams {
-            hhi_threshold: test.hhi_threshold,
-            drop_from_peak: test.drop_from_peak,
-            hold_months: test.hold_months,
-        };
-        let first_start = data.summary.consolidation.phase.as_ref().map(|p| p.start_month);
-
-        let mut phases: Vec<Phase> = Vec::new();
-        for m in &data.months {
-            if m.consolidating == 1 {
-                match phases.last_mut() {
-                    Some(p) if p.end + 1 == m.month => p.end = m.month,
-                    _ => phases.push(Phase { start: m.month, end: m.month }),
-                }
-            }
-        }
-
-        let mut peak_before = Vec::with_capacity(data.months.len());
-        let mut peak = (0u32, 0u32);
-        let mut max_hhi = (f64::NEG_INFINITY, 0u32);
-        let mut first_hhi_above = None;
-        let mut max_drop = (0.0f64, 0u32);
-        let (mut run, mut run_start) = (0u32, 0u32);
-        let mut longest_run = (0u32, 0u32);
-        let mut longest_run_at_end = false;
-        let last = data.months.last().map(|m| m.month).unwrap_or(0);
-        for m in &data.months {
-            if m.independent_firms > peak.0 {
-                peak = (m.independent_firms, m.month);
-            }
-            peak_before.push(peak);
-            if m.hhi > max_hhi.0 {
-                max_hhi = (m.hhi, m.month);
-            }
-            let above = m.hhi >= params.hhi_threshold;
-            if above && first_hhi_above.is_none() {
-                first_hhi_above = Some(m.month);
-            }
-            let drop = if peak.0 > 0 { 1.0 - m.independent_firms as f64 / peak.0 as f64 } else { 0.0 };
-            if drop > max_drop.0 + 1e-12 {
-                max_drop = (drop, m.month);
-            }
-            let fell = m.independent_firms as f64 <= (1.0 - params.drop_from_peak) * peak.0 as f64 + 1e-9;
-            if above && fell {
-                if run == 0 {
-                    run_start = m.month;
-                }
-                run += 1;
-                if run > longest_run.0 {
-                    longest_run = (run, run_start);
-                    longest_run_at_end = m.month == last;
-                } else if run == longest_run.0 && run_start == longest_run.1 {
-                    longest_run_at_end = m.month == last;
-                }
-            } else {
-                run = 0;
-            }
-        }
-        if max_hhi.0 == f64::NEG_INFINITY {
-            max_hhi = (0.0, 0);
-        }
-        Consolidation {
-            params,
-            first_start,
-            phases,
-            peak_before,
-            peak,
-            max_hhi,
-            first_hhi_above,
-            max_drop,
-            longest_run,
-            longest_run_at_end,
-        }
-    }
-
-    /// The phase that starts at the first start summary.json reports (or the
-    /// first flagged phase).
-    pub fn first_phase(&self) -> Option<Phase> {
-        self.first_start
-            .map(|s| self.phases.iter().copied().find(|p| p.start == s).unwrap_or(Phase { start: s, end: s }))
-    }
-
-    /// Independent firms' running peak up to month `m` and the month it was reached.
-    pub fn peak_at(&self, m: u32) -> (u32, u32) {
-        self.peak_before.get(m as usize).copied().unwrap_or(self.peak)
-    }
-}
-
-/// Hand-made runs for the unit tests of this module.
-#[cfg(test)]
-pub(crate) mod fixture {
-    use crate::record::{
-        ConsolidationSummary, ConsolidationTest, EventRec, Finals, FirmRec, MonthRec, Payload, PhaseStart,
-        RunData, RunSummary,
-    };
-
-    /// A run of `hhi.len()` months from 2022-01 with the given HHI and
-    /// independent firms each month, one giant "G", and `events`.
-    pub fn run(hhi: &[f64], firms: &[u32], consolidating: &[u8], events: Vec<EventRec>) -> RunData {
-        let world = crate::baseline();
-        let months: Vec<MonthRec> = (0..hhi.len())
-            .map(|t| MonthRec {
-                month: t as u32,
-                date: world.start.plus(t as i32).to_string(),
-                hhi: hhi[t],
-                cr4: 0.9,
-                independent_firms: firms[t],
-                startups_alive: firms[t].saturating_sub(1),
-                entries: 0,
-                exits: 0,
-                acquisitions: 0,
-                top4_compute_share: 0.9,
-                compute_gini: 0.5,
-                chip_price_index: 1.0,
-                wage_index: 1.0,
-                vc_funding_musd: 0.0,
-                loans_outstanding_musd: 0.0,
-                banned_chip_units: 0,
-                total_revenue_musd: 100.0,
-                consolidating: consolidating.get(t).copied().unwrap_or(0),
-            })
-            .collect();
-        let firm_rows = months
-            .iter()
-            .map(|m| FirmRec {
-                month: m.month,
-                date: m.date.clone(),
-                firm: "G".into(),
-                tier: "giant".into(),
-                status: "active".into(),
-                owner: "G".into(),
-                cash_musd: 1.0,
-                debt_musd: 0.0,
-                compute_pflops: 1.0,
-                chip_units: 1,
-                researchers: 1,
-                capability: 1.0,
-                benchmark: 1.0,
-                revenue_musd: 50.0,
-                share: 0.5,
-                valuation_musd: 10.0,
-            })
-            .collect();
-        let start = consolidating.iter().position(|c| *c == 1);
-        let last = months.last();
-        let summary = RunSummary {
-            build: "0".into(),
-            consolidation: ConsolidationSummary {
-                phase: start
-                    .map(|s| PhaseStart { start_date: months[s].date.clone(), start_month: s as u32 }),
-                test: ConsolidationTest { drop_from_peak: 0.3, hhi_threshold: 1800.0, hold_months: 3 },
-            },
-            event_counts: Default::default(),
-            finals: Finals {
-                acquisitions: 0,
-                banned_chip_units: 0,
-                chip_price_index: 1.0,
-                compute_gini: 0.5,
-                consolidating: last.map_or(0, |m| m.consolidating),
-                cr4: 0.9,
-                entries: 0,
-                exits: 0,
-                hhi: last.map_or(0.0, |m| m.hhi),
-                independent_firms: last.map_or(0, |m| m.independent_firms),
-                loans_outstanding_musd: 0.0,
-                startups_alive: last.map_or(0, |m| m.startups_alive),
-                top4_compute_share: 0.9,
-                total_revenue_musd: 100.0,
-                vc_funding_musd: 0.0,
-                wage_index: 1.0,
-            },
-            firms_entered: 1,
-            months: months.len(),
-            program: "chipban".into(),
-            seed: 1,
-            start: world.start.to_string(),
-            version: "0".into(),
-            world: "fixture".into(),
-            world_hash: "0".into(),
-        };
-        RunData { world, months, firms: firm_rows, chips: Vec::new(), events, summary }
-    }
-
-    pub fn event(
-        month: u32,
-        actor: &str,
-        target: &str,
-        units: u64,
-        amount: f64,
-        payload: Payload,
-    ) -> EventRec {
-        EventRec {
-            month,
-            date: crate::world::Month::new(2022, 1).plus(month as i32).to_string(),
-            actor: actor.into(),
-            target: target.into(),
-            units,
-            amount_musd: amount,
-            payload,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn consolidation_facts_of_a_hand_made_run() {
-        // HHI crosses 1,800 in month 2; firms peak at 10 in month 1 and fall
-        // to 7 (30% down) in month 4; both hold months 4..=6, then HHI drops.
-        let hhi = [1500.0, 1700.0, 1850.0, 1900.0, 2000.0, 2100.0, 2050.0, 1700.0];
-        let firms = [9, 10, 10, 9, 7, 7, 6, 6];
-        let flags = [0, 0, 0, 0, 1, 1, 1, 0];
-        let data = fixture::run(&hhi, &firms, &flags, Vec::new());
-        let c = Consolidation::of(&data);
-        assert_eq!(c.params, TestParams { hhi_threshold: 1800.0, drop_from_peak: 0.3, hold_months: 3 });
-        assert_eq!(c.first_start, Some(4));
-        assert_eq!(c.phases, vec![Phase { start: 4, end: 6 }]);
-        assert_eq!(c.first_phase(), Some(Phase { start: 4, end: 6 }));
-        assert_eq!(c.peak, (10, 1));
-        assert_eq!(c.peak_at(0), (9, 0));
-        assert_eq!(c.max_hhi, (2100.0, 5));
-        assert_eq!(c.first_hhi_above, Some(2));
-        assert!((c.max_drop.0 - 0.4).abs() < 1e-12 && c.max_drop.1 == 6);
-        assert_eq!(c.longest_run, (3, 4));
-        assert!(!c.longest_run_at_end);
-    }
-
-    #[test]
-    fn a_run_cut_off_before_the_hold() {
-        let hhi = [2000.0, 2000.0, 2000.0, 2000.0];
-        let firms = [10, 10, 7, 6];
-        let data = fixture::run(&hhi, &firms, &[], Vec::new());
-        let c = Consolidation::of(&data);
-        assert_eq!(c.first_start, None);
-        assert!(c.phases.is_empty());
-        assert_eq!(c.first_hhi_above, Some(0));
-        assert_eq!(c.longest_run, (2, 2));
-        assert!(c.longest_run_at_end);
-    }
 
     #[test]
     fn money_reads_like_a_newspaper() {

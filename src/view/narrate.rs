@@ -9,7 +9,8 @@
 //! events.csv, months.csv, firms.csv or summary.json.
 
 use crate::record::{EventKind, EventRec, Payload, Repayment, RunData, rule_chips};
-use crate::view::format::{Consolidation, count, hhi, join_and, money, pct, thousands};
+use crate::view::facts::Consolidation;
+use crate::view::format::{count, hhi, join_and, money, pct, thousands};
 use crate::world::Tier;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -990,7 +991,7 @@ mod tests {
 
     #[test]
     fn stockpiling_shows_as_a_surge_of_giants_orders() {
-        use crate::view::format::fixture::{event, run};
+        use crate::view::facts::fixture::{event, run};
         let n = 16;
         let hhi = vec![2000.0; n];
         let firms = vec![1; n];
@@ -1038,7 +1039,7 @@ mod tests {
 
     #[test]
     fn quarters_rounds_and_deals_are_aggregated() {
-        use crate::view::format::fixture::{event, run};
+        use crate::view::facts::fixture::{event, run};
         let n = 6;
         let entry = || Payload::Entry { tier: Tier::Small, researchers: 10, chips: 0 };
         let deal = || Payload::Acquisition { researchers: 10, chips: 5, users_pct: 0.0 };

@@ -14,7 +14,9 @@
 //! the rectangle that changed, with unchanged pixels transparent.
 
 use crate::record::{EventKind, EventRec, FirmRec, RunData, rule_chips};
-use crate::view::charts::common::{percent, rule_ticks};
+use crate::view::format::{grouped, money_compact as money, percent};
+use crate::view::rules::rule_ticks;
+use crate::view::text::{anchored, bold, fit, font, text_width};
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -54,7 +56,6 @@ const TIMELINE_X0: i32 = 70;
 const TIMELINE_X1: i32 = 876;
 
 const NAME_SIZE: u32 = 15;
-const MUTED: RGBColor = RGBColor(120, 120, 120);
 const BANNER_BG: RGBColor = RGBColor(244, 244, 244);
 
 /// Render the bar-chart race of a run as an animated GIF (loops forever).
@@ -226,30 +227,6 @@ fn priority(e: &EventRec) -> Option<u8> {
         EventKind::Loan => Some(1),
         _ => None,
     }
-}
-
-/// USD millions as `$173M`, `$1.3M`, `$2.4B`.
-fn money(musd: f64) -> String {
-    if musd >= 1000.0 {
-        format!("${:.1}B", musd / 1000.0)
-    } else if musd >= 10.0 {
-        format!("${musd:.0}M")
-    } else {
-        format!("${musd:.1}M")
-    }
-}
-
-/// An integer with thousands separators.
-fn thousands(v: f64) -> String {
-    let s = format!("{:.0}", v.max(0.0));
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// One line saying what an event was, for a class.
@@ -441,7 +418,7 @@ fn plan(data: &RunData) -> Vec<FramePlan> {
             data.world.name,
             data.world.seed,
             m.independent_firms,
-            thousands(m.hhi),
+            grouped(m.hhi.max(0.0)),
             hhi_band(m.hhi),
             if m.consolidating == 1 { " · consolidation phase" } else { "" }
         );
@@ -503,45 +480,7 @@ impl Layout {
     }
 }
 
-/// `c` moved towards white by `t` (0 = `c`, 1 = white), as the palette has it.
-fn tint(c: RGBColor, t: f64) -> RGBColor {
-    let f = |v: u8| (v as f64 + (255.0 - v as f64) * t).round() as u8;
-    RGBColor(f(c.0), f(c.1), f(c.2))
-}
-
-fn font(size: u32) -> TextStyle<'static> {
-    (FAMILY, size).into_font().color(&TEXT)
-}
-
-fn bold(size: u32) -> TextStyle<'static> {
-    (FAMILY, size, FontStyle::Bold).into_font().color(&TEXT)
-}
-
-fn anchored(style: TextStyle<'static>, h: HPos) -> TextStyle<'static> {
-    style.pos(Pos::new(h, VPos::Center))
-}
-
 type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
-
-fn text_width(root: &Area<'_>, text: &str, style: &TextStyle<'_>) -> i32 {
-    root.estimate_text_size(text, style).map(|(w, _)| w as i32).unwrap_or(0)
-}
-
-/// `text`, shortened with an ellipsis to fit `max` pixels.
-fn fit(root: &Area<'_>, text: &str, style: &TextStyle<'_>, max: i32) -> String {
-    if text_width(root, text, style) <= max {
-        return text.to_string();
-    }
-    let mut chars: Vec<char> = text.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let s: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
-        if text_width(root, &s, style) <= max {
-            return s;
-        }
-    }
-    String::new()
-}
 
 fn label(root: &Area<'_>, text: &str, style: &TextStyle<'_>, at: (i32, i32)) -> ChartResult {
     root.draw_text(text, style, at).map_err(err)
@@ -590,7 +529,7 @@ fn draw_background(root: &Area<'_>, data: &RunData, layout: &Layout) -> ChartRes
     root.fill(&WHITE).map_err(err)?;
     label(root, "Who earns China's AI revenue? Share of each firm, month by month", &bold(20), (MARGIN, 12))?;
     // share axis
-    let tick = font(13).color(&MUTED).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let tick = font(13).color(&GREY).pos(Pos::new(HPos::Center, VPos::Bottom));
     let mut s = 0.0;
     while s <= layout.axis_max + 1e-9 {
         let x = BAR_X0 + layout.px(s);
@@ -601,27 +540,37 @@ fn draw_background(root: &Area<'_>, data: &RunData, layout: &Layout) -> ChartRes
     label(
         root,
         "share of AI revenue",
-        &anchored(font(13).color(&MUTED), HPos::Right),
+        &anchored(font(13).color(&GREY), HPos::Right, VPos::Center),
         (BAR_X0 - 18, AXIS_Y - 9),
     )?;
     // timeline: a grey line, January ticks with the year, rules in red
     let n = data.months.len();
     rect(root, TIMELINE_X0, TIMELINE_Y - 1, TIMELINE_X1, TIMELINE_Y + 1, GRID)?;
-    let year = font(12).color(&MUTED).pos(Pos::new(HPos::Center, VPos::Top));
+    let year = font(12).color(&GREY).pos(Pos::new(HPos::Center, VPos::Top));
     for (t, m) in data.months.iter().enumerate() {
         if m.date.ends_with("-01") || t == 0 {
             let x = timeline_x(t, n);
-            vline(root, x, TIMELINE_Y - 4, TIMELINE_Y + 4, MUTED)?;
+            vline(root, x, TIMELINE_Y - 4, TIMELINE_Y + 4, GREY)?;
             let text = if m.date.ends_with("-01") { &m.date[..4.min(m.date.len())] } else { &m.date[..] };
             label(root, text, &year, (x, TIMELINE_Y + 7))?;
         }
     }
-    label(root, "time", &anchored(font(12).color(&MUTED), HPos::Right), (TIMELINE_X0 - 8, TIMELINE_Y))?;
+    label(
+        root,
+        "time",
+        &anchored(font(12).color(&GREY), HPos::Right, VPos::Center),
+        (TIMELINE_X0 - 8, TIMELINE_Y),
+    )?;
     for (t, _) in rule_ticks(data) {
         let x = timeline_x(t as usize, n);
         rect(root, x - 1, TIMELINE_Y - 7, x, TIMELINE_Y + 7, RULE)?;
     }
-    label(root, "▮ US rule", &anchored(font(12).color(&RULE), HPos::Left), (TIMELINE_X1 + 10, TIMELINE_Y))?;
+    label(
+        root,
+        "▮ US rule",
+        &anchored(font(12).color(&RULE), HPos::Left, VPos::Center),
+        (TIMELINE_X1 + 10, TIMELINE_Y),
+    )?;
     Ok(())
 }
 
@@ -638,14 +587,14 @@ fn draw_frame(root: &Area<'_>, data: &RunData, layout: &Layout, p: &FramePlan, t
         &bold(50).pos(Pos::new(HPos::Right, VPos::Center)),
         (GIF_WIDTH as i32 - MARGIN, 34),
     )?;
-    let stats_style = font(14).color(&MUTED);
+    let stats_style = font(14).color(&GREY);
     let stats = fit(root, &p.stats, &stats_style, 730);
     label(root, &stats, &stats_style, (MARGIN, 42))?;
 
     // bars
-    let name_style = anchored(font(NAME_SIZE), HPos::Right);
-    let muted_name = anchored(font(NAME_SIZE).color(&MUTED), HPos::Right);
-    let value_style = anchored(font(NAME_SIZE), HPos::Left);
+    let name_style = anchored(font(NAME_SIZE), HPos::Right, VPos::Center);
+    let muted_name = anchored(font(NAME_SIZE).color(&GREY), HPos::Right, VPos::Center);
+    let value_style = anchored(font(NAME_SIZE), HPos::Left, VPos::Center);
     let rh = layout.row_h;
     let bar_top = |i: usize| ROWS_TOP + i as i32 * rh + 3;
     let bar_bottom = |i: usize| ROWS_TOP + (i as i32 + 1) * rh - 3;
@@ -713,10 +662,10 @@ fn draw_frame(root: &Area<'_>, data: &RunData, layout: &Layout, p: &FramePlan, t
                 let room_left = x0 - 10 - (BAR_X0 + 4);
                 let room_right = GIF_WIDTH as i32 - MARGIN - (x1 + 10);
                 if tw <= room_left || room_left > room_right {
-                    let st = anchored(st, HPos::Right);
+                    let st = anchored(st, HPos::Right, VPos::Center);
                     label(root, &fit(root, &text, &st, room_left), &st, (x0 - 10, mid(i) + 2))?;
                 } else {
-                    let st = anchored(st, HPos::Left);
+                    let st = anchored(st, HPos::Left, VPos::Center);
                     label(root, &fit(root, &text, &st, room_right), &st, (x1 + 10, mid(i) + 2))?;
                 }
             }
@@ -733,7 +682,7 @@ fn draw_frame(root: &Area<'_>, data: &RunData, layout: &Layout, p: &FramePlan, t
                 label(
                     root,
                     &text,
-                    &anchored(bold(14).color(&RULE), HPos::Left),
+                    &anchored(bold(14).color(&RULE), HPos::Left, VPos::Center),
                     (BAR_X0 + w + 8, mid(i) + 2),
                 )?;
             }
@@ -748,7 +697,7 @@ fn draw_frame(root: &Area<'_>, data: &RunData, layout: &Layout, p: &FramePlan, t
                 label(
                     root,
                     &percent(*share),
-                    &anchored(font(NAME_SIZE).color(&MUTED), HPos::Left),
+                    &anchored(font(NAME_SIZE).color(&GREY), HPos::Left, VPos::Center),
                     (BAR_X0 + w + 6, mid(i)),
                 )?;
             }
@@ -760,7 +709,7 @@ fn draw_frame(root: &Area<'_>, data: &RunData, layout: &Layout, p: &FramePlan, t
     if let Some(b) = &p.banner {
         let kc = kind_colour(b.kind);
         rect(root, MARGIN, BANNER_Y0, MARGIN + 5, BANNER_Y1, if p.banner_now { kc } else { tint(kc, 0.5) })?;
-        let main_colour = if p.banner_now { TEXT } else { MUTED };
+        let main_colour = if p.banner_now { TEXT } else { GREY };
         let head =
             if p.banner_now { format!("{} — ", b.date) } else { format!("earlier, {} — ", b.date) };
         let hs = bold(16).color(&main_colour);
@@ -770,7 +719,7 @@ fn draw_frame(root: &Area<'_>, data: &RunData, layout: &Layout, p: &FramePlan, t
         let text = fit(root, &b.text, &ts, GIF_WIDTH as i32 - 2 * MARGIN - 24 - hw);
         label(root, &text, &ts, (MARGIN + 14 + hw, BANNER_Y0 + 5))?;
     }
-    label(root, &p.tally, &font(13).color(&MUTED), (MARGIN + 14, BANNER_Y0 + 28))?;
+    label(root, &p.tally, &font(13).color(&GREY), (MARGIN + 14, BANNER_Y0 + 28))?;
 
     // timeline progress
     let n = data.months.len();
@@ -824,23 +773,23 @@ impl Palette {
         // exact colours first, then their blends towards white (the shades
         // anti-aliased text and stripes make on white), then greys
         let mut bases: Vec<RGBColor> = PALETTE.to_vec();
-        bases.extend([RULE, PHASE, OTHERS, GRID, MUTED, BANNER_BG, TEXT]);
+        bases.extend([RULE, PHASE, OTHERS, GRID, GREY, BANNER_BG, TEXT]);
         add([255, 255, 255], &mut colours);
         for &b in &bases {
             add(rgb(b), &mut colours);
         }
         for &b in PALETTE.iter().chain([RULE, PHASE].iter()) {
             for t in [0.5, 0.12, 0.25, 0.38, 0.65, 0.78, 0.9] {
-                add(rgb(tint(b, t)), &mut colours);
+                add(rgb(tint(b, 1.0 - t)), &mut colours);
             }
         }
         for v in (0..=248).step_by(8) {
             let v = v as u8 + 4;
             add([v, v, v], &mut colours);
         }
-        for &b in [TEXT, MUTED].iter() {
+        for &b in [TEXT, GREY].iter() {
             for t in [0.2, 0.4, 0.6, 0.8] {
-                add(rgb(tint(b, t)), &mut colours);
+                add(rgb(tint(b, 1.0 - t)), &mut colours);
             }
         }
         let lut = (0..32 * 32 * 32)
@@ -1124,8 +1073,9 @@ mod tests {
         assert_eq!(money(173.0243), "$173M");
         assert_eq!(money(1.2851), "$1.3M");
         assert_eq!(money(2400.0), "$2.4B");
-        assert_eq!(thousands(2455.01), "2,455");
-        assert_eq!(thousands(980.0), "980");
+        assert_eq!(grouped(2455.01), "2,455");
+        assert_eq!(grouped(980.0), "980");
+        assert_eq!(grouped(2452.5), "2,452");
     }
 
     #[test]

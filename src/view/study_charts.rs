@@ -9,12 +9,14 @@
 //! (the one exception is the all-cells mean drawn faintly in small
 //! multiples); nothing here writes files.
 
-use crate::study::data::{Band, DesignKind, Effect, Metric, OUTCOMES, ParamKind, Study, outcome_index};
-use crate::view::charts::common::{Swatch, side_legend, text_on, with_commas};
-use crate::view::common_charts::{
-    FanPoint, Mark, anchored, band_polygon, blend, bold, bounds, draw_fans, draw_time_axis, empty_panel,
-    fan_axes, fit, font, key_row, muted, padded, text_px, text_width, tick, time_ticks, x_ticks,
-};
+use crate::analysis::outcome::Outcome;
+use crate::study::data::{Band, DesignKind, Effect, Metric, ParamKind, Study};
+use crate::view::axis::{draw_time_axis, time_ticks, x_ticks};
+use crate::view::format::{rho, tick, value_label};
+use crate::view::legend::{Mark, legend_row, side_legend};
+use crate::view::panels::{FanPoint, band_polygon, bounds, draw_fans, empty_panel, fan_axes, padded};
+use crate::view::registry::{self, ChartDef, ChartId, StudyChart};
+use crate::view::text::{anchored, bold, fit, font, muted, text_px, text_width};
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -22,57 +24,57 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 pub use crate::view::compare_charts::render_comparison;
 
-/// Fan chart of HHI (every design).
-pub const FAN_HHI: &str = "fan_hhi";
-/// Fan chart of independent firms (every design).
-pub const FAN_FIRMS: &str = "fan_independent_firms";
-/// Key outcomes against the parameter (grid of one parameter).
-pub const OUTCOME_VS_PARAM: &str = "outcome_vs_param";
-/// Heat map of key outcomes over two parameters (grid of two parameters).
-pub const HEATMAP: &str = "heatmap";
-/// Forest plot of main effects and interactions (factorial).
-pub const EFFECTS: &str = "effects";
-/// Tornado of Spearman rank correlations (Latin hypercube).
-pub const SENSITIVITY: &str = "sensitivity";
-
 /// More groups than this in a fan chart are drawn as small multiples.
 pub const MAX_OVERLAID: usize = 6;
 
 /// The outcomes the design-specific charts show.
-const KEY_OUTCOMES: [&str; 4] =
-    ["final_independent_firms", "final_hhi", "consolidated", "months_to_consolidation"];
+const KEY_OUTCOMES: [Outcome; 4] = [
+    Outcome::FinalIndependentFirms,
+    Outcome::FinalHhi,
+    Outcome::Consolidated,
+    Outcome::MonthsToConsolidation,
+];
 
-/// The names of the charts [`render_study`] makes for this study, in order.
-pub fn names(study: &Study) -> Vec<&'static str> {
-    let mut v = vec![FAN_HHI, FAN_FIRMS];
+/// The charts [`render_study`] makes for this study, in order.
+pub fn charts(study: &Study) -> Vec<&'static ChartDef> {
+    let mut v = vec![StudyChart::FanHhi, StudyChart::FanFirms];
     match study.design {
-        DesignKind::Grid if study.params.len() == 1 && !study.cells.is_empty() => v.push(OUTCOME_VS_PARAM),
-        DesignKind::Grid if study.params.len() == 2 && !study.cells.is_empty() => v.push(HEATMAP),
+        DesignKind::Grid if study.params.len() == 1 && !study.cells.is_empty() => {
+            v.push(StudyChart::OutcomeVsParam)
+        }
+        DesignKind::Grid if study.params.len() == 2 && !study.cells.is_empty() => v.push(StudyChart::Heatmap),
         DesignKind::Grid => {}
-        DesignKind::Factorial => v.push(EFFECTS),
-        DesignKind::LatinHypercube => v.push(SENSITIVITY),
+        DesignKind::Factorial => v.push(StudyChart::Effects),
+        DesignKind::LatinHypercube => v.push(StudyChart::Sensitivity),
     }
-    v
+    v.into_iter().map(|c| registry::chart(ChartId::Study(c))).collect()
 }
 
-/// Render every chart of a study in memory (see [`names`]).
+/// The file names of the charts [`render_study`] makes for this study, in order.
+pub fn names(study: &Study) -> Vec<&'static str> {
+    charts(study).iter().map(|c| c.name).collect()
+}
+
+/// Render every chart of a study in memory (see [`charts`]).
 pub fn render_study(study: &Study) -> Result<Vec<Rendered>, String> {
     let mut out = Vec::new();
-    for name in names(study) {
-        let r = match name {
-            FAN_HHI => render_pair(name, |r| fan(study, Metric::Hhi, r), |r| fan(study, Metric::Hhi, r)),
-            FAN_FIRMS => render_pair(
-                name,
+    for def in charts(study) {
+        let ChartId::Study(id) = def.id else { unreachable!("charts() holds study charts only") };
+        let r = match id {
+            StudyChart::FanHhi => {
+                render_pair(def, |r| fan(study, Metric::Hhi, r), |r| fan(study, Metric::Hhi, r))
+            }
+            StudyChart::FanFirms => render_pair(
+                def,
                 |r| fan(study, Metric::IndependentFirms, r),
                 |r| fan(study, Metric::IndependentFirms, r),
             ),
-            OUTCOME_VS_PARAM => {
-                render_pair(name, |r| outcome_vs_param(study, r), |r| outcome_vs_param(study, r))
+            StudyChart::OutcomeVsParam => {
+                render_pair(def, |r| outcome_vs_param(study, r), |r| outcome_vs_param(study, r))
             }
-            HEATMAP => render_pair(name, |r| heatmap(study, r), |r| heatmap(study, r)),
-            EFFECTS => render_pair(name, |r| effects(study, r), |r| effects(study, r)),
-            SENSITIVITY => render_pair(name, |r| sensitivity(study, r), |r| sensitivity(study, r)),
-            _ => unreachable!("names() returns only the names above"),
+            StudyChart::Heatmap => render_pair(def, |r| heatmap(study, r), |r| heatmap(study, r)),
+            StudyChart::Effects => render_pair(def, |r| effects(study, r), |r| effects(study, r)),
+            StudyChart::Sensitivity => render_pair(def, |r| sensitivity(study, r), |r| sensitivity(study, r)),
         }?;
         out.push(r);
     }
@@ -80,55 +82,6 @@ pub fn render_study(study: &Study) -> Result<Vec<Rendered>, String> {
 }
 
 // ---------------------------------------------------------------- helpers
-
-/// A value in a tile or a label: `2,455`, `38.2`, `0.62`.
-pub fn value_label(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1000.0 {
-        with_commas(v)
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    }
-}
-
-/// A correlation as `+0.48` / `−0.37` / `0.00` (no sign when it rounds to zero).
-pub fn rho_label(r: f64) -> String {
-    let s = format!("{:.2}", r.abs());
-    if s == "0.00" {
-        s
-    } else if r > 0.0 {
-        format!("+{s}")
-    } else {
-        format!("−{s}")
-    }
-}
-
-/// Scale of an outcome on charts: shares of runs are shown as percent.
-fn scale(outcome: &str) -> f64 {
-    if outcome == "consolidated" { 100.0 } else { 1.0 }
-}
-
-fn outcome_label(outcome: &str) -> &'static str {
-    match outcome {
-        "consolidated" => "runs reaching a consolidation phase",
-        "months_to_consolidation" => "months to consolidation (runs that got there)",
-        other => outcome_index(other).map(|i| OUTCOMES[i].label).unwrap_or("outcome"),
-    }
-}
-
-fn outcome_unit(outcome: &str) -> &'static str {
-    match outcome {
-        "consolidated" => "% of runs",
-        "final_hhi" => "0–10,000",
-        "final_independent_firms" => "firms",
-        "months_to_consolidation" => "months from the start",
-        other => outcome_index(other).map(|i| OUTCOMES[i].unit).unwrap_or(""),
-    }
-}
 
 /// A short name for a parameter column: the last segment of a world path.
 pub fn short_param(column: &str) -> &str {
@@ -348,7 +301,7 @@ fn overlaid<DB: DrawingBackend>(
     draw_fans(&mut chart, &fans, if single { 0.25 } else { 0.08 }, 0.45)?;
     // Legend beside the plot: the cells, named as fully as the column allows.
     let style = legend_style();
-    let mut entries: Vec<(String, Swatch)> = Vec::new();
+    let mut entries: Vec<(Mark, String)> = Vec::new();
     for (i, (label, b)) in groups.iter().enumerate() {
         let runs = if b.cell.is_none() { String::new() } else { format!(" ({} runs)", b.n) };
         let room = LEGEND_W as i32 - 48 - text_width(area, &runs, &style);
@@ -357,10 +310,10 @@ fn overlaid<DB: DrawingBackend>(
             None if label == "all runs" => format!("all {} runs", b.n),
             None => fit(area, label, &style, room),
         };
-        entries.push((format!("{text}{runs}"), Swatch::Line(colour(i), 4)));
+        entries.push((Mark::Line(colour(i), 4), format!("{text}{runs}")));
     }
-    let band = if single { blend(series_colour(0), 0.25) } else { RGBColor(215, 215, 215) };
-    entries.push(("5–95% of runs (band)".into(), Swatch::Fill(band)));
+    let band = if single { tint(series_colour(0), 0.25) } else { RGBColor(215, 215, 215) };
+    entries.push((Mark::Fill(band), "5–95% of runs (band)".into()));
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
     side_legend(&side, top, &["mean of the runs (line)"], &entries)
 }
@@ -408,14 +361,14 @@ fn small_multiples<DB: DrawingBackend>(
         .collect();
     let mut entries = vec![
         (Mark::Line(colour, 3), "mean of the cell's runs".to_string()),
-        (Mark::Fill(blend(colour, 0.25)), "5–95% of the cell's runs".to_string()),
+        (Mark::Fill(tint(colour, 0.25)), "5–95% of the cell's runs".to_string()),
         (Mark::Line(RGBColor(150, 150, 150), 2), "mean of all cells (for reference)".to_string()),
     ];
     if titles.iter().any(|t| t.1) {
         let names: Vec<&str> = study.params.iter().map(|p| short_param(&p.column)).collect();
         entries.push((Mark::Blank, format!("panels: {}", names.join(", "))));
     }
-    key_row(&key, 14, &entries)?;
+    legend_row(&key, None, 14, &entries)?;
     for (i, (((_, b), panel), (title, _))) in groups.iter().zip(&panels).zip(titles).enumerate() {
         let bottom_row = i / cols == rows - 1 || i + cols >= groups.len();
         let mut chart = ChartBuilder::on(panel)
@@ -481,12 +434,13 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
     let area = root.margin(15, 10, 20, 20).titled(&title, title_style()).map_err(err)?;
     let (key, rest) = area.split_vertically(32);
     let colour = series_colour(0);
-    key_row(
+    legend_row(
         &key,
+        None,
         12,
         &[
             (Mark::Whisker(colour), "mean with 95% confidence interval".to_string()),
-            (Mark::Dot(blend(colour, 0.35), 4), "one run".to_string()),
+            (Mark::Dot(tint(colour, 0.35), 4), "one run".to_string()),
         ],
     )?;
     let (xs, numeric) = cell_positions(study, 0);
@@ -511,15 +465,15 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
         .fold(x_range.end - x_range.start, f64::min);
     let panels = rest.split_evenly((2, 2));
     for (k, (outcome, panel)) in KEY_OUTCOMES.iter().zip(&panels).enumerate() {
-        let Some(oi) = outcome_index(outcome) else { continue };
-        let s = scale(outcome);
-        let caption = format!("{} ({})", outcome_label(outcome), outcome_unit(outcome));
+        let oi = outcome.index();
+        let s = outcome.chart_scale();
+        let caption = format!("{} ({})", outcome.chart_label(), outcome.chart_unit());
         let means: Vec<CellMean> = study
             .cells
             .iter()
             .zip(&xs)
             .filter_map(|(c, x)| {
-                let st = study.stat(c.id, outcome)?;
+                let st = study.stat(c.id, *outcome)?;
                 let m = st.mean?;
                 let ci = st.ci_low.zip(st.ci_high).map(|(a, b)| (a * s, b * s));
                 Some((*x, m * s, ci))
@@ -527,7 +481,7 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
             .collect();
         let pos = |cell: u32| study.cells.iter().position(|c| c.id == cell).map(|i| xs[i]);
         // Runs of a 0/1 outcome add nothing to its share: leave them out.
-        let runs: Vec<(f64, f64)> = if *outcome == "consolidated" {
+        let runs: Vec<(f64, f64)> = if *outcome == Outcome::Consolidated {
             Vec::new()
         } else {
             study
@@ -539,7 +493,7 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
                 .collect()
         };
         if means.is_empty() && runs.is_empty() {
-            let msg = if *outcome == "months_to_consolidation" {
+            let msg = if *outcome == Outcome::MonthsToConsolidation {
                 "no run reached a consolidation phase"
             } else {
                 "no values in this study"
@@ -549,7 +503,7 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
         }
         let values = means.iter().flat_map(|m| [Some(m.1), m.2.map(|c| c.0), m.2.map(|c| c.1)]).flatten();
         let (lo, hi) = bounds(values.chain(runs.iter().map(|r| r.1))).unwrap_or((0.0, 1.0));
-        let y = if *outcome == "consolidated" { -4.0..104.0 } else { padded(lo, hi, 0.08) };
+        let y = if *outcome == Outcome::Consolidated { -4.0..104.0 } else { padded(lo, hi, 0.08) };
         let span = y.end - y.start;
         let (pw, _) = panel.dim_in_pixel();
         let bottom = k >= 2;
@@ -590,7 +544,8 @@ fn outcome_vs_param<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Sh
         for &(x, m, ci) in &means {
             if let Some((a, b)) = ci {
                 // A share of runs lies in 0..100%: clip its t interval there.
-                let (a, b) = if *outcome == "consolidated" { (a.max(0.0), b.min(100.0)) } else { (a, b) };
+                let (a, b) =
+                    if *outcome == Outcome::Consolidated { (a.max(0.0), b.min(100.0)) } else { (a, b) };
                 let (a, b) = (a.max(y.start), b.min(y.end));
                 chart
                     .draw_series([
@@ -645,10 +600,10 @@ fn heatmap<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>) -> 
     let y_label_w =
         rows.iter().map(|(s, _)| text_width(root, s, &tick_font)).max().unwrap_or(20).min(160) + 50;
     for (outcome, panel, stops) in
-        [("final_independent_firms", &panels[0], &BLUES), ("consolidated", &panels[1], &ORANGES)]
+        [(Outcome::FinalIndependentFirms, &panels[0], &BLUES), (Outcome::Consolidated, &panels[1], &ORANGES)]
     {
-        let s = scale(outcome);
-        let caption = format!("{} ({})", outcome_label(outcome), outcome_unit(outcome));
+        let s = outcome.chart_scale();
+        let caption = format!("{} ({})", outcome.chart_label(), outcome.chart_unit());
         let (pw, _) = panel.dim_in_pixel();
         let mut chart = ChartBuilder::on(panel)
             .caption(fit(panel, &caption, &bold(17), pw as i32 - 16), bold(17))
@@ -705,13 +660,13 @@ fn heatmap<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>) -> 
                 let ink = text_on(bg);
                 let centre = (x + 0.5, yv + 0.5);
                 let main = match (mean, outcome) {
-                    (Some(m), "consolidated") => format!("{m:.0}%"),
+                    (Some(m), Outcome::Consolidated) => format!("{m:.0}%"),
                     (Some(m), _) => value_label(m),
                     (None, _) => "no data".to_string(),
                 };
                 let two_lines = th >= 2 * size as i32 + 24 && tw >= 70;
                 let ci = st.and_then(|st| st.ci_low.zip(st.ci_high)).map(|(a, b)| {
-                    if outcome == "consolidated" {
+                    if outcome == Outcome::Consolidated {
                         format!("{:.0}–{:.0}%", (a * s).max(0.0), (b * s).min(100.0))
                     } else {
                         format!("{}–{}", value_label(a * s), value_label(b * s))
@@ -719,11 +674,7 @@ fn heatmap<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>) -> 
                 });
                 let (cx, cy) = chart.backend_coord(&centre);
                 let dy = if two_lines && ci.is_some() { size as i32 / 2 + 2 } else { 0 };
-                let style = anchored(
-                    (FAMILY, size, FontStyle::Bold).into_font().color(&ink),
-                    HPos::Center,
-                    VPos::Center,
-                );
+                let style = anchored(bold(size).color(&ink), HPos::Center, VPos::Center);
                 text_px(panel, &fit(panel, &main, &style, tw - 6), (cx, cy - dy), &style)?;
                 if let (true, Some(ci)) = (two_lines, ci) {
                     let small = anchored(
@@ -789,11 +740,11 @@ pub fn effect_terms(study: &Study) -> Vec<(String, u32)> {
 
 /// The effects chart's outcomes: firms and consolidation, and months to
 /// consolidation when any of its effects has an estimate.
-fn effect_outcomes(study: &Study) -> Vec<&'static str> {
-    let mut v = vec!["final_independent_firms", "consolidated"];
-    let months = outcome_index("months_to_consolidation");
-    if study.effects.iter().any(|e| Some(e.outcome) == months && e.estimate.is_some()) {
-        v.push("months_to_consolidation");
+fn effect_outcomes(study: &Study) -> Vec<Outcome> {
+    let mut v = vec![Outcome::FinalIndependentFirms, Outcome::Consolidated];
+    let months = Outcome::MonthsToConsolidation;
+    if study.effects.iter().any(|e| e.outcome == months && e.estimate.is_some()) {
+        v.push(months);
     }
     v
 }
@@ -826,7 +777,7 @@ fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>) -> 
     if orders.len() < 3 {
         entries.push((Mark::Rule(TEXT), "no effect".into()));
     }
-    key_row(&key, 13, &entries)?;
+    legend_row(&key, None, 13, &entries)?;
     let labels: Vec<String> = terms.iter().map(|(t, _)| term_label(t)).collect();
     let (_, h) = rest.dim_in_pixel();
     let n = terms.len();
@@ -841,18 +792,13 @@ fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>) -> 
     let panels = plots.split_evenly((1, outcomes.len()));
     let row_y = |k: usize| n as f64 - k as f64 - 0.5;
     for (pi, (outcome, panel)) in outcomes.iter().zip(&panels).enumerate() {
-        let oi = outcome_index(outcome);
-        let s = scale(outcome);
-        let unit = match *outcome {
-            "consolidated" => "pp",
-            "final_independent_firms" => "firms",
-            "months_to_consolidation" => "months",
-            _ => "",
-        };
+        let oi = Some(*outcome);
+        let s = outcome.chart_scale();
+        let unit = outcome.diff_unit();
         let caption = match *outcome {
-            "consolidated" => "share of runs consolidating (percentage points)".to_string(),
-            "months_to_consolidation" => "months to consolidation (months)".to_string(),
-            _ => format!("{} ({unit})", outcome_label(outcome)),
+            Outcome::Consolidated => "share of runs consolidating (percentage points)".to_string(),
+            Outcome::MonthsToConsolidation => "months to consolidation (months)".to_string(),
+            _ => format!("{} ({unit})", outcome.chart_label()),
         };
         let rows: Vec<Option<&Effect>> = terms
             .iter()
@@ -964,8 +910,9 @@ fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>)
         .map_err(err)?;
     let (key, rest) = area.split_vertically(34);
     let (pos, neg) = (PALETTE[0], PALETTE[1]);
-    key_row(
+    legend_row(
         &key,
+        None,
         13,
         &[
             (Mark::Fill(pos), "higher parameter, higher outcome".into()),
@@ -974,8 +921,8 @@ fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>)
         ],
     )?;
     let panels = rest.split_evenly((1, 2));
-    for (outcome, panel) in ["final_independent_firms", "consolidated"].iter().zip(&panels) {
-        let oi = outcome_index(outcome);
+    for (outcome, panel) in [Outcome::FinalIndependentFirms, Outcome::Consolidated].iter().zip(&panels) {
+        let oi = Some(*outcome);
         let mut rows: Vec<_> = study.sensitivity.iter().filter(|s| Some(s.outcome) == oi).collect();
         rows.sort_by(|a, b| {
             let key = |s: &&crate::study::data::Sensitivity| s.spearman.map_or(-1.0, f64::abs);
@@ -983,8 +930,8 @@ fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>)
         });
         let r2 = rows.iter().find_map(|s| s.r2);
         let caption = match r2 {
-            Some(r2) => format!("{} (linear model R² = {r2:.2})", outcome_label(outcome)),
-            None => outcome_label(outcome).to_string(),
+            Some(r2) => format!("{} (linear model R² = {r2:.2})", outcome.chart_label()),
+            None => outcome.chart_label().to_string(),
         };
         if rows.is_empty() {
             empty_panel(panel, &caption, "no sensitivity results in this study")?;
@@ -1031,7 +978,7 @@ fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>)
         for (k, (s, name)) in rows.iter().zip(&names).enumerate() {
             let yk = n as f64 - k as f64 - 0.5;
             let (px, py) = chart.backend_coord(&(-1.0, yk));
-            let value = s.spearman.map_or("n/a".to_string(), rho_label);
+            let value = s.spearman.map_or("n/a".to_string(), rho);
             text_px(panel, &value, (px - 8, py), &value_style)?;
             let label = fit(panel, name, &name_style, label_w - 80);
             text_px(panel, &label, (px - 68, py), &name_style)?;
@@ -1070,6 +1017,7 @@ fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>)
 /// Synthetic studies for the tests of the charts and the report.
 #[cfg(test)]
 pub(crate) mod fixtures {
+    use crate::analysis::outcome::Outcome;
     use crate::analysis::stats;
     use crate::study::data::*;
     use crate::world::Month;
@@ -1116,7 +1064,7 @@ pub(crate) mod fixtures {
                 let consolidated = (noise(k * 13 + 5 + c as u64) + 1.0) / 2.0 < p_cons;
                 let hhi = 9000.0 / f + 300.0 * noise(k * 3);
                 let mut outcomes: Vec<Option<f64>> =
-                    (0..OUTCOMES.len()).map(|o| Some(o as f64 + noise(k + o as u64))).collect();
+                    (0..Outcome::COUNT).map(|o| Some(o as f64 + noise(k + o as u64))).collect();
                 outcomes[0] = Some(hhi);
                 outcomes[2] = Some(f);
                 outcomes[16] = Some(if consolidated { 1.0 } else { 0.0 });
@@ -1143,9 +1091,9 @@ pub(crate) mod fixtures {
         }
         let mut cell_stats = Vec::new();
         for c in &cells {
-            for o in 0..OUTCOMES.len() {
+            for o in Outcome::ALL {
                 let xs: Vec<f64> =
-                    runs.iter().filter(|r| r.cell == c.id).filter_map(|r| r.outcomes[o]).collect();
+                    runs.iter().filter(|r| r.cell == c.id).filter_map(|r| r.outcomes[o.index()]).collect();
                 cell_stats.push(CellStat { cell: c.id, outcome: o, summary: stats::summarise(&xs) });
             }
         }
@@ -1306,7 +1254,7 @@ pub(crate) mod fixtures {
                     factors: factors.clone(),
                     levels: vec![1; factors.len()],
                     order: factors.len() as u32,
-                    outcome,
+                    outcome: Outcome::ALL[outcome],
                     n: if e.is_some() { 6 } else { 0 },
                     estimate: e.map(|e| e.0),
                     se: e.map(|e| e.1 / 2.57),
@@ -1351,7 +1299,7 @@ pub(crate) mod fixtures {
                 let ci = rho.and_then(|r| stats::spearman_ci(r, 40));
                 s.sensitivity.push(Sensitivity {
                     param,
-                    outcome,
+                    outcome: Outcome::ALL[outcome],
                     n: 40,
                     spearman: rho,
                     ci_low: ci.map(|c| c.0),
@@ -1372,8 +1320,12 @@ pub(crate) mod fixtures {
             r.outcomes[2] = Some(10.0);
         }
         for st in &mut s.cell_stats {
-            let xs: Vec<f64> =
-                s.runs.iter().filter(|r| r.cell == st.cell).filter_map(|r| r.outcomes[st.outcome]).collect();
+            let xs: Vec<f64> = s
+                .runs
+                .iter()
+                .filter(|r| r.cell == st.cell)
+                .filter_map(|r| r.outcomes[st.outcome.index()])
+                .collect();
             st.summary = stats::summarise(&xs);
         }
         s
@@ -1383,6 +1335,13 @@ pub(crate) mod fixtures {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const FAN_HHI: &str = "fan_hhi";
+    const FAN_FIRMS: &str = "fan_independent_firms";
+    const OUTCOME_VS_PARAM: &str = "outcome_vs_param";
+    const HEATMAP: &str = "heatmap";
+    const EFFECTS: &str = "effects";
+    const SENSITIVITY: &str = "sensitivity";
 
     #[test]
     fn padded_ranges_never_have_zero_width() {
@@ -1399,9 +1358,9 @@ mod tests {
     fn ticks_and_values_read_well() {
         assert_eq!(tick(2000.0, 3000.0), "2,000");
         assert_eq!(tick(2.5, 10.0), "2.5");
-        assert_eq!(rho_label(-0.004), "0.00");
-        assert_eq!(rho_label(-0.37), "−0.37");
-        assert_eq!(rho_label(0.481), "+0.48");
+        assert_eq!(rho(-0.004), "0.00");
+        assert_eq!(rho(-0.37), "−0.37");
+        assert_eq!(rho(0.481), "+0.48");
         assert_eq!(pretty_value("5500.0"), "5500");
         assert_eq!(pretty_value("0.5"), "0.5");
         assert_eq!(pretty_value("2023-10"), "2023-10");

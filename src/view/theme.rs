@@ -1,6 +1,8 @@
-//! The one shared look of every chart: size, font, colours, and how a chart
-//! is rendered to PNG and SVG in memory (so files can be written atomically
-//! and re-rendered byte for byte).
+//! The one shared look of every chart and the GIF: size, font sizes,
+//! colours and tints, and how a chart is rendered to PNG and SVG in memory
+//! (so files can be written atomically and re-rendered byte for byte).
+//! Text styles and fitting live in [`crate::view::text`]; this module
+//! draws nothing.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -50,6 +52,14 @@ pub const BAND_LOW: RGBColor = RGBColor(235, 245, 235);
 pub const BAND_MID: RGBColor = RGBColor(255, 246, 224);
 pub const BAND_HIGH: RGBColor = RGBColor(252, 232, 230);
 pub const PHASE: RGBColor = RGBColor(200, 200, 235);
+/// Notes and secondary text; the edge of a legend box.
+pub const MUTED: RGBColor = RGBColor(110, 110, 110);
+/// Grey marks and the muted text of the GIF.
+pub const GREY: RGBColor = RGBColor(120, 120, 120);
+/// The frame of a legend; a reference line.
+pub const FRAME: RGBColor = RGBColor(150, 150, 150);
+/// The edge of an empty panel or a lane.
+pub const EDGE: RGBColor = RGBColor(200, 200, 200);
 
 /// A qualitative palette (Tableau-like, distinguishable in print).
 pub const PALETTE: [RGBColor; 12] = [
@@ -86,6 +96,18 @@ pub fn series_colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// `c` at opacity `alpha` over white, as an opaque colour (0 = white, 1 = `c`).
+pub fn tint(c: RGBColor, alpha: f64) -> RGBColor {
+    let f = |v: u8| (255.0 - (255.0 - v as f64) * alpha).round() as u8;
+    RGBColor(f(c.0), f(c.1), f(c.2))
+}
+
+/// Black or white, whichever reads better on `bg`.
+pub fn text_on(bg: RGBColor) -> RGBColor {
+    let l = 0.299 * bg.0 as f64 + 0.587 * bg.1 as f64 + 0.114 * bg.2 as f64;
+    if l > 150.0 { TEXT } else { WHITE }
+}
+
 /// Any error while drawing, as text.
 pub type ChartResult = Result<(), String>;
 
@@ -94,8 +116,10 @@ pub fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("{e:?}")
 }
 
-/// A rendered chart: its file stem, PNG bytes and SVG text.
+/// A rendered chart: which chart (its registry row), its file stem, PNG
+/// bytes and SVG text.
 pub struct Rendered {
+    pub id: crate::view::registry::ChartId,
     pub name: &'static str,
     pub png: Vec<u8>,
     pub svg: String,
@@ -104,10 +128,11 @@ pub struct Rendered {
 /// Render one chart to PNG and SVG. `draw_png` and `draw_svg` are the same
 /// drawing function instantiated for the two backends.
 pub fn render_pair(
-    name: &'static str,
+    chart: &'static crate::view::registry::ChartDef,
     draw_png: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> ChartResult,
     draw_svg: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> ChartResult,
 ) -> Result<Rendered, String> {
+    let name = chart.name;
     register_fonts();
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
@@ -124,7 +149,7 @@ pub fn render_pair(
         draw_svg(&root).map_err(|e| format!("{name}.svg: {e}"))?;
         root.present().map_err(err)?;
     }
-    Ok(Rendered { name, png, svg })
+    Ok(Rendered { id: chart.id, name, png, svg })
 }
 
 /// Encode an RGB buffer as PNG in memory.
@@ -138,12 +163,12 @@ pub fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String
 
 use image::ImageEncoder;
 
-/// Render one chart module: `render!("name", module, data)` calls
+/// Render one chart module: `render_chart!(def, module, data)` calls
 /// `module::draw(data, root)` once per backend.
 #[macro_export]
 macro_rules! render_chart {
-    ($name:expr, $module:path, $data:expr) => {{
+    ($def:expr, $module:path, $data:expr) => {{
         use $module as m;
-        $crate::view::theme::render_pair($name, |root| m::draw($data, root), |root| m::draw($data, root))
+        $crate::view::theme::render_pair($def, |root| m::draw($data, root), |root| m::draw($data, root))
     }};
 }

@@ -5,8 +5,11 @@
 //! as a banned chip's layer growing until its rule, then flat, then shrinking
 //! as the lots retire.
 
-use super::common::*;
 use crate::record::RunData;
+use crate::view::axis::*;
+use crate::view::format::*;
+use crate::view::legend::*;
+use crate::view::rules::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -111,22 +114,6 @@ fn spans(n: usize, on: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
     out
 }
 
-/// `1234567` → `1,234,567` (axis ticks).
-fn grouped(v: f64) -> String {
-    let digits = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 && digits != "0" {
-        out.insert(0, '-');
-    }
-    out
-}
-
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let layers = layers(data);
     let total = layers.last().map(|l| l.upper.iter().copied().fold(0.0, f64::max)).unwrap_or(0.0);
@@ -148,17 +135,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .build_cartesian_2d(time_range(data), y.clone())
         .map_err(err)?
         .set_secondary_coord(time_range(data), price.clone());
-    chart
-        .configure_mesh()
-        .max_light_lines(0)
-        .bold_line_style(GRID)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Coarse)
         .y_label_formatter(&|v| grouped(*v))
         .y_desc("usable compute held (PFLOP/s)")
         .x_desc("month")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
     chart
@@ -188,7 +169,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             chart.draw_series(LineSeries::new(seam, WHITE.stroke_width(1))).map_err(err)?;
         }
     }
-    draw_rules_fitted(&mut chart, data, y.clone())?;
+    draw_rules(&mut chart, data, y.clone(), RuleLabels::Fitted)?;
     // The price index: dark, with a white halo so it reads over any layer.
     let mut index: Vec<(f64, f64)> =
         data.months.iter().map(|m| (m.month as f64, m.chip_price_index)).collect();
@@ -200,9 +181,9 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .map_err(err)?;
     chart.draw_secondary_series(LineSeries::new(index.iter().copied(), TEXT.stroke_width(3))).map_err(err)?;
     // Legend: layers top to bottom as stacked, then the line.
-    let mut entries: Vec<(String, Swatch)> =
-        layers.iter().rev().map(|l| (l.label.clone(), Swatch::Fill(l.colour))).collect();
-    entries.push(("price index (right, 1 = list)".into(), Swatch::Line(TEXT, 3)));
+    let mut entries: Vec<(Mark, String)> =
+        layers.iter().rev().map(|l| (Mark::Fill(l.colour), l.label.clone())).collect();
+    entries.push((Mark::Line(TEXT, 3), "price index (right, 1 = list)".into()));
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
     side_legend(&side, top, &["compute held,", "by chip model"], &entries)?;
     Ok(())

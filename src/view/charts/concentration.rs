@@ -4,6 +4,9 @@
 
 use super::common::*;
 use crate::record::RunData;
+use crate::view::axis::*;
+use crate::view::rules::*;
+use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -20,16 +23,10 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .build_cartesian_2d(time_range(data), y.clone())
         .map_err(err)?
         .set_secondary_coord(time_range(data), 0.0..1.0);
-    chart
-        .configure_mesh()
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_desc("HHI (0–10,000)")
         .x_desc("month")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
     chart
@@ -60,7 +57,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .draw_series(std::iter::once(Text::new(
                 label.to_string(),
                 (x_end * 0.01, lo + (hi.min(y.end) - lo) * 0.5),
-                (FAMILY, 15).into_font().color(&RGBColor(110, 110, 110)),
+                muted(15),
             )))
             .map_err(err)?;
     }
@@ -71,7 +68,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .label("consolidation phase")
             .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], PHASE.filled()));
     }
-    draw_rules(&mut chart, data, y.clone())?;
+    draw_rules(&mut chart, data, y.clone(), RuleLabels::Plain)?;
     chart
         .draw_series(LineSeries::new(
             data.months.iter().map(|m| (m.month as f64, m.hhi)),

@@ -5,6 +5,10 @@
 
 use super::common::*;
 use crate::record::{MonthRec, RunData};
+use crate::view::axis::*;
+use crate::view::legend::*;
+use crate::view::rules::*;
+use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -65,17 +69,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .y_label_area_size(80)
         .build_cartesian_2d(time_range(data), y.clone())
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .max_light_lines(0)
-        .bold_line_style(GRID)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Coarse)
         .y_label_formatter(&|v| format!("{v:.0}"))
         .y_desc("firms")
         .x_desc("month")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
     let mut labels: Vec<&str> = Vec::new();
@@ -85,11 +83,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .map_err(err)?;
         // One legend entry however many phases there are.
         if labels.is_empty() {
-            anno.label("consolidation phase").legend(|p| Swatch::Fill(PHASE).element(p));
+            anno.label("consolidation phase").legend(|p| Mark::Fill(PHASE).element(p));
             labels.push("consolidation phase");
         }
     }
-    draw_rules_fitted(&mut chart, data, y.clone())?;
+    draw_rules(&mut chart, data, y.clone(), RuleLabels::Fitted)?;
     for (line, points) in LINES.iter().zip(&series) {
         let anno = if line.dashed {
             let style = line.colour.stroke_width(3);
@@ -99,7 +97,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
                 .draw_series(LineSeries::new(points.iter().copied(), line.colour.stroke_width(4)))
                 .map_err(err)?
         };
-        let swatch = if line.dashed { Swatch::Dashed(line.colour, 3) } else { Swatch::Line(line.colour, 4) };
+        let swatch = if line.dashed { Mark::Dashed(line.colour, 3) } else { Mark::Line(line.colour, 4) };
         anno.label(line.label).legend(move |p| swatch.element(p));
         labels.push(line.label);
     }
@@ -148,7 +146,7 @@ fn end_values<DB: DrawingBackend>(
     );
     let (bx, by) = root.get_base_pixel();
     for (y, x, text, colour) in labels {
-        let style = (FAMILY, LEGEND_SIZE, FontStyle::Bold).into_font().color(&colour).pos(anchor);
+        let style = bold(LEGEND_SIZE).color(&colour).pos(anchor);
         root.draw(&Text::new(text, (x - bx, y - by), style)).map_err(err)?;
     }
     Ok(())

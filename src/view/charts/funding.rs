@@ -6,12 +6,16 @@
 //! `funding.loan_repay_valuation_musd` ringed, and that threshold as a dashed
 //! line.
 
-use super::common::*;
 use crate::record::{Payload, RunData};
+use crate::view::axis::*;
+use crate::view::format::*;
+use crate::view::legend::*;
+use crate::view::rules::*;
+use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use std::collections::HashMap;
 
 /// Width of the legend column on the right, pixels.
@@ -113,20 +117,14 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .y_label_area_size(Y_AREA)
         .build_cartesian_2d(time_range(data), y_top.clone())
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_labels(6)
         .y_label_formatter(&|v| if max_y < 10.0 { format!("{v:.1}") } else { with_commas(*v) })
         .y_desc("USD million")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
-    draw_rules_fitted(&mut chart, data, y_top.clone())?;
+    draw_rules(&mut chart, data, y_top.clone(), RuleLabels::Fitted)?;
     let bar = series_colour(0);
     chart
         .draw_series(data.months.iter().filter(|m| m.vc_funding_musd > 0.0).map(|m| {
@@ -145,15 +143,15 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let (_, top_y) = chart.plotting_area().get_base_pixel();
     let (_, side_y) = side_top.get_base_pixel();
     let mut entries = vec![
-        (Key::Swatch(bar), "VC equity raised".to_string()),
-        (Key::Blank, format!("in the month (Σ {})", musd_label(total_vc))),
-        (Key::Line(loans, 3), "chip-backed loans".into()),
-        (Key::Blank, "outstanding".into()),
+        (Mark::Fill(bar), "VC equity raised".to_string()),
+        (Mark::Blank, format!("in the month (Σ {})", musd_label(total_vc))),
+        (Mark::Line(loans, 3), "chip-backed loans".into()),
+        (Mark::Blank, "outstanding".into()),
     ];
     if !rule_ticks(data).is_empty() {
-        entries.push((Key::Dashed(RULE, 2), "US export rule".into()));
+        entries.push((Mark::Dashed(RULE, 2), "US export rule".into()));
     }
-    draw_key(&side_top, (6, top_y - side_y), Some("All firms"), &entries)?;
+    framed_legend(&side_top, (6, top_y - side_y), Some("All firms"), &entries)?;
 
     // ---- lower panel: start-up valuations, log scale ----
     let paths = startup_paths(data);
@@ -191,20 +189,14 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .y_label_area_size(Y_AREA)
         .build_cartesian_2d(time_range(data), (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_label_formatter(&|v| with_commas(*v))
         .y_desc("valuation, USD million (log)")
         .x_desc("month")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
-    draw_rule_lines(&mut chart, data, lo..hi)?;
+    draw_rules(&mut chart, data, lo..hi, RuleLabels::None)?;
     let x_end = time_range(data).end;
     let line_colour = RGBColor(60, 60, 60);
     chart
@@ -216,8 +208,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         ))
         .map_err(err)?;
     let tag = musd_label(threshold);
-    let tag_style =
-        (FAMILY, 16, FontStyle::Bold).into_font().color(&line_colour).pos(Pos::new(HPos::Left, VPos::Center));
+    let tag_style = anchored(bold(16).color(&line_colour), HPos::Left, VPos::Center);
     let (tw, th) = bottom.estimate_text_size(&tag, &tag_style).map_err(err)?;
     let (tw, th) = (tw as i32, th as i32);
     // put the tag where no path or round passes near the line
@@ -285,22 +276,22 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .map_err(err)?;
     }
 
-    let mut entries: Vec<(Key, String)> =
-        paths.iter().map(|p| (Key::Line(p.colour, 3), p.firm.clone())).collect();
+    let mut entries: Vec<(Mark, String)> =
+        paths.iter().map(|p| (Mark::Line(p.colour, 3), p.firm.clone())).collect();
     if !rounds.is_empty() {
-        entries.push((Key::Dot(OTHERS, 7), "round (area ∝ amount)".into()));
-        entries.push((Key::Ringed(OTHERS, 7), format!("round ≥ {} post-money", musd_label(threshold))));
+        entries.push((Mark::Dot(OTHERS, 7), "round (area ∝ amount)".into()));
+        entries.push((Mark::Ringed(OTHERS, 7), format!("round ≥ {} post-money", musd_label(threshold))));
     }
-    entries.push((Key::Dashed(line_colour, 2), format!("{}: a round at or", musd_label(threshold))));
-    entries.push((Key::Blank, "above it repays loans".into()));
+    entries.push((Mark::Dashed(line_colour, 2), format!("{}: a round at or", musd_label(threshold))));
+    entries.push((Mark::Blank, "above it repays loans".into()));
     if paths.iter().any(|p| p.exited.is_some()) {
-        entries.push((Key::Cross(BLACK), "exit (insolvent)".into()));
+        entries.push((Mark::Cross(BLACK), "exit (insolvent)".into()));
     }
     if paths.iter().any(|p| p.sold.is_some()) {
-        entries.push((Key::Triangle(OTHERS), "sold (price)".into()));
+        entries.push((Mark::Triangle(OTHERS), "sold (price)".into()));
     }
     let (_, bottom_y) = chart.plotting_area().get_base_pixel();
     let (_, side_y) = side_bottom.get_base_pixel();
-    draw_key(&side_bottom, (6, bottom_y - side_y), Some("Start-ups (valuation)"), &entries)?;
+    framed_legend(&side_bottom, (6, bottom_y - side_y), Some("Start-ups (valuation)"), &entries)?;
     Ok(())
 }

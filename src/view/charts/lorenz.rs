@@ -4,13 +4,16 @@
 //! line of perfect equality, with each curve's Gini coefficient in the
 //! legend (`metrics::lorenz`, `metrics::gini`).
 
-use super::common::*;
 use crate::record::RunData;
 use crate::sim::measures::{gini, lorenz, top_n_sum};
+use crate::view::axis::*;
+use crate::view::format::*;
+use crate::view::legend::*;
+use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
 /// One curve: the month, what it is, its colour.
 struct Curve {
@@ -49,12 +52,6 @@ fn curves(data: &RunData) -> Vec<Curve> {
             Curve { month, what, colour, values }
         })
         .collect()
-}
-
-/// `c` at opacity `a` over white, as an opaque colour.
-fn tint(c: RGBColor, a: f64) -> RGBColor {
-    let f = |v: u8| (255.0 - (255.0 - v as f64) * a).round() as u8;
-    RGBColor(f(c.0), f(c.1), f(c.2))
 }
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
@@ -103,7 +100,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             chart.draw_series(std::iter::once(Polygon::new(pts, c.colour.mix(0.10)))).map_err(err)?;
         }
     }
-    let mut entries: Vec<(Key, String)> = Vec::new();
+    let mut entries: Vec<(Mark, String)> = Vec::new();
     for c in &curves {
         let pts = lorenz(&c.values);
         let n = c.values.len();
@@ -115,19 +112,19 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         }
         let total: f64 = c.values.iter().sum();
         let top4 = if total > 0.0 { top_n_sum(&c.values, 4) / total } else { 0.0 };
-        entries.push((Key::Line(c.colour, 3), format!("{} — {}", date_of(data, c.month as f64), c.what)));
-        entries.push((Key::Blank, format!("Gini {:.2}", gini(&c.values))));
+        entries.push((Mark::Line(c.colour, 3), format!("{} — {}", date_of(data, c.month as f64), c.what)));
+        entries.push((Mark::Blank, format!("Gini {:.2}", gini(&c.values))));
         entries
-            .push((Key::Blank, format!("{} firms; top 4 hold {:.0}%", with_commas(n as f64), top4 * 100.0)));
+            .push((Mark::Blank, format!("{} firms; top 4 hold {:.0}%", with_commas(n as f64), top4 * 100.0)));
     }
-    entries.push((Key::Dashed(equal, 2), "perfect equality (Gini 0)".into()));
+    entries.push((Mark::Dashed(equal, 2), "perfect equality (Gini 0)".into()));
     if curves.len() > 1 {
-        entries.push((Key::Swatch(tint(curves[curves.len() - 1].colour, 0.25)), "gap at the end".into()));
+        entries.push((Mark::Fill(tint(curves[curves.len() - 1].colour, 0.25)), "gap at the end".into()));
     }
     let (_, py) = chart.plotting_area().get_base_pixel();
     let (_, ry) = right.get_base_pixel();
-    let (_, kh) = draw_key(&right, (10, py - ry), Some("Compute held in"), &entries)?;
-    let note = (FAMILY, 16).into_font().color(&RGBColor(90, 90, 90)).pos(Pos::new(HPos::Left, VPos::Top));
+    let (_, kh) = framed_legend(&right, (10, py - ry), Some("Compute held in"), &entries)?;
+    let note = anchored(font(16).color(&RGBColor(90, 90, 90)), HPos::Left, VPos::Top);
     let lines = [
         "How to read: a point (x, y) says the x smallest",
         "firms hold y of all usable compute (PFLOP/s).",

@@ -5,8 +5,10 @@
 //! share moves to its acquirer in the deal month (firms.csv already records
 //! it so), so a buyer's band grows by what it bought from then on.
 
-use super::common::*;
 use crate::record::RunData;
+use crate::view::axis::*;
+use crate::view::format::*;
+use crate::view::legend::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -163,16 +165,12 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .build_cartesian_2d(time_range(data), 0.0..top)
             .map_err(err)?;
         let digits = if top < 0.05 { 1 } else { 0 };
-        zc.configure_mesh()
-            .disable_mesh()
-            .x_labels(time_labels(data))
-            .x_label_formatter(&|x| date_of(data, *x))
+        let date = |x: &f64| date_of(data, *x);
+        run_mesh(&mut zc.configure_mesh(), data, &date, Grid::None)
             .y_labels(5)
             .y_label_formatter(&|v| format!("{:.*}%", digits, v * 100.0))
             .y_desc(format!("outside the top {big}"))
             .x_desc("month")
-            .axis_desc_style(label_style())
-            .label_style(tick_style())
             .draw()
             .map_err(err)?;
         let small = &bands[big..];
@@ -190,8 +188,8 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         }
     }
     // Legend: top to bottom in the order the bands are stacked.
-    let entries: Vec<(String, Swatch)> =
-        bands.iter().rev().map(|b| (b.label.clone(), Swatch::Fill(b.colour))).collect();
+    let entries: Vec<(Mark, String)> =
+        bands.iter().rev().map(|b| (Mark::Fill(b.colour), b.label.clone())).collect();
     let end = data.months.last().map(|m| m.date.clone()).unwrap_or_default();
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
     side_legend(&side, top, &["share of revenue", &format!("in {end}")], &entries)?;

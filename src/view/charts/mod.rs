@@ -1,6 +1,7 @@
 //! Charts of a run, rendered with plotters from the run's output folder
 //! (`record::RunData`): one module per family, one shared theme. Each chart
-//! is written as PNG and SVG into `<out>/charts/`.
+//! is written as PNG and SVG into `<out>/charts/`. Names and titles are in
+//! [`crate::view::registry`].
 
 pub mod common;
 pub mod compute;
@@ -13,22 +14,30 @@ pub mod talent;
 pub mod timeline;
 
 use crate::record::RunData;
+use crate::view::registry::{self, ChartDef, ChartId, RunChart};
 use crate::view::theme::Rendered;
 
-/// The chart families, in the order the report shows them.
-pub const NAMES: [&str; 8] =
-    ["concentration", "firms", "market_shares", "compute", "funding", "talent", "lorenz", "timeline"];
+/// The file names of a run's charts, in the registry's order.
+pub fn names() -> Vec<&'static str> {
+    registry::run_charts().map(|c| c.name).collect()
+}
 
-/// Render every chart of a run in memory.
+/// Render every chart of a run in memory, in the registry's order.
 pub fn render_all(data: &RunData) -> Result<Vec<Rendered>, String> {
-    Ok(vec![
-        crate::render_chart!("concentration", concentration, data)?,
-        crate::render_chart!("firms", firms, data)?,
-        crate::render_chart!("market_shares", market_shares, data)?,
-        crate::render_chart!("compute", compute, data)?,
-        crate::render_chart!("funding", funding, data)?,
-        crate::render_chart!("talent", talent, data)?,
-        crate::render_chart!("lorenz", lorenz, data)?,
-        crate::render_chart!("timeline", timeline, data)?,
-    ])
+    registry::run_charts().map(|def| render(def, data)).collect()
+}
+
+/// Render one run chart.
+fn render(def: &'static ChartDef, data: &RunData) -> Result<Rendered, String> {
+    let ChartId::Run(id) = def.id else { unreachable!("run_charts() holds run charts only") };
+    match id {
+        RunChart::Concentration => crate::render_chart!(def, concentration, data),
+        RunChart::Firms => crate::render_chart!(def, firms, data),
+        RunChart::MarketShares => crate::render_chart!(def, market_shares, data),
+        RunChart::Compute => crate::render_chart!(def, compute, data),
+        RunChart::Funding => crate::render_chart!(def, funding, data),
+        RunChart::Talent => crate::render_chart!(def, talent, data),
+        RunChart::Lorenz => crate::render_chart!(def, lorenz, data),
+        RunChart::Timeline => crate::render_chart!(def, timeline, data),
+    }
 }

@@ -4,8 +4,11 @@
 //! at the start-ups (tiers `startup` and `small` together), summed from
 //! firms.csv, with export rules as vertical lines.
 
-use super::common::*;
 use crate::record::RunData;
+use crate::view::axis::*;
+use crate::view::format::*;
+use crate::view::legend::*;
+use crate::view::rules::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -42,17 +45,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .y_label_area_size(Y_AREA)
         .build_cartesian_2d(time_range(data), y_top.clone())
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_labels(6)
         .y_label_formatter(&|v| format!("{v:.1}×"))
         .y_desc("wage ÷ initial wage")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
     let x_end = time_range(data).end;
@@ -60,7 +57,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     chart
         .draw_series(DashedLineSeries::new(vec![(0.0, 1.0), (x_end, 1.0)], 6, 5, base.stroke_width(1)))
         .map_err(err)?;
-    draw_rules_fitted(&mut chart, data, y_top.clone())?;
+    draw_rules(&mut chart, data, y_top.clone(), RuleLabels::Fitted)?;
     let wage = series_colour(4);
     chart
         .draw_series(LineSeries::new(
@@ -72,14 +69,14 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let (_, py) = chart.plotting_area().get_base_pixel();
     let (_, sy) = side_top.get_base_pixel();
     let mut entries = vec![
-        (Key::Line(wage, 3), "wage index".to_string()),
-        (Key::Blank, format!("(end: {last:.2}× initial)")),
-        (Key::Dashed(base, 1), "initial wage (1×)".into()),
+        (Mark::Line(wage, 3), "wage index".to_string()),
+        (Mark::Blank, format!("(end: {last:.2}× initial)")),
+        (Mark::Dashed(base, 1), "initial wage (1×)".into()),
     ];
     if !rule_ticks(data).is_empty() {
-        entries.push((Key::Dashed(RULE, 2), "US export rule".into()));
+        entries.push((Mark::Dashed(RULE, 2), "US export rule".into()));
     }
-    draw_key(&side_top, (6, py - sy), Some("Wages"), &entries)?;
+    framed_legend(&side_top, (6, py - sy), Some("Wages"), &entries)?;
 
     // ---- lower panel: researchers by tier ----
     let mut giants = vec![0.0f64; n];
@@ -104,21 +101,15 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .y_label_area_size(Y_AREA)
         .build_cartesian_2d(time_range(data), y_bot.clone())
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_labels(6)
         .y_label_formatter(&|v| with_commas(*v))
         .y_desc("researchers employed")
         .x_desc("month")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
-    draw_rule_lines(&mut chart, data, y_bot)?;
+    draw_rules(&mut chart, data, y_bot, RuleLabels::None)?;
     let (cg, cs) = (series_colour(0), series_colour(1));
     for (series, colour) in [(&giants, cg), (&others, cs)] {
         chart
@@ -141,16 +132,16 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         |v: f64| if total_end > 0.0 { format!("{:.0}%", 100.0 * v / total_end) } else { "–".into() };
     let (_, py) = chart.plotting_area().get_base_pixel();
     let (_, sy) = side_bottom.get_base_pixel();
-    draw_key(
+    framed_legend(
         &side_bottom,
         (6, py - sy),
         Some("Researchers"),
         &[
-            (Key::Line(cg, 3), "at the giants".into()),
-            (Key::Blank, format!("(end: {}, {})", with_commas(end(&giants)), share(end(&giants)))),
-            (Key::Line(cs, 3), "at start-ups and".into()),
-            (Key::Blank, "small firms".into()),
-            (Key::Blank, format!("(end: {}, {})", with_commas(end(&others)), share(end(&others)))),
+            (Mark::Line(cg, 3), "at the giants".into()),
+            (Mark::Blank, format!("(end: {}, {})", with_commas(end(&giants)), share(end(&giants)))),
+            (Mark::Line(cs, 3), "at start-ups and".into()),
+            (Mark::Blank, "small firms".into()),
+            (Mark::Blank, format!("(end: {}, {})", with_commas(end(&others)), share(end(&others)))),
         ],
     )?;
     Ok(())

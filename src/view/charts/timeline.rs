@@ -13,6 +13,11 @@
 
 use super::common::*;
 use crate::record::{EventKind, EventRec, RunData, rule_chips};
+use crate::view::axis::*;
+use crate::view::format::*;
+use crate::view::legend::*;
+use crate::view::rules::*;
+use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -108,7 +113,7 @@ fn draw_tags<DB: DrawingBackend>(
     (top, bottom): (i32, i32),
     (lo, hi): (i32, i32),
 ) -> ChartResult {
-    let style = (FAMILY, 15).into_font().color(&TEXT).pos(Pos::new(HPos::Left, VPos::Center));
+    let style = anchored(font(15), HPos::Left, VPos::Center);
     let row_h = 20;
     let rows_in = |room: i32| ((room - 14 - 2) / row_h).max(0) as usize;
     let (n_up, n_down) = (rows_in(dot_y - top).max(1), rows_in(bottom - dot_y));
@@ -126,7 +131,7 @@ fn draw_tags<DB: DrawingBackend>(
         }
     }
     for t in &merged {
-        let w = text_w(area, &t.text, &style)?;
+        let w = text_width(area, &t.text, &style);
         let (ly, x0, end) = if let Some((r, x0)) = up.place(w, t.x, lo, hi) {
             let ly = dot_y - 14 - row_h / 2 - r as i32 * row_h;
             (ly, x0, dot_y - t.r)
@@ -169,14 +174,6 @@ fn per_quarter<'e>(
     }
     out.sort_by_key(|(q, _)| *q);
     out
-}
-
-fn text_w<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    s: &str,
-    style: &TextStyle,
-) -> Result<i32, String> {
-    Ok(area.estimate_text_size(s, style).map_err(err)?.0 as i32)
 }
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
@@ -260,17 +257,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .y_label_area_size(NAMES_W)
         .build_cartesian_2d(time_range(data), 0.0..total)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID)
+    let date = |x: &f64| date_of(data, *x);
+    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Clear)
         .disable_y_mesh()
         .y_labels(0)
-        .x_labels(time_labels(data))
-        .x_label_formatter(&|x| date_of(data, *x))
         .x_desc("month")
-        .axis_desc_style(label_style())
-        .label_style(tick_style())
         .draw()
         .map_err(err)?;
     let (bx, by) = main.get_base_pixel();
@@ -306,28 +297,26 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             )))
             .map_err(err)?;
     }
-    draw_rule_lines(&mut chart, data, 0.0..total)?;
+    draw_rules(&mut chart, data, 0.0..total, RuleLabels::None)?;
 
     // lane names and keys in the left column
     let name_style = (FAMILY, LABEL_SIZE, FontStyle::Bold)
         .into_font()
         .color(&TEXT)
         .pos(Pos::new(HPos::Right, VPos::Bottom));
-    let key_style =
-        (FAMILY, 14).into_font().color(&RGBColor(100, 100, 100)).pos(Pos::new(HPos::Right, VPos::Top));
-    let total_style = (FAMILY, 15).into_font().color(&TEXT).pos(Pos::new(HPos::Right, VPos::Top));
+    let key_style = anchored(font(14).color(&RGBColor(100, 100, 100)), HPos::Right, VPos::Top);
+    let total_style = anchored(font(15), HPos::Right, VPos::Top);
     for lane in &lanes {
         let (_, y) = px(&chart, (0.0, lane.at(0.5)));
         main.draw(&Text::new(lane.name, (plot_l - 12, y - 8), name_style.clone())).map_err(err)?;
         main.draw(&Text::new(lane.key.clone(), (plot_l - 12, y - 5), key_style.clone())).map_err(err)?;
         main.draw(&Text::new(lane.total.clone(), (plot_l - 12, y + 13), total_style.clone())).map_err(err)?;
     }
-    let label_style = (FAMILY, 15).into_font().color(&TEXT).pos(Pos::new(HPos::Left, VPos::Center));
-    let none_style =
-        (FAMILY, 16).into_font().color(&RGBColor(130, 130, 130)).pos(Pos::new(HPos::Left, VPos::Center));
+    let label_style = anchored(font(15), HPos::Left, VPos::Center);
+    let none_style = anchored(font(16).color(&RGBColor(130, 130, 130)), HPos::Left, VPos::Center);
     // "none in this run", on white so rule lines do not cross it
     let none = |chart: &mut Chart<DB>, lane: &Lane, what: &str| -> ChartResult {
-        let w = text_w(&main, what, &none_style)?;
+        let w = text_width(&main, what, &none_style);
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((0.0, lane.at(0.5)))
@@ -398,7 +387,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let mut inline: Vec<(i32, i32)> = Vec::new();
     let mut tags = Vec::new();
     for (i, (ax, ex, text)) in spans.iter().enumerate() {
-        let w = text_w(&main, text, &label_style)?;
+        let w = text_width(&main, text, &label_style);
         let x0 = ex + 14;
         let x1 = x0 + w;
         let clear = x1 <= plot_r
@@ -508,7 +497,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
                 if mine.len() == 1 { "" } else { "s" },
                 musd_label(principal)
             );
-            let tw = text_w(&main, &text, &label_style)?;
+            let tw = text_width(&main, &text, &label_style);
             let (fx, fy) = px(&chart, (first.month as f64, y));
             let x0 = (fx - 4).min(plot_r - tw).max(plot_l + 2);
             main.draw(&Text::new(text, (x0, fy - 16), label_style.clone())).map_err(err)?;
@@ -538,7 +527,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let buyer_colour =
         |g: usize| if g < own_buyers { firm_colour(&data.world, &buyers[g].0) } else { OTHERS };
     let exit_colour = RGBColor(120, 40, 40);
-    let count_style = (FAMILY, 14).into_font().color(&TEXT).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let count_style = anchored(font(14), HPos::Center, VPos::Bottom);
     for (lane, events, is_deals) in [(&lanes[3], &deals, true), (&lanes[4], &exits, false)] {
         if events.is_empty() {
             none(
@@ -590,49 +579,29 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     }
 
     // ---- key row: buyers' colours, the phase ----
-    let mut entries: Vec<(Key, String)> = Vec::new();
+    let mut entries: Vec<(Mark, String)> = Vec::new();
     for g in 0..groups.min(buyers.len() + 1) {
         if g < own_buyers {
-            entries.push((Key::Swatch(buyer_colour(g)), buyers[g].0.clone()));
+            entries.push((Mark::Fill(buyer_colour(g)), buyers[g].0.clone()));
         } else if buyers.len() > own_buyers {
-            entries.push((Key::Swatch(OTHERS), format!("{} other buyers", buyers.len() - own_buyers)));
+            entries.push((Mark::Fill(OTHERS), format!("{} other buyers", buyers.len() - own_buyers)));
         }
     }
-    let key_style = legend_style().pos(Pos::new(HPos::Left, VPos::Center));
-    let mut x = plot_l;
+    let key_style = anchored(legend_style(), HPos::Left, VPos::Center);
+    let x = plot_l;
     let y = (FOOTER_H / 2) as i32;
-    let put = |x: &mut i32, key: Key, text: &str| -> ChartResult {
-        match key {
-            Key::Swatch(c) => {
-                footer.draw(&Rectangle::new([(*x, y - 7), (*x + 16, y + 7)], c.filled())).map_err(err)?
-            }
-            Key::Dot(c, r) => footer.draw(&Circle::new((*x + 8, y), r, c.filled())).map_err(err)?,
-            _ => {}
-        }
-        footer.draw(&Text::new(text.to_string(), (*x + 22, y), key_style.clone())).map_err(err)?;
-        *x += 22 + text_w(&footer, text, &key_style)? + 18;
-        Ok(())
-    };
     if !entries.is_empty() {
         let head = "Buyers:";
         footer
-            .draw(&Text::new(head, (x - text_w(&footer, head, &key_style)? - 8, y), key_style.clone()))
+            .draw(&Text::new(head, (x - text_width(&footer, head, &key_style) - 8, y), key_style.clone()))
             .map_err(err)?;
-        for (k, t) in &entries {
-            put(&mut x, *k, t)?;
-        }
     }
     if rounds.iter().any(|e| !named(&e.target)) {
-        put(&mut x, Key::Dot(OTHERS, 6), "generated firms' rounds")?;
+        entries.push((Mark::Dot(OTHERS, 6), "generated firms' rounds".into()));
     }
     if !phases.is_empty() {
-        put(&mut x, Key::Swatch(tint(PHASE, 0.35)), "consolidation phase")?;
+        entries.push((Mark::Fill(tint(PHASE, 0.35)), "consolidation phase".into()));
     }
+    legend_row(&footer, Some(x), y, &entries)?;
     Ok(())
-}
-
-/// `c` at opacity `a` over white, as an opaque colour.
-fn tint(c: RGBColor, a: f64) -> RGBColor {
-    let f = |v: u8| (255.0 - (255.0 - v as f64) * a).round() as u8;
-    RGBColor(f(c.0), f(c.1), f(c.2))
 }

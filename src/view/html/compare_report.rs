@@ -7,81 +7,42 @@
 //! `Comparison::verdict`, made by `compare.rs`); every string from the world
 //! files (names, paths) is HTML-escaped.
 
+use crate::analysis::outcome::Outcome;
 use crate::compare::{Comparison, PairedDiff};
-use crate::view::common_charts::sign;
-use crate::view::format::{count, hhi, thousands};
-use crate::view::html::run_report::{esc, figures, made_by_footer, page_css, page_start};
-use crate::view::html::study_report::num;
+use crate::view::format::{count, num, outcome_diff, outcome_value, thousands};
+use crate::view::html::page::{self, PageKind, figures, footer, page};
+use crate::view::registry::{ChartId, CompareChart};
 use crate::view::theme::Rendered;
-use std::fmt::Write;
+use maud::{Markup, html};
 
 /// The report of a comparison: `charts` as `charts::render_comparison` returns them.
 pub fn comparison_report(cmp: &Comparison, charts: &[Rendered]) -> String {
-    let mut h = String::with_capacity(48 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
     let [a, b] = &cmp.names;
     let title = format!("{a} vs {b}");
-    page_start(&mut h, &format!("chipban comparison: {}", esc(&title)), CSS);
-    let _ = write!(
-        h,
-        "<header>\n<p class=\"kicker\">chipban comparison report</p>\n<h1>{}</h1>\n<p class=\"lede\">{} of each world \
-         from {} to {}, on common random numbers: every difference below is {} minus {}, replicate by replicate.</p>\n\
-         </header>\n",
-        esc(&title),
-        count(cmp.replicates as u64, "paired run", "paired runs"),
-        cmp.start,
-        end(cmp),
-        esc(a),
-        esc(b)
-    );
-    verdict(&mut h, cmp);
-    contents(&mut h, charts);
-    provenance(&mut h, cmp);
-    differences(&mut h, cmp);
-    consolidation(&mut h, cmp);
-    charts_section(&mut h, cmp, charts);
-    how_to_read(&mut h, cmp);
-    made_by_footer(&mut h, "the comparison's runs");
-    h
+    let body = html! {
+        header {
+            p.kicker { "chipban comparison report" }
+            h1 { (title) }
+            p.lede {
+                (count(cmp.replicates as u64, "paired run", "paired runs")) " of each world from " (cmp.start) " to "
+                (end(cmp)) ", on common random numbers: every difference below is " (a) " minus " (b)
+                ", replicate by replicate."
+            }
+        }
+        (verdict(cmp))
+        (contents(charts))
+        (provenance(cmp))
+        (differences(cmp))
+        (consolidation(cmp))
+        (figures(charts, |id| match id {
+            ChartId::Compare(chart) => caption(chart, cmp),
+            other => unreachable!("a comparison report shows comparison charts only, not {other:?}"),
+        }))
+        (how_to_read(cmp))
+        (footer("the comparison's runs"))
+    };
+    page(PageKind::Compare, &format!("chipban comparison: {title}"), body)
 }
-
-const CSS: &str = page_css!(
-    ":root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --clear:#1f5f99; --a:#1f77b4; --b:#ff7f0e; }",
-    "72rem",
-    r#".note { color: var(--muted); font-size: .92rem; }
-.finding { border-left: 6px solid var(--accent); background: #eef4fa; padding: .6rem 1.1rem; margin: 1rem 0; }
-.verdict { font-size: 1.08rem; }
-.verdict h2 { border: 0; margin: .2rem 0 .4rem; padding: 0; }
-.verdict p.context { color: var(--muted); font-size: .95rem; }
-.verdict p.caveat { color: var(--muted); font-size: .92rem; border-top: 1px solid #c9d9ea; padding-top: .4rem; }
-.swatch { display: inline-block; width: .9em; height: .9em; border-radius: 2px; vertical-align: -.1em; margin-right: .3em; }
-.swatch.a { background: var(--a); } .swatch.b { background: var(--b); }
-dl.brief { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; margin: .8rem 0; }
-dl.brief dt { font-weight: 600; }
-dl.brief dd { margin: 0; }
-figure { margin: 1rem 0 2rem; }
-svg.chart, figure img { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
-figcaption { font-size: .95rem; color: var(--muted); margin-top: .4rem; }
-.scroll { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.2rem; font-size: .88rem; }
-th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
-th { border-bottom: 2px solid var(--ink); background: #fafafa; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-th.num { white-space: normal; }
-td .unit { color: var(--muted); font-size: .85em; display: block; }
-td.clear { font-weight: 700; color: var(--clear); }
-tbody tr:nth-child(even) { background: #f8f8f8; }
-ul.reading li { margin: .3rem 0; }
-footer { margin-top: 3rem; }
-@media (max-width: 40rem) { body { padding: 1rem; } nav ol { columns: 1; } }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav { display: none; }
-  h2 { break-after: avoid; }
-  figure, tr, .finding { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
-"#
-);
 
 // ---------------------------------------------------------------- numbers
 
@@ -90,293 +51,316 @@ fn end(cmp: &Comparison) -> String {
     cmp.date(cmp.months.max(1) - 1)
 }
 
-/// A mean of an outcome as a reader expects it (shares of runs as percentages).
+/// A mean of an outcome as a reader expects it (shares of runs as
+/// percentages); a derived measure (the restricted mean) as a number.
 fn val(outcome: &str, v: f64) -> String {
-    match outcome {
-        "consolidated" => format!("{:.0}%", 100.0 * v),
-        "final_hhi" => hhi(v),
-        "final_cr4" | "final_top4_compute_share" | "final_compute_gini" => format!("{v:.2}"),
-        _ => num(v),
-    }
+    Outcome::from_column(outcome).map_or_else(|| num(v), |o| outcome_value(o, v))
 }
 
-/// A difference of an outcome, signed (shares of runs in percentage points).
+/// A difference of an outcome, signed (shares of runs in percentage points);
+/// a derived measure (the restricted mean) as a number.
 fn diff(outcome: &str, v: f64) -> String {
-    let (s, unit) = match outcome {
-        "consolidated" => {
-            let pp = 100.0 * v;
-            (if pp.abs() >= 9.95 { format!("{:.0}", pp.abs()) } else { format!("{:.1}", pp.abs()) }, " pp")
-        }
-        "final_cr4" | "final_top4_compute_share" | "final_compute_gini" => (format!("{:.3}", v.abs()), ""),
-        _ => (num(v.abs()), ""),
-    };
-    format!("{}{s}{unit}", sign(&s, v))
+    outcome_diff(Outcome::from_column(outcome).unwrap_or(Outcome::MonthsToConsolidation), v)
 }
 
 /// The row label of an outcome.
 fn row_label(d: &PairedDiff) -> (String, String) {
-    match d.outcome.as_str() {
-        "consolidated" => (
-            "runs reaching a consolidation phase".into(),
-            "share of runs; difference in percentage points".into(),
-        ),
-        "months_to_consolidation" => (d.label.clone(), "months from the start".into()),
+    match Outcome::from_column(&d.outcome) {
+        Some(o @ Outcome::Consolidated) => {
+            (o.chart_label().into(), "share of runs; difference in percentage points".into())
+        }
+        Some(o @ Outcome::MonthsToConsolidation) => (d.label.clone(), o.chart_unit().into()),
         _ => (d.label.clone(), d.unit.clone()),
     }
 }
 
 // ---------------------------------------------------------------- sections
 
-fn verdict(h: &mut String, cmp: &Comparison) {
-    h.push_str("<section id=\"verdict\" class=\"finding verdict\">\n<h2>Verdict</h2>\n");
+fn verdict(cmp: &Comparison) -> Markup {
     let n = cmp.verdict.len();
-    for (i, s) in cmp.verdict.iter().enumerate() {
-        let class = if i == 0 && n > 1 {
-            " class=\"context\""
+    let class = |i: usize| {
+        if i == 0 && n > 1 {
+            Some("context")
         } else if i + 1 == n && n > 2 {
-            " class=\"caveat\""
+            Some("caveat")
         } else {
-            ""
-        };
-        let _ = writeln!(h, "<p{class}>{}</p>", esc(s));
+            None
+        }
+    };
+    html! {
+        section #verdict.finding.verdict {
+            h2 { "Verdict" }
+            @for (i, s) in cmp.verdict.iter().enumerate() {
+                p class=[class(i)] { (s) }
+            }
+            @if cmp.verdict.is_empty() {
+                p { "No verdict: the comparison holds no findings." }
+            }
+        }
     }
-    if cmp.verdict.is_empty() {
-        h.push_str("<p>No verdict: the comparison holds no findings.</p>\n");
-    }
-    h.push_str("</section>\n");
 }
 
-fn contents(h: &mut String, charts: &[Rendered]) {
-    h.push_str("<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
-    h.push_str(
-        "<li><a href=\"#verdict\">Verdict</a></li>\n<li><a href=\"#provenance\">The comparison</a></li>\n",
-    );
-    h.push_str("<li><a href=\"#differences\">Paired differences</a></li>\n");
-    h.push_str("<li><a href=\"#consolidation\">Time to consolidation</a></li>\n");
+fn contents(charts: &[Rendered]) -> Markup {
+    let mut items = vec![
+        ("verdict", "Verdict"),
+        ("provenance", "The comparison"),
+        ("differences", "Paired differences"),
+        ("consolidation", "Time to consolidation"),
+    ];
     if !charts.is_empty() {
-        h.push_str("<li><a href=\"#charts\">Charts</a></li>\n");
+        items.push(("charts", "Charts"));
     }
-    h.push_str("<li><a href=\"#reading\">How to read this</a></li>\n</ol>\n</nav>\n");
+    items.push(("reading", "How to read this"));
+    page::contents(&items)
 }
 
-fn provenance(h: &mut String, cmp: &Comparison) {
+fn provenance(cmp: &Comparison) -> Markup {
     let [a, b] = &cmp.names;
-    let _ = write!(
-        h,
-        "<section id=\"provenance\">\n<h2>The comparison</h2>\n<dl class=\"brief\">\n\
-         <dt><span class=\"swatch a\"></span>World A</dt><dd>{} (<code>{}</code>)</dd>\n\
-         <dt><span class=\"swatch b\"></span>World B</dt><dd>{} (<code>{}</code>)</dd>\n\
-         <dt>Period</dt><dd>{} to {} ({} per run)</dd>\n\
-         <dt>Replicates</dt><dd>{} ({} in all)</dd>\n<dt>Master seed</dt><dd>{}</dd>\n\
-         <dt>Common random numbers</dt><dd>replicate <i>r</i> of both worlds runs with the same seed, so each pair \
-         shares its random history and the paired difference isolates what differs between the worlds, not luck of \
-         the draw.</dd>\n</dl>\n</section>\n",
-        esc(a),
-        esc(&cmp.files[0]),
-        esc(b),
-        esc(&cmp.files[1]),
-        cmp.start,
-        end(cmp),
-        count(cmp.months as u64, "month", "months"),
-        count(cmp.replicates as u64, "pair", "pairs"),
-        count(2 * cmp.replicates as u64, "run", "runs"),
-        cmp.master_seed,
-    );
-}
-
-fn differences(h: &mut String, cmp: &Comparison) {
-    let [a, b] = &cmp.names;
-    let (a, b) = (esc(a), esc(b));
-    let _ = write!(
-        h,
-        "<section id=\"differences\">\n<h2>Paired differences</h2>\n\
-         <p>For each outcome: its mean in each world, the mean of the per-replicate differences {a} − {b} with its 95% \
-         paired t interval, and the number of pairs with a value in both worlds. Differences in <b>bold</b> have an \
-         interval that excludes zero: a difference the seed noise alone does not explain.</p>\n\
-         <div class=\"scroll\"><table>\n<thead><tr><th>outcome</th><th class=\"num\">mean in {a}</th>\
-         <th class=\"num\">mean in {b}</th><th class=\"num\">mean difference {a} − {b}</th>\
-         <th class=\"num\">95% CI of the difference</th><th class=\"num\">pairs</th><th>interval</th>\
-         <th>excludes zero</th></tr></thead>\n<tbody>\n"
-    );
-    for d in &cmp.diffs {
-        let (label, unit) = row_label(d);
-        let o = d.outcome.as_str();
-        let clear = d.significant();
-        let cls = if clear { "num clear" } else { "num" };
-        let mean = |v: Option<f64>| v.map_or("n/a".to_string(), |x| val(o, x));
-        let ci = match (d.ci_low, d.ci_high) {
-            (Some(l), Some(hh)) => format!("{} to {}", diff(o, l), diff(o, hh)),
-            _ => "n/a".into(),
-        };
-        let excl = match (d.ci_low, d.ci_high) {
-            (Some(_), Some(_)) if clear => "<b>yes</b>",
-            (Some(_), Some(_)) => "no",
-            _ => "n/a",
-        };
-        let _ = writeln!(
-            h,
-            "<tr><td>{}<span class=\"unit\">{}</span></td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"{cls}\">{}</td><td class=\"{cls}\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{excl}</td></tr>",
-            esc(&label),
-            esc(&unit),
-            mean(d.mean_a),
-            mean(d.mean_b),
-            d.diff.map_or("n/a".to_string(), |x| diff(o, x)),
-            ci,
-            thousands(d.n as u64),
-            esc(d.method),
-        );
-    }
-    h.push_str("</tbody>\n</table></div>\n");
-    if cmp.diffs.is_empty() {
-        h.push_str("<p>No outcomes to compare.</p>\n");
-    }
-    h.push_str("</section>\n");
-}
-
-fn consolidation(h: &mut String, cmp: &Comparison) {
-    let restricted = cmp.diff("restricted_mean_months_to_consolidation");
-    let _ = write!(
-        h,
-        "<section id=\"consolidation\">\n<h2>Time to consolidation</h2>\n\
-         <p>Kaplan–Meier estimates of when a run's consolidation phase begins. Runs that never consolidate are \
-         censored at the horizon ({}); the median is the first month by which at least half of the runs have \
-         consolidated, and is “not reached” when fewer than half do.</p>\n\
-         <div class=\"scroll\"><table>\n<thead><tr><th>world</th><th class=\"num\">runs</th>\
-         <th class=\"num\">consolidate</th><th class=\"num\">never (censored at the horizon)</th>\
-         <th class=\"num\">median start of consolidation</th>\
-         <th class=\"num\">restricted mean months (never = {})</th></tr></thead>\n<tbody>\n",
-        end(cmp),
-        cmp.months
-    );
-    for w in 0..2 {
-        let runs = cmp.runs[w].len();
-        let never = cmp.survival[w].last().map_or(runs, |p| p.at_risk - p.events);
-        let median = match cmp.median_months[w] {
-            Some(m) => format!("{} (month {m})", cmp.date(m)),
-            None => "not reached".into(),
-        };
-        let rm = restricted.and_then(|d| if w == 0 { d.mean_a } else { d.mean_b });
-        let _ = writeln!(
-            h,
-            "<tr><td><span class=\"swatch {}\"></span>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            if w == 0 { "a" } else { "b" },
-            esc(&cmp.names[w]),
-            thousands(runs as u64),
-            thousands((runs - never) as u64),
-            thousands(never as u64),
-            median,
-            rm.map_or("n/a".into(), num),
-        );
-    }
-    h.push_str("</tbody>\n</table></div>\n");
-    if let Some(d) = restricted {
-        let text = match (d.diff, d.ci_low, d.ci_high) {
-            (Some(x), Some(l), Some(hh)) => format!(
-                "The restricted mean differs by {} months ({} − {}; 95% CI {} to {}){}.",
-                diff("", x),
-                esc(&cmp.names[0]),
-                esc(&cmp.names[1]),
-                diff("", l),
-                diff("", hh),
-                if d.significant() {
-                    ", an interval that excludes zero"
-                } else {
-                    ", an interval that includes zero"
+    html! {
+        section #provenance {
+            h2 { "The comparison" }
+            dl.brief {
+                dt { span.swatch.a {} "World A" } dd { (a) " (" code { (cmp.files[0]) } ")" }
+                dt { span.swatch.b {} "World B" } dd { (b) " (" code { (cmp.files[1]) } ")" }
+                dt { "Period" } dd { (cmp.start) " to " (end(cmp)) " (" (count(cmp.months as u64, "month", "months")) " per run)" }
+                dt { "Replicates" }
+                dd {
+                    (count(cmp.replicates as u64, "pair", "pairs")) " ("
+                    (count(2 * cmp.replicates as u64, "run", "runs")) " in all)"
                 }
-            ),
-            _ => "Too few pairs to give an interval for the restricted mean.".into(),
-        };
-        let _ = writeln!(h, "<p>{text}</p>");
+                dt { "Master seed" } dd { (cmp.master_seed) }
+                dt { "Common random numbers" }
+                dd {
+                    "replicate " i { "r" } " of both worlds runs with the same seed, so each pair shares its random \
+                     history and the paired difference isolates what differs between the worlds, not luck of the draw."
+                }
+            }
+        }
     }
-    h.push_str("</section>\n");
+}
+
+fn differences(cmp: &Comparison) -> Markup {
+    let [a, b] = &cmp.names;
+    html! {
+        section #differences {
+            h2 { "Paired differences" }
+            p {
+                "For each outcome: its mean in each world, the mean of the per-replicate differences " (a) " − " (b)
+                " with its 95% paired t interval, and the number of pairs with a value in both worlds. Differences in "
+                b { "bold" } " have an interval that excludes zero: a difference the seed noise alone does not explain."
+            }
+            div.scroll {
+                table {
+                    thead {
+                        tr {
+                            th { "outcome" }
+                            th.num { "mean in " (a) }
+                            th.num { "mean in " (b) }
+                            th.num { "mean difference " (a) " − " (b) }
+                            th.num { "95% CI of the difference" }
+                            th.num { "pairs" }
+                            th { "interval" }
+                            th { "excludes zero" }
+                        }
+                    }
+                    tbody {
+                        @for d in &cmp.diffs {
+                            (difference_row(d))
+                        }
+                    }
+                }
+            }
+            @if cmp.diffs.is_empty() {
+                p { "No outcomes to compare." }
+            }
+        }
+    }
+}
+
+fn difference_row(d: &PairedDiff) -> Markup {
+    let (label, unit) = row_label(d);
+    let o = d.outcome.as_str();
+    let clear = d.significant();
+    let cls = if clear { "num clear" } else { "num" };
+    let mean = |v: Option<f64>| v.map_or("n/a".to_string(), |x| val(o, x));
+    let ci = match (d.ci_low, d.ci_high) {
+        (Some(l), Some(hh)) => format!("{} to {}", diff(o, l), diff(o, hh)),
+        _ => "n/a".into(),
+    };
+    let has_ci = d.ci_low.is_some() && d.ci_high.is_some();
+    html! {
+        tr {
+            td { (label) span.unit { (unit) } }
+            td.num { (mean(d.mean_a)) }
+            td.num { (mean(d.mean_b)) }
+            td class=(cls) { (d.diff.map_or("n/a".to_string(), |x| diff(o, x))) }
+            td class=(cls) { (ci) }
+            td.num { (thousands(d.n as u64)) }
+            td { (d.method) }
+            td {
+                @if has_ci && clear { b { "yes" } } @else if has_ci { "no" } @else { "n/a" }
+            }
+        }
+    }
+}
+
+fn consolidation(cmp: &Comparison) -> Markup {
+    let restricted = cmp.diff("restricted_mean_months_to_consolidation");
+    html! {
+        section #consolidation {
+            h2 { "Time to consolidation" }
+            p {
+                "Kaplan–Meier estimates of when a run's consolidation phase begins. Runs that never consolidate are \
+                 censored at the horizon (" (end(cmp)) "); the median is the first month by which at least half of \
+                 the runs have consolidated, and is “not reached” when fewer than half do."
+            }
+            div.scroll {
+                table {
+                    thead {
+                        tr {
+                            th { "world" }
+                            th.num { "runs" }
+                            th.num { "consolidate" }
+                            th.num { "never (censored at the horizon)" }
+                            th.num { "median start of consolidation" }
+                            th.num { "restricted mean months (never = " (cmp.months) ")" }
+                        }
+                    }
+                    tbody {
+                        @for w in 0..2 {
+                            (survival_row(cmp, w, restricted))
+                        }
+                    }
+                }
+            }
+            @if let Some(d) = restricted {
+                p {
+                    @match (d.diff, d.ci_low, d.ci_high) {
+                        (Some(x), Some(l), Some(hh)) => {
+                            "The restricted mean differs by " (diff("", x)) " months (" (cmp.names[0]) " − "
+                            (cmp.names[1]) "; 95% CI " (diff("", l)) " to " (diff("", hh)) ")"
+                            @if d.significant() { ", an interval that excludes zero" }
+                            @else { ", an interval that includes zero" }
+                            "."
+                        }
+                        _ => "Too few pairs to give an interval for the restricted mean.",
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn survival_row(cmp: &Comparison, w: usize, restricted: Option<&PairedDiff>) -> Markup {
+    let runs = cmp.runs[w].len();
+    let never = cmp.survival[w].last().map_or(runs, |p| p.at_risk - p.events);
+    let median = match cmp.median_months[w] {
+        Some(m) => format!("{} (month {m})", cmp.date(m)),
+        None => "not reached".into(),
+    };
+    let rm = restricted.and_then(|d| if w == 0 { d.mean_a } else { d.mean_b });
+    html! {
+        tr {
+            td { span class={ "swatch " (if w == 0 { "a" } else { "b" }) } {} (cmp.names[w]) }
+            td.num { (thousands(runs as u64)) }
+            td.num { (thousands((runs - never) as u64)) }
+            td.num { (thousands(never as u64)) }
+            td.num { (median) }
+            td.num { (rm.map_or("n/a".into(), num)) }
+        }
+    }
 }
 
 // ---------------------------------------------------------------- charts
 
-/// Title of a comparison chart.
-pub fn chart_title(name: &str) -> String {
-    match name {
-        "compare_fan_hhi" => "Concentration over time".into(),
-        "compare_fan_independent_firms" => "Independent firms over time".into(),
-        "paired_differences" => "Paired differences".into(),
-        "survival" => "Time to consolidation".into(),
-        other => other.replace('_', " "),
-    }
-}
-
 /// A one-line caption: how to read the chart.
-fn caption(name: &str, cmp: &Comparison) -> String {
-    let (a, b) = (esc(&cmp.names[0]), esc(&cmp.names[1]));
-    match name {
-        "compare_fan_hhi" => format!(
-            "HHI of AI-revenue shares (0–10,000) month by month: the lines are the means over the runs of {a} (blue) and \
-             {b} (orange), the shaded bands hold the middle 90% of each world's runs (5th to 95th percentile)."
-        ),
-        "compare_fan_independent_firms" => format!(
-            "Independent firms (a buyer and what it bought count as one) month by month: lines are the means of {a} \
-             (blue) and {b} (orange), bands the middle 90% of each world's runs."
-        ),
-        "paired_differences" => format!(
-            "Each bar counts replicates by their difference {a} − {b} in the final independent firms (left) and the \
-             final HHI (right); the black line is zero, the red dot and whisker the mean difference and its 95% paired \
-             t interval (shaded)."
-        ),
-        "survival" => format!(
-            "Share of runs not yet in a consolidation phase (Kaplan–Meier), {a} blue and {b} orange: dashed drops mark \
-             the medians, ticks at the right end the runs that never consolidate (censored at the horizon)."
-        ),
-        _ => format!("Chart “{}”.", esc(name)),
+fn caption(chart: CompareChart, cmp: &Comparison) -> Markup {
+    let [a, b] = &cmp.names;
+    match chart {
+        CompareChart::FanHhi => html! {
+            "HHI of AI-revenue shares (0–10,000) month by month: the lines are the means over the runs of " (a)
+            " (blue) and " (b) " (orange), the shaded bands hold the middle 90% of each world's runs (5th to 95th \
+             percentile)."
+        },
+        CompareChart::FanFirms => html! {
+            "Independent firms (a buyer and what it bought count as one) month by month: lines are the means of " (a)
+            " (blue) and " (b) " (orange), bands the middle 90% of each world's runs."
+        },
+        CompareChart::Paired => html! {
+            "Each bar counts replicates by their difference " (a) " − " (b) " in the final independent firms (left) \
+             and the final HHI (right); the black line is zero, the red dot and whisker the mean difference and its \
+             95% paired t interval (shaded)."
+        },
+        CompareChart::Survival => html! {
+            "Share of runs not yet in a consolidation phase (Kaplan–Meier), " (a) " blue and " (b) " orange: dashed \
+             drops mark the medians, ticks at the right end the runs that never consolidate (censored at the \
+             horizon)."
+        },
     }
 }
 
-fn charts_section(h: &mut String, cmp: &Comparison, charts: &[Rendered]) {
-    figures(h, charts, chart_title, |name| caption(name, cmp));
-}
-
-fn how_to_read(h: &mut String, cmp: &Comparison) {
-    let _ = write!(
-        h,
-        "<section id=\"reading\">\n<h2>How to read this</h2>\n<ul class=\"reading\">\n\
-         <li><b>Common random numbers</b>: replicate <i>r</i> of both worlds runs with the same seed, so the two runs \
-         of a pair share their random history; the paired difference removes most of the run-to-run noise and keeps \
-         what the worlds' differences cause.</li>\n\
-         <li><b>Paired t intervals</b>: for each outcome the differences A − B of the pairs are averaged and given a \
-         Student t 95% interval (n − 1 degrees of freedom). An interval that excludes zero is evidence of a \
-         difference at the 5% level for that outcome alone; with several outcomes, about one in twenty can exclude \
-         zero by chance. An interval that includes zero means “no detectable difference”, not “no effect”.</li>\n\
-         <li><b>Consolidated</b> is 1 for a run that reaches a consolidation phase and 0 otherwise: its mean is a \
-         share of runs and its difference is in percentage points; the t interval is approximate for a share, most \
-         of all with few pairs or shares near 0% or 100%.</li>\n\
-         <li><b>Months to consolidation</b> in the table counts only the pairs where both runs consolidate, a \
-         selected subset; the restricted mean uses every pair, counting a run that never consolidates at the \
-         horizon.</li>\n\
-         <li><b>Kaplan–Meier</b>: the curve is the share of runs not yet consolidated, month by month. Runs that \
-         never consolidate are censored at the horizon ({}); the median is the first month at which the curve is \
-         at or below one half.</li>\n\
-         <li><b>Restricted mean</b> months to consolidation: the mean of min(T, {}), counting a run that never \
-         consolidates as {} months — the area under the Kaplan–Meier curve up to the horizon.</li>\n\
-         <li><b>Bands</b> in the fan charts are the 5th to 95th percentiles of single runs: the spread of outcomes, \
-         not the uncertainty of the mean.</li>\n\
-         <li>These intervals cover seed-to-seed noise only, not uncertainty in the parameters or the model: they say \
-         how sure the comparison is <i>inside the model</i>, given its calibration (see the sensitivity sweep for \
-         how the parameters move the outcomes).</li>\n</ul>\n</section>\n",
-        end(cmp),
-        cmp.months,
-        cmp.months
-    );
+fn how_to_read(cmp: &Comparison) -> Markup {
+    html! {
+        section #reading {
+            h2 { "How to read this" }
+            ul.reading {
+                li {
+                    b { "Common random numbers" } ": replicate " i { "r" } " of both worlds runs with the same seed, so \
+                     the two runs of a pair share their random history; the paired difference removes most of the \
+                     run-to-run noise and keeps what the worlds' differences cause."
+                }
+                li {
+                    b { "Paired t intervals" } ": for each outcome the differences A − B of the pairs are averaged and \
+                     given a Student t 95% interval (n − 1 degrees of freedom). An interval that excludes zero is \
+                     evidence of a difference at the 5% level for that outcome alone; with several outcomes, about \
+                     one in twenty can exclude zero by chance. An interval that includes zero means “no detectable \
+                     difference”, not “no effect”."
+                }
+                li {
+                    b { "Consolidated" } " is 1 for a run that reaches a consolidation phase and 0 otherwise: its mean \
+                     is a share of runs and its difference is in percentage points; the t interval is approximate for \
+                     a share, most of all with few pairs or shares near 0% or 100%."
+                }
+                li {
+                    b { "Months to consolidation" } " in the table counts only the pairs where both runs consolidate, \
+                     a selected subset; the restricted mean uses every pair, counting a run that never consolidates \
+                     at the horizon."
+                }
+                li {
+                    b { "Kaplan–Meier" } ": the curve is the share of runs not yet consolidated, month by month. Runs \
+                     that never consolidate are censored at the horizon (" (end(cmp)) "); the median is the first \
+                     month at which the curve is at or below one half."
+                }
+                li {
+                    b { "Restricted mean" } " months to consolidation: the mean of min(T, " (cmp.months) "), counting \
+                     a run that never consolidates as " (cmp.months) " months — the area under the Kaplan–Meier curve \
+                     up to the horizon."
+                }
+                li {
+                    b { "Bands" } " in the fan charts are the 5th to 95th percentiles of single runs: the spread of \
+                     outcomes, not the uncertainty of the mean."
+                }
+                li {
+                    "These intervals cover seed-to-seed noise only, not uncertainty in the parameters or the model: \
+                     they say how sure the comparison is " i { "inside the model" } ", given its calibration (see the \
+                     sensitivity sweep for how the parameters move the outcomes)."
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view::compare_charts::{NAMES, fixtures, render_comparison};
+    use crate::view::compare_charts::{fixtures, names, render_comparison};
+    use crate::view::html::page::esc;
 
     fn placeholders() -> Vec<Rendered> {
-        NAMES
+        names()
             .iter()
             .map(|&name| Rendered {
+                id: crate::view::registry::by_name(name).expect("a registered chart").id,
                 name,
                 png: Vec::new(),
                 svg: "<svg width=\"10\"><text>x</text></svg>".into(),

@@ -4,15 +4,20 @@
 //! notable events, the firms at the end and the run's provenance.
 //!
 //! Nothing in the page loads anything: no scripts, fonts, stylesheets or
-//! images from elsewhere, no JavaScript at all; CSS is inline and prints
-//! cleanly. Every piece of text from the run (firm, investor, chip and rule
-//! names, the world's description) is HTML-escaped.
+//! images from elsewhere, no JavaScript at all; the one stylesheet is
+//! inline and prints cleanly. The shell, the charts and the escaping are
+//! [`crate::view::html::page`]'s; every piece of text from the run (firm,
+//! investor, chip and rule names, the world's description) is HTML-escaped.
 
 use crate::record::{EventKind, EventRec, FirmRec, RunData};
-use crate::view::format::{Consolidation, count, hhi, money, pct, thousands};
+use crate::view::facts::Consolidation;
+use crate::view::format::{capitalise, count, hhi, money, pct, pflops, share, thousands};
+use crate::view::html::page::{self, PageKind, data_uri, esc, figures, page};
 use crate::view::narrate;
+use crate::view::registry::{self, ChartId, RunChart};
 use crate::view::theme::Rendered;
 use crate::world::{Coverage, Tier, World};
+use maud::{Markup, PreEscaped, html};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -25,231 +30,50 @@ pub fn report(data: &RunData, charts: &[Rendered], gif: Option<&[u8]>) -> String
     let facts = Consolidation::of(data);
     let world_name = data.summary.world.clone();
     let seed = data.summary.seed;
-    let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
-
-    page_start(&mut h, &format!("chipban report: {} (seed {seed})", esc(&world_name)), CSS);
-    let _ = write!(
-        h,
-        "<header>\n<p class=\"kicker\">chipban report</p>\n<h1>Does the industry consolidate? \
-         World “{}”, seed {seed}</h1>\n<p class=\"lede\">One simulated run: {} from {}, read from its output \
-         folder.</p>\n</header>\n",
-        esc(&world_name),
-        count(data.months.len() as u64, "month", "months"),
-        data.months.first().map(|m| esc(&m.date)).unwrap_or_else(|| data.world.start.to_string())
-    );
-    contents(&mut h, charts, gif.is_some());
-    question(&mut h, &facts);
-    world_brief(&mut h, data);
-    verdict(&mut h, data, &facts);
-    charts_section(&mut h, data, &facts, charts);
-    if let Some(gif) = gif {
-        market_race(&mut h, gif);
-    }
     let (lines, notable) = narrate::story_and_notable(data);
-    story(&mut h, &lines);
-    timeline(&mut h, data, &notable);
-    firms_table(&mut h, data);
-    provenance(&mut h, data);
-    page_end(&mut h);
-    h
-}
-
-/// The start of a page: the doctype, the head with `title` (escaped
-/// already) and the inline `css`, and the opening body tag.
-pub fn page_start(h: &mut String, title: &str, css: &str) {
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>{css}</style>\n</head>\n<body>\n"
-    );
-}
-
-/// The footer of a page made from `source` (`the study's runs`) alone, and
-/// the end of the page.
-pub fn made_by_footer(h: &mut String, source: &str) {
-    let _ = write!(
-        h,
-        "<footer>\n<p class=\"note\">Made by chipban {} (build {}) from {source} alone. This page loads nothing \
-         from the network.</p>\n</footer>\n",
-        esc(crate::VERSION),
-        esc(crate::BUILD)
-    );
-    page_end(h);
-}
-
-/// The end of a page.
-pub fn page_end(h: &mut String) {
-    h.push_str("</body>\n</html>\n");
-}
-
-/// Escape text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
+    // The sections still written as text (escaped with `esc`): they read
+    // event kinds, firm states and summary.json, which the typed record
+    // replaces.
+    let mut rest = String::new();
+    timeline(&mut rest, data, &notable);
+    firms_table(&mut rest, data);
+    provenance(&mut rest, data);
+    let body = html! {
+        header {
+            p.kicker { "chipban report" }
+            h1 { "Does the industry consolidate? World “" (world_name) "”, seed " (seed) }
+            p.lede {
+                "One simulated run: " (count(data.months.len() as u64, "month", "months")) " from "
+                (data.months.first().map(|m| m.date.clone()).unwrap_or_else(|| data.world.start.to_string()))
+                ", read from its output folder."
+            }
         }
-    }
-    out
-}
-
-/// Standard base64 (RFC 4648, with `=` padding), for `data:` URIs.
-pub fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        out.push(A[(n >> 18) as usize & 63] as char);
-        out.push(A[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 { A[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if chunk.len() > 2 { A[n as usize & 63] as char } else { '=' });
-    }
-    out
-}
-
-/// An SVG document as markup to inline in HTML: anything before `<svg`
-/// (XML declaration, doctype, comments) is dropped, as are the `xmlns`
-/// attributes (the HTML parser puts `<svg>` in the SVG namespace itself, and
-/// the page must not name any URL); the root gets a class and an accessible
-/// label. `None` if the text holds no `<svg` element.
-pub fn inline_svg(svg: &str, label: &str) -> Option<String> {
-    let start = svg.find("<svg")?;
-    let body = &svg[start..];
-    let open_end = body.find('>')?;
-    let (open, rest) = body.split_at(open_end);
-    let mut tag = String::from("<svg");
-    let mut attrs = &open[4..];
-    // attributes are name="value" pairs (plotters writes double quotes)
-    while let Some(eq) = attrs.find('=') {
-        let name = attrs[..eq].trim();
-        let after = &attrs[eq + 1..];
-        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
-        let Some(q) = quote else { break };
-        let Some(close) = after[1..].find(q) else { break };
-        let value = &after[1..1 + close];
-        attrs = &after[close + 2..];
-        if name == "xmlns" || name.starts_with("xmlns:") || name == "role" || name == "aria-label" {
-            continue;
-        }
-        let _ = write!(tag, " {name}={q}{value}{q}");
-    }
-    let self_closing = open.trim_end().ends_with('/');
-    let _ = write!(tag, " class=\"chart\" role=\"img\" aria-label=\"{}\"", esc(label));
-    if self_closing {
-        tag.push('/');
-    }
-    let end = rest.rfind("</svg>").map(|i| i + "</svg>".len()).unwrap_or(rest.len());
-    Some(format!("{tag}{}", &rest[..end]))
-}
-
-/// A report page's CSS: the page's `:root` colours, then what every report
-/// page shares (box sizing, the body at most `$width` wide, headings, the
-/// kicker and lede, the contents and code), then the page's own `$rules`.
-macro_rules! page_css {
-    ($root:literal, $width:literal, $rules:literal) => {
-        concat!(
-            "\n",
-            $root,
-            r#"
-* { box-sizing: border-box; }
-html { font-size: 16px; }
-body { margin: 0 auto; max-width: "#,
-            $width,
-            r#"; padding: 1.5rem 2rem 4rem; color: var(--ink); background: #fff;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", "Liberation Sans", sans-serif;
-  line-height: 1.5; }
-h1 { font-size: 1.9rem; line-height: 1.2; margin: .2rem 0 .6rem; }
-h2 { font-size: 1.4rem; margin: 2.4rem 0 .6rem; padding-bottom: .25rem; border-bottom: 2px solid var(--ink); }
-h3 { font-size: 1.1rem; margin: 1.6rem 0 .4rem; }
-p { margin: .5rem 0; }
-.kicker { text-transform: uppercase; letter-spacing: .08em; font-size: .8rem; color: var(--muted); margin: 0; }
-.lede { font-size: 1.1rem; color: var(--muted); }
-nav ol { columns: 2; margin: .5rem 0; padding-left: 1.4rem; }
-nav a { color: var(--accent); text-decoration: none; }
-nav a:hover { text-decoration: underline; }
-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em; background: #f3f3f3; padding: 0 .25em; border-radius: 3px; }
-"#,
-            $rules
-        )
+        (contents(charts, gif.is_some()))
+        (question(&facts))
+        (world_brief(data))
+        (verdict(data, &facts))
+        (figures(charts, |id| match id {
+            ChartId::Run(chart) => PreEscaped(caption(chart, data, &facts)),
+            other => unreachable!("a run report shows run charts only, not {other:?}"),
+        }))
+        @if let Some(gif) = gif { (market_race(gif)) }
+        (story(&lines))
+        (PreEscaped(rest))
     };
-}
-pub(crate) use page_css;
-
-const CSS: &str = page_css!(
-    ":root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --yes:#e9f5e9; --yes-b:#2c8a2c; --no:#fdf0e6; --no-b:#c0661a; }",
-    "70rem",
-    r#".verdict { border-left: 6px solid var(--no-b); background: var(--no); padding: .8rem 1.2rem; margin: 1rem 0; }
-.verdict.yes { border-color: var(--yes-b); background: var(--yes); }
-.verdict .answer { font-size: 1.25rem; font-weight: 700; margin: 0 0 .4rem; }
-.note { color: var(--muted); font-size: .92rem; }
-.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: .6rem; margin: 1rem 0; padding: 0; list-style: none; }
-.figures li { border: 1px solid var(--rule); border-radius: 4px; padding: .4rem .6rem; }
-.figures b { display: block; font-size: 1.3rem; }
-.figures span { color: var(--muted); font-size: .85rem; }
-dl.brief { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; margin: .8rem 0; }
-dl.brief dt { font-weight: 600; }
-dl.brief dd { margin: 0; }
-figure { margin: 1rem 0 2rem; }
-svg.chart, figure img { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
-figcaption { font-size: .95rem; color: var(--muted); margin-top: .4rem; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.2rem; font-size: .9rem; }
-th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
-th { border-bottom: 2px solid var(--ink); background: #fafafa; }
-td.date { white-space: nowrap; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tbody tr:nth-child(even) { background: #f8f8f8; }
-tr.gone td { color: var(--muted); }
-tr.group th { background: #fff; border-bottom: 1px solid var(--ink); padding-top: 1rem; font-size: .95rem; }
-ol.story { list-style: none; padding: 0; margin: .4rem 0; }
-ol.story li { display: grid; grid-template-columns: 5.5rem 1fr; gap: .8rem; padding: .25rem 0; border-bottom: 1px dotted var(--rule); }
-ol.story .date { font-variant-numeric: tabular-nums; color: var(--muted); white-space: nowrap; }
-ol.story li.quarter { color: var(--muted); }
-footer { margin-top: 3rem; }
-@media (max-width: 40rem) { body { padding: 1rem; } nav ol { columns: 1; } ol.story li { grid-template-columns: 1fr; gap: 0; } }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav { display: none; }
-  h2 { break-after: avoid; }
-  figure, .verdict, tr, ol.story li { break-inside: avoid; }
-  section.chart { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
-"#
-);
-
-/// Title and the reading of each chart family (`charts::NAMES`).
-fn chart_title(name: &str) -> String {
-    match name {
-        "concentration" => "Market concentration".into(),
-        "firms" => "How many firms".into(),
-        "market_shares" => "Market shares".into(),
-        "compute" => "Compute and chips".into(),
-        "funding" => "Funding and chip-backed loans".into(),
-        "talent" => "Talent".into(),
-        "lorenz" => "Inequality of compute".into(),
-        "timeline" => "Timeline".into(),
-        other => other.replace('_', " "),
-    }
+    page(PageKind::Run, &format!("chipban report: {world_name} (seed {seed})"), body)
 }
 
 /// A caption: how to read the chart, and what this run shows on it (numbers
 /// from the output files).
-fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
+fn caption(chart: RunChart, data: &RunData, facts: &Consolidation) -> String {
     let first = data.months.first();
     let last = data.months.last();
     let (Some(first), Some(last)) = (first, last) else {
-        return format!("Chart “{}”.", esc(name));
+        return format!("Chart “{}”.", esc(registry::chart(ChartId::Run(chart)).title));
     };
     let p = &facts.params;
-    match name {
-        "concentration" => format!(
+    match chart {
+        RunChart::Concentration => format!(
             "HHI of AI-revenue shares (0–10,000): above 1,000 a market counts as moderately, above 1,800 as highly \
              concentrated (2023 US merger guidelines); the top-four share (CR4) is the other line, the export rules \
              are marked, and any consolidation phase is shaded. In this run HHI goes from {} to {} (peak {} in {}); \
@@ -260,7 +84,7 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
             esc(&date(data, facts.max_hhi.1)),
             pct(last.cr4)
         ),
-        "firms" => format!(
+        RunChart::Firms => format!(
             "Independent firms (a buyer and what it bought count as one), start-ups alive, and entries, exits and \
              acquisitions so far. Independent firms peak at {} in {} and end at {}, {} below the peak (the test needs \
              {}); over the run {}, {} and {}.",
@@ -273,7 +97,7 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
             count(last.exits as u64, "exits", "exit"),
             count(last.acquisitions as u64, "is acquired", "are acquired")
         ),
-        "market_shares" => {
+        RunChart::MarketShares => {
             let top = top_firms(data, 3);
             let list: Vec<String> =
                 top.iter().map(|f| format!("{} {}", esc(&f.firm), share(f.share))).collect();
@@ -283,7 +107,7 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
                 crate::view::format::join_and(&list)
             )
         }
-        "compute" => format!(
+        RunChart::Compute => format!(
             "Usable compute held (PFLOP/s of dense BF16, after each chip's software efficiency) by chip model, \
              with the models the export rules ban marked, and the chip price index (current price ÷ list price). \
              The four firms with the most compute hold {} of it at the start and {} at the end; firms end holding \
@@ -292,7 +116,7 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
             pct(last.top4_compute_share),
             thousands(last.banned_chip_units)
         ),
-        "funding" => {
+        RunChart::Funding => {
             let rounds: Vec<_> = data.events.iter().filter(|e| e.kind() == EventKind::FundingRound).collect();
             let total: f64 = rounds.iter().map(|e| e.amount_musd).sum();
             let loans = data.events.iter().filter(|e| e.kind() == EventKind::Loan).count() as u64;
@@ -307,7 +131,7 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
                 money(last.loans_outstanding_musd)
             )
         }
-        "talent" => {
+        RunChart::Talent => {
             let (giants, others) = data
                 .firms
                 .iter()
@@ -329,16 +153,17 @@ fn caption(name: &str, data: &RunData, facts: &Consolidation) -> String {
                 thousands(giants + others)
             )
         }
-        "lorenz" => format!(
+        RunChart::Lorenz => format!(
             "Lorenz curves of compute across active firms: the share of all compute held by the smallest x% of \
              firms. The further a curve sags below the diagonal, the more unequal; the Gini coefficient goes from \
              {:.2} to {:.2}.",
             first.compute_gini, last.compute_gini
         ),
-        "timeline" => "The run's main events in time: export rules, funding rounds, chip-backed loans, \
+        RunChart::Timeline => {
+            "The run's main events in time: export rules, funding rounds, chip-backed loans, \
                        acquisitions and exits; the story below tells them in words."
-            .into(),
-        other => format!("Chart “{}”.", esc(other)),
+                .into()
+        }
     }
 }
 
@@ -347,22 +172,6 @@ fn date(data: &RunData, month: u32) -> String {
         .get(month as usize)
         .map(|m| m.date.clone())
         .unwrap_or_else(|| data.world.start.plus(month as i32).to_string())
-}
-
-/// A revenue share as a percentage, with more decimals for small shares.
-fn share(x: f64) -> String {
-    let p = 100.0 * x;
-    if p >= 10.0 {
-        format!("{p:.0}%")
-    } else if p >= 1.0 {
-        format!("{p:.1}%")
-    } else if p >= 0.005 {
-        format!("{p:.2}%")
-    } else if p > 0.0 {
-        "<0.01%".to_string()
-    } else {
-        "0%".to_string()
-    }
 }
 
 /// The `n` active firms with the largest revenue share in the last month.
@@ -375,39 +184,45 @@ fn top_firms(data: &RunData, n: usize) -> Vec<&FirmRec> {
     v
 }
 
-fn contents(h: &mut String, charts: &[Rendered], gif: bool) {
-    h.push_str("<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
-    h.push_str("<li><a href=\"#question\">The question</a></li>\n<li><a href=\"#world\">The world in brief</a></li>\n");
-    h.push_str("<li><a href=\"#verdict\">The verdict for this run</a></li>\n");
+fn contents(charts: &[Rendered], gif: bool) -> Markup {
+    let mut items = vec![
+        ("question", "The question"),
+        ("world", "The world in brief"),
+        ("verdict", "The verdict for this run"),
+    ];
     if !charts.is_empty() {
-        h.push_str("<li><a href=\"#charts\">Charts</a></li>\n");
+        items.push(("charts", "Charts"));
     }
     if gif {
-        h.push_str("<li><a href=\"#market-race\">The market race (animation)</a></li>\n");
+        items.push(("market-race", "The market race (animation)"));
     }
-    h.push_str(
-        "<li><a href=\"#story\">The story, month by month</a></li>\n<li><a href=\"#events\">Notable events</a></li>\n\
-         <li><a href=\"#firms\">The firms at the end</a></li>\n<li><a href=\"#provenance\">Provenance</a></li>\n",
-    );
-    h.push_str("</ol>\n</nav>\n");
+    items.extend([
+        ("story", "The story, month by month"),
+        ("events", "Notable events"),
+        ("firms", "The firms at the end"),
+        ("provenance", "Provenance"),
+    ]);
+    page::contents(&items)
 }
 
-fn question(h: &mut String, facts: &Consolidation) {
+fn question(facts: &Consolidation) -> Markup {
     let p = &facts.params;
-    let _ = write!(
-        h,
-        "<section id=\"question\">\n<h2>The question</h2>\n<p>On Baidu's earnings call in November 2023, its chief \
-         executive Robin Li predicted that China's AI industry would go through a consolidation phase: under the US \
-         export ban, advanced GPUs are scarce; data and AI talent are in demand; and a competitive model needs a \
-         large upfront investment — so the many start-ups of 2023 would not all survive on their own, and the market \
-         would end up in fewer hands. This report follows one simulated run of that industry and asks Li's question \
-         in a form the data can answer: does market concentration (the HHI of AI revenue) reach at least {} while \
-         the number of independent firms falls at least {} below its peak, and do both hold for {} in a row?</p>\n\
-         </section>\n",
-        hhi(p.hhi_threshold),
-        pct(p.drop_from_peak),
-        count(p.hold_months.max(1) as u64, "month", "months")
-    );
+    html! {
+        section #question {
+            h2 { "The question" }
+            p {
+                "On Baidu's earnings call in November 2023, its chief executive Robin Li predicted that China's AI \
+                 industry would go through a consolidation phase: under the US export ban, advanced GPUs are scarce; \
+                 data and AI talent are in demand; and a competitive model needs a large upfront investment — so the \
+                 many start-ups of 2023 would not all survive on their own, and the market would end up in fewer \
+                 hands. This report follows one simulated run of that industry and asks Li's question in a form the \
+                 data can answer: does market concentration (the HHI of AI revenue) reach at least "
+                (hhi(p.hhi_threshold)) " while the number of independent firms falls at least " (pct(p.drop_from_peak))
+                " below its peak, and do both hold for " (count(p.hold_months.max(1) as u64, "month", "months"))
+                " in a row?"
+            }
+        }
+    }
 }
 
 fn tier_label(t: Tier, n: usize) -> &'static str {
@@ -423,30 +238,20 @@ fn tier_label(t: Tier, n: usize) -> &'static str {
 
 fn coverage(c: &Coverage) -> String {
     match c {
-        Coverage::Chip(name) => esc(name),
+        Coverage::Chip(name) => name.clone(),
         Coverage::TppAtLeast(t) => format!("any foreign chip with TPP ≥ {}", thousands(t.round() as u64)),
     }
 }
 
-fn world_brief(h: &mut String, data: &RunData) {
+fn world_brief(data: &RunData) -> Markup {
     let w: &World = &data.world;
     let n = data.months.len() as i32;
     let end = w.start.plus(n.max(1) - 1);
-    let _ = write!(
-        h,
-        "<section id=\"world\">\n<h2>The world in brief</h2>\n<dl class=\"brief\">\n<dt>World</dt><dd>{}</dd>\n\
-         <dt>What it is</dt><dd>{}</dd>\n<dt>Period</dt><dd>{} to {}: {}, one step a month</dd>\n",
-        esc(&w.name),
-        esc(&w.description),
-        w.start,
-        end,
-        count(n as u64, "month", "months")
-    );
 
     // firms: named firms by tier, cohorts, entry
     let mut firms = Vec::new();
     for tier in [Tier::Giant, Tier::Startup, Tier::Small] {
-        let names: Vec<String> = w.firms.iter().filter(|f| f.tier == tier).map(|f| esc(&f.name)).collect();
+        let names: Vec<&str> = w.firms.iter().filter(|f| f.tier == tier).map(|f| f.name.as_str()).collect();
         if !names.is_empty() {
             firms.push(format!("{} {} ({})", names.len(), tier_label(tier, names.len()), names.join(", ")));
         }
@@ -456,8 +261,8 @@ fn world_brief(h: &mut String, data: &RunData) {
             "{} {} named “{} 1” to “{} {}”, founded {} to {}",
             c.count,
             tier_label(c.tier, c.count as usize),
-            esc(&c.prefix),
-            esc(&c.prefix),
+            c.prefix,
+            c.prefix,
             c.count,
             c.founded_from,
             c.founded_to
@@ -465,8 +270,8 @@ fn world_brief(h: &mut String, data: &RunData) {
     }
     if w.entry.rate_month > 0.0 {
         firms.push(format!(
-                        "new entrants (“{} n”) at about {} a month, more in a good funding climate and with more free talent",
-            esc(&w.entry.template.prefix),
+            "new entrants (“{} n”) at about {} a month, more in a good funding climate and with more free talent",
+            w.entry.template.prefix,
             if w.entry.rate_month < 0.1 {
                 format!("{:.2}", w.entry.rate_month)
             } else {
@@ -474,333 +279,230 @@ fn world_brief(h: &mut String, data: &RunData) {
             }
         ));
     }
-    let _ = write!(h, "<dt>Firms</dt><dd>{}", firms.join("; "));
-    let _ = write!(
-        h,
-        ". {} were in the market at some point of this run",
-        thousands(data.summary.firms_entered as u64)
-    );
-    h.push_str("</dd>\n");
+    let entered = data.summary.firms_entered as u64;
     let investors = w.investors.len() + w.investor_cohorts.iter().map(|c| c.count as usize).sum::<usize>();
-    let _ = writeln!(
-        h,
-        "<dt>Investors</dt><dd>{}, venture, strategic, state and lenders</dd>",
-        count(investors as u64, "fund", "funds")
-    );
-    let _ = writeln!(h, "<dt>Talent</dt><dd>{}</dd>", {
-        let pools: Vec<String> =
-            w.talent.pools.iter().map(|p| format!("{} {}", thousands(p.size as u64), esc(&p.name))).collect();
-        if pools.is_empty() { "none".to_string() } else { pools.join(", ") + " at the start" }
-    });
-    h.push_str("</dl>\n");
-
-    // chips
-    if !w.chips.suppliers.is_empty() {
-        h.push_str(
-            "<h3>Chips on offer</h3>\n<table>\n<thead><tr><th>chip</th><th>vendor</th><th class=\"num\">BF16 TFLOPS</th>\
-             <th class=\"num\">list price</th><th class=\"num\">units a month</th><th>from</th></tr></thead>\n<tbody>\n",
-        );
-        for s in &w.chips.suppliers {
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">${}k</td><td class=\"num\">{}</td><td>{}</td></tr>",
-                esc(&s.name),
-                esc(&s.vendor),
-                if s.domestic { " (domestic)" } else { "" },
-                thousands(s.tflops_bf16.round() as u64),
-                thousands((s.price_musd * 1000.0).round() as u64),
-                thousands(s.capacity_units_month.round() as u64),
-                s.available_from
-            );
+    let pools: Vec<String> =
+        w.talent.pools.iter().map(|p| format!("{} {}", thousands(p.size as u64), p.name)).collect();
+    let talent = if pools.is_empty() { "none".to_string() } else { pools.join(", ") + " at the start" };
+    html! {
+        section #world {
+            h2 { "The world in brief" }
+            dl.brief {
+                dt { "World" } dd { (w.name) }
+                dt { "What it is" } dd { (w.description) }
+                dt { "Period" } dd { (w.start) " to " (end) ": " (count(n as u64, "month", "months")) ", one step a month" }
+                dt { "Firms" }
+                dd {
+                    (firms.join("; "))
+                    ". " (thousands(entered)) " were in the market at some point of this run"
+                }
+                dt { "Investors" } dd { (count(investors as u64, "fund", "funds")) ", venture, strategic, state and lenders" }
+                dt { "Talent" } dd { (talent) }
+            }
+            @if !w.chips.suppliers.is_empty() {
+                h3 { "Chips on offer" }
+                table {
+                    thead {
+                        tr {
+                            th { "chip" }
+                            th { "vendor" }
+                            th.num { "BF16 TFLOPS" }
+                            th.num { "list price" }
+                            th.num { "units a month" }
+                            th { "from" }
+                        }
+                    }
+                    tbody {
+                        @for s in &w.chips.suppliers {
+                            tr {
+                                td { (s.name) }
+                                td { (s.vendor) @if s.domestic { " (domestic)" } }
+                                td.num { (thousands(s.tflops_bf16.round() as u64)) }
+                                td.num { "$" (thousands((s.price_musd * 1000.0).round() as u64)) "k" }
+                                td.num { (thousands(s.capacity_units_month.round() as u64)) }
+                                td { (s.available_from) }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "US export rules" }
+            @if w.policy.rules.is_empty() {
+                p { "None: this world has no export controls (a counterfactual)." }
+            } @else {
+                table {
+                    thead {
+                        tr { th { "rule" } th { "announced" } th { "in force" } th { "bans" } th { "undelivered orders" } }
+                    }
+                    tbody {
+                        @for r in &w.policy.rules {
+                            tr {
+                                td { (r.name) }
+                                td { (r.announced) }
+                                td { (r.effective) }
+                                td { (r.covers.iter().map(coverage).collect::<Vec<_>>().join(", ")) }
+                                td { "cancelled and refunded" }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        h.push_str("</tbody>\n</table>\n");
     }
-
-    // rules
-    h.push_str("<h3>US export rules</h3>\n");
-    if w.policy.rules.is_empty() {
-        h.push_str("<p>None: this world has no export controls (a counterfactual).</p>\n");
-    } else {
-        h.push_str(
-            "<table>\n<thead><tr><th>rule</th><th>announced</th><th>in force</th><th>bans</th><th>undelivered orders</th></tr></thead>\n<tbody>\n",
-        );
-        for r in &w.policy.rules {
-            let covers: Vec<String> = r.covers.iter().map(coverage).collect();
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>cancelled and refunded</td></tr>",
-                esc(&r.name),
-                r.announced,
-                r.effective,
-                covers.join(", ")
-            );
-        }
-        h.push_str("</tbody>\n</table>\n");
-    }
-    h.push_str("</section>\n");
 }
 
-/// The verdict paragraph(s) on the consolidation test, as HTML.
-fn verdict(h: &mut String, data: &RunData, facts: &Consolidation) {
+/// The verdict on the consolidation test, the key figures and the caveat.
+fn verdict(data: &RunData, facts: &Consolidation) -> Markup {
+    let first_phase = facts.first_phase();
+    html! {
+        section #verdict {
+            h2 { "The verdict for this run" }
+            div class=(if first_phase.is_some() { "verdict yes" } else { "verdict" }) {
+                @match first_phase {
+                    Some(ph) => (verdict_yes(data, facts, ph)),
+                    None => (verdict_no(data, facts)),
+                }
+            }
+            @if let Some(last) = data.months.last() {
+                ul.figures {
+                    li { b { (hhi(last.hhi)) } span { "final HHI" } }
+                    li { b { (pct(last.cr4)) } span { "top-four share of AI revenue" } }
+                    li {
+                        b { (thousands(last.independent_firms as u64)) }
+                        span { "independent firms at the end (peak " (thousands(facts.peak.0 as u64)) ")" }
+                    }
+                    li { b { (thousands(last.entries as u64)) } span { "entries" } }
+                    li { b { (thousands(last.acquisitions as u64)) } span { "acquisitions" } }
+                    li { b { (thousands(last.exits as u64)) } span { "exits" } }
+                }
+            }
+            p.note {
+                "One run is one draw of a stochastic model: another seed can tell a different story, and this run \
+                 alone cannot say whether the export ban caused what happened. For that, compare many seeds of this \
+                 world with its no-ban counterfactual on common random numbers (" code { "chipban compare" } "), or \
+                 map where the prediction holds with a sweep (" code { "chipban sweep" } "), which report averages, \
+                 confidence intervals and effect estimates."
+            }
+        }
+    }
+}
+
+/// The verdict when the run enters a consolidation phase `ph`.
+fn verdict_yes(data: &RunData, facts: &Consolidation, ph: crate::view::facts::Phase) -> Markup {
     let p = &facts.params;
     let hold = p.hold_months.max(1);
-    let first_phase = facts.first_phase();
-    let class = if first_phase.is_some() { "verdict yes" } else { "verdict" };
-    let _ =
-        write!(h, "<section id=\"verdict\">\n<h2>The verdict for this run</h2>\n<div class=\"{class}\">\n");
     let last = data.months.last().map(|m| m.month).unwrap_or(0);
-    match first_phase {
-        Some(ph) => {
-            let row = data.months.get(ph.start as usize);
-            let (peak, peak_m) = facts.peak_at(ph.start);
-            let _ = writeln!(
-                h,
-                "<p class=\"answer\">Yes: this run enters a consolidation phase in {} (month {}).</p>",
-                date(data, ph.start),
-                ph.start
-            );
-            if let Some(row) = row {
-                let drop = 1.0 - row.independent_firms as f64 / peak.max(1) as f64;
-                let _ = write!(
-                    h,
-                    "<p>In {} the HHI of AI revenue was {} (the test asks for at least {}) and there were {} \
-                     independent firms, {} below their peak of {} in {} (the test asks for a fall of at least {}). ",
-                    date(data, ph.start),
-                    hhi(row.hhi),
-                    hhi(p.hhi_threshold),
-                    thousands(row.independent_firms as u64),
-                    pct(drop),
-                    thousands(peak as u64),
-                    date(data, peak_m),
-                    pct(p.drop_from_peak)
-                );
+    let (peak, peak_m) = facts.peak_at(ph.start);
+    let months = ph.end - ph.start + 1;
+    let more = facts.phases.iter().filter(|q| q.start > ph.start).count();
+    html! {
+        p.answer { "Yes: this run enters a consolidation phase in " (date(data, ph.start)) " (month " (ph.start) ")." }
+        p {
+            @if let Some(row) = data.months.get(ph.start as usize) {
+                "In " (date(data, ph.start)) " the HHI of AI revenue was " (hhi(row.hhi)) " (the test asks for at \
+                 least " (hhi(p.hhi_threshold)) ") and there were " (thousands(row.independent_firms as u64))
+                " independent firms, " (pct(1.0 - row.independent_firms as f64 / peak.max(1) as f64))
+                " below their peak of " (thousands(peak as u64)) " in " (date(data, peak_m)) " (the test asks for a \
+                 fall of at least " (pct(p.drop_from_peak)) "). "
             }
-            let months = ph.end - ph.start + 1;
-            if ph.end >= last {
-                let _ = write!(
-                    h,
-                    "Both conditions held for {}, from then to the end of the run (the test asks for {}).",
-                    count(months as u64, "month", "months"),
-                    hold
-                );
-            } else {
-                let _ = write!(
-                    h,
-                    "Both conditions held for {}, until {} (the test asks for {}).",
-                    count(months as u64, "month", "months"),
-                    date(data, ph.end),
-                    hold
-                );
+            "Both conditions held for " (count(months as u64, "month", "months"))
+            @if ph.end >= last { ", from then to the end of the run" } @else { ", until " (date(data, ph.end)) }
+            " (the test asks for " (hold) ")."
+            @if facts.first_hhi_above == Some(0) {
+                " HHI was above " (hhi(p.hhi_threshold)) " from the first month (it started at "
+                (hhi(data.months.first().map(|m| m.hhi).unwrap_or(0.0))) "), so what decided the test was the fall \
+                 in the number of independent firms."
             }
-            if facts.first_hhi_above == Some(0) {
-                let _ = write!(
-                    h,
-                    " HHI was above {} from the first month (it started at {}), so what decided the test was the \
-                     fall in the number of independent firms.",
-                    hhi(p.hhi_threshold),
-                    hhi(data.months.first().map(|m| m.hhi).unwrap_or(0.0))
-                );
-            }
-            let more = facts.phases.iter().filter(|q| q.start > ph.start).count();
-            if more > 0 {
-                let _ =
-                    write!(h, " {} followed later.", count(more as u64, "further phase", "further phases"));
-            }
-            h.push_str("</p>\n");
+            @if more > 0 { " " (count(more as u64, "further phase", "further phases")) " followed later." }
         }
-        None => {
-            h.push_str("<p class=\"answer\">No: this run does not enter a consolidation phase.</p>\n<p>");
-            match facts.first_hhi_above {
+    }
+}
+
+/// The verdict when the run never enters a consolidation phase.
+fn verdict_no(data: &RunData, facts: &Consolidation) -> Markup {
+    let p = &facts.params;
+    let hold = p.hold_months.max(1);
+    let first_hhi = hhi(data.months.first().map(|m| m.hhi).unwrap_or(0.0));
+    let highest = html! { (hhi(facts.max_hhi.0)) " in " (date(data, facts.max_hhi.1)) };
+    html! {
+        p.answer { "No: this run does not enter a consolidation phase." }
+        p {
+            @match facts.first_hhi_above {
                 Some(0) => {
-                    let _ = write!(
-                        h,
-                        "HHI was above the threshold of {} from the first month ({} in {}; its highest was {} in {}). ",
-                        hhi(p.hhi_threshold),
-                        hhi(data.months.first().map(|m| m.hhi).unwrap_or(0.0)),
-                        date(data, 0),
-                        hhi(facts.max_hhi.0),
-                        date(data, facts.max_hhi.1)
-                    );
+                    "HHI was above the threshold of " (hhi(p.hhi_threshold)) " from the first month (" (first_hhi)
+                    " in " (date(data, 0)) "; its highest was " (highest) "). "
                 }
                 Some(m) => {
-                    let _ = write!(
-                        h,
-                        "HHI reached the threshold of {} (first in {}; its highest was {} in {}). ",
-                        hhi(p.hhi_threshold),
-                        date(data, m),
-                        hhi(facts.max_hhi.0),
-                        date(data, facts.max_hhi.1)
-                    );
+                    "HHI reached the threshold of " (hhi(p.hhi_threshold)) " (first in " (date(data, m))
+                    "; its highest was " (highest) "). "
                 }
-                None => {
-                    let _ = write!(
-                        h,
-                        "HHI never reached the threshold of {}: its highest was {} in {}. ",
-                        hhi(p.hhi_threshold),
-                        hhi(facts.max_hhi.0),
-                        date(data, facts.max_hhi.1)
-                    );
+                None => { "HHI never reached the threshold of " (hhi(p.hhi_threshold)) ": its highest was " (highest) ". " }
+            }
+            @if facts.max_drop.0 + 1e-9 >= p.drop_from_peak {
+                @let (peak, peak_m) = facts.peak_at(facts.max_drop.1);
+                "Independent firms fell as far as " (pct(facts.max_drop.0)) " below their peak of "
+                (thousands(peak as u64)) " in " (date(data, peak_m)) " (in " (date(data, facts.max_drop.1))
+                "; the test asks for " (pct(p.drop_from_peak)) "). "
+            } @else if facts.max_drop.0 <= 0.0 {
+                "But the number of independent firms never fell below its peak of " (thousands(facts.peak.0 as u64))
+                " (the test asks for a fall of at least " (pct(p.drop_from_peak)) "). "
+            } @else {
+                "Independent firms never fell more than " (pct(facts.max_drop.0)) " below their peak of "
+                (thousands(facts.peak.0 as u64)) " (the test asks for " (pct(p.drop_from_peak)) "). "
+            }
+            @if facts.longest_run.0 > 0 {
+                "Both conditions held together for at most " (count(facts.longest_run.0 as u64, "month", "months"))
+                " in a row, from " (date(data, facts.longest_run.1))
+                @if facts.longest_run_at_end { ", cut off by the end of the run" }
+                " (the test asks for " (hold) ")."
+            } @else {
+                "The two conditions never held in the same month."
+            }
+        }
+    }
+}
+
+fn market_race(gif: &[u8]) -> Markup {
+    html! {
+        section #market-race {
+            h2 { "The market race" }
+            figure {
+                img src=(data_uri("image/gif", gif)) alt="Animated market shares of the largest firms, month by month";
+                figcaption { "Market shares month by month (an animation; a printout shows its first frame)." }
+            }
+        }
+    }
+}
+
+fn story(lines: &[(String, String)]) -> Markup {
+    // the story's lines by year (they come in date order)
+    let mut years: Vec<(String, Vec<&(String, String)>)> = Vec::new();
+    for line in lines {
+        let y: String = line.0.chars().take(4).collect();
+        match years.last_mut() {
+            Some((year, v)) if *year == y => v.push(line),
+            _ => years.push((y, vec![line])),
+        }
+    }
+    html! {
+        section #story {
+            h2 { "The story, month by month" }
+            p.note {
+                "Only the notable events; entries and smaller funding rounds are counted per quarter. Money in US \
+                 dollars."
+            }
+            @for (year, lines) in &years {
+                h3 { (year) }
+                ol.story {
+                    @for (d, sentence) in lines {
+                        li class=[d.contains('Q').then_some("quarter")] {
+                            span.date { (d) }
+                            span { (capitalise(sentence)) }
+                        }
+                    }
                 }
             }
-            if facts.max_drop.0 + 1e-9 >= p.drop_from_peak {
-                let (peak, peak_m) = facts.peak_at(facts.max_drop.1);
-                let _ = write!(
-                    h,
-                    "Independent firms fell as far as {} below their peak of {} in {} (in {}; the test asks for {}). ",
-                    pct(facts.max_drop.0),
-                    thousands(peak as u64),
-                    date(data, peak_m),
-                    date(data, facts.max_drop.1),
-                    pct(p.drop_from_peak)
-                );
-            } else if facts.max_drop.0 <= 0.0 {
-                let _ = write!(
-                    h,
-                    "But the number of independent firms never fell below its peak of {} (the test asks for a fall \
-                     of at least {}). ",
-                    thousands(facts.peak.0 as u64),
-                    pct(p.drop_from_peak)
-                );
-            } else {
-                let _ = write!(
-                    h,
-                    "Independent firms never fell more than {} below their peak of {} (the test asks for {}). ",
-                    pct(facts.max_drop.0),
-                    thousands(facts.peak.0 as u64),
-                    pct(p.drop_from_peak)
-                );
-            }
-            if facts.longest_run.0 > 0 {
-                let _ = write!(
-                    h,
-                    "Both conditions held together for at most {} in a row, from {}{} (the test asks for {}).",
-                    count(facts.longest_run.0 as u64, "month", "months"),
-                    date(data, facts.longest_run.1),
-                    if facts.longest_run_at_end { ", cut off by the end of the run" } else { "" },
-                    hold
-                );
-            } else {
-                h.push_str("The two conditions never held in the same month.");
-            }
-            h.push_str("</p>\n");
         }
-    }
-    h.push_str("</div>\n");
-
-    if let Some(last) = data.months.last() {
-        let _ = write!(
-            h,
-            "<ul class=\"figures\">\n<li><b>{}</b><span>final HHI</span></li>\n<li><b>{}</b><span>top-four share of AI revenue</span></li>\n\
-             <li><b>{}</b><span>independent firms at the end (peak {})</span></li>\n<li><b>{}</b><span>entries</span></li>\n\
-             <li><b>{}</b><span>acquisitions</span></li>\n<li><b>{}</b><span>exits</span></li>\n</ul>\n",
-            hhi(last.hhi),
-            pct(last.cr4),
-            thousands(last.independent_firms as u64),
-            thousands(facts.peak.0 as u64),
-            thousands(last.entries as u64),
-            thousands(last.acquisitions as u64),
-            thousands(last.exits as u64)
-        );
-    }
-    h.push_str(
-        "<p class=\"note\">One run is one draw of a stochastic model: another seed can tell a different story, and this \
-         run alone cannot say whether the export ban caused what happened. For that, compare many seeds of this world \
-         with its no-ban counterfactual on common random numbers (<code>chipban compare</code>), or map where the \
-         prediction holds with a sweep (<code>chipban sweep</code>), which report averages, confidence intervals \
-         and effect estimates.</p>\n</section>\n",
-    );
-}
-
-fn charts_section(h: &mut String, data: &RunData, facts: &Consolidation, charts: &[Rendered]) {
-    figures(h, charts, chart_title, |name| caption(name, data, facts));
-}
-
-/// The charts section of a page: one figure per chart (inline SVG, else the
-/// PNG), headed by `title` of its name and captioned by `caption` of its
-/// name (HTML); nothing when there are no charts.
-pub fn figures(
-    h: &mut String,
-    charts: &[Rendered],
-    title: impl Fn(&str) -> String,
-    caption: impl Fn(&str) -> String,
-) {
-    if charts.is_empty() {
-        return;
-    }
-    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    for c in charts {
-        let title = title(c.name);
-        let _ = write!(
-            h,
-            "<section class=\"chart\" id=\"chart-{}\">\n<h3>{}</h3>\n<figure>\n",
-            esc(c.name),
-            esc(&title)
-        );
-        match inline_svg(&c.svg, &title) {
-            Some(svg) => h.push_str(&svg),
-            None => {
-                let _ = write!(
-                    h,
-                    "<img src=\"data:image/png;base64,{}\" alt=\"{}\" width=\"1280\" height=\"720\">",
-                    base64(&c.png),
-                    esc(&title)
-                );
-            }
-        }
-        let _ = write!(h, "\n<figcaption>{}</figcaption>\n</figure>\n</section>\n", caption(c.name));
-    }
-    h.push_str("</section>\n");
-}
-
-fn market_race(h: &mut String, gif: &[u8]) {
-    let _ = write!(
-        h,
-        "<section id=\"market-race\">\n<h2>The market race</h2>\n<figure>\n\
-         <img src=\"data:image/gif;base64,{}\" alt=\"Animated market shares of the largest firms, month by month\">\n\
-         <figcaption>Market shares month by month (an animation; a printout shows its first frame).</figcaption>\n\
-         </figure>\n</section>\n",
-        base64(gif)
-    );
-}
-
-fn story(h: &mut String, lines: &[(String, String)]) {
-    h.push_str("<section id=\"story\">\n<h2>The story, month by month</h2>\n");
-    h.push_str(
-        "<p class=\"note\">Only the notable events; entries and smaller funding rounds are counted per quarter. \
-         Money in US dollars.</p>\n",
-    );
-    let mut year = String::new();
-    let mut open = false;
-    for (d, sentence) in lines {
-        let y: String = d.chars().take(4).collect();
-        if y != year {
-            if open {
-                h.push_str("</ol>\n");
-            }
-            let _ = write!(h, "<h3>{}</h3>\n<ol class=\"story\">\n", esc(&y));
-            year = y;
-            open = true;
-        }
-        let class = if d.contains('Q') { " class=\"quarter\"" } else { "" };
-        let _ = writeln!(
-            h,
-            "<li{class}><span class=\"date\">{}</span><span>{}</span></li>",
-            esc(d),
-            esc(&capitalise(sentence))
-        );
-    }
-    if open {
-        h.push_str("</ol>\n");
-    }
-    h.push_str("</section>\n");
-}
-
-/// First letter upper-case (the story's sentences start lower-case after a date dash).
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 
@@ -948,7 +650,7 @@ fn firms_table(h: &mut String, data: &RunData) {
                 if l.owner == f.firm { "—".to_string() } else { esc(l.owner) },
                 share(f.share),
                 money(f.revenue_musd),
-                compute(f.compute_pflops),
+                pflops(f.compute_pflops),
                 thousands(f.researchers as u64),
                 l.valuation.filter(|v| *v > 0.0).map(money).unwrap_or_else(|| "—".into())
             );
@@ -964,10 +666,6 @@ fn gone_heading(what: &str, shown: usize, total: usize, order: &str) -> String {
     } else {
         format!("{what}: {} ({order})", count(total as u64, "firm", "firms"))
     }
-}
-
-fn compute(pflops: f64) -> String {
-    if pflops >= 100.0 { thousands(pflops.round() as u64) } else { format!("{pflops:.1}") }
 }
 
 fn provenance(h: &mut String, data: &RunData) {
@@ -1003,23 +701,25 @@ fn provenance(h: &mut String, data: &RunData) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::view::html::page::inline_svg;
 
     #[test]
     fn base64_matches_rfc4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foob"), "Zm9vYg==");
-        assert_eq!(base64(b"fooba"), "Zm9vYmE=");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
-        assert_eq!(base64(b"GIF89a"), "R0lGODlh");
+        let b64 = |b: &[u8]| data_uri("x", b).trim_start_matches("data:x;base64,").to_string();
+        assert_eq!(b64(b""), "");
+        assert_eq!(b64(b"f"), "Zg==");
+        assert_eq!(b64(b"fo"), "Zm8=");
+        assert_eq!(b64(b"foo"), "Zm9v");
+        assert_eq!(b64(b"foob"), "Zm9vYg==");
+        assert_eq!(b64(b"fooba"), "Zm9vYmE=");
+        assert_eq!(b64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(b64(&[0xff, 0xfe, 0x00]), "//4A");
+        assert_eq!(b64(b"GIF89a"), "R0lGODlh");
     }
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(esc(r#"<b>"A&B's"</b>"#), "&lt;b&gt;&quot;A&amp;B&#39;s&quot;&lt;/b&gt;");
+        assert_eq!(esc(r#"<b>"A&B's"</b>"#), "&lt;b&gt;&quot;A&amp;B's&quot;&lt;/b&gt;");
         assert_eq!(esc("01.AI"), "01.AI");
     }
 

@@ -10,16 +10,15 @@
 //! from the sweep file (names, descriptions, parameter paths and values,
 //! cell labels, factor and level names) is HTML-escaped.
 
+use crate::analysis::outcome::Outcome;
 use crate::analysis::stats;
-use crate::study::data::{
-    DesignKind, Effect, OUTCOMES, ParamKind, Sensitivity, Study, Summary, outcome_index,
-};
-use crate::view::common_charts::{minus, sign};
-use crate::view::format::{count, hhi, join_and, thousands};
-use crate::view::html::run_report::{esc, figures, made_by_footer, page_css, page_start};
+use crate::study::data::{DesignKind, Effect, ParamKind, Sensitivity, Study, Summary};
+use crate::view::format::{self, count, outcome_diff, outcome_value, rho, short_number, thousands};
+use crate::view::html::page::{self, PageKind, figures, footer, page};
+use crate::view::registry::{ChartId, StudyChart};
 use crate::view::study_charts::{cell_names, effect_terms, param_name, term_label};
 use crate::view::theme::Rendered;
-use std::fmt::Write;
+use maud::{Markup, html};
 
 pub use crate::view::html::compare_report::comparison_report;
 
@@ -31,138 +30,51 @@ pub const TOP_PARAMS: usize = 15;
 
 /// The report of a study: `charts` as `charts::render_study` returns them.
 pub fn study_report(study: &Study, charts: &[Rendered]) -> String {
-    let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
-    page_start(&mut h, &format!("chipban study: {}", esc(&study.name)), CSS);
-    let _ = write!(
-        h,
-        "<header>\n<p class=\"kicker\">chipban sweep report</p>\n<h1>Study “{}”</h1>\n<p class=\"lede\">{}</p>\n\
-         </header>\n",
-        esc(&study.name),
-        esc(&study.description)
-    );
-    contents(&mut h, study, charts);
-    provenance(&mut h, study);
-    design(&mut h, study);
-    outcomes(&mut h, study);
-    match study.design {
-        DesignKind::Factorial => effects(&mut h, study),
-        DesignKind::LatinHypercube => sensitivity(&mut h, study),
-        DesignKind::Grid => grid_findings(&mut h, study),
-    }
-    charts_section(&mut h, study, charts);
-    how_to_read(&mut h, study);
-    made_by_footer(&mut h, "the study's runs");
-    h
+    let findings = match study.design {
+        DesignKind::Factorial => effects(study),
+        DesignKind::LatinHypercube => sensitivity(study),
+        DesignKind::Grid => grid_findings(study),
+    };
+    let body = html! {
+        header {
+            p.kicker { "chipban sweep report" }
+            h1 { "Study “" (study.name) "”" }
+            p.lede { (study.description) }
+        }
+        (contents(study, charts))
+        (provenance(study))
+        (design(study))
+        (outcomes(study))
+        (findings)
+        (figures(charts, |id| match id {
+            ChartId::Study(chart) => caption(chart, study),
+            other => unreachable!("a study report shows study charts only, not {other:?}"),
+        }))
+        (how_to_read(study))
+        (footer("the study's runs"))
+    };
+    page(PageKind::Study, &format!("chipban study: {}", study.name), body)
 }
-
-const CSS: &str = page_css!(
-    ":root { --ink:#1e1e1e; --muted:#5a5a5a; --rule:#d8d8d8; --accent:#1f5f99; --clear:#1f5f99; }",
-    "72rem",
-    r#".note { color: var(--muted); font-size: .92rem; }
-.finding ul { margin: .3rem 0; padding-left: 1.3rem; }
-.finding { border-left: 6px solid var(--accent); background: #eef4fa; padding: .6rem 1.1rem; margin: 1rem 0; }
-dl.brief { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; margin: .8rem 0; }
-dl.brief dt { font-weight: 600; }
-dl.brief dd { margin: 0; }
-figure { margin: 1rem 0 2rem; }
-svg.chart, figure img { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
-figcaption { font-size: .95rem; color: var(--muted); margin-top: .4rem; }
-.scroll { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.2rem; font-size: .88rem; }
-th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
-th { border-bottom: 2px solid var(--ink); background: #fafafa; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-th.num { white-space: normal; }
-td.kind { white-space: nowrap; }
-td .ci { color: var(--muted); font-size: .85em; display: block; }
-td.clear { font-weight: 700; color: var(--clear); }
-tbody tr:nth-child(even) { background: #f8f8f8; }
-tr.all td { border-top: 2px solid var(--ink); font-weight: 600; }
-tr.group th { background: #fff; border-bottom: 1px solid var(--ink); padding-top: 1rem; font-size: .95rem; }
-details summary { cursor: pointer; color: var(--accent); margin: .4rem 0; }
-ul.reading li { margin: .3rem 0; }
-footer { margin-top: 3rem; }
-@media (max-width: 40rem) { body { padding: 1rem; } nav ol { columns: 1; } }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav { display: none; }
-  details > *:not(summary) { display: block; }
-  h2 { break-after: avoid; }
-  figure, tr, .finding { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
-"#
-);
 
 // ---------------------------------------------------------------- numbers
 
-/// A mean or a bound of an outcome as a reader expects it (shares of runs
-/// as percentages).
-fn val(outcome: &str, v: f64) -> String {
-    match outcome {
-        "consolidated" => format!("{:.0}%", 100.0 * v),
-        "final_hhi" => hhi(v),
-        "final_cr4" | "final_top4_compute_share" | "final_compute_gini" => format!("{v:.2}"),
-        _ => num(v),
-    }
-}
-
-/// A number with about three significant digits and a true minus sign:
-/// `2,455`, `360`, `−6.3`, `0.42`.
-pub(super) fn num(v: f64) -> String {
-    let a = v.abs();
-    let s = if a >= 1000.0 {
-        crate::view::charts::common::with_commas(v)
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 1.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    };
-    minus(&s)
-}
-
-/// An effect or a difference of an outcome, signed (shares of runs in
-/// percentage points).
-fn diff(outcome: &str, v: f64) -> String {
-    match outcome {
-        "consolidated" => {
-            let pp = 100.0 * v;
-            let s = if pp.abs() >= 9.95 { format!("{:.0}", pp.abs()) } else { format!("{:.1}", pp.abs()) };
-            format!("{}{s} pp", sign(&s, pp))
-        }
-        _ => {
-            let s = num(v.abs());
-            format!("{}{s}", sign(&s, v))
-        }
-    }
-}
-
-/// A long decimal as written in the CSV files (`0.7001077918710875`) cut to
-/// four significant digits (`0.7001`) for reading; anything else unchanged.
-fn short_number(s: &str) -> String {
-    let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && digits > 6 && s.contains('.') => {
-            let mag = if v == 0.0 { 0 } else { v.abs().log10().floor() as i32 };
-            let dp = (3 - mag).max(0) as usize;
-            let t = format!("{v:.dp$}");
-            if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
-        }
-        _ => s.to_string(),
-    }
-}
-
 /// `a to b` for an interval of an effect.
-fn interval(outcome: &str, lo: f64, hi: f64) -> String {
+fn interval(outcome: Outcome, lo: f64, hi: f64) -> String {
     format!("{} to {}", diff(outcome, lo), diff(outcome, hi))
 }
 
+fn val(outcome: Outcome, v: f64) -> String {
+    outcome_value(outcome, v)
+}
+
+fn diff(outcome: Outcome, v: f64) -> String {
+    outcome_diff(outcome, v)
+}
+
 /// The interval of a mean, clipped to 0–100% for a share of runs.
-fn mean_interval(outcome: &str, s: &Summary) -> Option<String> {
+fn mean_interval(outcome: Outcome, s: &Summary) -> Option<String> {
     let (lo, hi) = s.ci_low.zip(s.ci_high)?;
-    let (lo, hi) = if outcome == "consolidated" { (lo.max(0.0), hi.min(1.0)) } else { (lo, hi) };
+    let (lo, hi) = if outcome == Outcome::Consolidated { (lo.max(0.0), hi.min(1.0)) } else { (lo, hi) };
     Some(format!("{} to {}", val(outcome, lo), val(outcome, hi)))
 }
 
@@ -171,51 +83,32 @@ fn excludes_zero(lo: Option<f64>, hi: Option<f64>) -> bool {
     matches!((lo, hi), (Some(a), Some(b)) if a > 0.0 || b < 0.0)
 }
 
-fn outcome_name(outcome: &str) -> &'static str {
-    match outcome {
-        "consolidated" => "the share of runs that reach a consolidation phase",
-        "months_to_consolidation" => "the months to consolidation",
-        "final_independent_firms" => "the final number of independent firms",
-        "final_hhi" => "the final HHI",
-        other => outcome_index(other).map(|i| OUTCOMES[i].label).unwrap_or("the outcome"),
-    }
-}
-
-fn outcome_heading(outcome: &str) -> &'static str {
-    match outcome {
-        "consolidated" => "consolidated (share of runs)",
-        "months_to_consolidation" => "months to consolidation",
-        "final_independent_firms" => "final independent firms",
-        "final_hhi" => "final HHI",
-        other => outcome_index(other).map(|i| OUTCOMES[i].label).unwrap_or("outcome"),
-    }
-}
-
 /// The outcomes a factorial or sensitivity section discusses in words.
-const TOLD: [&str; 2] = ["final_independent_firms", "consolidated"];
+const TOLD: [Outcome; 2] = [Outcome::FinalIndependentFirms, Outcome::Consolidated];
 
 /// The outcomes of the per-cell table.
-const TABLED: [&str; 4] = ["final_independent_firms", "final_hhi", "consolidated", "months_to_consolidation"];
+const TABLED: [Outcome; 4] = [
+    Outcome::FinalIndependentFirms,
+    Outcome::FinalHhi,
+    Outcome::Consolidated,
+    Outcome::MonthsToConsolidation,
+];
 
 // ---------------------------------------------------------------- sections
 
-fn contents(h: &mut String, study: &Study, charts: &[Rendered]) {
-    h.push_str("<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
-    h.push_str(
-        "<li><a href=\"#provenance\">The study</a></li>\n<li><a href=\"#design\">The design</a></li>\n",
-    );
-    h.push_str("<li><a href=\"#outcomes\">Outcomes by cell</a></li>\n");
-    match study.design {
-        DesignKind::Factorial => h.push_str("<li><a href=\"#effects\">What matters: effects</a></li>\n"),
-        DesignKind::LatinHypercube => {
-            h.push_str("<li><a href=\"#sensitivity\">What matters: sensitivity</a></li>\n")
-        }
-        DesignKind::Grid => h.push_str("<li><a href=\"#findings\">Across the grid</a></li>\n"),
-    }
+fn contents(study: &Study, charts: &[Rendered]) -> Markup {
+    let mut items =
+        vec![("provenance", "The study"), ("design", "The design"), ("outcomes", "Outcomes by cell")];
+    items.push(match study.design {
+        DesignKind::Factorial => ("effects", "What matters: effects"),
+        DesignKind::LatinHypercube => ("sensitivity", "What matters: sensitivity"),
+        DesignKind::Grid => ("findings", "Across the grid"),
+    });
     if !charts.is_empty() {
-        h.push_str("<li><a href=\"#charts\">Charts</a></li>\n");
+        items.push(("charts", "Charts"));
     }
-    h.push_str("<li><a href=\"#reading\">How to read this</a></li>\n</ol>\n</nav>\n");
+    items.push(("reading", "How to read this"));
+    page::contents(&items)
 }
 
 fn design_name(study: &Study) -> String {
@@ -240,33 +133,30 @@ fn design_name(study: &Study) -> String {
     }
 }
 
-fn provenance(h: &mut String, study: &Study) {
+fn provenance(study: &Study) -> Markup {
     let end = study.start.plus(study.months.max(1) as i32 - 1);
-    let crn = if study.common_random_numbers {
-        "yes: replicate <i>r</i> of every cell runs with the same seed, so cells are compared on the same random \
-         histories (paired comparison); differences between cells come from the parameters, not from luck of the draw, \
-         and effects are computed replicate by replicate"
-    } else {
-        "no: every run has its own seed, so cells are independent samples; differences between cells include the \
-         run-to-run randomness, which the intervals account for"
-    };
-    let _ = write!(
-        h,
-        "<section id=\"provenance\">\n<h2>The study</h2>\n<dl class=\"brief\">\n\
-         <dt>Base world</dt><dd>{}</dd>\n<dt>Design</dt><dd>{}</dd>\n<dt>Cells</dt><dd>{}</dd>\n\
-         <dt>Replicates</dt><dd>{} per cell</dd>\n<dt>Runs</dt><dd>{}</dd>\n\
-         <dt>Period</dt><dd>{} to {} ({} per run)</dd>\n<dt>Master seed</dt><dd>{}</dd>\n\
-         <dt>Common random numbers</dt><dd>{crn}</dd>\n</dl>\n</section>\n",
-        esc(&study.world_name),
-        esc(&design_name(study)),
-        thousands(study.cells.len() as u64),
-        thousands(study.replicates as u64),
-        thousands(study.runs.len() as u64),
-        study.start,
-        end,
-        count(study.months as u64, "month", "months"),
-        study.master_seed,
-    );
+    html! {
+        section #provenance {
+            h2 { "The study" }
+            dl.brief {
+                dt { "Base world" } dd { (study.world_name) }
+                dt { "Design" } dd { (design_name(study)) }
+                dt { "Cells" } dd { (thousands(study.cells.len() as u64)) }
+                dt { "Replicates" } dd { (thousands(study.replicates as u64)) " per cell" }
+                dt { "Runs" } dd { (thousands(study.runs.len() as u64)) }
+                dt { "Period" } dd { (study.start) " to " (end) " (" (count(study.months as u64, "month", "months")) " per run)" }
+                dt { "Master seed" } dd { (study.master_seed) }
+                dt { "Common random numbers" }
+                dd {
+                    @if study.common_random_numbers {
+                        "yes: replicate " i { "r" } " of every cell runs with the same seed, so cells are compared on the same random histories (paired comparison); differences between cells come from the parameters, not from luck of the draw, and effects are computed replicate by replicate"
+                    } @else {
+                        "no: every run has its own seed, so cells are independent samples; differences between cells include the run-to-run randomness, which the intervals account for"
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn kind_name(k: ParamKind) -> &'static str {
@@ -278,23 +168,17 @@ fn kind_name(k: ParamKind) -> &'static str {
     }
 }
 
-/// Open a table, folded into `<details>` when it is long.
-fn open_table(h: &mut String, rows: usize, what: &str) {
-    if rows > FOLD_ROWS {
-        let _ = write!(
-            h,
-            "<details>\n<summary>Show the {} rows of {}</summary>\n",
-            thousands(rows as u64),
-            esc(what)
-        );
-    }
-    h.push_str("<div class=\"scroll\"><table>\n");
-}
-
-fn close_table(h: &mut String, rows: usize) {
-    h.push_str("</table></div>\n");
-    if rows > FOLD_ROWS {
-        h.push_str("</details>\n");
+/// A table, folded into `<details>` when it has more than [`FOLD_ROWS`] rows.
+fn folded_table(rows: usize, what: &str, table: Markup) -> Markup {
+    html! {
+        @if rows > FOLD_ROWS {
+            details {
+                summary { "Show the " (thousands(rows as u64)) " rows of " (what) }
+                div.scroll { (table) }
+            }
+        } @else {
+            div.scroll { (table) }
+        }
     }
 }
 
@@ -302,182 +186,191 @@ fn runs_in(study: &Study, cell: u32) -> usize {
     study.runs.iter().filter(|r| r.cell == cell).count()
 }
 
-fn design(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"design\">\n<h2>The design</h2>\n");
-    if !study.factors.is_empty() {
-        h.push_str("<p>Factors and their levels (the first level is the reference the effects are measured from):</p>\n<ul>\n");
-        for f in &study.factors {
-            let levels: Vec<String> = f.levels.iter().map(|l| format!("“{}”", esc(l))).collect();
-            let _ = writeln!(h, "<li><code>{}</code>: {}</li>", esc(&f.name), levels.join(", "));
-        }
-        h.push_str("</ul>\n");
-    }
-    if study.design == DesignKind::LatinHypercube && !study.params.is_empty() {
-        h.push_str("<p>Ranges sampled:</p>\n<ul>\n");
-        for (i, p) in study.params.iter().enumerate() {
-            let vals: Vec<(f64, &str)> = study
-                .cells
-                .iter()
-                .filter_map(|c| Some((c.numeric.get(i).copied().flatten()?, c.values.get(i)?.as_str())))
-                .collect();
-            let lo = vals.iter().min_by(|a, b| a.0.total_cmp(&b.0));
-            let hi = vals.iter().max_by(|a, b| a.0.total_cmp(&b.0));
-            match (lo, hi) {
-                (Some(lo), Some(hi)) => {
-                    let _ = writeln!(
-                        h,
-                        "<li><code>{}</code> ({}): {} to {}</li>",
-                        esc(&p.column),
-                        kind_name(p.kind),
-                        esc(&short_number(lo.1)),
-                        esc(&short_number(hi.1))
-                    );
+fn design(study: &Study) -> Markup {
+    let range = |i: usize| {
+        let vals: Vec<(f64, &str)> = study
+            .cells
+            .iter()
+            .filter_map(|c| Some((c.numeric.get(i).copied().flatten()?, c.values.get(i)?.as_str())))
+            .collect();
+        let lo = vals.iter().min_by(|a, b| a.0.total_cmp(&b.0)).map(|v| v.1);
+        let hi = vals.iter().max_by(|a, b| a.0.total_cmp(&b.0)).map(|v| v.1);
+        lo.zip(hi)
+    };
+    let table = html! {
+        table {
+            thead {
+                tr {
+                    th.num { "cell" }
+                    @for p in &study.params { th { (p.column) } }
+                    th.num { "runs" }
                 }
-                _ => {
-                    let _ = writeln!(h, "<li><code>{}</code> ({})</li>", esc(&p.column), kind_name(p.kind));
+            }
+            tbody {
+                @for c in &study.cells {
+                    tr {
+                        td.num { (c.id) }
+                        @for i in 0..study.params.len() {
+                            td { (short_number(c.values.get(i).map_or("", |s| s.as_str()))) }
+                        }
+                        td.num { (thousands(runs_in(study, c.id) as u64)) }
+                    }
                 }
             }
         }
-        h.push_str("</ul>\n");
-    }
-    let rows = study.cells.len();
-    open_table(h, rows, "the design");
-    h.push_str("<thead><tr><th class=\"num\">cell</th>");
-    for p in &study.params {
-        let _ = write!(h, "<th>{}</th>", esc(&p.column));
-    }
-    h.push_str("<th class=\"num\">runs</th></tr></thead>\n<tbody>\n");
-    for c in &study.cells {
-        let _ = write!(h, "<tr><td class=\"num\">{}</td>", c.id);
-        for i in 0..study.params.len() {
-            let _ = write!(h, "<td>{}</td>", esc(&short_number(c.values.get(i).map_or("", |s| s.as_str()))));
+    };
+    html! {
+        section #design {
+            h2 { "The design" }
+            @if !study.factors.is_empty() {
+                p { "Factors and their levels (the first level is the reference the effects are measured from):" }
+                ul {
+                    @for f in &study.factors {
+                        li {
+                            code { (f.name) } ": "
+                            @for (k, l) in f.levels.iter().enumerate() {
+                                @if k > 0 { ", " }
+                                "“" (l) "”"
+                            }
+                        }
+                    }
+                }
+            }
+            @if study.design == DesignKind::LatinHypercube && !study.params.is_empty() {
+                p { "Ranges sampled:" }
+                ul {
+                    @for (i, p) in study.params.iter().enumerate() {
+                        li {
+                            code { (p.column) } " (" (kind_name(p.kind)) ")"
+                            @if let Some((lo, hi)) = range(i) {
+                                ": " (short_number(lo)) " to " (short_number(hi))
+                            }
+                        }
+                    }
+                }
+            }
+            (folded_table(study.cells.len(), "the design", table))
         }
-        let _ = writeln!(h, "<td class=\"num\">{}</td></tr>", thousands(runs_in(study, c.id) as u64));
     }
-    h.push_str("</tbody>\n");
-    close_table(h, rows);
-    h.push_str("</section>\n");
 }
 
 /// One outcome's summary as table cells: the mean with its interval, and
 /// the 5th–95th percentile range (for months to consolidation: n and mean).
-fn summary_cells(outcome: &str, s: Option<&Summary>, runs: usize) -> String {
+fn summary_cells(outcome: Outcome, s: Option<&Summary>, runs: usize) -> Markup {
     let Some(s) = s.filter(|s| s.n > 0 && s.mean.is_some()) else {
         return match outcome {
-            "months_to_consolidation" => "<td class=\"num\">0 runs</td>".to_string(),
-            _ => "<td class=\"num\">—</td><td class=\"num\">—</td>".to_string(),
+            Outcome::MonthsToConsolidation => html! { td.num { "0 runs" } },
+            _ => html! { td.num { "—" } td.num { "—" } },
         };
     };
     let mean = s.mean.unwrap_or(f64::NAN);
-    let ci = mean_interval(outcome, s).map(|c| format!("<span class=\"ci\">{c}</span>")).unwrap_or_default();
+    let ci = html! {
+        @if let Some(c) = mean_interval(outcome, s) { span.ci { (c) } }
+    };
     match outcome {
-        "consolidated" => {
+        Outcome::Consolidated => {
             let yes = (mean * s.n as f64).round() as u64;
-            format!(
-                "<td class=\"num\">{} <span class=\"ci\">{} of {}</span>{ci}</td>",
-                val(outcome, mean),
-                thousands(yes),
-                thousands(s.n as u64)
-            )
+            html! {
+                td.num { (val(outcome, mean)) " " span.ci { (thousands(yes)) " of " (thousands(s.n as u64)) } (ci) }
+            }
         }
-        "months_to_consolidation" => format!(
-            "<td class=\"num\">{} <span class=\"ci\">{} of {} runs</span>{ci}</td>",
-            val(outcome, mean),
-            thousands(s.n as u64),
-            thousands(runs as u64)
-        ),
+        Outcome::MonthsToConsolidation => html! {
+            td.num {
+                (val(outcome, mean)) " " span.ci { (thousands(s.n as u64)) " of " (thousands(runs as u64)) " runs" } (ci)
+            }
+        },
         _ => {
             let p = match (s.p5, s.p95) {
                 (Some(a), Some(b)) => format!("{} to {}", val(outcome, a), val(outcome, b)),
                 _ => "—".to_string(),
             };
-            format!("<td class=\"num\">{}{ci}</td><td class=\"num\">{p}</td>", val(outcome, mean))
+            html! { td.num { (val(outcome, mean)) (ci) } td.num { (p) } }
         }
     }
 }
 
-fn outcomes(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"outcomes\">\n<h2>Outcomes by cell</h2>\n");
-    h.push_str(
-        "<p class=\"note\">Each cell: the mean over its runs with the 95% confidence interval of the mean below it, and \
-         the range of the middle 90% of runs (5th to 95th percentile). Consolidated: the share of runs that reach a \
-         consolidation phase. Months to consolidation: over the runs that got there only.</p>\n",
-    );
+fn outcomes(study: &Study) -> Markup {
     // A Latin hypercube's samples are many and have few runs each: the
     // all-runs row comes first, the samples folded below it.
     let lhs = study.design == DesignKind::LatinHypercube;
-    if lhs {
-        h.push_str("<div class=\"scroll\"><table>\n");
-        outcome_head(h, false);
-        all_runs_row(h, study, false);
-        h.push_str("</tbody>\n</table></div>\n");
-    }
     let rows = study.cells.len() + usize::from(!lhs);
-    open_table(h, rows, if lhs { "outcomes by sample" } else { "outcomes by cell" });
-    outcome_head(h, !lhs);
-    for c in &study.cells {
-        let runs = runs_in(study, c.id);
-        let _ = write!(h, "<tr><td class=\"num\">{}</td>", c.id);
-        if !lhs {
-            let names = cell_names(study, c);
-            let _ = write!(h, "<td>{}</td>", esc(names.get(1).unwrap_or(&c.label)));
+    let table = html! {
+        table {
+            (outcome_head(!lhs))
+            tbody {
+                @for c in &study.cells {
+                    tr {
+                        td.num { (c.id) }
+                        @if !lhs {
+                            td { (cell_names(study, c).get(1).unwrap_or(&c.label)) }
+                        }
+                        @for o in TABLED {
+                            (summary_cells(o, study.stat(c.id, o), runs_in(study, c.id)))
+                        }
+                    }
+                }
+                @if !lhs { (all_runs_row(study, true)) }
+            }
         }
-        for o in TABLED {
-            h.push_str(&summary_cells(o, study.stat(c.id, o), runs));
+    };
+    html! {
+        section #outcomes {
+            h2 { "Outcomes by cell" }
+            p.note {
+                "Each cell: the mean over its runs with the 95% confidence interval of the mean below it, and the range of the middle 90% of runs (5th to 95th percentile). Consolidated: the share of runs that reach a consolidation phase. Months to consolidation: over the runs that got there only."
+            }
+            @if lhs {
+                div.scroll { table { (outcome_head(false)) tbody { (all_runs_row(study, false)) } } }
+            }
+            (folded_table(rows, if lhs { "outcomes by sample" } else { "outcomes by cell" }, table))
         }
-        h.push_str("</tr>\n");
     }
-    if !lhs {
-        all_runs_row(h, study, true);
-    }
-    h.push_str("</tbody>\n");
-    close_table(h, rows);
-    h.push_str("</section>\n");
 }
 
-fn outcome_head(h: &mut String, parameters: bool) {
-    let _ = write!(
-        h,
-        "<thead><tr><th class=\"num\">cell</th>{}\
-         <th class=\"num\">final independent firms</th><th class=\"num\">p5 to p95</th>\
-         <th class=\"num\">final HHI</th><th class=\"num\">p5 to p95</th>\
-         <th class=\"num\">consolidated</th><th class=\"num\">months to consolidation</th></tr></thead>\n<tbody>\n",
-        if parameters { "<th>parameters</th>" } else { "" }
-    );
+fn outcome_head(parameters: bool) -> Markup {
+    html! {
+        thead {
+            tr {
+                th.num { "cell" }
+                @if parameters { th { "parameters" } }
+                th.num { "final independent firms" }
+                th.num { "p5 to p95" }
+                th.num { "final HHI" }
+                th.num { "p5 to p95" }
+                th.num { "consolidated" }
+                th.num { "months to consolidation" }
+            }
+        }
+    }
 }
 
 /// The row of all runs together.
-fn all_runs_row(h: &mut String, study: &Study, parameters: bool) {
-    let all = format!("all {} runs", thousands(study.runs.len() as u64));
-    if parameters {
-        let _ = write!(h, "<tr class=\"all\"><td></td><td>{all}</td>");
-    } else {
-        let _ = write!(h, "<tr class=\"all\"><td>{all}</td>");
+fn all_runs_row(study: &Study, parameters: bool) -> Markup {
+    let summary = |o: Outcome| {
+        let xs: Vec<f64> =
+            study.runs.iter().filter_map(|r| r.outcomes.get(o.index()).copied().flatten()).collect();
+        stats::summarise(&xs)
+    };
+    html! {
+        tr.all {
+            @if parameters { td {} }
+            td { "all " (thousands(study.runs.len() as u64)) " runs" }
+            @for o in TABLED {
+                (summary_cells(o, Some(&summary(o)), study.runs.len()))
+            }
+        }
     }
-    for o in TABLED {
-        let s = outcome_index(o).map(|i| {
-            let xs: Vec<f64> =
-                study.runs.iter().filter_map(|r| r.outcomes.get(i).copied().flatten()).collect();
-            stats::summarise(&xs)
-        });
-        h.push_str(&summary_cells(o, s.as_ref(), study.runs.len()));
-    }
-    h.push_str("</tr>\n");
 }
 
 // ---------------------------------------------------------------- factorial
 
-fn effect_of<'a>(study: &'a Study, term: &str, outcome: &str) -> Option<&'a Effect> {
-    let o = outcome_index(outcome)?;
-    study.effects.iter().find(|e| e.outcome == o && e.term == term)
+fn effect_of<'a>(study: &'a Study, term: &str, outcome: Outcome) -> Option<&'a Effect> {
+    study.effects.iter().find(|e| e.outcome == outcome && e.term == term)
 }
 
 /// The outcomes of the effects table: those with any effect row.
-fn effect_outcomes(study: &Study) -> Vec<&'static str> {
-    ["final_independent_firms", "final_hhi", "consolidated", "months_to_consolidation"]
-        .into_iter()
-        .filter(|o| outcome_index(o).is_some_and(|i| study.effects.iter().any(|e| e.outcome == i)))
-        .collect()
+fn effect_outcomes(study: &Study) -> Vec<Outcome> {
+    TABLED.into_iter().filter(|o| study.effects.iter().any(|e| e.outcome == *o)).collect()
 }
 
 fn order_word(order: u32) -> String {
@@ -490,7 +383,7 @@ fn order_word(order: u32) -> String {
 }
 
 /// `estimate (95% CI a to b)`, or why there is none.
-fn effect_text(e: &Effect, outcome: &str) -> String {
+fn effect_text(e: &Effect, outcome: Outcome) -> String {
     match (e.estimate, e.ci_low, e.ci_high) {
         (Some(m), Some(a), Some(b)) => format!("{} (95% CI {})", diff(outcome, m), interval(outcome, a, b)),
         (Some(m), _, _) => {
@@ -503,124 +396,135 @@ fn effect_text(e: &Effect, outcome: &str) -> String {
     }
 }
 
-fn effects(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"effects\">\n<h2>What matters: effects</h2>\n");
+fn effects(study: &Study) -> Markup {
     let terms = effect_terms(study);
     if terms.is_empty() {
-        h.push_str("<p>This study has no effects to report.</p>\n</section>\n");
-        return;
+        return html! {
+            section #effects {
+                h2 { "What matters: effects" }
+                p { "This study has no effects to report." }
+            }
+        };
     }
-    let refs: Vec<String> = study
+    let refs: Vec<Markup> = study
         .factors
         .iter()
-        .filter_map(|f| Some(format!("<code>{}</code> at “{}”", esc(&f.name), esc(f.levels.first()?))))
+        .filter_map(|f| Some(html! { code { (f.name) } " at “" (f.levels.first()?) "”" }))
         .collect();
-    let _ = writeln!(
-        h,
-        "<p>Effects are measured from the reference levels ({}). A main effect is the change from moving one factor off \
-         its reference level; a two-way interaction is what two factors moved together add beyond the sum of each moved \
-         alone; a three-way interaction is what all three add beyond every pair and every single factor. Each is \
-         averaged over the levels of the factors it does not involve. Positive means more of the outcome. \
-         Consolidation effects are in percentage points (pp) of runs.</p>",
-        join_and(&refs)
-    );
-    for outcome in TOLD {
-        if let Some(p) = factorial_reading(study, outcome) {
-            let _ = writeln!(h, "<div class=\"finding\">{p}</div>");
-        }
-    }
     let outs = effect_outcomes(study);
-    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>term</th><th>kind</th>");
-    for o in &outs {
-        let _ = write!(h, "<th class=\"num\">{}</th>", esc(outcome_heading(o)));
-    }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for (term, order) in &terms {
-        let kind = match order {
-            1 => "main".to_string(),
-            n => format!("{n}-way"),
-        };
-        let _ = write!(h, "<tr><td>{}</td><td class=\"kind\">{kind}</td>", esc(&term_label(term)));
-        for o in &outs {
-            match effect_of(study, term, o) {
-                Some(e) if e.estimate.is_some() => {
-                    let clear = excludes_zero(e.ci_low, e.ci_high);
-                    let ci = match (e.ci_low, e.ci_high) {
-                        (Some(a), Some(b)) => format!("<span class=\"ci\">{}</span>", interval(o, a, b)),
-                        _ => String::new(),
-                    };
-                    let _ = write!(
-                        h,
-                        "<td class=\"num{}\">{}{ci}</td>",
-                        if clear { " clear" } else { "" },
-                        diff(o, e.estimate.unwrap_or(0.0))
-                    );
+    html! {
+        section #effects {
+            h2 { "What matters: effects" }
+            p {
+                "Effects are measured from the reference levels (" (and_list(&refs)) "). A main effect is the change from moving one factor off its reference level; a two-way interaction is what two factors moved together add beyond the sum of each moved alone; a three-way interaction is what all three add beyond every pair and every single factor. Each is averaged over the levels of the factors it does not involve. Positive means more of the outcome. Consolidation effects are in percentage points (pp) of runs."
+            }
+            @for outcome in TOLD {
+                @if let Some(p) = factorial_reading(study, outcome) {
+                    div.finding { (p) }
                 }
-                Some(_) => h.push_str("<td class=\"num\">n/a</td>"),
-                None => h.push_str("<td class=\"num\">—</td>"),
+            }
+            div.scroll {
+                table {
+                    thead {
+                        tr {
+                            th { "term" }
+                            th { "kind" }
+                            @for o in &outs { th.num { (o.heading()) } }
+                        }
+                    }
+                    tbody {
+                        @for (term, order) in &terms {
+                            tr {
+                                td { (term_label(term)) }
+                                td.kind { @if *order == 1 { "main" } @else { (order) "-way" } }
+                                @for o in &outs { (effect_cell(effect_of(study, term, *o), *o)) }
+                            }
+                        }
+                    }
+                }
+            }
+            p.note {
+                "Bold: the 95% interval excludes zero. n/a: not estimable (no replicate had a value in every cell the contrast needs, e.g. months to consolidation when some cells never consolidate)."
             }
         }
-        h.push_str("</tr>\n");
     }
-    h.push_str("</tbody>\n</table></div>\n");
-    h.push_str(
-        "<p class=\"note\">Bold: the 95% interval excludes zero. n/a: not estimable (no replicate had a value in every \
-         cell the contrast needs, e.g. months to consolidation when some cells never consolidate).</p>\n</section>\n",
-    );
+}
+
+/// One cell of the effects table.
+fn effect_cell(e: Option<&Effect>, o: Outcome) -> Markup {
+    match e {
+        Some(e) if e.estimate.is_some() => {
+            let class = if excludes_zero(e.ci_low, e.ci_high) { "num clear" } else { "num" };
+            html! {
+                td class=(class) {
+                    (diff(o, e.estimate.unwrap_or(0.0)))
+                    @if let (Some(a), Some(b)) = (e.ci_low, e.ci_high) { span.ci { (interval(o, a, b)) } }
+                }
+            }
+        }
+        Some(_) => html! { td.num { "n/a" } },
+        None => html! { td.num { "—" } },
+    }
+}
+
+/// `a`, `a and b`, `a, b and c` of pieces of markup.
+fn and_list(items: &[Markup]) -> Markup {
+    html! {
+        @for (i, item) in items.iter().enumerate() {
+            @if i > 0 { @if i + 1 == items.len() { " and " } @else { ", " } }
+            (item)
+        }
+    }
 }
 
 /// The factor names of an effect, as code.
-fn factor_names(study: &Study, e: &Effect) -> Vec<String> {
-    e.factors
-        .iter()
-        .map(|&f| {
-            study.factors.get(f).map_or_else(|| "?".to_string(), |f| format!("<code>{}</code>", esc(&f.name)))
-        })
-        .collect()
+fn factor_names(study: &Study, e: &Effect) -> Vec<Markup> {
+    e.factors.iter().map(|&f| factor_code(study, f)).collect()
+}
+
+/// A factor's name as code (`?` if there is no such factor).
+fn factor_code(study: &Study, f: usize) -> Markup {
+    match study.factors.get(f) {
+        Some(f) => html! { code { (f.name) } },
+        None => html! { "?" },
+    }
 }
 
 /// The plain-language reading of a factorial for one outcome: which
 /// factors matter alone, which only together, and whether the highest
 /// interaction (the confluence) matters beyond the rest; judged only by
 /// whether 95% intervals exclude zero.
-fn factorial_reading(study: &Study, outcome: &str) -> Option<String> {
-    let o = outcome_index(outcome)?;
-    let rows: Vec<&Effect> = study.effects.iter().filter(|e| e.outcome == o).collect();
+fn factorial_reading(study: &Study, outcome: Outcome) -> Option<Markup> {
+    let rows: Vec<&Effect> = study.effects.iter().filter(|e| e.outcome == outcome).collect();
     if rows.is_empty() {
         return None;
     }
-    let what = outcome_name(outcome);
-    let mut parts: Vec<String> = Vec::new();
+    let what = outcome.phrase();
+    let mut parts: Vec<Markup> = Vec::new();
     let mains: Vec<&&Effect> = rows.iter().filter(|e| e.order == 1).collect();
-    let clear_mains: Vec<String> = mains
+    let clear_mains: Vec<Markup> = mains
         .iter()
         .filter(|e| excludes_zero(e.ci_low, e.ci_high))
-        .map(|e| format!("<code>{}</code> changes it by {}", esc(&e.term), effect_text(e, outcome)))
+        .map(|e| html! { code { (e.term) } " changes it by " (effect_text(e, outcome)) })
         .collect();
-    let unclear_mains: Vec<String> = mains
+    let unclear_mains: Vec<Markup> = mains
         .iter()
         .filter(|e| !excludes_zero(e.ci_low, e.ci_high))
-        .map(|e| format!("<code>{}</code>", esc(&e.term)))
+        .map(|e| html! { code { (e.term) } })
         .collect();
-    let mut first = format!("<b>{}.</b> ", esc(&capitalise(what)));
-    if clear_mains.is_empty() {
-        first.push_str("Every main effect's 95% interval includes zero: no evidence that any single factor moves it on its own.");
-    } else {
-        let _ = write!(first, "Main effects: {}.", join_and(&clear_mains));
-        if !unclear_mains.is_empty() {
-            let one = unclear_mains.len() == 1;
-            let _ = write!(
-                first,
-                " For {}, the main effect{} interval{} include{} zero: no evidence of an effect on {} own.",
-                join_and(&unclear_mains),
-                if one { "'s" } else { "s'" },
-                if one { "" } else { "s" },
-                if one { "s" } else { "" },
-                if one { "its" } else { "their" }
-            );
+    let one = unclear_mains.len() == 1;
+    parts.push(html! {
+        b { (capitalise(what)) "." } " "
+        @if clear_mains.is_empty() {
+            "Every main effect's 95% interval includes zero: no evidence that any single factor moves it on its own."
+        } @else {
+            "Main effects: " (and_list(&clear_mains)) "."
+            @if !unclear_mains.is_empty() {
+                " For " (and_list(&unclear_mains)) ", the main effect" (if one { "'s" } else { "s'" }) " interval"
+                (if one { "" } else { "s" }) " include" (if one { "s" } else { "" }) " zero: no evidence of an effect on " (if one { "its" } else { "their" }) " own."
+            }
         }
-    }
-    parts.push(first);
+    });
     // Interactions below the highest order (or all of them when only pairs exist).
     let max_order = rows.iter().map(|e| e.order).max().unwrap_or(1);
     let inter: Vec<&&Effect> =
@@ -629,65 +533,56 @@ fn factorial_reading(study: &Study, outcome: &str) -> Option<String> {
         inter.iter().copied().filter(|e| excludes_zero(e.ci_low, e.ci_high)).collect();
     if !inter.is_empty() {
         if clear_inter.is_empty() {
-            parts.push(format!(
-                "No two-way interaction's interval excludes zero: no evidence that any pair does more (or less) together \
-                 than the sum of each alone{}.",
-                if max_order == 2 { "" } else { " (the three-way term is below)" }
-            ));
+            parts.push(html! {
+                "No two-way interaction's interval excludes zero: no evidence that any pair does more (or less) together than the sum of each alone"
+                @if max_order != 2 { " (the three-way term is below)" }
+                "."
+            });
         } else {
-            let list: Vec<String> = clear_inter
+            let list: Vec<Markup> = clear_inter
                 .iter()
-                .map(|e| {
-                    format!("{} together add {}", join_and(&factor_names(study, e)), effect_text(e, outcome))
-                })
+                .map(|e| html! { (and_list(&factor_names(study, e))) " together add " (effect_text(e, outcome)) })
                 .collect();
-            parts.push(format!("Beyond the sum of each alone, {}.", join_and(&list)));
+            parts.push(html! { "Beyond the sum of each alone, " (and_list(&list)) "." });
         }
     }
     // Factors that matter only together: in a clear interaction, with no clear main effect.
-    let mut only_together: Vec<String> = Vec::new();
+    let mut only_together: Vec<usize> = Vec::new();
     for e in rows.iter().filter(|e| e.order >= 2 && excludes_zero(e.ci_low, e.ci_high)) {
         for &f in &e.factors {
             let main_clear =
                 mains.iter().any(|m| m.factors.contains(&f) && excludes_zero(m.ci_low, m.ci_high));
-            let name = study
-                .factors
-                .get(f)
-                .map_or_else(|| "?".to_string(), |x| format!("<code>{}</code>", esc(&x.name)));
-            if !main_clear && !only_together.contains(&name) {
-                only_together.push(name);
+            let name = factor_code(study, f).into_string();
+            let seen = only_together.iter().any(|&g| factor_code(study, g).into_string() == name);
+            if !main_clear && !seen {
+                only_together.push(f);
             }
         }
     }
     if !only_together.is_empty() {
-        parts.push(format!(
-            "{} {} only in combination: no clear effect alone, but part of an interaction whose interval excludes zero.",
-            join_and(&only_together),
-            if only_together.len() == 1 { "matters" } else { "matter" }
-        ));
+        let names: Vec<Markup> = only_together.iter().map(|&f| factor_code(study, f)).collect();
+        parts.push(html! {
+            (and_list(&names)) " " (if names.len() == 1 { "matters" } else { "matter" }) " only in combination: no clear effect alone, but part of an interaction whose interval excludes zero."
+        });
     }
     // The confluence: the highest-order interaction.
     if max_order >= 2 {
         for e in rows.iter().filter(|e| e.order == max_order) {
-            let names = join_and(&factor_names(study, e));
-            let head = format!("The {} interaction of {names} (the confluence)", order_word(max_order));
-            let text = match (e.estimate, e.ci_low, e.ci_high) {
-                (Some(_), Some(a), Some(b)) if a > 0.0 || b < 0.0 => format!(
-                    "{head} is {}, which excludes zero: together they move {what} {} than the sum of the singles{} \
-                     predicts.",
-                    effect_text(e, outcome),
-                    if e.estimate.unwrap_or(0.0) > 0.0 { "further up" } else { "further down" },
-                    if max_order > 2 { " and pairs" } else { "" }
-                ),
-                (Some(_), Some(_), Some(_)) => format!(
-                    "{head} is {}, which includes zero: no evidence that the confluence matters beyond the sum of the \
-                     single drivers{}.",
-                    effect_text(e, outcome),
-                    if max_order > 2 { " and their pairwise interactions" } else { "" }
-                ),
-                _ => format!("{head} is {}.", effect_text(e, outcome)),
+            let head = html! {
+                "The " (order_word(max_order)) " interaction of " (and_list(&factor_names(study, e))) " (the confluence)"
             };
-            parts.push(text);
+            parts.push(match (e.estimate, e.ci_low, e.ci_high) {
+                (Some(_), Some(a), Some(b)) if a > 0.0 || b < 0.0 => html! {
+                    (head) " is " (effect_text(e, outcome)) ", which excludes zero: together they move " (what) " "
+                    (if e.estimate.unwrap_or(0.0) > 0.0 { "further up" } else { "further down" })
+                    " than the sum of the singles" (if max_order > 2 { " and pairs" } else { "" }) " predicts."
+                },
+                (Some(_), Some(_), Some(_)) => html! {
+                    (head) " is " (effect_text(e, outcome)) ", which includes zero: no evidence that the confluence matters beyond the sum of the single drivers"
+                    (if max_order > 2 { " and their pairwise interactions" } else { "" }) "."
+                },
+                _ => html! { (head) " is " (effect_text(e, outcome)) "." },
+            });
         }
     }
     if let Some((n, m, lo, hi)) = joint_excess(study, outcome) {
@@ -696,42 +591,36 @@ fn factorial_reading(study: &Study, outcome: &str) -> Option<String> {
         } else {
             "which includes zero: no evidence that the drivers together differ from the sum of their single effects"
         };
-        parts.push(format!(
-            "All drivers together, measured against the sum of each driver alone (all interactions at once, over {}): \
-             {} (95% CI {}), {verdict}.",
-            count(n as u64, "replicate", "replicates"),
-            diff(outcome, m),
-            interval(outcome, lo, hi)
-        ));
+        parts.push(html! {
+            "All drivers together, measured against the sum of each driver alone (all interactions at once, over "
+            (count(n as u64, "replicate", "replicates")) "): " (diff(outcome, m)) " (95% CI " (interval(outcome, lo, hi))
+            "), " (verdict) "."
+        });
     }
     let head = parts.remove(0);
-    let items: Vec<String> = parts.iter().map(|p| format!("<li>{p}</li>")).collect();
-    Some(if items.is_empty() {
-        format!("<p>{head}</p>")
-    } else {
-        format!("<p>{head}</p>\n<ul>\n{}\n</ul>", items.join("\n"))
+    Some(html! {
+        p { (head) }
+        @if !parts.is_empty() {
+            ul { @for p in &parts { li { (p) } } }
+        }
     })
 }
 
+/// An outcome's phrase as the start of a sentence: `the final HHI` → `Final HHI`.
 fn capitalise(s: &str) -> String {
-    let s = s.strip_prefix("the ").unwrap_or(s);
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
+    format::capitalise(s.strip_prefix("the ").unwrap_or(s))
 }
 
 /// For a factorial with three or more factors: the all-last-levels cell
 /// minus the reference, minus the sum of each factor's single change
 /// (everything the interactions add at once), per replicate; its mean
 /// with a Student t 95% interval as (replicates, mean, low, high).
-fn joint_excess(study: &Study, outcome: &str) -> Option<(usize, f64, f64, f64)> {
+fn joint_excess(study: &Study, outcome: Outcome) -> Option<(usize, f64, f64, f64)> {
     let k = study.factors.len();
     if k < 3 {
         return None;
     }
-    let o = outcome_index(outcome)?;
+    let o = outcome.index();
     let column = |f: usize| study.params.iter().position(|p| p.column == study.factors[f].name).unwrap_or(f);
     let top: Vec<usize> = study.factors.iter().map(|f| f.levels.len().saturating_sub(1)).collect();
     if top.contains(&0) {
@@ -776,8 +665,8 @@ fn joint_excess(study: &Study, outcome: &str) -> Option<(usize, f64, f64, f64)> 
 
 // ---------------------------------------------------------------- Latin hypercube
 
-fn sensitivity_rows<'a>(study: &'a Study, outcome: &str) -> Vec<&'a Sensitivity> {
-    let Some(o) = outcome_index(outcome) else { return Vec::new() };
+fn sensitivity_rows(study: &Study, outcome: Outcome) -> Vec<&Sensitivity> {
+    let o = outcome;
     let mut rows: Vec<&Sensitivity> = study.sensitivity.iter().filter(|s| s.outcome == o).collect();
     rows.sort_by(|a, b| {
         let key = |s: &Sensitivity| s.spearman.map_or(-1.0, f64::abs);
@@ -786,288 +675,240 @@ fn sensitivity_rows<'a>(study: &'a Study, outcome: &str) -> Vec<&'a Sensitivity>
     rows
 }
 
-fn rho(v: f64) -> String {
-    crate::view::study_charts::rho_label(v)
+fn param_code(study: &Study, p: usize) -> Markup {
+    match study.params.get(p) {
+        Some(p) => html! { code { (p.column) } },
+        None => html! { "?" },
+    }
 }
 
-fn param_code(study: &Study, p: usize) -> String {
-    study.params.get(p).map_or_else(|| "?".to_string(), |p| format!("<code>{}</code>", esc(&p.column)))
-}
-
-fn sensitivity(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"sensitivity\">\n<h2>What matters: sensitivity</h2>\n");
+fn sensitivity(study: &Study) -> Markup {
     if study.sensitivity.is_empty() {
-        h.push_str("<p>This study has no sensitivity results to report.</p>\n</section>\n");
-        return;
+        return html! {
+            section #sensitivity {
+                h2 { "What matters: sensitivity" }
+                p { "This study has no sensitivity results to report." }
+            }
+        };
     }
-    h.push_str(
-        "<p>For each outcome, the Spearman rank correlation ρ of each parameter with the outcome over all runs (−1 to \
-         +1: how consistently a higher value goes with a higher outcome), with its 95% interval, and the standardised \
-         regression coefficient (SRC) of a linear model in all parameters together; R² says how much of the outcome's \
-         variation that linear model explains.</p>\n",
-    );
-    for outcome in TOLD {
-        let rows = sensitivity_rows(study, outcome);
-        if rows.is_empty() {
-            continue;
+    let tabled = [
+        Outcome::FinalIndependentFirms,
+        Outcome::Consolidated,
+        Outcome::FinalHhi,
+        Outcome::MonthsToConsolidation,
+    ];
+    html! {
+        section #sensitivity {
+            h2 { "What matters: sensitivity" }
+            p {
+                "For each outcome, the Spearman rank correlation ρ of each parameter with the outcome over all runs (−1 to +1: how consistently a higher value goes with a higher outcome), with its 95% interval, and the standardised regression coefficient (SRC) of a linear model in all parameters together; R² says how much of the outcome's variation that linear model explains."
+            }
+            @for outcome in TOLD {
+                @let rows = sensitivity_rows(study, outcome);
+                @if !rows.is_empty() {
+                    div.finding { p { (sensitivity_sentence(study, outcome, &rows)) } }
+                }
+            }
+            @for outcome in tabled {
+                @let rows = sensitivity_rows(study, outcome);
+                @if !rows.is_empty() {
+                    h3 {
+                        (outcome.heading())
+                        @if let Some(r) = rows.iter().find_map(|s| s.r2) {
+                            " " span.note { "(linear model R² = " (format!("{r:.2}")) ")" }
+                        }
+                    }
+                    div.scroll {
+                        table {
+                            thead {
+                                tr {
+                                    th { "parameter" }
+                                    th.num { "Spearman ρ" }
+                                    th.num { "95% CI" }
+                                    th.num { "SRC" }
+                                    th.num { "runs" }
+                                }
+                            }
+                            tbody {
+                                @for s in rows.iter().take(TOP_PARAMS) {
+                                    tr {
+                                        td { (param_code(study, s.param)) }
+                                        td class=(if excludes_zero(s.ci_low, s.ci_high) { "num clear" } else { "num" }) {
+                                            (s.spearman.map_or("n/a".to_string(), rho))
+                                        }
+                                        td.num {
+                                            @match (s.ci_low, s.ci_high) {
+                                                (Some(a), Some(b)) => { (rho(a)) " to " (rho(b)) }
+                                                _ => "—",
+                                            }
+                                        }
+                                        td.num { (s.src.map_or("—".to_string(), rho)) }
+                                        td.num { (thousands(s.n as u64)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if rows.len() > TOP_PARAMS {
+                        p.note {
+                            "The " (TOP_PARAMS) " parameters with the largest |ρ| of " (rows.len()) "; the rest are in "
+                            code { "effects.csv" } "."
+                        }
+                    }
+                }
+            }
+            p.note {
+                "Bold: the 95% interval of ρ excludes zero. n/a: no rank correlation (the outcome or the parameter was constant over the runs)."
+            }
         }
-        let _ = writeln!(
-            h,
-            "<div class=\"finding\"><p>{}</p></div>",
-            sensitivity_sentence(study, outcome, &rows)
-        );
     }
-    for outcome in ["final_independent_firms", "consolidated", "final_hhi", "months_to_consolidation"] {
-        let rows = sensitivity_rows(study, outcome);
-        if rows.is_empty() {
-            continue;
-        }
-        let r2 = rows.iter().find_map(|s| s.r2);
-        let _ = writeln!(
-            h,
-            "<h3>{}{}</h3>",
-            esc(outcome_heading(outcome)),
-            r2.map(|r| format!(" <span class=\"note\">(linear model R² = {r:.2})</span>"))
-                .unwrap_or_default()
-        );
-        h.push_str(
-            "<div class=\"scroll\"><table>\n<thead><tr><th>parameter</th><th class=\"num\">Spearman ρ</th>\
-             <th class=\"num\">95% CI</th><th class=\"num\">SRC</th><th class=\"num\">runs</th></tr></thead>\n<tbody>\n",
-        );
-        for s in rows.iter().take(TOP_PARAMS) {
-            let clear = excludes_zero(s.ci_low, s.ci_high);
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td class=\"num{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td></tr>",
-                param_code(study, s.param),
-                if clear { " clear" } else { "" },
-                s.spearman.map_or("n/a".to_string(), rho),
-                match (s.ci_low, s.ci_high) {
-                    (Some(a), Some(b)) => format!("{} to {}", rho(a), rho(b)),
-                    _ => "—".to_string(),
-                },
-                s.src.map_or("—".to_string(), rho),
-                thousands(s.n as u64)
-            );
-        }
-        h.push_str("</tbody>\n</table></div>\n");
-        if rows.len() > TOP_PARAMS {
-            let _ = writeln!(
-                h,
-                "<p class=\"note\">The {} parameters with the largest |ρ| of {}; the rest are in <code>effects.csv</code>.</p>",
-                TOP_PARAMS,
-                rows.len()
-            );
-        }
-    }
-    h.push_str(
-        "<p class=\"note\">Bold: the 95% interval of ρ excludes zero. n/a: no rank correlation (the outcome or the \
-         parameter was constant over the runs).</p>\n</section>\n",
-    );
 }
 
-fn sensitivity_sentence(study: &Study, outcome: &str, rows: &[&Sensitivity]) -> String {
-    let what = outcome_name(outcome);
-    let clear: Vec<String> = rows
+fn sensitivity_sentence(study: &Study, outcome: Outcome, rows: &[&Sensitivity]) -> Markup {
+    let what = outcome.phrase();
+    let clear: Vec<Markup> = rows
         .iter()
         .filter(|s| excludes_zero(s.ci_low, s.ci_high))
         .take(3)
         .map(|s| {
-            format!(
-                "{} (ρ = {}, 95% CI {} to {})",
-                param_code(study, s.param),
-                rho(s.spearman.unwrap_or(0.0)),
-                rho(s.ci_low.unwrap_or(0.0)),
-                rho(s.ci_high.unwrap_or(0.0))
-            )
+            html! {
+                (param_code(study, s.param)) " (ρ = " (rho(s.spearman.unwrap_or(0.0))) ", 95% CI "
+                (rho(s.ci_low.unwrap_or(0.0))) " to " (rho(s.ci_high.unwrap_or(0.0))) ")"
+            }
         })
         .collect();
     let r2 = rows.iter().find_map(|s| s.r2);
     let n_clear = rows.iter().filter(|s| excludes_zero(s.ci_low, s.ci_high)).count();
-    let mut out = format!("<b>{}.</b> ", esc(&capitalise(what)));
-    if clear.is_empty() {
-        let _ =
-            write!(out, "No parameter's rank correlation with {what} has a 95% interval that excludes zero.");
-    } else {
-        let _ = write!(
-            out,
-            "The most influential {} {}.",
-            if clear.len() == 1 { "parameter is" } else { "parameters are" },
-            join_and(&clear)
-        );
-        let _ = write!(
-            out,
-            " In all, {n_clear} of the {} parameters have a rank correlation whose 95% interval excludes zero.",
-            rows.len()
-        );
+    html! {
+        b { (capitalise(what)) "." } " "
+        @if clear.is_empty() {
+            "No parameter's rank correlation with " (what) " has a 95% interval that excludes zero."
+        } @else {
+            "The most influential " (if clear.len() == 1 { "parameter is" } else { "parameters are" }) " "
+            (and_list(&clear)) "."
+            " In all, " (n_clear) " of the " (rows.len()) " parameters have a rank correlation whose 95% interval excludes zero."
+        }
+        @if let Some(r2) = r2 {
+            " A linear model in all parameters explains R² = " (format!("{r2:.2}")) " of its variation"
+            @if r2 < 0.5 { " (much of the rest is nonlinear, interactions or run-to-run chance)" }
+            "."
+        }
     }
-    if let Some(r2) = r2 {
-        let _ = write!(
-            out,
-            " A linear model in all parameters explains R² = {r2:.2} of its variation{}.",
-            if r2 < 0.5 { " (much of the rest is nonlinear, interactions or run-to-run chance)" } else { "" }
-        );
-    }
-    out
 }
 
 // ---------------------------------------------------------------- grid
 
-fn grid_findings(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"findings\">\n<h2>Across the grid</h2>\n");
-    let mut any = false;
-    for outcome in TOLD {
-        let means: Vec<(&crate::study::data::Cell, &Summary)> = study
-            .cells
-            .iter()
-            .filter_map(|c| Some((c, study.stat(c.id, outcome).filter(|s| s.mean.is_some())?)))
-            .collect();
-        let lo = means.iter().min_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)));
-        let hi = means.iter().max_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)));
-        let (Some(lo), Some(hi)) = (lo, hi) else { continue };
-        any = true;
-        let name = |c: &crate::study::data::Cell| esc(cell_names(study, c).get(1).unwrap_or(&c.label));
-        let ci =
-            |s: &Summary| mean_interval(outcome, s).map(|c| format!(" (95% CI {c})")).unwrap_or_default();
-        let (lo_mean, hi_mean) = (lo.1.mean.unwrap_or(0.0), hi.1.mean.unwrap_or(0.0));
-        if lo.0.id != hi.0.id && (hi_mean - lo_mean).abs() <= 1e-9 * hi_mean.abs().max(1.0) {
-            let _ = writeln!(
-                h,
-                "<p><b>{}.</b> The same in every cell: {}.</p>",
-                esc(&capitalise(outcome_name(outcome))),
-                val(outcome, lo_mean)
-            );
-            continue;
+fn grid_findings(study: &Study) -> Markup {
+    let findings: Vec<Markup> = TOLD.into_iter().filter_map(|outcome| grid_finding(study, outcome)).collect();
+    html! {
+        section #findings {
+            h2 { "Across the grid" }
+            @for f in &findings { p { (f) } }
+            @if findings.is_empty() {
+                p { "No cell has values for the key outcomes." }
+            }
         }
-        if lo.0.id == hi.0.id {
-            let _ = writeln!(
-                h,
-                "<p><b>{}.</b> {}{} in the only cell.</p>",
-                esc(&capitalise(outcome_name(outcome))),
-                val(outcome, lo.1.mean.unwrap_or(0.0)),
-                ci(lo.1)
-            );
-            continue;
-        }
-        let apart = match (lo.1.ci_high, hi.1.ci_low) {
-            (Some(a), Some(b)) if a < b => "their intervals do not overlap",
-            (Some(_), Some(_)) => "their intervals overlap, so this spread may be chance",
-            _ => "too few runs for intervals",
-        };
-        let _ = writeln!(
-            h,
-            "<p><b>{}.</b> Lowest in cell {} ({}): {}{}; highest in cell {} ({}): {}{}; {apart}.</p>",
-            esc(&capitalise(outcome_name(outcome))),
-            lo.0.id,
-            name(lo.0),
-            val(outcome, lo.1.mean.unwrap_or(0.0)),
-            ci(lo.1),
-            hi.0.id,
-            name(hi.0),
-            val(outcome, hi.1.mean.unwrap_or(0.0)),
-            ci(hi.1)
-        );
     }
-    if !any {
-        h.push_str("<p>No cell has values for the key outcomes.</p>\n");
+}
+
+/// Where an outcome is lowest and highest over the cells of a grid.
+fn grid_finding(study: &Study, outcome: Outcome) -> Option<Markup> {
+    let means: Vec<(&crate::study::data::Cell, &Summary)> = study
+        .cells
+        .iter()
+        .filter_map(|c| Some((c, study.stat(c.id, outcome).filter(|s| s.mean.is_some())?)))
+        .collect();
+    let lo = means.iter().min_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)))?;
+    let hi = means.iter().max_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)))?;
+    let name = |c: &crate::study::data::Cell| cell_names(study, c).get(1).unwrap_or(&c.label).clone();
+    let ci = |s: &Summary| mean_interval(outcome, s).map(|c| format!(" (95% CI {c})")).unwrap_or_default();
+    let (lo_mean, hi_mean) = (lo.1.mean.unwrap_or(0.0), hi.1.mean.unwrap_or(0.0));
+    let head = html! { b { (capitalise(outcome.phrase())) "." } };
+    if lo.0.id != hi.0.id && (hi_mean - lo_mean).abs() <= 1e-9 * hi_mean.abs().max(1.0) {
+        return Some(html! { (head) " The same in every cell: " (val(outcome, lo_mean)) "." });
     }
-    h.push_str("</section>\n");
+    if lo.0.id == hi.0.id {
+        return Some(html! { (head) " " (val(outcome, lo_mean)) (ci(lo.1)) " in the only cell." });
+    }
+    let apart = match (lo.1.ci_high, hi.1.ci_low) {
+        (Some(a), Some(b)) if a < b => "their intervals do not overlap",
+        (Some(_), Some(_)) => "their intervals overlap, so this spread may be chance",
+        _ => "too few runs for intervals",
+    };
+    Some(html! {
+        (head) " Lowest in cell " (lo.0.id) " (" (name(lo.0)) "): " (val(outcome, lo_mean)) (ci(lo.1))
+        "; highest in cell " (hi.0.id) " (" (name(hi.0)) "): " (val(outcome, hi_mean)) (ci(hi.1)) "; " (apart) "."
+    })
 }
 
 // ---------------------------------------------------------------- charts
 
-/// Title of a study chart.
-pub fn chart_title(name: &str) -> String {
-    match name {
-        "fan_hhi" => "Concentration over time".into(),
-        "fan_independent_firms" => "Independent firms over time".into(),
-        "outcome_vs_param" => "Outcomes against the parameter".into(),
-        "heatmap" => "Outcomes over the grid".into(),
-        "effects" => "Effects of the factors".into(),
-        "sensitivity" => "Sensitivity to the parameters".into(),
-        other => other.replace('_', " "),
-    }
-}
-
 /// A one-line caption: how to read the chart.
-fn caption(name: &str, study: &Study) -> String {
+fn caption(chart: StudyChart, study: &Study) -> Markup {
     let groups = if study.design == DesignKind::LatinHypercube { "all runs" } else { "each cell's runs" };
-    let param = study.params.first().map(|p| esc(param_name(&p.column))).unwrap_or_default();
-    match name {
-        "fan_hhi" => format!(
-            "HHI of AI-revenue shares (0–10,000; above 1,800 “highly concentrated”) month by month: the line is the mean \
-             over {groups}, the band holds the middle 90% of runs (5th to 95th percentile)."
-        ),
-        "fan_independent_firms" => format!(
-            "Independent firms (a buyer and what it bought count as one) month by month: the line is the mean over \
-             {groups}, the band the middle 90% of runs."
-        ),
-        "outcome_vs_param" => format!(
-            "Key outcomes for each value of <code>{param}</code>: the large dot is the cell's mean with its 95% \
-             confidence interval, small faint dots are single runs (whether a run consolidated is yes or no, so only \
-             the share is shown)."
-        ),
-        "heatmap" => "Each tile is one cell: the mean over its runs, with the 95% confidence interval below; darker \
-                      tiles are higher."
-            .into(),
-        "effects" => "One row per term: the dot is the estimated change from the reference level, the whisker its 95% \
-                      interval; a whisker that crosses the zero line means no evidence of an effect."
-            .into(),
-        "sensitivity" => "One bar per parameter, sorted by strength: the Spearman rank correlation with the outcome \
-                          over all runs, with its 95% interval; a whisker across zero means no evidence of a monotone \
-                          relation."
-            .into(),
-        _ => format!("Chart “{}”.", esc(name)),
+    let param = study.params.first().map(|p| param_name(&p.column)).unwrap_or_default();
+    match chart {
+        StudyChart::FanHhi => html! {
+            "HHI of AI-revenue shares (0–10,000; above 1,800 “highly concentrated”) month by month: the line is the mean over " (groups) ", the band holds the middle 90% of runs (5th to 95th percentile)."
+        },
+        StudyChart::FanFirms => html! {
+            "Independent firms (a buyer and what it bought count as one) month by month: the line is the mean over "
+            (groups) ", the band the middle 90% of runs."
+        },
+        StudyChart::OutcomeVsParam => html! {
+            "Key outcomes for each value of " code { (param) } ": the large dot is the cell's mean with its 95% confidence interval, small faint dots are single runs (whether a run consolidated is yes or no, so only the share is shown)."
+        },
+        StudyChart::Heatmap => html! {
+            "Each tile is one cell: the mean over its runs, with the 95% confidence interval below; darker tiles are higher."
+        },
+        StudyChart::Effects => html! {
+            "One row per term: the dot is the estimated change from the reference level, the whisker its 95% interval; a whisker that crosses the zero line means no evidence of an effect."
+        },
+        StudyChart::Sensitivity => html! {
+            "One bar per parameter, sorted by strength: the Spearman rank correlation with the outcome over all runs, with its 95% interval; a whisker across zero means no evidence of a monotone relation."
+        },
     }
 }
 
-fn charts_section(h: &mut String, study: &Study, charts: &[Rendered]) {
-    figures(h, charts, chart_title, |name| caption(name, study));
-}
-
-fn how_to_read(h: &mut String, study: &Study) {
-    h.push_str("<section id=\"reading\">\n<h2>How to read this</h2>\n<ul class=\"reading\">\n");
-    h.push_str(
-        "<li>Each run is one simulated history of the world. Runs of a cell share its parameter values and differ only \
-         in their random seed (the replicates).</li>\n\
-         <li><b>Mean with 95% CI</b>: the interval is Student's t over the runs of a cell (n − 1 degrees of freedom). \
-         It says where the mean over many more replicates would likely lie; it is not the spread of single runs.</li>\n\
-         <li><b>p5 to p95</b>: the 5th and 95th percentiles of the runs (linear interpolation between order statistics, \
-         Hyndman and Fan type 7, the default of R and numpy): the range of the middle 90% of outcomes.</li>\n\
-         <li><b>Consolidated</b> is 1 for a run that reaches a consolidation phase and 0 otherwise, so its mean is the \
-         share of runs; its t interval is approximate for a share, most of all with few runs or a share near 0% or \
-         100%, and is shown clipped to 0–100%.</li>\n\
-         <li><b>Months to consolidation</b> counts only the runs that got there; with few such runs its mean is \
-         fragile, and it says nothing about the runs that never consolidated.</li>\n",
-    );
-    match study.design {
-        DesignKind::Factorial => h.push_str(
-            "<li><b>Effects</b> are treatment contrasts against each factor's reference (first) level, averaged over the \
-             other factors' levels, computed per replicate and summarised by their mean with a Student t 95% interval \
-             over replicates. An interval that excludes zero is evidence of an effect at the 5% level for that term \
-             alone; with many terms, about one in twenty can exclude zero by chance (no correction for multiple \
-             comparisons is made). An interval that includes zero is “no evidence”, not “no effect”.</li>\n",
-        ),
-        DesignKind::LatinHypercube => h.push_str(
-            "<li><b>Spearman ρ</b> is the correlation of ranks: it measures a monotone relation (more of the parameter, \
-             consistently more or less of the outcome), not only a straight line. Its 95% interval uses the Fisher z \
-             transform with variance 1.06 / (n − 3). <b>SRC</b> is the standardised coefficient of an ordinary least \
-             squares fit of the outcome on all parameters together; <b>R²</b> is that fit's share of explained \
-             variance — a low R² means the parameters act nonlinearly, together, or less than chance does.</li>\n",
-        ),
-        DesignKind::Grid => h.push_str(
-            "<li>Two cells whose intervals do not overlap differ clearly; overlapping intervals do not prove the cells \
-             are the same.</li>\n",
-        ),
+fn how_to_read(study: &Study) -> Markup {
+    html! {
+        section #reading {
+            h2 { "How to read this" }
+            ul.reading {
+                li {
+                    "Each run is one simulated history of the world. Runs of a cell share its parameter values and differ only in their random seed (the replicates)."
+                }
+                li {
+                    b { "Mean with 95% CI" } ": the interval is Student's t over the runs of a cell (n − 1 degrees of freedom). It says where the mean over many more replicates would likely lie; it is not the spread of single runs."
+                }
+                li {
+                    b { "p5 to p95" } ": the 5th and 95th percentiles of the runs (linear interpolation between order statistics, Hyndman and Fan type 7, the default of R and numpy): the range of the middle 90% of outcomes."
+                }
+                li {
+                    b { "Consolidated" } " is 1 for a run that reaches a consolidation phase and 0 otherwise, so its mean is the share of runs; its t interval is approximate for a share, most of all with few runs or a share near 0% or 100%, and is shown clipped to 0–100%."
+                }
+                li {
+                    b { "Months to consolidation" } " counts only the runs that got there; with few such runs its mean is fragile, and it says nothing about the runs that never consolidated."
+                }
+                @match study.design {
+                    DesignKind::Factorial => li {
+                        b { "Effects" } " are treatment contrasts against each factor's reference (first) level, averaged over the other factors' levels, computed per replicate and summarised by their mean with a Student t 95% interval over replicates. An interval that excludes zero is evidence of an effect at the 5% level for that term alone; with many terms, about one in twenty can exclude zero by chance (no correction for multiple comparisons is made). An interval that includes zero is “no evidence”, not “no effect”."
+                    },
+                    DesignKind::LatinHypercube => li {
+                        b { "Spearman ρ" } " is the correlation of ranks: it measures a monotone relation (more of the parameter, consistently more or less of the outcome), not only a straight line. Its 95% interval uses the Fisher z transform with variance 1.06 / (n − 3). " b { "SRC" } " is the standardised coefficient of an ordinary least squares fit of the outcome on all parameters together; " b { "R²" } " is that fit's share of explained variance — a low R² means the parameters act nonlinearly, together, or less than chance does."
+                    },
+                    DesignKind::Grid => li {
+                        "Two cells whose intervals do not overlap differ clearly; overlapping intervals do not prove the cells are the same."
+                    },
+                }
+                @if study.common_random_numbers {
+                    li {
+                        b { "Common random numbers" } ": replicate " i { "r" } " uses the same seed in every cell, which makes comparisons between cells sharper; the per-cell intervals above still describe each cell on its own."
+                    }
+                }
+            }
+        }
     }
-    if study.common_random_numbers {
-        h.push_str(
-            "<li><b>Common random numbers</b>: replicate <i>r</i> uses the same seed in every cell, which makes \
-             comparisons between cells sharper; the per-cell intervals above still describe each cell on its own.</li>\n",
-        );
-    }
-    h.push_str("</ul>\n</section>\n");
 }
 
 #[cfg(test)]
@@ -1080,6 +921,7 @@ mod tests {
         let charts: Vec<Rendered> = crate::view::study_charts::names(study)
             .into_iter()
             .map(|name| Rendered {
+                id: crate::view::registry::by_name(name).expect("a registered chart").id,
                 name,
                 png: Vec::new(),
                 svg: "<svg width=\"10\"><text>x</text></svg>".into(),
@@ -1149,13 +991,13 @@ mod tests {
         let html = report_of(&s);
         assert!(html.contains("id=\"effects\""));
         // chip_scarcity's interval (−18 to −12) excludes zero; talent_demand's (−5 to 1) does not.
-        let p = factorial_reading(&s, "final_independent_firms").unwrap();
+        let p = factorial_reading(&s, Outcome::FinalIndependentFirms).unwrap().into_string();
         assert!(p.contains("<code>chip_scarcity</code> changes it by −15.0 (95% CI −18.0 to −12.0)"), "{p}");
         assert!(p.contains("include zero"), "{p}");
         assert!(p.contains("three-way interaction"), "{p}");
         assert!(p.contains("which includes zero: no evidence that the confluence matters"), "{p}");
         // consolidation: only the chip × talent interaction is clear, so both matter only together
-        let q = factorial_reading(&s, "consolidated").unwrap();
+        let q = factorial_reading(&s, Outcome::Consolidated).unwrap().into_string();
         assert!(q.contains("only in combination"), "{q}");
         assert!(q.contains("+50 pp"), "{q}");
         assert!(html.contains("not estimable") || html.contains("n/a"));
@@ -1165,7 +1007,7 @@ mod tests {
     fn the_joint_excess_is_the_sum_of_the_interactions() {
         // firms = 60 − 15a − 2b − 6ac + noise: all-high minus reference minus singles = −6 on average
         let s = fixtures::factorial();
-        let (n, m, lo, hi) = joint_excess(&s, "final_independent_firms").unwrap();
+        let (n, m, lo, hi) = joint_excess(&s, Outcome::FinalIndependentFirms).unwrap();
         assert_eq!(n, 6);
         assert!(lo <= m && m <= hi);
         assert!((m + 6.0).abs() < 12.0, "{m}");
@@ -1176,8 +1018,8 @@ mod tests {
         let s = fixtures::lhs();
         let html = report_of(&s);
         assert!(html.contains("id=\"sensitivity\""));
-        let rows = sensitivity_rows(&s, "final_independent_firms");
-        let p = sensitivity_sentence(&s, "final_independent_firms", &rows);
+        let rows = sensitivity_rows(&s, Outcome::FinalIndependentFirms);
+        let p = sensitivity_sentence(&s, Outcome::FinalIndependentFirms, &rows).into_string();
         assert!(p.contains("<code>market.inertia</code> (ρ = +0.81"), "{p}");
         assert!(p.contains("R² = 0.71"), "{p}");
         assert!(!p.contains("talent.churn_monthly"), "its interval includes zero: {p}");
@@ -1201,14 +1043,14 @@ mod tests {
 
     #[test]
     fn numbers_read_well() {
-        assert_eq!(diff("consolidated", 0.5), "+50 pp");
-        assert_eq!(diff("consolidated", -0.034), "−3.4 pp");
-        assert_eq!(diff("consolidated", 0.0), "0.0 pp");
-        assert_eq!(val("consolidated", 0.4), "40%");
-        assert_eq!(val("final_hhi", 2455.4), "2,455");
-        assert_eq!(val("final_independent_firms", -3.0), "−3.0");
-        assert_eq!(diff("final_independent_firms", -6.0), "−6.0");
-        assert_eq!(diff("final_hhi", 360.0), "+360");
+        assert_eq!(diff(Outcome::Consolidated, 0.5), "+50 pp");
+        assert_eq!(diff(Outcome::Consolidated, -0.034), "−3.4 pp");
+        assert_eq!(diff(Outcome::Consolidated, 0.0), "0.0 pp");
+        assert_eq!(val(Outcome::Consolidated, 0.4), "40%");
+        assert_eq!(val(Outcome::FinalHhi, 2455.4), "2,455");
+        assert_eq!(val(Outcome::FinalIndependentFirms, -3.0), "−3.0");
+        assert_eq!(diff(Outcome::FinalIndependentFirms, -6.0), "−6.0");
+        assert_eq!(diff(Outcome::FinalHhi, 360.0), "+360");
         assert_eq!(capitalise("the final HHI"), "Final HHI");
         assert_eq!(short_number("0.7001077918710875"), "0.7001");
         assert_eq!(short_number("29949.20592195334"), "29949");

@@ -1,0 +1,245 @@
+//! The outcomes of one run that studies and comparisons measure: one enum,
+//! one table row per outcome (its `runs.csv` column, label and unit, the
+//! longer wordings the charts and reports use, and how its numbers read).
+//! The column order here is the column order of `runs.csv`, the journal and
+//! `pairs.csv`. Turning a value into text is the view's job
+//! (`view::format::outcome_value` / `outcome_diff`), by [`Reading`]; this
+//! module computes nothing and formats nothing.
+
+/// How the numbers of an outcome read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// A count or an amount: about three significant digits.
+    Number,
+    /// An HHI (0–10,000): a whole number with separators.
+    Hhi,
+    /// A fraction 0..1: two decimals (differences three).
+    Fraction,
+    /// 0/1 per run, so a mean is a share of runs: a percentage
+    /// (differences in percentage points).
+    ShareOfRuns,
+}
+
+/// One outcome column of `runs.csv`, in column order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    FinalHhi,
+    FinalCr4,
+    FinalIndependentFirms,
+    PeakIndependentFirms,
+    FinalStartupsAlive,
+    FinalTop4ComputeShare,
+    FinalComputeGini,
+    FinalChipPriceIndex,
+    FinalWageIndex,
+    FinalLoansOutstandingMusd,
+    FinalBannedChipUnits,
+    FinalTotalRevenueMusd,
+    TotalEntries,
+    TotalExits,
+    TotalAcquisitions,
+    TotalVcFundingMusd,
+    Consolidated,
+    MonthsToConsolidation,
+}
+
+/// The table row of an outcome.
+struct Row {
+    column: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    /// Label on a chart axis or panel (defaults to `label`).
+    chart_label: Option<&'static str>,
+    /// Unit on a chart axis (defaults to `unit`).
+    chart_unit: Option<&'static str>,
+    /// The outcome in a sentence: "the final HHI" (defaults to `label`).
+    phrase: Option<&'static str>,
+    /// A table heading (defaults to `label`).
+    heading: Option<&'static str>,
+    /// Unit of a difference on a chart ("" when no chart shows one).
+    diff_unit: &'static str,
+    reading: Reading,
+}
+
+const fn row(column: &'static str, label: &'static str, unit: &'static str, reading: Reading) -> Row {
+    Row {
+        column,
+        label,
+        unit,
+        chart_label: None,
+        chart_unit: None,
+        phrase: None,
+        heading: None,
+        diff_unit: "",
+        reading,
+    }
+}
+
+use Reading::*;
+
+/// One row per outcome, in [`Outcome::ALL`] order.
+const ROWS: [Row; Outcome::COUNT] = [
+    Row {
+        chart_unit: Some("0–10,000"),
+        phrase: Some("the final HHI"),
+        heading: Some("final HHI"),
+        diff_unit: "HHI points",
+        ..row("final_hhi", "final HHI", "HHI points (0-10,000)", Hhi)
+    },
+    row("final_cr4", "final CR4", "share of revenue, 0..1", Fraction),
+    Row {
+        chart_unit: Some("firms"),
+        phrase: Some("the final number of independent firms"),
+        heading: Some("final independent firms"),
+        diff_unit: "firms",
+        ..row("final_independent_firms", "final independent firms", "firms", Number)
+    },
+    row("peak_independent_firms", "peak independent firms", "firms", Number),
+    row("final_startups_alive", "final start-ups alive", "firms", Number),
+    row("final_top4_compute_share", "final top-4 compute share", "share, 0..1", Fraction),
+    row("final_compute_gini", "final compute Gini", "0..1", Fraction),
+    row("final_chip_price_index", "final chip price index", "start = 1", Number),
+    row("final_wage_index", "final wage index", "start = 1", Number),
+    row("final_loans_outstanding_musd", "final loans outstanding", "USD M", Number),
+    row("final_banned_chip_units", "final banned chips held", "units", Number),
+    row("final_total_revenue_musd", "final monthly AI revenue", "USD M/month", Number),
+    row("total_entries", "entries", "firms over the run", Number),
+    row("total_exits", "exits", "firms over the run", Number),
+    row("total_acquisitions", "acquisitions", "deals over the run", Number),
+    row("total_vc_funding_musd", "VC funding", "USD M over the run", Number),
+    Row {
+        chart_label: Some("runs reaching a consolidation phase"),
+        chart_unit: Some("% of runs"),
+        phrase: Some("the share of runs that reach a consolidation phase"),
+        heading: Some("consolidated (share of runs)"),
+        diff_unit: "pp",
+        ..row("consolidated", "consolidation phase reached", "1 = yes, 0 = no", ShareOfRuns)
+    },
+    Row {
+        chart_label: Some("months to consolidation (runs that got there)"),
+        chart_unit: Some("months from the start"),
+        phrase: Some("the months to consolidation"),
+        heading: Some("months to consolidation"),
+        diff_unit: "months",
+        ..row(
+            "months_to_consolidation",
+            "months to consolidation",
+            "months from the start (empty if none)",
+            Number,
+        )
+    },
+];
+
+impl Outcome {
+    pub const COUNT: usize = 18;
+
+    /// Every outcome in `runs.csv` column order.
+    pub const ALL: [Outcome; Outcome::COUNT] = [
+        Outcome::FinalHhi,
+        Outcome::FinalCr4,
+        Outcome::FinalIndependentFirms,
+        Outcome::PeakIndependentFirms,
+        Outcome::FinalStartupsAlive,
+        Outcome::FinalTop4ComputeShare,
+        Outcome::FinalComputeGini,
+        Outcome::FinalChipPriceIndex,
+        Outcome::FinalWageIndex,
+        Outcome::FinalLoansOutstandingMusd,
+        Outcome::FinalBannedChipUnits,
+        Outcome::FinalTotalRevenueMusd,
+        Outcome::TotalEntries,
+        Outcome::TotalExits,
+        Outcome::TotalAcquisitions,
+        Outcome::TotalVcFundingMusd,
+        Outcome::Consolidated,
+        Outcome::MonthsToConsolidation,
+    ];
+
+    fn row(self) -> &'static Row {
+        &ROWS[self as usize]
+    }
+
+    /// Position in [`Outcome::ALL`] (and in a run's outcome values).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The outcome with this `runs.csv` column name.
+    pub fn from_column(column: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.column() == column)
+    }
+
+    /// Column name in `runs.csv`, `cells.csv`, `effects.csv`, the journal.
+    pub fn column(self) -> &'static str {
+        self.row().column
+    }
+
+    /// Human label: `final HHI`.
+    pub fn label(self) -> &'static str {
+        self.row().label
+    }
+
+    /// Unit as the data files document it: `HHI points (0-10,000)`.
+    pub fn unit(self) -> &'static str {
+        self.row().unit
+    }
+
+    /// Label of a chart axis or panel.
+    pub fn chart_label(self) -> &'static str {
+        self.row().chart_label.unwrap_or(self.row().label)
+    }
+
+    /// Unit on a chart axis.
+    pub fn chart_unit(self) -> &'static str {
+        self.row().chart_unit.unwrap_or(self.row().unit)
+    }
+
+    /// The outcome named in a sentence: `the final HHI`.
+    pub fn phrase(self) -> &'static str {
+        self.row().phrase.unwrap_or(self.row().label)
+    }
+
+    /// A table heading.
+    pub fn heading(self) -> &'static str {
+        self.row().heading.unwrap_or(self.row().label)
+    }
+
+    /// Unit of a difference on a chart: `pp`, `firms`, `HHI points`.
+    pub fn diff_unit(self) -> &'static str {
+        self.row().diff_unit
+    }
+
+    /// How its numbers read.
+    pub fn reading(self) -> Reading {
+        self.row().reading
+    }
+
+    /// Factor that turns a value into what charts show (shares of runs as percent).
+    pub fn chart_scale(self) -> f64 {
+        if self.reading() == ShareOfRuns { 100.0 } else { 1.0 }
+    }
+}
+
+impl TryFrom<&str> for Outcome {
+    type Error = ();
+    /// The outcome with this column name.
+    fn try_from(column: &str) -> Result<Outcome, ()> {
+        Outcome::from_column(column).ok_or(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_and_enum_agree() {
+        for (i, o) in Outcome::ALL.iter().enumerate() {
+            assert_eq!(o.index(), i);
+            assert_eq!(Outcome::from_column(o.column()), Some(*o));
+        }
+        assert_eq!(Outcome::from_column("nope"), None);
+        assert_eq!(Outcome::ALL[0].column(), "final_hhi");
+        assert_eq!(Outcome::MonthsToConsolidation.column(), "months_to_consolidation");
+    }
+}

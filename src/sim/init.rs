@@ -1,6 +1,7 @@
-//! Building the ECS world from a resolved `World`: suppliers, pools,
-//! investors and firms (named and generated cohorts) become entities; rules
-//! become the `RuleBook`. Cohort draws use the run's RNG first, in file order.
+//! Building the ECS world from a resolved `World`: firms (named and
+//! generated cohorts) become entities; suppliers, pools and investors become
+//! the `Suppliers`, `Pools` and `Investors` lists; rules become the
+//! `RuleBook`. Cohort draws use the run's RNG first, in file order.
 
 use super::components::*;
 use super::resources::*;
@@ -67,7 +68,7 @@ pub fn counts(researchers: &[u32]) -> [u32; MAX_POOLS] {
     by_pool
 }
 
-/// Spawn a firm's entity (not yet active) and register its name.
+/// Spawn a firm's entity (pending, not active) and register its name.
 pub fn spawn_firm(
     world: &mut bevy_ecs::world::World,
     spec: &FirmSpec,
@@ -89,37 +90,40 @@ pub fn spawn_firm(
     }
     let e = world
         .spawn((
+            Firm { id },
             Profile {
-                id,
                 tier: spec.tier,
                 strategy: spec.strategy.clone(),
                 foresight_months: spec.foresight_months,
                 core_cash_flow_musd: spec.core_cash_flow_musd_month,
                 chip_loans,
-                founding_cash_musd: spec.cash_musd,
-                entry_tick,
             },
+            Founding { cash_musd: spec.cash_musd, entry_tick },
             Status::Pending,
             Treasury { cash_musd: 0.0, ..Default::default() },
+            Debts::default(),
+            Equity::default(),
             compute,
+            ChipOrders::default(),
             Workforce { by_pool: counts(&spec.researchers), offer: 1.0 },
             Capability { value: spec.capability, benchmark: spec.capability * (1.0 + spec.strategy.gaming) },
             Sales { share: spec.share, revenue_musd: 0.0 },
         ))
         .id();
-    roster.firms.push(e);
     roster.firm_names.push(Name::from(spec.name.as_str()));
     e
 }
 
-/// Everything `Simulation::new` needs to spawn, in a fixed order.
+/// Everything `Simulation::new` needs to spawn or list, in a fixed order:
+/// inserts `Suppliers`, `Pools` and `Investors`, spawns the firms and
+/// returns the names.
 pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8Rng) -> Roster {
     let mut roster = Roster::default();
     let start = w.start;
 
+    let mut suppliers = Vec::with_capacity(w.chips.suppliers.len());
     for (i, s) in w.chips.suppliers.iter().enumerate() {
-        let e = world
-            .spawn(Supplier {
+        suppliers.push(Supplier {
                 index: i,
                 domestic: s.domestic,
                 tflops_bf16: s.tflops_bf16,
@@ -132,16 +136,16 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
                 available_tick: s.available_from.since(start),
                 lead_time_months: s.lead_time_months,
                 efficiency: s.efficiency,
-                banned: false,
-            })
-            .id();
-        roster.suppliers.push(e);
+            banned: false,
+        });
         roster.chip_names.push(Name::from(s.name.as_str()));
     }
 
+    world.insert_resource(Suppliers::new(suppliers));
+
+    let mut pools = Vec::with_capacity(w.talent.pools.len());
     for (i, p) in w.talent.pools.iter().enumerate() {
-        let e = world
-            .spawn(Pool {
+        pools.push(Pool {
                 index: i,
                 free: p.size as u64,
                 wage_musd: p.wage_musd_month,
@@ -150,10 +154,8 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
                 growth_yearly: p.growth_yearly,
                 wage_elasticity: p.wage_elasticity,
                 productivity: p.productivity,
-                growth_carry: 0.0,
-            })
-            .id();
-        roster.pools.push(e);
+            growth_carry: 0.0,
+        });
         roster.pool_names.push(Name::from(p.name.as_str()));
     }
 
@@ -186,9 +188,11 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
             ));
         }
     }
+    world.insert_resource(Pools(pools));
+
+    let mut list = Vec::with_capacity(investors.len());
     for (i, (name, kind, dry, inflow, cmin, cmax, risk, trust, loan)) in investors.into_iter().enumerate() {
-        let e = world
-            .spawn(Investor {
+        list.push(Investor {
                 index: i,
                 kind,
                 dry_powder_musd: dry,
@@ -197,12 +201,12 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
                 check_max_musd: cmax,
                 risk_appetite: risk,
                 leaderboard_trust: trust,
-                loan,
-            })
-            .id();
-        roster.investors.push(e);
+            loan,
+        });
         roster.investor_names.push(Name::from(name.as_str()));
     }
+
+    world.insert_resource(Investors(list));
 
     let mut specs: Vec<FirmSpec> = w.firms.clone();
     for c in &w.cohorts {

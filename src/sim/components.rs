@@ -404,4 +404,3 @@ pub struct Sales {
     /// AI revenue this month, USD M.
     pub revenue_musd: f64,
 }
-

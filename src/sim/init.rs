@@ -124,18 +124,18 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
     let mut suppliers = Vec::with_capacity(w.chips.suppliers.len());
     for (i, s) in w.chips.suppliers.iter().enumerate() {
         suppliers.push(Supplier {
-                index: i,
-                domestic: s.domestic,
-                tflops_bf16: s.tflops_bf16,
-                tpp: s.tpp,
-                list_price_musd: s.price_musd,
-                price_musd: s.price_musd,
-                premium: 0.0,
-                capacity_base: s.capacity_units_month,
-                capacity_growth_yearly: s.capacity_growth_yearly,
-                available_tick: s.available_from.since(start),
-                lead_time_months: s.lead_time_months,
-                efficiency: s.efficiency,
+            index: i,
+            domestic: s.domestic,
+            tflops_bf16: s.tflops_bf16,
+            tpp: s.tpp,
+            list_price_musd: s.price_musd,
+            price_musd: s.price_musd,
+            premium: 0.0,
+            capacity_base: s.capacity_units_month,
+            capacity_growth_yearly: s.capacity_growth_yearly,
+            available_tick: s.available_from.since(start),
+            lead_time_months: s.lead_time_months,
+            efficiency: s.efficiency,
             banned: false,
         });
         roster.chip_names.push(Name::from(s.name.as_str()));
@@ -146,67 +146,52 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
     let mut pools = Vec::with_capacity(w.talent.pools.len());
     for (i, p) in w.talent.pools.iter().enumerate() {
         pools.push(Pool {
-                index: i,
-                free: p.size as u64,
-                wage_musd: p.wage_musd_month,
-                base_wage_musd: p.wage_musd_month,
-                base_size: p.size as u64,
-                growth_yearly: p.growth_yearly,
-                wage_elasticity: p.wage_elasticity,
-                productivity: p.productivity,
+            index: i,
+            free: p.size as u64,
+            wage_musd: p.wage_musd_month,
+            base_wage_musd: p.wage_musd_month,
+            base_size: p.size as u64,
+            growth_yearly: p.growth_yearly,
+            wage_elasticity: p.wage_elasticity,
+            productivity: p.productivity,
             growth_carry: 0.0,
         });
         roster.pool_names.push(Name::from(p.name.as_str()));
     }
 
-    let mut investors = Vec::new();
+    let mut investors = Vec::with_capacity(w.investors.len());
     for s in &w.investors {
-        investors.push((
-            s.name.clone(),
-            s.kind,
-            s.dry_powder_musd,
-            s.inflow_musd_month,
-            s.check_min_musd,
-            s.check_max_musd,
-            s.risk_appetite,
-            s.leaderboard_trust,
-            s.loan.clone(),
-        ));
+        investors.push(Investor {
+            index: investors.len(),
+            kind: s.kind,
+            dry_powder_musd: s.dry_powder_musd,
+            inflow_musd_month: s.inflow_musd_month,
+            check_min_musd: s.check_min_musd,
+            check_max_musd: s.check_max_musd,
+            risk_appetite: s.risk_appetite,
+            leaderboard_trust: s.leaderboard_trust,
+            loan: s.loan.clone(),
+        });
+        roster.investor_names.push(Name::from(s.name.as_str()));
     }
     for c in &w.investor_cohorts {
         for k in 0..c.count {
-            investors.push((
-                format!("{} {}", c.prefix, k + 1),
-                c.kind,
-                draw(&c.dry_powder_musd, rng).max(0.0),
-                draw(&c.inflow_musd_month, rng).max(0.0),
-                c.check_min_musd,
-                c.check_max_musd,
-                draw(&c.risk_appetite, rng).clamp(0.0, 1.0),
-                draw(&c.leaderboard_trust, rng).clamp(0.0, 1.0),
-                None,
-            ));
+            // the draws happen in the order the fields are written
+            investors.push(Investor {
+                index: investors.len(),
+                kind: c.kind,
+                dry_powder_musd: draw(&c.dry_powder_musd, rng).max(0.0),
+                inflow_musd_month: draw(&c.inflow_musd_month, rng).max(0.0),
+                check_min_musd: c.check_min_musd,
+                check_max_musd: c.check_max_musd,
+                risk_appetite: draw(&c.risk_appetite, rng).clamp(0.0, 1.0),
+                leaderboard_trust: draw(&c.leaderboard_trust, rng).clamp(0.0, 1.0),
+                loan: None,
+            });
+            roster.investor_names.push(Name::from(format!("{} {}", c.prefix, k + 1).as_str()));
         }
     }
-    world.insert_resource(Pools(pools));
-
-    let mut list = Vec::with_capacity(investors.len());
-    for (i, (name, kind, dry, inflow, cmin, cmax, risk, trust, loan)) in investors.into_iter().enumerate() {
-        list.push(Investor {
-                index: i,
-                kind,
-                dry_powder_musd: dry,
-                inflow_musd_month: inflow,
-                check_min_musd: cmin,
-                check_max_musd: cmax,
-                risk_appetite: risk,
-                leaderboard_trust: trust,
-            loan,
-        });
-        roster.investor_names.push(Name::from(name.as_str()));
-    }
-
-    world.insert_resource(Investors(list));
+    world.insert_resource(Investors(investors));
 
     let mut specs: Vec<FirmSpec> = w.firms.clone();
     for c in &w.cohorts {

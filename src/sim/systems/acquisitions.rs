@@ -62,13 +62,7 @@ pub fn acquire_and_exit(
         if profile.tier != Tier::Giant && treasury.runway_months() < a.distress_runway_months {
             distressed.push(e);
         } else if profile.strategy.acquisitiveness > 0.0 && spendable > 0.0 {
-            bidders.push((
-                e,
-                firm.id,
-                spendable,
-                profile.strategy.acquisitiveness,
-                a.deals_per_bidder_month,
-            ));
+            bidders.push((e, firm.id, spendable, profile.strategy.acquisitiveness, a.deals_per_bidder_month));
         }
     }
     bidders.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.1.cmp(&y.1)));
@@ -162,8 +156,19 @@ pub fn acquire_and_exit(
             continue;
         }
         // exit
-        let Ok((_, _, mut status, mut tr, mut debts, mut equity, mut comp, mut orders, mut wf, mut sales, ..)) =
-            firms.get_mut(target)
+        let Ok((
+            _,
+            _,
+            mut status,
+            mut tr,
+            mut debts,
+            mut equity,
+            mut comp,
+            mut orders,
+            mut wf,
+            mut sales,
+            ..,
+        )) = firms.get_mut(target)
         else {
             continue;
         };

@@ -184,7 +184,8 @@ pub fn place_chip_orders(
         let s = &suppliers[req.chip];
         let cost = units as f64 * s.price_musd;
         let (pflops_per_unit, lead_time_months) = (s.pflops_per_unit(), s.lead_time_months);
-        let Ok((_, firm, profile, mut treasury, mut debts, _, mut orders, _)) = firms.get_mut(req.entity) else {
+        let Ok((_, firm, profile, mut treasury, mut debts, _, mut orders, _)) = firms.get_mut(req.entity)
+        else {
             continue;
         };
         let name = &roster.firm_names[firm.id as usize];
@@ -243,7 +244,9 @@ pub fn place_chip_orders(
             }
             let list_price = suppliers[req.chip].list_price_musd;
             let cost = units as f64 * list_price * grey.premium;
-            let Ok((_, firm, _, mut treasury, _, mut compute, ..)) = firms.get_mut(req.entity) else { continue };
+            let Ok((_, firm, _, mut treasury, _, mut compute, ..)) = firms.get_mut(req.entity) else {
+                continue;
+            };
             treasury.cash_musd -= cost;
             books.add(Flow::ChipPayments, cost);
             books.chips_delivered += units;

@@ -85,8 +85,10 @@ pub fn enter_firms(world: &mut World) {
     let params = world.resource::<Params>().clone();
     let w = &params.0;
     let climate = world.resource::<MonthStats>().climate;
-    let (free, total) =
-        world.resource::<Pools>().iter().fold((0u64, 0u64), |(f, t), pool| (f + pool.free, t + pool.base_size));
+    let (free, total) = world
+        .resource::<Pools>()
+        .iter()
+        .fold((0u64, 0u64), |(f, t), pool| (f + pool.free, t + pool.base_size));
     let free_share = if total > 0 { free as f64 / total as f64 } else { 0.0 };
     let lambda = w.entry.rate_month * climate * (free_share / w.entry.reference_free_talent_share.max(1e-9));
     let n = if lambda > 0.0 {

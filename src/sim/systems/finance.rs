@@ -11,15 +11,8 @@ use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
 /// A firm's accounts as finance sees them.
-type Accounts<'a> = (
-    &'a Firm,
-    &'a Profile,
-    &'a mut Treasury,
-    &'a mut Debts,
-    &'a mut Compute,
-    &'a Workforce,
-    &'a Sales,
-);
+type Accounts<'a> =
+    (&'a Firm, &'a Profile, &'a mut Treasury, &'a mut Debts, &'a mut Compute, &'a Workforce, &'a Sales);
 
 /// Each active firm, in id order: income in, costs and interest out; loans
 /// that fall due are repaid or default, and the lender sells the collateral.

@@ -85,7 +85,9 @@ pub fn raise_funding(
 
     let noise = Normal::new(0.0, f.judgement_noise.max(0.0)).ok();
     let n_inv = investors.len();
-    for (k, (firm, profile, treasury, debts, equity, compute, wf, cap, sales)) in active.iter_mut().enumerate() {
+    for (k, (firm, profile, treasury, debts, equity, compute, wf, cap, sales)) in
+        active.iter_mut().enumerate()
+    {
         let pre = valuation(
             sales.revenue_musd,
             wf.total() as f64,

@@ -70,8 +70,13 @@ pub fn record_month(
             startups += 1;
         }
         loans += debts.debt_musd();
-        banned_units +=
-            compute.units.iter().zip(suppliers.iter()).filter(|(_, s)| s.banned).map(|(u, _)| *u).sum::<u64>();
+        banned_units += compute
+            .units
+            .iter()
+            .zip(suppliers.iter())
+            .filter(|(_, s)| s.banned)
+            .map(|(u, _)| *u)
+            .sum::<u64>();
         for (h, u) in held_by_chip.iter_mut().zip(&compute.units) {
             *h += u;
         }

@@ -114,10 +114,18 @@ pub fn spawn_firm(
     e
 }
 
-/// Everything `Simulation::new` needs to spawn or list, in a fixed order:
-/// inserts `Suppliers`, `Pools` and `Investors`, spawns the firms and
-/// returns the names.
-pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8Rng) -> Roster {
+/// The lists and names `populate` builds, for `Simulation::new` to insert.
+pub struct Population {
+    pub roster: Roster,
+    pub suppliers: Suppliers,
+    pub pools: Pools,
+    pub investors: Investors,
+}
+
+/// Build everything a run starts from, in a fixed order: the suppliers,
+/// pools and investors (drawing investor cohorts), then the firms (drawing
+/// firm cohorts), spawned as pending entities.
+pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8Rng) -> Population {
     let mut roster = Roster::default();
     let start = w.start;
 
@@ -140,8 +148,6 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
         });
         roster.chip_names.push(Name::from(s.name.as_str()));
     }
-
-    world.insert_resource(Suppliers::new(suppliers));
 
     let mut pools = Vec::with_capacity(w.talent.pools.len());
     for (i, p) in w.talent.pools.iter().enumerate() {
@@ -191,7 +197,6 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
             roster.investor_names.push(Name::from(format!("{} {}", c.prefix, k + 1).as_str()));
         }
     }
-    world.insert_resource(Investors(investors));
 
     let mut specs: Vec<FirmSpec> = w.firms.clone();
     for c in &w.cohorts {
@@ -204,7 +209,12 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
         let entry_tick = spec.founded.since(start).max(0) as u32;
         spawn_firm(world, spec, entry_tick, &mut roster, &prices);
     }
-    roster
+    Population {
+        roster,
+        suppliers: Suppliers::new(suppliers),
+        pools: Pools(pools),
+        investors: Investors(investors),
+    }
 }
 
 /// Resolve rule coverage to chip indices.

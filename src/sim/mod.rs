@@ -63,15 +63,17 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Build the ECS world: spawn suppliers, pools, investors and firms,
-    /// draw the cohorts, and bring in the firms present at the start.
+    /// Build the ECS world: list the suppliers, pools and investors, spawn
+    /// the firms, draw the cohorts, and bring in the firms present at the
+    /// start.
     pub fn new(w: World, seed: u64) -> Self {
         let w = Arc::new(w);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut world = bevy_ecs::world::World::new();
-        let roster = init::populate(&mut world, &w, &mut rng);
+        let init::Population { roster, suppliers, pools, investors } =
+            init::populate(&mut world, &w, &mut rng);
         let researchers_total: u64 = w.talent.pools.iter().map(|p| p.size as u64).sum();
-        let dry_powder: f64 = world.resource::<Investors>().iter().map(|i| i.dry_powder_musd).sum();
+        let dry_powder: f64 = investors.iter().map(|i| i.dry_powder_musd).sum();
         let mut pending: Vec<(u32, u32, Entity)> = world
             .query::<(Entity, &components::Firm, &components::Founding)>()
             .iter(&world)
@@ -83,6 +85,9 @@ impl Simulation {
         world.insert_resource(Params(w.clone()));
         world.insert_resource(SimRng(rng));
         world.insert_resource(roster);
+        world.insert_resource(suppliers);
+        world.insert_resource(pools);
+        world.insert_resource(investors);
         world.insert_resource(Books {
             initial_money_musd: dry_powder,
             researchers_total,

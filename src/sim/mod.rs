@@ -96,6 +96,7 @@ impl Simulation {
         world.insert_resource(MonthStats::default());
         world.insert_resource(Output { firm_panel: w.record.firm_panel, ..Default::default() });
         world.insert_resource(EntrantCount::default());
+        world.insert_resource(ActiveFirms::default());
         for (.., e) in pending.iter().filter(|(t, ..)| *t == 0) {
             activate(&mut world, *e, 0, true);
         }

@@ -219,6 +219,16 @@ pub struct Pending {
 #[derive(Resource, Default)]
 pub struct EntrantCount(pub u32);
 
+/// The firms carrying the `Active` marker, in id order: the order in which
+/// systems walk their firm queries where the outcome depends on it (random
+/// draws, rationing, sums, the event log). Query iteration itself follows
+/// table layout, which entry and exits reorder. Rebuilt from the marker by
+/// `begin_month`; membership only changes late in the month
+/// (`acquire_and_exit`, `enter_firms`), and a firm that left is skipped by
+/// the `With<Active>` filter of the queries walked in this order.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct ActiveFirms(pub Vec<Entity>);
+
 /// Named money flows between the agents and the outside world (DESIGN §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {

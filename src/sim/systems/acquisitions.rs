@@ -41,7 +41,7 @@ pub fn acquire_and_exit(
     mut firms: Query<FirmItem, With<Active>>,
     mut commands: Commands,
 ) {
-    let Context { clock, params, roster } = ctx;
+    let Context { clock, params, roster, active } = ctx;
     let Bookkeeping { mut books, mut stats, mut out } = bk;
     let Counterparties { mut pools, mut investors } = to;
     let w = &params.0;
@@ -56,7 +56,7 @@ pub fn acquire_and_exit(
     // entity, id, spendable, acquisitiveness, deals left this month
     let mut bidders: Vec<(Entity, u32, f64, f64, u32)> = Vec::new();
     let mut frontier: f64 = 0.0;
-    for (firm, profile, _, treasury, .., cap, e) in firms.iter().sort::<&Firm>() {
+    for (firm, profile, _, treasury, .., cap, e) in firms.iter_many(&active.0).flatten() {
         frontier = frontier.max(cap.benchmark);
         let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
         if profile.tier != Tier::Giant && treasury.runway_months() < a.distress_runway_months {

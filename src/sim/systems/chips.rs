@@ -59,7 +59,7 @@ pub fn place_chip_orders(
     pools: Res<Pools>,
     mut firms: Query<Buyer, With<Active>>,
 ) {
-    let Context { clock, params, roster } = ctx;
+    let Context { clock, params, roster, active } = ctx;
     let Bookkeeping { mut books, mut stats, mut out } = bk;
     let w = &params.0;
     let tick = clock.tick as i32;
@@ -69,7 +69,9 @@ pub fn place_chip_orders(
 
     let mut requests: Vec<Request> = Vec::new();
     let mut grey_requests: Vec<Request> = Vec::new();
-    for (e, firm, profile, treasury, debts, compute, orders, workforce) in firms.iter().sort::<&Firm>() {
+    for (e, firm, profile, treasury, debts, compute, orders, workforce) in
+        firms.iter_many(&active.0).flatten()
+    {
         let r_eff: f64 = workforce.by_pool.iter().zip(&productivity).map(|(n, p)| *n as f64 * p).sum();
         let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
         if spendable <= 0.0 || r_eff <= 0.0 {
@@ -289,13 +291,15 @@ pub fn deliver_chips(
     mut firms: Query<(&Firm, &mut Treasury, &mut Compute, &mut ChipOrders), With<Active>>,
     mut due: Local<Vec<Order>>,
 ) {
-    let Context { clock, params, roster } = ctx;
+    let Context { clock, params, roster, active } = ctx;
     let Bookkeeping { mut books, mut stats, mut out } = bk;
     let prices = suppliers.list_prices();
     let ppu = suppliers.pflops_per_unit();
     let lifetime = params.0.chips.lifetime_months;
     let tick = clock.tick;
-    for (firm, mut treasury, mut compute, mut orders) in firms.iter_mut().sort::<&Firm>() {
+    let mut walk = firms.iter_many_mut(&active.0);
+    while let Some(item) = walk.fetch_next() {
+        let Ok((firm, mut treasury, mut compute, mut orders)) = item else { continue };
         let name = &roster.firm_names[firm.id as usize];
         orders.take_due(tick, ppu, &mut due);
         for o in due.drain(..) {

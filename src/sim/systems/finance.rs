@@ -25,14 +25,16 @@ pub fn settle_finances(
     mut investors: ResMut<Investors>,
     mut firms: Query<Accounts, With<Active>>,
 ) {
-    let Context { clock, params, roster } = ctx;
+    let Context { clock, params, roster, active } = ctx;
     let w = &params.0;
     let tick = clock.tick;
     let wages: Vec<f64> = pools.iter().map(|p| p.wage_musd).collect();
     let lifetime = w.chips.lifetime_months;
     let prices = suppliers.list_prices();
     let ppu = suppliers.pflops_per_unit();
-    for (firm, profile, mut treasury, mut debts, mut compute, wf, sales) in firms.iter_mut().sort::<&Firm>() {
+    let mut walk = firms.iter_many_mut(&active.0);
+    while let Some(item) = walk.fetch_next() {
+        let Ok((firm, profile, mut treasury, mut debts, mut compute, wf, sales)) = item else { continue };
         let wage_bill: f64 =
             wf.by_pool.iter().zip(&wages).map(|(n, wage)| *n as f64 * wage).sum::<f64>() * wf.offer;
         let opex = compute.pflops * w.chips.opex_musd_per_pflops_month;

@@ -58,7 +58,7 @@ pub fn raise_funding(
     mut investors: ResMut<Investors>,
     mut firms: Query<Pitch, With<Active>>,
 ) {
-    let Context { clock, params, roster } = ctx;
+    let Context { clock, params, roster, active } = ctx;
     let Bookkeeping { mut books, mut stats, mut out } = bk;
     let w = &params.0;
     let f = &w.funding;
@@ -69,10 +69,9 @@ pub fn raise_funding(
         books.add(Flow::LpCommitments, inv.inflow_musd_month);
     }
 
-    let mut active: Vec<_> = firms.iter_mut().sort::<&Firm>().collect();
-    let mut bench = Vec::with_capacity(active.len());
-    let mut traction = Vec::with_capacity(active.len());
-    for (.., cap, sales) in &active {
+    let mut bench = Vec::with_capacity(active.0.len());
+    let mut traction = Vec::with_capacity(active.0.len());
+    for (.., cap, sales) in firms.iter_many(&active.0).flatten() {
         bench.push(cap.benchmark);
         traction.push(sales.revenue_musd);
     }
@@ -85,9 +84,14 @@ pub fn raise_funding(
 
     let noise = Normal::new(0.0, f.judgement_noise.max(0.0)).ok();
     let n_inv = investors.len();
-    for (k, (firm, profile, treasury, debts, equity, compute, wf, cap, sales)) in
-        active.iter_mut().enumerate()
-    {
+    let mut walk = firms.iter_many_mut(&active.0);
+    let mut next = 0; // index into `bench` and `traction_pct`
+    while let Some(item) = walk.fetch_next() {
+        let Ok((firm, profile, mut treasury, mut debts, mut equity, compute, wf, cap, sales)) = item else {
+            continue;
+        };
+        let k = next;
+        next += 1;
         let pre = valuation(
             sales.revenue_musd,
             wf.total() as f64,

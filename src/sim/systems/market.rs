@@ -16,6 +16,7 @@ type Scratch = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
 pub fn clear_product_market(
     clock: Res<Clock>,
     params: Res<Params>,
+    active: Res<ActiveFirms>,
     mut stats: ResMut<MonthStats>,
     mut books: ResMut<Books>,
     mut firms: Query<(&Firm, &Capability, &mut Sales), With<Active>>,
@@ -24,18 +25,21 @@ pub fn clear_product_market(
     let m = &params.0.market;
     let total = m.revenue_musd_month * (1.0 + m.revenue_growth_yearly).powf(clock.years());
     let (quality, prev, target, shares) = &mut *scratch;
-    let mut active: Vec<_> = firms.iter_mut().sort::<&Firm>().collect();
     quality.clear();
     prev.clear();
-    for (_, cap, sales) in &active {
+    for (_, cap, sales) in firms.iter_many(&active.0).flatten() {
         quality.push((1.0 - m.benchmark_weight) * cap.value + m.benchmark_weight * cap.benchmark);
         prev.push(sales.share);
     }
     logit_shares(quality, m.capability_sensitivity, target);
     blend_shares(prev, target, m.inertia, shares);
-    for ((_, _, sales), share) in active.iter_mut().zip(shares.iter()) {
-        sales.share = *share;
-        sales.revenue_musd = *share * total;
+    let mut walk = firms.iter_many_mut(&active.0);
+    let mut k = 0;
+    while let Some(item) = walk.fetch_next() {
+        let Ok((_, _, mut sales)) = item else { continue };
+        sales.share = shares[k];
+        sales.revenue_musd = shares[k] * total;
+        k += 1;
     }
     let earned: f64 = shares.iter().map(|s| s * total).sum();
     books.add(Flow::Revenue, earned);

@@ -7,13 +7,14 @@ use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
-/// What every system may read: the month, the world's parameters and the
-/// names of everyone in the run.
+/// What every system may read: the month, the world's parameters, the
+/// names of everyone in the run and the order of the active firms.
 #[derive(SystemParam)]
 pub struct Context<'w> {
     pub clock: Res<'w, Clock>,
     pub params: Res<'w, Params>,
     pub roster: Res<'w, Roster>,
+    pub active: Res<'w, ActiveFirms>,
 }
 
 /// What a system that moves money writes down: the conservation books, the

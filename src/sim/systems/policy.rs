@@ -10,8 +10,20 @@ use crate::sim::output::EventKind;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
-/// Reset the month's scratch figures and set the funding climate.
-pub fn begin_month(clock: Res<Clock>, params: Res<Params>, mut stats: ResMut<MonthStats>) {
+/// Reset the month's scratch figures, set the funding climate and list the
+/// active firms in id order for this month's systems.
+pub fn begin_month(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut stats: ResMut<MonthStats>,
+    mut order: ResMut<ActiveFirms>,
+    firms: Query<(Entity, &Firm), With<Active>>,
+) {
+    let mut by_id: Vec<(u32, Entity)> = firms.iter().map(|(e, f)| (f.id, e)).collect();
+    // stable sort: the table holds firms in runs of entry order, which it merges cheaply
+    by_id.sort_by_key(|(id, _)| *id);
+    order.0.clear();
+    order.0.extend(by_id.into_iter().map(|(_, e)| e));
     let start = params.0.start;
     let path: Vec<(i32, f64)> = params.0.funding.climate.iter().map(|(m, v)| (m.since(start), *v)).collect();
     *stats = MonthStats { climate: interpolate(&path, clock.tick as i32), ..Default::default() };
@@ -27,7 +39,7 @@ pub fn apply_rules(
     mut suppliers: ResMut<Suppliers>,
     mut firms: Query<(&Firm, &mut Treasury, &mut ChipOrders), With<Active>>,
 ) {
-    let Context { clock, roster, .. } = ctx;
+    let Context { clock, roster, active, .. } = ctx;
     let tick = clock.tick as i32;
     for rule in &book.rules {
         let chips: Vec<&str> = rule.chips.iter().map(|&c| &*roster.chip_names[c]).collect();
@@ -46,7 +58,9 @@ pub fn apply_rules(
         }
         let ppu = suppliers.pflops_per_unit();
         let mut cancelled = 0u64;
-        for (firm, mut treasury, mut orders) in firms.iter_mut().sort::<&Firm>() {
+        let mut walk = firms.iter_many_mut(&active.0);
+        while let Some(item) = walk.fetch_next() {
+            let Ok((firm, mut treasury, mut orders)) = item else { continue };
             let firm = &roster.firm_names[firm.id as usize];
             for order in orders.take(ppu, |o| rule.chips.contains(&o.chip)) {
                 cancelled += 1;

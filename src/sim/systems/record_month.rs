@@ -44,16 +44,18 @@ pub fn record_month(
     // the firms in the market and those that left this month, in id order;
     // firms that left earlier hold nothing, those not founded yet are not in
     // the economy
-    let walk: Vec<_> = firms
+    let firms: Vec<_> = firms
         .iter()
-        .sort::<&Firm>()
         .filter(|f| match *f.2 {
             Status::Active => true,
             Status::Acquired { tick: at, .. } | Status::Exited { tick: at } => at == tick,
             Status::Pending => false,
         })
         .collect();
-    let active = walk.iter().filter(|f| *f.2 == Status::Active);
+    let mut by_id: Vec<(u32, usize)> = firms.iter().enumerate().map(|(i, f)| (f.0.id, i)).collect();
+    by_id.sort_by_key(|(id, _)| *id);
+    let walk = by_id.iter().map(|&(_, i)| firms[i]);
+    let active = walk.clone().filter(|f| *f.2 == Status::Active);
     let n_active = active.clone().count();
 
     let (shares, pflops) = &mut *scratch;

@@ -23,7 +23,7 @@ pub fn match_talent(
     mut pools: ResMut<Pools>,
     mut firms: Query<(Entity, &Firm, &Treasury, &mut Workforce), With<Active>>,
 ) {
-    let Context { clock, params, roster } = ctx;
+    let Context { clock, params, roster, active } = ctx;
     let t = &params.0.talent;
     let fin = &params.0.finance;
     let rng = &mut rng.0;
@@ -32,14 +32,16 @@ pub fn match_talent(
     let noise = Normal::new(0.0, t.offer_noise.max(0.0)).ok();
 
     // offers and wants
-    let n = firms.iter().len();
+    let n = active.0.len();
     let mut offers = Vec::with_capacity(n);
     let mut wants: Vec<Vec<u64>> = vec![Vec::with_capacity(n); n_pools];
     let mut ids = Vec::with_capacity(n);
     let mut entities = Vec::with_capacity(n);
     // each firm's staff per pool, copied once: [firm][pool] flattened
     let mut staff: Vec<u32> = Vec::with_capacity(n * n_pools);
-    for (e, firm, treasury, mut wf) in firms.iter_mut().sort::<&Firm>() {
+    let mut walk = firms.iter_many_mut(&active.0);
+    while let Some(item) = walk.fetch_next() {
+        let Ok((e, firm, treasury, mut wf)) = item else { continue };
         let eps = noise.as_ref().map(|d| d.sample(rng)).unwrap_or(0.0);
         let offer = offer_multiple(treasury.runway_months()) * eps.exp();
         wf.offer = offer;

@@ -223,9 +223,11 @@ pub struct EntrantCount(pub u32);
 /// systems walk their firm queries where the outcome depends on it (random
 /// draws, rationing, sums, the event log). Query iteration itself follows
 /// table layout, which entry and exits reorder. Rebuilt from the marker by
-/// `begin_month`; membership only changes late in the month
-/// (`acquire_and_exit`, `enter_firms`), and a firm that left is skipped by
-/// the `With<Active>` filter of the queries walked in this order.
+/// `begin_month`; membership only changes late in the month: a firm that
+/// leaves (`acquire_and_exit`) stays listed and is skipped by the
+/// `With<Active>` filter of the queries walked in this order, and
+/// `enter_firms` appends its entrants, so `record_month` finds every firm
+/// that was in the market this month here (and sorts them itself).
 #[derive(Resource, Clone, Debug, Default)]
 pub struct ActiveFirms(pub Vec<Entity>);
 

@@ -64,6 +64,8 @@ pub fn place_chip_orders(
     let w = &params.0;
     let tick = clock.tick as i32;
     let productivity: Vec<f64> = pools.iter().map(|p| p.productivity).collect();
+    // read-only until the repricing at the end
+    let sups: &[Supplier] = &suppliers;
     let fin = &w.finance;
     let grey = &w.chips.grey_market;
 
@@ -80,7 +82,7 @@ pub fn place_chip_orders(
         // which chips can be ordered, and is a known ban pending on one of them?
         let mut best: Option<(usize, f64)> = None;
         let mut stockpiling = false;
-        for s in suppliers.iter() {
+        for s in sups.iter() {
             let (ok, soon_banned) = orderable(s, &book, tick, profile.foresight_months);
             if !ok {
                 continue;
@@ -111,7 +113,7 @@ pub fn place_chip_orders(
         };
         let own_budget = share * spendable;
         if let Some((chip, _)) = best {
-            let s = &suppliers[chip];
+            let s = &sups[chip];
             let mut budget = own_budget;
             if let Some((lender, max_out)) = profile.chip_loans.filter(|_| !debts.defaulted) {
                 let ltv = investors[lender].loan.as_ref().map(|l| l.loan_to_value).unwrap_or(0.0);
@@ -126,10 +128,9 @@ pub fn place_chip_orders(
         }
         if grey.enabled && profile.strategy.risk >= grey.min_risk {
             // Only a chip that has been launched can be smuggled.
-            let banned_best =
-                suppliers.iter().filter(|s| s.banned && s.available_tick <= tick).max_by(|a, b| {
-                    a.pflops_per_unit().total_cmp(&b.pflops_per_unit()).then(b.index.cmp(&a.index))
-                });
+            let banned_best = sups.iter().filter(|s| s.banned && s.available_tick <= tick).max_by(|a, b| {
+                a.pflops_per_unit().total_cmp(&b.pflops_per_unit()).then(b.index.cmp(&a.index))
+            });
             if let Some(s) = banned_best {
                 let appetite = (profile.strategy.risk - grey.min_risk) / (1.0 - grey.min_risk).max(1e-9);
                 let price = s.list_price_musd * grey.premium;
@@ -145,8 +146,8 @@ pub fn place_chip_orders(
 
     // suppliers ration capacity; (demand, capacity) per chip for repricing
     let mut granted = vec![0u64; requests.len()];
-    let mut tightness: Vec<(u64, u64)> = Vec::with_capacity(suppliers.len());
-    for s in suppliers.iter() {
+    let mut tightness: Vec<(u64, u64)> = Vec::with_capacity(sups.len());
+    for s in sups.iter() {
         let idx: Vec<usize> = (0..requests.len()).filter(|&i| requests[i].chip == s.index).collect();
         let demand: u64 = idx.iter().map(|&i| requests[i].units).sum();
         let cap = capacity(s.capacity_base, s.capacity_growth_yearly, (tick - s.available_tick) as f64)
@@ -183,7 +184,7 @@ pub fn place_chip_orders(
         if units == 0 {
             continue;
         }
-        let s = &suppliers[req.chip];
+        let s = &sups[req.chip];
         let cost = units as f64 * s.price_musd;
         let (pflops_per_unit, lead_time_months) = (s.pflops_per_unit(), s.lead_time_months);
         let Ok((_, firm, profile, mut treasury, mut debts, _, mut orders, _)) = firms.get_mut(req.entity)
@@ -244,7 +245,7 @@ pub fn place_chip_orders(
             if units == 0 {
                 continue;
             }
-            let list_price = suppliers[req.chip].list_price_musd;
+            let list_price = sups[req.chip].list_price_musd;
             let cost = units as f64 * list_price * grey.premium;
             let Ok((_, firm, _, mut treasury, _, mut compute, ..)) = firms.get_mut(req.entity) else {
                 continue;

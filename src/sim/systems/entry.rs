@@ -39,6 +39,7 @@ pub fn activate(world: &mut World, e: Entity, tick: u32, initial: bool) {
     world.get_mut::<Treasury>(e).expect("treasury").cash_musd = cash;
     *world.get_mut::<Status>(e).expect("status") = Status::Active;
     world.entity_mut(e).insert(Active);
+    world.resource_mut::<ActiveFirms>().0.push(e);
     {
         let mut books = world.resource_mut::<Books>();
         books.chips_initial += chips;

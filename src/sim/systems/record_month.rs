@@ -34,7 +34,7 @@ pub fn record_month(
     firms: Query<FirmView>,
     mut scratch: Local<(Vec<f64>, Vec<f64>)>,
 ) {
-    let Context { clock, params, .. } = ctx;
+    let Context { clock, params, active, .. } = ctx;
     let Agents { suppliers, pools, investors } = agents;
     let tick = clock.tick;
     let (entries, exits, acquisitions) =
@@ -45,7 +45,8 @@ pub fn record_month(
     // firms that left earlier hold nothing, those not founded yet are not in
     // the economy
     let firms: Vec<_> = firms
-        .iter()
+        .iter_many(&active.0)
+        .flatten()
         .filter(|f| match *f.2 {
             Status::Active => true,
             Status::Acquired { tick: at, .. } | Status::Exited { tick: at } => at == tick,

@@ -1,20 +1,32 @@
-//! ECS components: plain data, one concern each. Firms carry `Profile`,
-//! `Status`, `Treasury`, `Compute`, `Workforce`, `Capability`, `Sales`.
-//! Investors, chip suppliers and talent pools are entities with one
-//! component each. Which firms are active, in stable order, is kept in the
-//! `Roster` resource.
+//! ECS components: plain data, one concern each, all on firm entities. A
+//! firm is `Firm` (its stable id), `Profile`, `Founding`, `Status`,
+//! `Treasury`, `Debts`, `Equity`, `Compute`, `ChipOrders`, `Workforce`,
+//! `Capability` and `Sales`; the `Active` marker says it is in the market
+//! now. Chip suppliers, talent pools and investors are fixed, indexed lists,
+//! not entities (see `resources`). Methods here only keep a component's own
+//! caches consistent; the model's rules live in the systems.
 
-use crate::world::{InvestorKind, LoanTerms, Strategy, Tier};
+use crate::world::{Strategy, Tier};
 use bevy_ecs::prelude::*;
 use std::collections::VecDeque;
 
 pub use crate::world::{MAX_CHIPS, MAX_POOLS};
 
+/// A firm's stable id: index into the run's firm names, in creation order.
+/// Systems that draw random numbers, ration or sum walk firms in this order.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Firm {
+    pub id: u32,
+}
+
+/// Marker: the firm is in the market (entered, not acquired, not exited).
+/// Mirrors `Status::Active`; set on entry, removed when the firm leaves.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct Active;
+
 /// What a firm is and how it behaves; fixed after entry.
 #[derive(Component, Clone, Debug)]
 pub struct Profile {
-    /// Stable id: index into the run's firm names, in creation order.
-    pub id: u32,
     pub tier: Tier,
     pub strategy: Strategy,
     pub foresight_months: u32,
@@ -22,8 +34,13 @@ pub struct Profile {
     pub core_cash_flow_musd: f64,
     /// Chip-backed loans: (lender investor index, max outstanding USD M).
     pub chip_loans: Option<(usize, f64)>,
+}
+
+/// When a firm enters and what its founders bring.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Founding {
     /// Founders' capital at entry, USD M.
-    pub founding_cash_musd: f64,
+    pub cash_musd: f64,
     /// Tick at which the firm enters.
     pub entry_tick: u32,
 }
@@ -69,24 +86,15 @@ pub struct Loan {
     pub units: u64,
 }
 
+/// Cash and the monthly burn.
 #[derive(Component, Clone, Debug, Default)]
 pub struct Treasury {
     pub cash_musd: f64,
-    pub loans: Vec<Loan>,
     /// Monthly net burn (costs minus income), USD M; ≤ 0 means cash-positive.
     pub burn_musd: f64,
-    /// Last post-money (startups) or asset valuation, USD M.
-    pub valuation_musd: f64,
-    /// Tick of the last funding round.
-    pub last_round_tick: Option<u32>,
-    /// Has defaulted on a chip-backed loan: lenders lend it no more.
-    pub defaulted: bool,
 }
 
 impl Treasury {
-    pub fn debt_musd(&self) -> f64 {
-        self.loans.iter().fold(0.0, |acc, l| acc + l.principal_musd)
-    }
     /// Months of cash at the current burn (large when cash-positive).
     pub fn runway_months(&self) -> f64 {
         if self.burn_musd <= 1e-9 {
@@ -95,6 +103,29 @@ impl Treasury {
             self.cash_musd / self.burn_musd
         }
     }
+}
+
+/// Chip-backed loans outstanding.
+#[derive(Component, Clone, Debug, Default)]
+pub struct Debts {
+    pub loans: Vec<Loan>,
+    /// Has defaulted on a chip-backed loan: lenders lend it no more.
+    pub defaulted: bool,
+}
+
+impl Debts {
+    pub fn debt_musd(&self) -> f64 {
+        self.loans.iter().fold(0.0, |acc, l| acc + l.principal_musd)
+    }
+}
+
+/// The firm's valuation and its funding rounds.
+#[derive(Component, Clone, Debug, Default)]
+pub struct Equity {
+    /// Last post-money (startups) or asset valuation, USD M.
+    pub valuation_musd: f64,
+    /// Tick of the last funding round.
+    pub last_round_tick: Option<u32>,
 }
 
 /// A batch of chips of one model delivered in one month.
@@ -124,13 +155,13 @@ pub struct Order {
     pub due_tick: u32,
 }
 
+/// The chips a firm holds, oldest first, with caches kept in step with them.
 #[derive(Component, Clone, Debug)]
 pub struct Compute {
     /// Held chips, oldest first.
     pub lots: VecDeque<Lot>,
     /// Units held per chip model (cache of `lots`), by supplier index.
     pub units: [u64; MAX_CHIPS],
-    pub orders: Vec<Order>,
     /// Usable PFLOP/s (dense BF16 × ecosystem efficiency).
     pub pflops: f64,
     /// Book value of held chips (straight-line over lifetime), USD M.
@@ -142,10 +173,6 @@ pub struct Compute {
     /// Delivery tick of the oldest lot (`u32::MAX` when none): lets
     /// `retire` skip firms with nothing to retire without touching `lots`.
     oldest_tick: u32,
-    /// Usable PFLOP/s on order (cache of `orders`).
-    on_order_pflops: f64,
-    /// Earliest due tick of the orders (`u32::MAX` when none).
-    next_due_tick: u32,
 }
 
 impl Default for Compute {
@@ -153,26 +180,39 @@ impl Default for Compute {
         Compute {
             lots: VecDeque::new(),
             units: [0; MAX_CHIPS],
-            orders: Vec::new(),
             pflops: 0.0,
             book_musd: 0.0,
             list_value_musd: 0.0,
             list_value_ticks: 0.0,
             oldest_tick: u32::MAX,
-            on_order_pflops: 0.0,
-            next_due_tick: u32::MAX,
         }
     }
 }
 
-impl Compute {
+/// Chips ordered and paid for, awaiting delivery, in the order placed.
+#[derive(Component, Clone, Debug)]
+pub struct ChipOrders {
+    pub orders: Vec<Order>,
+    /// Usable PFLOP/s on order (cache of `orders`).
+    on_order_pflops: f64,
+    /// Earliest due tick of the orders (`u32::MAX` when none).
+    next_due_tick: u32,
+}
+
+impl Default for ChipOrders {
+    fn default() -> Self {
+        ChipOrders { orders: Vec::new(), on_order_pflops: 0.0, next_due_tick: u32::MAX }
+    }
+}
+
+impl ChipOrders {
     /// Usable PFLOP/s of the chips on order.
     pub fn on_order_pflops(&self) -> f64 {
         self.on_order_pflops
     }
 
     /// Record a paid order; `pflops_per_unit` is the chip's usable PFLOP/s.
-    pub fn place_order(&mut self, order: Order, pflops_per_unit: f64) {
+    pub fn place(&mut self, order: Order, pflops_per_unit: f64) {
         self.on_order_pflops += order.units as f64 * pflops_per_unit;
         self.next_due_tick = self.next_due_tick.min(order.due_tick);
         self.orders.push(order);
@@ -180,11 +220,7 @@ impl Compute {
 
     /// Remove and return the orders that satisfy `pred`, keeping the rest
     /// in order; the on-order caches are recomputed.
-    pub fn take_orders(
-        &mut self,
-        pflops_per_unit: &[f64],
-        mut pred: impl FnMut(&Order) -> bool,
-    ) -> Vec<Order> {
+    pub fn take(&mut self, pflops_per_unit: &[f64], mut pred: impl FnMut(&Order) -> bool) -> Vec<Order> {
         let mut taken = Vec::new();
         let mut kept = Vec::with_capacity(self.orders.len());
         for o in self.orders.drain(..) {
@@ -208,6 +244,15 @@ impl Compute {
         self.next_due_tick = self.orders.iter().map(|o| o.due_tick).min().unwrap_or(u32::MAX);
     }
 
+    /// Take over all of `other`'s orders.
+    pub fn absorb(&mut self, other: &mut ChipOrders) {
+        self.orders.append(&mut other.orders);
+        self.on_order_pflops += std::mem::take(&mut other.on_order_pflops);
+        self.next_due_tick = self.next_due_tick.min(std::mem::replace(&mut other.next_due_tick, u32::MAX));
+    }
+}
+
+impl Compute {
     fn note_oldest(&mut self) {
         self.oldest_tick = self.lots.front().map(|l| l.delivered_tick).unwrap_or(u32::MAX);
     }
@@ -299,7 +344,7 @@ impl Compute {
         taken
     }
 
-    /// Take over all of `other`'s chips and pending orders.
+    /// Take over all of `other`'s chips.
     pub fn absorb(&mut self, other: &mut Compute) {
         self.lots.extend(other.lots.drain(..));
         self.lots.make_contiguous().sort_by_key(|l| l.delivered_tick);
@@ -308,9 +353,6 @@ impl Compute {
         }
         self.list_value_musd += std::mem::take(&mut other.list_value_musd);
         self.list_value_ticks += std::mem::take(&mut other.list_value_ticks);
-        self.orders.append(&mut other.orders);
-        self.on_order_pflops += std::mem::take(&mut other.on_order_pflops);
-        self.next_due_tick = self.next_due_tick.min(std::mem::replace(&mut other.next_due_tick, u32::MAX));
         self.note_oldest();
         other.oldest_tick = u32::MAX;
         other.pflops = 0.0;
@@ -361,60 +403,4 @@ pub struct Sales {
     pub share: f64,
     /// AI revenue this month, USD M.
     pub revenue_musd: f64,
-}
-
-#[derive(Component, Clone, Debug)]
-pub struct Investor {
-    pub index: usize,
-    pub kind: InvestorKind,
-    pub dry_powder_musd: f64,
-    pub inflow_musd_month: f64,
-    pub check_min_musd: f64,
-    pub check_max_musd: f64,
-    pub risk_appetite: f64,
-    pub leaderboard_trust: f64,
-    pub loan: Option<LoanTerms>,
-}
-
-#[derive(Component, Clone, Debug)]
-pub struct Supplier {
-    pub index: usize,
-    pub domestic: bool,
-    pub tflops_bf16: f64,
-    pub tpp: f64,
-    pub list_price_musd: f64,
-    /// Current price, USD M per unit.
-    pub price_musd: f64,
-    /// Scarcity premium over list, fraction.
-    pub premium: f64,
-    pub capacity_base: f64,
-    pub capacity_growth_yearly: f64,
-    pub available_tick: i32,
-    pub lead_time_months: u32,
-    pub efficiency: f64,
-    /// Banned by an effective rule.
-    pub banned: bool,
-}
-
-impl Supplier {
-    /// Usable PFLOP/s of one unit.
-    pub fn pflops_per_unit(&self) -> f64 {
-        self.tflops_bf16 * self.efficiency / 1000.0
-    }
-}
-
-#[derive(Component, Clone, Debug)]
-pub struct Pool {
-    pub index: usize,
-    /// Researchers not employed by any firm.
-    pub free: u64,
-    /// Going monthly wage, USD M per researcher.
-    pub wage_musd: f64,
-    pub base_wage_musd: f64,
-    pub base_size: u64,
-    pub growth_yearly: f64,
-    pub wage_elasticity: f64,
-    pub productivity: f64,
-    /// Fractional growth not yet turned into people.
-    pub growth_carry: f64,
 }

@@ -1,6 +1,7 @@
-//! Building the ECS world from a resolved `World`: suppliers, pools,
-//! investors and firms (named and generated cohorts) become entities; rules
-//! become the `RuleBook`. Cohort draws use the run's RNG first, in file order.
+//! Building the ECS world from a resolved `World`: firms (named and
+//! generated cohorts) become entities; suppliers, pools and investors become
+//! the `Suppliers`, `Pools` and `Investors` lists; rules become the
+//! `RuleBook`. Cohort draws use the run's RNG first, in file order.
 
 use super::components::*;
 use super::resources::*;
@@ -67,7 +68,7 @@ pub fn counts(researchers: &[u32]) -> [u32; MAX_POOLS] {
     by_pool
 }
 
-/// Spawn a firm's entity (not yet active) and register its name.
+/// Spawn a firm's entity (pending, not active) and register its name.
 pub fn spawn_firm(
     world: &mut bevy_ecs::world::World,
     spec: &FirmSpec,
@@ -89,119 +90,112 @@ pub fn spawn_firm(
     }
     let e = world
         .spawn((
+            Firm { id },
             Profile {
-                id,
                 tier: spec.tier,
                 strategy: spec.strategy.clone(),
                 foresight_months: spec.foresight_months,
                 core_cash_flow_musd: spec.core_cash_flow_musd_month,
                 chip_loans,
-                founding_cash_musd: spec.cash_musd,
-                entry_tick,
             },
+            Founding { cash_musd: spec.cash_musd, entry_tick },
             Status::Pending,
             Treasury { cash_musd: 0.0, ..Default::default() },
+            Debts::default(),
+            Equity::default(),
             compute,
+            ChipOrders::default(),
             Workforce { by_pool: counts(&spec.researchers), offer: 1.0 },
             Capability { value: spec.capability, benchmark: spec.capability * (1.0 + spec.strategy.gaming) },
             Sales { share: spec.share, revenue_musd: 0.0 },
         ))
         .id();
-    roster.firms.push(e);
     roster.firm_names.push(Name::from(spec.name.as_str()));
     e
 }
 
-/// Everything `Simulation::new` needs to spawn, in a fixed order.
-pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8Rng) -> Roster {
+/// The lists and names `populate` builds, for `Simulation::new` to insert.
+pub struct Population {
+    pub roster: Roster,
+    pub suppliers: Suppliers,
+    pub pools: Pools,
+    pub investors: Investors,
+}
+
+/// Build everything a run starts from, in a fixed order: the suppliers,
+/// pools and investors (drawing investor cohorts), then the firms (drawing
+/// firm cohorts), spawned as pending entities.
+pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8Rng) -> Population {
     let mut roster = Roster::default();
     let start = w.start;
 
+    let mut suppliers = Vec::with_capacity(w.chips.suppliers.len());
     for (i, s) in w.chips.suppliers.iter().enumerate() {
-        let e = world
-            .spawn(Supplier {
-                index: i,
-                domestic: s.domestic,
-                tflops_bf16: s.tflops_bf16,
-                tpp: s.tpp,
-                list_price_musd: s.price_musd,
-                price_musd: s.price_musd,
-                premium: 0.0,
-                capacity_base: s.capacity_units_month,
-                capacity_growth_yearly: s.capacity_growth_yearly,
-                available_tick: s.available_from.since(start),
-                lead_time_months: s.lead_time_months,
-                efficiency: s.efficiency,
-                banned: false,
-            })
-            .id();
-        roster.suppliers.push(e);
+        suppliers.push(Supplier {
+            index: i,
+            domestic: s.domestic,
+            tflops_bf16: s.tflops_bf16,
+            tpp: s.tpp,
+            list_price_musd: s.price_musd,
+            price_musd: s.price_musd,
+            premium: 0.0,
+            capacity_base: s.capacity_units_month,
+            capacity_growth_yearly: s.capacity_growth_yearly,
+            available_tick: s.available_from.since(start),
+            lead_time_months: s.lead_time_months,
+            efficiency: s.efficiency,
+            banned: false,
+        });
         roster.chip_names.push(Name::from(s.name.as_str()));
     }
 
+    let mut pools = Vec::with_capacity(w.talent.pools.len());
     for (i, p) in w.talent.pools.iter().enumerate() {
-        let e = world
-            .spawn(Pool {
-                index: i,
-                free: p.size as u64,
-                wage_musd: p.wage_musd_month,
-                base_wage_musd: p.wage_musd_month,
-                base_size: p.size as u64,
-                growth_yearly: p.growth_yearly,
-                wage_elasticity: p.wage_elasticity,
-                productivity: p.productivity,
-                growth_carry: 0.0,
-            })
-            .id();
-        roster.pools.push(e);
+        pools.push(Pool {
+            index: i,
+            free: p.size as u64,
+            wage_musd: p.wage_musd_month,
+            base_wage_musd: p.wage_musd_month,
+            base_size: p.size as u64,
+            growth_yearly: p.growth_yearly,
+            wage_elasticity: p.wage_elasticity,
+            productivity: p.productivity,
+            growth_carry: 0.0,
+        });
         roster.pool_names.push(Name::from(p.name.as_str()));
     }
 
-    let mut investors = Vec::new();
+    let mut investors = Vec::with_capacity(w.investors.len());
     for s in &w.investors {
-        investors.push((
-            s.name.clone(),
-            s.kind,
-            s.dry_powder_musd,
-            s.inflow_musd_month,
-            s.check_min_musd,
-            s.check_max_musd,
-            s.risk_appetite,
-            s.leaderboard_trust,
-            s.loan.clone(),
-        ));
+        investors.push(Investor {
+            index: investors.len(),
+            kind: s.kind,
+            dry_powder_musd: s.dry_powder_musd,
+            inflow_musd_month: s.inflow_musd_month,
+            check_min_musd: s.check_min_musd,
+            check_max_musd: s.check_max_musd,
+            risk_appetite: s.risk_appetite,
+            leaderboard_trust: s.leaderboard_trust,
+            loan: s.loan.clone(),
+        });
+        roster.investor_names.push(Name::from(s.name.as_str()));
     }
     for c in &w.investor_cohorts {
         for k in 0..c.count {
-            investors.push((
-                format!("{} {}", c.prefix, k + 1),
-                c.kind,
-                draw(&c.dry_powder_musd, rng).max(0.0),
-                draw(&c.inflow_musd_month, rng).max(0.0),
-                c.check_min_musd,
-                c.check_max_musd,
-                draw(&c.risk_appetite, rng).clamp(0.0, 1.0),
-                draw(&c.leaderboard_trust, rng).clamp(0.0, 1.0),
-                None,
-            ));
+            // the draws happen in the order the fields are written
+            investors.push(Investor {
+                index: investors.len(),
+                kind: c.kind,
+                dry_powder_musd: draw(&c.dry_powder_musd, rng).max(0.0),
+                inflow_musd_month: draw(&c.inflow_musd_month, rng).max(0.0),
+                check_min_musd: c.check_min_musd,
+                check_max_musd: c.check_max_musd,
+                risk_appetite: draw(&c.risk_appetite, rng).clamp(0.0, 1.0),
+                leaderboard_trust: draw(&c.leaderboard_trust, rng).clamp(0.0, 1.0),
+                loan: None,
+            });
+            roster.investor_names.push(Name::from(format!("{} {}", c.prefix, k + 1).as_str()));
         }
-    }
-    for (i, (name, kind, dry, inflow, cmin, cmax, risk, trust, loan)) in investors.into_iter().enumerate() {
-        let e = world
-            .spawn(Investor {
-                index: i,
-                kind,
-                dry_powder_musd: dry,
-                inflow_musd_month: inflow,
-                check_min_musd: cmin,
-                check_max_musd: cmax,
-                risk_appetite: risk,
-                leaderboard_trust: trust,
-                loan,
-            })
-            .id();
-        roster.investors.push(e);
-        roster.investor_names.push(Name::from(name.as_str()));
     }
 
     let mut specs: Vec<FirmSpec> = w.firms.clone();
@@ -215,7 +209,12 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
         let entry_tick = spec.founded.since(start).max(0) as u32;
         spawn_firm(world, spec, entry_tick, &mut roster, &prices);
     }
-    roster
+    Population {
+        roster,
+        suppliers: Suppliers::new(suppliers),
+        pools: Pools(pools),
+        investors: Investors(investors),
+    }
 }
 
 /// Resolve rule coverage to chip indices.

@@ -1,6 +1,10 @@
 //! The ECS model: components, resources, one file per system, and the
 //! monthly schedule. `Simulation::new(world, seed).run()` returns the run's
 //! `Record`. Nothing here reads or writes files.
+//!
+//! Firms are entities (their state split into small components); chip
+//! suppliers, talent pools and investors are fixed, indexed lists held as
+//! resources (`Suppliers`, `Pools`, `Investors`).
 
 pub mod components;
 pub mod formulas;
@@ -20,8 +24,7 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use resources::*;
 use std::sync::Arc;
-use systems::entry::{EntrantCount, Pending, activate, sort_active};
-use systems::metrics::Totals;
+use systems::entry::activate;
 
 #[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Month;
@@ -34,17 +37,17 @@ pub fn monthly_schedule() -> Schedule {
     schedule.add_systems(
         (
             policy::begin_month,
-            policy::apply_policy,
+            policy::apply_rules,
             chips::place_chip_orders,
             chips::deliver_chips,
-            talent::talent_market,
-            research::research,
-            market::product_market,
-            finance::finance,
-            funding::funding,
-            acquisitions::acquisitions,
-            entry::entry,
-            metrics::record_month,
+            talent::match_talent,
+            research::do_research,
+            market::clear_product_market,
+            finance::settle_finances,
+            funding::raise_funding,
+            acquisitions::acquire_and_exit,
+            entry::enter_firms,
+            record_month::record_month,
         )
             .chain(),
     );
@@ -60,23 +63,21 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Build the ECS world: spawn suppliers, pools, investors and firms,
-    /// draw the cohorts, and bring in the firms present at the start.
+    /// Build the ECS world: list the suppliers, pools and investors, spawn
+    /// the firms, draw the cohorts, and bring in the firms present at the
+    /// start.
     pub fn new(w: World, seed: u64) -> Self {
         let w = Arc::new(w);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut world = bevy_ecs::world::World::new();
-        let roster = init::populate(&mut world, &w, &mut rng);
+        let init::Population { roster, suppliers, pools, investors } =
+            init::populate(&mut world, &w, &mut rng);
         let researchers_total: u64 = w.talent.pools.iter().map(|p| p.size as u64).sum();
-        let dry_powder: f64 = roster
-            .investors
-            .iter()
-            .filter_map(|e| world.get::<components::Investor>(*e).map(|i| i.dry_powder_musd))
-            .sum();
-        let mut pending: Vec<(u32, u32, Entity)> = roster
-            .firms
-            .iter()
-            .filter_map(|e| world.get::<components::Profile>(*e).map(|p| (p.entry_tick, p.id, *e)))
+        let dry_powder: f64 = investors.iter().map(|i| i.dry_powder_musd).sum();
+        let mut pending: Vec<(u32, u32, Entity)> = world
+            .query::<(Entity, &components::Firm, &components::Founding)>()
+            .iter(&world)
+            .map(|(e, firm, founding)| (founding.entry_tick, firm.id, e))
             .collect();
         pending.sort();
         world.insert_resource(Clock { tick: 0, start: w.start });
@@ -84,6 +85,9 @@ impl Simulation {
         world.insert_resource(Params(w.clone()));
         world.insert_resource(SimRng(rng));
         world.insert_resource(roster);
+        world.insert_resource(suppliers);
+        world.insert_resource(pools);
+        world.insert_resource(investors);
         world.insert_resource(Books {
             initial_money_musd: dry_powder,
             researchers_total,
@@ -91,13 +95,11 @@ impl Simulation {
         });
         world.insert_resource(MonthStats::default());
         world.insert_resource(Output { firm_panel: w.record.firm_panel, ..Default::default() });
-        world.insert_resource(Totals::default());
         world.insert_resource(EntrantCount::default());
-        let initial: Vec<Entity> = pending.iter().filter(|(t, ..)| *t == 0).map(|(.., e)| *e).collect();
-        for e in &initial {
+        world.insert_resource(ActiveFirms::default());
+        for (.., e) in pending.iter().filter(|(t, ..)| *t == 0) {
             activate(&mut world, *e, 0, true);
         }
-        sort_active(&mut world);
         world.insert_resource(Pending {
             queue: pending.iter().filter(|(t, ..)| *t > 0).map(|(t, _, e)| (*t, *e)).collect(),
             next: 0,

@@ -1,8 +1,11 @@
-//! ECS resources: the clock, the parameters, the RNG, the rule book, the
-//! stable orders of entities, the event log and the run's accumulators.
+//! ECS resources, all of them: the clock, the parameters, the RNG, the rule
+//! book, the names of everyone in the run, the chip suppliers, talent pools
+//! and investors (fixed lists indexed as in the world file, not entities),
+//! the entry queue, the event log and the run's accumulators. Systems live
+//! in `systems/`; nothing here encodes a model rule.
 
 use crate::sim::output::{ChipRow, Event, FirmRow, Ledger, MonthRow, Name, Payload};
-use crate::world::{Month, World};
+use crate::world::{InvestorKind, LoanTerms, Month, World};
 use bevy_ecs::prelude::*;
 use rand::rngs::ChaCha8Rng;
 use std::sync::Arc;
@@ -59,22 +62,174 @@ impl RuleBook {
     }
 }
 
-/// Entities in stable index order. `active` holds active firms sorted by id:
-/// every system that draws random numbers or rations walks this order.
+/// The names of everyone in the run, by stable index: firms by `Firm::id`,
+/// investors, chips and pools by their index in the world file.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Roster {
-    pub firms: Vec<Entity>,
-    pub active: Vec<Entity>,
-    /// Firms acquired or exited this month (their last rows are recorded).
-    pub left: Vec<Entity>,
-    pub investors: Vec<Entity>,
-    pub suppliers: Vec<Entity>,
-    pub pools: Vec<Entity>,
     pub firm_names: Vec<Name>,
     pub investor_names: Vec<Name>,
     pub chip_names: Vec<Name>,
     pub pool_names: Vec<Name>,
 }
+
+/// One chip model and its supplier.
+#[derive(Clone, Debug)]
+pub struct Supplier {
+    pub index: usize,
+    pub domestic: bool,
+    pub tflops_bf16: f64,
+    pub tpp: f64,
+    pub list_price_musd: f64,
+    /// Current price, USD M per unit.
+    pub price_musd: f64,
+    /// Scarcity premium over list, fraction.
+    pub premium: f64,
+    pub capacity_base: f64,
+    pub capacity_growth_yearly: f64,
+    pub available_tick: i32,
+    pub lead_time_months: u32,
+    pub efficiency: f64,
+    /// Banned by an effective rule.
+    pub banned: bool,
+}
+
+impl Supplier {
+    /// Usable PFLOP/s of one unit.
+    pub fn pflops_per_unit(&self) -> f64 {
+        self.tflops_bf16 * self.efficiency / 1000.0
+    }
+}
+
+/// The chip suppliers, by chip index. Not entities: a fixed list that lots,
+/// orders and loans refer to by index; it dereferences to `[Supplier]`.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Suppliers {
+    list: Vec<Supplier>,
+    /// List price per chip, USD M (fixed for the run).
+    list_prices: Vec<f64>,
+    /// Usable PFLOP/s per unit of each chip (fixed for the run).
+    pflops_per_unit: Vec<f64>,
+}
+
+impl Suppliers {
+    pub fn new(list: Vec<Supplier>) -> Self {
+        let list_prices = list.iter().map(|s| s.list_price_musd).collect();
+        let pflops_per_unit = list.iter().map(|s| s.pflops_per_unit()).collect();
+        Suppliers { list, list_prices, pflops_per_unit }
+    }
+    /// List price of each chip, USD M, by chip index.
+    pub fn list_prices(&self) -> &[f64] {
+        &self.list_prices
+    }
+    /// Usable PFLOP/s of one unit of each chip, by chip index.
+    pub fn pflops_per_unit(&self) -> &[f64] {
+        &self.pflops_per_unit
+    }
+}
+
+impl std::ops::Deref for Suppliers {
+    type Target = [Supplier];
+    fn deref(&self) -> &[Supplier] {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for Suppliers {
+    fn deref_mut(&mut self) -> &mut [Supplier] {
+        &mut self.list
+    }
+}
+
+/// One talent pool: researchers of one kind and their market.
+#[derive(Clone, Debug)]
+pub struct Pool {
+    pub index: usize,
+    /// Researchers not employed by any firm.
+    pub free: u64,
+    /// Going monthly wage, USD M per researcher.
+    pub wage_musd: f64,
+    pub base_wage_musd: f64,
+    pub base_size: u64,
+    pub growth_yearly: f64,
+    pub wage_elasticity: f64,
+    pub productivity: f64,
+    /// Fractional growth not yet turned into people.
+    pub growth_carry: f64,
+}
+
+/// The talent pools, by pool index (a firm's `Workforce::by_pool` uses the
+/// same index). Not entities: a fixed list; dereferences to `Vec<Pool>`.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Pools(pub Vec<Pool>);
+
+impl std::ops::Deref for Pools {
+    type Target = Vec<Pool>;
+    fn deref(&self) -> &Vec<Pool> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Pools {
+    fn deref_mut(&mut self) -> &mut Vec<Pool> {
+        &mut self.0
+    }
+}
+
+/// One investor: a venture fund, a strategic investor or a lender.
+#[derive(Clone, Debug)]
+pub struct Investor {
+    pub index: usize,
+    pub kind: InvestorKind,
+    pub dry_powder_musd: f64,
+    pub inflow_musd_month: f64,
+    pub check_min_musd: f64,
+    pub check_max_musd: f64,
+    pub risk_appetite: f64,
+    pub leaderboard_trust: f64,
+    pub loan: Option<LoanTerms>,
+}
+
+/// The investors, by investor index (loans name their lender by it). Not
+/// entities: a fixed list; dereferences to `Vec<Investor>`.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Investors(pub Vec<Investor>);
+
+impl std::ops::Deref for Investors {
+    type Target = Vec<Investor>;
+    fn deref(&self) -> &Vec<Investor> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Investors {
+    fn deref_mut(&mut self) -> &mut Vec<Investor> {
+        &mut self.0
+    }
+}
+
+/// Firms waiting for their founding month, (entry tick, entity), sorted by
+/// tick then id; `next` is the first not yet entered.
+#[derive(Resource, Default)]
+pub struct Pending {
+    pub queue: Vec<(u32, Entity)>,
+    pub next: usize,
+}
+
+/// Counter for generated entrants' names.
+#[derive(Resource, Default)]
+pub struct EntrantCount(pub u32);
+
+/// The firms carrying the `Active` marker, in id order: the order in which
+/// systems walk their firm queries where the outcome depends on it (random
+/// draws, rationing, sums, the event log). Query iteration itself follows
+/// table layout, which entry and exits reorder. Rebuilt from the marker by
+/// `begin_month`; membership only changes late in the month: a firm that
+/// leaves (`acquire_and_exit`) stays listed and is skipped by the
+/// `With<Active>` filter of the queries walked in this order, and
+/// `enter_firms` appends its entrants, so `record_month` finds every firm
+/// that was in the market this month here (and sorts them itself).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct ActiveFirms(pub Vec<Entity>);
 
 /// Named money flows between the agents and the outside world (DESIGN §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

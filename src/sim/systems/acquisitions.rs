@@ -5,6 +5,7 @@
 //! proceeds as far as they go, researchers back to the pools.
 
 use super::chips::{book_value, refund_order};
+use super::params::{Bookkeeping, Context, Counterparties, Refund};
 use crate::sim::components::*;
 use crate::sim::output::{CancelReason, LoanLoss, Payload, Repayment};
 use crate::sim::resources::*;
@@ -13,58 +14,55 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use std::collections::HashSet;
 
+/// Everything of a firm that a deal or an exit touches.
 type FirmItem<'a> = (
+    &'a Firm,
     &'a Profile,
     &'a mut Status,
     &'a mut Treasury,
+    &'a mut Debts,
+    &'a mut Equity,
     &'a mut Compute,
+    &'a mut ChipOrders,
     &'a mut Workforce,
     &'a mut Sales,
     &'a mut Capability,
+    Entity,
 );
 
-#[allow(clippy::too_many_arguments)]
-pub fn acquisitions(
-    clock: Res<Clock>,
-    params: Res<Params>,
-    mut roster: ResMut<Roster>,
+/// Distressed startups (in id order) are sold to the best bid or, when
+/// insolvent and unsold, exit; both leave the market (`Active` removed).
+pub fn acquire_and_exit(
+    ctx: Context,
+    bk: Bookkeeping,
     mut rng: ResMut<SimRng>,
-    mut stats: ResMut<MonthStats>,
-    mut books: ResMut<Books>,
-    mut out: ResMut<Output>,
-    suppliers: Query<&Supplier>,
-    mut pools: Query<&mut Pool>,
-    mut investors: Query<&mut Investor>,
-    mut firms: Query<FirmItem>,
+    suppliers: Res<Suppliers>,
+    to: Counterparties,
+    mut firms: Query<FirmItem, With<Active>>,
+    mut commands: Commands,
 ) {
+    let Context { clock, params, roster, active } = ctx;
+    let Bookkeeping { mut books, mut stats, mut out } = bk;
+    let Counterparties { mut pools, mut investors } = to;
     let w = &params.0;
     let a = &w.acquisitions;
     let fin = &w.finance;
     let tick = clock.tick;
     let rng = &mut rng.0;
-    let sups: Vec<Supplier> =
-        roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
-    let prices: Vec<f64> = sups.iter().map(|s| s.list_price_musd).collect();
-    let ppu: Vec<f64> = sups.iter().map(|s| s.pflops_per_unit()).collect();
+    let prices = suppliers.list_prices();
+    let ppu = suppliers.pflops_per_unit();
 
     let mut distressed = Vec::new();
     // entity, id, spendable, acquisitiveness, deals left this month
     let mut bidders: Vec<(Entity, u32, f64, f64, u32)> = Vec::new();
     let mut frontier: f64 = 0.0;
-    for &e in &roster.active {
-        let Ok((profile, _, treasury, .., cap)) = firms.get(e) else { continue };
+    for (firm, profile, _, treasury, .., cap, e) in firms.iter_many(&active.0).flatten() {
         frontier = frontier.max(cap.benchmark);
         let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
         if profile.tier != Tier::Giant && treasury.runway_months() < a.distress_runway_months {
             distressed.push(e);
         } else if profile.strategy.acquisitiveness > 0.0 && spendable > 0.0 {
-            bidders.push((
-                e,
-                profile.id,
-                spendable,
-                profile.strategy.acquisitiveness,
-                a.deals_per_bidder_month,
-            ));
+            bidders.push((e, firm.id, spendable, profile.strategy.acquisitiveness, a.deals_per_bidder_month));
         }
     }
     bidders.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.1.cmp(&y.1)));
@@ -73,14 +71,14 @@ pub fn acquisitions(
     let mut gone: HashSet<Entity> = HashSet::new();
     let mut hhi = stats.hhi;
     for target in distressed {
-        let Ok((tp, _, tt, tc, tw, ts, tk)) = firms.get(target) else { continue };
+        let Ok((tp, _, _, tt, td, _, tc, _, tw, ts, tk, _)) = firms.get(target) else { continue };
         let interest = bid_probability(tk.benchmark, frontier);
         let value = tc.book_musd
             + fin.value_per_researcher_musd * tw.total() as f64
             + fin.revenue_multiple * 12.0 * ts.revenue_musd
             + tt.cash_musd
-            - tt.debt_musd();
-        let liquidation = tc.book_musd * w.chips.resale_haircut + tt.cash_musd - tt.debt_musd();
+            - td.debt_musd();
+        let liquidation = tc.book_musd * w.chips.resale_haircut + tt.cash_musd - td.debt_musd();
         let reserve = liquidation.max(0.0);
         let target_share = ts.share;
         let target_id = tp.id;
@@ -96,7 +94,7 @@ pub fn acquisitions(
                 continue;
             }
             if let Some(rule) = &a.antitrust {
-                let share_b = firms.get(b).map(|f| f.5.share).unwrap_or(0.0);
+                let share_b = firms.get(b).map(|f| f.9.share).unwrap_or(0.0);
                 let delta = 2.0 * share_b * target_share * 10_000.0;
                 if hhi + delta > rule.hhi_threshold && delta > rule.delta_threshold {
                     continue;
@@ -112,31 +110,36 @@ pub fn acquisitions(
             bidders[k].2 -= price;
             bidders[k].4 -= 1;
             let Ok([mut buyer, mut seller]) = firms.get_many_mut([acquirer, target]) else { continue };
-            hhi += 2.0 * buyer.5.share * seller.5.share * 10_000.0;
-            buyer.2.cash_musd -= price;
+            hhi += 2.0 * buyer.9.share * seller.9.share * 10_000.0;
+            buyer.3.cash_musd -= price;
             books.add(Flow::AcquisitionPayouts, price);
             let moved = merge_firms(
                 FirmParts {
-                    treasury: &mut buyer.2,
-                    compute: &mut buyer.3,
-                    workforce: &mut buyer.4,
-                    sales: &mut buyer.5,
-                    capability: &mut buyer.6,
+                    treasury: &mut buyer.3,
+                    debts: &mut buyer.4,
+                    compute: &mut buyer.6,
+                    orders: &mut buyer.7,
+                    workforce: &mut buyer.8,
+                    sales: &mut buyer.9,
+                    capability: &mut buyer.10,
                 },
                 FirmParts {
-                    treasury: &mut seller.2,
-                    compute: &mut seller.3,
-                    workforce: &mut seller.4,
-                    sales: &mut seller.5,
-                    capability: &mut seller.6,
+                    treasury: &mut seller.3,
+                    debts: &mut seller.4,
+                    compute: &mut seller.6,
+                    orders: &mut seller.7,
+                    workforce: &mut seller.8,
+                    sales: &mut seller.9,
+                    capability: &mut seller.10,
                 },
             );
-            buyer.3.refresh(&ppu, tick, w.chips.lifetime_months);
+            buyer.6.refresh(ppu, tick, w.chips.lifetime_months);
             let (people, chips) = (moved.researchers, moved.chips);
-            seller.2.valuation_musd = price;
-            *seller.1 = Status::Acquired { by: buyer.0.id, tick };
+            seller.5.valuation_musd = price;
+            *seller.2 = Status::Acquired { by: buyer.0.id, tick };
             stats.acquisitions += 1;
             gone.insert(target);
+            commands.entity(target).remove::<Active>();
             out.event(
                 tick,
                 &roster.firm_names[buyer.0.id as usize],
@@ -152,28 +155,40 @@ pub fn acquisitions(
             continue;
         }
         // exit
-        let Ok((_, mut status, mut tr, mut comp, mut wf, mut sales, _)) = firms.get_mut(target) else {
+        let Ok((
+            _,
+            _,
+            mut status,
+            mut tr,
+            mut debts,
+            mut equity,
+            mut comp,
+            mut orders,
+            mut wf,
+            mut sales,
+            ..,
+        )) = firms.get_mut(target)
+        else {
             continue;
         };
         let held: u64 = comp.total_units();
-        let lots = comp.take(None, held, &prices);
-        let proceeds = book_value(&lots, &sups, tick, w.chips.lifetime_months) * w.chips.resale_haircut;
+        let lots = comp.take(None, held, prices);
+        let proceeds = book_value(&lots, &suppliers, tick, w.chips.lifetime_months) * w.chips.resale_haircut;
         books.add(Flow::ChipResale, proceeds);
         books.chips_sold += held;
         tr.cash_musd += proceeds;
         let name = &roster.firm_names[target_id as usize];
-        for o in comp.take_orders(&ppu, |_| true) {
+        for o in orders.take(ppu, |_| true) {
             let chip = &roster.chip_names[o.chip];
-            refund_order(&o, &mut tr, &mut books, &mut out, tick, name, chip, CancelReason::RefundedOnExit);
+            let to = Refund { tick, firm: name, chip };
+            refund_order(&o, &mut tr, &mut books, &mut out, to, CancelReason::RefundedOnExit);
         }
         comp.pflops = 0.0;
         comp.book_musd = 0.0;
-        for loan in std::mem::take(&mut tr.loans) {
+        for loan in std::mem::take(&mut debts.loans) {
             let paid = tr.cash_musd.max(0.0).min(loan.principal_musd);
             tr.cash_musd -= paid;
-            if let Ok(mut lender) = investors.get_mut(roster.investors[loan.lender]) {
-                lender.dry_powder_musd += paid;
-            }
+            investors[loan.lender].dry_powder_musd += paid;
             let lender_name = &roster.investor_names[loan.lender];
             if paid + 1e-9 >= loan.principal_musd {
                 out.event(tick, name, lender_name, 0, paid, Payload::LoanRepaid { when: Repayment::OnExit });
@@ -195,19 +210,18 @@ pub fn acquisitions(
         }
         tr.cash_musd = 0.0;
         let people = wf.total();
-        for (n, pool_entity) in wf.by_pool.iter_mut().zip(&roster.pools) {
-            if let Ok(mut pool) = pools.get_mut(*pool_entity) {
-                pool.free += *n as u64;
-            }
+        for (n, pool) in wf.by_pool.iter_mut().zip(pools.iter_mut()) {
+            pool.free += *n as u64;
             *n = 0;
         }
         hhi -= sales.share * sales.share * 10_000.0;
         sales.share = 0.0;
         // this month's revenue was earned and stays in its last row
-        tr.valuation_musd = 0.0;
+        equity.valuation_musd = 0.0;
         *status = Status::Exited { tick };
         stats.exits += 1;
         gone.insert(target);
+        commands.entity(target).remove::<Active>();
         out.event(
             tick,
             name,
@@ -216,12 +230,6 @@ pub fn acquisitions(
             proceeds,
             Payload::Exit { chips_sold: held, researchers: people as u64 },
         );
-    }
-    if !gone.is_empty() {
-        roster.active.retain(|e| !gone.contains(e));
-        let mut left: Vec<Entity> = gone.into_iter().collect();
-        left.sort_by_key(|e| firms.get(*e).map(|f| f.0.id).unwrap_or(u32::MAX));
-        roster.left = left;
     }
 }
 
@@ -238,7 +246,9 @@ pub fn bid_probability(benchmark: f64, frontier: f64) -> f64 {
 /// The parts of a firm that change hands in a deal.
 pub struct FirmParts<'a> {
     pub treasury: &'a mut Treasury,
+    pub debts: &'a mut Debts,
     pub compute: &'a mut Compute,
+    pub orders: &'a mut ChipOrders,
     pub workforce: &'a mut Workforce,
     pub sales: &'a mut Sales,
     pub capability: &'a mut Capability,
@@ -257,9 +267,10 @@ pub struct Moved {
 /// by the caller.
 pub fn merge_firms(buyer: FirmParts, seller: FirmParts) -> Moved {
     buyer.treasury.cash_musd += std::mem::take(&mut seller.treasury.cash_musd);
-    buyer.treasury.loans.append(&mut seller.treasury.loans);
+    buyer.debts.loans.append(&mut seller.debts.loans);
     let chips = seller.compute.total_units();
     buyer.compute.absorb(seller.compute);
+    buyer.orders.absorb(seller.orders);
     let researchers = seller.workforce.total();
     for (b, s) in buyer.workforce.by_pool.iter_mut().zip(seller.workforce.by_pool.iter_mut()) {
         *b += std::mem::take(s);
@@ -280,7 +291,7 @@ mod tests {
         chips: u64,
         researchers: [u32; 2],
         share: f64,
-    ) -> (Treasury, Compute, Workforce, Sales, Capability) {
+    ) -> (Treasury, Debts, Compute, Workforce, Sales, Capability) {
         let mut compute = Compute::default();
         compute.add_lot(1, chips, 3, 0.01);
         let loans = if debt > 0.0 {
@@ -296,7 +307,8 @@ mod tests {
             vec![]
         };
         (
-            Treasury { cash_musd: cash, loans, ..Default::default() },
+            Treasury { cash_musd: cash, ..Default::default() },
+            Debts { loans, ..Default::default() },
             compute,
             Workforce { by_pool: crate::sim::init::counts(&researchers), offer: 1.0 },
             Sales { share, revenue_musd: share * 100.0 },
@@ -313,19 +325,24 @@ mod tests {
 
     #[test]
     fn acquisition_moves_chips_researchers_users_and_debts() {
-        let (mut bt, mut bc, mut bw, mut bs, mut bk) = firm(500.0, 0.0, 1000, [50, 400], 0.3);
-        let (mut st, mut sc, mut sw, mut ss, mut sk) = firm(4.0, 30.0, 200, [5, 40], 0.02);
+        let (mut bt, mut bd, mut bc, mut bw, mut bs, mut bk) = firm(500.0, 0.0, 1000, [50, 400], 0.3);
+        let (mut st, mut sd, mut sc, mut sw, mut ss, mut sk) = firm(4.0, 30.0, 200, [5, 40], 0.02);
+        let (mut bo, mut so) = (ChipOrders::default(), ChipOrders::default());
         let moved = merge_firms(
             FirmParts {
                 treasury: &mut bt,
+                debts: &mut bd,
                 compute: &mut bc,
+                orders: &mut bo,
                 workforce: &mut bw,
                 sales: &mut bs,
                 capability: &mut bk,
             },
             FirmParts {
                 treasury: &mut st,
+                debts: &mut sd,
                 compute: &mut sc,
+                orders: &mut so,
                 workforce: &mut sw,
                 sales: &mut ss,
                 capability: &mut sk,
@@ -337,10 +354,10 @@ mod tests {
         assert!((bc.list_value_musd - 12.0).abs() < 1e-9, "book caches move with the chips");
         assert_eq!(bw.by_pool[..2], [55, 440]);
         assert!((bs.share - 0.32).abs() < 1e-12);
-        assert!((bt.debt_musd() - 30.0).abs() < 1e-12);
+        assert!((bd.debt_musd() - 30.0).abs() < 1e-12);
         assert!((bt.cash_musd - 504.0).abs() < 1e-12);
         assert_eq!(
-            (sc.total_units(), sw.total(), ss.share, st.debt_musd(), st.cash_musd),
+            (sc.total_units(), sw.total(), ss.share, sd.debt_musd(), st.cash_musd),
             (0, 0, 0.0, 0.0, 0.0)
         );
     }

@@ -3,6 +3,7 @@
 //! chip-backed loans or bought grey), suppliers ration capacity and reprice;
 //! then paid orders are delivered after their lead time and old chips retire.
 
+use super::params::{Bookkeeping, Context, Refund};
 use crate::sim::components::*;
 use crate::sim::formulas::{capacity, pro_rata, scarcity_premium};
 use crate::sim::output::{CancelReason, Name, Payload};
@@ -33,35 +34,46 @@ fn orderable(s: &Supplier, book: &RuleBook, tick: i32, foresight: u32) -> (bool,
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The firms' side of the chip market: who they are, what they can spend,
+/// what they hold and have on order, and whom they employ.
+type Buyer<'a> = (
+    Entity,
+    &'a Firm,
+    &'a Profile,
+    &'a mut Treasury,
+    &'a mut Debts,
+    &'a mut Compute,
+    &'a mut ChipOrders,
+    &'a Workforce,
+);
+
+/// Firms ask for chips (in id order), suppliers ration capacity, paid
+/// orders (some financed by chip-backed loans) and grey-market purchases
+/// are booked, then suppliers reprice for next month.
 pub fn place_chip_orders(
-    clock: Res<Clock>,
-    params: Res<Params>,
+    ctx: Context,
+    bk: Bookkeeping,
     book: Res<RuleBook>,
-    roster: Res<Roster>,
-    mut books: ResMut<Books>,
-    mut stats: ResMut<MonthStats>,
-    mut out: ResMut<Output>,
-    mut suppliers: Query<&mut Supplier>,
-    mut investors: Query<&mut Investor>,
-    pools: Query<&Pool>,
-    mut firms: Query<(&Profile, &mut Treasury, &mut Compute, &Workforce)>,
+    mut suppliers: ResMut<Suppliers>,
+    mut investors: ResMut<Investors>,
+    pools: Res<Pools>,
+    mut firms: Query<Buyer, With<Active>>,
 ) {
+    let Context { clock, params, roster, active } = ctx;
+    let Bookkeeping { mut books, mut stats, mut out } = bk;
     let w = &params.0;
     let tick = clock.tick as i32;
-    let sups: Vec<Supplier> =
-        roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
-    let productivity: Vec<f64> =
-        roster.pools.iter().filter_map(|e| pools.get(*e).ok().map(|p| p.productivity)).collect();
-    let lender_dry: Vec<f64> =
-        roster.investors.iter().filter_map(|e| investors.get(*e).ok().map(|i| i.dry_powder_musd)).collect();
+    let productivity: Vec<f64> = pools.iter().map(|p| p.productivity).collect();
+    // read-only until the repricing at the end
+    let sups: &[Supplier] = &suppliers;
     let fin = &w.finance;
     let grey = &w.chips.grey_market;
 
     let mut requests: Vec<Request> = Vec::new();
     let mut grey_requests: Vec<Request> = Vec::new();
-    for &e in &roster.active {
-        let Ok((profile, treasury, compute, workforce)) = firms.get(e) else { continue };
+    for (e, firm, profile, treasury, debts, compute, orders, workforce) in
+        firms.iter_many(&active.0).flatten()
+    {
         let r_eff: f64 = workforce.by_pool.iter().zip(&productivity).map(|(n, p)| *n as f64 * p).sum();
         let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
         if spendable <= 0.0 || r_eff <= 0.0 {
@@ -70,7 +82,7 @@ pub fn place_chip_orders(
         // which chips can be ordered, and is a known ban pending on one of them?
         let mut best: Option<(usize, f64)> = None;
         let mut stockpiling = false;
-        for s in &sups {
+        for s in sups.iter() {
             let (ok, soon_banned) = orderable(s, &book, tick, profile.foresight_months);
             if !ok {
                 continue;
@@ -87,7 +99,7 @@ pub fn place_chip_orders(
         let target = fin.compute_per_researcher_pflops
             * r_eff
             * (w.research.frontier_drift_monthly * (tick as f64 + horizon)).exp();
-        let on_order = compute.on_order_pflops();
+        let on_order = orders.on_order_pflops();
         let gap = target - compute.pflops - on_order;
         if gap <= 0.0 {
             continue;
@@ -103,15 +115,15 @@ pub fn place_chip_orders(
         if let Some((chip, _)) = best {
             let s = &sups[chip];
             let mut budget = own_budget;
-            if let Some((lender, max_out)) = profile.chip_loans.filter(|_| !treasury.defaulted) {
-                let ltv = investor_ltv(&investors, roster.investors[lender]);
-                let room = (max_out - treasury.debt_musd()).max(0.0).min(lender_dry[lender]);
+            if let Some((lender, max_out)) = profile.chip_loans.filter(|_| !debts.defaulted) {
+                let ltv = investors[lender].loan.as_ref().map(|l| l.loan_to_value).unwrap_or(0.0);
+                let room = (max_out - debts.debt_musd()).max(0.0).min(investors[lender].dry_powder_musd);
                 budget = (own_budget / (1.0 - ltv).max(0.05)).min(own_budget + room);
             }
             let spend = (gap / s.pflops_per_unit() * s.price_musd).min(budget);
             let units = (spend / s.price_musd).floor() as u64;
             if units > 0 {
-                requests.push(Request { entity: e, id: profile.id, chip, units });
+                requests.push(Request { entity: e, id: firm.id, chip, units });
             }
         }
         if grey.enabled && profile.strategy.risk >= grey.min_risk {
@@ -126,15 +138,16 @@ pub fn place_chip_orders(
                     (grey.max_budget_share * appetite * own_budget).min(gap / s.pflops_per_unit() * price);
                 let units = (spend / price).floor() as u64;
                 if units > 0 {
-                    grey_requests.push(Request { entity: e, id: profile.id, chip: s.index, units });
+                    grey_requests.push(Request { entity: e, id: firm.id, chip: s.index, units });
                 }
             }
         }
     }
 
-    // suppliers ration capacity, then reprice for next month
+    // suppliers ration capacity; (demand, capacity) per chip for repricing
     let mut granted = vec![0u64; requests.len()];
-    for s in &sups {
+    let mut tightness: Vec<(u64, u64)> = Vec::with_capacity(sups.len());
+    for s in sups.iter() {
         let idx: Vec<usize> = (0..requests.len()).filter(|&i| requests[i].chip == s.index).collect();
         let demand: u64 = idx.iter().map(|&i| requests[i].units).sum();
         let cap = capacity(s.capacity_base, s.capacity_growth_yearly, (tick - s.available_tick) as f64)
@@ -159,16 +172,7 @@ pub fn place_chip_orders(
         for (k, &i) in idx.iter().enumerate() {
             granted[i] = got[k];
         }
-        if let Ok(mut sup) = suppliers.get_mut(roster.suppliers[s.index]) {
-            sup.premium = scarcity_premium(
-                sup.premium,
-                demand as f64,
-                cap as f64,
-                w.chips.price_elasticity,
-                w.chips.price_relaxation_monthly,
-            );
-            sup.price_musd = sup.list_price_musd * (1.0 + sup.premium);
-        }
+        tightness.push((demand, cap));
     }
 
     for (req, units) in requests.iter().zip(granted) {
@@ -177,18 +181,22 @@ pub fn place_chip_orders(
         }
         let s = &sups[req.chip];
         let cost = units as f64 * s.price_musd;
-        let Ok((profile, mut treasury, mut compute, _)) = firms.get_mut(req.entity) else { continue };
-        let name = &roster.firm_names[profile.id as usize];
-        if let Some((lender, max_out)) = profile.chip_loans.filter(|_| !treasury.defaulted)
-            && let Ok(mut inv) = investors.get_mut(roster.investors[lender])
+        let (pflops_per_unit, lead_time_months) = (s.pflops_per_unit(), s.lead_time_months);
+        let Ok((_, firm, profile, mut treasury, mut debts, _, mut orders, _)) = firms.get_mut(req.entity)
+        else {
+            continue;
+        };
+        let name = &roster.firm_names[firm.id as usize];
+        if let Some((lender, max_out)) = profile.chip_loans.filter(|_| !debts.defaulted)
+            && let Some(inv) = investors.get_mut(lender)
             && let Some(terms) = inv.loan.clone()
         {
-            let room = (max_out - treasury.debt_musd()).max(0.0);
+            let room = (max_out - debts.debt_musd()).max(0.0);
             let amount = (terms.loan_to_value * cost).min(room).min(inv.dry_powder_musd);
             if amount > 0.0 {
                 inv.dry_powder_musd -= amount;
                 treasury.cash_musd += amount;
-                treasury.loans.push(Loan {
+                debts.loans.push(Loan {
                     lender,
                     principal_musd: amount,
                     rate_monthly: terms.rate_yearly / 12.0,
@@ -211,9 +219,9 @@ pub fn place_chip_orders(
         }
         treasury.cash_musd -= cost;
         books.add(Flow::ChipPayments, cost);
-        compute.place_order(
-            Order { chip: req.chip, units, paid_musd: cost, due_tick: clock.tick + s.lead_time_months },
-            s.pflops_per_unit(),
+        orders.place(
+            Order { chip: req.chip, units, paid_musd: cost, due_tick: clock.tick + lead_time_months },
+            pflops_per_unit,
         );
         out.event(
             clock.tick,
@@ -235,62 +243,62 @@ pub fn place_chip_orders(
             if units == 0 {
                 continue;
             }
-            let s = &sups[req.chip];
-            let cost = units as f64 * s.list_price_musd * grey.premium;
-            let Ok((profile, mut treasury, mut compute, _)) = firms.get_mut(req.entity) else { continue };
+            let list_price = sups[req.chip].list_price_musd;
+            let cost = units as f64 * list_price * grey.premium;
+            let Ok((_, firm, _, mut treasury, _, mut compute, ..)) = firms.get_mut(req.entity) else {
+                continue;
+            };
             treasury.cash_musd -= cost;
             books.add(Flow::ChipPayments, cost);
             books.chips_delivered += units;
             stats.delivered[req.chip] += units;
-            compute.add_lot(req.chip, units, clock.tick, s.list_price_musd);
-            let name = &roster.firm_names[profile.id as usize];
+            compute.add_lot(req.chip, units, clock.tick, list_price);
+            let name = &roster.firm_names[firm.id as usize];
             let chip = &roster.chip_names[req.chip];
             out.event(clock.tick, name, chip, units, cost, Payload::GreyMarketPurchase);
             out.event(clock.tick, name, chip, units, cost, Payload::ChipDelivery { grey_market: true });
         }
     }
+
+    // suppliers reprice for next month (this month's orders paid the old price)
+    for (sup, (demand, cap)) in suppliers.iter_mut().zip(tightness) {
+        sup.premium = scarcity_premium(
+            sup.premium,
+            demand as f64,
+            cap as f64,
+            w.chips.price_elasticity,
+            w.chips.price_relaxation_monthly,
+        );
+        sup.price_musd = sup.list_price_musd * (1.0 + sup.premium);
+    }
 }
 
-fn investor_ltv(investors: &Query<&mut Investor>, e: Entity) -> f64 {
-    investors.get(e).ok().and_then(|i| i.loan.as_ref().map(|l| l.loan_to_value)).unwrap_or(0.0)
-}
-
-#[allow(clippy::too_many_arguments)]
+/// Paid orders that are due arrive (in firm id order), old lots retire, and
+/// each firm's usable compute and book value are brought up to date.
 pub fn deliver_chips(
-    clock: Res<Clock>,
-    params: Res<Params>,
-    roster: Res<Roster>,
-    mut books: ResMut<Books>,
-    mut stats: ResMut<MonthStats>,
-    mut out: ResMut<Output>,
-    suppliers: Query<&Supplier>,
-    mut firms: Query<(&Profile, &mut Treasury, &mut Compute)>,
+    ctx: Context,
+    bk: Bookkeeping,
+    suppliers: Res<Suppliers>,
+    mut firms: Query<(&Firm, &mut Treasury, &mut Compute, &mut ChipOrders), With<Active>>,
     mut due: Local<Vec<Order>>,
 ) {
-    let sups: Vec<Supplier> =
-        roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
-    let prices: Vec<f64> = sups.iter().map(|s| s.list_price_musd).collect();
-    let ppu: Vec<f64> = sups.iter().map(|s| s.pflops_per_unit()).collect();
+    let Context { clock, params, roster, active } = ctx;
+    let Bookkeeping { mut books, mut stats, mut out } = bk;
+    let prices = suppliers.list_prices();
+    let ppu = suppliers.pflops_per_unit();
     let lifetime = params.0.chips.lifetime_months;
     let tick = clock.tick;
-    for &e in &roster.active {
-        let Ok((profile, mut treasury, mut compute)) = firms.get_mut(e) else { continue };
-        let name = &roster.firm_names[profile.id as usize];
-        compute.take_due(tick, &ppu, &mut due);
+    let mut walk = firms.iter_many_mut(&active.0);
+    while let Some(item) = walk.fetch_next() {
+        let Ok((firm, mut treasury, mut compute, mut orders)) = item else { continue };
+        let name = &roster.firm_names[firm.id as usize];
+        orders.take_due(tick, ppu, &mut due);
         for o in due.drain(..) {
-            if sups[o.chip].banned {
-                // defensive: a ban cancels orders in `apply_policy`; never deliver a banned chip
+            if suppliers[o.chip].banned {
+                // defensive: a ban cancels orders in `apply_rules`; never deliver a banned chip
                 let chip = &roster.chip_names[o.chip];
-                refund_order(
-                    &o,
-                    &mut treasury,
-                    &mut books,
-                    &mut out,
-                    tick,
-                    name,
-                    chip,
-                    CancelReason::ChipBanned,
-                );
+                let to = Refund { tick, firm: name, chip };
+                refund_order(&o, &mut treasury, &mut books, &mut out, to, CancelReason::ChipBanned);
             } else {
                 compute.add_lot(o.chip, o.units, tick, prices[o.chip]);
                 books.chips_delivered += o.units;
@@ -305,8 +313,8 @@ pub fn deliver_chips(
                 );
             }
         }
-        books.chips_retired += compute.retire(tick, lifetime, &prices);
-        compute.refresh(&ppu, tick, lifetime);
+        books.chips_retired += compute.retire(tick, lifetime, prices);
+        compute.refresh(ppu, tick, lifetime);
     }
 }
 
@@ -320,17 +328,15 @@ pub fn book_value(lots: &[Lot], sups: &[Supplier], tick: u32, lifetime: u32) -> 
 }
 
 /// Cancel a paid order: refund the firm in full and log `order_cancelled`.
-#[allow(clippy::too_many_arguments)]
 pub fn refund_order(
     order: &Order,
     treasury: &mut Treasury,
     books: &mut Books,
     out: &mut Output,
-    tick: u32,
-    firm: &Name,
-    chip: &Name,
+    to: Refund,
     why: CancelReason,
 ) {
+    let Refund { tick, firm, chip } = to;
     treasury.cash_musd += order.paid_musd;
     books.add(Flow::ChipRefunds, order.paid_musd);
     out.event(tick, firm, chip, order.units, order.paid_musd, Payload::OrderCancelled { reason: why });

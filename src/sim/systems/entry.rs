@@ -3,6 +3,9 @@
 //! Poisson rate that rises with the funding climate and with free talent.
 //! An entrant brings its founders' cash and hires its founding team from
 //! the pools.
+//!
+//! An exclusive system (`&mut World`): it spawns entrants and activates
+//! them at once, in the same month.
 
 use crate::sim::components::*;
 use crate::sim::init::{firm_from_cohort, spawn_firm};
@@ -11,49 +14,32 @@ use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 use rand_distr::{Distribution, Poisson};
 
-/// Firms waiting for their founding month, (entry tick, entity), sorted by
-/// tick then id; `next` is the first not yet entered.
-#[derive(Resource, Default)]
-pub struct Pending {
-    pub queue: Vec<(u32, Entity)>,
-    pub next: usize,
-}
-
-/// Counter for generated entrants' names.
-#[derive(Resource, Default)]
-pub struct EntrantCount(pub u32);
-
 /// Bring one firm into the market: founders' cash, founding team from the
-/// pools, status active. Records an `entry` event unless it is present at
-/// the start (`tick` 0 with `initial`).
+/// pools, status active, the `Active` marker. Records an `entry` event
+/// unless it is present at the start (`tick` 0 with `initial`).
 pub fn activate(world: &mut World, e: Entity, tick: u32, initial: bool) {
-    let (pools, suppliers) = {
-        let r = world.resource::<Roster>();
-        (r.pools.clone(), r.suppliers.clone())
-    };
-    let sups: Vec<Supplier> = suppliers.iter().filter_map(|s| world.get::<Supplier>(*s).cloned()).collect();
-    let lifetime = world.resource::<Params>().0.chips.lifetime_months;
     let Some(wanted) = world.get::<Workforce>(e).map(|w| w.by_pool) else { return };
     let mut hired = [0u32; MAX_POOLS];
-    for (p, pool_entity) in pools.iter().enumerate() {
-        let mut pool = world.get_mut::<Pool>(*pool_entity).expect("pool entity");
+    for (p, pool) in world.resource_mut::<Pools>().iter_mut().enumerate() {
         let take = (wanted[p] as u64).min(pool.free);
         pool.free -= take;
         hired[p] = take as u32;
     }
-    let (id, cash, tier) = {
-        let p = world.get::<Profile>(e).expect("firm profile");
-        (p.id, p.founding_cash_musd, p.tier)
-    };
+    let id = world.get::<Firm>(e).expect("firm id").id;
+    let tier = world.get::<Profile>(e).expect("firm profile").tier;
+    let cash = world.get::<Founding>(e).expect("firm founding").cash_musd;
+    let lifetime = world.resource::<Params>().0.chips.lifetime_months;
+    let ppu = world.resource::<Suppliers>().pflops_per_unit().to_vec();
     let chips = {
         let mut c = world.get_mut::<Compute>(e).expect("firm compute");
-        let ppu: Vec<f64> = sups.iter().map(|s| s.pflops_per_unit()).collect();
         c.refresh(&ppu, tick, lifetime);
         c.total_units()
     };
     world.get_mut::<Workforce>(e).expect("workforce").by_pool = hired;
     world.get_mut::<Treasury>(e).expect("treasury").cash_musd = cash;
     *world.get_mut::<Status>(e).expect("status") = Status::Active;
+    world.entity_mut(e).insert(Active);
+    world.resource_mut::<ActiveFirms>().0.push(e);
     {
         let mut books = world.resource_mut::<Books>();
         books.chips_initial += chips;
@@ -76,19 +62,12 @@ pub fn activate(world: &mut World, e: Entity, tick: u32, initial: bool) {
             Payload::Entry { tier, researchers: people as u64, chips },
         );
     }
-    world.resource_mut::<Roster>().active.push(e);
 }
 
-/// Keep the active list in id order after insertions.
-pub fn sort_active(world: &mut World) {
-    let mut active = std::mem::take(&mut world.resource_mut::<Roster>().active);
-    active.sort_by_key(|e| world.get::<Profile>(*e).map(|p| p.id).unwrap_or(u32::MAX));
-    world.resource_mut::<Roster>().active = active;
-}
-
-pub fn entry(world: &mut World) {
+/// Firms whose founding month has come enter, then new startups are drawn
+/// and enter at once.
+pub fn enter_firms(world: &mut World) {
     let tick = world.resource::<Clock>().tick;
-    let mut entered = false;
     loop {
         let next = {
             let p = world.resource::<Pending>();
@@ -98,7 +77,6 @@ pub fn entry(world: &mut World) {
             Some((t, e)) if t <= tick => {
                 world.resource_mut::<Pending>().next += 1;
                 activate(world, e, tick, false);
-                entered = true;
             }
             _ => break,
         }
@@ -107,11 +85,10 @@ pub fn entry(world: &mut World) {
     let params = world.resource::<Params>().clone();
     let w = &params.0;
     let climate = world.resource::<MonthStats>().climate;
-    let pools = world.resource::<Roster>().pools.clone();
-    let (free, total) = pools.iter().fold((0u64, 0u64), |(f, t), p| {
-        let pool = world.get::<Pool>(*p).expect("pool");
-        (f + pool.free, t + pool.base_size)
-    });
+    let (free, total) = world
+        .resource::<Pools>()
+        .iter()
+        .fold((0u64, 0u64), |(f, t), pool| (f + pool.free, t + pool.base_size));
     let free_share = if total > 0 { free as f64 / total as f64 } else { 0.0 };
     let lambda = w.entry.rate_month * climate * (free_share / w.entry.reference_free_talent_share.max(1e-9));
     let n = if lambda > 0.0 {
@@ -136,9 +113,5 @@ pub fn entry(world: &mut World) {
             spawn_firm(world, &spec, tick, &mut roster, &prices)
         });
         activate(world, e, tick, false);
-        entered = true;
-    }
-    if entered {
-        sort_active(world);
     }
 }

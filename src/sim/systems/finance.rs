@@ -4,45 +4,46 @@
 //! collateral chips.
 
 use super::chips::book_value;
+use super::params::Context;
 use crate::sim::components::*;
 use crate::sim::output::{LoanLoss, Payload, Repayment};
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
-#[allow(clippy::too_many_arguments)]
-pub fn finance(
-    clock: Res<Clock>,
-    params: Res<Params>,
-    roster: Res<Roster>,
+/// A firm's accounts as finance sees them.
+type Accounts<'a> =
+    (&'a Firm, &'a Profile, &'a mut Treasury, &'a mut Debts, &'a mut Compute, &'a Workforce, &'a Sales);
+
+/// Each active firm, in id order: income in, costs and interest out; loans
+/// that fall due are repaid or default, and the lender sells the collateral.
+pub fn settle_finances(
+    ctx: Context,
     mut books: ResMut<Books>,
     mut out: ResMut<Output>,
-    pools: Query<&Pool>,
-    suppliers: Query<&Supplier>,
-    mut investors: Query<&mut Investor>,
-    mut firms: Query<(&Profile, &mut Treasury, &mut Compute, &Workforce, &Sales)>,
+    pools: Res<Pools>,
+    suppliers: Res<Suppliers>,
+    mut investors: ResMut<Investors>,
+    mut firms: Query<Accounts, With<Active>>,
 ) {
+    let Context { clock, params, roster, active } = ctx;
     let w = &params.0;
     let tick = clock.tick;
-    let wages: Vec<f64> =
-        roster.pools.iter().filter_map(|e| pools.get(*e).ok().map(|p| p.wage_musd)).collect();
-    let sups: Vec<Supplier> =
-        roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok().cloned()).collect();
+    let wages: Vec<f64> = pools.iter().map(|p| p.wage_musd).collect();
     let lifetime = w.chips.lifetime_months;
-    let prices: Vec<f64> = sups.iter().map(|s| s.list_price_musd).collect();
-    let ppu: Vec<f64> = sups.iter().map(|s| s.pflops_per_unit()).collect();
-    for &e in &roster.active {
-        let Ok((profile, mut treasury, mut compute, wf, sales)) = firms.get_mut(e) else { continue };
+    let prices = suppliers.list_prices();
+    let ppu = suppliers.pflops_per_unit();
+    let mut walk = firms.iter_many_mut(&active.0);
+    while let Some(item) = walk.fetch_next() {
+        let Ok((firm, profile, mut treasury, mut debts, mut compute, wf, sales)) = item else { continue };
         let wage_bill: f64 =
             wf.by_pool.iter().zip(&wages).map(|(n, wage)| *n as f64 * wage).sum::<f64>() * wf.offer;
         let opex = compute.pflops * w.chips.opex_musd_per_pflops_month;
         let overhead = w.finance.overhead_musd_month;
         let mut interest = 0.0;
-        for loan in &treasury.loans {
+        for loan in &debts.loans {
             let due = loan.principal_musd * loan.rate_monthly;
             interest += due;
-            if let Ok(mut inv) = investors.get_mut(roster.investors[loan.lender]) {
-                inv.dry_powder_musd += due;
-            }
+            investors[loan.lender].dry_powder_musd += due;
         }
         let core = profile.core_cash_flow_musd;
         treasury.cash_musd += sales.revenue_musd + core - wage_bill - opex - overhead - interest;
@@ -53,18 +54,18 @@ pub fn finance(
         books.add(Flow::Overhead, overhead);
 
         // loans falling due
-        if treasury.loans.iter().all(|l| l.due_tick > tick) {
+        if debts.loans.iter().all(|l| l.due_tick > tick) {
             continue;
         }
-        let name = &roster.firm_names[profile.id as usize];
-        let loans = std::mem::take(&mut treasury.loans);
+        let name = &roster.firm_names[firm.id as usize];
+        let loans = std::mem::take(&mut debts.loans);
         for loan in loans {
             if loan.due_tick > tick {
-                treasury.loans.push(loan);
+                debts.loans.push(loan);
                 continue;
             }
             let lender_name = &roster.investor_names[loan.lender];
-            let Ok(mut lender) = investors.get_mut(roster.investors[loan.lender]) else { continue };
+            let lender = &mut investors[loan.lender];
             if treasury.cash_musd >= loan.principal_musd {
                 treasury.cash_musd -= loan.principal_musd;
                 lender.dry_powder_musd += loan.principal_musd;
@@ -77,10 +78,10 @@ pub fn finance(
                     Payload::LoanRepaid { when: Repayment::AtMaturity },
                 );
             } else {
-                treasury.defaulted = true;
-                let seized = compute.take(Some(loan.chip), loan.units, &prices);
+                debts.defaulted = true;
+                let seized = compute.take(Some(loan.chip), loan.units, prices);
                 let units: u64 = seized.iter().map(|l| l.units()).sum();
-                let proceeds = book_value(&seized, &sups, tick, lifetime) * w.chips.resale_haircut;
+                let proceeds = book_value(&seized, &suppliers, tick, lifetime) * w.chips.resale_haircut;
                 books.add(Flow::ChipResale, proceeds);
                 books.chips_sold += units;
                 let to_lender = proceeds.min(loan.principal_musd);
@@ -98,6 +99,6 @@ pub fn finance(
                 );
             }
         }
-        compute.refresh(&ppu, tick, lifetime);
+        compute.refresh(ppu, tick, lifetime);
     }
 }

@@ -4,6 +4,7 @@
 //! traction against a bar set by their risk appetite and the climate. A round
 //! valuing a firm at or above the world's bar repays its chip-backed loans.
 
+use super::params::{Bookkeeping, Context};
 use crate::sim::components::*;
 use crate::sim::formulas::{round_size, valuation};
 use crate::sim::output::{Payload, Repayment};
@@ -35,36 +36,44 @@ pub fn pitch_score(benchmark: f64, frontier: f64, traction_pct: f64, trust: f64)
     trust * standing + (1.0 - trust) * traction_pct
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn funding(
-    clock: Res<Clock>,
-    params: Res<Params>,
-    roster: Res<Roster>,
+/// What investors look at in a firm, and what a round changes.
+type Pitch<'a> = (
+    &'a Firm,
+    &'a Profile,
+    &'a mut Treasury,
+    &'a mut Debts,
+    &'a mut Equity,
+    &'a Compute,
+    &'a Workforce,
+    &'a Capability,
+    &'a Sales,
+);
+
+/// Investors receive new capital; every active firm is valued and, in id
+/// order, those short of runway (or carrying chip-backed loans) pitch.
+pub fn raise_funding(
+    ctx: Context,
+    bk: Bookkeeping,
     mut rng: ResMut<SimRng>,
-    mut stats: ResMut<MonthStats>,
-    mut books: ResMut<Books>,
-    mut out: ResMut<Output>,
-    mut investors: Query<&mut Investor>,
-    mut firms: Query<(&Profile, &mut Treasury, &Compute, &Workforce, &Capability, &Sales)>,
+    mut investors: ResMut<Investors>,
+    mut firms: Query<Pitch, With<Active>>,
 ) {
+    let Context { clock, params, roster, active } = ctx;
+    let Bookkeeping { mut books, mut stats, mut out } = bk;
     let w = &params.0;
     let f = &w.funding;
     let tick = clock.tick;
     let rng = &mut rng.0;
-    for &e in &roster.investors {
-        if let Ok(mut inv) = investors.get_mut(e) {
-            inv.dry_powder_musd += inv.inflow_musd_month;
-            books.add(Flow::LpCommitments, inv.inflow_musd_month);
-        }
+    for inv in investors.iter_mut() {
+        inv.dry_powder_musd += inv.inflow_musd_month;
+        books.add(Flow::LpCommitments, inv.inflow_musd_month);
     }
 
-    let mut bench = Vec::with_capacity(roster.active.len());
-    let mut traction = Vec::with_capacity(roster.active.len());
-    for &e in &roster.active {
-        if let Ok((_, _, _, _, cap, sales)) = firms.get(e) {
-            bench.push(cap.benchmark);
-            traction.push(sales.revenue_musd);
-        }
+    let mut bench = Vec::with_capacity(active.0.len());
+    let mut traction = Vec::with_capacity(active.0.len());
+    for (.., cap, sales) in firms.iter_many(&active.0).flatten() {
+        bench.push(cap.benchmark);
+        traction.push(sales.revenue_musd);
     }
     let traction_pct = percentiles(&traction);
     let mut sorted = bench.clone();
@@ -74,9 +83,15 @@ pub fn funding(
     stats.median_benchmark = median;
 
     let noise = Normal::new(0.0, f.judgement_noise.max(0.0)).ok();
-    let n_inv = roster.investors.len();
-    for (k, &e) in roster.active.iter().enumerate() {
-        let Ok((profile, mut treasury, compute, wf, cap, sales)) = firms.get_mut(e) else { continue };
+    let n_inv = investors.len();
+    let mut walk = firms.iter_many_mut(&active.0);
+    let mut next = 0; // index into `bench` and `traction_pct`
+    while let Some(item) = walk.fetch_next() {
+        let Ok((firm, profile, mut treasury, mut debts, mut equity, compute, wf, cap, sales)) = item else {
+            continue;
+        };
+        let k = next;
+        next += 1;
         let pre = valuation(
             sales.revenue_musd,
             wf.total() as f64,
@@ -87,20 +102,20 @@ pub fn funding(
         );
         // every firm is marked to the model each month; a round replaces
         // the mark with its post-money
-        treasury.valuation_musd = pre;
+        equity.valuation_musd = pre;
         if profile.tier == Tier::Giant {
             continue;
         }
         let short = treasury.runway_months() < f.pitch_runway_months;
-        let loan_pitch = !treasury.loans.is_empty() && treasury.last_round_tick.is_none_or(|t| tick >= t + 6);
+        let loan_pitch = !debts.loans.is_empty() && equity.last_round_tick.is_none_or(|t| tick >= t + 6);
         if !(short || loan_pitch) || n_inv == 0 {
             continue;
         }
-        let name = &roster.firm_names[profile.id as usize];
+        let name = &roster.firm_names[firm.id as usize];
         let mut funded_at = None;
         for _ in 0..f.investors_per_pitch {
             let i = rng.random_range(0..n_inv);
-            let Ok(mut inv) = investors.get_mut(roster.investors[i]) else { continue };
+            let inv = &mut investors[i];
             if inv.kind == InvestorKind::Lender {
                 continue; // lenders finance chips, not equity
             }
@@ -117,8 +132,8 @@ pub fn funding(
             let post = pre + amount;
             inv.dry_powder_musd -= amount;
             treasury.cash_musd += amount;
-            treasury.valuation_musd = post;
-            treasury.last_round_tick = Some(tick);
+            equity.valuation_musd = post;
+            equity.last_round_tick = Some(tick);
             stats.vc_funding_musd += amount;
             out.event(
                 tick,
@@ -132,19 +147,17 @@ pub fn funding(
             break;
         }
         let Some(post) = funded_at else { continue };
-        if post < f.loan_repay_valuation_musd || treasury.loans.is_empty() {
+        if post < f.loan_repay_valuation_musd || debts.loans.is_empty() {
             continue;
         }
-        let loans = std::mem::take(&mut treasury.loans);
+        let loans = std::mem::take(&mut debts.loans);
         for loan in loans {
             if treasury.cash_musd < loan.principal_musd {
-                treasury.loans.push(loan);
+                debts.loans.push(loan);
                 continue;
             }
             treasury.cash_musd -= loan.principal_musd;
-            if let Ok(mut lender) = investors.get_mut(roster.investors[loan.lender]) {
-                lender.dry_powder_musd += loan.principal_musd;
-            }
+            investors[loan.lender].dry_powder_musd += loan.principal_musd;
             out.event(
                 tick,
                 name,

@@ -11,13 +11,15 @@ use bevy_ecs::prelude::*;
 /// Reused buffers: quality, previous shares, logit target, new shares.
 type Scratch = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
 
-pub fn product_market(
+/// Shares and revenue for every active firm (in id order: the logit sums
+/// over firms), the month's revenue and its concentration.
+pub fn clear_product_market(
     clock: Res<Clock>,
     params: Res<Params>,
-    roster: Res<Roster>,
+    active: Res<ActiveFirms>,
     mut stats: ResMut<MonthStats>,
     mut books: ResMut<Books>,
-    mut firms: Query<(&Capability, &mut Sales)>,
+    mut firms: Query<(&Firm, &Capability, &mut Sales), With<Active>>,
     mut scratch: Local<Scratch>,
 ) {
     let m = &params.0.market;
@@ -25,16 +27,16 @@ pub fn product_market(
     let (quality, prev, target, shares) = &mut *scratch;
     quality.clear();
     prev.clear();
-    for &e in &roster.active {
-        let Ok((cap, sales)) = firms.get(e) else { continue };
+    for (_, cap, sales) in firms.iter_many(&active.0).flatten() {
         quality.push((1.0 - m.benchmark_weight) * cap.value + m.benchmark_weight * cap.benchmark);
         prev.push(sales.share);
     }
     logit_shares(quality, m.capability_sensitivity, target);
     blend_shares(prev, target, m.inertia, shares);
+    let mut walk = firms.iter_many_mut(&active.0);
     let mut k = 0;
-    for &e in &roster.active {
-        let Ok((_, mut sales)) = firms.get_mut(e) else { continue };
+    while let Some(item) = walk.fetch_next() {
+        let Ok((_, _, mut sales)) = item else { continue };
         sales.share = shares[k];
         sales.revenue_musd = shares[k] * total;
         k += 1;

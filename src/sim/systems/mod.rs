@@ -1,4 +1,6 @@
-//! One file per system, in the order of the month (see `monthly_schedule`).
+//! The systems, one file per step of the month (the order is written once,
+//! in `monthly_schedule`), and the `SystemParam` bundles they share. Each
+//! system is named for what it does; its parameters are its contract.
 
 pub mod acquisitions;
 pub mod chips;
@@ -6,7 +8,8 @@ pub mod entry;
 pub mod finance;
 pub mod funding;
 pub mod market;
-pub mod metrics;
+pub mod params;
 pub mod policy;
+pub mod record_month;
 pub mod research;
 pub mod talent;

@@ -3,35 +3,43 @@
 //! (and refund) every undelivered order of a banned chip.
 
 use super::chips::refund_order;
+use super::params::{Context, Refund};
 use crate::sim::components::*;
 use crate::sim::formulas::interpolate;
 use crate::sim::output::{CancelReason, Name, Payload, rule_target};
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
-/// Reset the month's scratch figures and set the funding climate.
+/// Reset the month's scratch figures, set the funding climate and list the
+/// active firms in id order for this month's systems.
 pub fn begin_month(
     clock: Res<Clock>,
     params: Res<Params>,
     mut stats: ResMut<MonthStats>,
-    mut roster: ResMut<Roster>,
+    mut order: ResMut<ActiveFirms>,
+    firms: Query<(Entity, &Firm), With<Active>>,
 ) {
-    roster.left.clear();
+    let mut by_id: Vec<(u32, Entity)> = firms.iter().map(|(e, f)| (f.id, e)).collect();
+    // stable sort: the table holds firms in runs of entry order, which it merges cheaply
+    by_id.sort_by_key(|(id, _)| *id);
+    order.0.clear();
+    order.0.extend(by_id.into_iter().map(|(_, e)| e));
     let start = params.0.start;
     let path: Vec<(i32, f64)> = params.0.funding.climate.iter().map(|(m, v)| (m.since(start), *v)).collect();
     *stats = MonthStats { climate: interpolate(&path, clock.tick as i32), ..Default::default() };
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn apply_policy(
-    clock: Res<Clock>,
+/// Announce rules; when one takes effect, ban its chips and cancel (and
+/// refund) every undelivered order of them, firm by firm in id order.
+pub fn apply_rules(
+    ctx: Context,
     book: Res<RuleBook>,
-    roster: Res<Roster>,
     mut books: ResMut<Books>,
     mut out: ResMut<Output>,
-    mut suppliers: Query<&mut Supplier>,
-    mut firms: Query<(&Profile, &mut Treasury, &mut Compute)>,
+    mut suppliers: ResMut<Suppliers>,
+    mut firms: Query<(&Firm, &mut Treasury, &mut ChipOrders), With<Active>>,
 ) {
+    let Context { clock, roster, active, .. } = ctx;
     let tick = clock.tick as i32;
     for rule in &book.rules {
         let chips: Vec<&str> = rule.chips.iter().map(|&c| &*roster.chip_names[c]).collect();
@@ -46,24 +54,20 @@ pub fn apply_policy(
             continue;
         }
         for &c in &rule.chips {
-            if let Ok(mut s) = suppliers.get_mut(roster.suppliers[c]) {
-                s.banned = true;
-            }
+            suppliers[c].banned = true;
         }
-        let ppu: Vec<f64> = roster
-            .suppliers
-            .iter()
-            .filter_map(|e| suppliers.get(*e).ok().map(|s| s.pflops_per_unit()))
-            .collect();
+        let ppu = suppliers.pflops_per_unit();
         let mut cancelled = 0u64;
-        for &e in &roster.active {
-            let Ok((profile, mut treasury, mut compute)) = firms.get_mut(e) else { continue };
-            let firm = &roster.firm_names[profile.id as usize];
-            for order in compute.take_orders(&ppu, |o| rule.chips.contains(&o.chip)) {
+        let mut walk = firms.iter_many_mut(&active.0);
+        while let Some(item) = walk.fetch_next() {
+            let Ok((firm, mut treasury, mut orders)) = item else { continue };
+            let firm = &roster.firm_names[firm.id as usize];
+            for order in orders.take(ppu, |o| rule.chips.contains(&o.chip)) {
                 cancelled += 1;
                 let chip = &roster.chip_names[order.chip];
                 let why = CancelReason::BannedByRule(Name::from(rule.name.as_str()));
-                refund_order(&order, &mut treasury, &mut books, &mut out, clock.tick, firm, chip, why);
+                let to = Refund { tick: clock.tick, firm, chip };
+                refund_order(&order, &mut treasury, &mut books, &mut out, to, why);
             }
         }
         out.event(

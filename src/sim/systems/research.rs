@@ -7,28 +7,27 @@ use crate::sim::formulas::{capability_step, research_potential};
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
-pub fn research(
+/// Capability moves toward each firm's potential, then rises to the open
+/// model floor. Firm order does not matter here (each firm's update is its
+/// own; the frontier is a maximum), so the query is walked as stored.
+pub fn do_research(
     clock: Res<Clock>,
     params: Res<Params>,
-    roster: Res<Roster>,
-    pools: Query<&Pool>,
-    mut firms: Query<(&Profile, &Compute, &Workforce, &mut Capability)>,
+    pools: Res<Pools>,
+    mut firms: Query<(&Profile, &Compute, &Workforce, &mut Capability), With<Active>>,
 ) {
     let r = &params.0.research;
-    let productivity: Vec<f64> =
-        roster.pools.iter().filter_map(|e| pools.get(*e).ok().map(|p| p.productivity)).collect();
+    let productivity: Vec<f64> = pools.iter().map(|p| p.productivity).collect();
     let scale = r.input_scale * (r.frontier_drift_monthly * clock.tick as f64).exp();
     let mut frontier: f64 = 0.0;
-    for &e in &roster.active {
-        let Ok((_, compute, wf, mut cap)) = firms.get_mut(e) else { continue };
+    for (_, compute, wf, mut cap) in &mut firms {
         let r_eff: f64 = wf.by_pool.iter().zip(&productivity).map(|(n, p)| *n as f64 * p).sum();
         let potential = research_potential(compute.pflops, r_eff, r.compute_elasticity, scale);
         cap.value = capability_step(cap.value, potential, r.catch_up_monthly, r.decay_monthly);
         frontier = frontier.max(cap.value);
     }
     let floor = r.open_model_floor * frontier;
-    for &e in &roster.active {
-        let Ok((profile, _, _, mut cap)) = firms.get_mut(e) else { continue };
+    for (profile, _, _, mut cap) in &mut firms {
         cap.value = cap.value.max(floor);
         cap.benchmark = cap.value * (1.0 + profile.strategy.gaming);
     }

@@ -3,6 +3,7 @@
 //! pools (free researchers plus movers) are allocated to hiring firms by
 //! offer; wages rise with tightness; pools grow.
 
+use super::params::Context;
 use crate::sim::components::*;
 use crate::sim::formulas::{leave_probability, offer_multiple, pro_rata, wage_step};
 use crate::sim::output::Payload;
@@ -11,39 +12,42 @@ use bevy_ecs::prelude::*;
 use rand_distr::{Binomial, Distribution, Normal};
 use std::collections::BTreeMap;
 
-#[allow(clippy::too_many_arguments)]
-pub fn talent_market(
-    clock: Res<Clock>,
-    params: Res<Params>,
-    roster: Res<Roster>,
+/// Firms post wage offers (in id order, one random draw each), researchers
+/// leave weak payers, pools are allocated to hiring firms by offer, wages
+/// move with tightness and pools grow.
+pub fn match_talent(
+    ctx: Context,
     mut rng: ResMut<SimRng>,
     mut books: ResMut<Books>,
     mut out: ResMut<Output>,
-    mut pools: Query<&mut Pool>,
-    mut firms: Query<(&Profile, &Treasury, &mut Workforce)>,
+    mut pools: ResMut<Pools>,
+    mut firms: Query<(Entity, &Firm, &Treasury, &mut Workforce), With<Active>>,
 ) {
+    let Context { clock, params, roster, active } = ctx;
     let t = &params.0.talent;
     let fin = &params.0.finance;
     let rng = &mut rng.0;
-    let n_pools = roster.pools.len();
-    let wages: Vec<f64> =
-        roster.pools.iter().filter_map(|e| pools.get(*e).ok().map(|p| p.wage_musd)).collect();
+    let n_pools = pools.len();
+    let wages: Vec<f64> = pools.iter().map(|p| p.wage_musd).collect();
     let noise = Normal::new(0.0, t.offer_noise.max(0.0)).ok();
 
     // offers and wants
-    let n = roster.active.len();
+    let n = active.0.len();
     let mut offers = Vec::with_capacity(n);
     let mut wants: Vec<Vec<u64>> = vec![Vec::with_capacity(n); n_pools];
     let mut ids = Vec::with_capacity(n);
+    let mut entities = Vec::with_capacity(n);
     // each firm's staff per pool, copied once: [firm][pool] flattened
     let mut staff: Vec<u32> = Vec::with_capacity(n * n_pools);
-    for &e in &roster.active {
-        let Ok((profile, treasury, mut wf)) = firms.get_mut(e) else { continue };
+    let mut walk = firms.iter_many_mut(&active.0);
+    while let Some(item) = walk.fetch_next() {
+        let Ok((e, firm, treasury, mut wf)) = item else { continue };
         let eps = noise.as_ref().map(|d| d.sample(rng)).unwrap_or(0.0);
         let offer = offer_multiple(treasury.runway_months()) * eps.exp();
         wf.offer = offer;
         offers.push(offer);
-        ids.push(profile.id);
+        ids.push(firm.id);
+        entities.push(e);
         staff.extend_from_slice(&wf.by_pool[..n_pools]);
         let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
         let budget = (fin.capex_share_monthly * spendable).max(0.0);
@@ -78,7 +82,7 @@ pub fn talent_market(
 
     let mut pairs: BTreeMap<(u32, u32), u64> = BTreeMap::new();
     for p in 0..n_pools {
-        let Ok(mut pool) = pools.get_mut(roster.pools[p]) else { continue };
+        let pool = &mut pools[p];
         let movers: u64 = leavers[p].iter().sum();
         let avail = pool.free + movers;
         let demand: u64 = wants[p].iter().sum();
@@ -88,13 +92,13 @@ pub fn talent_market(
         let lost = pro_rata(&leavers[p], &ones, moved);
         let from_movers = pro_rata(&hires, &ones, moved);
         pool.free -= hired - moved;
-        for (i, &e) in roster.active.iter().enumerate().take(n) {
+        for (i, &e) in entities.iter().enumerate() {
             if hires[i] == 0 && lost[i] == 0 {
                 continue;
             }
             let now = (staff[i * n_pools + p] as u64 + hires[i] - lost[i]) as u32;
             staff[i * n_pools + p] = now;
-            if let Ok((_, _, mut wf)) = firms.get_mut(e) {
+            if let Ok((.., mut wf)) = firms.get_mut(e) {
                 wf.by_pool[p] = now;
             }
         }
@@ -152,8 +156,7 @@ pub fn talent_market(
             *sum += *k as u64;
         }
     }
-    for (&e, &staff) in roster.pools.iter().zip(&employed) {
-        let Ok(mut pool) = pools.get_mut(e) else { continue };
+    for (pool, &staff) in pools.iter_mut().zip(&employed) {
         let size = (staff + pool.free) as f64;
         pool.growth_carry += size * pool.growth_yearly / 12.0;
         let whole = pool.growth_carry.floor().max(0.0);

@@ -1,6 +1,7 @@
 //! Step 11 of the month: record it — the market's metrics, the firm panel
 //! and the conservation ledger. Reads only; changes no model state.
 
+use super::params::{Agents, Context};
 use crate::sim::components::*;
 use crate::sim::measures::{cr_n, gini, hhi};
 use crate::sim::output::{ChipRow, FirmRow, Ledger, MonthRow};
@@ -8,37 +9,55 @@ use crate::sim::resources::*;
 use crate::world::Tier;
 use bevy_ecs::prelude::*;
 
-/// Cumulative counts since the start.
-#[derive(Resource, Default)]
-pub struct Totals {
-    pub entries: u32,
-    pub exits: u32,
-    pub acquisitions: u32,
-}
+/// What the record reads of a firm.
+type FirmView<'a> = (
+    &'a Firm,
+    &'a Profile,
+    &'a Status,
+    &'a Treasury,
+    &'a Debts,
+    &'a Equity,
+    &'a Compute,
+    &'a Workforce,
+    &'a Capability,
+    &'a Sales,
+);
 
-type FirmView<'a> =
-    (&'a Profile, &'a Status, &'a Treasury, &'a Compute, &'a Workforce, &'a Capability, &'a Sales);
-
-#[allow(clippy::too_many_arguments)]
+/// Append the month's row, chip rows, firm panel rows and ledger entry.
+/// Cumulative entries, exits and acquisitions continue last month's row.
 pub fn record_month(
-    clock: Res<Clock>,
-    params: Res<Params>,
-    roster: Res<Roster>,
+    ctx: Context,
+    agents: Agents,
     stats: Res<MonthStats>,
     books: Res<Books>,
-    mut totals: ResMut<Totals>,
     mut out: ResMut<Output>,
-    suppliers: Query<&Supplier>,
-    pools: Query<&Pool>,
-    investors: Query<&Investor>,
     firms: Query<FirmView>,
     mut scratch: Local<(Vec<f64>, Vec<f64>)>,
 ) {
+    let Context { clock, params, active, .. } = ctx;
+    let Agents { suppliers, pools, investors } = agents;
     let tick = clock.tick;
-    totals.entries += stats.entries;
-    totals.exits += stats.exits;
-    totals.acquisitions += stats.acquisitions;
-    let sups: Vec<&Supplier> = roster.suppliers.iter().filter_map(|e| suppliers.get(*e).ok()).collect();
+    let (entries, exits, acquisitions) =
+        out.months.last().map(|m| (m.entries, m.exits, m.acquisitions)).unwrap_or((0, 0, 0));
+    let (entries, exits, acquisitions) =
+        (entries + stats.entries, exits + stats.exits, acquisitions + stats.acquisitions);
+    // the firms in the market and those that left this month, in id order;
+    // firms that left earlier hold nothing, those not founded yet are not in
+    // the economy
+    let firms: Vec<_> = firms
+        .iter_many(&active.0)
+        .flatten()
+        .filter(|f| match *f.2 {
+            Status::Active => true,
+            Status::Acquired { tick: at, .. } | Status::Exited { tick: at } => at == tick,
+            Status::Pending => false,
+        })
+        .collect();
+    let mut by_id: Vec<(u32, usize)> = firms.iter().enumerate().map(|(i, f)| (f.0.id, i)).collect();
+    by_id.sort_by_key(|(id, _)| *id);
+    let walk = by_id.iter().map(|&(_, i)| firms[i]);
+    let active = walk.clone().filter(|f| *f.2 == Status::Active);
+    let n_active = active.clone().count();
 
     let (shares, pflops) = &mut *scratch;
     shares.clear();
@@ -47,17 +66,20 @@ pub fn record_month(
     let mut loans = 0.0;
     let mut banned_units = 0u64;
     let mut held_by_chip = [0u64; crate::world::MAX_CHIPS];
-    for &e in &roster.active {
-        let Ok((profile, _, treasury, compute, ..)) = firms.get(e) else { continue };
-        let sales = firms.get(e).map(|f| f.6.share).unwrap_or(0.0);
-        shares.push(sales);
+    for (_, profile, _, _, debts, _, compute, _, _, sales) in active {
+        shares.push(sales.share);
         pflops.push(compute.pflops);
         if profile.tier != Tier::Giant {
             startups += 1;
         }
-        loans += treasury.debt_musd();
-        banned_units +=
-            compute.units.iter().zip(&sups).filter(|(_, s)| s.banned).map(|(u, _)| *u).sum::<u64>();
+        loans += debts.debt_musd();
+        banned_units += compute
+            .units
+            .iter()
+            .zip(suppliers.iter())
+            .filter(|(_, s)| s.banned)
+            .map(|(u, _)| *u)
+            .sum::<u64>();
         for (h, u) in held_by_chip.iter_mut().zip(&compute.units) {
             *h += u;
         }
@@ -67,7 +89,7 @@ pub fn record_month(
 
     // capacity-weighted price over list among chips that can be ordered
     let (mut num, mut den) = (0.0, 0.0);
-    for s in &sups {
+    for s in suppliers.iter() {
         if !s.banned && s.available_tick <= tick as i32 {
             num += s.capacity_base * s.price_musd / s.list_price_musd;
             den += s.capacity_base;
@@ -76,15 +98,13 @@ pub fn record_month(
     let price_index = if den > 0.0 { num / den } else { 1.0 };
     let (mut wnum, mut wden) = (0.0, 0.0);
     let mut free = 0u64;
-    for e in &roster.pools {
-        if let Ok(p) = pools.get(*e) {
-            wnum += p.wage_musd * p.base_size as f64;
-            wden += p.base_wage_musd * p.base_size as f64;
-            free += p.free;
-        }
+    for p in pools.iter() {
+        wnum += p.wage_musd * p.base_size as f64;
+        wden += p.base_wage_musd * p.base_size as f64;
+        free += p.free;
     }
 
-    for (c, s) in sups.iter().enumerate() {
+    for (c, s) in suppliers.iter().enumerate() {
         out.chips.push(ChipRow {
             month: tick,
             chip: c as u32,
@@ -99,11 +119,11 @@ pub fn record_month(
         month: tick,
         hhi: hhi(shares),
         cr4,
-        independent_firms: roster.active.len() as u32,
+        independent_firms: n_active as u32,
         startups_alive: startups,
-        entries: totals.entries,
-        exits: totals.exits,
-        acquisitions: totals.acquisitions,
+        entries,
+        exits,
+        acquisitions,
         top4_compute_share: cr_n(pflops, 4),
         compute_gini: gini(pflops),
         chip_price_index: price_index,
@@ -115,8 +135,7 @@ pub fn record_month(
         consolidating: false,
     });
 
-    // the firm panel and the ledger walk the firms in the market and those
-    // that left this month, in id order; firms that left earlier hold nothing
+    // the firm panel and the ledger walk the same firms
     let mut money = 0.0;
     let mut held = 0u64;
     let mut employed = 0u64;
@@ -130,38 +149,32 @@ pub fn record_month(
     if panel {
         // size the panel once for the rest of the run at today's firm count,
         // rather than letting it double (and copy) as it grows
-        let need = roster.active.len() + 16;
+        let need = n_active + 16;
         let spare = out.firms.capacity() - out.firms.len();
         if spare < need {
             let remaining = (params.0.months - tick) as usize;
             out.firms.reserve(need * remaining);
         }
     }
-    let mut walk = Vec::with_capacity(roster.active.len() + roster.left.len());
-    walk.extend(roster.active.iter().chain(&roster.left).filter_map(|e| firms.get(*e).ok()));
-    walk.sort_by_key(|f| f.0.id);
-    for (p, status, t, c, wf, cap, sales) in walk {
-        if *status == Status::Pending {
-            continue; // not founded yet: its planned team and chips are not in the economy
-        }
+    for (f, p, status, t, d, e, c, wf, cap, sales) in walk {
         money += t.cash_musd;
         held += c.total_units();
         employed += wf.total() as u64;
         let (show, owner) = match *status {
-            Status::Active => (true, p.id),
+            Status::Active => (true, f.id),
             Status::Acquired { by, tick: at } => (at == tick, by),
-            Status::Exited { tick: at } => (at == tick, p.id),
-            Status::Pending => (false, p.id),
+            Status::Exited { tick: at } => (at == tick, f.id),
+            Status::Pending => (false, f.id),
         };
         if panel && show {
             out.firms.push(FirmRow {
                 month: tick,
-                firm: p.id,
+                firm: f.id,
                 tier: p.tier.as_str(),
                 status: status.as_str(),
                 owner,
                 cash_musd: t.cash_musd,
-                debt_musd: t.debt_musd(),
+                debt_musd: d.debt_musd(),
                 compute_pflops: c.pflops,
                 chip_units: c.total_units(),
                 researchers: wf.total(),
@@ -169,14 +182,12 @@ pub fn record_month(
                 benchmark: cap.benchmark,
                 revenue_musd: sales.revenue_musd,
                 share: sales.share,
-                valuation_musd: t.valuation_musd,
+                valuation_musd: e.valuation_musd,
             });
         }
     }
-    for e in &roster.investors {
-        if let Ok(i) = investors.get(*e) {
-            money += i.dry_powder_musd;
-        }
+    for i in investors.iter() {
+        money += i.dry_powder_musd;
     }
     out.ledger.push(Ledger {
         money_stock_musd: money,

@@ -354,7 +354,6 @@ fn how_to_read(cmp: &Comparison) -> Markup {
 mod tests {
     use super::*;
     use crate::view::compare_charts::{fixtures, names, render_comparison};
-    use crate::view::html::page::esc;
 
     fn placeholders() -> Vec<Rendered> {
         names()
@@ -393,7 +392,7 @@ mod tests {
         assert!(html.contains("area under the Kaplan–Meier curve"));
         assert!(html.contains("seed-to-seed noise only"));
         for s in &cmp.verdict {
-            assert!(html.contains(&esc(s)), "verdict sentence: {s}");
+            assert!(html.contains(&html! { (s) }.into_string()), "verdict sentence: {s}");
         }
         // Every compared outcome has a row, and the clear ones are marked.
         assert_eq!(html.matches("<tr><td>").count(), cmp.diffs.len() + 2);

@@ -1,8 +1,8 @@
 //! The one page shell of the three HTML reports: doctype, head with the
 //! title and the one stylesheet (`style.css`, inlined), the body, the
 //! footer, the charts section and `data:` URIs. Markup is built with maud,
-//! which escapes every interpolated text by default; [`esc`] is maud's
-//! escaping for the sections still written as text. No scripts, no
+//! which escapes every interpolated text by default (the one hand-built
+//! tag is an inlined SVG's root, see [`inline_svg`]). No scripts, no
 //! network: a page loads nothing.
 
 use crate::view::registry::{self, ChartId};
@@ -76,8 +76,8 @@ pub fn footer(source: &str) -> Markup {
     }
 }
 
-/// Text escaped for HTML content and attribute values (maud's escaping).
-pub fn esc(s: &str) -> String {
+/// Text escaped for an attribute value (maud's escaping).
+fn esc(s: &str) -> String {
     html! { (s) }.into_string()
 }
 

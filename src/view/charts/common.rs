@@ -1,8 +1,14 @@
-//! What only run charts share: the months of the consolidation phase. The
-//! time axis, rule markers, legends, text and numbers are in the view's
+//! What only run charts share: the months of the consolidation phase and
+//! the layout of a panel with months on x. The time axis, rule markers, legends, text and numbers are in the view's
 //! shared modules (`axis`, `rules`, `legend`, `text`, `format`).
 
 use crate::record::RunData;
+use crate::view::axis::time_range;
+use crate::view::theme::{err, title_style};
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::AsRangedCoord;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
 
 /// The months of the consolidation phase as (start, end) tick spans.
 pub fn phase_spans(data: &RunData) -> Vec<(f64, f64)> {
@@ -22,4 +28,48 @@ pub fn phase_spans(data: &RunData) -> Vec<(f64, f64)> {
         spans.push((s, data.months.len() as f64 - 1.0));
     }
     spans
+}
+
+/// Where a run chart's panel sits in its area: margins in pixels
+/// (`[top, right, bottom, left]`), the label areas (x below, y left, y
+/// right) and an optional caption (in the title style).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Panel {
+    pub caption: Option<&'static str>,
+    pub margin: [u32; 4],
+    pub x_area: u32,
+    pub y_area: u32,
+    pub right_area: u32,
+}
+
+impl Panel {
+    /// A panel with `margin` pixels on every side but `right` on the right.
+    pub const fn framed(margin: u32, right: u32, x_area: u32, y_area: u32) -> Self {
+        Panel { caption: None, margin: [margin, right, margin, margin], x_area, y_area, right_area: 0 }
+    }
+}
+
+/// A chart of months (x, the run's time range) against `y` on `area`, laid
+/// out as `panel` says.
+pub fn time_panel<'a, DB: DrawingBackend, Y: AsRangedCoord>(
+    area: &'a DrawingArea<DB, Shift>,
+    data: &RunData,
+    panel: Panel,
+    y: Y,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y::CoordDescType>>, String> {
+    let [top, right, bottom, left] = panel.margin;
+    let mut builder = ChartBuilder::on(area);
+    if let Some(caption) = panel.caption {
+        builder.caption(caption, title_style());
+    }
+    builder
+        .margin_top(top)
+        .margin_right(right)
+        .margin_bottom(bottom)
+        .margin_left(left)
+        .x_label_area_size(panel.x_area)
+        .y_label_area_size(panel.y_area)
+        .right_y_label_area_size(panel.right_area)
+        .build_cartesian_2d(time_range(data), y)
+        .map_err(err)
 }

@@ -5,6 +5,7 @@
 //! as a banned chip's layer growing until its rule, then flat, then shrinking
 //! as the lots retire.
 
+use super::common::*;
 use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
@@ -127,14 +128,9 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .map_err(err)?;
     let (w, _) = area.dim_in_pixel();
     let (plot, side) = area.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(10)
-        .x_label_area_size(50)
-        .y_label_area_size(95)
-        .right_y_label_area_size(70)
-        .build_cartesian_2d(time_range(data), y.clone())
-        .map_err(err)?
-        .set_secondary_coord(time_range(data), price.clone());
+    let panel = Panel { margin: [10, 0, 0, 0], x_area: 50, y_area: 95, right_area: 70, ..Panel::default() };
+    let mut chart =
+        time_panel(&plot, data, panel, y.clone())?.set_secondary_coord(time_range(data), price.clone());
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Coarse)
         .y_label_formatter(&|v| grouped(*v))

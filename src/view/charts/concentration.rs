@@ -14,15 +14,14 @@ use plotters::prelude::*;
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let max_hhi = data.months.iter().map(|m| m.hhi).fold(2500.0, f64::max) * 1.08;
     let y = 0.0..max_hhi.min(10_000.0);
-    let mut chart = ChartBuilder::on(root)
-        .caption("Market concentration: HHI of AI revenue shares, and the top-4 share", title_style())
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(80)
-        .right_y_label_area_size(80)
-        .build_cartesian_2d(time_range(data), y.clone())
-        .map_err(err)?
-        .set_secondary_coord(time_range(data), 0.0..1.0);
+    let panel = Panel {
+        caption: Some("Market concentration: HHI of AI revenue shares, and the top-4 share"),
+        margin: [20; 4],
+        x_area: 50,
+        y_area: 80,
+        right_area: 80,
+    };
+    let mut chart = time_panel(root, data, panel, y.clone())?.set_secondary_coord(time_range(data), 0.0..1.0);
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_desc("HHI (0–10,000)")

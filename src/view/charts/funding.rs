@@ -6,6 +6,7 @@
 //! `funding.loan_repay_valuation_musd` ringed, and that threshold as a dashed
 //! line.
 
+use super::common::*;
 use crate::record::{Payload, RunData};
 use crate::view::axis::*;
 use crate::view::format::*;
@@ -110,13 +111,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .max(1.0)
         * 1.22;
     let y_top = 0.0..max_y;
-    let mut chart = ChartBuilder::on(&top)
-        .margin(10)
-        .margin_right(20)
-        .x_label_area_size(40)
-        .y_label_area_size(Y_AREA)
-        .build_cartesian_2d(time_range(data), y_top.clone())
-        .map_err(err)?;
+    let mut chart = time_panel(&top, data, Panel::framed(10, 20, 40, Y_AREA), y_top.clone())?;
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_labels(6)
@@ -182,13 +177,8 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     }
     let lo = (lo / 1.5).max(0.1);
     let hi = hi * 1.5;
-    let mut chart = ChartBuilder::on(&bottom)
-        .margin(10)
-        .margin_right(20)
-        .x_label_area_size(50)
-        .y_label_area_size(Y_AREA)
-        .build_cartesian_2d(time_range(data), (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))
-        .map_err(err)?;
+    let y = (lo..hi).log_scale().with_key_points(log_ticks(lo, hi));
+    let mut chart = time_panel(&bottom, data, Panel::framed(10, 20, 50, Y_AREA), y)?;
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_label_formatter(&|v| with_commas(*v))

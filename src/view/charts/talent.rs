@@ -4,6 +4,7 @@
 //! at the start-ups (tiers `startup` and `small` together), summed from
 //! firms.csv, with export rules as vertical lines.
 
+use super::common::*;
 use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
@@ -38,13 +39,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let pad = ((hi - lo) * 0.12).max(0.05);
     // room at the top for the rule labels
     let y_top = (lo - pad).max(0.0)..hi + pad * 2.2;
-    let mut chart = ChartBuilder::on(&top)
-        .margin(10)
-        .margin_right(20)
-        .x_label_area_size(40)
-        .y_label_area_size(Y_AREA)
-        .build_cartesian_2d(time_range(data), y_top.clone())
-        .map_err(err)?;
+    let mut chart = time_panel(&top, data, Panel::framed(10, 20, 40, Y_AREA), y_top.clone())?;
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_labels(6)
@@ -94,13 +89,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     }
     let max_r = giants.iter().chain(&others).copied().fold(0.0, f64::max).max(10.0) * 1.1;
     let y_bot = 0.0..max_r;
-    let mut chart = ChartBuilder::on(&bottom)
-        .margin(10)
-        .margin_right(20)
-        .x_label_area_size(50)
-        .y_label_area_size(Y_AREA)
-        .build_cartesian_2d(time_range(data), y_bot.clone())
-        .map_err(err)?;
+    let mut chart = time_panel(&bottom, data, Panel::framed(10, 20, 50, Y_AREA), y_bot.clone())?;
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_labels(6)

@@ -113,14 +113,8 @@ pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
         let x = padded(lo, hi, 0.08);
         let span = x.end - x.start;
         let (pw, _) = panel.dim_in_pixel();
-        let mut chart = ChartBuilder::on(panel)
-            .caption(fit(panel, &caption, &bold(17), pw as i32 - 16), bold(17))
-            .margin(8)
-            .margin_right(18)
-            .x_label_area_size(40)
-            .y_label_area_size(4)
-            .build_cartesian_2d(x.clone(), 0.0..n as f64)
-            .map_err(err)?;
+        let caption = fit(panel, &caption, &bold(17), pw as i32 - 16);
+        let mut chart = captioned(panel, (&caption, bold(17)), [8, 18, 40, 4], x.clone(), 0.0..n as f64)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -169,13 +163,7 @@ pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
             };
             if let (Some(a), Some(b)) = (e.ci_low, e.ci_high) {
                 let (a, b) = (a * s, b * s);
-                chart
-                    .draw_series([
-                        PathElement::new(vec![(a, yk), (b, yk)], c.stroke_width(3)),
-                        PathElement::new(vec![(a, yk - cap), (a, yk + cap)], c.stroke_width(3)),
-                        PathElement::new(vec![(b, yk - cap), (b, yk + cap)], c.stroke_width(3)),
-                    ])
-                    .map_err(err)?;
+                chart.draw_series(whisker(a, b, yk, cap, c.stroke_width(3))).map_err(err)?;
             }
             let est = e.estimate.unwrap_or(0.0) * s;
             chart

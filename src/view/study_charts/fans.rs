@@ -187,14 +187,8 @@ pub(super) fn small_multiples<DB: DrawingBackend>(
     legend_row(&key, None, 14, &entries)?;
     for (i, (((_, b), panel), (title, _))) in groups.iter().zip(&panels).zip(titles).enumerate() {
         let bottom_row = i / cols == rows - 1 || i + cols >= groups.len();
-        let mut chart = ChartBuilder::on(panel)
-            .caption(title, bold(small + 1))
-            .margin(6)
-            .margin_right(14)
-            .x_label_area_size(if bottom_row { 24 } else { 20 })
-            .y_label_area_size(if span >= 1000.0 { 52 } else { 40 })
-            .build_cartesian_2d(x.clone(), y.clone())
-            .map_err(err)?;
+        let layout = [6, 14, if bottom_row { 24 } else { 20 }, if span >= 1000.0 { 52 } else { 40 }];
+        let mut chart = captioned(panel, (&title, bold(small + 1)), layout, x.clone(), y.clone())?;
         chart
             .configure_mesh()
             .max_light_lines(0)

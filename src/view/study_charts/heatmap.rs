@@ -46,14 +46,9 @@ pub(super) fn heatmap<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
         let s = outcome.chart_scale();
         let caption = format!("{} ({})", outcome.chart_label(), outcome.chart_unit());
         let (pw, _) = panel.dim_in_pixel();
-        let mut chart = ChartBuilder::on(panel)
-            .caption(fit(panel, &caption, &bold(17), pw as i32 - 16), bold(17))
-            .margin(8)
-            .margin_right(16)
-            .x_label_area_size(62)
-            .y_label_area_size(y_label_w as u32)
-            .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)
-            .map_err(err)?;
+        let caption = fit(panel, &caption, &bold(17), pw as i32 - 16);
+        let layout = [8, 16, 62, y_label_w as u32];
+        let mut chart = captioned(panel, (&caption, bold(17)), layout, 0.0..nx as f64, 0.0..ny as f64)?;
         chart
             .configure_mesh()
             .disable_mesh()

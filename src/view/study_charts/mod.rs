@@ -14,7 +14,9 @@ use crate::study::data::{Band, DesignKind, Effect, Metric, ParamKind, Study};
 use crate::view::axis::{draw_time_axis, time_ticks, x_ticks};
 use crate::view::format::{rho, tick, value_label};
 use crate::view::legend::{Mark, legend_row, side_legend};
-use crate::view::panels::{FanPoint, band_polygon, bounds, draw_fans, empty_panel, fan_axes, padded};
+use crate::view::panels::{
+    FanPoint, band_polygon, bounds, captioned, draw_fans, empty_panel, fan_axes, padded, whisker,
+};
 use crate::view::registry::{self, ChartDef, ChartId, StudyChart};
 use crate::view::text::{anchored, bold, fit, font, muted, text_px, text_width};
 use crate::view::theme::*;
@@ -75,25 +77,21 @@ pub fn render_study(study: &Study) -> Result<Vec<Rendered>, String> {
     let mut out = Vec::new();
     for def in charts(study) {
         let ChartId::Study(id) = def.id else { unreachable!("charts() holds study charts only") };
-        let r = match id {
-            StudyChart::FanHhi => {
-                render_pair(def, |r| fan(study, Metric::Hhi, r), |r| fan(study, Metric::Hhi, r))
-            }
-            StudyChart::FanFirms => render_pair(
-                def,
-                |r| fan(study, Metric::IndependentFirms, r),
-                |r| fan(study, Metric::IndependentFirms, r),
-            ),
-            StudyChart::OutcomeVsParam => {
-                render_pair(def, |r| outcome_vs_param(study, r), |r| outcome_vs_param(study, r))
-            }
-            StudyChart::Heatmap => render_pair(def, |r| heatmap(study, r), |r| heatmap(study, r)),
-            StudyChart::Effects => render_pair(def, |r| effects(study, r), |r| effects(study, r)),
-            StudyChart::Sensitivity => render_pair(def, |r| sensitivity(study, r), |r| sensitivity(study, r)),
-        }?;
-        out.push(r);
+        out.push(render_pair(def, |r| draw(study, id, r), |r| draw(study, id, r))?);
     }
     Ok(out)
+}
+
+/// Draw the study chart `id` on `root` (either backend).
+fn draw<DB: DrawingBackend>(study: &Study, id: StudyChart, root: &DrawingArea<DB, Shift>) -> ChartResult {
+    match id {
+        StudyChart::FanHhi => fan(study, Metric::Hhi, root),
+        StudyChart::FanFirms => fan(study, Metric::IndependentFirms, root),
+        StudyChart::OutcomeVsParam => outcome_vs_param(study, root),
+        StudyChart::Heatmap => heatmap(study, root),
+        StudyChart::Effects => effects(study, root),
+        StudyChart::Sensitivity => sensitivity(study, root),
+    }
 }
 
 // ---------------------------------------------------------------- helpers

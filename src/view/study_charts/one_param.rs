@@ -109,14 +109,9 @@ pub(super) fn outcome_vs_param<DB: DrawingBackend>(
         let span = y.end - y.start;
         let (pw, _) = panel.dim_in_pixel();
         let bottom = k >= 2;
-        let mut chart = ChartBuilder::on(panel)
-            .caption(fit(panel, &caption, &bold(17), pw as i32 - 20), bold(17))
-            .margin(8)
-            .margin_right(18)
-            .x_label_area_size(if bottom { 58 } else { 34 })
-            .y_label_area_size(70)
-            .build_cartesian_2d(x_range.clone(), y.clone())
-            .map_err(err)?;
+        let caption = fit(panel, &caption, &bold(17), pw as i32 - 20);
+        let layout = [8, 18, if bottom { 58 } else { 34 }, 70];
+        let mut chart = captioned(panel, (&caption, bold(17)), layout, x_range.clone(), y.clone())?;
         let y_fmt = |v: &f64| tick(*v, span);
         let mut mesh = chart.configure_mesh();
         mesh.disable_x_mesh()

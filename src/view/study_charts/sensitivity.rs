@@ -49,14 +49,9 @@ pub(super) fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<
             .collect();
         let label_w = (names.iter().map(|l| text_width(panel, l, &name_style)).max().unwrap_or(80) + 80)
             .clamp(120, pw as i32 * 52 / 100);
-        let mut chart = ChartBuilder::on(panel)
-            .caption(fit(panel, &caption, &bold(17), pw as i32 - 16), bold(17))
-            .margin(8)
-            .margin_right(18)
-            .x_label_area_size(50)
-            .y_label_area_size(label_w as u32)
-            .build_cartesian_2d(-1.0..1.0, 0.0..n as f64)
-            .map_err(err)?;
+        let caption = fit(panel, &caption, &bold(17), pw as i32 - 16);
+        let layout = [8, 18, 50, label_w as u32];
+        let mut chart = captioned(panel, (&caption, bold(17)), layout, -1.0..1.0, 0.0..n as f64)?;
         chart
             .configure_mesh()
             .disable_y_mesh()

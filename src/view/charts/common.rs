@@ -1,13 +1,13 @@
-//! What only run charts share: the months of the consolidation phase and
-//! the layout of a panel with months on x. The time axis, rule markers, legends, text and numbers are in the view's
+//! What only run charts share: the months of the consolidation phase, the
+//! layout of a panel with months on x, the legend column and the series key. The time axis, rule markers, legends, text and numbers are in the view's
 //! shared modules (`axis`, `rules`, `legend`, `text`, `format`).
 
 use crate::record::RunData;
 use crate::view::axis::time_range;
-use crate::view::theme::{err, title_style};
-use plotters::coord::Shift;
+use crate::view::theme::{ChartResult, err, legend_style, title_style};
 use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::coord::types::RangedCoordf64;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 
 /// The months of the consolidation phase as (start, end) tick spans.
@@ -71,5 +71,33 @@ pub fn time_panel<'a, DB: DrawingBackend, Y: AsRangedCoord>(
         .y_label_area_size(panel.y_area)
         .right_y_label_area_size(panel.right_area)
         .build_cartesian_2d(time_range(data), y)
+        .map_err(err)
+}
+
+/// `root` under the chart's `title`, split into the plot (left) and a
+/// legend column `side` pixels wide (right).
+pub fn titled_with_side<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    side: u32,
+) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), String> {
+    let area = root.titled(title, title_style()).map_err(err)?;
+    let (w, _) = area.dim_in_pixel();
+    Ok(area.split_horizontally(w.saturating_sub(side)))
+}
+
+/// The box of the series labels (`.label(..).legend(..)`) at `position`: the
+/// legend style on white, framed in black.
+pub fn draw_series_key<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> ChartResult {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(legend_style())
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
         .map_err(err)
 }

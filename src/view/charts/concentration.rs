@@ -84,13 +84,5 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .map_err(err)?
         .label("CR4 (right axis)")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], series_colour(1).stroke_width(3)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(legend_style())
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    draw_series_key(&mut chart, SeriesLabelPosition::LowerRight)
 }

@@ -100,15 +100,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     }
     end_values(root, &chart, &series)?;
     let spot = legend_spot(&chart, data, &series, &labels)?;
-    chart
-        .configure_series_labels()
-        .position(spot)
-        .label_font(legend_style())
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    draw_series_key(&mut chart, spot)
 }
 
 /// The last value of each line, written just right of the plot in the

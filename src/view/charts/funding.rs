@@ -93,11 +93,9 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let threshold = data.world.funding.loan_repay_valuation_musd;
-    let area = root
-        .titled("Funding: venture rounds, chip-backed loans and start-up valuations", title_style())
-        .map_err(err)?;
-    let (w, h) = area.dim_in_pixel();
-    let (main, side) = area.split_horizontally(w.saturating_sub(SIDE));
+    let title = "Funding: venture rounds, chip-backed loans and start-up valuations";
+    let (main, side) = titled_with_side(root, title, SIDE)?;
+    let (_, h) = main.dim_in_pixel();
     let split = (h as f64 * 0.42) as u32;
     let (top, bottom) = main.split_vertically(split);
     let (side_top, side_bottom) = side.split_vertically(split);

@@ -104,12 +104,9 @@ const LARGE: f64 = 0.05;
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let bands = if data.firms.is_empty() { Vec::new() } else { bands(data) };
-    let area = root
-        .margin(20, 20, 20, 20)
-        .titled("Who earns the AI revenue: market shares of the top 8 firms and the rest", title_style())
-        .map_err(err)?;
-    let (w, h) = area.dim_in_pixel();
-    let (plot, side) = area.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
+    let title = "Who earns the AI revenue: market shares of the top 8 firms and the rest";
+    let (plot, side) = titled_with_side(&root.margin(20, 20, 20, 20), title, LEGEND_WIDTH)?;
+    let (_, h) = plot.dim_in_pixel();
     // The firms outside the largest few hold so little that their bands
     // are slivers: if so, a second panel shows them magnified.
     let big = bands.iter().take_while(|b| !b.others && b.final_share >= LARGE).count();

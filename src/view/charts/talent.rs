@@ -21,11 +21,9 @@ const Y_AREA: u32 = 95;
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let n = data.months.len();
-    let area = root
-        .titled("Talent: researchers' wages, and who employs the researchers", title_style())
-        .map_err(err)?;
-    let (w, h) = area.dim_in_pixel();
-    let (main, side) = area.split_horizontally(w.saturating_sub(SIDE));
+    let title = "Talent: researchers' wages, and who employs the researchers";
+    let (main, side) = titled_with_side(root, title, SIDE)?;
+    let (_, h) = main.dim_in_pixel();
     let split = (h as f64 * 0.40) as u32;
     let (top, bottom) = main.split_vertically(split);
     let (side_top, side_bottom) = side.split_vertically(split);

@@ -354,28 +354,15 @@ fn how_to_read(cmp: &Comparison) -> Markup {
 mod tests {
     use super::*;
     use crate::view::compare_charts::{fixtures, names, render_comparison};
+    use crate::view::html::page::testing;
 
     fn placeholders() -> Vec<Rendered> {
-        names()
-            .iter()
-            .map(|&name| Rendered {
-                id: crate::view::registry::by_name(name).expect("a registered chart").id,
-                name,
-                png: Vec::new(),
-                svg: "<svg width=\"10\"><text>x</text></svg>".into(),
-            })
-            .collect()
+        testing::placeholders(&names())
     }
 
     fn check_report(cmp: &Comparison, charts: &[Rendered]) -> String {
         let html = comparison_report(cmp, charts);
-        for c in charts {
-            assert!(html.contains(&format!("id=\"chart-{}\"", c.name)), "{} missing", c.name);
-        }
-        assert!(!html.contains("src=\"http"), "no external resources");
-        assert!(!html.contains("<script"), "no scripts");
-        assert!(!html.contains("xmlns"), "no namespace URLs");
-        assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+        testing::check_page(&html, charts);
         for id in ["verdict", "provenance", "differences", "consolidation", "reading"] {
             assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
         }

@@ -148,6 +148,37 @@ pub fn figures(charts: &[Rendered], caption: impl Fn(ChartId) -> Markup) -> Mark
     }
 }
 
+/// Test helpers shared by the three reports' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::view::theme::Rendered;
+
+    /// Placeholder charts for `names` (rendering is slow in debug builds).
+    pub fn placeholders(names: &[&'static str]) -> Vec<Rendered> {
+        names
+            .iter()
+            .map(|&name| Rendered {
+                id: crate::view::registry::by_name(name).expect("a registered chart").id,
+                name,
+                png: Vec::new(),
+                svg: "<svg width=\"10\"><text>x</text></svg>".into(),
+            })
+            .collect()
+    }
+
+    /// Check what every report page must be: each chart has its section, and
+    /// the page is one whole document that loads nothing and runs nothing.
+    pub fn check_page(html: &str, charts: &[Rendered]) {
+        for c in charts {
+            assert!(html.contains(&format!("id=\"chart-{}\"", c.name)), "{} missing", c.name);
+        }
+        assert!(!html.contains("src=\"http"), "no external resources");
+        assert!(!html.contains("<script"), "no scripts");
+        assert!(!html.contains("xmlns"), "no namespace URLs");
+        assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

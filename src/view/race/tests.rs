@@ -22,12 +22,12 @@ fn palette_maps_its_own_colours_to_themselves() {
 
 #[test]
 fn formats() {
-    assert_eq!(money(173.0243), "$173M");
-    assert_eq!(money(1.2851), "$1.3M");
-    assert_eq!(money(2400.0), "$2.4B");
-    assert_eq!(grouped(2455.01), "2,455");
-    assert_eq!(grouped(980.0), "980");
-    assert_eq!(grouped(2452.5), "2,452");
+    for (musd, want) in [(173.0243, "$173M"), (1.2851, "$1.3M"), (2400.0, "$2.4B")] {
+        assert_eq!(money(musd), want);
+    }
+    for (v, want) in [(2455.01, "2,455"), (980.0, "980"), (2452.5, "2,452")] {
+        assert_eq!(grouped(v), want);
+    }
 }
 
 #[test]

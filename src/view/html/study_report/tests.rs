@@ -1,31 +1,18 @@
 //! Tests of the study report on synthetic studies.
 
 use super::*;
+use crate::view::html::page::testing;
 use crate::view::study_charts::{fixtures, render_study};
 
 /// The report with placeholder charts (rendering is slow in debug builds).
 fn report_of(study: &Study) -> String {
-    let charts: Vec<Rendered> = crate::view::study_charts::names(study)
-        .into_iter()
-        .map(|name| Rendered {
-            id: crate::view::registry::by_name(name).expect("a registered chart").id,
-            name,
-            png: Vec::new(),
-            svg: "<svg width=\"10\"><text>x</text></svg>".into(),
-        })
-        .collect();
+    let charts = testing::placeholders(&crate::view::study_charts::names(study));
     check_report(study, &charts)
 }
 
 fn check_report(study: &Study, charts: &[Rendered]) -> String {
     let html = study_report(study, charts);
-    for c in charts {
-        assert!(html.contains(&format!("id=\"chart-{}\"", c.name)), "{} missing", c.name);
-    }
-    assert!(!html.contains("src=\"http"), "no external resources");
-    assert!(!html.contains("<script"), "no scripts");
-    assert!(!html.contains("xmlns"), "no namespace URLs");
-    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    testing::check_page(&html, charts);
     html
 }
 

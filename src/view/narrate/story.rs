@@ -63,7 +63,7 @@ pub(super) struct Selection {
 impl Selection {
     pub(super) fn of(data: &RunData) -> Self {
         let ev = &data.events;
-        let named: HashSet<&str> = data.world.firms.iter().map(|f| f.name.as_str()).collect();
+        let named = named_firms(data);
         let mut by_kind: HashMap<EventKind, Vec<usize>> = HashMap::new();
         for (i, e) in ev.iter().enumerate() {
             by_kind.entry(e.kind()).or_default().push(i);
@@ -150,6 +150,15 @@ impl Selection {
         kind: EventKind,
     ) -> impl Iterator<Item = &'d EventRec> + use<'d, '_> {
         self.by_kind.get(&kind).into_iter().flatten().map(move |&i| &data.events[i])
+    }
+
+    /// The events of one kind by month, each month's in file order.
+    pub(super) fn by_month<'d>(&self, data: &'d RunData, kind: EventKind) -> BTreeMap<u32, Vec<&'d EventRec>> {
+        let mut by_month: BTreeMap<u32, Vec<&EventRec>> = BTreeMap::new();
+        for e in self.events(data, kind) {
+            by_month.entry(e.month).or_default().push(e);
+        }
+        by_month
     }
 
     /// The indices of the events of one kind, in file order.
@@ -357,13 +366,14 @@ pub(super) fn rounds(data: &RunData, sel: &Selection, lines: &mut Lines) {
     }
 }
 
+/// The names of the firms the world file names (not cohorts or entrants).
+pub(super) fn named_firms(data: &RunData) -> HashSet<&str> {
+    data.world.firms.iter().map(|f| f.name.as_str()).collect()
+}
+
 pub(super) fn acquisitions(data: &RunData, sel: &Selection, lines: &mut Lines) {
-    let named: HashSet<&str> = data.world.firms.iter().map(|f| f.name.as_str()).collect();
-    let mut by_month: BTreeMap<u32, Vec<&EventRec>> = BTreeMap::new();
-    for e in sel.events(data, EventKind::Acquisition) {
-        by_month.entry(e.month).or_default().push(e);
-    }
-    for (month, mut deals) in by_month {
+    let named = named_firms(data);
+    for (month, mut deals) in sel.by_month(data, EventKind::Acquisition) {
         // named firms first, then the largest price
         deals.sort_by(|a, b| {
             named
@@ -394,12 +404,8 @@ pub(super) fn acquisitions(data: &RunData, sel: &Selection, lines: &mut Lines) {
 }
 
 pub(super) fn exits(data: &RunData, sel: &Selection, lines: &mut Lines) {
-    let named: HashSet<&str> = data.world.firms.iter().map(|f| f.name.as_str()).collect();
-    let mut by_month: BTreeMap<u32, Vec<&EventRec>> = BTreeMap::new();
-    for e in sel.events(data, EventKind::Exit) {
-        by_month.entry(e.month).or_default().push(e);
-    }
-    for (month, mut gone) in by_month {
+    let named = named_firms(data);
+    for (month, mut gone) in sel.by_month(data, EventKind::Exit) {
         gone.sort_by_key(|e| !named.contains(e.actor.as_str()));
         let names: Vec<String> = gone.iter().map(|e| e.actor.clone()).collect();
         let chips: u64 = gone

@@ -3,7 +3,7 @@
 //! rules as vertical lines, the consolidation phase shaded.
 
 use super::common::*;
-use crate::record::RunData;
+use crate::record::{MonthRec, RunData};
 use crate::view::axis::*;
 use crate::view::rules::*;
 use crate::view::text::*;
@@ -68,21 +68,15 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], PHASE.filled()));
     }
     draw_rules(&mut chart, data, y.clone(), RuleLabels::Plain)?;
-    chart
-        .draw_series(LineSeries::new(
-            data.months.iter().map(|m| (m.month as f64, m.hhi)),
-            series_colour(0).stroke_width(3),
-        ))
-        .map_err(err)?
-        .label("HHI (left axis)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], series_colour(0).stroke_width(3)));
-    chart
-        .draw_secondary_series(LineSeries::new(
-            data.months.iter().map(|m| (m.month as f64, m.cr4)),
-            series_colour(1).stroke_width(3),
-        ))
-        .map_err(err)?
-        .label("CR4 (right axis)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], series_colour(1).stroke_width(3)));
+    // HHI on the left axis, CR4 on the right: series colours 0 and 1
+    let line = |i: usize, value: fn(&MonthRec) -> f64| {
+        let style = series_colour(i).stroke_width(3);
+        let key = move |(x, y): (i32, i32)| PathElement::new(vec![(x, y), (x + 20, y)], style);
+        (LineSeries::new(data.months.iter().map(move |m| (m.month as f64, value(m))), style), key)
+    };
+    let (hhi, key) = line(0, |m| m.hhi);
+    chart.draw_series(hhi).map_err(err)?.label("HHI (left axis)").legend(key);
+    let (cr4, key) = line(1, |m| m.cr4);
+    chart.draw_secondary_series(cr4).map_err(err)?.label("CR4 (right axis)").legend(key);
     draw_series_key(&mut chart, SeriesLabelPosition::LowerRight)
 }

@@ -153,7 +153,11 @@ impl Selection {
     }
 
     /// The events of one kind by month, each month's in file order.
-    pub(super) fn by_month<'d>(&self, data: &'d RunData, kind: EventKind) -> BTreeMap<u32, Vec<&'d EventRec>> {
+    pub(super) fn by_month<'d>(
+        &self,
+        data: &'d RunData,
+        kind: EventKind,
+    ) -> BTreeMap<u32, Vec<&'d EventRec>> {
         let mut by_month: BTreeMap<u32, Vec<&EventRec>> = BTreeMap::new();
         for e in self.events(data, kind) {
             by_month.entry(e.month).or_default().push(e);

@@ -91,21 +91,23 @@ pub(super) fn fan<DB: DrawingBackend>(
         let r = padded(lo, hi, 0.06);
         if lo >= 0.0 { r.start.max(0.0)..r.end } else { r }
     };
-    if groups.len() > MAX_OVERLAID {
-        small_multiples(study, metric, &area, &groups, x, y)
-    } else {
-        overlaid(study, metric, &area, &groups, x, y)
-    }
+    let fans = Fans { study, metric, groups, x, y };
+    if fans.groups.len() > MAX_OVERLAID { small_multiples(&fans, &area) } else { overlaid(&fans, &area) }
 }
 
-pub(super) fn overlaid<DB: DrawingBackend>(
-    study: &Study,
-    metric: Metric,
-    area: &DrawingArea<DB, Shift>,
-    groups: &[(String, &Band)],
-    x: std::ops::Range<f64>,
-    y: std::ops::Range<f64>,
-) -> ChartResult {
+/// What a fan chart shows: the study's groups for `metric` and the ranges of
+/// the axes.
+pub(super) struct Fans<'s> {
+    pub(super) study: &'s Study,
+    pub(super) metric: Metric,
+    pub(super) groups: Vec<(String, &'s Band)>,
+    pub(super) x: std::ops::Range<f64>,
+    pub(super) y: std::ops::Range<f64>,
+}
+
+pub(super) fn overlaid<DB: DrawingBackend>(fans: &Fans<'_>, area: &DrawingArea<DB, Shift>) -> ChartResult {
+    let Fans { study, metric, ref groups, .. } = *fans;
+    let (x, y) = (fans.x.clone(), fans.y.clone());
     const LEGEND_W: u32 = 360;
     let (w, _) = area.dim_in_pixel();
     let (plot, side) = area.split_horizontally(w.saturating_sub(LEGEND_W));
@@ -150,13 +152,11 @@ pub(super) fn grid_columns(n: usize, w: f64, h: f64) -> usize {
 }
 
 pub(super) fn small_multiples<DB: DrawingBackend>(
-    study: &Study,
-    metric: Metric,
+    fans: &Fans<'_>,
     area: &DrawingArea<DB, Shift>,
-    groups: &[(String, &Band)],
-    x: std::ops::Range<f64>,
-    y: std::ops::Range<f64>,
 ) -> ChartResult {
+    let Fans { study, metric, ref groups, .. } = *fans;
+    let (x, y) = (fans.x.clone(), fans.y.clone());
     let (key, rest) = area.split_vertically(34);
     let colour = series_colour(0);
     let (w, h) = rest.dim_in_pixel();

@@ -14,7 +14,7 @@ use crate::compare::{Comparison, PairedDiff, SurvivalPoint};
 use crate::study::data::{BandPoint, Metric};
 use crate::view::axis::{Chart, time_axes};
 use crate::view::format::{signed, tick};
-use crate::view::legend::{Mark, legend_row, side_legend};
+use crate::view::legend::{Mark, key_above, side_legend};
 use crate::view::panels::{FanPoint, bounds, captioned, draw_fans, empty_panel, fan_axes, padded, whisker};
 use crate::view::registry::{self, ChartId, CompareChart};
 use crate::view::text::{anchored, bold, fit, font, muted, text_px, text_width};
@@ -247,11 +247,8 @@ fn paired<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>) -
     let n = PAIRED_OUTCOMES.iter().filter_map(|o| cmp.diff(o.column())).map(|d| d.n).max().unwrap_or(0);
     let title = format!("Paired differences {a} − {b}, one per replicate (n = {n} pairs)");
     let area = titled(root, &title)?;
-    let (key, rest) = area.split_vertically(34);
-    legend_row(
-        &key,
-        None,
-        13,
+    let rest = key_above(
+        &area,
         &[
             (Mark::Fill(BARS), "replicates (count)".to_string()),
             (Mark::Rule(TEXT), "zero: no difference".to_string()),

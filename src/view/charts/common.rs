@@ -2,7 +2,7 @@
 //! layout of a panel with months on x, the legend column and the series key. The time axis, rule markers, legends, text and numbers are in the view's
 //! shared modules (`axis`, `rules`, `legend`, `text`, `format`).
 
-use crate::record::RunData;
+use crate::record::{MonthRec, RunData};
 use crate::view::axis::time_range;
 use crate::view::theme::{ChartResult, err, legend_style, title_style};
 use plotters::coord::ranged1d::AsRangedCoord;
@@ -72,6 +72,15 @@ pub fn time_panel<'a, DB: DrawingBackend, Y: AsRangedCoord>(
         .right_y_label_area_size(panel.right_area)
         .build_cartesian_2d(time_range(data), y)
         .map_err(err)
+}
+
+/// The line of one monthly figure (`value` of each month) in `style`.
+pub fn month_line<DB: DrawingBackend>(
+    data: &RunData,
+    value: fn(&MonthRec) -> f64,
+    style: ShapeStyle,
+) -> LineSeries<DB, (f64, f64)> {
+    LineSeries::new(data.months.iter().map(|m| (m.month as f64, value(m))), style)
 }
 
 /// `root` under the chart's `title`, split into the plot (left) and a

@@ -72,7 +72,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let line = |i: usize, value: fn(&MonthRec) -> f64| {
         let style = series_colour(i).stroke_width(3);
         let key = move |(x, y): (i32, i32)| PathElement::new(vec![(x, y), (x + 20, y)], style);
-        (LineSeries::new(data.months.iter().map(move |m| (m.month as f64, value(m))), style), key)
+        (month_line(data, value, style), key)
     };
     let (hhi, key) = line(0, |m| m.hhi);
     chart.draw_series(hhi).map_err(err)?.label("HHI (left axis)").legend(key);

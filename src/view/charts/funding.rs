@@ -126,12 +126,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         }))
         .map_err(err)?;
     let loans = series_colour(1);
-    chart
-        .draw_series(LineSeries::new(
-            data.months.iter().map(|m| (m.month as f64, m.loans_outstanding_musd)),
-            loans.stroke_width(3),
-        ))
-        .map_err(err)?;
+    chart.draw_series(month_line(data, |m| m.loans_outstanding_musd, loans.stroke_width(3))).map_err(err)?;
     let total_vc: f64 = data.months.iter().map(|m| m.vc_funding_musd).sum();
     let (_, top_y) = chart.plotting_area().get_base_pixel();
     let (_, side_y) = side_top.get_base_pixel();

@@ -52,12 +52,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .map_err(err)?;
     draw_rules(&mut chart, data, y_top.clone(), RuleLabels::Fitted)?;
     let wage = series_colour(4);
-    chart
-        .draw_series(LineSeries::new(
-            data.months.iter().map(|m| (m.month as f64, m.wage_index)),
-            wage.stroke_width(3),
-        ))
-        .map_err(err)?;
+    chart.draw_series(month_line(data, |m| m.wage_index, wage.stroke_width(3))).map_err(err)?;
     let last = data.months.last().map(|m| m.wage_index).unwrap_or(1.0);
     let (_, py) = chart.plotting_area().get_base_pixel();
     let (_, sy) = side_top.get_base_pixel();

@@ -177,6 +177,16 @@ pub(crate) mod testing {
         assert!(!html.contains("xmlns"), "no namespace URLs");
         assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
     }
+
+    /// Check that the hostile names the tests use (a `<script>` and an
+    /// `<img src=x>`) stand in `html` only as text: each of `escaped` is there.
+    pub fn check_escaped(html: &str, escaped: &[&str]) {
+        assert!(!html.contains("<script>"));
+        assert!(!html.contains("<img src=x>"));
+        for e in escaped {
+            assert!(html.contains(e), "{e}");
+        }
+    }
 }
 
 #[cfg(test)]

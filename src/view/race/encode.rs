@@ -196,6 +196,21 @@ impl Lzw {
                 max_code = if bits == 12 { 4096 } else { (1 << bits) - 1 };
             }
         };
+        // give the new string the next code (`$add` files it) while codes
+        // are left, else clear the table and start again
+        macro_rules! next_code {
+            ($add:block) => {
+                if next < 4096 {
+                    $add
+                    next += 1;
+                } else {
+                    self.reset();
+                    next = eoi + 1;
+                    cleared = true;
+                    emit(clear, next, &mut cleared, &mut out);
+                }
+            };
+        }
         self.reset();
         emit(clear, next, &mut cleared, &mut out);
         let n = data.len();
@@ -217,16 +232,10 @@ impl Lzw {
                 }
                 emit(code(known), next, &mut cleared, &mut out);
                 left -= known;
-                if next < 4096 {
+                next_code!({
                     self.runs[b].push(next as u16);
                     self.run_used.push(b as u8);
-                    next += 1;
-                } else {
-                    self.reset();
-                    next = eoi + 1;
-                    cleared = true;
-                    emit(clear, next, &mut cleared, &mut out);
-                }
+                });
             };
             // then match byte by byte until the string ends
             loop {
@@ -242,16 +251,10 @@ impl Lzw {
                     continue;
                 }
                 emit(cur, next, &mut cleared, &mut out);
-                if next < 4096 {
+                next_code!({
                     self.keys[slot] = key;
                     self.codes[slot] = next as u16;
-                    next += 1;
-                } else {
-                    self.reset();
-                    next = eoi + 1;
-                    cleared = true;
-                    emit(clear, next, &mut cleared, &mut out);
-                }
+                });
                 break;
             }
         }

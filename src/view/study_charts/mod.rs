@@ -13,7 +13,7 @@ use crate::analysis::outcome::Outcome;
 use crate::study::data::{Band, DesignKind, Effect, Metric, ParamKind, Study};
 use crate::view::axis::{draw_time_axis, time_ticks, x_ticks};
 use crate::view::format::{rho, tick, value_label};
-use crate::view::legend::{Mark, legend_row, side_legend};
+use crate::view::legend::{Mark, key_above, legend_row, side_legend};
 use crate::view::panels::{
     FanPoint, band_polygon, bounds, captioned, draw_fans, empty_panel, fan_axes, padded, whisker,
 };

@@ -10,18 +10,13 @@ pub(super) fn sensitivity<DB: DrawingBackend>(study: &Study, root: &DrawingArea<
         .margin(15, 10, 20, 20)
         .titled("Sensitivity: Spearman rank correlation of each parameter with the outcome", title_style())
         .map_err(err)?;
-    let (key, rest) = area.split_vertically(34);
     let (pos, neg) = (PALETTE[0], PALETTE[1]);
-    legend_row(
-        &key,
-        None,
-        13,
-        &[
-            (Mark::Fill(pos), "higher parameter, higher outcome".into()),
-            (Mark::Fill(neg), "higher parameter, lower outcome".into()),
-            (Mark::Line(TEXT, 2), "95% CI (Fisher z)".into()),
-        ],
-    )?;
+    let entries = [
+        (Mark::Fill(pos), "higher parameter, higher outcome".into()),
+        (Mark::Fill(neg), "higher parameter, lower outcome".into()),
+        (Mark::Line(TEXT, 2), "95% CI (Fisher z)".into()),
+    ];
+    let rest = key_above(&area, &entries)?;
     let panels = rest.split_evenly((1, 2));
     for (outcome, panel) in [Outcome::FinalIndependentFirms, Outcome::Consolidated].iter().zip(&panels) {
         let oi = Some(*outcome);

@@ -95,6 +95,23 @@ pub fn titled_with_side<DB: DrawingBackend>(
     Ok(area.split_horizontally(w.saturating_sub(side)))
 }
 
+/// An upper and a lower panel with their legend columns:
+/// `((top, bottom), (side_top, side_bottom))`.
+pub type TwoPanels<DB> =
+    ((DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>));
+
+/// The plot `main` and its legend column `side`, each cut at `frac` of the
+/// height.
+pub fn upper_and_lower<DB: DrawingBackend>(
+    main: &DrawingArea<DB, Shift>,
+    side: &DrawingArea<DB, Shift>,
+    frac: f64,
+) -> TwoPanels<DB> {
+    let (_, h) = main.dim_in_pixel();
+    let split = (h as f64 * frac) as u32;
+    (main.split_vertically(split), side.split_vertically(split))
+}
+
 /// The box of the series labels (`.label(..).legend(..)`) at `position`: the
 /// legend style on white, framed in black.
 pub fn draw_series_key<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(

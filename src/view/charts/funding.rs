@@ -95,10 +95,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let threshold = data.world.funding.loan_repay_valuation_musd;
     let title = "Funding: venture rounds, chip-backed loans and start-up valuations";
     let (main, side) = titled_with_side(root, title, SIDE)?;
-    let (_, h) = main.dim_in_pixel();
-    let split = (h as f64 * 0.42) as u32;
-    let (top, bottom) = main.split_vertically(split);
-    let (side_top, side_bottom) = side.split_vertically(split);
+    let ((top, bottom), (side_top, side_bottom)) = upper_and_lower(&main, &side, 0.42);
 
     // ---- upper panel: VC per month, loans outstanding ----
     let max_y = data

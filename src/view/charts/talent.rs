@@ -23,10 +23,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let n = data.months.len();
     let title = "Talent: researchers' wages, and who employs the researchers";
     let (main, side) = titled_with_side(root, title, SIDE)?;
-    let (_, h) = main.dim_in_pixel();
-    let split = (h as f64 * 0.40) as u32;
-    let (top, bottom) = main.split_vertically(split);
-    let (side_top, side_bottom) = side.split_vertically(split);
+    let ((top, bottom), (side_top, side_bottom)) = upper_and_lower(&main, &side, 0.40);
 
     // ---- upper panel: wage index ----
     let (mut lo, mut hi) = (1.0f64, 1.0f64);

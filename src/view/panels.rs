@@ -36,6 +36,13 @@ pub fn padded(lo: f64, hi: f64, frac: f64) -> std::ops::Range<f64> {
     (lo - span * frac)..(hi + span * frac)
 }
 
+/// A chart on a panel with the coordinates of `X` and `Y`.
+pub type Panel2d<'a, DB, X, Y> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<<X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
+>;
+
 /// One small panel of a study or comparison chart with `caption` above it in
 /// `style`; `layout` is `[margin, right margin, x label area, y label area]`
 /// in pixels.
@@ -45,7 +52,7 @@ pub fn captioned<'a, DB: DrawingBackend, X: AsRangedCoord, Y: AsRangedCoord>(
     [margin, right, x_area, y_area]: [u32; 4],
     x: X,
     y: Y,
-) -> Result<ChartContext<'a, DB, Cartesian2d<X::CoordDescType, Y::CoordDescType>>, String> {
+) -> Result<Panel2d<'a, DB, X, Y>, String> {
     ChartBuilder::on(panel)
         .caption(caption, style)
         .margin(margin)

@@ -89,11 +89,14 @@ pub fn titled_with_side<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     side: u32,
-) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), String> {
+) -> Result<(Area<DB>, Area<DB>), String> {
     let area = root.titled(title, title_style()).map_err(err)?;
     let (w, _) = area.dim_in_pixel();
     Ok(area.split_horizontally(w.saturating_sub(side)))
 }
+
+/// A drawing area in pixels.
+pub type Area<DB> = DrawingArea<DB, Shift>;
 
 /// An upper and a lower panel with their legend columns:
 /// `((top, bottom), (side_top, side_bottom))`.

@@ -14,8 +14,8 @@ use crate::compare::{Comparison, PairedDiff, SurvivalPoint};
 use crate::study::data::{BandPoint, Metric};
 use crate::view::axis::{Chart, time_axes};
 use crate::view::format::{signed, tick};
-use crate::view::legend::{Mark, legend_row, side_legend};
-use crate::view::panels::{FanPoint, bounds, draw_fans, empty_panel, fan_axes, padded};
+use crate::view::legend::{Mark, key_above, side_legend};
+use crate::view::panels::{FanPoint, bounds, captioned, draw_fans, empty_panel, fan_axes, padded, whisker};
 use crate::view::registry::{self, ChartId, CompareChart};
 use crate::view::text::{anchored, bold, fit, font, muted, text_px, text_width};
 use crate::view::theme::*;
@@ -47,20 +47,23 @@ pub fn render_comparison(cmp: &Comparison) -> Result<Vec<Rendered>, String> {
             let ChartId::Compare(id) = def.id else {
                 unreachable!("compare_charts() holds comparison charts only")
             };
-            match id {
-                CompareChart::FanHhi => {
-                    render_pair(def, |r| fan(cmp, Metric::Hhi, r), |r| fan(cmp, Metric::Hhi, r))
-                }
-                CompareChart::FanFirms => render_pair(
-                    def,
-                    |r| fan(cmp, Metric::IndependentFirms, r),
-                    |r| fan(cmp, Metric::IndependentFirms, r),
-                ),
-                CompareChart::Paired => render_pair(def, |r| paired(cmp, r), |r| paired(cmp, r)),
-                CompareChart::Survival => render_pair(def, |r| survival(cmp, r), |r| survival(cmp, r)),
-            }
+            render_pair(def, |r| draw(cmp, id, r), |r| draw(cmp, id, r))
         })
         .collect()
+}
+
+/// Draw the comparison chart `id` on `root` (either backend).
+fn draw<DB: DrawingBackend>(
+    cmp: &Comparison,
+    id: CompareChart,
+    root: &DrawingArea<DB, Shift>,
+) -> ChartResult {
+    match id {
+        CompareChart::FanHhi => fan(cmp, Metric::Hhi, root),
+        CompareChart::FanFirms => fan(cmp, Metric::IndependentFirms, root),
+        CompareChart::Paired => paired(cmp, root),
+        CompareChart::Survival => survival(cmp, root),
+    }
 }
 
 // ---------------------------------------------------------------- helpers
@@ -244,11 +247,8 @@ fn paired<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>) -
     let n = PAIRED_OUTCOMES.iter().filter_map(|o| cmp.diff(o.column())).map(|d| d.n).max().unwrap_or(0);
     let title = format!("Paired differences {a} − {b}, one per replicate (n = {n} pairs)");
     let area = titled(root, &title)?;
-    let (key, rest) = area.split_vertically(34);
-    legend_row(
-        &key,
-        None,
-        13,
+    let rest = key_above(
+        &area,
         &[
             (Mark::Fill(BARS), "replicates (count)".to_string()),
             (Mark::Rule(TEXT), "zero: no difference".to_string()),
@@ -287,14 +287,7 @@ fn differences_panel<DB: DrawingBackend>(
     let span = x.end - x.start;
     let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
     let y = 0.0..top * 1.42;
-    let mut chart = ChartBuilder::on(panel)
-        .caption(caption, bold(18))
-        .margin(8)
-        .margin_right(22)
-        .x_label_area_size(58)
-        .y_label_area_size(60)
-        .build_cartesian_2d(x.clone(), y.clone())
-        .map_err(err)?;
+    let mut chart = captioned(panel, (&caption, bold(18)), [8, 22, 58, 60], x.clone(), y.clone())?;
     let x_desc = fit(panel, &format!("{a} − {b}; right of 0: {a} higher"), &label_style(), pw as i32 - 90);
     chart
         .configure_mesh()
@@ -336,13 +329,7 @@ fn differences_panel<DB: DrawingBackend>(
         .map_err(err)?;
     let cap = top * 0.04;
     if let Some((l, h)) = ci {
-        chart
-            .draw_series([
-                PathElement::new(vec![(l, wy), (h, wy)], RULE.stroke_width(3)),
-                PathElement::new(vec![(l, wy - cap), (l, wy + cap)], RULE.stroke_width(3)),
-                PathElement::new(vec![(h, wy - cap), (h, wy + cap)], RULE.stroke_width(3)),
-            ])
-            .map_err(err)?;
+        chart.draw_series(whisker(l, h, wy, cap, RULE.stroke_width(3))).map_err(err)?;
     }
     chart
         .draw_series([Circle::new((m, wy), 7, RULE.filled()), Circle::new((m, wy), 7, WHITE.stroke_width(1))])

@@ -299,28 +299,32 @@ mod tests {
 
     #[test]
     fn money_reads_like_a_newspaper() {
-        assert_eq!(money(120.4), "$120M");
-        assert_eq!(money(1234.0), "$1.2bn");
-        assert_eq!(money(1000.0), "$1bn");
-        assert_eq!(money(999.4), "$999M");
-        assert_eq!(money(999.6), "$1bn");
-        assert_eq!(money(12_345.0), "$12.3bn");
-        assert_eq!(money(150_000.0), "$150bn");
-        assert_eq!(money(2.5757), "$2.6M");
-        assert_eq!(money(2.0), "$2M");
-        assert_eq!(money(9.96), "$10M");
-        assert_eq!(money(0.3), "$0.3M");
-        assert_eq!(money(0.05), "$0.05M");
-        assert_eq!(money(0.0), "$0");
-        assert_eq!(money(-3.25), "-$3.2M");
+        let cases = [
+            (120.4, "$120M"),
+            (1234.0, "$1.2bn"),
+            (1000.0, "$1bn"),
+            (999.4, "$999M"),
+            (999.6, "$1bn"),
+            (12_345.0, "$12.3bn"),
+            (150_000.0, "$150bn"),
+            (2.5757, "$2.6M"),
+            (2.0, "$2M"),
+            (9.96, "$10M"),
+            (0.3, "$0.3M"),
+            (0.05, "$0.05M"),
+            (0.0, "$0"),
+            (-3.25, "-$3.2M"),
+        ];
+        for (musd, want) in cases {
+            assert_eq!(money(musd), want, "money({musd})");
+        }
     }
 
     #[test]
     fn counts_and_lists() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
+        for (n, want) in [(0, "0"), (999, "999"), (1000, "1,000"), (1_234_567, "1,234,567")] {
+            assert_eq!(thousands(n), want);
+        }
         assert_eq!(count(1, "order", "orders"), "1 order");
         assert_eq!(count(1200, "order", "orders"), "1,200 orders");
         assert_eq!(hhi(2455.01), "2,455");

@@ -218,6 +218,17 @@ pub fn legend_row<DB: DrawingBackend>(
     Ok(x - gap)
 }
 
+/// A centred row of legend `entries` in the top 34 pixels of `area` (at
+/// height 13); returns the rest of the area below it.
+pub fn key_above<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(Mark, String)],
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let (key, rest) = area.split_vertically(34);
+    legend_row(&key, None, 13, entries)?;
+    Ok(rest)
+}
+
 /// A spot for a legend of `labels` inside the plot where it covers as little
 /// as possible: the corners and edge middles of the plotting area are scored
 /// by how many points of `series` (sampled along each line), of the export

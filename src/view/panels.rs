@@ -10,6 +10,7 @@ use crate::view::text::{anchored, bold, fit, muted};
 use crate::view::theme::*;
 use crate::world::Month;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -33,6 +34,43 @@ pub fn padded(lo: f64, hi: f64, frac: f64) -> std::ops::Range<f64> {
         return (lo - w)..(hi + w);
     }
     (lo - span * frac)..(hi + span * frac)
+}
+
+/// A chart on a panel with the coordinates of `X` and `Y`.
+pub type Panel2d<'a, DB, X, Y> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<<X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
+>;
+
+/// One small panel of a study or comparison chart with `caption` above it in
+/// `style`; `layout` is `[margin, right margin, x label area, y label area]`
+/// in pixels.
+pub fn captioned<'a, DB: DrawingBackend, X: AsRangedCoord, Y: AsRangedCoord>(
+    panel: &'a DrawingArea<DB, Shift>,
+    (caption, style): (&str, TextStyle<'_>),
+    [margin, right, x_area, y_area]: [u32; 4],
+    x: X,
+    y: Y,
+) -> Result<Panel2d<'a, DB, X, Y>, String> {
+    ChartBuilder::on(panel)
+        .caption(caption, style)
+        .margin(margin)
+        .margin_right(right)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(x, y)
+        .map_err(err)
+}
+
+/// The three strokes of an interval `lo..hi` at height `y` with end caps
+/// `cap` high: the bar, then the caps at `lo` and at `hi`.
+pub fn whisker(lo: f64, hi: f64, y: f64, cap: f64, style: ShapeStyle) -> [PathElement<(f64, f64)>; 3] {
+    [
+        PathElement::new(vec![(lo, y), (hi, y)], style),
+        PathElement::new(vec![(lo, y - cap), (lo, y + cap)], style),
+        PathElement::new(vec![(hi, y - cap), (hi, y + cap)], style),
+    ]
 }
 
 /// A message in the middle of an empty panel.

@@ -61,21 +61,28 @@ pub const FRAME: RGBColor = RGBColor(150, 150, 150);
 /// The edge of an empty panel or a lane.
 pub const EDGE: RGBColor = RGBColor(200, 200, 200);
 
-/// A qualitative palette (Tableau-like, distinguishable in print).
-pub const PALETTE: [RGBColor; 12] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
-    RGBColor(70, 70, 70),
-    RGBColor(174, 199, 232),
-    RGBColor(255, 187, 120),
+/// A qualitative palette (Tableau-like, distinguishable in print), as
+/// `0xRRGGBB`.
+const PALETTE_HEX: [u32; 12] = [
+    0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0xbcbd22, 0x17becf, 0x464646,
+    0xaec7e8, 0xffbb78,
 ];
+
+/// The colour `0xRRGGBB`.
+const fn hex(rgb: u32) -> RGBColor {
+    RGBColor((rgb >> 16) as u8, (rgb >> 8) as u8, rgb as u8)
+}
+
+/// The qualitative palette as colours.
+pub const PALETTE: [RGBColor; 12] = {
+    let mut out = [RGBColor(0, 0, 0); 12];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = hex(PALETTE_HEX[i]);
+        i += 1;
+    }
+    out
+};
 
 /// Grey for "others" and aggregates.
 pub const OTHERS: RGBColor = RGBColor(190, 190, 190);

@@ -5,6 +5,7 @@
 //! as a banned chip's layer growing until its rule, then flat, then shrinking
 //! as the lots retire.
 
+use super::common::*;
 use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
@@ -121,20 +122,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let y = 0.0..(total * 1.12).max(1.0);
     let price_max = data.months.iter().map(|m| m.chip_price_index).fold(1.0, f64::max);
     let price = 0.0..price_max * 1.25;
-    let area = root
-        .margin(20, 20, 20, 20)
-        .titled("Usable compute held, by chip model, and the chip price index", title_style())
-        .map_err(err)?;
-    let (w, _) = area.dim_in_pixel();
-    let (plot, side) = area.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(10)
-        .x_label_area_size(50)
-        .y_label_area_size(95)
-        .right_y_label_area_size(70)
-        .build_cartesian_2d(time_range(data), y.clone())
-        .map_err(err)?
-        .set_secondary_coord(time_range(data), price.clone());
+    let title = "Usable compute held, by chip model, and the chip price index";
+    let (plot, side) = titled_with_side(&root.margin(20, 20, 20, 20), title, LEGEND_WIDTH)?;
+    let panel = Panel { margin: [10, 0, 0, 0], x_area: 50, y_area: 95, right_area: 70, ..Panel::default() };
+    let mut chart =
+        time_panel(&plot, data, panel, y.clone())?.set_secondary_coord(time_range(data), price.clone());
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Coarse)
         .y_label_formatter(&|v| grouped(*v))

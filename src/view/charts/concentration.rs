@@ -3,7 +3,7 @@
 //! rules as vertical lines, the consolidation phase shaded.
 
 use super::common::*;
-use crate::record::RunData;
+use crate::record::{MonthRec, RunData};
 use crate::view::axis::*;
 use crate::view::rules::*;
 use crate::view::text::*;
@@ -14,15 +14,14 @@ use plotters::prelude::*;
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let max_hhi = data.months.iter().map(|m| m.hhi).fold(2500.0, f64::max) * 1.08;
     let y = 0.0..max_hhi.min(10_000.0);
-    let mut chart = ChartBuilder::on(root)
-        .caption("Market concentration: HHI of AI revenue shares, and the top-4 share", title_style())
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(80)
-        .right_y_label_area_size(80)
-        .build_cartesian_2d(time_range(data), y.clone())
-        .map_err(err)?
-        .set_secondary_coord(time_range(data), 0.0..1.0);
+    let panel = Panel {
+        caption: Some("Market concentration: HHI of AI revenue shares, and the top-4 share"),
+        margin: [20; 4],
+        x_area: 50,
+        y_area: 80,
+        right_area: 80,
+    };
+    let mut chart = time_panel(root, data, panel, y.clone())?.set_secondary_coord(time_range(data), 0.0..1.0);
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_desc("HHI (0–10,000)")
@@ -69,29 +68,15 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], PHASE.filled()));
     }
     draw_rules(&mut chart, data, y.clone(), RuleLabels::Plain)?;
-    chart
-        .draw_series(LineSeries::new(
-            data.months.iter().map(|m| (m.month as f64, m.hhi)),
-            series_colour(0).stroke_width(3),
-        ))
-        .map_err(err)?
-        .label("HHI (left axis)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], series_colour(0).stroke_width(3)));
-    chart
-        .draw_secondary_series(LineSeries::new(
-            data.months.iter().map(|m| (m.month as f64, m.cr4)),
-            series_colour(1).stroke_width(3),
-        ))
-        .map_err(err)?
-        .label("CR4 (right axis)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], series_colour(1).stroke_width(3)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(legend_style())
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    // HHI on the left axis, CR4 on the right: series colours 0 and 1
+    let line = |i: usize, value: fn(&MonthRec) -> f64| {
+        let style = series_colour(i).stroke_width(3);
+        let key = move |(x, y): (i32, i32)| PathElement::new(vec![(x, y), (x + 20, y)], style);
+        (month_line(data, value, style), key)
+    };
+    let (hhi, key) = line(0, |m| m.hhi);
+    chart.draw_series(hhi).map_err(err)?.label("HHI (left axis)").legend(key);
+    let (cr4, key) = line(1, |m| m.cr4);
+    chart.draw_secondary_series(cr4).map_err(err)?.label("CR4 (right axis)").legend(key);
+    draw_series_key(&mut chart, SeriesLabelPosition::LowerRight)
 }

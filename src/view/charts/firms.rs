@@ -61,14 +61,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let max = series.iter().flatten().map(|p| p.1).fold(0.0, f64::max);
     // Headroom above the highest line for the rule labels and the legend.
     let y = 0.0..(max * 1.15).max(5.0);
-    let mut chart = ChartBuilder::on(root)
-        .caption("Number of firms: independent, start-ups, and entries, acquisitions, exits", title_style())
-        .margin(20)
-        .margin_right(70)
-        .x_label_area_size(50)
-        .y_label_area_size(80)
-        .build_cartesian_2d(time_range(data), y.clone())
-        .map_err(err)?;
+    let panel = Panel {
+        caption: Some("Number of firms: independent, start-ups, and entries, acquisitions, exits"),
+        ..Panel::framed(20, 70, 50, 80)
+    };
+    let mut chart = time_panel(root, data, panel, y.clone())?;
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Coarse)
         .y_label_formatter(&|v| format!("{v:.0}"))
@@ -103,15 +100,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     }
     end_values(root, &chart, &series)?;
     let spot = legend_spot(&chart, data, &series, &labels)?;
-    chart
-        .configure_series_labels()
-        .position(spot)
-        .label_font(legend_style())
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    draw_series_key(&mut chart, spot)
 }
 
 /// The last value of each line, written just right of the plot in the

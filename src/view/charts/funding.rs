@@ -6,6 +6,7 @@
 //! `funding.loan_repay_valuation_musd` ringed, and that threshold as a dashed
 //! line.
 
+use super::common::*;
 use crate::record::{Payload, RunData};
 use crate::view::axis::*;
 use crate::view::format::*;
@@ -92,14 +93,9 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let threshold = data.world.funding.loan_repay_valuation_musd;
-    let area = root
-        .titled("Funding: venture rounds, chip-backed loans and start-up valuations", title_style())
-        .map_err(err)?;
-    let (w, h) = area.dim_in_pixel();
-    let (main, side) = area.split_horizontally(w.saturating_sub(SIDE));
-    let split = (h as f64 * 0.42) as u32;
-    let (top, bottom) = main.split_vertically(split);
-    let (side_top, side_bottom) = side.split_vertically(split);
+    let title = "Funding: venture rounds, chip-backed loans and start-up valuations";
+    let (main, side) = titled_with_side(root, title, SIDE)?;
+    let ((top, bottom), (side_top, side_bottom)) = upper_and_lower(&main, &side, 0.42);
 
     // ---- upper panel: VC per month, loans outstanding ----
     let max_y = data
@@ -110,13 +106,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .max(1.0)
         * 1.22;
     let y_top = 0.0..max_y;
-    let mut chart = ChartBuilder::on(&top)
-        .margin(10)
-        .margin_right(20)
-        .x_label_area_size(40)
-        .y_label_area_size(Y_AREA)
-        .build_cartesian_2d(time_range(data), y_top.clone())
-        .map_err(err)?;
+    let mut chart = time_panel(&top, data, Panel::framed(10, 20, 40, Y_AREA), y_top.clone())?;
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_labels(6)
@@ -133,12 +123,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         }))
         .map_err(err)?;
     let loans = series_colour(1);
-    chart
-        .draw_series(LineSeries::new(
-            data.months.iter().map(|m| (m.month as f64, m.loans_outstanding_musd)),
-            loans.stroke_width(3),
-        ))
-        .map_err(err)?;
+    chart.draw_series(month_line(data, |m| m.loans_outstanding_musd, loans.stroke_width(3))).map_err(err)?;
     let total_vc: f64 = data.months.iter().map(|m| m.vc_funding_musd).sum();
     let (_, top_y) = chart.plotting_area().get_base_pixel();
     let (_, side_y) = side_top.get_base_pixel();
@@ -182,13 +167,8 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     }
     let lo = (lo / 1.5).max(0.1);
     let hi = hi * 1.5;
-    let mut chart = ChartBuilder::on(&bottom)
-        .margin(10)
-        .margin_right(20)
-        .x_label_area_size(50)
-        .y_label_area_size(Y_AREA)
-        .build_cartesian_2d(time_range(data), (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))
-        .map_err(err)?;
+    let y = (lo..hi).log_scale().with_key_points(log_ticks(lo, hi));
+    let mut chart = time_panel(&bottom, data, Panel::framed(10, 20, 50, Y_AREA), y)?;
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_label_formatter(&|v| with_commas(*v))

@@ -5,6 +5,7 @@
 //! share moves to its acquirer in the deal month (firms.csv already records
 //! it so), so a buyer's band grows by what it bought from then on.
 
+use super::common::*;
 use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
@@ -103,12 +104,9 @@ const LARGE: f64 = 0.05;
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let bands = if data.firms.is_empty() { Vec::new() } else { bands(data) };
-    let area = root
-        .margin(20, 20, 20, 20)
-        .titled("Who earns the AI revenue: market shares of the top 8 firms and the rest", title_style())
-        .map_err(err)?;
-    let (w, h) = area.dim_in_pixel();
-    let (plot, side) = area.split_horizontally(w.saturating_sub(LEGEND_WIDTH));
+    let title = "Who earns the AI revenue: market shares of the top 8 firms and the rest";
+    let (plot, side) = titled_with_side(&root.margin(20, 20, 20, 20), title, LEGEND_WIDTH)?;
+    let (_, h) = plot.dim_in_pixel();
     // The firms outside the largest few hold so little that their bands
     // are slivers: if so, a second panel shows them magnified.
     let big = bands.iter().take_while(|b| !b.others && b.final_share >= LARGE).count();
@@ -124,13 +122,9 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     } else {
         (plot.clone(), None)
     };
-    let mut chart = ChartBuilder::on(&main)
-        .margin_top(10)
-        .margin_right(25)
-        .x_label_area_size(if zoom { 12 } else { 50 })
-        .y_label_area_size(80)
-        .build_cartesian_2d(time_range(data), 0.0..1.0)
-        .map_err(err)?;
+    let panel =
+        Panel { margin: [10, 25, 0, 0], x_area: if zoom { 12 } else { 50 }, y_area: 80, ..Panel::default() };
+    let mut chart = time_panel(&main, data, panel, 0.0..1.0)?;
     let dates = |x: &f64| date_of(data, *x);
     let mut mesh = chart.configure_mesh();
     mesh.disable_mesh()
@@ -157,13 +151,8 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     label_bands(&chart, &main, &bands, None)?;
     if let Some(lower) = lower {
         let top = rest * 1.08;
-        let mut zc = ChartBuilder::on(&lower)
-            .margin_top(14)
-            .margin_right(25)
-            .x_label_area_size(50)
-            .y_label_area_size(80)
-            .build_cartesian_2d(time_range(data), 0.0..top)
-            .map_err(err)?;
+        let panel = Panel { margin: [14, 25, 0, 0], x_area: 50, y_area: 80, ..Panel::default() };
+        let mut zc = time_panel(&lower, data, panel, 0.0..top)?;
         let digits = if top < 0.05 { 1 } else { 0 };
         let date = |x: &f64| date_of(data, *x);
         run_mesh(&mut zc.configure_mesh(), data, &date, Grid::None)

@@ -4,6 +4,7 @@
 //! at the start-ups (tiers `startup` and `small` together), summed from
 //! firms.csv, with export rules as vertical lines.
 
+use super::common::*;
 use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
@@ -20,14 +21,9 @@ const Y_AREA: u32 = 95;
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let n = data.months.len();
-    let area = root
-        .titled("Talent: researchers' wages, and who employs the researchers", title_style())
-        .map_err(err)?;
-    let (w, h) = area.dim_in_pixel();
-    let (main, side) = area.split_horizontally(w.saturating_sub(SIDE));
-    let split = (h as f64 * 0.40) as u32;
-    let (top, bottom) = main.split_vertically(split);
-    let (side_top, side_bottom) = side.split_vertically(split);
+    let title = "Talent: researchers' wages, and who employs the researchers";
+    let (main, side) = titled_with_side(root, title, SIDE)?;
+    let ((top, bottom), (side_top, side_bottom)) = upper_and_lower(&main, &side, 0.40);
 
     // ---- upper panel: wage index ----
     let (mut lo, mut hi) = (1.0f64, 1.0f64);
@@ -38,13 +34,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let pad = ((hi - lo) * 0.12).max(0.05);
     // room at the top for the rule labels
     let y_top = (lo - pad).max(0.0)..hi + pad * 2.2;
-    let mut chart = ChartBuilder::on(&top)
-        .margin(10)
-        .margin_right(20)
-        .x_label_area_size(40)
-        .y_label_area_size(Y_AREA)
-        .build_cartesian_2d(time_range(data), y_top.clone())
-        .map_err(err)?;
+    let mut chart = time_panel(&top, data, Panel::framed(10, 20, 40, Y_AREA), y_top.clone())?;
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_labels(6)
@@ -59,12 +49,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .map_err(err)?;
     draw_rules(&mut chart, data, y_top.clone(), RuleLabels::Fitted)?;
     let wage = series_colour(4);
-    chart
-        .draw_series(LineSeries::new(
-            data.months.iter().map(|m| (m.month as f64, m.wage_index)),
-            wage.stroke_width(3),
-        ))
-        .map_err(err)?;
+    chart.draw_series(month_line(data, |m| m.wage_index, wage.stroke_width(3))).map_err(err)?;
     let last = data.months.last().map(|m| m.wage_index).unwrap_or(1.0);
     let (_, py) = chart.plotting_area().get_base_pixel();
     let (_, sy) = side_top.get_base_pixel();
@@ -94,13 +79,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     }
     let max_r = giants.iter().chain(&others).copied().fold(0.0, f64::max).max(10.0) * 1.1;
     let y_bot = 0.0..max_r;
-    let mut chart = ChartBuilder::on(&bottom)
-        .margin(10)
-        .margin_right(20)
-        .x_label_area_size(50)
-        .y_label_area_size(Y_AREA)
-        .build_cartesian_2d(time_range(data), y_bot.clone())
-        .map_err(err)?;
+    let mut chart = time_panel(&bottom, data, Panel::framed(10, 20, 50, Y_AREA), y_bot.clone())?;
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
         .y_labels(6)

@@ -250,13 +250,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .map_err(err)?;
     let (_, h) = area.dim_in_pixel();
     let (main, footer) = area.split_vertically(h.saturating_sub(FOOTER_H));
-    let mut chart: Chart<DB> = ChartBuilder::on(&main)
-        .margin(10)
-        .margin_right(25)
-        .x_label_area_size(45)
-        .y_label_area_size(NAMES_W)
-        .build_cartesian_2d(time_range(data), 0.0..total)
-        .map_err(err)?;
+    let mut chart: Chart<DB> = time_panel(&main, data, Panel::framed(10, 25, 45, NAMES_W), 0.0..total)?;
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Clear)
         .disable_y_mesh()

@@ -1,8 +1,8 @@
 //! The one page shell of the three HTML reports: doctype, head with the
 //! title and the one stylesheet (`style.css`, inlined), the body, the
 //! footer, the charts section and `data:` URIs. Markup is built with maud,
-//! which escapes every interpolated text by default; [`esc`] is maud's
-//! escaping for the sections still written as text. No scripts, no
+//! which escapes every interpolated text by default (the one hand-built
+//! tag is an inlined SVG's root, see [`inline_svg`]). No scripts, no
 //! network: a page loads nothing.
 
 use crate::view::registry::{self, ChartId};
@@ -76,8 +76,8 @@ pub fn footer(source: &str) -> Markup {
     }
 }
 
-/// Text escaped for HTML content and attribute values (maud's escaping).
-pub fn esc(s: &str) -> String {
+/// Text escaped for an attribute value (maud's escaping).
+fn esc(s: &str) -> String {
     html! { (s) }.into_string()
 }
 
@@ -144,6 +144,47 @@ pub fn figures(charts: &[Rendered], caption: impl Fn(ChartId) -> Markup) -> Mark
                     }
                 }
             }
+        }
+    }
+}
+
+/// Test helpers shared by the three reports' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::view::theme::Rendered;
+
+    /// Placeholder charts for `names` (rendering is slow in debug builds).
+    pub fn placeholders(names: &[&'static str]) -> Vec<Rendered> {
+        names
+            .iter()
+            .map(|&name| Rendered {
+                id: crate::view::registry::by_name(name).expect("a registered chart").id,
+                name,
+                png: Vec::new(),
+                svg: "<svg width=\"10\"><text>x</text></svg>".into(),
+            })
+            .collect()
+    }
+
+    /// Check what every report page must be: each chart has its section, and
+    /// the page is one whole document that loads nothing and runs nothing.
+    pub fn check_page(html: &str, charts: &[Rendered]) {
+        for c in charts {
+            assert!(html.contains(&format!("id=\"chart-{}\"", c.name)), "{} missing", c.name);
+        }
+        assert!(!html.contains("src=\"http"), "no external resources");
+        assert!(!html.contains("<script"), "no scripts");
+        assert!(!html.contains("xmlns"), "no namespace URLs");
+        assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    }
+
+    /// Check that the hostile names the tests use (a `<script>` and an
+    /// `<img src=x>`) stand in `html` only as text: each of `escaped` is there.
+    pub fn check_escaped(html: &str, escaped: &[&str]) {
+        assert!(!html.contains("<script>"));
+        assert!(!html.contains("<img src=x>"));
+        for e in escaped {
+            assert!(html.contains(e), "{e}");
         }
     }
 }

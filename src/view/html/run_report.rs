@@ -5,21 +5,21 @@
 //!
 //! Nothing in the page loads anything: no scripts, fonts, stylesheets or
 //! images from elsewhere, no JavaScript at all; the one stylesheet is
-//! inline and prints cleanly. The shell, the charts and the escaping are
-//! [`crate::view::html::page`]'s; every piece of text from the run (firm,
-//! investor, chip and rule names, the world's description) is HTML-escaped.
+//! inline and prints cleanly. The shell and the charts are
+//! [`crate::view::html::page`]'s; the markup is built with maud, so every
+//! piece of text from the run (firm, investor, chip and rule names, the
+//! world's description) is HTML-escaped.
 
 use crate::record::{EventKind, EventRec, FirmRec, RunData};
 use crate::view::facts::Consolidation;
 use crate::view::format::{capitalise, count, hhi, money, pct, pflops, share, thousands};
-use crate::view::html::page::{self, PageKind, data_uri, esc, figures, page};
+use crate::view::html::page::{self, PageKind, data_uri, figures, page};
 use crate::view::narrate;
 use crate::view::registry::{self, ChartId, RunChart};
 use crate::view::theme::Rendered;
 use crate::world::{Coverage, Tier, World};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use std::collections::HashMap;
-use std::fmt::Write;
 
 /// At most this many acquired, and exited, firms are listed in the firms table.
 pub const TOP_GONE: usize = 10;
@@ -31,13 +31,6 @@ pub fn report(data: &RunData, charts: &[Rendered], gif: Option<&[u8]>) -> String
     let world_name = data.summary.world.clone();
     let seed = data.summary.seed;
     let (lines, notable) = narrate::story_and_notable(data);
-    // The sections still written as text (escaped with `esc`): they read
-    // event kinds, firm states and summary.json, which the typed record
-    // replaces.
-    let mut rest = String::new();
-    timeline(&mut rest, data, &notable);
-    firms_table(&mut rest, data);
-    provenance(&mut rest, data);
     let body = html! {
         header {
             p.kicker { "chipban report" }
@@ -53,83 +46,71 @@ pub fn report(data: &RunData, charts: &[Rendered], gif: Option<&[u8]>) -> String
         (world_brief(data))
         (verdict(data, &facts))
         (figures(charts, |id| match id {
-            ChartId::Run(chart) => PreEscaped(caption(chart, data, &facts)),
+            ChartId::Run(chart) => caption(chart, data, &facts),
             other => unreachable!("a run report shows run charts only, not {other:?}"),
         }))
         @if let Some(gif) = gif { (market_race(gif)) }
         (story(&lines))
-        (PreEscaped(rest))
+        (timeline(data, &notable))
+        (firms_table(data))
+        (provenance(data))
     };
     page(PageKind::Run, &format!("chipban report: {world_name} (seed {seed})"), body)
 }
 
 /// A caption: how to read the chart, and what this run shows on it (numbers
 /// from the output files).
-fn caption(chart: RunChart, data: &RunData, facts: &Consolidation) -> String {
+fn caption(chart: RunChart, data: &RunData, facts: &Consolidation) -> Markup {
     let first = data.months.first();
     let last = data.months.last();
     let (Some(first), Some(last)) = (first, last) else {
-        return format!("Chart “{}”.", esc(registry::chart(ChartId::Run(chart)).title));
+        return html! { "Chart “" (registry::chart(ChartId::Run(chart)).title) "”." };
     };
     let p = &facts.params;
     match chart {
-        RunChart::Concentration => format!(
+        RunChart::Concentration => html! {
             "HHI of AI-revenue shares (0–10,000): above 1,000 a market counts as moderately, above 1,800 as highly \
              concentrated (2023 US merger guidelines); the top-four share (CR4) is the other line, the export rules \
-             are marked, and any consolidation phase is shaded. In this run HHI goes from {} to {} (peak {} in {}); \
-             CR4 ends at {}.",
-            hhi(first.hhi),
-            hhi(last.hhi),
-            hhi(facts.max_hhi.0),
-            esc(&date(data, facts.max_hhi.1)),
-            pct(last.cr4)
-        ),
-        RunChart::Firms => format!(
+             are marked, and any consolidation phase is shaded. In this run HHI goes from " (hhi(first.hhi)) " to "
+            (hhi(last.hhi)) " (peak " (hhi(facts.max_hhi.0)) " in " (date(data, facts.max_hhi.1)) "); CR4 ends at "
+            (pct(last.cr4)) "."
+        },
+        RunChart::Firms => html! {
             "Independent firms (a buyer and what it bought count as one), start-ups alive, and entries, exits and \
-             acquisitions so far. Independent firms peak at {} in {} and end at {}, {} below the peak (the test needs \
-             {}); over the run {}, {} and {}.",
-            thousands(facts.peak.0 as u64),
-            esc(&date(data, facts.peak.1)),
-            thousands(last.independent_firms as u64),
-            pct(1.0 - last.independent_firms as f64 / facts.peak.0.max(1) as f64),
-            pct(p.drop_from_peak),
-            count(last.entries as u64, "firm enters", "firms enter"),
-            count(last.exits as u64, "exits", "exit"),
-            count(last.acquisitions as u64, "is acquired", "are acquired")
-        ),
+             acquisitions so far. Independent firms peak at " (thousands(facts.peak.0 as u64)) " in "
+            (date(data, facts.peak.1)) " and end at " (thousands(last.independent_firms as u64)) ", "
+            (pct(1.0 - last.independent_firms as f64 / facts.peak.0.max(1) as f64)) " below the peak (the test needs "
+            (pct(p.drop_from_peak)) "); over the run " (count(last.entries as u64, "firm enters", "firms enter")) ", "
+            (count(last.exits as u64, "exits", "exit")) " and "
+            (count(last.acquisitions as u64, "is acquired", "are acquired")) "."
+        },
         RunChart::MarketShares => {
             let top = top_firms(data, 3);
-            let list: Vec<String> =
-                top.iter().map(|f| format!("{} {}", esc(&f.firm), share(f.share))).collect();
-            format!(
+            let list: Vec<String> = top.iter().map(|f| format!("{} {}", f.firm, share(f.share))).collect();
+            html! {
                 "Each firm's share of AI revenue over time; the largest firms by name, the rest grouped. At the end \
-                 the largest are {}.",
-                crate::view::format::join_and(&list)
-            )
+                 the largest are " (crate::view::format::join_and(&list)) "."
+            }
         }
-        RunChart::Compute => format!(
+        RunChart::Compute => html! {
             "Usable compute held (PFLOP/s of dense BF16, after each chip's software efficiency) by chip model, \
              with the models the export rules ban marked, and the chip price index (current price ÷ list price). \
-             The four firms with the most compute hold {} of it at the start and {} at the end; firms end holding \
-             {} chips of banned models.",
-            pct(first.top4_compute_share),
-            pct(last.top4_compute_share),
-            thousands(last.banned_chip_units)
-        ),
+             The four firms with the most compute hold " (pct(first.top4_compute_share)) " of it at the start and "
+            (pct(last.top4_compute_share)) " at the end; firms end holding " (thousands(last.banned_chip_units))
+            " chips of banned models."
+        },
         RunChart::Funding => {
             let rounds: Vec<_> = data.events.iter().filter(|e| e.kind() == EventKind::FundingRound).collect();
             let total: f64 = rounds.iter().map(|e| e.amount_musd).sum();
             let loans = data.events.iter().filter(|e| e.kind() == EventKind::Loan).count() as u64;
-            format!(
+            html! {
                 "Venture funding per month (equity rounds), chip-backed loans outstanding, and the valuations of \
-                 the funded start-ups with their rounds (a round at a valuation of at least {} lets a firm repay \
-                 its chip loans). Over the run {} raise {} in all, and firms take {}, with {} still outstanding at the end.",
-                money(data.world.funding.loan_repay_valuation_musd),
-                count(rounds.len() as u64, "round", "rounds"),
-                money(total),
-                count(loans, "chip-backed loan", "chip-backed loans"),
-                money(last.loans_outstanding_musd)
-            )
+                 the funded start-ups with their rounds (a round at a valuation of at least "
+                (money(data.world.funding.loan_repay_valuation_musd)) " lets a firm repay its chip loans). Over the \
+                 run " (count(rounds.len() as u64, "round", "rounds")) " raise " (money(total)) " in all, and firms \
+                 take " (count(loans, "chip-backed loan", "chip-backed loans")) ", with "
+                (money(last.loans_outstanding_musd)) " still outstanding at the end."
+            }
         }
         RunChart::Talent => {
             let (giants, others) = data
@@ -143,27 +124,23 @@ fn caption(chart: RunChart, data: &RunData, facts: &Consolidation) -> String {
                         (g, o + f.researchers as u64)
                     }
                 });
-            format!(
+            html! {
                 "The market for AI researchers: the going wage relative to the world's starting wage (1 = the \
-                 start), and where the researchers work. The wage index goes from {:.2} to {:.2}; at the end the \
-                 giants employ {} of the {} researchers at firms.",
-                first.wage_index,
-                last.wage_index,
-                pct(giants as f64 / (giants + others).max(1) as f64),
-                thousands(giants + others)
-            )
+                 start), and where the researchers work. The wage index goes from " (format!("{:.2}", first.wage_index))
+                " to " (format!("{:.2}", last.wage_index)) "; at the end the giants employ "
+                (pct(giants as f64 / (giants + others).max(1) as f64)) " of the " (thousands(giants + others))
+                " researchers at firms."
+            }
         }
-        RunChart::Lorenz => format!(
+        RunChart::Lorenz => html! {
             "Lorenz curves of compute across active firms: the share of all compute held by the smallest x% of \
-             firms. The further a curve sags below the diagonal, the more unequal; the Gini coefficient goes from \
-             {:.2} to {:.2}.",
-            first.compute_gini, last.compute_gini
-        ),
-        RunChart::Timeline => {
+             firms. The further a curve sags below the diagonal, the more unequal; the Gini coefficient goes from "
+            (format!("{:.2}", first.compute_gini)) " to " (format!("{:.2}", last.compute_gini)) "."
+        },
+        RunChart::Timeline => html! {
             "The run's main events in time: export rules, funding rounds, chip-backed loans, \
-                       acquisitions and exits; the story below tells them in words."
-                .into()
-        }
+             acquisitions and exits; the story below tells them in words."
+        },
     }
 }
 
@@ -522,34 +499,44 @@ fn kind_label(kind: EventKind) -> &'static str {
     }
 }
 
-fn timeline(h: &mut String, data: &RunData, events: &[&EventRec]) {
-    let _ = write!(
-        h,
-        "<section id=\"events\">\n<h2>Notable events</h2>\n<p class=\"note\">{} of the {} rows of \
-         <code>events.csv</code>: export rules, large funding rounds, each firm's first chip-backed loan and its \
-         first repayment after a round, defaults, acquisitions, exits and entries of named firms. Amounts in USD \
-         millions.</p>\n",
-        thousands(events.len() as u64),
-        thousands(data.events.len() as u64)
-    );
-    h.push_str(
-        "<table>\n<thead><tr><th>date</th><th>event</th><th>who</th><th>whom / what</th><th class=\"num\">units</th>\
-         <th class=\"num\">USD M</th><th>detail</th></tr></thead>\n<tbody>\n",
-    );
-    for e in events {
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            esc(&e.date),
-            esc(kind_label(e.kind())),
-            esc(&e.actor),
-            esc(&e.target),
-            if e.units > 0 { thousands(e.units) } else { String::new() },
-            if e.amount_musd > 0.0 { format!("{:.1}", e.amount_musd) } else { String::new() },
-            esc(&e.payload.detail())
-        );
+fn timeline(data: &RunData, events: &[&EventRec]) -> Markup {
+    html! {
+        section #events {
+            h2 { "Notable events" }
+            p.note {
+                (thousands(events.len() as u64)) " of the " (thousands(data.events.len() as u64)) " rows of "
+                code { "events.csv" } ": export rules, large funding rounds, each firm's first chip-backed loan and \
+                 its first repayment after a round, defaults, acquisitions, exits and entries of named firms. \
+                 Amounts in USD millions."
+            }
+            table {
+                thead {
+                    tr {
+                        th { "date" }
+                        th { "event" }
+                        th { "who" }
+                        th { "whom / what" }
+                        th.num { "units" }
+                        th.num { "USD M" }
+                        th { "detail" }
+                    }
+                }
+                tbody {
+                    @for e in events {
+                        tr {
+                            td.date { (e.date) }
+                            td { (kind_label(e.kind())) }
+                            td { (e.actor) }
+                            td { (e.target) }
+                            td.num { @if e.units > 0 { (thousands(e.units)) } }
+                            td.num { @if e.amount_musd > 0.0 { (format!("{:.1}", e.amount_musd)) } }
+                            td { (e.payload.detail()) }
+                        }
+                    }
+                }
+            }
+        }
     }
-    h.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 /// One firm's line in the table: figures from `row`, status text, owner, valuation.
@@ -561,8 +548,8 @@ struct FirmLine<'a> {
     gone: bool,
 }
 
-fn firms_table(h: &mut String, data: &RunData) {
-    let Some(last) = data.months.last().map(|m| m.month) else { return };
+fn firms_table(data: &RunData) -> Markup {
+    let Some(last) = data.months.last().map(|m| m.month) else { return html! {} };
     // per firm: its last active row and its final (acquired / exited) row
     let mut last_active: HashMap<&str, &FirmRec> = HashMap::new();
     let mut terminal: Vec<&FirmRec> = Vec::new();
@@ -617,47 +604,56 @@ fn firms_table(h: &mut String, data: &RunData) {
     let by_valuation = |l: &FirmLine| l.valuation.unwrap_or(0.0);
     let (acquired, n_acquired) = gone("acquired", &by_valuation);
     let (exited, n_exited) = gone("exited", &by_valuation);
-    let _ = write!(
-        h,
-        "<section id=\"firms\">\n<h2>The firms at the end</h2>\n<p class=\"note\">The firms active in {}, by \
-         revenue share; then the largest of those acquired (by the price paid) and of those that exited (by their \
-         last valuation). For a firm that is gone, the figures are from its last month before the deal or the exit. \
-         Revenue is per month; money in US dollars; the full panel is in <code>firms.csv</code>.</p>\n",
-        date(data, last)
-    );
-    h.push_str(
-        "<table>\n<thead><tr><th>firm</th><th>tier</th><th>status</th><th>owner</th><th class=\"num\">share</th>\
-         <th class=\"num\">revenue / month</th><th class=\"num\">compute (PFLOP/s)</th><th class=\"num\">researchers</th>\
-         <th class=\"num\">valuation</th></tr></thead>\n",
-    );
     let groups = [
         (format!("Active: {}", count(lines.len() as u64, "firm", "firms")), lines),
         (gone_heading("Acquired", acquired.len(), n_acquired, "by price paid"), acquired),
         (gone_heading("Exited", exited.len(), n_exited, "by last valuation"), exited),
     ];
-    for (heading, rows) in groups.iter().filter(|(_, rows)| !rows.is_empty()) {
-        let _ = write!(h, "<tbody>\n<tr class=\"group\"><th colspan=\"9\">{}</th></tr>\n", esc(heading));
-        for l in rows {
-            let f = l.row;
-            let _ = writeln!(
-                h,
-                "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                if l.gone { " class=\"gone\"" } else { "" },
-                esc(&f.firm),
-                esc(&f.tier),
-                esc(&l.status),
-                if l.owner == f.firm { "—".to_string() } else { esc(l.owner) },
-                share(f.share),
-                money(f.revenue_musd),
-                pflops(f.compute_pflops),
-                thousands(f.researchers as u64),
-                l.valuation.filter(|v| *v > 0.0).map(money).unwrap_or_else(|| "—".into())
-            );
+    html! {
+        section #firms {
+            h2 { "The firms at the end" }
+            p.note {
+                "The firms active in " (date(data, last)) ", by revenue share; then the largest of those acquired \
+                 (by the price paid) and of those that exited (by their last valuation). For a firm that is gone, \
+                 the figures are from its last month before the deal or the exit. Revenue is per month; money in \
+                 US dollars; the full panel is in " code { "firms.csv" } "."
+            }
+            table {
+                thead {
+                    tr {
+                        th { "firm" }
+                        th { "tier" }
+                        th { "status" }
+                        th { "owner" }
+                        th.num { "share" }
+                        th.num { "revenue / month" }
+                        th.num { "compute (PFLOP/s)" }
+                        th.num { "researchers" }
+                        th.num { "valuation" }
+                    }
+                }
+                @for (heading, rows) in groups.iter().filter(|(_, rows)| !rows.is_empty()) {
+                    tbody {
+                        tr.group { th colspan="9" { (heading) } }
+                        @for l in rows {
+                            @let f = l.row;
+                            tr class=[l.gone.then_some("gone")] {
+                                td { (f.firm) }
+                                td { (f.tier) }
+                                td { (l.status) }
+                                td { @if l.owner == f.firm { "—" } @else { (l.owner) } }
+                                td.num { (share(f.share)) }
+                                td.num { (money(f.revenue_musd)) }
+                                td.num { (pflops(f.compute_pflops)) }
+                                td.num { (thousands(f.researchers as u64)) }
+                                td.num { (l.valuation.filter(|v| *v > 0.0).map(money).unwrap_or_else(|| "—".into())) }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        h.push_str("</tbody>\n");
     }
-    h.push_str("</table>\n</section>\n");
 }
 
 fn gone_heading(what: &str, shown: usize, total: usize, order: &str) -> String {
@@ -668,34 +664,29 @@ fn gone_heading(what: &str, shown: usize, total: usize, order: &str) -> String {
     }
 }
 
-fn provenance(h: &mut String, data: &RunData) {
+fn provenance(data: &RunData) -> Markup {
     let s = &data.summary;
-    let _ = write!(
-        h,
-        "<footer>\n<section id=\"provenance\">\n<h2>Provenance</h2>\n<dl class=\"brief\">\n\
-         <dt>Program</dt><dd>{} {} (build {})</dd>\n<dt>World</dt><dd>{} (hash <code>{}</code>)</dd>\n\
-         <dt>Seed</dt><dd>{}</dd>\n<dt>Months</dt><dd>{} from {}</dd>\n</dl>\n",
-        esc(&s.program),
-        esc(&s.version),
-        esc(&s.build),
-        esc(&s.world),
-        esc(&s.world_hash),
-        s.seed,
-        s.months,
-        esc(&s.start)
-    );
-    let parts: Vec<String> = s
-        .event_counts
-        .iter()
-        .map(|(k, n)| format!("{} {}", esc(&k.replace('_', " ")), thousands(*n)))
-        .collect();
-    let _ =
-        writeln!(h, "<p class=\"note\">Rows of <code>events.csv</code> by kind: {}.</p>", parts.join("; "));
-    h.push_str(
-        "<p class=\"note\">Made from the run's output folder alone. The same world file, seed and build give the same \
-         files byte for byte: <code>chipban run world.ron</code> in that folder reproduces the run. This page loads \
-         nothing from the network.</p>\n</section>\n</footer>\n",
-    );
+    let parts: Vec<String> =
+        s.event_counts.iter().map(|(k, n)| format!("{} {}", k.replace('_', " "), thousands(*n))).collect();
+    html! {
+        footer {
+            section #provenance {
+                h2 { "Provenance" }
+                dl.brief {
+                    dt { "Program" } dd { (s.program) " " (s.version) " (build " (s.build) ")" }
+                    dt { "World" } dd { (s.world) " (hash " code { (s.world_hash) } ")" }
+                    dt { "Seed" } dd { (s.seed) }
+                    dt { "Months" } dd { (s.months) " from " (s.start) }
+                }
+                p.note { "Rows of " code { "events.csv" } " by kind: " (parts.join("; ")) "." }
+                p.note {
+                    "Made from the run's output folder alone. The same world file, seed and build give the same \
+                     files byte for byte: " code { "chipban run world.ron" } " in that folder reproduces the run. \
+                     This page loads nothing from the network."
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -719,6 +710,7 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
+        let esc = |s: &str| html! { (s) }.into_string();
         assert_eq!(esc(r#"<b>"A&B's"</b>"#), "&lt;b&gt;&quot;A&amp;B's&quot;&lt;/b&gt;");
         assert_eq!(esc("01.AI"), "01.AI");
     }

@@ -52,7 +52,12 @@ pub fn execute(opts: &CompareOptions) -> Result<CompareOutcome, AppError> {
     for p in &opts.worlds {
         match crate::world::resolve(Some(p), &[], opts.months, None) {
             Ok(w) => worlds.push(w),
-            Err(e) => problems.push(e),
+            // The same bad file given twice is reported once.
+            Err(e) => {
+                if !problems.iter().any(|p: &crate::world::WorldError| p.to_string() == e.to_string()) {
+                    problems.push(e)
+                }
+            }
         }
     }
     if !problems.is_empty() {

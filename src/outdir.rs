@@ -198,7 +198,11 @@ pub fn lock(dir: &Path) -> Result<OutLock, OutputError> {
             Err(fs::TryLockError::WouldBlock) => {
                 let holder = fs::read_to_string(&path).unwrap_or_default();
                 let holder = holder.trim();
-                let holder = if holder.is_empty() { "a process that is starting".to_string() } else { holder.to_string() };
+                let holder = if holder.is_empty() {
+                    "a process that is starting".to_string()
+                } else {
+                    holder.to_string()
+                };
                 return Err(OutputError::Locked { path: dir.to_path_buf(), lock: path, holder });
             }
             Err(fs::TryLockError::Error(source)) => return Err(OutputError::Io { path, source }),

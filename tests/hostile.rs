@@ -75,27 +75,43 @@ fn world_name_with_a_separator_is_refused() {
 #[test]
 fn world_name_dot_dot_by_override_is_refused() {
     let tmp = temp_dir();
-    refused_in(&["run", &tiny(), "--set", "name=\"..\"", "--no-charts"], tmp.path(), &["world.name", "start with `.`"]);
+    refused_in(
+        &["run", &tiny(), "--set", "name=\"..\"", "--no-charts"],
+        tmp.path(),
+        &["world.name", "start with `.`"],
+    );
 }
 
 #[test]
 fn world_name_absolute_path_is_refused() {
     let tmp = temp_dir();
-    refused_in(&["run", &tiny(), "--set", "name=\"/tmp/x\"", "--no-charts"], tmp.path(), &["world.name", "'/'"]);
+    refused_in(
+        &["run", &tiny(), "--set", "name=\"/tmp/x\"", "--no-charts"],
+        tmp.path(),
+        &["world.name", "'/'"],
+    );
 }
 
 #[test]
 fn world_name_too_long_is_refused() {
     let tmp = temp_dir();
     let long = format!("name=\"{}\"", "a".repeat(65));
-    refused_in(&["run", &tiny(), "--set", &long, "--no-charts"], tmp.path(), &["world.name", "65 characters", "64"]);
+    refused_in(
+        &["run", &tiny(), "--set", &long, "--no-charts"],
+        tmp.path(),
+        &["world.name", "65 characters", "64"],
+    );
 }
 
 #[test]
 fn world_name_with_nul_or_escape_is_refused() {
     let tmp = temp_dir();
     refused_in(&["run", &tiny(), "--set", "name=\"a\\u{0}b\"", "--no-charts"], tmp.path(), &["world.name"]);
-    refused_in(&["run", &tiny(), "--set", "name=\"a\\u{1b}[2J\"", "--no-charts"], tmp.path(), &["world.name"]);
+    refused_in(
+        &["run", &tiny(), "--set", "name=\"a\\u{1b}[2J\"", "--no-charts"],
+        tmp.path(),
+        &["world.name"],
+    );
 }
 
 #[test]
@@ -179,11 +195,10 @@ fn two_writers_the_second_fails_at_once_naming_the_holder() {
     let still_running = first.try_wait().unwrap().is_none();
     let status = first.wait().unwrap();
     assert!(status.success());
-    if still_running {
-        let err = refused(&second, &["being written by another chipban", "o.lock"]);
-        assert!(err.contains(&format!("pid {}", first.id())), "names the holder: {err}");
-        assert!(quick.as_secs() < 10, "fails at once, not after waiting");
-    }
+    assert!(still_running, "the first writer (seconds of work) was still running");
+    let err = refused(&second, &["being written by another chipban", "o.lock"]);
+    assert!(err.contains(&format!("pid {}", first.id())), "names the holder: {err}");
+    assert!(quick.as_secs() < 10, "fails at once, not after waiting");
     assert!(leftovers(tmp.path()).is_empty(), "{:?}", listing(tmp.path()));
     assert!(out.join("cells.csv").exists());
 }
@@ -199,7 +214,18 @@ fn a_held_lock_refuses_every_writer() {
     for args in [
         vec!["run", &tiny(), "--no-charts", "--out", s(&out)],
         vec!["sweep", &fixture("sweep_grid.ron"), "--no-charts", "--out", s(&out)],
-        vec!["compare", &tiny(), &tiny(), "--replicates", "2", "--months", "3", "--no-charts", "--out", s(&out)],
+        vec![
+            "compare",
+            &tiny(),
+            &tiny(),
+            "--replicates",
+            "2",
+            "--months",
+            "3",
+            "--no-charts",
+            "--out",
+            s(&out),
+        ],
     ] {
         refused(&chipban(&args), &["being written by another chipban", "pid 4242: chipban run elsewhere"]);
         assert!(!out.exists(), "nothing written: {args:?}");
@@ -346,7 +372,11 @@ fn shard_count_edited_is_refused() {
 #[test]
 fn runs_in_this_folder_edited_is_refused() {
     tampered_merge(
-        |d| edit_file(&d[0].join("state.json"), |t| t.replace("\"runs_in_this_folder\": 12", "\"runs_in_this_folder\": 13")),
+        |d| {
+            edit_file(&d[0].join("state.json"), |t| {
+                t.replace("\"runs_in_this_folder\": 12", "\"runs_in_this_folder\": 13")
+            })
+        },
         &["state.json", "runs_in_this_folder", "13"],
     );
 }
@@ -418,7 +448,11 @@ fn huge_or_zero_jobs_are_refused_before_work() {
     let tmp = temp_dir();
     for jobs in ["1000000000", "0"] {
         refused_in(&["sweep", &fixture("sweep_grid.ron"), "--jobs", jobs], tmp.path(), &["--jobs", "1024"]);
-        refused_in(&["compare", &tiny(), &tiny(), "--replicates", "2", "--jobs", jobs], tmp.path(), &["--jobs"]);
+        refused_in(
+            &["compare", &tiny(), &tiny(), "--replicates", "2", "--jobs", jobs],
+            tmp.path(),
+            &["--jobs"],
+        );
         refused_in(&["calibrate", &tiny(), "--replicates", "2", "--jobs", jobs], tmp.path(), &["--jobs"]);
     }
 }
@@ -474,7 +508,18 @@ fn chart_on_a_shard_or_comparison_folder_says_what_to_do() {
     ok(&chipban(&["sweep", &fixture("sweep_grid.ron"), "--out", s(&shard), "--shard", "0/2"]));
     refused(&chipban(&["chart", s(&shard)]), &["shard folder", "chipban merge"]);
     let cmp = tmp.path().join("cmp");
-    ok(&chipban(&["compare", &tiny(), &tiny(), "--replicates", "2", "--months", "3", "--no-charts", "--out", s(&cmp)]));
+    ok(&chipban(&[
+        "compare",
+        &tiny(),
+        &tiny(),
+        "--replicates",
+        "2",
+        "--months",
+        "3",
+        "--no-charts",
+        "--out",
+        s(&cmp),
+    ]));
     let before = listing(&cmp);
     refused(&chipban(&["chart", s(&cmp)]), &["comparison folder", "chipban compare", "--force"]);
     assert_eq!(listing(&cmp), before);

@@ -48,9 +48,17 @@ fn not_a_study(dir: &Path) -> Result<(), AppError> {
     let state = std::fs::read_to_string(dir.join("state.json")).unwrap_or_default();
     if state.contains("\"chipban-sweep\"") {
         let (kind, how) = if state.contains("\"index\"") {
-            ("sweep shard", format!("merge the shards with `chipban merge <shard folders> --out <study folder>`, which draws the study's charts"))
+            (
+                "sweep shard",
+                "merge the shards with `chipban merge <shard folders> --out <study folder>`, which draws the study's charts".to_string(),
+            )
         } else {
-            ("sweep", format!("redraw its charts and report with `chipban sweep {d}/sweep.ron --out {d} --resume` (finished runs are kept, nothing is re-run)"))
+            (
+                "sweep",
+                format!(
+                    "redraw its charts and report with `chipban sweep {d}/sweep.ron --out {d} --resume` (finished runs are kept, nothing is re-run)"
+                ),
+            )
         };
         return Err(UsageError::NotARunFolder { dir: dir.to_path_buf(), kind, how }.into());
     }

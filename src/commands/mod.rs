@@ -60,16 +60,6 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(s)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn terminal_safe_escapes_controls_visibly() {
-        assert_eq!(super::terminal_safe("plain\n\ttext"), "plain\n\ttext");
-        assert_eq!(super::terminal_safe("a\u{1b}[31mred\r"), "a\\u{1b}[31mred\\u{d}");
-        assert_eq!(super::terminal_safe("x\u{202e}y\u{9b}"), "x\\u{202e}y\\u{9b}");
-    }
-}
-
 /// The charts of a set as files of an output folder (`charts/NAME.png`, `.svg`).
 pub(crate) fn chart_files(charts: Vec<crate::view::theme::Rendered>) -> Vec<crate::outdir::OutFile> {
     let mut files = Vec::with_capacity(2 * charts.len());
@@ -78,4 +68,14 @@ pub(crate) fn chart_files(charts: Vec<crate::view::theme::Rendered>) -> Vec<crat
         files.push((format!("charts/{}.svg", r.name), r.svg.into_bytes()));
     }
     files
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn terminal_safe_escapes_controls_visibly() {
+        assert_eq!(super::terminal_safe("plain\n\ttext"), "plain\n\ttext");
+        assert_eq!(super::terminal_safe("a\u{1b}[31mred\r"), "a\\u{1b}[31mred\\u{d}");
+        assert_eq!(super::terminal_safe("x\u{202e}y\u{9b}"), "x\\u{202e}y\\u{9b}");
+    }
 }

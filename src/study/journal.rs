@@ -113,7 +113,11 @@ impl Contents {
         for (r, &line) in self.runs.iter().zip(&self.lines) {
             let bad = |message: String| StudyError::TamperedLine { path: path.to_path_buf(), line, message };
             if r.run_id >= runs {
-                return Err(bad(format!("run_id {} is out of range: the study has runs 0 to {}", r.run_id, runs.saturating_sub(1))));
+                return Err(bad(format!(
+                    "run_id {} is out of range: the study has runs 0 to {}",
+                    r.run_id,
+                    runs.saturating_sub(1)
+                )));
             }
             let (cell, replicate, seed) = expect(r.run_id);
             if (r.cell, r.replicate) != (cell, replicate) {
@@ -123,7 +127,10 @@ impl Contents {
                 )));
             }
             if r.seed != seed {
-                return Err(bad(format!("run {} has seed {}, but this study gives it seed {seed}", r.run_id, r.seed)));
+                return Err(bad(format!(
+                    "run {} has seed {}, but this study gives it seed {seed}",
+                    r.run_id, r.seed
+                )));
             }
         }
         Ok(())

@@ -162,7 +162,9 @@ fn read_state(dir: &Path) -> Result<FolderState, StudyError> {
             if count == 0 || index >= count {
                 return Err(StudyError::StateTampered {
                     path: p.clone(),
-                    message: format!("shard index {index} of {count} shards is impossible (0 <= index < count)"),
+                    message: format!(
+                        "shard index {index} of {count} shards is impossible (0 <= index < count)"
+                    ),
                 });
             }
             Some(Shard { index, count })
@@ -507,7 +509,8 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
     }
     let plan = load_plan(&dir0.join("sweep.ron"))?;
     for (_, dir, c, st) in &shards {
-        if let Err(e) = st.check(dir, &plan).and_then(|()| check_journal(c, &dir.join(journal::FILE), &plan)) {
+        if let Err(e) = st.check(dir, &plan).and_then(|()| check_journal(c, &dir.join(journal::FILE), &plan))
+        {
             problems.push(e.to_string());
         }
     }

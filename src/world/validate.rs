@@ -519,10 +519,7 @@ pub fn unsafe_name(name: &str) -> Option<String> {
         return Some(format!("is {} characters long; at most {MAX_NAME_LEN} are allowed", name.len()));
     }
     if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || "-_.".contains(*c))) {
-        return Some(format!(
-            "may use only letters, digits, `-`, `_` and `.`, not {:?}",
-            c
-        ));
+        return Some(format!("may use only letters, digits, `-`, `_` and `.`, not {:?}", c));
     }
     if name.starts_with('.') {
         return Some("must not start with `.`".to_string());
@@ -732,5 +729,19 @@ mod tests {
             e.to_string(),
             "world \"tiny\": 1 problem in the world:\n  - months = 0: must be at least 1"
         );
+    }
+
+    #[test]
+    fn world_names_are_safe_folder_names() {
+        for ok in ["baseline", "no_ban", "v1.2-test", &"a".repeat(MAX_NAME_LEN)] {
+            assert_eq!(unsafe_name(ok), None, "{ok}");
+        }
+        for bad in ["..", ".hidden", "a/b", "/abs", "a\\b", "a\0b", "a b", "é", &"a".repeat(MAX_NAME_LEN + 1)]
+        {
+            assert!(unsafe_name(bad).is_some(), "{bad:?}");
+        }
+        let p = problems(|w| w.name = "../up".into());
+        assert_eq!(p.len(), 1, "one line, not two: {p:?}");
+        assert!(has(&p, "world.name = \"../up\""), "{p:?}");
     }
 }

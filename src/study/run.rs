@@ -515,7 +515,9 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
         }
     }
     let count = shards[0].0.count;
-    if count as usize > opts.dirs.len() {
+    // Missing shards are listed below; a count beyond both the study's
+    // runs and the folders given is an edited state.json (and no list).
+    if count as u64 > plan.runs().max(opts.dirs.len() as u64) {
         problems.push(format!(
             "{} is shard {} of {count} shards, but {} folder{} given: give all {count}",
             shards[0].1.display(),

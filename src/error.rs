@@ -15,6 +15,11 @@ use crate::world::WorldError;
 pub enum UsageError {
     #[error("--replicates must be at least 1")]
     NoReplicates,
+    #[error("--jobs {0}: use 1 to {max} worker threads", max = crate::commands::MAX_JOBS)]
+    Jobs(usize),
+    /// `chipban chart` was given a study's folder, not a run's.
+    #[error("{}: this is a {kind} folder; `chipban chart` redraws a run's folder; {how}", dir.display())]
+    NotARunFolder { dir: std::path::PathBuf, kind: &'static str, how: String },
 }
 
 /// Any error of a command. User errors exit with code 2, internal ones with 1.

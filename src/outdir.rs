@@ -14,6 +14,16 @@
 //! updated file by file and subfolder by subfolder ([`update_folder`]), so a
 //! reader never sees half a file or half a chart set.
 //!
+//! One writer at a time ([`lock`]): every command that writes an output
+//! folder first takes an advisory lock on `<folder>.lock`, a file beside
+//! the folder (the folder itself is swapped atomically, so it cannot hold
+//! the lock), and keeps it for the whole run, sweep, merge, compare or
+//! chart. The lock file names its holder (PID and command line); a second
+//! writer fails at once with [`OutputError::Locked`]. The lock file is
+//! removed when the writer is done (also on errors and panics), and a
+//! writer that holds the lock removes what a killed writer left beside the
+//! folder (`.<name>.tmp-*`, `.<name>.old-*`).
+//!
 //! This module knows nothing of what the files hold; it must not format
 //! data or decide names of files.
 
@@ -81,6 +91,13 @@ pub enum OutputError {
     IsFile { path: PathBuf },
     #[error("cannot write {}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
+    /// Another process is writing the same output folder.
+    #[error(
+        "{} is being written by another chipban process ({holder}); wait until it is done, or if that process no longer runs, remove {}",
+        path.display(),
+        lock.display()
+    )]
+    Locked { path: PathBuf, lock: PathBuf, holder: String },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
@@ -138,6 +155,117 @@ fn name_of(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into())
 }
 
+/// The advisory lock of one output folder, held until dropped (see the
+/// module doc). Dropping it removes the lock file.
+#[derive(Debug)]
+pub struct OutLock {
+    file: fs::File,
+    path: PathBuf,
+}
+
+impl Drop for OutLock {
+    fn drop(&mut self) {
+        // Remove the file while still holding the lock: a writer waiting on
+        // the old file sees it gone (see `lock`) and starts afresh.
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// The lock file of the output folder `dir`: `<dir>.lock` beside it.
+pub fn lock_path(dir: &Path) -> PathBuf {
+    parent_of(dir).join(format!("{}.lock", name_of(dir)))
+}
+
+/// Take the lock of the output folder `dir` for this process, or fail at
+/// once naming the process that holds it. Then remove what a killed writer
+/// of `dir` left beside it.
+pub fn lock(dir: &Path) -> Result<OutLock, OutputError> {
+    use std::os::unix::fs::MetadataExt;
+    let parent = parent_of(dir);
+    fs::create_dir_all(parent).map_err(io(parent))?;
+    let path = lock_path(dir);
+    for _ in 0..100 {
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io(&path))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(&path).unwrap_or_default();
+                let holder = holder.trim();
+                let holder = if holder.is_empty() {
+                    "a process that is starting".to_string()
+                } else {
+                    holder.to_string()
+                };
+                return Err(OutputError::Locked { path: dir.to_path_buf(), lock: path, holder });
+            }
+            Err(fs::TryLockError::Error(source)) => return Err(OutputError::Io { path, source }),
+        }
+        // The holder before us may have removed the file after we opened
+        // it: then our lock is on a file nobody else sees; start again.
+        let same = match (file.metadata(), fs::metadata(&path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        };
+        if !same {
+            continue;
+        }
+        let command: Vec<String> = std::env::args().collect();
+        let holder = format!("pid {}: {}", std::process::id(), command.join(" "));
+        file.set_len(0).map_err(io(&path))?;
+        file.write_all(holder.as_bytes()).map_err(io(&path))?;
+        let held = OutLock { file, path };
+        clean_leftovers(dir);
+        return Ok(held);
+    }
+    Err(OutputError::Io { path, source: std::io::Error::other("the lock file keeps being replaced") })
+}
+
+/// Remove the temporary folders and files a killed writer of `dir` left
+/// beside it (`.<name>.tmp-*`, `.<name>.old-*`). Call only with the lock held.
+fn clean_leftovers(dir: &Path) {
+    let name = name_of(dir);
+    let prefixes = [format!(".{name}.tmp-"), format!(".{name}.old-")];
+    remove_matching(parent_of(dir), &prefixes);
+}
+
+/// Remove the temporary files and folders a killed writer left inside a
+/// folder that lives on (a sweep folder being resumed): every entry named
+/// `.<something>.tmp-*` or `.<something>.old-*`. Call only with the lock held.
+pub fn clean_inside(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().to_string();
+        if n.starts_with('.') && (n.contains(".tmp-") || n.contains(".old-")) {
+            remove_entry(&e.path());
+        }
+    }
+}
+
+fn remove_matching(dir: &Path, prefixes: &[String]) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().to_string();
+        if prefixes.iter().any(|p| n.starts_with(p.as_str())) {
+            remove_entry(&e.path());
+        }
+    }
+}
+
+fn remove_entry(p: &Path) {
+    if p.is_dir() && !p.is_symlink() {
+        let _ = fs::remove_dir_all(p);
+    } else {
+        let _ = fs::remove_file(p);
+    }
+}
+
 /// Write one file atomically: a temporary file beside it, synced, then
 /// persisted over `path`. The file gets the usual permissions (0666 less
 /// the umask), not tempfile's private 0600.
@@ -178,10 +306,12 @@ pub fn write_folder(dir: &Path, files: &[OutFile]) -> Result<(), OutputError> {
     let tmp = tmp.keep();
     let swapped = if dir.exists() {
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        fs::rename(dir, &old)
-            .and_then(|()| fs::rename(&tmp, dir))
-            .map_err(io(dir))
-            .and_then(|()| fs::remove_dir_all(&old).map_err(io(&old)))
+        let swapped = fs::rename(dir, &old).and_then(|()| fs::rename(&tmp, dir)).map_err(io(dir));
+        if swapped.is_err() && old.exists() && !dir.exists() {
+            // Put the old folder back rather than leave nothing in its place.
+            let _ = fs::rename(&old, dir);
+        }
+        swapped.and_then(|()| fs::remove_dir_all(&old).map_err(io(&old)))
     } else {
         fs::rename(&tmp, dir).map_err(io(dir))
     };

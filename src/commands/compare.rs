@@ -2,9 +2,9 @@
 //! comparison folder (data files, and unless `--no-charts` charts and a
 //! report); prints the verdict.
 
-use super::{AppError, chart_files, jobs_or_cores};
+use super::{AppError, chart_files, check_jobs, jobs_or_cores};
 use crate::compare::{self, CompareError, Comparison};
-use crate::outdir::{OutputError, claim, write_folder};
+use crate::outdir::{OutputError, claim, lock, write_folder};
 use crate::world::World;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -46,12 +46,18 @@ pub fn execute(opts: &CompareOptions) -> Result<CompareOutcome, AppError> {
     if opts.replicates < 2 {
         return Err(CompareError::TooFewReplicates(opts.replicates).into());
     }
+    check_jobs(opts.jobs)?;
     let mut worlds: Vec<World> = Vec::new();
     let mut problems = Vec::new();
     for p in &opts.worlds {
         match crate::world::resolve(Some(p), &[], opts.months, None) {
             Ok(w) => worlds.push(w),
-            Err(e) => problems.push(e),
+            // The same bad file given twice is reported once.
+            Err(e) => {
+                if !problems.iter().any(|p: &crate::world::WorldError| p.to_string() == e.to_string()) {
+                    problems.push(e)
+                }
+            }
         }
     }
     if !problems.is_empty() {
@@ -68,6 +74,7 @@ pub fn execute(opts: &CompareOptions) -> Result<CompareOutcome, AppError> {
             stem(&opts.worlds[1])
         ))
     });
+    let _lock = lock(&out)?;
     claim(&out, opts.force, |d| Err::<(), _>(OutputError::Exists { path: d.to_path_buf() }))?;
     let files = [opts.worlds[0].display().to_string(), opts.worlds[1].display().to_string()];
     let cmp = compare::compare(&worlds, files, opts.replicates, master, jobs_or_cores(opts.jobs));

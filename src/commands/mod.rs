@@ -19,9 +19,45 @@ pub mod worlds;
 pub use crate::error::AppError;
 pub use crate::world::resolve as resolve_world;
 
+/// The most worker threads `--jobs` may ask for: more than any machine has
+/// cores, few enough that starting them never exhausts the system.
+pub const MAX_JOBS: usize = 1024;
+
+/// Refuse a `--jobs` of 0 or above [`MAX_JOBS`] before any work starts.
+pub(crate) fn check_jobs(jobs: Option<usize>) -> Result<(), AppError> {
+    match jobs {
+        Some(n) if n == 0 || n > MAX_JOBS => Err(crate::error::UsageError::Jobs(n).into()),
+        _ => Ok(()),
+    }
+}
+
 /// Worker threads: the number asked for, or the machine's cores.
 pub(crate) fn jobs_or_cores(jobs: Option<usize>) -> usize {
     jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// Text made safe to print on a terminal: every control character other
+/// than newline and tab (escape sequences, carriage returns, bells) and
+/// every bidirectional-override character is replaced by its visible
+/// escape (`\u{1b}`), so names in a world file cannot rewrite the screen.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut s = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if bad(c) {
+            s.extend(c.escape_unicode());
+        } else {
+            s.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(s)
 }
 
 /// The charts of a set as files of an output folder (`charts/NAME.png`, `.svg`).
@@ -32,4 +68,14 @@ pub(crate) fn chart_files(charts: Vec<crate::view::theme::Rendered>) -> Vec<crat
         files.push((format!("charts/{}.svg", r.name), r.svg.into_bytes()));
     }
     files
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn terminal_safe_escapes_controls_visibly() {
+        assert_eq!(super::terminal_safe("plain\n\ttext"), "plain\n\ttext");
+        assert_eq!(super::terminal_safe("a\u{1b}[31mred\r"), "a\\u{1b}[31mred\\u{d}");
+        assert_eq!(super::terminal_safe("x\u{202e}y\u{9b}"), "x\\u{202e}y\\u{9b}");
+    }
 }

@@ -2,8 +2,8 @@
 //! (data files, and unless `--no-charts` the charts, the market race GIF and
 //! the report), and print a summary (or the narration).
 
-use super::{AppError, chart_files, resolve_world};
-use crate::outdir::{OutFile, claim};
+use super::{AppError, chart_files, resolve_world, terminal_safe};
+use crate::outdir::{OutFile, claim, lock};
 use crate::record::{Record, RunData, data_files, is_run_folder, write_run};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -38,7 +38,7 @@ pub struct RunOutcome {
 pub fn main(opts: &RunOptions) -> Result<(), AppError> {
     let done = execute(opts)?;
     if opts.narrate {
-        print!("{}", crate::view::narrate::text(&done.data));
+        print!("{}", terminal_safe(&crate::view::narrate::text(&done.data)));
     }
     if !opts.quiet {
         print!("{}", summary(&done));
@@ -54,6 +54,7 @@ pub fn execute(opts: &RunOptions) -> Result<RunOutcome, AppError> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-seed{}", w.name, w.seed)));
+    let _lock = lock(&out)?;
     // Refuse a folder that holds no run before simulating; whether it holds
     // this same run is known once the run is done (`write_run`).
     claim(&out, opts.force, is_run_folder)?;

@@ -2,7 +2,7 @@
 //! folder, resumable; with `--emit-slurm DIR`, write a Slurm job array for
 //! it instead of running. Prints what was done and a line per cell.
 
-use super::{AppError, chart_files};
+use super::{AppError, chart_files, check_jobs};
 use crate::outdir::OutFile;
 use crate::slurm::{self, SlurmOptions};
 use crate::study::{self, Shard, Study, StudyError, SweepOutcome};
@@ -32,6 +32,7 @@ pub struct SweepOptions {
 /// The entry point: run the sweep (or emit its Slurm scripts) and print
 /// what was done.
 pub fn main(opts: &SweepOptions) -> Result<(), AppError> {
+    check_jobs(opts.jobs)?;
     if let Some(dir) = &opts.emit_slurm {
         let files = emit_slurm(opts, dir)?;
         if !opts.quiet {
@@ -48,6 +49,7 @@ pub fn main(opts: &SweepOptions) -> Result<(), AppError> {
 
 /// Run the sweep (or the shard) into its folder.
 pub fn execute(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
+    check_jobs(opts.jobs)?;
     let settings = study::SweepOptions {
         file: opts.file.clone(),
         jobs: opts.jobs,

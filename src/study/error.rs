@@ -18,6 +18,8 @@ pub enum LineError {
     BadNumber(String),
     #[error("{0} out of range")]
     OutOfRange(&'static str),
+    #[error("`{0}` is not a finite number")]
+    NotFinite(String),
 }
 
 /// An error of `chipban sweep` or `chipban merge`.
@@ -39,6 +41,9 @@ pub enum StudyError {
     JournalHeader { path: PathBuf },
     #[error("{}:{line}: damaged run line: {error}", path.display())]
     DamagedLine { path: PathBuf, line: usize, error: LineError },
+    /// A well-formed journal line that does not belong to the study.
+    #[error("{}:{line}: {message}; the folder was edited or mixed with another sweep: start over with --force", path.display())]
+    TamperedLine { path: PathBuf, line: usize, message: String },
     /// Opening, trimming or writing the journal.
     #[error("{}: {what}: {source}", path.display())]
     Journal { path: PathBuf, what: &'static str, source: std::io::Error },
@@ -48,6 +53,9 @@ pub enum StudyError {
     NotASweep { dir: PathBuf },
     #[error("{}: bad shard", path.display())]
     StateShard { path: PathBuf },
+    /// `state.json` disagrees with the folder's sweep.ron (edited).
+    #[error("{}: {message}; the folder was edited: start over with --force", path.display())]
+    StateTampered { path: PathBuf, message: String },
     #[error(
         "{}: run {run_id} does not belong here or appears twice; the folder was edited or mixed with another sweep: start over with --force",
         journal.display()
@@ -69,6 +77,9 @@ pub enum StudyError {
     /// A cell's world could not be built although the sweep file was checked: a bug.
     #[error("{0}")]
     CellWorld(crate::world::WorldError),
+    /// Not even one worker thread could be started.
+    #[error("cannot start a worker thread: {0}; try a smaller --jobs")]
+    Threads(String),
     /// The charts or report could not be drawn: a bug.
     #[error("{0}")]
     Visuals(String),

@@ -60,7 +60,11 @@ pub fn parse_line(line: &str) -> Result<RunResult, LineError> {
     let int = |s: &str, what: &'static str| {
         s.parse::<u64>().map_err(|_| LineError::BadInteger { what, text: s.to_string() })
     };
-    let real = |s: &str| s.parse::<f64>().map_err(|_| LineError::BadNumber(s.to_string()));
+    let real = |s: &str| match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        Ok(_) => Err(LineError::NotFinite(s.to_string())),
+        Err(_) => Err(LineError::BadNumber(s.to_string())),
+    };
     let run_id = int(fields[0], "run_id")?;
     let cell = u32::try_from(int(fields[1], "cell")?).map_err(|_| LineError::OutOfRange("cell"))?;
     let replicate =
@@ -91,6 +95,46 @@ pub struct Contents {
     pub good_len: u64,
     /// The file ended in a partial line (a run cut off by a kill).
     pub torn_tail: bool,
+    /// The line number (1-based) of each run in `runs`.
+    pub lines: Vec<usize>,
+}
+
+impl Contents {
+    /// Check every run against the study it should belong to: its id is
+    /// one of the study's `runs`, and its cell, replicate and seed are the
+    /// ones `expect(run_id)` gives. The first mismatch is refused, naming
+    /// the journal's file and line.
+    pub fn check(
+        &self,
+        path: &Path,
+        runs: u64,
+        expect: impl Fn(u64) -> (u32, u32, u64),
+    ) -> Result<(), StudyError> {
+        for (r, &line) in self.runs.iter().zip(&self.lines) {
+            let bad = |message: String| StudyError::TamperedLine { path: path.to_path_buf(), line, message };
+            if r.run_id >= runs {
+                return Err(bad(format!(
+                    "run_id {} is out of range: the study has runs 0 to {}",
+                    r.run_id,
+                    runs.saturating_sub(1)
+                )));
+            }
+            let (cell, replicate, seed) = expect(r.run_id);
+            if (r.cell, r.replicate) != (cell, replicate) {
+                return Err(bad(format!(
+                    "run {} is cell {cell}, replicate {replicate} of this study, but the line says cell {}, replicate {}",
+                    r.run_id, r.cell, r.replicate
+                )));
+            }
+            if r.seed != seed {
+                return Err(bad(format!(
+                    "run {} has seed {}, but this study gives it seed {seed}",
+                    r.run_id, r.seed
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Read a journal. A last line without its newline is a run that was being
@@ -102,6 +146,7 @@ pub fn read(path: &Path) -> Result<Contents, StudyError> {
     let mut runs = Vec::new();
     let mut good_len = 0u64;
     let mut torn_tail = false;
+    let mut lines = Vec::new();
     let head = header();
     for (i, chunk) in text.split_inclusive('\n').enumerate() {
         let complete = chunk.ends_with('\n');
@@ -127,9 +172,10 @@ pub fn read(path: &Path) -> Result<Contents, StudyError> {
             error,
         })?;
         runs.push(run);
+        lines.push(i + 1);
         good_len += chunk.len() as u64;
     }
-    Ok(Contents { runs, good_len, torn_tail })
+    Ok(Contents { runs, good_len, torn_tail, lines })
 }
 
 /// An open journal that runs are appended to, one `write` per line, so a

@@ -13,7 +13,9 @@ use super::error::StudyError;
 use super::journal;
 use super::spec::{Plan, load_plan};
 use super::{aggregate, output};
-use crate::outdir::{Claim, OutFile, OutputError, claim, clear, update_folder, write_file_atomic};
+use crate::outdir::{
+    Claim, OutFile, OutputError, claim, clean_inside, clear, lock, update_folder, write_file_atomic,
+};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -106,6 +108,41 @@ fn state_json(plan: &Plan, shard: Option<Shard>, runs_owned: u64) -> String {
 struct FolderState {
     version: String,
     shard: Option<Shard>,
+    /// `runs` and `runs_in_this_folder` as written (checked against the plan).
+    runs: Option<u64>,
+    runs_in_folder: Option<u64>,
+}
+
+impl FolderState {
+    /// Refuse a `state.json` whose counts disagree with the folder's sweep
+    /// (an edited file): the study's runs and the runs of this folder's shard.
+    fn check(&self, dir: &Path, plan: &Plan) -> Result<(), StudyError> {
+        let path = dir.join(STATE);
+        let bad = |message: String| StudyError::StateTampered { path: path.clone(), message };
+        if self.runs != Some(plan.runs()) {
+            return Err(bad(format!(
+                "`runs` is {}, but its sweep.ron has {} runs",
+                self.runs.map_or("missing".to_string(), |n| n.to_string()),
+                plan.runs()
+            )));
+        }
+        let owned = (0..plan.runs()).filter(|id| self.shard.is_none_or(|s| s.owns(*id))).count() as u64;
+        if self.runs_in_folder != Some(owned) {
+            return Err(bad(format!(
+                "`runs_in_this_folder` is {}, but its shard holds {owned} runs",
+                self.runs_in_folder.map_or("missing".to_string(), |n| n.to_string())
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Check a journal's runs against the plan (ids, cells, replicates, seeds).
+fn check_journal(c: &journal::Contents, path: &Path, plan: &Plan) -> Result<(), StudyError> {
+    c.check(path, plan.runs(), |id| {
+        let (cell, replicate) = plan.cell_of(id);
+        (cell, replicate, plan.seed(cell, replicate))
+    })
 }
 
 fn read_state(dir: &Path) -> Result<FolderState, StudyError> {
@@ -119,12 +156,26 @@ fn read_state(dir: &Path) -> Result<FolderState, StudyError> {
     let bad = || StudyError::StateShard { path: p.clone() };
     let shard = match &v["shard"] {
         serde_json::Value::Null => None,
-        s => Some(Shard {
-            index: s["index"].as_u64().ok_or_else(bad)? as u32,
-            count: s["count"].as_u64().ok_or_else(bad)? as u32,
-        }),
+        s => {
+            let get = |k: &str| s[k].as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(bad);
+            let (index, count) = (get("index")?, get("count")?);
+            if count == 0 || index >= count {
+                return Err(StudyError::StateTampered {
+                    path: p.clone(),
+                    message: format!(
+                        "shard index {index} of {count} shards is impossible (0 <= index < count)"
+                    ),
+                });
+            }
+            Some(Shard { index, count })
+        }
     };
-    Ok(FolderState { version: v["version"].as_str().unwrap_or("?").to_string(), shard })
+    Ok(FolderState {
+        version: v["version"].as_str().unwrap_or("?").to_string(),
+        shard,
+        runs: v["runs"].as_u64(),
+        runs_in_folder: v["runs_in_this_folder"].as_u64(),
+    })
 }
 
 /// The identity files of a sweep folder.
@@ -142,12 +193,18 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, StudyError> {
     };
     let out = opts.out.clone().unwrap_or_else(|| PathBuf::from("output").join(default_name));
     let (sweep_ron, world_ron) = identity_files(&plan);
+    let _lock = lock(&out)?;
     prepare_folder(&out, &plan, opts, &sweep_ron, &world_ron)?;
+    if opts.resume {
+        read_state(&out)?.check(&out, &plan)?;
+        clean_inside(&out);
+    }
 
     let owned: Vec<u64> = (0..plan.runs()).filter(|id| opts.shard.is_none_or(|s| s.owns(*id))).collect();
     let jpath = out.join(journal::FILE);
     let (done, good_len) = if jpath.exists() {
         let c = journal::read(&jpath)?;
+        check_journal(&c, &jpath, &plan)?;
         (c.runs, Some(c.good_len))
     } else {
         (Vec::new(), None)
@@ -264,10 +321,11 @@ fn run_pending(
     let (tx, rx) = mpsc::sync_channel::<Result<(RunResult, String), StudyError>>(jobs * 4);
     let mut failure = None;
     std::thread::scope(|scope| {
+        let mut started = 0;
         for _ in 0..jobs {
             let tx = tx.clone();
             let next = &next;
-            scope.spawn(move || {
+            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
                 let mut cached: Option<(u32, crate::world::World)> = None;
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -278,8 +336,20 @@ fn run_pending(
                     }
                 }
             });
+            match spawned {
+                Ok(_) => started += 1,
+                // The system refused more threads: work with those started.
+                Err(e) if started == 0 => {
+                    failure = Some(StudyError::Threads(e.to_string()));
+                    break;
+                }
+                Err(_) => break,
+            }
         }
         drop(tx);
+        if failure.is_some() {
+            return;
+        }
         for msg in rx {
             match msg {
                 Ok((run, line)) => {
@@ -385,7 +455,7 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
         return Err(StudyError::NoShards);
     }
     let mut first: Option<(PathBuf, String, String, FolderState)> = None;
-    let mut shards: Vec<(Shard, PathBuf, Vec<RunResult>)> = Vec::new();
+    let mut shards: Vec<(Shard, PathBuf, journal::Contents, FolderState)> = Vec::new();
     let mut problems = Vec::new();
     for dir in &opts.dirs {
         let st = match read_state(dir) {
@@ -422,13 +492,13 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
         }
         let shard = st.shard.unwrap_or(Shard { index: 0, count: 1 });
         let runs = match journal::read(&dir.join(journal::FILE)) {
-            Ok(c) => c.runs,
+            Ok(c) => c,
             Err(e) => {
                 problems.push(e.to_string());
                 continue;
             }
         };
-        shards.push((shard, dir.clone(), runs));
+        shards.push((shard, dir.clone(), runs, st));
     }
     if !problems.is_empty() {
         return Err(StudyError::Merge { problems });
@@ -438,9 +508,30 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
         return Err(StudyError::MergeVersion { found: st0.version, this: crate::VERSION });
     }
     let plan = load_plan(&dir0.join("sweep.ron"))?;
+    for (_, dir, c, st) in &shards {
+        if let Err(e) = st.check(dir, &plan).and_then(|()| check_journal(c, &dir.join(journal::FILE), &plan))
+        {
+            problems.push(e.to_string());
+        }
+    }
     let count = shards[0].0.count;
+    // Missing shards are listed below; a count beyond both the study's
+    // runs and the folders given is an edited state.json (and no list).
+    if count as u64 > plan.runs().max(opts.dirs.len() as u64) {
+        problems.push(format!(
+            "{} is shard {} of {count} shards, but {} folder{} given: give all {count}",
+            shards[0].1.display(),
+            shards[0].0,
+            opts.dirs.len(),
+            if opts.dirs.len() == 1 { " is" } else { "s are" }
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(StudyError::Merge { problems });
+    }
     let mut seen: Vec<Option<&PathBuf>> = vec![None; count as usize];
-    for (s, dir, runs) in &shards {
+    for (s, dir, c, _) in &shards {
+        let runs = &c.runs;
         if s.count != count {
             problems.push(format!(
                 "{} is shard {s} but {} is of {count} shards",
@@ -477,10 +568,11 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
     if !problems.is_empty() {
         return Err(StudyError::Merge { problems });
     }
-    let runs: Vec<RunResult> = shards.into_iter().flat_map(|(_, _, r)| r).collect();
+    let runs: Vec<RunResult> = shards.into_iter().flat_map(|(_, _, c, _)| c.runs).collect();
     let out =
         opts.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("sweep-{}", plan.spec.name)));
     let (sweep_ron, world_ron) = identity_files(&plan);
+    let _lock = lock(&out)?;
     // A merge never resumes: any occupied folder is replaced only with --force.
     claim(&out, opts.force, |d| Err::<(), _>(OutputError::Exists { path: d.to_path_buf() }))?;
     let sweep_opts = SweepOptions { force: opts.force, ..Default::default() };

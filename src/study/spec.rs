@@ -280,6 +280,13 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
                 spec.name
             ),
         ));
+    } else if let Some(why) = crate::world::unsafe_name(&spec.name) {
+        problems.push(at(
+            text,
+            origin,
+            &spec.name,
+            format!("`name` \"{}\" {why} (it names the output folder)", spec.name),
+        ));
     }
     if spec.replicates == 0 {
         problems.push(format!("{origin}: `replicates` is 0: use at least 1 run per cell (20 or more for intervals worth reading)"));

@@ -14,7 +14,7 @@ pub use load::{load_file, load_str, ron_options, syntax_error, to_ron};
 pub use month::{Month, MonthError};
 pub use overrides::{OverrideError, apply_overrides, value_at};
 pub use schema::*;
-pub use validate::validate;
+pub use validate::{MAX_NAME_LEN, unsafe_name, validate};
 
 use std::path::Path;
 

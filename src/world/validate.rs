@@ -159,6 +159,9 @@ impl Checker {
 
     fn world(&mut self, w: &World) {
         self.name("world", &w.name);
+        if let Some(why) = unsafe_name(&w.name) {
+            self.problem(format!("world.name = {:?}: {why} (it names the output folder)", w.name));
+        }
         if w.months == 0 {
             self.problem("months = 0: must be at least 1".to_string());
         }
@@ -501,6 +504,29 @@ impl Checker {
     }
 }
 
+/// The longest name that may name an output folder.
+pub const MAX_NAME_LEN: usize = 64;
+
+/// Why `name` cannot name an output folder, or `None` when it can. A safe
+/// name has 1 to [`MAX_NAME_LEN`] characters, all ASCII letters, digits,
+/// `-`, `_` or `.`, and does not start with `.`: so it can never be an
+/// absolute path, `..`, hold a separator or a NUL, or hide a folder.
+pub fn unsafe_name(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return None; // reported as empty elsewhere
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Some(format!("is {} characters long; at most {MAX_NAME_LEN} are allowed", name.len()));
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || "-_.".contains(*c))) {
+        return Some(format!("may use only letters, digits, `-`, `_` and `.`, not {:?}", c));
+    }
+    if name.starts_with('.') {
+        return Some("must not start with `.`".to_string());
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -703,5 +729,19 @@ mod tests {
             e.to_string(),
             "world \"tiny\": 1 problem in the world:\n  - months = 0: must be at least 1"
         );
+    }
+
+    #[test]
+    fn world_names_are_safe_folder_names() {
+        for ok in ["baseline", "no_ban", "v1.2-test", &"a".repeat(MAX_NAME_LEN)] {
+            assert_eq!(unsafe_name(ok), None, "{ok}");
+        }
+        for bad in ["..", ".hidden", "a/b", "/abs", "a\\b", "a\0b", "a b", "é", &"a".repeat(MAX_NAME_LEN + 1)]
+        {
+            assert!(unsafe_name(bad).is_some(), "{bad:?}");
+        }
+        let p = problems(|w| w.name = "../up".into());
+        assert_eq!(p.len(), 1, "one line, not two: {p:?}");
+        assert!(has(&p, "world.name = \"../up\""), "{p:?}");
     }
 }

@@ -1,8 +1,8 @@
 //! `chipban merge DIR...`: combine the folders of a sharded sweep into one
 //! study, after checking they hold every run exactly once.
 
-use super::{AppError, OutputOptions};
 use super::sweep::{summary, visuals};
+use super::{AppError, OutputOptions};
 use crate::study::{self, SweepOutcome};
 use std::path::PathBuf;
 

@@ -46,7 +46,8 @@ pub fn main(opts: &SweepOptions) -> Result<(), AppError> {
 pub fn execute(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
     let OutputOptions { out, force, quiet, no_charts } = opts.output.clone();
     let (file, jobs, shard, resume) = (opts.file.clone(), opts.jobs, opts.shard, opts.resume);
-    let settings = study::SweepOptions { file, jobs, out, shard, resume, force, quiet, visuals: visuals(no_charts) };
+    let settings =
+        study::SweepOptions { file, jobs, out, shard, resume, force, quiet, visuals: visuals(no_charts) };
     Ok(study::sweep(&settings)?)
 }
 

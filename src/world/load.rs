@@ -191,7 +191,8 @@ mod tests {
     #[test]
     fn syntax_errors_are_located_with_hints() {
         // (replace, with, line of, column, the message contains)
-        let cases: [(&str, &str, Option<&str>, Option<usize>, &str); 6] = [
+        type Case = (&'static str, &'static str, Option<&'static str>, Option<usize>, &'static str);
+        let cases: [Case; 6] = [
             ("tier: Giant,", "tier: Gaint,", Some("Gaint"), None, "did you mean `Giant`?"),
             ("        benchmark_weight: 0.3,", "", None, None, "missing field named `benchmark_weight`"),
             ("months: 12,", "months: 60.5,", Some("months: 60.5"), None, "whole number"),

@@ -77,6 +77,15 @@ pub struct PairedDiff {
 }
 
 impl PairedDiff {
+    /// The paired Student t difference of `a[i] − b[i]` (pairs in order).
+    fn of(outcome: String, label: String, unit: String, a: &[f64], b: &[f64]) -> PairedDiff {
+        let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+        let (diff, sd, ci_low, ci_high) = stats::mean_ci(&d);
+        let (mean_a, mean_b) = (stats::mean(a), stats::mean(b));
+        let method = "paired Student t";
+        PairedDiff { outcome, label, unit, n: d.len(), mean_a, mean_b, diff, sd, ci_low, ci_high, method }
+    }
+
     /// Does the 95% interval exclude zero?
     pub fn significant(&self) -> bool {
         matches!((self.ci_low, self.ci_high), (Some(l), Some(h)) if l > 0.0 || h < 0.0)
@@ -174,36 +183,20 @@ pub fn analyse(
     let reps = runs[0].len();
     let mut diffs = Vec::new();
     for o in COMPARED {
-        let col = o.column();
         let mut xa = Vec::new();
         let mut xb = Vec::new();
-        let mut d = Vec::new();
         for (ra, rb) in runs[0].iter().zip(&runs[1]) {
             if let (Some(va), Some(vb)) = (ra.outcomes[o.index()], rb.outcomes[o.index()]) {
                 xa.push(va);
                 xb.push(vb);
-                d.push(va - vb);
             }
         }
-        let (mean, sd, lo, hi) = stats::mean_ci(&d);
         let label = if o == Outcome::MonthsToConsolidation {
             "months to consolidation (pairs where both consolidate)".to_string()
         } else {
             o.label().to_string()
         };
-        diffs.push(PairedDiff {
-            outcome: col.to_string(),
-            label,
-            unit: o.unit().to_string(),
-            n: d.len(),
-            mean_a: stats::mean(&xa),
-            mean_b: stats::mean(&xb),
-            diff: mean,
-            sd,
-            ci_low: lo,
-            ci_high: hi,
-            method: "paired Student t",
-        });
+        diffs.push(PairedDiff::of(o.column().to_string(), label, o.unit().to_string(), &xa, &xb));
     }
     // Restricted mean time to consolidation: min(T, horizon), with runs that
     // never consolidate at the horizon. Censoring happens only at the
@@ -212,23 +205,15 @@ pub fn analyse(
     let restricted = |r: &RunResult| survival::restricted_time(r.outcomes[o], months);
     let ta: Vec<f64> = runs[0].iter().map(restricted).collect();
     let tb: Vec<f64> = runs[1].iter().map(restricted).collect();
-    let d: Vec<f64> = ta.iter().zip(&tb).map(|(x, y)| x - y).collect();
-    let (mean, sd, lo, hi) = stats::mean_ci(&d);
     diffs.insert(
         4,
-        PairedDiff {
-            outcome: "restricted_mean_months_to_consolidation".into(),
-            label: format!("restricted mean months to consolidation (never = {months})"),
-            unit: "months from the start".into(),
-            n: d.len(),
-            mean_a: stats::mean(&ta),
-            mean_b: stats::mean(&tb),
-            diff: mean,
-            sd,
-            ci_low: lo,
-            ci_high: hi,
-            method: "paired Student t",
-        },
+        PairedDiff::of(
+            "restricted_mean_months_to_consolidation".into(),
+            format!("restricted mean months to consolidation (never = {months})"),
+            "months from the start".into(),
+            &ta,
+            &tb,
+        ),
     );
     let survival = [kaplan_meier(&runs[0], months), kaplan_meier(&runs[1], months)];
     let median_months = [survival::median_time(&survival[0]), survival::median_time(&survival[1])];

@@ -22,28 +22,42 @@ pub enum UsageError {
     NotARunFolder { dir: std::path::PathBuf, kind: &'static str, how: String },
 }
 
-/// Any error of a command. User errors exit with code 2, internal ones with 1.
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    #[error("error: {0}")]
-    World(#[from] WorldError),
+/// The enum [`AppError`]: one variant per layer whose errors reach the
+/// user, each printed as `error: …`, then the bugs. `from` marks the layers
+/// whose every error is the user's (converted by `?`); the others convert
+/// by hand.
+macro_rules! app_error {
+    ($($(#[doc = $doc:literal])* $variant:ident($ty:ty) $($from:ident)?;)*) => {
+        /// Any error of a command. User errors exit with code 2, internal ones with 1.
+        #[derive(Debug, thiserror::Error)]
+        pub enum AppError {
+            $($(#[doc = $doc])* #[error("error: {0}")] $variant($ty),)*
+            /// A bug in chipban.
+            #[error("internal error: {0}\nThis is a bug in chipban; please report it.")]
+            Internal(String),
+        }
+        $($(app_error!(@$from $variant($ty));)?)*
+    };
+    (@from $variant:ident($ty:ty)) => {
+        impl From<$ty> for AppError {
+            fn from(e: $ty) -> Self {
+                AppError::$variant(e)
+            }
+        }
+    };
+}
+
+app_error! {
+    World(WorldError) from;
     /// An occupied or unwritable output folder is the user's to fix.
-    #[error("error: {0}")]
-    Output(#[from] OutputError),
+    Output(OutputError) from;
     /// A folder that does not hold a run's data files.
-    #[error("error: {0}")]
-    Read(#[from] ReadError),
-    #[error("error: {0}")]
-    Study(StudyError),
-    #[error("error: {0}")]
-    Compare(#[from] CompareError),
-    #[error("error: {0}")]
-    Slurm(#[from] SlurmError),
-    #[error("error: {0}")]
-    Usage(#[from] UsageError),
-    /// A bug in chipban.
-    #[error("internal error: {0}\nThis is a bug in chipban; please report it.")]
-    Internal(String),
+    Read(ReadError) from;
+    /// A sweep's or merge's error (some are bugs: see `From<StudyError>`).
+    Study(StudyError);
+    Compare(CompareError) from;
+    Slurm(SlurmError) from;
+    Usage(UsageError) from;
 }
 
 impl AppError {

@@ -38,6 +38,12 @@ struct OutputArgs {
     no_charts: bool,
 }
 
+impl From<OutputArgs> for commands::OutputOptions {
+    fn from(a: OutputArgs) -> Self {
+        commands::OutputOptions { out: a.out, force: a.force, quiet: a.quiet, no_charts: a.no_charts }
+    }
+}
+
 /// Worker threads.
 #[derive(Args)]
 struct JobsArgs {
@@ -214,11 +220,8 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             world,
             seed: seed.seed,
             months: months.months,
-            out: output.out,
             sets: set.sets,
-            force: output.force,
-            quiet: output.quiet,
-            no_charts: output.no_charts,
+            output: output.into(),
             narrate,
         }),
         Command::Chart { outdir } => chart::main(&chart::ChartOptions { outdir }),
@@ -228,23 +231,14 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             sweep::main(&sweep::SweepOptions {
                 file,
                 jobs: jobs.jobs,
-                out: output.out,
+                output: output.into(),
                 shard,
                 resume,
-                force: output.force,
-                quiet: output.quiet,
-                no_charts: output.no_charts,
                 emit_slurm,
                 shards,
             })
         }
-        Command::Merge { dirs, output } => merge::main(&merge::MergeOptions {
-            dirs,
-            out: output.out,
-            force: output.force,
-            quiet: output.quiet,
-            no_charts: output.no_charts,
-        }),
+        Command::Merge { dirs, output } => merge::main(&merge::MergeOptions { dirs, output: output.into() }),
         Command::Compare { world_a, world_b, replicates, seed, months, jobs, output } => {
             compare::main(&compare::CompareOptions {
                 worlds: [world_a, world_b],
@@ -252,10 +246,7 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 seed: seed.seed,
                 months: months.months,
                 jobs: jobs.jobs,
-                out: output.out,
-                force: output.force,
-                quiet: output.quiet,
-                no_charts: output.no_charts,
+                output: output.into(),
             })
         }
         Command::Calibrate { world, replicates, seed, jobs, set } => {

@@ -83,139 +83,110 @@ fn check_accepts_the_fixture() {
     assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
 }
 
+/// A one-line edit of the fixture that `check` must refuse (and `run` too,
+/// where `run` is set): `from` → `to`; the error points at the line holding
+/// `at` (and the column of `col` on it) and says each of `says`.
+struct BadEdit {
+    from: &'static str,
+    to: &'static str,
+    at: Option<&'static str>,
+    col: Option<&'static str>,
+    run: bool,
+    says: &'static [&'static str],
+}
+
+const fn bad(from: &'static str, to: &'static str, says: &'static [&'static str]) -> BadEdit {
+    BadEdit { from, to, at: None, col: None, run: false, says }
+}
+
+const BAD_EDITS: &[BadEdit] = &[
+    // A misspelled field: ron's own list of the expected fields, and our hint.
+    BadEdit {
+        at: Some("inertai"),
+        col: Some("inertai"),
+        run: true,
+        ..bad(
+            "    inertia: 0.8,",
+            "    inertai: 0.8,",
+            &["`inertai`", "`benchmark_weight`", "did you mean `inertia`?"],
+        )
+    },
+    // The unit suffix left off a field name.
+    BadEdit {
+        at: Some("cash: 5000.0"),
+        ..bad("cash_musd: 5000.0,", "cash: 5000.0,", &["did you mean `cash_musd`?"])
+    },
+    BadEdit {
+        at: Some("Gaint"),
+        ..bad("tier: Giant,", "tier: Gaint,", &["`Gaint`", "did you mean `Giant`?"])
+    },
+    bad(
+        "        benchmark_weight: 0.3, // benchmark vs true capability, 0..1\n",
+        "",
+        &["tiny.ron:", "missing field named `benchmark_weight`"],
+    ),
+    BadEdit { at: Some("months: 60.5"), ..bad("months: 12,", "months: 60.5,", &["whole number"]) },
+    BadEdit {
+        at: Some("start: 2022-01"),
+        col: Some("2022-01"),
+        ..bad("start: \"2022-01\"", "start: 2022-01", &["\"2023-10\""])
+    },
+    BadEdit {
+        at: Some("2022-13"),
+        ..bad("effective: \"2022-10\"", "effective: \"2022-13\"", &["month 13 is outside 01..12"])
+    },
+    BadEdit {
+        run: true,
+        ..bad(
+            "cash_musd: 400.0,",
+            "cash_musd: -5.0,",
+            &["1 problem in the world", r#"firms[2] ("MidStart").cash_musd = -5: money must be >= 0"#],
+        )
+    },
+    bad("inertia: 0.8,", "inertia: 1.5,", &["market.inertia = 1.5: must be between 0 and 1"]),
+    bad("share: 0.2,", "share: NaN,", &[r#"firms[2] ("MidStart").share = NaN: must be a finite number"#]),
+    bad(
+        "covers: [Chip(\"A100\")]",
+        "covers: [Chip(\"H100\")]",
+        &[r#"policy.rules[0] ("Oct 2022").covers[0] = "H100": no chip supplier has this name"#],
+    ),
+    bad("name: \"TinyLab\"", "name: \"BigCo\"", &[r#"firms: the name "BigCo" is used more than once"#]),
+    BadEdit { run: true, ..bad("months: 12,", "months: 0,", &["months = 0: must be at least 1"]) },
+    bad(
+        "effective: \"2022-10\"",
+        "effective: \"2022-08\"",
+        &[r#"policy.rules[0] ("Oct 2022").effective = 2022-08: before its announcement (2022-09)"#],
+    ),
+    bad(
+        "lender: \"ChipBank\"",
+        "lender: \"BigFund\"",
+        &[
+            r#"firms[1] ("LoanStart").chip_loans.lender = "BigFund": this investor is a VentureFund, not a Lender"#,
+        ],
+    ),
+];
+
 #[test]
-fn misspelled_field_is_located_with_suggestion() {
-    let (_dir, path, text) = edited("    inertia: 0.8,", "    inertai: 0.8,");
-    let line = line_of(&text, "inertai");
-    let col = col_of(&text, line, "inertai");
-    for o in [check_fails(&path), run_fails(&path, &[])] {
-        assert_contains(&o, &format!("tiny.ron:{line}:{col}:"));
-        assert_contains(&o, "`inertai`");
-        // ron's own list of the expected fields, and our hint.
-        assert_contains(&o, "`benchmark_weight`");
-        assert_contains(&o, "did you mean `inertia`?");
+fn bad_edits_are_refused_with_located_messages() {
+    for e in BAD_EDITS {
+        let (_dir, path, text) = edited(e.from, e.to);
+        let mut outcomes = vec![check_fails(&path)];
+        if e.run {
+            outcomes.push(run_fails(&path, &[]));
+        }
+        for o in &outcomes {
+            if let Some(needle) = e.at {
+                let line = line_of(&text, needle);
+                match e.col {
+                    Some(c) => assert_contains(o, &format!("tiny.ron:{line}:{}:", col_of(&text, line, c))),
+                    None => assert_contains(o, &format!("tiny.ron:{line}:")),
+                }
+            }
+            for says in e.says {
+                assert_contains(o, says);
+            }
+        }
     }
-}
-
-#[test]
-fn unit_suffix_left_off_a_field_name() {
-    let (_dir, path, text) = edited("cash_musd: 5000.0,", "cash: 5000.0,");
-    let line = line_of(&text, "cash: 5000.0");
-    let o = check_fails(&path);
-    assert_contains(&o, &format!("tiny.ron:{line}:"));
-    assert_contains(&o, "did you mean `cash_musd`?");
-}
-
-#[test]
-fn misspelled_enum_variant() {
-    let (_dir, path, text) = edited("tier: Giant,", "tier: Gaint,");
-    let line = line_of(&text, "Gaint");
-    let o = check_fails(&path);
-    assert_contains(&o, &format!("tiny.ron:{line}:"));
-    assert_contains(&o, "`Gaint`");
-    assert_contains(&o, "did you mean `Giant`?");
-}
-
-#[test]
-fn missing_field() {
-    let (_dir, path, _) =
-        edited("        benchmark_weight: 0.3, // benchmark vs true capability, 0..1\n", "");
-    let o = check_fails(&path);
-    assert_contains(&o, "tiny.ron:");
-    assert_contains(&o, "missing field named `benchmark_weight`");
-}
-
-#[test]
-fn fraction_for_an_integer_field() {
-    let (_dir, path, text) = edited("months: 12,", "months: 60.5,");
-    let line = line_of(&text, "months: 60.5");
-    let o = check_fails(&path);
-    assert_contains(&o, &format!("tiny.ron:{line}:"));
-    assert_contains(&o, "whole number");
-}
-
-#[test]
-fn unquoted_month() {
-    let (_dir, path, text) = edited("start: \"2022-01\"", "start: 2022-01");
-    let line = line_of(&text, "start: 2022-01");
-    let col = col_of(&text, line, "2022-01");
-    let o = check_fails(&path);
-    assert_contains(&o, &format!("tiny.ron:{line}:{col}:"));
-    assert_contains(&o, "\"2023-10\"");
-}
-
-#[test]
-fn impossible_month() {
-    let (_dir, path, text) = edited("effective: \"2022-10\"", "effective: \"2022-13\"");
-    let line = line_of(&text, "2022-13");
-    let o = check_fails(&path);
-    assert_contains(&o, &format!("tiny.ron:{line}:"));
-    assert_contains(&o, "month 13 is outside 01..12");
-}
-
-#[test]
-fn negative_money() {
-    let (_dir, path, _) = edited("cash_musd: 400.0,", "cash_musd: -5.0,");
-    for o in [check_fails(&path), run_fails(&path, &[])] {
-        assert_contains(&o, "1 problem in the world");
-        assert_contains(&o, r#"firms[2] ("MidStart").cash_musd = -5: money must be >= 0"#);
-    }
-}
-
-#[test]
-fn share_outside_zero_one() {
-    let (_dir, path, _) = edited("inertia: 0.8,", "inertia: 1.5,");
-    let o = check_fails(&path);
-    assert_contains(&o, "market.inertia = 1.5: must be between 0 and 1");
-}
-
-#[test]
-fn not_a_number() {
-    let (_dir, path, _) = edited("share: 0.2,", "share: NaN,");
-    let o = check_fails(&path);
-    assert_contains(&o, r#"firms[2] ("MidStart").share = NaN: must be a finite number"#);
-}
-
-#[test]
-fn rule_names_an_unknown_chip() {
-    let (_dir, path, _) = edited("covers: [Chip(\"A100\")]", "covers: [Chip(\"H100\")]");
-    let o = check_fails(&path);
-    assert_contains(&o, r#"policy.rules[0] ("Oct 2022").covers[0] = "H100": no chip supplier has this name"#);
-}
-
-#[test]
-fn duplicate_firm_names() {
-    let (_dir, path, _) = edited("name: \"TinyLab\"", "name: \"BigCo\"");
-    let o = check_fails(&path);
-    assert_contains(&o, r#"firms: the name "BigCo" is used more than once"#);
-}
-
-#[test]
-fn zero_months() {
-    let (_dir, path, _) = edited("months: 12,", "months: 0,");
-    for o in [check_fails(&path), run_fails(&path, &[])] {
-        assert_contains(&o, "months = 0: must be at least 1");
-    }
-}
-
-#[test]
-fn rule_effective_before_announced() {
-    let (_dir, path, _) = edited("effective: \"2022-10\"", "effective: \"2022-08\"");
-    let o = check_fails(&path);
-    assert_contains(
-        &o,
-        r#"policy.rules[0] ("Oct 2022").effective = 2022-08: before its announcement (2022-09)"#,
-    );
-}
-
-#[test]
-fn chip_loans_from_a_non_lender() {
-    let (_dir, path, _) = edited("lender: \"ChipBank\"", "lender: \"BigFund\"");
-    let o = check_fails(&path);
-    assert_contains(
-        &o,
-        r#"firms[1] ("LoanStart").chip_loans.lender = "BigFund": this investor is a VentureFund, not a Lender"#,
-    );
 }
 
 #[test]
@@ -234,47 +205,31 @@ fn several_problems_are_all_listed() {
     assert_contains(&o, "  - investors[0] (\"BigFund\").check_min_musd = 500: above check_max_musd (300)");
 }
 
+/// Bad `--set` and `--months` options: `run` refuses them, saying each of
+/// the strings given.
 #[test]
-fn set_with_unknown_path() {
+fn bad_options_are_refused() {
     let (_dir, path, _) = write_world(TINY);
-    let o = run_fails(&path, &["--set", "market.inertai=0.5"]);
-    assert_contains(&o, "market.inertai=0.5");
-    assert_contains(&o, "has no field `inertai`");
-    assert_contains(&o, "did you mean `inertia`?");
-}
-
-#[test]
-fn set_with_index_out_of_range() {
-    let (_dir, path, _) = write_world(TINY);
-    let o = run_fails(&path, &["--set", "firms[9].cash_musd=1"]);
-    assert_contains(&o, "`firms` has 4 elements");
-}
-
-#[test]
-fn set_with_wrong_value_type() {
-    let (_dir, path, _) = write_world(TINY);
-    let o = run_fails(&path, &["--set", "market.inertia=abc"]);
-    assert_contains(&o, "market.inertia=abc");
-    assert_contains(&o, "invalid type: string \"abc\", expected f64");
-}
-
-#[test]
-fn set_that_breaks_validation() {
-    let (_dir, path, _) = write_world(TINY);
-    let o = run_fails(&path, &["--set", "policy.rules[0].effective=2022-08"]);
-    assert_contains(&o, "before its announcement");
-}
-
-#[test]
-fn set_without_equals_sign() {
-    let (_dir, path, _) = write_world(TINY);
-    run_fails(&path, &["--set", "market.inertia"]);
-}
-
-#[test]
-fn zero_months_on_the_command_line() {
-    let (_dir, path, _) = write_world(TINY);
-    run_fails(&path, &["--months", "0"]);
+    let cases: [(&[&str], &[&str]); 6] = [
+        (
+            &["--set", "market.inertai=0.5"],
+            &["market.inertai=0.5", "has no field `inertai`", "did you mean `inertia`?"],
+        ),
+        (&["--set", "firms[9].cash_musd=1"], &["`firms` has 4 elements"]),
+        (
+            &["--set", "market.inertia=abc"],
+            &["market.inertia=abc", "invalid type: string \"abc\", expected f64"],
+        ),
+        (&["--set", "policy.rules[0].effective=2022-08"], &["before its announcement"]),
+        (&["--set", "market.inertia"], &[]),
+        (&["--months", "0"], &[]),
+    ];
+    for (args, says) in cases {
+        let o = run_fails(&path, args);
+        for s in says {
+            assert_contains(&o, s);
+        }
+    }
 }
 
 #[test]

@@ -20,30 +20,24 @@ fn classroom_with_and_without_its_rule() {
     let one = tmp.path().join("one");
     let two = tmp.path().join("two");
     let a = world("worlds/classroom.ron");
-    let said = ok(&chipban(&[
-        "compare",
-        &a,
-        b_path.to_str().unwrap(),
-        "--replicates",
-        "12",
-        "--jobs",
-        "1",
-        "--out",
-        one.to_str().unwrap(),
-    ]));
+    // 12 pairs of A and B on `jobs` threads into `out`.
+    let compare = |jobs: &str, out: &std::path::Path| {
+        ok(&chipban(&[
+            "compare",
+            &a,
+            b_path.to_str().unwrap(),
+            "--replicates",
+            "12",
+            "--jobs",
+            jobs,
+            "--out",
+            out.to_str().unwrap(),
+        ]))
+    };
+    let said = compare("1", &one);
     assert!(said.contains("(24 paired runs"), "{said}");
     assert!(said.contains("95%"), "{said}");
-    ok(&chipban(&[
-        "compare",
-        &a,
-        b_path.to_str().unwrap(),
-        "--replicates",
-        "12",
-        "--jobs",
-        "2",
-        "--out",
-        two.to_str().unwrap(),
-    ]));
+    compare("2", &two);
     for f in ["compare.csv", "pairs.csv", "bands.csv", "survival.csv", "summary.json", "report.html"] {
         assert_eq!(
             fs::read(one.join(f)).unwrap(),

@@ -138,10 +138,7 @@ fn shards_merged_equal_one_process() {
 fn killed_sweep_resumes_without_losing_or_repeating_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let sweep = tmp.path().join("long.ron");
-    let text = fs::read_to_string(fixture("sweep_lhs.ron"))
-        .unwrap()
-        .replace("world: \"tiny.ron\"", &format!("world: \"{}\"", fixture("tiny.ron")))
-        .replace("samples: 20", "samples: 400");
+    let text = sweep_fixture("sweep_lhs.ron").replace("samples: 20", "samples: 400");
     fs::write(&sweep, text).unwrap();
     let out = tmp.path().join("killed");
     let mut child = Command::new(env!("CARGO_BIN_EXE_chipban"))
@@ -198,10 +195,7 @@ fn folders_are_protected_and_resume_checks_the_sweep() {
     assert_eq!(before, files(&out));
     // Resume with a different sweep in the same folder: refused.
     let other = tmp.path().join("other.ron");
-    let text = fs::read_to_string(fixture("sweep_grid.ron"))
-        .unwrap()
-        .replace("world: \"tiny.ron\"", &format!("world: \"{}\"", fixture("tiny.ron")))
-        .replace("seed: 99", "seed: 100");
+    let text = sweep_fixture("sweep_grid.ron").replace("seed: 99", "seed: 100");
     fs::write(&other, text).unwrap();
     let err = user_error(&chipban(&["sweep", s(&other), "--out", s(&out), "--resume"]));
     assert!(err.contains("cannot resume") && err.contains("sweep.ron differs"), "{err}");
@@ -397,4 +391,12 @@ fn emitted_slurm_scripts_run_the_study() {
     let local = tmp.path().join("local");
     ok(&chipban(&["sweep", &fixture("sweep_grid.ron"), "--out", s(&local)]));
     assert_same_folders(&local, &job.join("study"));
+}
+
+/// The text of a sweep fixture, its world given as an absolute path (so a
+/// copy elsewhere still finds it).
+fn sweep_fixture(name: &str) -> String {
+    fs::read_to_string(fixture(name))
+        .unwrap()
+        .replace("world: \"tiny.ron\"", &format!("world: \"{}\"", fixture("tiny.ron")))
 }

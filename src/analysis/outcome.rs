@@ -77,23 +77,30 @@ const fn row(column: &'static str, label: &'static str, unit: &'static str, read
 
 use Reading::*;
 
+impl Row {
+    /// The row of an outcome the charts and reports show: its chart label
+    /// (`None` = the label), then `[chart unit, phrase, heading, unit of a
+    /// difference]`.
+    const fn shown(self, chart_label: Option<&'static str>, words: [&'static str; 4]) -> Row {
+        let [chart_unit, phrase, heading, diff_unit] = words;
+        Row {
+            chart_label,
+            chart_unit: Some(chart_unit),
+            phrase: Some(phrase),
+            heading: Some(heading),
+            diff_unit,
+            ..self
+        }
+    }
+}
+
 /// One row per outcome, in [`Outcome::ALL`] order.
 const ROWS: [Row; Outcome::COUNT] = [
-    Row {
-        chart_unit: Some("0–10,000"),
-        phrase: Some("the final HHI"),
-        heading: Some("final HHI"),
-        diff_unit: "HHI points",
-        ..row("final_hhi", "final HHI", "HHI points (0-10,000)", Hhi)
-    },
+    row("final_hhi", "final HHI", "HHI points (0-10,000)", Hhi)
+        .shown(None, ["0–10,000", "the final HHI", "final HHI", "HHI points"]),
     row("final_cr4", "final CR4", "share of revenue, 0..1", Fraction),
-    Row {
-        chart_unit: Some("firms"),
-        phrase: Some("the final number of independent firms"),
-        heading: Some("final independent firms"),
-        diff_unit: "firms",
-        ..row("final_independent_firms", "final independent firms", "firms", Number)
-    },
+    row("final_independent_firms", "final independent firms", "firms", Number)
+        .shown(None, ["firms", "the final number of independent firms", "final independent firms", "firms"]),
     row("peak_independent_firms", "peak independent firms", "firms", Number),
     row("final_startups_alive", "final start-ups alive", "firms", Number),
     row("final_top4_compute_share", "final top-4 compute share", "share, 0..1", Fraction),
@@ -107,27 +114,25 @@ const ROWS: [Row; Outcome::COUNT] = [
     row("total_exits", "exits", "firms over the run", Number),
     row("total_acquisitions", "acquisitions", "deals over the run", Number),
     row("total_vc_funding_musd", "VC funding", "USD M over the run", Number),
-    Row {
-        chart_label: Some("runs reaching a consolidation phase"),
-        chart_unit: Some("% of runs"),
-        phrase: Some("the share of runs that reach a consolidation phase"),
-        heading: Some("consolidated (share of runs)"),
-        diff_unit: "pp",
-        ..row("consolidated", "consolidation phase reached", "1 = yes, 0 = no", ShareOfRuns)
-    },
-    Row {
-        chart_label: Some("months to consolidation (runs that got there)"),
-        chart_unit: Some("months from the start"),
-        phrase: Some("the months to consolidation"),
-        heading: Some("months to consolidation"),
-        diff_unit: "months",
-        ..row(
-            "months_to_consolidation",
-            "months to consolidation",
-            "months from the start (empty if none)",
-            Number,
-        )
-    },
+    row("consolidated", "consolidation phase reached", "1 = yes, 0 = no", ShareOfRuns).shown(
+        Some("runs reaching a consolidation phase"),
+        [
+            "% of runs",
+            "the share of runs that reach a consolidation phase",
+            "consolidated (share of runs)",
+            "pp",
+        ],
+    ),
+    row(
+        "months_to_consolidation",
+        "months to consolidation",
+        "months from the start (empty if none)",
+        Number,
+    )
+    .shown(
+        Some("months to consolidation (runs that got there)"),
+        ["months from the start", "the months to consolidation", "months to consolidation", "months"],
+    ),
 ];
 
 impl Outcome {

@@ -2,7 +2,7 @@
 //! comparison folder (data files, and unless `--no-charts` charts and a
 //! report); prints the verdict.
 
-use super::{AppError, chart_files, check_jobs, jobs_or_cores};
+use super::{AppError, OutputOptions, chart_files, check_jobs, jobs_or_cores};
 use crate::compare::{self, CompareError, Comparison};
 use crate::outdir::{OutputError, claim, lock, write_folder};
 use crate::world::World;
@@ -18,10 +18,7 @@ pub struct CompareOptions {
     pub seed: Option<u64>,
     pub months: Option<u32>,
     pub jobs: Option<usize>,
-    pub out: Option<PathBuf>,
-    pub force: bool,
-    pub quiet: bool,
-    pub no_charts: bool,
+    pub output: OutputOptions,
 }
 
 /// What `compare` did.
@@ -34,7 +31,7 @@ pub struct CompareOutcome {
 /// The entry point: compare, then print where and the verdict.
 pub fn main(opts: &CompareOptions) -> Result<(), AppError> {
     let done = execute(opts)?;
-    if !opts.quiet {
+    if !opts.output.quiet {
         print!("{}", summary(&done));
     }
     Ok(())
@@ -66,20 +63,16 @@ pub fn execute(opts: &CompareOptions) -> Result<CompareOutcome, AppError> {
     let worlds: [World; 2] = worlds.try_into().expect("two worlds");
     compare::check(&worlds, opts.replicates)?;
     let master = opts.seed.unwrap_or(worlds[0].seed);
-    let out = opts.out.clone().unwrap_or_else(|| {
+    let out = opts.output.folder(|| {
         let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-        PathBuf::from("output").join(format!(
-            "compare-{}-vs-{}",
-            stem(&opts.worlds[0]),
-            stem(&opts.worlds[1])
-        ))
+        format!("compare-{}-vs-{}", stem(&opts.worlds[0]), stem(&opts.worlds[1]))
     });
     let _lock = lock(&out)?;
-    claim(&out, opts.force, |d| Err::<(), _>(OutputError::Exists { path: d.to_path_buf() }))?;
+    claim(&out, opts.output.force, |d| Err::<(), _>(OutputError::Exists { path: d.to_path_buf() }))?;
     let files = [opts.worlds[0].display().to_string(), opts.worlds[1].display().to_string()];
     let cmp = compare::compare(&worlds, files, opts.replicates, master, jobs_or_cores(opts.jobs));
     let mut files = compare::data_files(&cmp);
-    if !opts.no_charts {
+    if !opts.output.no_charts {
         let charts = crate::view::study_charts::render_comparison(&cmp).map_err(AppError::Internal)?;
         let report = crate::view::html::study_report::comparison_report(&cmp, &charts);
         files.extend(chart_files(charts));

@@ -1,8 +1,8 @@
 //! `chipban merge DIR...`: combine the folders of a sharded sweep into one
 //! study, after checking they hold every run exactly once.
 
-use super::AppError;
 use super::sweep::{summary, visuals};
+use super::{AppError, OutputOptions};
 use crate::study::{self, SweepOutcome};
 use std::path::PathBuf;
 
@@ -11,17 +11,13 @@ use std::path::PathBuf;
 pub struct MergeOptions {
     /// The shard folders (all N of them).
     pub dirs: Vec<PathBuf>,
-    pub out: Option<PathBuf>,
-    pub force: bool,
-    pub quiet: bool,
-    /// Skip the study's charts and report.
-    pub no_charts: bool,
+    pub output: OutputOptions,
 }
 
 /// The entry point: merge, then print the study's summary.
 pub fn main(opts: &MergeOptions) -> Result<(), AppError> {
     let done = execute(opts)?;
-    if !opts.quiet {
+    if !opts.output.quiet {
         print!("{}", summary(&done, None));
     }
     Ok(())
@@ -31,9 +27,9 @@ pub fn main(opts: &MergeOptions) -> Result<(), AppError> {
 pub fn execute(opts: &MergeOptions) -> Result<SweepOutcome, AppError> {
     let settings = study::MergeOptions {
         dirs: opts.dirs.clone(),
-        out: opts.out.clone(),
-        force: opts.force,
-        visuals: visuals(opts.no_charts),
+        out: opts.output.out.clone(),
+        force: opts.output.force,
+        visuals: visuals(opts.output.no_charts),
     };
     Ok(study::merge(&settings)?)
 }

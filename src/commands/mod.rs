@@ -19,6 +19,27 @@ pub mod worlds;
 pub use crate::error::AppError;
 pub use crate::world::resolve as resolve_world;
 
+/// Where and how a command writes its output folder (the flattened
+/// `--out`, `--force`, `--quiet`, `--no-charts` of every writing command).
+#[derive(Clone, Debug, Default)]
+pub struct OutputOptions {
+    /// The folder; `None` = the command's default under `output/`.
+    pub out: Option<std::path::PathBuf>,
+    /// Replace an occupied folder.
+    pub force: bool,
+    /// Print nothing but errors.
+    pub quiet: bool,
+    /// Data files only: no charts, GIF or report.
+    pub no_charts: bool,
+}
+
+impl OutputOptions {
+    /// The folder asked for, or `default` (a path under `output/`).
+    pub(crate) fn folder(&self, default: impl FnOnce() -> String) -> std::path::PathBuf {
+        self.out.clone().unwrap_or_else(|| std::path::PathBuf::from("output").join(default()))
+    }
+}
+
 /// The most worker threads `--jobs` may ask for: more than any machine has
 /// cores, few enough that starting them never exhausts the system.
 pub const MAX_JOBS: usize = 1024;

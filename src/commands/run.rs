@@ -2,7 +2,7 @@
 //! (data files, and unless `--no-charts` the charts, the market race GIF and
 //! the report), and print a summary (or the narration).
 
-use super::{AppError, chart_files, resolve_world, terminal_safe};
+use super::{AppError, OutputOptions, chart_files, resolve_world, terminal_safe};
 use crate::outdir::{OutFile, claim, lock};
 use crate::record::{Record, RunData, data_files, is_run_folder, write_run};
 use std::path::PathBuf;
@@ -15,12 +15,8 @@ pub struct RunOptions {
     pub world: Option<PathBuf>,
     pub seed: Option<u64>,
     pub months: Option<u32>,
-    pub out: Option<PathBuf>,
     pub sets: Vec<String>,
-    pub force: bool,
-    pub quiet: bool,
-    /// Skip charts, the GIF and the report (data files only).
-    pub no_charts: bool,
+    pub output: OutputOptions,
     /// Print the story of the run month by month.
     pub narrate: bool,
 }
@@ -40,7 +36,7 @@ pub fn main(opts: &RunOptions) -> Result<(), AppError> {
     if opts.narrate {
         print!("{}", terminal_safe(&crate::view::narrate::text(&done.data)));
     }
-    if !opts.quiet {
+    if !opts.output.quiet {
         print!("{}", summary(&done));
         eprintln!("wall time {:.3} s", done.seconds);
     }
@@ -50,23 +46,20 @@ pub fn main(opts: &RunOptions) -> Result<(), AppError> {
 /// Resolve, simulate, write.
 pub fn execute(opts: &RunOptions) -> Result<RunOutcome, AppError> {
     let w = resolve_world(opts.world.as_deref(), &opts.sets, opts.months, opts.seed)?;
-    let out = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-seed{}", w.name, w.seed)));
+    let out = opts.output.folder(|| format!("{}-seed{}", w.name, w.seed));
     let _lock = lock(&out)?;
     // Refuse a folder that holds no run before simulating; whether it holds
     // this same run is known once the run is done (`write_run`).
-    claim(&out, opts.force, is_run_folder)?;
+    claim(&out, opts.output.force, is_run_folder)?;
     let started = Instant::now();
     let seed = w.seed;
     let record = crate::sim::run(w, seed);
     let mut files = data_files(&record);
     let data = RunData::from_files(&out, &files).map_err(AppError::internal)?;
-    if !opts.no_charts {
+    if !opts.output.no_charts {
         files.extend(visual_files(&data)?);
     }
-    write_run(&out, &files, opts.force)?;
+    write_run(&out, &files, opts.output.force)?;
     Ok(RunOutcome { out, record, data, seconds: started.elapsed().as_secs_f64() })
 }
 

@@ -2,7 +2,7 @@
 //! folder, resumable; with `--emit-slurm DIR`, write a Slurm job array for
 //! it instead of running. Prints what was done and a line per cell.
 
-use super::{AppError, chart_files, check_jobs};
+use super::{AppError, OutputOptions, chart_files, check_jobs};
 use crate::outdir::OutFile;
 use crate::slurm::{self, SlurmOptions};
 use crate::study::{self, Shard, Study, StudyError, SweepOutcome};
@@ -16,13 +16,9 @@ pub struct SweepOptions {
     /// Worker threads (default: the machine's cores); with `--emit-slurm`,
     /// the CPUs of each array task (default 1).
     pub jobs: Option<usize>,
-    pub out: Option<PathBuf>,
+    pub output: OutputOptions,
     pub shard: Option<Shard>,
     pub resume: bool,
-    pub force: bool,
-    pub quiet: bool,
-    /// Skip the study's charts and report.
-    pub no_charts: bool,
     /// Write a Slurm job array into this folder instead of running.
     pub emit_slurm: Option<PathBuf>,
     /// With `emit_slurm`: the number of array tasks.
@@ -35,13 +31,13 @@ pub fn main(opts: &SweepOptions) -> Result<(), AppError> {
     check_jobs(opts.jobs)?;
     if let Some(dir) = &opts.emit_slurm {
         let files = emit_slurm(opts, dir)?;
-        if !opts.quiet {
+        if !opts.output.quiet {
             print!("{}", slurm_summary(dir, &files));
         }
         return Ok(());
     }
     let done = execute(opts)?;
-    if !opts.quiet {
+    if !opts.output.quiet {
         print!("{}", summary(&done, opts.shard));
     }
     Ok(())
@@ -50,16 +46,10 @@ pub fn main(opts: &SweepOptions) -> Result<(), AppError> {
 /// Run the sweep (or the shard) into its folder.
 pub fn execute(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
     check_jobs(opts.jobs)?;
-    let settings = study::SweepOptions {
-        file: opts.file.clone(),
-        jobs: opts.jobs,
-        out: opts.out.clone(),
-        shard: opts.shard,
-        resume: opts.resume,
-        force: opts.force,
-        quiet: opts.quiet,
-        visuals: visuals(opts.no_charts),
-    };
+    let OutputOptions { out, force, quiet, no_charts } = opts.output.clone();
+    let (file, jobs, shard, resume) = (opts.file.clone(), opts.jobs, opts.shard, opts.resume);
+    let settings =
+        study::SweepOptions { file, jobs, out, shard, resume, force, quiet, visuals: visuals(no_charts) };
     Ok(study::sweep(&settings)?)
 }
 
@@ -86,7 +76,7 @@ pub fn emit_slurm(opts: &SweepOptions, dir: &std::path::Path) -> Result<Vec<Path
         shards: opts.shards,
         cpus: opts.jobs.unwrap_or(1) as u32,
         binary,
-        force: opts.force,
+        force: opts.output.force,
     };
     Ok(slurm::emit(&plan, &slurm_opts)?)
 }

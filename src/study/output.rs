@@ -3,7 +3,7 @@
 //! docs/sweep.md). Numbers are written in shortest round-trip form; empty
 //! cells mean "no value" (e.g. no run of the cell consolidated).
 
-use super::data::{DesignKind, Metric, Study, Summary};
+use super::data::{DesignKind, Effect, Metric, Sensitivity, Study, Summary};
 use crate::analysis::outcome::Outcome;
 use crate::outdir::{OutFile, Provenance};
 
@@ -43,16 +43,9 @@ pub fn runs_csv(s: &Study) -> Vec<u8> {
 }
 
 fn summary_cols(x: &Summary) -> Vec<String> {
-    vec![
-        x.n.to_string(),
-        opt(x.mean),
-        opt(x.sd),
-        opt(x.ci_low),
-        opt(x.ci_high),
-        opt(x.p5),
-        opt(x.p50),
-        opt(x.p95),
-    ]
+    let mut cols = vec![x.n.to_string()];
+    cols.extend([x.mean, x.sd, x.ci_low, x.ci_high, x.p5, x.p50, x.p95].map(opt));
+    cols
 }
 
 /// `cells.csv`: per cell and outcome, n, mean, sd, 95% t interval and quantiles.
@@ -108,43 +101,23 @@ pub fn effects_csv(s: &Study) -> Option<Vec<u8>> {
         DesignKind::Grid => None,
         DesignKind::Factorial => {
             let header = ["term", "order", "outcome", "n", "estimate", "se", "ci95_low", "ci95_high"];
-            let rows = s
-                .effects
-                .iter()
-                .map(|e| {
-                    vec![
-                        e.term.clone(),
-                        e.order.to_string(),
-                        e.outcome.column().to_string(),
-                        e.n.to_string(),
-                        opt(e.estimate),
-                        opt(e.se),
-                        opt(e.ci_low),
-                        opt(e.ci_high),
-                    ]
-                })
-                .collect();
-            Some(csv_bytes(&header, rows))
+            let row = |e: &Effect| {
+                let mut row =
+                    vec![e.term.clone(), e.order.to_string(), e.outcome.column().into(), e.n.to_string()];
+                row.extend([e.estimate, e.se, e.ci_low, e.ci_high].map(opt));
+                row
+            };
+            Some(csv_bytes(&header, s.effects.iter().map(row).collect()))
         }
         DesignKind::LatinHypercube => {
             let header = ["parameter", "outcome", "n", "spearman", "ci95_low", "ci95_high", "src", "r2"];
-            let rows = s
-                .sensitivity
-                .iter()
-                .map(|x| {
-                    vec![
-                        s.params[x.param].column.clone(),
-                        x.outcome.column().to_string(),
-                        x.n.to_string(),
-                        opt(x.spearman),
-                        opt(x.ci_low),
-                        opt(x.ci_high),
-                        opt(x.src),
-                        opt(x.r2),
-                    ]
-                })
-                .collect();
-            Some(csv_bytes(&header, rows))
+            let row = |x: &Sensitivity| {
+                let mut row =
+                    vec![s.params[x.param].column.clone(), x.outcome.column().into(), x.n.to_string()];
+                row.extend([x.spearman, x.ci_low, x.ci_high, x.src, x.r2].map(opt));
+                row
+            };
+            Some(csv_bytes(&header, s.sensitivity.iter().map(row).collect()))
         }
     }
 }

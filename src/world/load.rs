@@ -186,46 +186,37 @@ mod tests {
         assert!(msg.ends_with("did you mean `inertia`?"), "{msg}");
     }
 
+    /// One-line edits of `TINY` that break its syntax: the line (found by a
+    /// needle) and column the error points at, and what it says.
     #[test]
-    fn unknown_variant_has_hint() {
-        let text = TINY.replace("tier: Giant,", "tier: Gaint,");
-        let (line, _, msg) = syntax(&text);
-        assert_eq!(line, line_of(&text, "Gaint"));
-        assert!(msg.contains("did you mean `Giant`?"), "{msg}");
-    }
-
-    #[test]
-    fn missing_field_is_reported() {
-        let text = TINY.replace("        benchmark_weight: 0.3,", "");
-        let (_, _, msg) = syntax(&text);
-        assert!(msg.contains("missing field named `benchmark_weight`"), "{msg}");
-    }
-
-    #[test]
-    fn fraction_for_integer_gets_a_clear_word() {
-        let text = TINY.replace("months: 12,", "months: 60.5,");
-        let (line, _, msg) = syntax(&text);
-        assert_eq!(line, line_of(&text, "months: 60.5"));
-        assert!(msg.contains("whole number"), "{msg}");
-    }
-
-    #[test]
-    fn unquoted_month_and_negative_count_get_hints() {
-        let text = TINY.replace("start: \"2022-01\"", "start: 2022-01");
-        let (line, col, msg) = syntax(&text);
-        assert_eq!((line, col), (line_of(&text, "start: 2022-01"), 12));
-        assert!(msg.contains("write months in quotes"), "{msg}");
-        let text = TINY.replace("seed: 7,", "seed: -7,");
-        let (_, _, msg) = syntax(&text);
-        assert!(msg.contains("whole number >= 0"), "{msg}");
-    }
-
-    #[test]
-    fn bad_month_is_located() {
-        let text = TINY.replace("start: \"2022-01\"", "start: \"2022-13\"");
-        let (line, _, msg) = syntax(&text);
-        assert_eq!(line, line_of(&text, "2022-13"));
-        assert!(msg.contains("outside 01..12"), "{msg}");
+    fn syntax_errors_are_located_with_hints() {
+        // (replace, with, line of, column, the message contains)
+        type Case = (&'static str, &'static str, Option<&'static str>, Option<usize>, &'static str);
+        let cases: [Case; 6] = [
+            ("tier: Giant,", "tier: Gaint,", Some("Gaint"), None, "did you mean `Giant`?"),
+            ("        benchmark_weight: 0.3,", "", None, None, "missing field named `benchmark_weight`"),
+            ("months: 12,", "months: 60.5,", Some("months: 60.5"), None, "whole number"),
+            (
+                "start: \"2022-01\"",
+                "start: 2022-01",
+                Some("start: 2022-01"),
+                Some(12),
+                "write months in quotes",
+            ),
+            ("seed: 7,", "seed: -7,", None, None, "whole number >= 0"),
+            ("start: \"2022-01\"", "start: \"2022-13\"", Some("2022-13"), None, "outside 01..12"),
+        ];
+        for (from, to, at, col, says) in cases {
+            let text = TINY.replace(from, to);
+            let (line, c, msg) = syntax(&text);
+            if let Some(needle) = at {
+                assert_eq!(line, line_of(&text, needle), "{msg}");
+            }
+            if let Some(want) = col {
+                assert_eq!(c, want, "{msg}");
+            }
+            assert!(msg.contains(says), "{msg}");
+        }
     }
 
     #[test]

@@ -427,18 +427,6 @@ mod tests {
             "{p:?}"
         );
         assert!(p[0].contains("`benchmark_weight`"), "lists fields: {p:?}");
-        let p = problems(&["nosuch=1"]);
-        assert!(p[0].contains("the world has no field `nosuch`"), "{p:?}");
-        let p = problems(&["firms.name=x"]);
-        assert!(p[0].contains("`firms` is a list of 4 elements"), "{p:?}");
-        let p = problems(&["market.inertia.x=1"]);
-        assert!(p[0].contains("`market.inertia` is a number, it has no field `x`"), "{p:?}");
-        let p = problems(&["market[0]=1"]);
-        assert!(p[0].contains("`market` is a struct, not a list"), "{p:?}");
-        let p = problems(&["market.inertia"]);
-        assert!(p[0].contains("expected PATH=VALUE"), "{p:?}");
-        let p = problems(&["firms[x].share=1"]);
-        assert!(p[0].contains("is not a list index"), "{p:?}");
     }
 
     #[test]
@@ -450,18 +438,32 @@ mod tests {
                 "--set firms[7].cash_musd=1: index [7] is out of range: `firms` has 4 elements (indexes 0..=3)"
             ]
         );
-        let p = problems(&["policy.rules[0].covers[3]=Chip(\"A800\")"]);
-        assert!(p[0].contains("`policy.rules[0].covers` has 1 element"), "{p:?}");
     }
 
     #[test]
     fn wrong_types() {
         let p = problems(&["market.inertia=abc"]);
         assert_eq!(p, vec!["--set market.inertia=abc: invalid type: string \"abc\", expected f64"]);
-        let p = problems(&["market.inertia=NaN"]);
-        assert!(p[0].contains("not a finite number"), "{p:?}");
-        let p = problems(&["chips.grey_market.enabled=maybe"]);
-        assert!(p[0].contains("expected a boolean"), "{p:?}");
+    }
+
+    /// Bad paths and values: what the first problem says.
+    #[test]
+    fn first_problem_says() {
+        let cases = [
+            ("nosuch=1", "the world has no field `nosuch`"),
+            ("firms.name=x", "`firms` is a list of 4 elements"),
+            ("market.inertia.x=1", "`market.inertia` is a number, it has no field `x`"),
+            ("market[0]=1", "`market` is a struct, not a list"),
+            ("market.inertia", "expected PATH=VALUE"),
+            ("firms[x].share=1", "is not a list index"),
+            ("policy.rules[0].covers[3]=Chip(\"A800\")", "`policy.rules[0].covers` has 1 element"),
+            ("market.inertia=NaN", "not a finite number"),
+            ("chips.grey_market.enabled=maybe", "expected a boolean"),
+        ];
+        for (set, says) in cases {
+            let p = problems(&[set]);
+            assert!(p[0].contains(says), "{set}: {p:?}");
+        }
     }
 
     #[test]

@@ -125,6 +125,32 @@ impl Checker {
         }
     }
 
+    /// A list of named entries that must hold 1 to `max` of them (`one`:
+    /// what one entry is called, `many`: the word for several): its size,
+    /// then each entry's name and `fields` (given the entry's path), then
+    /// that the names are unique.
+    fn named_list<T>(
+        &mut self,
+        list: &str,
+        items: &[T],
+        (one, many, max): (&str, &str, usize),
+        name: impl Fn(&T) -> &str,
+        mut fields: impl FnMut(&mut Self, &str, &T),
+    ) {
+        if items.is_empty() {
+            self.problem(format!("{list} is empty: at least one {one} is needed"));
+        }
+        if items.len() > max {
+            self.problem(format!("{list} has {} {many}: at most {max} are supported", items.len()));
+        }
+        for (i, item) in items.iter().enumerate() {
+            let path = named(list, i, name(item));
+            self.name(&format!("{list}[{i}]"), name(item));
+            fields(self, &path, item);
+        }
+        self.unique(list, items.iter().map(name));
+    }
+
     /// Report names that occur more than once in `names` (one line per name).
     fn unique<'a>(&mut self, what: &str, names: impl IntoIterator<Item = &'a str>) {
         let mut seen = HashSet::new();
@@ -215,24 +241,19 @@ impl Checker {
     }
 
     fn talent(&mut self, t: &Talent) {
-        if t.pools.is_empty() {
-            self.problem("talent.pools is empty: at least one talent pool is needed".to_string());
-        }
-        if t.pools.len() > MAX_POOLS {
-            self.problem(format!(
-                "talent.pools has {} pools: at most {MAX_POOLS} are supported",
-                t.pools.len()
-            ));
-        }
-        for (i, p) in t.pools.iter().enumerate() {
-            let path = named("talent.pools", i, &p.name);
-            self.name(&format!("talent.pools[{i}]"), &p.name);
-            self.num(&format!("{path}.growth_yearly"), p.growth_yearly, Range::Growth);
-            self.num(&format!("{path}.wage_musd_month"), p.wage_musd_month, Range::Money);
-            self.num(&format!("{path}.wage_elasticity"), p.wage_elasticity, Range::NonNeg);
-            self.num(&format!("{path}.productivity"), p.productivity, Range::NonNeg);
-        }
-        self.unique("talent.pools", t.pools.iter().map(|p| p.name.as_str()));
+        let pool_words = ("talent pool", "pools", MAX_POOLS);
+        self.named_list(
+            "talent.pools",
+            &t.pools,
+            pool_words,
+            |p| &p.name,
+            |v, path, p| {
+                v.num(&format!("{path}.growth_yearly"), p.growth_yearly, Range::Growth);
+                v.num(&format!("{path}.wage_musd_month"), p.wage_musd_month, Range::Money);
+                v.num(&format!("{path}.wage_elasticity"), p.wage_elasticity, Range::NonNeg);
+                v.num(&format!("{path}.productivity"), p.productivity, Range::NonNeg);
+            },
+        );
         self.num("talent.churn_monthly", t.churn_monthly, Range::Unit);
         self.num("talent.wage_sensitivity", t.wage_sensitivity, Range::NonNeg);
         self.num("talent.offer_noise", t.offer_noise, Range::NonNeg);
@@ -240,28 +261,23 @@ impl Checker {
     }
 
     fn chips(&mut self, c: &Chips) {
-        if c.suppliers.is_empty() {
-            self.problem("chips.suppliers is empty: at least one chip supplier is needed".into());
-        }
-        if c.suppliers.len() > MAX_CHIPS {
-            self.problem(format!(
-                "chips.suppliers has {} chips: at most {MAX_CHIPS} are supported",
-                c.suppliers.len()
-            ));
-        }
-        for (i, s) in c.suppliers.iter().enumerate() {
-            let path = named("chips.suppliers", i, &s.name);
-            self.name(&format!("chips.suppliers[{i}]"), &s.name);
-            self.num(&format!("{path}.tflops_bf16"), s.tflops_bf16, Range::NonNeg);
-            self.num(&format!("{path}.tpp"), s.tpp, Range::NonNeg);
-            self.num(&format!("{path}.price_musd"), s.price_musd, Range::Money);
-            let cap = s.capacity_units_month;
-            self.num(&format!("{path}.capacity_units_month"), cap, Range::NonNeg);
-            let growth = s.capacity_growth_yearly;
-            self.num(&format!("{path}.capacity_growth_yearly"), growth, Range::Growth);
-            self.num(&format!("{path}.efficiency"), s.efficiency, Range::Unit);
-        }
-        self.unique("chips.suppliers", c.suppliers.iter().map(|s| s.name.as_str()));
+        let chip_words = ("chip supplier", "chips", MAX_CHIPS);
+        self.named_list(
+            "chips.suppliers",
+            &c.suppliers,
+            chip_words,
+            |s| &s.name,
+            |v, path, s| {
+                v.num(&format!("{path}.tflops_bf16"), s.tflops_bf16, Range::NonNeg);
+                v.num(&format!("{path}.tpp"), s.tpp, Range::NonNeg);
+                v.num(&format!("{path}.price_musd"), s.price_musd, Range::Money);
+                let cap = s.capacity_units_month;
+                v.num(&format!("{path}.capacity_units_month"), cap, Range::NonNeg);
+                let growth = s.capacity_growth_yearly;
+                v.num(&format!("{path}.capacity_growth_yearly"), growth, Range::Growth);
+                v.num(&format!("{path}.efficiency"), s.efficiency, Range::Unit);
+            },
+        );
         self.num("chips.price_elasticity", c.price_elasticity, Range::NonNeg);
         let relax = c.price_relaxation_monthly;
         self.num("chips.price_relaxation_monthly", relax, Range::Unit);

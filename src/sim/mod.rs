@@ -7,6 +7,7 @@
 //! resources (`Suppliers`, `Pools`, `Investors`).
 
 pub mod components;
+pub mod econ;
 pub mod formulas;
 pub mod init;
 pub mod measures;

@@ -59,8 +59,10 @@ pub fn cheapest_rival_at_parity(labs: &[Rival], parity_gap: f64) -> Vec<Option<f
     // descending quality, ties by index
     order.sort_by(|&a, &b| labs[b].perceived.total_cmp(&labs[a].perceived).then(a.cmp(&b)));
     // prefix over `order`: best and second-best (price, lab) among gainers
-    let mut best: Vec<(Option<(f64, usize)>, Option<(f64, usize)>)> = Vec::with_capacity(labs.len());
-    let (mut b1, mut b2): (Option<(f64, usize)>, Option<(f64, usize)>) = (None, None);
+    // (price, lab) of a qualifying rival
+    type Offer = Option<(f64, usize)>;
+    let mut best: Vec<(Offer, Offer)> = Vec::with_capacity(labs.len());
+    let (mut b1, mut b2): (Offer, Offer) = (None, None);
     for &j in &order {
         if labs[j].gained {
             let c = (labs[j].price, j);

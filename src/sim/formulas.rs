@@ -85,7 +85,8 @@ pub fn offer_multiple(runway_months: f64) -> f64 {
 }
 
 /// Probability that a researcher who looks around leaves, given the firm's
-/// offer and the mean offer of hiring firms: `2 / (1 + exp(k (o − ō)))`,
+/// offer and the mean offer over **all active firms** (hiring or not; the
+/// difference is material): `2 / (1 + exp(k (o − ō)))`,
 /// i.e. 1 at parity, up to 2 for weak payers, towards 0 for strong ones.
 pub fn leave_probability(offer: f64, mean_offer: f64, sensitivity: f64) -> f64 {
     2.0 / (1.0 + (sensitivity * (offer - mean_offer)).exp())

@@ -32,6 +32,8 @@ pub struct Profile {
     pub foresight_months: u32,
     /// Core (non-AI) cash flow, USD M per month.
     pub core_cash_flow_musd: f64,
+    /// Tokens served per FLOP, a multiple of the market's reference.
+    pub serving_efficiency: f64,
     /// Chip-backed loans: (lender investor index, max outstanding USD M).
     pub chip_loans: Option<(usize, f64)>,
 }
@@ -399,8 +401,59 @@ pub struct Capability {
 
 #[derive(Component, Clone, Debug, Default)]
 pub struct Sales {
-    /// Share of AI revenue, 0..1.
+    /// Share of the tokens served in the model market, 0..1.
     pub share: f64,
-    /// AI revenue this month, USD M.
+    /// Revenue from tokens this month, USD M.
     pub revenue_musd: f64,
+    /// Tokens served this month, T tok.
+    pub volume_ttok: f64,
+}
+
+/// Most months a lab looks back at its share (`pricing.window_months`).
+pub const SHARE_WINDOW: usize = 12;
+
+/// A lab's token price and what its pricing rule remembers
+/// (docs/model-v2.md §2).
+#[derive(Component, Clone, Debug)]
+pub struct Pricing {
+    /// Price, USD per million tokens; `None` before the lab's first month.
+    pub price_usd_mtok: Option<f64>,
+    /// Cost of serving, USD per million tokens, this month.
+    pub cost_usd_mtok: f64,
+    /// Defending its share with price cuts.
+    pub defending: bool,
+    /// Months since it was last challenged.
+    pub calm_months: u32,
+    /// Its share at the end of each of the last months, newest last.
+    pub shares: [f64; SHARE_WINDOW],
+    /// How many months `shares` holds (up to `SHARE_WINDOW`).
+    pub seen: u32,
+}
+
+impl Default for Pricing {
+    fn default() -> Self {
+        Pricing {
+            price_usd_mtok: None,
+            cost_usd_mtok: 0.0,
+            defending: false,
+            calm_months: 0,
+            shares: [0.0; SHARE_WINDOW],
+            seen: 0,
+        }
+    }
+}
+
+impl Pricing {
+    /// Its share `months` months ago (1 = last month), if it was in the market then.
+    pub fn share_ago(&self, months: usize) -> Option<f64> {
+        (months >= 1 && months <= self.seen as usize && months <= SHARE_WINDOW)
+            .then(|| self.shares[SHARE_WINDOW - months])
+    }
+
+    /// Remember this month's share.
+    pub fn push_share(&mut self, share: f64) {
+        self.shares.rotate_left(1);
+        self.shares[SHARE_WINDOW - 1] = share;
+        self.seen = (self.seen + 1).min(SHARE_WINDOW as u32);
+    }
 }

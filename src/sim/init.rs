@@ -38,22 +38,32 @@ pub fn draw(d: &Dist, rng: &mut ChaCha8Rng) -> f64 {
 pub fn firm_from_cohort(c: &Cohort, name: String, rng: &mut ChaCha8Rng) -> FirmSpec {
     let span = c.founded_to.since(c.founded_from).max(0);
     let founded = c.founded_from.plus(if span > 0 { rng.random_range(0..=span) } else { 0 });
+    // drawn in the order of the cohort's fields
+    let cash_musd = draw(&c.cash_musd, rng).max(0.0);
+    let researchers = c.researchers.iter().map(|d| draw(d, rng).round().max(0.0) as u32).collect();
+    let chips =
+        c.chips.iter().map(|(chip, d)| (chip.clone(), draw(d, rng).round().max(0.0) as u32)).collect();
+    let capability = draw(&c.capability, rng).max(0.0);
+    let strategy = Strategy {
+        stockpile: draw(&c.stockpile, rng).clamp(0.0, 1.0),
+        risk: draw(&c.risk, rng).clamp(0.0, 1.0),
+        gaming: draw(&c.gaming, rng).clamp(0.0, 1.0),
+        acquisitiveness: draw(&c.acquisitiveness, rng).clamp(0.0, 1.0),
+        price_aggressiveness: draw(&c.price_aggressiveness, rng).clamp(0.0, 1.0),
+    };
+    let serving_efficiency = draw(&c.serving_efficiency, rng).max(1e-6);
     FirmSpec {
         name,
         tier: c.tier,
         founded,
-        cash_musd: draw(&c.cash_musd, rng).max(0.0),
+        cash_musd,
         core_cash_flow_musd_month: 0.0,
-        researchers: c.researchers.iter().map(|d| draw(d, rng).round().max(0.0) as u32).collect(),
-        chips: c.chips.iter().map(|(chip, d)| (chip.clone(), draw(d, rng).round().max(0.0) as u32)).collect(),
-        capability: draw(&c.capability, rng).max(0.0),
+        researchers,
+        chips,
+        capability,
         share: 0.0,
-        strategy: Strategy {
-            stockpile: draw(&c.stockpile, rng).clamp(0.0, 1.0),
-            risk: draw(&c.risk, rng).clamp(0.0, 1.0),
-            gaming: draw(&c.gaming, rng).clamp(0.0, 1.0),
-            acquisitiveness: draw(&c.acquisitiveness, rng).clamp(0.0, 1.0),
-        },
+        serving_efficiency,
+        strategy,
         foresight_months: c.foresight_months,
         chip_loans: None,
     }
@@ -96,6 +106,7 @@ pub fn spawn_firm(
                 strategy: spec.strategy.clone(),
                 foresight_months: spec.foresight_months,
                 core_cash_flow_musd: spec.core_cash_flow_musd_month,
+                serving_efficiency: spec.serving_efficiency,
                 chip_loans,
             },
             Founding { cash_musd: spec.cash_musd, entry_tick },
@@ -107,7 +118,7 @@ pub fn spawn_firm(
             ChipOrders::default(),
             Workforce { by_pool: counts(&spec.researchers), offer: 1.0 },
             Capability { value: spec.capability, benchmark: spec.capability * (1.0 + spec.strategy.gaming) },
-            Sales { share: spec.share, revenue_musd: 0.0 },
+            (Sales { share: spec.share, ..Default::default() }, Pricing::default()),
         ))
         .id();
     roster.firm_names.push(Name::from(spec.name.as_str()));

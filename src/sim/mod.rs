@@ -43,7 +43,8 @@ pub fn monthly_schedule() -> Schedule {
             chips::deliver_chips,
             talent::match_talent,
             research::do_research,
-            market::clear_product_market,
+            pricing::set_prices,
+            market::clear_model_market,
             finance::settle_finances,
             funding::raise_funding,
             acquisitions::acquire_and_exit,
@@ -95,6 +96,7 @@ impl Simulation {
             ..Default::default()
         });
         world.insert_resource(MonthStats::default());
+        world.insert_resource(TokenMarket::default());
         world.insert_resource(Output { firm_panel: w.record.firm_panel, ..Default::default() });
         world.insert_resource(EntrantCount::default());
         world.insert_resource(ActiveFirms::default());

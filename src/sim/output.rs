@@ -34,10 +34,11 @@ pub enum EventKind {
     Exit,
     Entry,
     TalentMove,
+    PriceCut,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 14] = [
+    pub const ALL: [EventKind; 15] = [
         EventKind::RuleAnnounced,
         EventKind::RuleEffective,
         EventKind::ChipOrder,
@@ -52,6 +53,7 @@ impl EventKind {
         EventKind::Exit,
         EventKind::Entry,
         EventKind::TalentMove,
+        EventKind::PriceCut,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +72,7 @@ impl EventKind {
             EventKind::Exit => "exit",
             EventKind::Entry => "entry",
             EventKind::TalentMove => "talent_move",
+            EventKind::PriceCut => "price_cut",
         }
     }
 }
@@ -163,6 +166,15 @@ pub enum Payload {
         chips: u64,
     },
     TalentMove,
+    /// A lab cut its token price by at least `pricing.cut_event_threshold`
+    /// in a month, USD per million tokens; `defending`: under the
+    /// defend-and-match rule (a far cheaper rival at parity), not because
+    /// its costs fell.
+    PriceCut {
+        from_usd_mtok: f64,
+        to_usd_mtok: f64,
+        defending: bool,
+    },
 }
 
 /// Why a paid chip order was cancelled and refunded.
@@ -219,6 +231,7 @@ impl Payload {
             Payload::Exit { .. } => EventKind::Exit,
             Payload::Entry { .. } => EventKind::Entry,
             Payload::TalentMove => EventKind::TalentMove,
+            Payload::PriceCut { .. } => EventKind::PriceCut,
         }
     }
 
@@ -240,6 +253,11 @@ impl Payload {
                     loss: LoanLoss::CollateralSeized { chips, proceeds_musd: printed(proceeds_musd, 1) },
                 }
             }
+            Payload::PriceCut { from_usd_mtok, to_usd_mtok, defending } => Payload::PriceCut {
+                from_usd_mtok: printed(from_usd_mtok, 4),
+                to_usd_mtok: printed(to_usd_mtok, 4),
+                defending,
+            },
             Payload::Acquisition { researchers, chips, users_pct } => {
                 Payload::Acquisition { researchers, chips, users_pct: printed(users_pct, 1) }
             }
@@ -292,6 +310,10 @@ impl Payload {
             Payload::Entry { tier, researchers, chips } => {
                 format!("{} with {researchers} researchers, {chips} chips", tier.as_str())
             }
+            Payload::PriceCut { from_usd_mtok, to_usd_mtok, defending } => format!(
+                "from {from_usd_mtok:.4} to {to_usd_mtok:.4} USD/Mtok{}",
+                if *defending { ", defending its share" } else { "" }
+            ),
         }
     }
 
@@ -371,6 +393,18 @@ impl Payload {
                 let rest = between("insolvent: ", " researchers back to the pools")?;
                 let (chips, researchers) = rest.split_once(" chips sold at a haircut, ").ok_or_else(bad)?;
                 Payload::Exit { chips_sold: num(chips)?, researchers: num(researchers)? }
+            }
+            EventKind::PriceCut => {
+                let (body, defending) = match detail.strip_suffix(", defending its share") {
+                    Some(b) => (b, true),
+                    None => (detail, false),
+                };
+                let (from, to) = body
+                    .strip_prefix("from ")
+                    .and_then(|r| r.strip_suffix(" USD/Mtok"))
+                    .and_then(|r| r.split_once(" to "))
+                    .ok_or_else(bad)?;
+                Payload::PriceCut { from_usd_mtok: float(from)?, to_usd_mtok: float(to)?, defending }
             }
             EventKind::Entry => {
                 let (tier, rest) = between("", " chips")?.split_once(" with ").ok_or_else(bad)?;
@@ -507,7 +541,7 @@ impl Record {
 
     /// How many events of each kind.
     pub fn event_counts(&self) -> Vec<(EventKind, u64)> {
-        let mut counts = [0u64; 14];
+        let mut counts = [0u64; EventKind::ALL.len()];
         for e in &self.events {
             counts[e.kind() as usize] += 1;
         }
@@ -542,6 +576,8 @@ mod tests {
             Payload::Exit { chips_sold: 16, researchers: 7 },
             Payload::Entry { tier: Tier::Startup, researchers: 50, chips: 64 },
             Payload::TalentMove,
+            Payload::PriceCut { from_usd_mtok: 16.6667, to_usd_mtok: 0.0, defending: true },
+            Payload::PriceCut { from_usd_mtok: 2.5, to_usd_mtok: 1.75, defending: false },
         ]
     }
 

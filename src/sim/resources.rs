@@ -310,12 +310,29 @@ impl Books {
     }
 }
 
+/// The model market's state carried from month to month
+/// (docs/model-v2.md §1).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct TokenMarket {
+    /// Volume-weighted price of last month, USD/Mtok (`None` before any volume).
+    pub price_usd_mtok: Option<f64>,
+    /// Volume-weighted capability of last month, points.
+    pub capability: Option<f64>,
+    /// Tokens served last month, T tok.
+    pub volume_ttok: f64,
+    /// Demand left unserved last month for lack of inference compute, T tok.
+    pub unserved_ttok: f64,
+    /// The price of the first month with at least 1 T tok: the base of the
+    /// token price index, USD/Mtok.
+    pub index_base_usd_mtok: Option<f64>,
+}
+
 /// This month's scratch figures, reset by the first system of the month.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct MonthStats {
     pub vc_funding_musd: f64,
     pub total_revenue_musd: f64,
-    /// HHI of revenue shares after the product market, 0..10,000.
+    /// HHI of the model market's token shares, 0..10,000.
     pub hhi: f64,
     pub entries: u32,
     pub exits: u32,

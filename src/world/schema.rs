@@ -27,6 +27,7 @@ pub struct World {
     /// Default seed when `--seed` is not given.
     pub seed: u64,
     pub market: Market,
+    pub pricing: Pricing,
     pub research: Research,
     pub talent: Talent,
     pub chips: Chips,
@@ -46,21 +47,68 @@ pub struct World {
     pub record: RecordOptions,
 }
 
-/// The product market for AI services (models, APIs, assistants).
+/// The foundation-model market: API tokens and assistant use
+/// (docs/model-v2.md §1). Volumes in trillions of tokens per month (T tok),
+/// prices in USD per million tokens (USD/Mtok).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Market {
-    /// Total AI revenue of the market in the first month, USD millions per month.
-    pub revenue_musd_month: f64,
-    /// Growth of total AI revenue, fraction per year (0.5 = +50%/yr).
-    pub revenue_growth_yearly: f64,
-    /// Logit sensitivity of demand to capability (per capability point).
+    /// Token demand at the reference price and capability, T tok per month,
+    /// as (month, value) points interpolated in logs (flat outside).
+    pub adoption: Vec<(Month, f64)>,
+    /// The price at which `adoption` is stated, USD/Mtok.
+    pub reference_price_usd_mtok: f64,
+    /// Aggregate price elasticity of token demand (η, > 0).
+    pub price_elasticity: f64,
+    /// Growth of demand per point of the market's capability (κ, per point).
+    pub capability_demand: f64,
+    /// The capability at which `adoption` is stated, points.
+    pub reference_capability: f64,
+    /// Weight of perceived quality in a customer's choice (θ, per point).
     pub capability_sensitivity: f64,
-    /// Bandwagon inertia: weight on last month's share (0..1).
+    /// Weight of log price in a customer's choice (α).
+    pub price_sensitivity: f64,
+    /// Non-price cost of using a model (integration, limits), USD/Mtok (> 0).
+    pub usage_cost_usd_mtok: f64,
+    /// Capability at which perceived quality saturates (S, points; 0 = no saturation).
+    pub quality_saturation: f64,
+    /// Switching inertia: weight on last month's share (λ, 0..1).
     pub inertia: f64,
     /// Weight of the benchmark score (vs true capability) in what customers
     /// see, 0..1.
     pub benchmark_weight: f64,
+    /// Tokens one PFLOP/s serves in a month at reference efficiency, T tok.
+    pub tokens_per_pflops_month_ttok: f64,
+    /// Growth of serving efficiency (tokens per FLOP), fraction per year.
+    pub efficiency_growth_yearly: f64,
+    /// Most of its compute a lab devotes to serving, 0..1.
+    pub max_serving_share: f64,
+    /// Highest price over cost a lab asks (μ̄ ≥ 1).
+    pub max_markup: f64,
+}
+
+/// How labs set token prices: the defend-and-match rule (docs/model-v2.md §2).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Pricing {
+    /// Months over which a lab compares its share (1..12).
+    pub window_months: u32,
+    /// A rival at parity triggers a defence when its price is at most this
+    /// fraction of the lab's, 0..1.
+    pub trigger_ratio: f64,
+    /// Perceived-quality gap within which a rival counts as comparable, points.
+    pub parity_gap: f64,
+    /// How far a fully aggressive defender undercuts the rival, fraction.
+    pub undercut: f64,
+    /// Share of core cash flow (or of a venture lab's monthly spendable cash)
+    /// a lab may lose on tokens per month, 0..1.
+    pub loss_budget_share: f64,
+    /// Months without a challenge before a defender lets prices rise.
+    pub truce_months: u32,
+    /// Fraction of the gap to the static price closed per month when prices rise, 0..1.
+    pub adjustment: f64,
+    /// A month's cut of at least this fraction is a `price_cut` event, 0..1.
+    pub cut_event_threshold: f64,
 }
 
 /// Capability growth from compute and talent.
@@ -350,6 +398,8 @@ pub struct Strategy {
     pub gaming: f64,
     /// Willingness to buy distressed rivals.
     pub acquisitiveness: f64,
+    /// Willingness to defend token share with price cuts (0 = never follows).
+    pub price_aggressiveness: f64,
 }
 
 /// One named firm.
@@ -369,8 +419,11 @@ pub struct FirmSpec {
     pub chips: Vec<(String, u32)>,
     /// True capability at entry, points.
     pub capability: f64,
-    /// Share of the AI market at entry, 0..1.
+    /// Share of the model market at entry, 0..1.
     pub share: f64,
+    /// Tokens served per FLOP, as a multiple of the market's reference
+    /// (model architecture: mixture-of-experts, distillation).
+    pub serving_efficiency: f64,
     pub strategy: Strategy,
     /// Months before a rule's announcement the firm learns of it.
     pub foresight_months: u32,
@@ -421,6 +474,9 @@ pub struct Cohort {
     pub risk: Dist,
     pub gaming: Dist,
     pub acquisitiveness: Dist,
+    pub price_aggressiveness: Dist,
+    /// Serving efficiency, a multiple of the market's reference.
+    pub serving_efficiency: Dist,
     pub foresight_months: u32,
 }
 

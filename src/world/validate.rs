@@ -192,6 +192,7 @@ impl Checker {
             self.problem("months = 0: must be at least 1".to_string());
         }
         self.market(&w.market);
+        self.pricing(&w.pricing);
         self.research(&w.research);
         self.talent(&w.talent);
         self.chips(&w.chips);
@@ -224,11 +225,48 @@ impl Checker {
     }
 
     fn market(&mut self, m: &Market) {
-        self.num("market.revenue_musd_month", m.revenue_musd_month, Range::Money);
-        self.num("market.revenue_growth_yearly", m.revenue_growth_yearly, Range::Growth);
+        if m.adoption.is_empty() {
+            self.problem("market.adoption: must have at least one (month, T tok) point".to_string());
+        }
+        if m.adoption.windows(2).any(|w| w[0].0 >= w[1].0) {
+            self.problem("market.adoption: months must be in increasing order".to_string());
+        }
+        for (i, (_, v)) in m.adoption.iter().enumerate() {
+            self.num(&format!("market.adoption[{i}].1"), *v, Range::Positive);
+        }
+        self.num("market.reference_price_usd_mtok", m.reference_price_usd_mtok, Range::Positive);
+        self.num("market.price_elasticity", m.price_elasticity, Range::NonNeg);
+        self.num("market.capability_demand", m.capability_demand, Range::NonNeg);
+        self.num("market.reference_capability", m.reference_capability, Range::NonNeg);
         self.num("market.capability_sensitivity", m.capability_sensitivity, Range::NonNeg);
+        self.num("market.price_sensitivity", m.price_sensitivity, Range::NonNeg);
+        self.num("market.usage_cost_usd_mtok", m.usage_cost_usd_mtok, Range::Positive);
+        self.num("market.quality_saturation", m.quality_saturation, Range::NonNeg);
         self.num("market.inertia", m.inertia, Range::Unit);
         self.num("market.benchmark_weight", m.benchmark_weight, Range::Unit);
+        self.num("market.tokens_per_pflops_month_ttok", m.tokens_per_pflops_month_ttok, Range::Positive);
+        self.num("market.efficiency_growth_yearly", m.efficiency_growth_yearly, Range::Growth);
+        self.num("market.max_serving_share", m.max_serving_share, Range::Unit);
+        if m.max_markup.is_finite() && m.max_markup < 1.0 {
+            self.problem(format!(
+                "market.max_markup = {}: must be >= 1 (a price below cost is a subsidy, not a markup)",
+                m.max_markup
+            ));
+        } else {
+            self.num("market.max_markup", m.max_markup, Range::Positive);
+        }
+    }
+
+    fn pricing(&mut self, p: &Pricing) {
+        if !(1..=12).contains(&p.window_months) {
+            self.problem(format!("pricing.window_months = {}: must be between 1 and 12", p.window_months));
+        }
+        self.num("pricing.trigger_ratio", p.trigger_ratio, Range::Unit);
+        self.num("pricing.parity_gap", p.parity_gap, Range::NonNeg);
+        self.num("pricing.undercut", p.undercut, Range::Unit);
+        self.num("pricing.loss_budget_share", p.loss_budget_share, Range::Unit);
+        self.num("pricing.adjustment", p.adjustment, Range::Unit);
+        self.num("pricing.cut_event_threshold", p.cut_event_threshold, Range::OpenUnit);
     }
 
     fn research(&mut self, r: &Research) {
@@ -416,6 +454,9 @@ impl Checker {
             self.num(&format!("{path}.strategy.gaming"), s.gaming, Range::Unit);
             let acq = s.acquisitiveness;
             self.num(&format!("{path}.strategy.acquisitiveness"), acq, Range::Unit);
+            let agg = s.price_aggressiveness;
+            self.num(&format!("{path}.strategy.price_aggressiveness"), agg, Range::Unit);
+            self.num(&format!("{path}.serving_efficiency"), f.serving_efficiency, Range::Positive);
             if let Some(plan) = &f.chip_loans {
                 self.chip_loans(&path, plan, &w.investors);
             }
@@ -475,6 +516,8 @@ impl Checker {
         self.dist(&format!("{path}.risk"), &c.risk, Range::Unit);
         self.dist(&format!("{path}.gaming"), &c.gaming, Range::Unit);
         self.dist(&format!("{path}.acquisitiveness"), &c.acquisitiveness, Range::Unit);
+        self.dist(&format!("{path}.price_aggressiveness"), &c.price_aggressiveness, Range::Unit);
+        self.dist(&format!("{path}.serving_efficiency"), &c.serving_efficiency, Range::Positive);
     }
 
     fn checks(&mut self, path: &str, min: f64, max: f64) {

@@ -50,11 +50,12 @@ pub struct Rival {
     pub gained: bool,
 }
 
-/// For each lab, the lowest price among the *other* labs that gained share
-/// and are at parity (`g_j ≥ g_i − gap`), or `None`. O(n log n): labs are
+/// For each lab, the lowest price (and that rival's index; ties to the
+/// lower index) among the *other* labs that gained share and are at parity
+/// (`g_j ≥ g_i − gap`), or `None`. O(n log n): labs are
 /// sorted by perceived quality and a running minimum (with the runner-up,
 /// so a lab never finds itself) is kept over the qualifying ones.
-pub fn cheapest_rival_at_parity(labs: &[Rival], parity_gap: f64) -> Vec<Option<f64>> {
+pub fn cheapest_rival_at_parity(labs: &[Rival], parity_gap: f64) -> Vec<Option<(f64, usize)>> {
     let mut order: Vec<usize> = (0..labs.len()).collect();
     // descending quality, ties by index
     order.sort_by(|&a, &b| labs[b].perceived.total_cmp(&labs[a].perceived).then(a.cmp(&b)));
@@ -90,8 +91,8 @@ pub fn cheapest_rival_at_parity(labs: &[Rival], parity_gap: f64) -> Vec<Option<f
             continue;
         }
         out[i] = match best[n - 1] {
-            (Some((p, j)), _) if j != i => Some(p),
-            (_, Some((p, _))) => Some(p),
+            (Some((p, j)), _) if j != i => Some((p, j)),
+            (_, Some(second)) => Some(second),
             _ => None,
         };
     }
@@ -177,13 +178,13 @@ mod tests {
         let labs = [lab(5.0, 10.0, false), lab(4.8, 1.0, true), lab(3.0, 0.1, true), lab(5.1, 8.0, true)];
         let got = cheapest_rival_at_parity(&labs, 0.5);
         // lab 0 (g 5): rivals at g ≥ 4.5 that gained: lab 1 (1.0), lab 3 (8.0)
-        assert_eq!(got[0], Some(1.0));
+        assert_eq!(got[0], Some((1.0, 1)));
         // lab 1 (g 4.8): rivals ≥ 4.3 that gained: lab 3 (8.0) — not itself
-        assert_eq!(got[1], Some(8.0));
+        assert_eq!(got[1], Some((8.0, 3)));
         // lab 2 (g 3): everyone is at parity or above: lab 1 at 1.0 (itself is cheaper but excluded)
-        assert_eq!(got[2], Some(1.0));
+        assert_eq!(got[2], Some((1.0, 1)));
         // lab 3 (g 5.1): rivals ≥ 4.6: lab 1
-        assert_eq!(got[3], Some(1.0));
+        assert_eq!(got[3], Some((1.0, 1)));
         assert_eq!(cheapest_rival_at_parity(&[lab(5.0, 1.0, true)], 1.0), vec![None]);
     }
 
@@ -206,7 +207,7 @@ mod tests {
                 .filter(|(j, r)| *j != i && r.gained && r.perceived >= l.perceived - 1.0)
                 .map(|(_, r)| r.price)
                 .fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.min(p))));
-            assert_eq!(fast[i], slow, "lab {i}");
+            assert_eq!(fast[i].map(|(p, _)| p), slow, "lab {i}");
         }
     }
 

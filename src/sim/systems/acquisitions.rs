@@ -277,6 +277,7 @@ pub fn merge_firms(buyer: FirmParts, seller: FirmParts) -> Moved {
     }
     buyer.sales.share += std::mem::take(&mut seller.sales.share);
     buyer.sales.revenue_musd += std::mem::take(&mut seller.sales.revenue_musd);
+    buyer.sales.volume_ttok += std::mem::take(&mut seller.sales.volume_ttok);
     buyer.capability.value = buyer.capability.value.max(seller.capability.value);
     Moved { researchers, chips }
 }
@@ -311,7 +312,7 @@ mod tests {
             Debts { loans, ..Default::default() },
             compute,
             Workforce { by_pool: crate::sim::init::counts(&researchers), offer: 1.0 },
-            Sales { share, revenue_musd: share * 100.0 },
+            Sales { share, revenue_musd: share * 100.0, volume_ttok: share * 10.0 },
             Capability { value: 2.0, benchmark: 2.0 },
         )
     }

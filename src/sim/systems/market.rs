@@ -1,48 +1,116 @@
-//! Step 6 of the month: the product market. Total AI revenue grows; shares
-//! follow a logit on perceived quality (true capability blended with the
-//! benchmark score) with bandwagon inertia on last month's users.
+//! Step 7 of the month: the foundation-model market (docs/model-v2.md §1).
+//! Token demand grows with adoption and capability and falls with the
+//! price index; customers choose labs by perceived quality and price (a
+//! logit) with switching inertia; each lab serves what its inference
+//! compute allows, unserved demand spilling once to labs with room;
+//! revenue is price × tokens served, and the concentration of the
+//! consolidation test is measured on the tokens served.
 
 use crate::sim::components::*;
-use crate::sim::formulas::{blend_shares, logit_shares};
+use crate::sim::econ::tokens::{choice_shares, perceived_quality, price_index, serve, token_demand};
+use crate::sim::formulas::{blend_shares, interpolate};
 use crate::sim::measures::hhi;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
-/// Reused buffers: quality, previous shares, logit target, new shares.
-type Scratch = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
+/// Reused buffers: perceived quality, price, previous share, demand,
+/// capacity, target share, blended share, served volume.
+type Scratch = [Vec<f64>; 8];
 
-/// Shares and revenue for every active firm (in id order: the logit sums
-/// over firms), the month's revenue and its concentration.
-pub fn clear_product_market(
+/// The adoption path at a tick, T tok per month: interpolated linearly in
+/// logs between the world's points (so steady growth is steady), flat
+/// outside them.
+pub fn adoption_ttok(path: &[(crate::world::Month, f64)], start: crate::world::Month, tick: u32) -> f64 {
+    let logs: Vec<(i32, f64)> = path.iter().map(|(m, v)| (m.since(start), v.max(1e-12).ln())).collect();
+    if logs.is_empty() { 0.0 } else { interpolate(&logs, tick as i32).exp() }
+}
+
+/// Clear the month's token market for every active lab, in id order (the
+/// logit sums over labs).
+pub fn clear_model_market(
     clock: Res<Clock>,
     params: Res<Params>,
     active: Res<ActiveFirms>,
+    mut market: ResMut<TokenMarket>,
     mut stats: ResMut<MonthStats>,
     mut books: ResMut<Books>,
-    mut firms: Query<(&Firm, &Capability, &mut Sales), With<Active>>,
+    mut firms: Query<(&Profile, &Compute, &Capability, &mut Pricing, &mut Sales), With<Active>>,
     mut scratch: Local<Scratch>,
 ) {
     let m = &params.0.market;
-    let total = m.revenue_musd_month * (1.0 + m.revenue_growth_yearly).powf(clock.years());
-    let (quality, prev, target, shares) = &mut *scratch;
-    quality.clear();
-    prev.clear();
-    for (_, cap, sales) in firms.iter_many(&active.0).flatten() {
-        quality.push((1.0 - m.benchmark_weight) * cap.value + m.benchmark_weight * cap.benchmark);
-        prev.push(sales.share);
+    let [quality, price, prev, demand, capacity, target, shares, served] = &mut *scratch;
+    for v in [&mut *quality, &mut *price, &mut *prev, &mut *capacity] {
+        v.clear();
     }
-    logit_shares(quality, m.capability_sensitivity, target);
+    let efficiency_now = (1.0 + m.efficiency_growth_yearly).powf(clock.years());
+    let mut q_sum = 0.0;
+    for (profile, compute, cap, pricing, sales) in firms.iter_many(&active.0).flatten() {
+        let seen = (1.0 - m.benchmark_weight) * cap.value + m.benchmark_weight * cap.benchmark;
+        quality.push(perceived_quality(seen, m.quality_saturation));
+        price.push(pricing.price_usd_mtok.unwrap_or(pricing.cost_usd_mtok));
+        prev.push(sales.share);
+        capacity.push(
+            m.max_serving_share
+                * compute.pflops
+                * m.tokens_per_pflops_month_ttok
+                * profile.serving_efficiency
+                * efficiency_now,
+        );
+        q_sum += cap.value;
+    }
+    let n = quality.len();
+    // last month's price and capability set this month's total demand
+    let ref_q = market.capability.unwrap_or(if n > 0 { q_sum / n as f64 } else { m.reference_capability });
+    let adoption = adoption_ttok(&m.adoption, clock.start, clock.tick);
+    let total = token_demand(
+        adoption,
+        market.price_usd_mtok.unwrap_or(m.reference_price_usd_mtok),
+        m.reference_price_usd_mtok,
+        m.price_elasticity,
+        m.capability_demand,
+        ref_q,
+        m.reference_capability,
+    );
+    choice_shares(
+        quality,
+        price,
+        m.capability_sensitivity,
+        m.price_sensitivity,
+        m.usage_cost_usd_mtok,
+        target,
+    );
     blend_shares(prev, target, m.inertia, shares);
+    demand.clear();
+    demand.extend(shares.iter().map(|s| s * total));
+    let unserved = serve(demand, capacity, served);
+    let volume: f64 = served.iter().sum();
+
+    let mut revenue = 0.0;
+    let mut q_weighted = 0.0;
     let mut walk = firms.iter_many_mut(&active.0);
     let mut k = 0;
     while let Some(item) = walk.fetch_next() {
-        let Ok((_, _, mut sales)) = item else { continue };
-        sales.share = shares[k];
-        sales.revenue_musd = shares[k] * total;
+        let Ok((_, _, cap, mut pricing, mut sales)) = item else { continue };
+        sales.volume_ttok = served[k];
+        sales.share = if volume > 0.0 { served[k] / volume } else { 0.0 };
+        // remembered for the pricing rule's window
+        pricing.push_share(sales.share);
+        sales.revenue_musd = price[k] * served[k];
+        revenue += sales.revenue_musd;
+        q_weighted += sales.share * cap.value;
         k += 1;
     }
-    let earned: f64 = shares.iter().map(|s| s * total).sum();
-    books.add(Flow::Revenue, earned);
-    stats.total_revenue_musd = earned;
-    stats.hhi = hhi(shares);
+    // the shares of the consolidation test: tokens served
+    target.clear();
+    target.extend(served.iter().map(|x| if volume > 0.0 { x / volume } else { 0.0 }));
+    books.add(Flow::Revenue, revenue);
+    stats.total_revenue_musd = revenue;
+    stats.hhi = hhi(target);
+    market.price_usd_mtok = price_index(price, served).or(market.price_usd_mtok);
+    market.capability = (volume > 0.0).then_some(q_weighted).or(market.capability);
+    market.volume_ttok = volume;
+    market.unserved_ttok = unserved;
+    if market.index_base_usd_mtok.is_none() && volume >= 1.0 {
+        market.index_base_usd_mtok = market.price_usd_mtok;
+    }
 }

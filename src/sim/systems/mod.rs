@@ -10,6 +10,7 @@ pub mod funding;
 pub mod market;
 pub mod params;
 pub mod policy;
+pub mod pricing;
 pub mod record_month;
 pub mod research;
 pub mod talent;

@@ -34,6 +34,12 @@ pub struct Profile {
     pub core_cash_flow_musd: f64,
     /// Tokens served per FLOP, a multiple of the market's reference.
     pub serving_efficiency: f64,
+    /// Effective training compute per FLOP, a multiple of the reference.
+    pub training_efficiency: f64,
+    /// Data from its own platforms, 0..1.
+    pub platform_data: f64,
+    /// Publishes its models' weights.
+    pub open_weights: bool,
     /// Chip-backed loans: (lender investor index, max outstanding USD M).
     pub chip_loans: Option<(usize, f64)>,
 }
@@ -395,6 +401,8 @@ impl Workforce {
 pub struct Capability {
     /// True model quality, points.
     pub value: f64,
+    /// Training stock behind it, effective PFLOP/s-months.
+    pub stock: f64,
     /// Reported leaderboard score, points.
     pub benchmark: f64,
 }

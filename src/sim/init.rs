@@ -5,6 +5,7 @@
 
 use super::components::*;
 use super::resources::*;
+use crate::sim::econ::scaling::stock_for;
 use crate::sim::output::Name;
 use crate::world::{Cohort, Coverage, Dist, FirmSpec, Strategy, World};
 use bevy_ecs::prelude::*;
@@ -52,6 +53,8 @@ pub fn firm_from_cohort(c: &Cohort, name: String, rng: &mut ChaCha8Rng) -> FirmS
         price_aggressiveness: draw(&c.price_aggressiveness, rng).clamp(0.0, 1.0),
     };
     let serving_efficiency = draw(&c.serving_efficiency, rng).max(1e-6);
+    let training_efficiency = draw(&c.training_efficiency, rng).max(1e-6);
+    let platform_data = draw(&c.platform_data, rng).clamp(0.0, 1.0);
     FirmSpec {
         name,
         tier: c.tier,
@@ -63,6 +66,9 @@ pub fn firm_from_cohort(c: &Cohort, name: String, rng: &mut ChaCha8Rng) -> FirmS
         capability,
         share: 0.0,
         serving_efficiency,
+        training_efficiency,
+        platform_data,
+        open_weights: false,
         strategy,
         foresight_months: c.foresight_months,
         chip_loans: None,
@@ -84,8 +90,9 @@ pub fn spawn_firm(
     spec: &FirmSpec,
     entry_tick: u32,
     roster: &mut Roster,
-    list_prices: &[f64],
+    w: &World,
 ) -> Entity {
+    let list_prices: Vec<f64> = w.chips.suppliers.iter().map(|s| s.price_musd).collect();
     let id = roster.firm_names.len() as u32;
     let lender_index = |name: &str| roster.investor_names.iter().position(|n| &**n == name);
     let chip_loans =
@@ -107,6 +114,9 @@ pub fn spawn_firm(
                 foresight_months: spec.foresight_months,
                 core_cash_flow_musd: spec.core_cash_flow_musd_month,
                 serving_efficiency: spec.serving_efficiency,
+                training_efficiency: spec.training_efficiency,
+                platform_data: spec.platform_data,
+                open_weights: spec.open_weights,
                 chip_loans,
             },
             Founding { cash_musd: spec.cash_musd, entry_tick },
@@ -117,7 +127,15 @@ pub fn spawn_firm(
             compute,
             ChipOrders::default(),
             Workforce { by_pool: counts(&spec.researchers), offer: 1.0 },
-            Capability { value: spec.capability, benchmark: spec.capability * (1.0 + spec.strategy.gaming) },
+            Capability {
+                value: spec.capability,
+                stock: stock_for(
+                    spec.capability,
+                    w.research.stock_scale_pflops_months,
+                    w.research.points_per_efold,
+                ),
+                benchmark: spec.capability * (1.0 + spec.strategy.gaming),
+            },
             (Sales { share: spec.share, ..Default::default() }, Pricing::default()),
         ))
         .id();
@@ -215,10 +233,9 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
             specs.push(firm_from_cohort(c, format!("{} {}", c.prefix, k + 1), rng));
         }
     }
-    let prices: Vec<f64> = w.chips.suppliers.iter().map(|s| s.price_musd).collect();
     for spec in &specs {
         let entry_tick = spec.founded.since(start).max(0) as u32;
-        spawn_firm(world, spec, entry_tick, &mut roster, &prices);
+        spawn_firm(world, spec, entry_tick, &mut roster, w);
     }
     Population {
         roster,

@@ -97,6 +97,7 @@ impl Simulation {
         });
         world.insert_resource(MonthStats::default());
         world.insert_resource(TokenMarket::default());
+        world.insert_resource(OpenFloor::default());
         world.insert_resource(Output { firm_panel: w.record.firm_panel, ..Default::default() });
         world.insert_resource(EntrantCount::default());
         world.insert_resource(ActiveFirms::default());

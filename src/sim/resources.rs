@@ -327,6 +327,16 @@ pub struct TokenMarket {
     pub index_base_usd_mtok: Option<f64>,
 }
 
+/// The best open-weight model anyone can serve (docs/model-v2.md §3).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct OpenFloor {
+    /// The best capability among modelled open-weight labs, by month so far.
+    pub history: Vec<f64>,
+    /// This month's floor: the outside open-weight path or the modelled
+    /// labs' best of `open_release_lag_months` ago, whichever is higher, points.
+    pub floor: f64,
+}
+
 /// This month's scratch figures, reset by the first system of the month.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct MonthStats {

@@ -115,22 +115,28 @@ pub struct Pricing {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Research {
-    /// Output elasticity of compute in the Cobb–Douglas research input
-    /// (talent gets 1 - this), 0..1.
-    pub compute_elasticity: f64,
-    /// Research input (PFLOP/s^a · researchers^(1-a)) that gives one unit of
-    /// log-potential.
-    pub input_scale: f64,
-    /// Fraction of the gap to potential closed per month, 0..1.
-    pub catch_up_monthly: f64,
-    /// Capability lost per month when no longer supported, fraction of the gap.
-    pub decay_monthly: f64,
-    /// Spillover floor from open models: capability of any active firm is at
-    /// least this fraction of the frontier, 0..1.
-    pub open_model_floor: f64,
-    /// Growth of the research input needed for the same capability (and of
-    /// the compute firms aim to hold), fraction per month, continuous
-    /// compounding: scale_t = input_scale · e^(drift · t).
+    /// Months in which the compute needed for a given capability halves
+    /// (algorithmic progress; 0 = none).
+    pub algorithmic_halving_months: f64,
+    /// Capability points per e-fold of the training stock (κ).
+    pub points_per_efold: f64,
+    /// Scale of the training stock (K₀), effective PFLOP/s-months.
+    pub stock_scale_pflops_months: f64,
+    /// Share of the training stock that becomes obsolete each month (δ), 0..1.
+    pub obsolescence_monthly: f64,
+    /// Strength of the penalty for too few researchers per PFLOP/s (φ ≥ 0).
+    pub staffing_penalty: f64,
+    /// Weight of data in effective training compute (ζ), 0..1.
+    pub data_weight: f64,
+    /// Data access a lab gains per unit of model-market share, 0..1.
+    pub usage_data: f64,
+    /// Best open-weight model from outside the modelled firms (Llama etc.),
+    /// capability points by month, interpolated (flat outside).
+    pub open_weights: Vec<(Month, f64)>,
+    /// Months between a modelled open-weight lab's capability and its release.
+    pub open_release_lag_months: u32,
+    /// Growth of the compute firms aim to hold, fraction per month
+    /// (continuous compounding: their target grows as e^(drift · t)).
     pub frontier_drift_monthly: f64,
 }
 
@@ -424,6 +430,14 @@ pub struct FirmSpec {
     /// Tokens served per FLOP, as a multiple of the market's reference
     /// (model architecture: mixture-of-experts, distillation).
     pub serving_efficiency: f64,
+    /// Effective training compute per FLOP, a multiple of the reference
+    /// (the same architecture gains, in training).
+    pub training_efficiency: f64,
+    /// Data from its own platforms (search, short video, social,
+    /// e-commerce), 0..1.
+    pub platform_data: f64,
+    /// Publishes its models' weights (raising the open-weight floor).
+    pub open_weights: bool,
     pub strategy: Strategy,
     /// Months before a rule's announcement the firm learns of it.
     pub foresight_months: u32,
@@ -477,6 +491,10 @@ pub struct Cohort {
     pub price_aggressiveness: Dist,
     /// Serving efficiency, a multiple of the market's reference.
     pub serving_efficiency: Dist,
+    /// Training efficiency, a multiple of the reference.
+    pub training_efficiency: Dist,
+    /// Data from own platforms, 0..1.
+    pub platform_data: Dist,
     pub foresight_months: u32,
 }
 

@@ -270,11 +270,19 @@ impl Checker {
     }
 
     fn research(&mut self, r: &Research) {
-        self.num("research.compute_elasticity", r.compute_elasticity, Range::OpenUnit);
-        self.num("research.input_scale", r.input_scale, Range::Positive);
-        self.num("research.catch_up_monthly", r.catch_up_monthly, Range::Unit);
-        self.num("research.decay_monthly", r.decay_monthly, Range::Unit);
-        self.num("research.open_model_floor", r.open_model_floor, Range::Unit);
+        self.num("research.algorithmic_halving_months", r.algorithmic_halving_months, Range::NonNeg);
+        self.num("research.points_per_efold", r.points_per_efold, Range::Positive);
+        self.num("research.stock_scale_pflops_months", r.stock_scale_pflops_months, Range::Positive);
+        self.num("research.obsolescence_monthly", r.obsolescence_monthly, Range::Unit);
+        self.num("research.staffing_penalty", r.staffing_penalty, Range::NonNeg);
+        self.num("research.data_weight", r.data_weight, Range::Unit);
+        self.num("research.usage_data", r.usage_data, Range::Unit);
+        if r.open_weights.windows(2).any(|w| w[0].0 >= w[1].0) {
+            self.problem("research.open_weights: months must be in increasing order".to_string());
+        }
+        for (i, (_, v)) in r.open_weights.iter().enumerate() {
+            self.num(&format!("research.open_weights[{i}].1"), *v, Range::NonNeg);
+        }
         self.num("research.frontier_drift_monthly", r.frontier_drift_monthly, Range::NonNeg);
     }
 
@@ -457,6 +465,8 @@ impl Checker {
             let agg = s.price_aggressiveness;
             self.num(&format!("{path}.strategy.price_aggressiveness"), agg, Range::Unit);
             self.num(&format!("{path}.serving_efficiency"), f.serving_efficiency, Range::Positive);
+            self.num(&format!("{path}.training_efficiency"), f.training_efficiency, Range::Positive);
+            self.num(&format!("{path}.platform_data"), f.platform_data, Range::Unit);
             if let Some(plan) = &f.chip_loans {
                 self.chip_loans(&path, plan, &w.investors);
             }
@@ -518,6 +528,8 @@ impl Checker {
         self.dist(&format!("{path}.acquisitiveness"), &c.acquisitiveness, Range::Unit);
         self.dist(&format!("{path}.price_aggressiveness"), &c.price_aggressiveness, Range::Unit);
         self.dist(&format!("{path}.serving_efficiency"), &c.serving_efficiency, Range::Positive);
+        self.dist(&format!("{path}.training_efficiency"), &c.training_efficiency, Range::Positive);
+        self.dist(&format!("{path}.platform_data"), &c.platform_data, Range::Unit);
     }
 
     fn checks(&mut self, path: &str, min: f64, max: f64) {
@@ -635,7 +647,7 @@ mod tests {
         let p = problems(|w| {
             w.months = 0;
             w.market.inertia = 1.5;
-            w.research.compute_elasticity = 1.0;
+            w.research.data_weight = 1.5;
             w.chips.resale_haircut = f64::INFINITY;
             w.investors[0].check_min_musd = 500.0;
             w.investors[1].loan =
@@ -643,7 +655,7 @@ mod tests {
         });
         assert!(has(&p, "months = 0"), "{p:?}");
         assert!(has(&p, "market.inertia = 1.5: must be between 0 and 1"), "{p:?}");
-        assert!(has(&p, "research.compute_elasticity = 1: must be strictly"), "{p:?}");
+        assert!(has(&p, "research.data_weight = 1.5: must be between 0 and 1"), "{p:?}");
         assert!(has(&p, "chips.resale_haircut = inf: must be a finite number"), "{p:?}");
         assert!(has(&p, r#"investors[0] ("BigFund").check_min_musd = 500: above"#), "{p:?}");
         assert!(has(&p, "loan.loan_to_value = 1.2"), "{p:?}");

@@ -313,7 +313,7 @@ mod tests {
             compute,
             Workforce { by_pool: crate::sim::init::counts(&researchers), offer: 1.0 },
             Sales { share, revenue_musd: share * 100.0, volume_ttok: share * 10.0 },
-            Capability { value: 2.0, benchmark: 2.0 },
+            Capability { value: 2.0, stock: 10.0, benchmark: 2.0 },
         )
     }
 

@@ -108,10 +108,8 @@ pub fn enter_firms(world: &mut World) {
             firm_from_cohort(&w.entry.template, format!("{} {k}", w.entry.template.prefix), &mut rng.0)
         };
         spec.founded = world.resource::<Clock>().month();
-        let prices: Vec<f64> = w.chips.suppliers.iter().map(|s| s.price_musd).collect();
-        let e = world.resource_scope(|world, mut roster: Mut<Roster>| {
-            spawn_firm(world, &spec, tick, &mut roster, &prices)
-        });
+        let e = world
+            .resource_scope(|world, mut roster: Mut<Roster>| spawn_firm(world, &spec, tick, &mut roster, w));
         activate(world, e, tick, false);
     }
 }

@@ -32,6 +32,7 @@ pub fn clear_model_market(
     params: Res<Params>,
     active: Res<ActiveFirms>,
     mut market: ResMut<TokenMarket>,
+    open: Res<OpenFloor>,
     mut stats: ResMut<MonthStats>,
     mut books: ResMut<Books>,
     mut firms: Query<(&Profile, &Compute, &Capability, &mut Pricing, &mut Sales), With<Active>>,
@@ -45,7 +46,9 @@ pub fn clear_model_market(
     let efficiency_now = (1.0 + m.efficiency_growth_yearly).powf(clock.years());
     let mut q_sum = 0.0;
     for (profile, compute, cap, pricing, sales) in firms.iter_many(&active.0).flatten() {
-        let seen = (1.0 - m.benchmark_weight) * cap.value + m.benchmark_weight * cap.benchmark;
+        // a lab whose own model is below the open-weight floor serves the open model
+        let seen =
+            ((1.0 - m.benchmark_weight) * cap.value + m.benchmark_weight * cap.benchmark).max(open.floor);
         quality.push(perceived_quality(seen, m.quality_saturation));
         price.push(pricing.price_usd_mtok.unwrap_or(pricing.cost_usd_mtok));
         prev.push(sales.share);

@@ -77,6 +77,7 @@ pub fn set_prices(
     ctx: Context,
     suppliers: Res<Suppliers>,
     mut out: ResMut<Output>,
+    open: Res<OpenFloor>,
     mut firms: Query<LabView, With<Active>>,
     mut scratch: Local<(Vec<Quote>, Vec<Rival>)>,
 ) {
@@ -119,7 +120,8 @@ pub fn set_prices(
             aggressiveness: profile.strategy.price_aggressiveness,
             volume_ttok: sales.volume_ttok,
         });
-        let seen = (1.0 - m.benchmark_weight) * cap.value + m.benchmark_weight * cap.benchmark;
+        let seen =
+            ((1.0 - m.benchmark_weight) * cap.value + m.benchmark_weight * cap.benchmark).max(open.floor);
         rivals.push(Rival {
             perceived: perceived_quality(seen, m.quality_saturation),
             // a lab that has not priced yet enters at its static price

@@ -1,34 +1,84 @@
-//! Step 5 of the month: capability grows toward the potential that compute
-//! and talent together allow, with a spillover floor from open models;
-//! benchmark scores add each firm's gaming.
+//! Step 5 of the month: research (docs/model-v2.md §3). Each lab trains on
+//! the compute it does not need for serving; effective training compute
+//! grows with algorithmic progress, falls when the lab is short of
+//! researchers for its compute, and rises with data (its own platforms and
+//! the usage its models get). It accumulates in a training stock, and
+//! capability is logarithmic in that stock (a scaling relation), so a lab
+//! that cannot get chips falls behind. The open-weight floor is the best
+//! model anyone can serve: the outside path (Llama etc.) or the modelled
+//! open-weight labs' best, released with a lag.
 
 use crate::sim::components::*;
-use crate::sim::formulas::{capability_step, research_potential};
+use crate::sim::econ::scaling::{
+    algorithmic_multiplier, capability, data_factor, effective_training, staffing, stock_step,
+};
+use crate::sim::formulas::interpolate;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
-/// Capability moves toward each firm's potential, then rises to the open
-/// model floor. Firm order does not matter here (each firm's update is its
-/// own; the frontier is a maximum), so the query is walked as stored.
+/// Compute a lab needs for serving what it served last month, PFLOP/s,
+/// capped at its serving share: `I = min(σ C, x / (τ e))`.
+pub fn inference_pflops(
+    pflops: f64,
+    volume_ttok: f64,
+    tokens_per_pflops_month: f64,
+    efficiency: f64,
+    max_share: f64,
+) -> f64 {
+    let per_pflops = tokens_per_pflops_month * efficiency;
+    let need = if per_pflops > 0.0 { volume_ttok / per_pflops } else { 0.0 };
+    need.min(max_share.clamp(0.0, 1.0) * pflops).max(0.0)
+}
+
+/// Every lab trains; then the open-weight floor is updated. Each lab's
+/// update is its own (the floor is a maximum), so the query is walked as
+/// stored.
 pub fn do_research(
     clock: Res<Clock>,
     params: Res<Params>,
     pools: Res<Pools>,
-    mut firms: Query<(&Profile, &Compute, &Workforce, &mut Capability), With<Active>>,
+    mut floor: ResMut<OpenFloor>,
+    mut firms: Query<(&Profile, &Compute, &Workforce, &Sales, &mut Capability), With<Active>>,
 ) {
-    let r = &params.0.research;
+    let w = &params.0;
+    let (r, m) = (&w.research, &w.market);
+    let t = clock.tick as f64;
     let productivity: Vec<f64> = pools.iter().map(|p| p.productivity).collect();
-    let scale = r.input_scale * (r.frontier_drift_monthly * clock.tick as f64).exp();
-    let mut frontier: f64 = 0.0;
-    for (_, compute, wf, mut cap) in &mut firms {
+    let algorithmic = algorithmic_multiplier(t, r.algorithmic_halving_months);
+    let serving_growth = (1.0 + m.efficiency_growth_yearly).powf(clock.years());
+    let per_researcher = w.finance.compute_per_researcher_pflops;
+    let researchers_per_pflops = if per_researcher > 0.0 { 1.0 / per_researcher } else { 0.0 };
+    let mut open_best: f64 = 0.0;
+    for (profile, compute, wf, sales, mut cap) in &mut firms {
         let r_eff: f64 = wf.by_pool.iter().zip(&productivity).map(|(n, p)| *n as f64 * p).sum();
-        let potential = research_potential(compute.pflops, r_eff, r.compute_elasticity, scale);
-        cap.value = capability_step(cap.value, potential, r.catch_up_monthly, r.decay_monthly);
-        frontier = frontier.max(cap.value);
-    }
-    let floor = r.open_model_floor * frontier;
-    for (profile, _, _, mut cap) in &mut firms {
-        cap.value = cap.value.max(floor);
+        let serving = inference_pflops(
+            compute.pflops,
+            sales.volume_ttok,
+            m.tokens_per_pflops_month_ttok,
+            profile.serving_efficiency * serving_growth,
+            m.max_serving_share,
+        );
+        let training = (compute.pflops - serving).max(0.0);
+        let staff = staffing(r_eff, training, researchers_per_pflops, r.staffing_penalty);
+        let access = (profile.platform_data + r.usage_data * sales.share).min(1.0);
+        let data = data_factor(access, r.data_weight);
+        let x = effective_training(training, algorithmic, staff, data, profile.training_efficiency);
+        cap.stock = stock_step(cap.stock, x, r.obsolescence_monthly);
+        cap.value = capability(cap.stock, r.stock_scale_pflops_months, r.points_per_efold);
         cap.benchmark = cap.value * (1.0 + profile.strategy.gaming);
+        if profile.open_weights {
+            open_best = open_best.max(cap.value);
+        }
     }
+    floor.history.push(open_best);
+    let lag = r.open_release_lag_months as usize;
+    let released = floor.history.len().checked_sub(1 + lag).map_or(0.0, |i| floor.history[i]);
+    let outside = if r.open_weights.is_empty() {
+        0.0
+    } else {
+        let path: Vec<(i32, f64)> =
+            r.open_weights.iter().map(|(month, v)| (month.since(clock.start), *v)).collect();
+        interpolate(&path, clock.tick as i32)
+    };
+    floor.floor = outside.max(released);
 }

@@ -190,6 +190,8 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
             wage_elasticity: p.wage_elasticity,
             productivity: p.productivity,
             growth_carry: 0.0,
+            vacancies: 0,
+            seekers: 0,
         });
         roster.pool_names.push(Name::from(p.name.as_str()));
     }

@@ -155,6 +155,10 @@ pub struct Pool {
     pub productivity: f64,
     /// Fractional growth not yet turned into people.
     pub growth_carry: f64,
+    /// Vacancies posted this month (researchers).
+    pub vacancies: u64,
+    /// Job seekers this month: the free pool and employees looking around.
+    pub seekers: u64,
 }
 
 /// The talent pools, by pool index (a firm's `Workforce::by_pool` uses the

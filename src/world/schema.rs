@@ -145,14 +145,25 @@ pub struct Research {
 #[serde(deny_unknown_fields)]
 pub struct Talent {
     pub pools: Vec<TalentPool>,
-    /// Fraction of each firm's researchers who look around each month, 0..1.
+    /// Fraction of each firm's researchers who look for another job each
+    /// month at an average offer, 0..1 (weak payers' staff look more).
     pub churn_monthly: f64,
-    /// Sensitivity of moves to the offer premium (logit on relative wage).
+    /// Sensitivity of search and of where seekers go to the offer (k).
     pub wage_sensitivity: f64,
-    /// Noise in offers, standard deviation of a multiplicative lognormal.
+    /// Noise in how seekers see offers, standard deviation of a lognormal.
     pub offer_noise: f64,
-    /// Most a firm tries to grow each pool's headcount in a month, fraction.
-    pub max_growth_monthly: f64,
+    /// Efficiency of the matching function (μ): matches = μ · √(seekers · vacancies).
+    pub matching_efficiency: f64,
+    /// Vacancies per seeker at which wages hold still (θ*).
+    pub normal_tightness: f64,
+    /// Largest wage change in a month, fraction.
+    pub max_wage_change_monthly: f64,
+    /// A firm lays staff off when their wage bill exceeds (1 + this) × what
+    /// it can pay, fraction.
+    pub layoff_slack: f64,
+    /// The outside option: a pool's wage never falls below this share of its
+    /// starting wage (what the same people earn outside LLM work), 0..1.
+    pub outside_wage_share: f64,
     /// Record a `talent_move` event for a firm pair only when at least this
     /// many researchers moved in the month (researchers).
     pub event_min_moves: u32,
@@ -168,8 +179,8 @@ pub struct TalentPool {
     pub growth_yearly: f64,
     /// Going monthly wage at the start, USD millions per researcher-month.
     pub wage_musd_month: f64,
-    /// Wage response to tightness: fractional wage change per month per unit
-    /// of excess demand over free supply.
+    /// Wage response to tightness (ε): the monthly wage change is
+    /// ε · ln(θ / θ*), θ = vacancies per seeker.
     pub wage_elasticity: f64,
     /// Research weight of one researcher of this pool (engineer = 1).
     pub productivity: f64,

@@ -303,7 +303,11 @@ impl Checker {
         self.num("talent.churn_monthly", t.churn_monthly, Range::Unit);
         self.num("talent.wage_sensitivity", t.wage_sensitivity, Range::NonNeg);
         self.num("talent.offer_noise", t.offer_noise, Range::NonNeg);
-        self.num("talent.max_growth_monthly", t.max_growth_monthly, Range::NonNeg);
+        self.num("talent.matching_efficiency", t.matching_efficiency, Range::NonNeg);
+        self.num("talent.normal_tightness", t.normal_tightness, Range::Positive);
+        self.num("talent.max_wage_change_monthly", t.max_wage_change_monthly, Range::Unit);
+        self.num("talent.layoff_slack", t.layoff_slack, Range::NonNeg);
+        self.num("talent.outside_wage_share", t.outside_wage_share, Range::Unit);
     }
 
     fn chips(&mut self, c: &Chips) {

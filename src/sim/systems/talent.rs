@@ -1,80 +1,154 @@
-//! Step 4 of the month: the market for researchers. Firms post wage offers
-//! from their means; some researchers look around and leave weak payers;
-//! pools (free researchers plus movers) are allocated to hiring firms by
-//! offer; wages rise with tightness; pools grow.
+//! Step 4 of the month: the labour market for researchers
+//! (docs/model-v2.md §4). Each firm's need for researchers follows the
+//! compute it holds and has on order (researchers per PFLOP/s, falling as
+//! tooling improves), bounded by the wage bill it can carry; vacancies are
+//! need minus staff, and a firm far above its need lays people off. Job
+//! seekers — the free pool and employees looking around (more at weak
+//! payers) — meet vacancies through a matching function; matches go to
+//! firms by vacancies weighted by their offers; wages follow the
+//! vacancy/seeker ratio; pools grow. Stocks and flows stay consistent:
+//! every hire leaves a firm or the free pool, every layoff joins it.
 
 use super::params::Context;
 use crate::sim::components::*;
-use crate::sim::formulas::{leave_probability, offer_multiple, pro_rata, wage_step};
+use crate::sim::econ::labour::{allocate_capped, matches, wage_update};
+use crate::sim::formulas::{leave_probability, offer_multiple, pro_rata};
 use crate::sim::output::Payload;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 use rand_distr::{Binomial, Distribution, Normal};
 use std::collections::BTreeMap;
 
-/// Firms post wage offers (in id order, one random draw each), researchers
-/// leave weak payers, pools are allocated to hiring firms by offer, wages
-/// move with tightness and pools grow.
+/// A firm's hiring plan for the month, per pool: `(layoffs, vacancies)`.
+///
+/// Its need is enough effective researchers for the compute it holds and
+/// has on order, `need_eff = (C + C_on_order) · r_t` (r_t researchers per
+/// PFLOP/s, falling as tooling improves), split over pools by its current
+/// mix (an even mix for a firm with nobody). Vacancies are need minus
+/// staff, cut down so the wage bill after hiring fits what it can pay
+/// (`afford`, USD M/month). It lays people off only when the wage bill of
+/// its current staff exceeds `(1 + slack) · afford` — after a cost cut or a
+/// pivot — and then down to `afford`.
+pub fn plan_workforce(
+    need_eff: f64,
+    staff: &[u32],
+    productivity: &[f64],
+    wages: &[f64],
+    offer: f64,
+    afford_musd: f64,
+    slack: f64,
+) -> (Vec<u32>, Vec<u64>) {
+    let n = staff.len();
+    let total: u32 = staff.iter().sum();
+    let mix: Vec<f64> = staff
+        .iter()
+        .map(|k| if total == 0 { 1.0 / n.max(1) as f64 } else { *k as f64 / total as f64 })
+        .collect();
+    let eff_per_head: f64 = mix.iter().zip(productivity).map(|(m, p)| m * p).sum();
+    let heads = if eff_per_head > 0.0 { need_eff.max(0.0) / eff_per_head } else { 0.0 };
+    let afford = afford_musd.max(0.0);
+    let cost = |k: &[f64]| -> f64 { k.iter().zip(wages).map(|(k, w)| k * w * offer).sum() };
+    let have: Vec<f64> = staff.iter().map(|k| *k as f64).collect();
+    let bill = cost(&have);
+    let mut layoffs = vec![0u32; n];
+    let mut kept = have.clone();
+    if bill > (1.0 + slack.max(0.0)) * afford && bill > 0.0 {
+        let scale = afford / bill;
+        for p in 0..n {
+            let keep = (have[p] * scale).floor();
+            layoffs[p] = (have[p] - keep) as u32;
+            kept[p] = keep;
+        }
+    }
+    let mut open: Vec<f64> = (0..n).map(|p| (heads * mix[p] - kept[p]).max(0.0)).collect();
+    let room = (afford - cost(&kept)).max(0.0);
+    let ask = cost(&open);
+    if ask > room && ask > 0.0 {
+        let scale = room / ask;
+        open.iter_mut().for_each(|v| *v *= scale);
+    }
+    (layoffs, open.iter().map(|v| v.floor() as u64).collect())
+}
+
+/// The labour market for one month.
 pub fn match_talent(
     ctx: Context,
     mut rng: ResMut<SimRng>,
     mut books: ResMut<Books>,
     mut out: ResMut<Output>,
     mut pools: ResMut<Pools>,
-    mut firms: Query<(Entity, &Firm, &Treasury, &mut Workforce), With<Active>>,
+    mut firms: Query<
+        (Entity, &Firm, &Profile, &Treasury, &Compute, &ChipOrders, &Sales, &mut Workforce),
+        With<Active>,
+    >,
 ) {
     let Context { clock, params, roster, active } = ctx;
-    let t = &params.0.talent;
-    let fin = &params.0.finance;
+    let w = &params.0;
+    let (t, fin) = (&w.talent, &w.finance);
     let rng = &mut rng.0;
     let n_pools = pools.len();
     let wages: Vec<f64> = pools.iter().map(|p| p.wage_musd).collect();
+    let productivity: Vec<f64> = pools.iter().map(|p| p.productivity).collect();
     let noise = Normal::new(0.0, t.offer_noise.max(0.0)).ok();
+    let per_researcher =
+        fin.compute_per_researcher_pflops * (w.research.frontier_drift_monthly * clock.tick as f64).exp();
 
-    // offers and wants
+    // offers, needs, layoffs
     let n = active.0.len();
     let mut offers = Vec::with_capacity(n);
-    let mut wants: Vec<Vec<u64>> = vec![Vec::with_capacity(n); n_pools];
+    let mut seen_offers = Vec::with_capacity(n);
+    let mut vacancies: Vec<Vec<u64>> = vec![Vec::with_capacity(n); n_pools];
     let mut ids = Vec::with_capacity(n);
     let mut entities = Vec::with_capacity(n);
-    // each firm's staff per pool, copied once: [firm][pool] flattened
     let mut staff: Vec<u32> = Vec::with_capacity(n * n_pools);
+    let mut laid_off = vec![0u64; n_pools];
     let mut walk = firms.iter_many_mut(&active.0);
     while let Some(item) = walk.fetch_next() {
-        let Ok((e, firm, treasury, mut wf)) = item else { continue };
+        let Ok((e, firm, profile, treasury, compute, orders, sales, mut wf)) = item else { continue };
+        // the offer it pays (its payroll) and the offer seekers see (noisy)
+        let offer = offer_multiple(treasury.runway_months());
         let eps = noise.as_ref().map(|d| d.sample(rng)).unwrap_or(0.0);
-        let offer = offer_multiple(treasury.runway_months()) * eps.exp();
         wf.offer = offer;
         offers.push(offer);
+        seen_offers.push(offer * eps.exp());
         ids.push(firm.id);
         entities.push(e);
-        staff.extend_from_slice(&wf.by_pool[..n_pools]);
-        let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
-        let budget = (fin.capex_share_monthly * spendable).max(0.0);
-        let total = wf.total().max(1) as f64;
+        let afford = treasury.cash_musd.max(0.0) / (fin.reserve_months + 12.0)
+            + profile.core_cash_flow_musd.max(0.0)
+            + sales.revenue_musd;
+        let need_eff = (compute.pflops + orders.on_order_pflops()) / per_researcher;
+        let (layoffs, open) = plan_workforce(
+            need_eff,
+            &wf.by_pool[..n_pools],
+            &productivity,
+            &wages,
+            offer,
+            afford,
+            t.layoff_slack,
+        );
         for p in 0..n_pools {
-            let mix = if wf.total() == 0 { 1.0 / n_pools as f64 } else { wf.by_pool[p] as f64 / total };
-            let cap = (wf.by_pool[p] as f64 * t.max_growth_monthly).ceil() + 1.0;
-            let afford = budget * mix / (12.0 * wages[p] * offer);
-            wants[p].push(cap.min(afford).floor().max(0.0) as u64);
+            wf.by_pool[p] -= layoffs[p];
+            laid_off[p] += layoffs[p] as u64;
+            vacancies[p].push(open[p]);
         }
+        staff.extend_from_slice(&wf.by_pool[..n_pools]);
     }
     let n = offers.len();
     let mean_offer = if n > 0 { offers.iter().sum::<f64>() / n as f64 } else { 1.0 };
-    let weights: Vec<f64> = offers.iter().map(|o| (t.wage_sensitivity * o.ln()).exp()).collect();
+    let weights: Vec<f64> = seen_offers.iter().map(|o| (t.wage_sensitivity * o.ln()).exp()).collect();
 
-    // who looks around and would leave
-    let mut leavers: Vec<Vec<u64>> = vec![vec![0; n]; n_pools];
+    // employees looking around: more at weak payers (the mean is over all active firms)
+    let mut searchers: Vec<Vec<u64>> = vec![vec![0; n]; n_pools];
     for i in 0..n {
-        let p_leave =
+        let p_search =
             (t.churn_monthly * leave_probability(offers[i], mean_offer, t.wage_sensitivity)).clamp(0.0, 1.0);
-        if p_leave <= 0.0 {
+        if p_search <= 0.0 {
             continue;
         }
-        for (p, pool_leavers) in leavers.iter_mut().enumerate() {
+        for (p, pool_searchers) in searchers.iter_mut().enumerate() {
             let k = staff[i * n_pools + p];
             if k > 0 {
-                pool_leavers[i] = Binomial::new(k as u64, p_leave).map(|b| b.sample(rng)).unwrap_or(0);
+                pool_searchers[i] = Binomial::new(k as u64, p_search).map(|b| b.sample(rng)).unwrap_or(0);
             }
         }
     }
@@ -83,13 +157,18 @@ pub fn match_talent(
     let mut pairs: BTreeMap<(u32, u32), u64> = BTreeMap::new();
     for p in 0..n_pools {
         let pool = &mut pools[p];
-        let movers: u64 = leavers[p].iter().sum();
-        let avail = pool.free + movers;
-        let demand: u64 = wants[p].iter().sum();
-        let hires = pro_rata(&wants[p], &weights, avail);
+        pool.free += laid_off[p];
+        let on_the_job: u64 = searchers[p].iter().sum();
+        let seekers = pool.free + on_the_job;
+        let open: u64 = vacancies[p].iter().sum();
+        let m = matches(seekers as f64, open as f64, t.matching_efficiency, 0.5).floor() as u64;
+        let hires = allocate_capped(m, &vacancies[p], &weights);
         let hired: u64 = hires.iter().sum();
-        let moved = hired.min(movers);
-        let lost = pro_rata(&leavers[p], &ones, moved);
+        // hires come from the seekers in proportion: employed searchers and the free pool
+        let moved =
+            if seekers > 0 { (hired as f64 * on_the_job as f64 / seekers as f64).round() as u64 } else { 0 };
+        let moved = moved.min(on_the_job).max(hired.saturating_sub(pool.free));
+        let lost = pro_rata(&searchers[p], &ones, moved);
         let from_movers = pro_rata(&hires, &ones, moved);
         pool.free -= hired - moved;
         for (i, &e) in entities.iter().enumerate() {
@@ -134,7 +213,17 @@ pub fn match_talent(
                 b += 1;
             }
         }
-        pool.wage_musd = wage_step(pool.wage_musd, demand as f64, avail as f64, pool.wage_elasticity);
+        pool.wage_musd = wage_update(
+            pool.wage_musd,
+            open as f64,
+            seekers as f64,
+            pool.wage_elasticity,
+            t.normal_tightness,
+            t.max_wage_change_monthly,
+        )
+        .max(t.outside_wage_share * pool.base_wage_musd);
+        pool.vacancies = open;
+        pool.seekers = seekers;
     }
     for ((from, to), k) in pairs {
         if k >= t.event_min_moves as u64 {
@@ -163,5 +252,29 @@ pub fn match_talent(
         pool.growth_carry -= whole;
         pool.free += whole as u64;
         books.researchers_total += whole as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plan_workforce;
+
+    #[test]
+    fn vacancies_follow_compute_within_the_wage_bill() {
+        // need 100 effective; mix 1:4, productivity 5:1 → 1.8 per head → 55.6 heads
+        let (cut, open) = plan_workforce(100.0, &[10, 40], &[5.0, 1.0], &[0.03, 0.006], 1.0, 1e9, 0.25);
+        assert_eq!(cut, vec![0, 0]);
+        assert_eq!(open, vec![1, 4]); // 11.1 - 10, 44.4 - 40
+        // the wage bill after hiring must fit: room for half the vacancies' cost
+        let bill = 10.0 * 0.03 + 40.0 * 0.006;
+        let (_, open) = plan_workforce(1000.0, &[10, 40], &[5.0, 1.0], &[0.03, 0.006], 1.0, bill + 0.5, 0.25);
+        let cost = open[0] as f64 * 0.03 + open[1] as f64 * 0.006;
+        assert!(cost <= 0.5 + 1e-9 && cost > 0.4, "{cost}");
+        // overstaffed for its compute but affordable: nobody is laid off
+        let (cut, open) = plan_workforce(1.0, &[10, 40], &[5.0, 1.0], &[0.03, 0.006], 1.0, 1.0, 0.25);
+        assert_eq!((cut, open), (vec![0, 0], vec![0, 0]));
+        // a bill far above what it can pay: layoffs down to it
+        let (cut, _) = plan_workforce(100.0, &[10, 40], &[5.0, 1.0], &[0.03, 0.006], 1.0, bill / 2.0, 0.25);
+        assert_eq!(cut, vec![5, 20]);
     }
 }

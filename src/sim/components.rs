@@ -97,6 +97,8 @@ pub struct Loan {
 /// Cash and the monthly burn.
 #[derive(Component, Clone, Debug, Default)]
 pub struct Treasury {
+    /// Cutting costs after a failed round: no pre-training, no hiring.
+    pub cost_cut: bool,
     pub cash_musd: f64,
     /// Monthly net burn (costs minus income), USD M; ≤ 0 means cash-positive.
     pub burn_musd: f64,
@@ -130,10 +132,38 @@ impl Debts {
 /// The firm's valuation and its funding rounds.
 #[derive(Component, Clone, Debug, Default)]
 pub struct Equity {
-    /// Last post-money (startups) or asset valuation, USD M.
+    /// This month's valuation on fundamentals, or the post-money of a round
+    /// raised this month, USD M.
     pub valuation_musd: f64,
     /// Tick of the last funding round.
     pub last_round_tick: Option<u32>,
+    /// Modelled investors' stakes: (investor index, fraction of the firm),
+    /// diluted by each later round.
+    pub stakes: Vec<(usize, f64)>,
+    /// Venture money raised in each of the last 12 months, USD M (newest last).
+    pub raised: [f64; 12],
+    /// The investor that led its last round (met first when it pitches again).
+    pub lead: Option<usize>,
+}
+
+impl Equity {
+    /// Sell `fraction` of the firm to `investor` in a round: earlier stakes
+    /// are diluted by `1 − fraction`.
+    pub fn sell(&mut self, investor: usize, fraction: f64) {
+        let f = fraction.clamp(0.0, 1.0);
+        for (_, s) in &mut self.stakes {
+            *s *= 1.0 - f;
+        }
+        match self.stakes.iter_mut().find(|(i, _)| *i == investor) {
+            Some((_, s)) => *s += f,
+            None => self.stakes.push((investor, f)),
+        }
+    }
+
+    /// Venture money raised over the last 12 months, USD M.
+    pub fn raised_last_year(&self) -> f64 {
+        self.raised.iter().sum()
+    }
 }
 
 /// A batch of chips of one model delivered in one month.
@@ -415,6 +445,23 @@ pub struct Sales {
     pub revenue_musd: f64,
     /// Tokens served this month, T tok.
     pub volume_ttok: f64,
+    /// Revenue of each of the last six months before this one, USD M (oldest first).
+    pub past_revenue_musd: [f64; 6],
+}
+
+impl Sales {
+    /// Revenue growth over six months, annualised: `(r_t / r_{t−6})² − 1`,
+    /// clamped to [−0.9, 3]; 0 without revenue then and now, 3 from nothing.
+    pub fn growth_yearly(&self) -> f64 {
+        let then = self.past_revenue_musd[0];
+        if then > 0.0 {
+            ((self.revenue_musd / then).powi(2) - 1.0).clamp(-0.9, 3.0)
+        } else if self.revenue_musd > 0.0 {
+            3.0
+        } else {
+            0.0
+        }
+    }
 }
 
 /// Most months a lab looks back at its share (`pricing.window_months`).

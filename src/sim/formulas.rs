@@ -1,42 +1,6 @@
 //! The formulas that move results, as named pure functions with their
 //! equations and units. Systems call these; tests check hand-computed cases.
 
-/// Research potential, capability points:
-/// `P = ln(1 + C^a · R^(1−a) / S)` with C usable compute (PFLOP/s), R
-/// effective researchers, a the compute elasticity and S the input scale.
-/// Compute and talent are complements (Cobb–Douglas) with diminishing
-/// returns (log).
-pub fn research_potential(pflops: f64, researchers: f64, elasticity: f64, scale: f64) -> f64 {
-    if pflops <= 0.0 || researchers <= 0.0 || scale <= 0.0 {
-        return 0.0;
-    }
-    // C^a · R^(1−a) as one exp of logs (two powf cost twice as much)
-    let input = (elasticity * pflops.ln() + (1.0 - elasticity) * researchers.ln()).exp();
-    (1.0 + input / scale).ln()
-}
-
-/// One month of capability change, points: close `catch_up` of the gap to
-/// potential when below it, lose `decay` of the gap when above it.
-pub fn capability_step(current: f64, potential: f64, catch_up: f64, decay: f64) -> f64 {
-    if potential >= current {
-        current + catch_up * (potential - current)
-    } else {
-        current - decay * (current - potential)
-    }
-}
-
-/// Logit demand shares: `s_i = exp(θ q_i) / Σ_j exp(θ q_j)` (computed with
-/// the max subtracted for stability). Writes into `out`.
-pub fn logit_shares(quality: &[f64], sensitivity: f64, out: &mut Vec<f64>) {
-    out.clear();
-    let max = quality.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    out.extend(quality.iter().map(|q| (sensitivity * (q - max)).exp()));
-    let total: f64 = out.iter().sum();
-    if total > 0.0 {
-        out.iter_mut().for_each(|s| *s /= total);
-    }
-}
-
 /// Bandwagon inertia: `s_i = λ · prev_i / Σ prev + (1 − λ) · target_i`.
 /// With no previous shares (all zero) the target is used as is.
 pub fn blend_shares(prev: &[f64], target: &[f64], inertia: f64, out: &mut Vec<f64>) {
@@ -69,13 +33,6 @@ pub fn capacity(base: f64, growth_yearly: f64, months: f64) -> f64 {
     base * (1.0 + growth_yearly).powf(months.max(0.0) / 12.0)
 }
 
-/// Wage after one month, USD M: `w' = w · (1 + η · x)` with tightness
-/// `x = (demand − supply) / max(supply, 1)` clamped to [−0.5, 2].
-pub fn wage_step(wage: f64, demand: f64, supply: f64, elasticity: f64) -> f64 {
-    let x = ((demand - supply) / supply.max(1.0)).clamp(-0.5, 2.0);
-    (wage * (1.0 + elasticity * x)).max(1e-9)
-}
-
 /// Wage offer as a multiple of the going wage, from the runway in months:
 /// `o = 0.7 + 0.6 · r / (r + 12)` — a firm with a year of cash offers 1.0×,
 /// a rich one up to 1.3×, one near the end 0.7×.
@@ -90,24 +47,6 @@ pub fn offer_multiple(runway_months: f64) -> f64 {
 /// i.e. 1 at parity, up to 2 for weak payers, towards 0 for strong ones.
 pub fn leave_probability(offer: f64, mean_offer: f64, sensitivity: f64) -> f64 {
     2.0 / (1.0 + (sensitivity * (offer - mean_offer)).exp())
-}
-
-/// Valuation, USD M:
-/// `V = (m · 12 · revenue + v_r · researchers + chip book) · e^(β (B − B_med)) · climate`
-/// — revenue multiple, talent and hardware, scaled by the leaderboard
-/// premium and the funding climate.
-pub fn valuation(
-    revenue_month_musd: f64,
-    researchers: f64,
-    chip_book_musd: f64,
-    benchmark_gap: f64,
-    climate: f64,
-    fin: &crate::world::Finance,
-) -> f64 {
-    let base = fin.revenue_multiple * 12.0 * revenue_month_musd
-        + fin.value_per_researcher_musd * researchers
-        + chip_book_musd;
-    base * (fin.benchmark_premium * benchmark_gap.clamp(-20.0, 20.0)).exp() * climate
 }
 
 /// Round size for a given pre-money valuation and dilution d, USD M:
@@ -177,28 +116,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn potential_is_log_of_cobb_douglas() {
-        // C = 100, R = 100, a = 0.5 → input 100; scale 100 → ln 2
-        let p = research_potential(100.0, 100.0, 0.5, 100.0);
-        assert!((p - 2f64.ln()).abs() < 1e-12);
-        assert_eq!(research_potential(0.0, 100.0, 0.5, 100.0), 0.0);
-    }
-
-    #[test]
-    fn capability_moves_toward_potential() {
-        assert!((capability_step(2.0, 4.0, 0.25, 0.1) - 2.5).abs() < 1e-12);
-        assert!((capability_step(4.0, 2.0, 0.25, 0.1) - 3.8).abs() < 1e-12);
-    }
-
-    #[test]
-    fn logit_hand_computed() {
-        let mut out = Vec::new();
-        logit_shares(&[0.0, 2f64.ln()], 1.0, &mut out);
-        assert!((out[0] - 1.0 / 3.0).abs() < 1e-12);
-        assert!((out[1] - 2.0 / 3.0).abs() < 1e-12);
-    }
-
-    #[test]
     fn blend_normalises_previous_shares() {
         let mut out = Vec::new();
         blend_shares(&[0.2, 0.2], &[1.0, 0.0], 0.5, &mut out);
@@ -216,12 +133,6 @@ mod tests {
     fn capacity_ramps() {
         assert!((capacity(100.0, 1.0, 12.0) - 200.0).abs() < 1e-9);
         assert!((capacity(100.0, 1.0, 0.0) - 100.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn wages_respond_to_tightness() {
-        assert!((wage_step(1.0, 150.0, 100.0, 0.1) - 1.05).abs() < 1e-12);
-        assert!((wage_step(1.0, 0.0, 100.0, 0.1) - 0.95).abs() < 1e-12);
     }
 
     #[test]

@@ -135,6 +135,9 @@ pub struct Research {
     pub open_weights: Vec<(Month, f64)>,
     /// Months between a modelled open-weight lab's capability and its release.
     pub open_release_lag_months: u32,
+    /// How far a lab's open release trails its best model, points (labs
+    /// open smaller models than their flagship).
+    pub open_release_gap: f64,
     /// Growth of the compute firms aim to hold, fraction per month
     /// (continuous compounding: their target grows as e^(drift · t)).
     pub frontier_drift_monthly: f64,
@@ -309,11 +312,6 @@ pub struct Finance {
     pub stockpile_horizon_months: f64,
     /// Revenue multiple used in valuations (valuation / annual revenue).
     pub revenue_multiple: f64,
-    /// Value of one researcher in a valuation or a bid, USD millions.
-    pub value_per_researcher_musd: f64,
-    /// Valuation premium per benchmark point above the market median,
-    /// fraction per point.
-    pub benchmark_premium: f64,
 }
 
 /// Venture funding and chip-backed loans.
@@ -333,6 +331,24 @@ pub struct Funding {
     /// Valuation a firm must reach in a round before chip-backed loans are
     /// repaid from it, USD millions (FT, Nov 2023: 01.AI past $1B).
     pub loan_repay_valuation_musd: f64,
+    /// Years of revenue growth priced into a valuation.
+    pub growth_years: f64,
+    /// Value of being the frontier lab, USD millions (before the climate).
+    pub frontier_option_musd: f64,
+    /// How fast that value falls with the capability gap, per point.
+    pub option_decay: f64,
+    /// Weight of a lab's share of last year's venture money in investors'
+    /// scores (herding toward leaders), score units.
+    pub herd_weight: f64,
+    /// Strategic investors (the giants' funds) back only the leading
+    /// start-ups: those among this many best by capability.
+    pub strategic_top_k: u32,
+    /// A lab that fails to raise with less runway than this cuts costs
+    /// (stops pre-training, freezes hiring), months.
+    pub cut_runway_months: f64,
+    /// Share of exit proceeds that investors put back into dry powder
+    /// (the rest goes to their limited partners), 0..1.
+    pub recycle_share: f64,
 }
 
 /// Distress, acquisition and exit.

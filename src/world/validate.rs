@@ -283,6 +283,7 @@ impl Checker {
         for (i, (_, v)) in r.open_weights.iter().enumerate() {
             self.num(&format!("research.open_weights[{i}].1"), *v, Range::NonNeg);
         }
+        self.num("research.open_release_gap", r.open_release_gap, Range::NonNeg);
         self.num("research.frontier_drift_monthly", r.frontier_drift_monthly, Range::NonNeg);
     }
 
@@ -387,12 +388,15 @@ impl Checker {
         let horizon = f.stockpile_horizon_months;
         self.num("finance.stockpile_horizon_months", horizon, Range::NonNeg);
         self.num("finance.revenue_multiple", f.revenue_multiple, Range::NonNeg);
-        let vpr = f.value_per_researcher_musd;
-        self.num("finance.value_per_researcher_musd", vpr, Range::Money);
-        self.num("finance.benchmark_premium", f.benchmark_premium, Range::NonNeg);
     }
 
     fn funding(&mut self, f: &Funding) {
+        self.num("funding.growth_years", f.growth_years, Range::NonNeg);
+        self.num("funding.frontier_option_musd", f.frontier_option_musd, Range::Money);
+        self.num("funding.option_decay", f.option_decay, Range::NonNeg);
+        self.num("funding.herd_weight", f.herd_weight, Range::NonNeg);
+        self.num("funding.cut_runway_months", f.cut_runway_months, Range::NonNeg);
+        self.num("funding.recycle_share", f.recycle_share, Range::Unit);
         self.num("funding.pitch_runway_months", f.pitch_runway_months, Range::NonNeg);
         if f.climate.is_empty() {
             self.problem("funding.climate is empty: give at least one (month, multiplier) point".into());

@@ -5,6 +5,7 @@
 //! proceeds as far as they go, researchers back to the pools.
 
 use super::chips::{book_value, refund_order};
+use super::funding::pay_investors;
 use super::params::{Bookkeeping, Context, Counterparties, Refund};
 use crate::sim::components::*;
 use crate::sim::output::{CancelReason, LoanLoss, Payload, Repayment};
@@ -71,13 +72,10 @@ pub fn acquire_and_exit(
     let mut gone: HashSet<Entity> = HashSet::new();
     let mut hhi = stats.hhi;
     for target in distressed {
-        let Ok((tp, _, _, tt, td, _, tc, _, tw, ts, tk, _)) = firms.get(target) else { continue };
+        let Ok((tp, _, _, tt, td, te, tc, _, _, ts, tk, _)) = firms.get(target) else { continue };
         let interest = bid_probability(tk.benchmark, frontier);
-        let value = tc.book_musd
-            + fin.value_per_researcher_musd * tw.total() as f64
-            + fin.revenue_multiple * 12.0 * ts.revenue_musd
-            + tt.cash_musd
-            - td.debt_musd();
+        // bids start from the target's value on fundamentals (funding.rs)
+        let value = te.valuation_musd;
         let liquidation = tc.book_musd * w.chips.resale_haircut + tt.cash_musd - td.debt_musd();
         let reserve = liquidation.max(0.0);
         let target_share = ts.share;
@@ -112,7 +110,9 @@ pub fn acquire_and_exit(
             let Ok([mut buyer, mut seller]) = firms.get_many_mut([acquirer, target]) else { continue };
             hhi += 2.0 * buyer.9.share * seller.9.share * 10_000.0;
             buyer.3.cash_musd -= price;
-            books.add(Flow::AcquisitionPayouts, price);
+            // the target's investors get their stakes of the price; part is recycled
+            let recycled = pay_investors(&seller.5, price, w.funding.recycle_share, &mut investors);
+            books.add(Flow::AcquisitionPayouts, price - recycled);
             let moved = merge_firms(
                 FirmParts {
                     treasury: &mut buyer.3,
@@ -204,7 +204,8 @@ pub fn acquire_and_exit(
             }
         }
         if tr.cash_musd >= 0.0 {
-            books.add(Flow::LiquidationPayouts, tr.cash_musd);
+            let recycled = pay_investors(&equity, tr.cash_musd, w.funding.recycle_share, &mut investors);
+            books.add(Flow::LiquidationPayouts, tr.cash_musd - recycled);
         } else {
             books.add(Flow::WriteOffs, -tr.cash_musd);
         }
@@ -312,7 +313,7 @@ mod tests {
             Debts { loans, ..Default::default() },
             compute,
             Workforce { by_pool: crate::sim::init::counts(&researchers), offer: 1.0 },
-            Sales { share, revenue_musd: share * 100.0, volume_ttok: share * 10.0 },
+            Sales { share, revenue_musd: share * 100.0, volume_ttok: share * 10.0, ..Default::default() },
             Capability { value: 2.0, stock: 10.0, benchmark: 2.0 },
         )
     }

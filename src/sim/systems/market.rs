@@ -94,6 +94,9 @@ pub fn clear_model_market(
     let mut k = 0;
     while let Some(item) = walk.fetch_next() {
         let Ok((_, _, cap, mut pricing, mut sales)) = item else { continue };
+        let last = sales.revenue_musd;
+        sales.past_revenue_musd.rotate_left(1);
+        sales.past_revenue_musd[5] = last;
         sales.volume_ttok = served[k];
         sales.share = if volume > 0.0 { served[k] / volume } else { 0.0 };
         // remembered for the pricing rule's window

@@ -6,7 +6,8 @@
 //! capability is logarithmic in that stock (a scaling relation), so a lab
 //! that cannot get chips falls behind. The open-weight floor is the best
 //! model anyone can serve: the outside path (Llama etc.) or the modelled
-//! open-weight labs' best, released with a lag.
+//! open-weight labs' best, released with a lag and a gap (labs open
+//! smaller models than their flagship).
 
 use crate::sim::components::*;
 use crate::sim::econ::scaling::{
@@ -38,7 +39,7 @@ pub fn do_research(
     params: Res<Params>,
     pools: Res<Pools>,
     mut floor: ResMut<OpenFloor>,
-    mut firms: Query<(&Profile, &Compute, &Workforce, &Sales, &mut Capability), With<Active>>,
+    mut firms: Query<(&Profile, &Treasury, &Compute, &Workforce, &Sales, &mut Capability), With<Active>>,
 ) {
     let w = &params.0;
     let (r, m) = (&w.research, &w.market);
@@ -49,7 +50,7 @@ pub fn do_research(
     let per_researcher = w.finance.compute_per_researcher_pflops;
     let researchers_per_pflops = if per_researcher > 0.0 { 1.0 / per_researcher } else { 0.0 };
     let mut open_best: f64 = 0.0;
-    for (profile, compute, wf, sales, mut cap) in &mut firms {
+    for (profile, treasury, compute, wf, sales, mut cap) in &mut firms {
         let r_eff: f64 = wf.by_pool.iter().zip(&productivity).map(|(n, p)| *n as f64 * p).sum();
         let serving = inference_pflops(
             compute.pflops,
@@ -58,7 +59,8 @@ pub fn do_research(
             profile.serving_efficiency * serving_growth,
             m.max_serving_share,
         );
-        let training = (compute.pflops - serving).max(0.0);
+        // a lab cutting costs after a failed round stops pre-training
+        let training = if treasury.cost_cut { 0.0 } else { (compute.pflops - serving).max(0.0) };
         let staff = staffing(r_eff, training, researchers_per_pflops, r.staffing_penalty);
         let access = (profile.platform_data + r.usage_data * sales.share).min(1.0);
         let data = data_factor(access, r.data_weight);
@@ -72,7 +74,11 @@ pub fn do_research(
     }
     floor.history.push(open_best);
     let lag = r.open_release_lag_months as usize;
-    let released = floor.history.len().checked_sub(1 + lag).map_or(0.0, |i| floor.history[i]);
+    let released = floor
+        .history
+        .len()
+        .checked_sub(1 + lag)
+        .map_or(0.0, |i| (floor.history[i] - r.open_release_gap).max(0.0));
     let outside = if r.open_weights.is_empty() {
         0.0
     } else {

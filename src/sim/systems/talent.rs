@@ -113,9 +113,11 @@ pub fn match_talent(
         seen_offers.push(offer * eps.exp());
         ids.push(firm.id);
         entities.push(e);
-        let afford = treasury.cash_musd.max(0.0) / (fin.reserve_months + 12.0)
-            + profile.core_cash_flow_musd.max(0.0)
-            + sales.revenue_musd;
+        // what it can pay each month: income, and a slice of its cash unless
+        // it is cutting costs after a failed round
+        let drawdown =
+            if treasury.cost_cut { 0.0 } else { treasury.cash_musd.max(0.0) / (fin.reserve_months + 12.0) };
+        let afford = drawdown + profile.core_cash_flow_musd.max(0.0) + sales.revenue_musd;
         let need_eff = (compute.pflops + orders.on_order_pflops()) / per_researcher;
         let (layoffs, open) = plan_workforce(
             need_eff,

@@ -39,10 +39,13 @@ pub struct MonthRec {
     #[serde(serialize_with = "fixed::d6")]
     pub cr4: f64,
     pub independent_firms: u32,
+    pub independent_labs: u32,
     pub startups_alive: u32,
     pub entries: u32,
     pub exits: u32,
     pub acquisitions: u32,
+    pub pivots: u32,
+    pub team_transfers: u32,
     #[serde(serialize_with = "fixed::d6")]
     pub top4_compute_share: f64,
     #[serde(serialize_with = "fixed::d6")]
@@ -58,6 +61,18 @@ pub struct MonthRec {
     pub banned_chip_units: u64,
     #[serde(serialize_with = "fixed::d4")]
     pub total_revenue_musd: f64,
+    #[serde(serialize_with = "fixed::d4")]
+    pub token_volume_ttok: f64,
+    #[serde(serialize_with = "fixed::d6")]
+    pub token_price_usd_mtok: f64,
+    #[serde(serialize_with = "fixed::d6")]
+    pub token_price_index: f64,
+    #[serde(serialize_with = "fixed::d4")]
+    pub frontier_capability: f64,
+    #[serde(serialize_with = "fixed::d4")]
+    pub open_floor: f64,
+    pub vacancies: u64,
+    pub seekers: u64,
     /// 1 inside a consolidation phase.
     pub consolidating: u8,
 }
@@ -70,10 +85,13 @@ impl MonthRec {
             hhi: m.hhi,
             cr4: m.cr4,
             independent_firms: m.independent_firms,
+            independent_labs: m.independent_labs,
             startups_alive: m.startups_alive,
             entries: m.entries,
             exits: m.exits,
             acquisitions: m.acquisitions,
+            pivots: m.pivots,
+            team_transfers: m.team_transfers,
             top4_compute_share: m.top4_compute_share,
             compute_gini: m.compute_gini,
             chip_price_index: m.chip_price_index,
@@ -82,6 +100,13 @@ impl MonthRec {
             loans_outstanding_musd: m.loans_outstanding_musd,
             banned_chip_units: m.banned_chip_units,
             total_revenue_musd: m.total_revenue_musd,
+            token_volume_ttok: m.token_volume_ttok,
+            token_price_usd_mtok: m.token_price_usd_mtok,
+            token_price_index: m.token_price_index,
+            frontier_capability: m.frontier_capability,
+            open_floor: m.open_floor,
+            vacancies: m.vacancies,
+            seekers: m.seekers,
             consolidating: m.consolidating as u8,
         }
     }

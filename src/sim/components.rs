@@ -44,6 +44,31 @@ pub struct Profile {
     pub chip_loans: Option<(usize, f64)>,
 }
 
+/// What a firm does in the model market (docs/model-v2.md §7): a lab
+/// trains and serves its own foundation model; after a pivot it builds
+/// applications on others' models and leaves the model market (it still
+/// counts as a firm, not as a lab).
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Role {
+    #[default]
+    Lab,
+    App,
+}
+
+/// What a lab decided this month about its future (docs/model-v2.md §7);
+/// `acquire_and_exit` carries out a sale, a closure or a team transfer.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Default)]
+pub enum Plan {
+    #[default]
+    Continue,
+    /// Put itself up for sale.
+    Sell,
+    /// Close: sell the chips, repay what it can, return the rest.
+    Close,
+    /// Hand its team to this giant, then close.
+    TeamTransfer(Entity),
+}
+
 /// When a firm enters and what its founders bring.
 #[derive(Component, Clone, Copy, Debug)]
 pub struct Founding {
@@ -419,6 +444,8 @@ pub struct Workforce {
     pub by_pool: [u32; MAX_POOLS],
     /// Wage offer as a multiple of the going wage.
     pub offer: f64,
+    /// Vacancies it posted this month, all pools (researchers).
+    pub vacancies: u64,
 }
 
 impl Workforce {

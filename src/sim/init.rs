@@ -126,7 +126,9 @@ pub fn spawn_firm(
             Equity::default(),
             compute,
             ChipOrders::default(),
-            Workforce { by_pool: counts(&spec.researchers), offer: 1.0 },
+            Workforce { by_pool: counts(&spec.researchers), offer: 1.0, vacancies: 0 },
+            Role::Lab,
+            Plan::Continue,
             Capability {
                 value: spec.capability,
                 stock: stock_for(

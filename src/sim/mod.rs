@@ -47,6 +47,7 @@ pub fn monthly_schedule() -> Schedule {
             market::clear_model_market,
             finance::settle_finances,
             funding::raise_funding,
+            strategy::choose_strategy,
             acquisitions::acquire_and_exit,
             entry::enter_firms,
             record_month::record_month,
@@ -128,7 +129,8 @@ impl Simulation {
         let roster = self.world.resource::<Roster>();
         let mut months = out.months;
         let hhi: Vec<f64> = months.iter().map(|m| m.hhi).collect();
-        let firms: Vec<u32> = months.iter().map(|m| m.independent_firms).collect();
+        // the consolidation test counts labs: a firm that pivoted to applications left the market
+        let firms: Vec<u32> = months.iter().map(|m| m.independent_labs).collect();
         let c = &params.consolidation;
         let (flags, start) =
             consolidation_phase(&hhi, &firms, c.hhi_threshold, c.drop_from_peak, c.hold_months);

@@ -35,10 +35,12 @@ pub enum EventKind {
     Entry,
     TalentMove,
     PriceCut,
+    Pivot,
+    TeamTransfer,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 15] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::RuleAnnounced,
         EventKind::RuleEffective,
         EventKind::ChipOrder,
@@ -54,6 +56,8 @@ impl EventKind {
         EventKind::Entry,
         EventKind::TalentMove,
         EventKind::PriceCut,
+        EventKind::Pivot,
+        EventKind::TeamTransfer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -73,6 +77,8 @@ impl EventKind {
             EventKind::Entry => "entry",
             EventKind::TalentMove => "talent_move",
             EventKind::PriceCut => "price_cut",
+            EventKind::Pivot => "pivot",
+            EventKind::TeamTransfer => "team_transfer",
         }
     }
 }
@@ -159,6 +165,8 @@ pub enum Payload {
     Exit {
         chips_sold: u64,
         researchers: u64,
+        /// Closed by choice (solvent) rather than insolvent.
+        closed: bool,
     },
     Entry {
         tier: Tier,
@@ -174,6 +182,18 @@ pub enum Payload {
         from_usd_mtok: f64,
         to_usd_mtok: f64,
         defending: bool,
+    },
+    /// A lab left the model market to build applications on others' models:
+    /// researchers kept and laid off, chips sold.
+    Pivot {
+        kept: u64,
+        laid_off: u64,
+        chips_sold: u64,
+    },
+    /// A lab handed its team to a giant (no corporate deal) and closed;
+    /// `units` is the team, `amount_musd` what the giant paid.
+    TeamTransfer {
+        researchers: u64,
     },
 }
 
@@ -232,6 +252,8 @@ impl Payload {
             Payload::Entry { .. } => EventKind::Entry,
             Payload::TalentMove => EventKind::TalentMove,
             Payload::PriceCut { .. } => EventKind::PriceCut,
+            Payload::Pivot { .. } => EventKind::Pivot,
+            Payload::TeamTransfer { .. } => EventKind::TeamTransfer,
         }
     }
 
@@ -302,14 +324,19 @@ impl Payload {
             Payload::Acquisition { researchers, chips, users_pct } => {
                 format!("{researchers} researchers, {chips} chips, {users_pct:.1}% of users")
             }
-            Payload::Exit { chips_sold, researchers } => {
+            Payload::Exit { chips_sold, researchers, closed } => {
                 format!(
-                    "insolvent: {chips_sold} chips sold at a haircut, {researchers} researchers back to the pools"
+                    "{}: {chips_sold} chips sold at a haircut, {researchers} researchers back to the pools",
+                    if *closed { "closed" } else { "insolvent" }
                 )
             }
             Payload::Entry { tier, researchers, chips } => {
                 format!("{} with {researchers} researchers, {chips} chips", tier.as_str())
             }
+            Payload::Pivot { kept, laid_off, chips_sold } => format!(
+                "to applications: kept {kept} researchers, laid off {laid_off}, sold {chips_sold} chips"
+            ),
+            Payload::TeamTransfer { researchers } => format!("{researchers} researchers joined the giant"),
             Payload::PriceCut { from_usd_mtok, to_usd_mtok, defending } => format!(
                 "from {from_usd_mtok:.4} to {to_usd_mtok:.4} USD/Mtok{}",
                 if *defending { ", defending its share" } else { "" }
@@ -390,9 +417,21 @@ impl Payload {
                 }
             }
             EventKind::Exit => {
-                let rest = between("insolvent: ", " researchers back to the pools")?;
+                let (closed, rest) = match between("insolvent: ", " researchers back to the pools") {
+                    Ok(rest) => (false, rest),
+                    Err(_) => (true, between("closed: ", " researchers back to the pools")?),
+                };
                 let (chips, researchers) = rest.split_once(" chips sold at a haircut, ").ok_or_else(bad)?;
-                Payload::Exit { chips_sold: num(chips)?, researchers: num(researchers)? }
+                Payload::Exit { chips_sold: num(chips)?, researchers: num(researchers)?, closed }
+            }
+            EventKind::Pivot => {
+                let rest = between("to applications: kept ", " chips")?;
+                let (kept, rest) = rest.split_once(" researchers, laid off ").ok_or_else(bad)?;
+                let (laid_off, chips) = rest.split_once(", sold ").ok_or_else(bad)?;
+                Payload::Pivot { kept: num(kept)?, laid_off: num(laid_off)?, chips_sold: num(chips)? }
+            }
+            EventKind::TeamTransfer => {
+                Payload::TeamTransfer { researchers: num(between("", " researchers joined the giant")?)? }
             }
             EventKind::PriceCut => {
                 let (body, defending) = match detail.strip_suffix(", defending its share") {
@@ -423,13 +462,18 @@ impl Payload {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct MonthRow {
     pub month: u32,
+    /// HHI of the model market (tokens served), 0..10,000.
     pub hhi: f64,
     pub cr4: f64,
     pub independent_firms: u32,
+    /// Independent firms that train and serve their own model.
+    pub independent_labs: u32,
     pub startups_alive: u32,
     pub entries: u32,
     pub exits: u32,
     pub acquisitions: u32,
+    pub pivots: u32,
+    pub team_transfers: u32,
     pub top4_compute_share: f64,
     pub compute_gini: f64,
     pub chip_price_index: f64,
@@ -438,6 +482,19 @@ pub struct MonthRow {
     pub loans_outstanding_musd: f64,
     pub banned_chip_units: u64,
     pub total_revenue_musd: f64,
+    /// Tokens served in the model market, T tok.
+    pub token_volume_ttok: f64,
+    /// Volume-weighted token price, USD per million tokens.
+    pub token_price_usd_mtok: f64,
+    /// That price over its value in the first month with ≥ 1 T tok (1 before).
+    pub token_price_index: f64,
+    /// Best capability among labs, points.
+    pub frontier_capability: f64,
+    /// The open-weight floor, points.
+    pub open_floor: f64,
+    /// Vacancies and job seekers in the labour market, all pools (researchers).
+    pub vacancies: u64,
+    pub seekers: u64,
     /// Filled after the run (needs the whole path): 1 inside a consolidation phase.
     pub consolidating: bool,
 }
@@ -573,11 +630,14 @@ mod tests {
             Payload::LoanDefault { loss: LoanLoss::OnExit { recovered_musd: 2.71 } },
             Payload::LoanDefault { loss: LoanLoss::CollateralSeized { chips: 40, proceeds_musd: 0.04 } },
             Payload::Acquisition { researchers: 40, chips: 900, users_pct: 2.345 },
-            Payload::Exit { chips_sold: 16, researchers: 7 },
+            Payload::Exit { chips_sold: 16, researchers: 7, closed: false },
+            Payload::Exit { chips_sold: 0, researchers: 12, closed: true },
             Payload::Entry { tier: Tier::Startup, researchers: 50, chips: 64 },
             Payload::TalentMove,
             Payload::PriceCut { from_usd_mtok: 16.6667, to_usd_mtok: 0.0, defending: true },
             Payload::PriceCut { from_usd_mtok: 2.5, to_usd_mtok: 1.75, defending: false },
+            Payload::Pivot { kept: 12, laid_off: 30, chips_sold: 256 },
+            Payload::TeamTransfer { researchers: 85 },
         ]
     }
 
@@ -622,7 +682,7 @@ mod tests {
             "small with 14 researchers, 16 chips"
         );
         assert_eq!(
-            p(Payload::Exit { chips_sold: 16, researchers: 7 }),
+            p(Payload::Exit { chips_sold: 16, researchers: 7, closed: false }),
             "insolvent: 16 chips sold at a haircut, 7 researchers back to the pools"
         );
         assert_eq!(

@@ -351,6 +351,8 @@ pub struct MonthStats {
     pub entries: u32,
     pub exits: u32,
     pub acquisitions: u32,
+    pub pivots: u32,
+    pub team_transfers: u32,
     /// Funding climate multiplier this month.
     pub climate: f64,
     /// Median benchmark score of active firms (for valuations).

@@ -35,6 +35,7 @@ pub struct World {
     pub finance: Finance,
     pub funding: Funding,
     pub acquisitions: Acquisitions,
+    pub exits: Exits,
     pub entry: Entry,
     pub consolidation: Consolidation,
     pub firms: Vec<FirmSpec>,
@@ -365,6 +366,24 @@ pub struct Acquisitions {
     pub max_premium: f64,
     /// Antitrust review (2023 US merger guidelines) when `Some`.
     pub antitrust: Option<Antitrust>,
+}
+
+/// A lab's choice among continuing, pivoting, handing its team to a giant,
+/// selling and closing (docs/model-v2.md §7).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Exits {
+    /// Noise in the choice: the scale of a Gumbel draw added to each
+    /// option's value, as a fraction of the value of continuing.
+    pub choice_noise: f64,
+    /// Monthly revenue an application company earns per researcher it keeps, USD millions.
+    pub app_revenue_musd_per_researcher: f64,
+    /// Multiple of annual application revenue in a pivoted firm's value.
+    pub app_revenue_multiple: f64,
+    /// Share of its researchers a lab keeps when it pivots to applications, 0..1.
+    pub app_staff_share: f64,
+    /// What a giant pays for a team it takes over, months of the team's wages.
+    pub acquihire_bonus_months: f64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

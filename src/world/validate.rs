@@ -202,6 +202,12 @@ impl Checker {
         self.finance(&w.finance);
         self.funding(&w.funding);
         self.acquisitions(&w.acquisitions);
+        let x = &w.exits;
+        self.num("exits.choice_noise", x.choice_noise, Range::NonNeg);
+        self.num("exits.app_revenue_musd_per_researcher", x.app_revenue_musd_per_researcher, Range::Money);
+        self.num("exits.app_revenue_multiple", x.app_revenue_multiple, Range::NonNeg);
+        self.num("exits.app_staff_share", x.app_staff_share, Range::Unit);
+        self.num("exits.acquihire_bonus_months", x.acquihire_bonus_months, Range::NonNeg);
         self.num("entry.rate_month", w.entry.rate_month, Range::NonNeg);
         self.num("entry.reference_free_talent_share", w.entry.reference_free_talent_share, Range::Unit);
         self.cohort("entry.template", &w.entry.template, &chips, pools);

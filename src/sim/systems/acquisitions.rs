@@ -29,6 +29,7 @@ type FirmItem<'a> = (
     &'a mut Sales,
     &'a mut Capability,
     Entity,
+    &'a mut Plan,
 );
 
 /// Distressed startups (in id order) are sold to the best bid or, when
@@ -57,11 +58,12 @@ pub fn acquire_and_exit(
     // entity, id, spendable, acquisitiveness, deals left this month
     let mut bidders: Vec<(Entity, u32, f64, f64, u32)> = Vec::new();
     let mut frontier: f64 = 0.0;
-    for (firm, profile, _, treasury, .., cap, e) in firms.iter_many(&active.0).flatten() {
+    for (firm, profile, _, treasury, .., cap, e, plan) in firms.iter_many(&active.0).flatten() {
         frontier = frontier.max(cap.benchmark);
         let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
-        if profile.tier != Tier::Giant && treasury.runway_months() < a.distress_runway_months {
-            distressed.push(e);
+        let distress = treasury.runway_months() < a.distress_runway_months;
+        if profile.tier != Tier::Giant && (distress || *plan != Plan::Continue) {
+            distressed.push((e, *plan));
         } else if profile.strategy.acquisitiveness > 0.0 && spendable > 0.0 {
             bidders.push((e, firm.id, spendable, profile.strategy.acquisitiveness, a.deals_per_bidder_month));
         }
@@ -71,8 +73,36 @@ pub fn acquire_and_exit(
 
     let mut gone: HashSet<Entity> = HashSet::new();
     let mut hhi = stats.hhi;
-    for target in distressed {
-        let Ok((tp, _, _, tt, td, te, tc, _, _, ts, tk, _)) = firms.get(target) else { continue };
+    for (target, plan) in distressed {
+        if gone.contains(&target) {
+            continue;
+        }
+        let mut team_to = None;
+        if let Plan::TeamTransfer(giant) = plan {
+            // the team joins the giant, which pays the lab's investors for it
+            let Ok([mut g, mut lab]) = firms.get_many_mut([giant, target]) else { continue };
+            let bill: f64 =
+                lab.8.by_pool.iter().zip(pools.iter()).map(|(n, p)| *n as f64 * p.wage_musd).sum();
+            let bonus = w.exits.acquihire_bonus_months * bill;
+            let people = lab.8.total();
+            for (gp, lp) in g.8.by_pool.iter_mut().zip(lab.8.by_pool.iter_mut()) {
+                *gp += std::mem::take(lp);
+            }
+            g.3.cash_musd -= bonus;
+            let recycled = pay_investors(&lab.5, bonus, w.funding.recycle_share, &mut investors);
+            books.add(Flow::AcquisitionPayouts, bonus - recycled);
+            out.event(
+                tick,
+                &roster.firm_names[lab.0.id as usize],
+                &roster.firm_names[g.0.id as usize],
+                people as u64,
+                bonus,
+                Payload::TeamTransfer { researchers: people as u64 },
+            );
+            stats.team_transfers += 1;
+            team_to = Some(giant);
+        }
+        let Ok((tp, _, _, tt, td, te, tc, _, _, ts, tk, ..)) = firms.get(target) else { continue };
         let interest = bid_probability(tk.benchmark, frontier);
         // bids start from the target's value on fundamentals (funding.rs)
         let value = te.valuation_musd;
@@ -81,9 +111,11 @@ pub fn acquire_and_exit(
         let target_share = ts.share;
         let target_id = tp.id;
         let insolvent = tt.cash_musd < 0.0;
+        // a closing lab or one whose team has left is not auctioned
+        let auction = team_to.is_none() && plan != Plan::Close;
 
         let mut best: Option<(usize, f64)> = None;
-        for (k, &(b, _, spendable, acq, left)) in bidders.iter().enumerate() {
+        for (k, &(b, _, spendable, acq, left)) in bidders.iter().enumerate().filter(|_| auction) {
             if left == 0 || gone.contains(&b) || rng.random::<f64>() >= acq * interest {
                 continue;
             }
@@ -151,10 +183,10 @@ pub fn acquire_and_exit(
             continue;
         }
 
-        if !insolvent {
+        if !(insolvent || plan == Plan::Close || team_to.is_some()) {
             continue;
         }
-        // exit
+        // exit: insolvent, closing, or empty after its team left
         let Ok((
             _,
             _,
@@ -220,17 +252,19 @@ pub fn acquire_and_exit(
         // this month's revenue was earned and stays in its last row
         equity.valuation_musd = 0.0;
         *status = Status::Exited { tick };
-        stats.exits += 1;
         gone.insert(target);
         commands.entity(target).remove::<Active>();
-        out.event(
-            tick,
-            name,
-            "",
-            people as u64,
-            proceeds,
-            Payload::Exit { chips_sold: held, researchers: people as u64 },
-        );
+        if team_to.is_none() {
+            stats.exits += 1;
+            out.event(
+                tick,
+                name,
+                "",
+                people as u64,
+                proceeds,
+                Payload::Exit { chips_sold: held, researchers: people as u64, closed: !insolvent },
+            );
+        }
     }
 }
 
@@ -312,7 +346,7 @@ mod tests {
             Treasury { cash_musd: cash, ..Default::default() },
             Debts { loans, ..Default::default() },
             compute,
-            Workforce { by_pool: crate::sim::init::counts(&researchers), offer: 1.0 },
+            Workforce { by_pool: crate::sim::init::counts(&researchers), offer: 1.0, vacancies: 0 },
             Sales { share, revenue_musd: share * 100.0, volume_ttok: share * 10.0, ..Default::default() },
             Capability { value: 2.0, stock: 10.0, benchmark: 2.0 },
         )

@@ -35,7 +35,10 @@ pub fn clear_model_market(
     open: Res<OpenFloor>,
     mut stats: ResMut<MonthStats>,
     mut books: ResMut<Books>,
-    mut firms: Query<(&Profile, &Compute, &Capability, &mut Pricing, &mut Sales), With<Active>>,
+    mut firms: Query<
+        (&Profile, &Compute, &Capability, &Role, &Workforce, &mut Pricing, &mut Sales),
+        With<Active>,
+    >,
     mut scratch: Local<Scratch>,
 ) {
     let m = &params.0.market;
@@ -45,7 +48,9 @@ pub fn clear_model_market(
     }
     let efficiency_now = (1.0 + m.efficiency_growth_yearly).powf(clock.years());
     let mut q_sum = 0.0;
-    for (profile, compute, cap, pricing, sales) in firms.iter_many(&active.0).flatten() {
+    for (profile, compute, cap, _, _, pricing, sales) in
+        firms.iter_many(&active.0).flatten().filter(|f| *f.3 == Role::Lab)
+    {
         // a lab whose own model is below the open-weight floor serves the open model
         let seen =
             ((1.0 - m.benchmark_weight) * cap.value + m.benchmark_weight * cap.benchmark).max(open.floor);
@@ -89,14 +94,23 @@ pub fn clear_model_market(
     let volume: f64 = served.iter().sum();
 
     let mut revenue = 0.0;
+    let mut app_revenue = 0.0;
     let mut q_weighted = 0.0;
     let mut walk = firms.iter_many_mut(&active.0);
     let mut k = 0;
     while let Some(item) = walk.fetch_next() {
-        let Ok((_, _, cap, mut pricing, mut sales)) = item else { continue };
+        let Ok((_, _, cap, role, wf, mut pricing, mut sales)) = item else { continue };
         let last = sales.revenue_musd;
         sales.past_revenue_musd.rotate_left(1);
         sales.past_revenue_musd[5] = last;
+        if *role == Role::App {
+            // an application company earns from its apps, not from tokens
+            sales.volume_ttok = 0.0;
+            sales.share = 0.0;
+            sales.revenue_musd = params.0.exits.app_revenue_musd_per_researcher * wf.total() as f64;
+            app_revenue += sales.revenue_musd;
+            continue;
+        }
         sales.volume_ttok = served[k];
         sales.share = if volume > 0.0 { served[k] / volume } else { 0.0 };
         // remembered for the pricing rule's window
@@ -109,7 +123,7 @@ pub fn clear_model_market(
     // the shares of the consolidation test: tokens served
     target.clear();
     target.extend(served.iter().map(|x| if volume > 0.0 { x / volume } else { 0.0 }));
-    books.add(Flow::Revenue, revenue);
+    books.add(Flow::Revenue, revenue + app_revenue);
     stats.total_revenue_musd = revenue;
     stats.hhi = hhi(target);
     market.price_usd_mtok = price_index(price, served).or(market.price_usd_mtok);

@@ -13,4 +13,5 @@ pub mod policy;
 pub mod pricing;
 pub mod record_month;
 pub mod research;
+pub mod strategy;
 pub mod talent;

@@ -19,7 +19,7 @@ use bevy_ecs::prelude::*;
 
 /// What the pricing rule reads of a lab.
 type LabView<'a> =
-    (&'a Firm, &'a Profile, &'a Compute, &'a Capability, &'a Sales, &'a Treasury, &'a mut Pricing);
+    (&'a Firm, &'a Profile, &'a Compute, &'a Capability, &'a Sales, &'a Treasury, &'a Role, &'a mut Pricing);
 
 /// One lab's figures this month, in id order (the rule's working values).
 #[derive(Clone, Copy, Debug)]
@@ -90,7 +90,9 @@ pub fn set_prices(
     let (quotes, rivals) = &mut *scratch;
     quotes.clear();
     rivals.clear();
-    for (_, profile, compute, cap, sales, treasury, pricing) in firms.iter_many(&active.0).flatten() {
+    for (_, profile, compute, cap, sales, treasury, _, pricing) in
+        firms.iter_many(&active.0).flatten().filter(|f| *f.6 == Role::Lab)
+    {
         let k = cost_per_pflops_month(
             &compute.units,
             &suppliers,
@@ -130,11 +132,15 @@ pub fn set_prices(
         });
     }
     let cheapest = cheapest_rival_at_parity(rivals, p.parity_gap);
-    let ids: Vec<u32> = firms.iter_many(&active.0).flatten().map(|f| f.0.id).collect();
+    let ids: Vec<u32> =
+        firms.iter_many(&active.0).flatten().filter(|f| *f.6 == Role::Lab).map(|f| f.0.id).collect();
     let mut walk = firms.iter_many_mut(&active.0);
     let mut k = 0;
     while let Some(item) = walk.fetch_next() {
-        let Ok((firm, _, _, _, _, _, mut pricing)) = item else { continue };
+        let Ok((firm, _, _, _, _, _, role, mut pricing)) = item else { continue };
+        if *role != Role::Lab {
+            continue;
+        }
         let q = quotes[k];
         let old = rivals[k].price;
         let challenge = cheapest[k]

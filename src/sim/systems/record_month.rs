@@ -21,6 +21,7 @@ type FirmView<'a> = (
     &'a Workforce,
     &'a Capability,
     &'a Sales,
+    &'a Role,
 );
 
 /// Append the month's row, chip rows, firm panel rows and ledger entry.
@@ -30,6 +31,8 @@ pub fn record_month(
     agents: Agents,
     stats: Res<MonthStats>,
     books: Res<Books>,
+    market: Res<TokenMarket>,
+    open: Res<OpenFloor>,
     mut out: ResMut<Output>,
     firms: Query<FirmView>,
     mut scratch: Local<(Vec<f64>, Vec<f64>)>,
@@ -37,10 +40,12 @@ pub fn record_month(
     let Context { clock, params, active, .. } = ctx;
     let Agents { suppliers, pools, investors } = agents;
     let tick = clock.tick;
-    let (entries, exits, acquisitions) =
-        out.months.last().map(|m| (m.entries, m.exits, m.acquisitions)).unwrap_or((0, 0, 0));
-    let (entries, exits, acquisitions) =
-        (entries + stats.entries, exits + stats.exits, acquisitions + stats.acquisitions);
+    let last = out.months.last();
+    let entries = last.map_or(0, |m| m.entries) + stats.entries;
+    let exits = last.map_or(0, |m| m.exits) + stats.exits;
+    let acquisitions = last.map_or(0, |m| m.acquisitions) + stats.acquisitions;
+    let pivots = last.map_or(0, |m| m.pivots) + stats.pivots;
+    let team_transfers = last.map_or(0, |m| m.team_transfers) + stats.team_transfers;
     // the firms in the market and those that left this month, in id order;
     // firms that left earlier hold nothing, those not founded yet are not in
     // the economy
@@ -63,10 +68,16 @@ pub fn record_month(
     shares.clear();
     pflops.clear();
     let mut startups = 0;
+    let mut labs = 0;
+    let mut frontier: f64 = 0.0;
     let mut loans = 0.0;
     let mut banned_units = 0u64;
     let mut held_by_chip = [0u64; crate::world::MAX_CHIPS];
-    for (_, profile, _, _, debts, _, compute, _, _, sales) in active {
+    for (_, profile, _, _, debts, _, compute, _, cap, sales, role) in active {
+        if *role == Role::Lab {
+            labs += 1;
+            frontier = frontier.max(cap.value);
+        }
         shares.push(sales.share);
         pflops.push(compute.pflops);
         if profile.tier != Tier::Giant {
@@ -120,10 +131,13 @@ pub fn record_month(
         hhi: hhi(shares),
         cr4,
         independent_firms: n_active as u32,
+        independent_labs: labs,
         startups_alive: startups,
         entries,
         exits,
         acquisitions,
+        pivots,
+        team_transfers,
         top4_compute_share: cr_n(pflops, 4),
         compute_gini: gini(pflops),
         chip_price_index: price_index,
@@ -132,6 +146,16 @@ pub fn record_month(
         loans_outstanding_musd: loans,
         banned_chip_units: banned_units,
         total_revenue_musd: stats.total_revenue_musd,
+        token_volume_ttok: market.volume_ttok,
+        token_price_usd_mtok: market.price_usd_mtok.unwrap_or(0.0),
+        token_price_index: match (market.price_usd_mtok, market.index_base_usd_mtok) {
+            (Some(p), Some(base)) if base > 0.0 => p / base,
+            _ => 1.0,
+        },
+        frontier_capability: frontier,
+        open_floor: open.floor,
+        vacancies: pools.iter().map(|p| p.vacancies).sum(),
+        seekers: pools.iter().map(|p| p.seekers).sum(),
         consolidating: false,
     });
 
@@ -156,7 +180,7 @@ pub fn record_month(
             out.firms.reserve(need * remaining);
         }
     }
-    for (f, p, status, t, d, e, c, wf, cap, sales) in walk {
+    for (f, p, status, t, d, e, c, wf, cap, sales, _) in walk {
         money += t.cash_musd;
         held += c.total_units();
         employed += wf.total() as u64;

@@ -133,6 +133,7 @@ pub fn match_talent(
             laid_off[p] += layoffs[p] as u64;
             vacancies[p].push(open[p]);
         }
+        wf.vacancies = open.iter().sum();
         staff.extend_from_slice(&wf.by_pool[..n_pools]);
     }
     let n = offers.len();

@@ -134,3 +134,81 @@ pub fn clear_model_market(
         market.index_base_usd_mtok = market.price_usd_mtok;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::{Strategy, Tier};
+    use bevy_ecs::system::RunSystemOnce;
+    use std::sync::Arc;
+
+    /// A month of the model market with three labs of equal capability and
+    /// compute; the first (a giant) charges `giant_price`, the others 1 USD/Mtok.
+    /// Returns each lab's revenue and share.
+    fn clear(giant_price: f64) -> Vec<(f64, f64)> {
+        let mut w = crate::baseline();
+        w.market.adoption = vec![(w.start, 10.0)];
+        let mut world = bevy_ecs::world::World::new();
+        world.insert_resource(Clock { tick: 30, start: w.start });
+        world.insert_resource(Params(Arc::new(w)));
+        world.insert_resource(TokenMarket { price_usd_mtok: Some(1.0), ..Default::default() });
+        world.insert_resource(OpenFloor::default());
+        world.insert_resource(MonthStats::default());
+        world.insert_resource(Books::default());
+        let strategy = Strategy {
+            stockpile: 0.0,
+            risk: 0.0,
+            gaming: 0.0,
+            acquisitiveness: 0.0,
+            price_aggressiveness: 1.0,
+        };
+        let mut labs = Vec::new();
+        for (k, price) in [giant_price, 1.0, 1.0].into_iter().enumerate() {
+            let profile = Profile {
+                tier: if k == 0 { Tier::Giant } else { Tier::Startup },
+                strategy: strategy.clone(),
+                foresight_months: 0,
+                core_cash_flow_musd: 0.0,
+                serving_efficiency: 1.0,
+                training_efficiency: 1.0,
+                platform_data: 0.0,
+                open_weights: false,
+                chip_loans: None,
+            };
+            let mut compute = Compute::default();
+            compute.pflops = 1e6;
+            let pricing = Pricing { price_usd_mtok: Some(price), ..Default::default() };
+            let sales = Sales { share: 1.0 / 3.0, ..Default::default() };
+            let cap = Capability { value: 8.0, stock: 1.0, benchmark: 8.0 };
+            labs.push(
+                world
+                    .spawn((profile, compute, cap, Role::Lab, Workforce::default(), pricing, sales, Active))
+                    .id(),
+            );
+        }
+        world.insert_resource(ActiveFirms(labs.clone()));
+        world.run_system_once(clear_model_market).expect("the market clears");
+        labs.iter()
+            .map(|e| {
+                let s = world.get::<Sales>(*e).unwrap();
+                (s.revenue_musd, s.share)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_giants_price_cut_lowers_its_rivals_revenue() {
+        let before = clear(1.0);
+        let after = clear(0.1);
+        for rival in 1..3 {
+            assert!(
+                after[rival].0 < before[rival].0,
+                "rival {rival}: {:?} vs {:?}",
+                after[rival],
+                before[rival]
+            );
+            assert!(after[rival].1 < before[rival].1);
+        }
+        assert!(after[0].1 > before[0].1, "the giant wins share");
+    }
+}

@@ -6,12 +6,17 @@
 //! revenue is price × tokens served, and the concentration of the
 //! consolidation test is measured on the tokens served.
 
+use super::params::Context;
 use crate::sim::components::*;
 use crate::sim::econ::tokens::{choice_shares, perceived_quality, price_index, serve, token_demand};
 use crate::sim::formulas::{blend_shares, interpolate};
 use crate::sim::measures::hhi;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
+
+/// What the market reads of a firm, and what it sets.
+type LabMarket<'a> =
+    (&'a Profile, &'a Compute, &'a Capability, &'a Role, &'a Workforce, &'a mut Pricing, &'a mut Sales);
 
 /// Reused buffers: perceived quality, price, previous share, demand,
 /// capacity, target share, blended share, served volume.
@@ -28,19 +33,15 @@ pub fn adoption_ttok(path: &[(crate::world::Month, f64)], start: crate::world::M
 /// Clear the month's token market for every active lab, in id order (the
 /// logit sums over labs).
 pub fn clear_model_market(
-    clock: Res<Clock>,
-    params: Res<Params>,
-    active: Res<ActiveFirms>,
+    ctx: Context,
     mut market: ResMut<TokenMarket>,
     open: Res<OpenFloor>,
     mut stats: ResMut<MonthStats>,
     mut books: ResMut<Books>,
-    mut firms: Query<
-        (&Profile, &Compute, &Capability, &Role, &Workforce, &mut Pricing, &mut Sales),
-        With<Active>,
-    >,
+    mut firms: Query<LabMarket, With<Active>>,
     mut scratch: Local<Scratch>,
 ) {
+    let Context { clock, params, active, .. } = ctx;
     let m = &params.0.market;
     let [quality, price, prev, demand, capacity, target, shares, served] = &mut *scratch;
     for v in [&mut *quality, &mut *price, &mut *prev, &mut *capacity] {
@@ -155,6 +156,7 @@ mod tests {
         world.insert_resource(OpenFloor::default());
         world.insert_resource(MonthStats::default());
         world.insert_resource(Books::default());
+        world.insert_resource(Roster::default());
         let strategy = Strategy {
             stockpile: 0.0,
             risk: 0.0,

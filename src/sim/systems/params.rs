@@ -49,3 +49,18 @@ pub struct Refund<'a> {
     pub firm: &'a Name,
     pub chip: &'a Name,
 }
+
+/// The model market's state carried between months, read-only: the token
+/// market's last prices and volumes and the open-weight floor.
+#[derive(SystemParam)]
+pub struct MarketState<'w> {
+    pub market: Res<'w, TokenMarket>,
+    pub open: Res<'w, OpenFloor>,
+}
+
+/// The month's tallies, read-only: the scratch figures and the books.
+#[derive(SystemParam)]
+pub struct Tallies<'w> {
+    pub stats: Res<'w, MonthStats>,
+    pub books: Res<'w, Books>,
+}

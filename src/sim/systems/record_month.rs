@@ -1,7 +1,7 @@
 //! Step 11 of the month: record it — the market's metrics, the firm panel
 //! and the conservation ledger. Reads only; changes no model state.
 
-use super::params::{Agents, Context};
+use super::params::{Agents, Context, MarketState, Tallies};
 use crate::sim::components::*;
 use crate::sim::measures::{cr_n, gini, hhi};
 use crate::sim::output::{ChipRow, FirmRow, Ledger, MonthRow};
@@ -29,16 +29,16 @@ type FirmView<'a> = (
 pub fn record_month(
     ctx: Context,
     agents: Agents,
-    stats: Res<MonthStats>,
-    books: Res<Books>,
-    market: Res<TokenMarket>,
-    open: Res<OpenFloor>,
+    tallies: Tallies,
+    state: MarketState,
     mut out: ResMut<Output>,
     firms: Query<FirmView>,
     mut scratch: Local<(Vec<f64>, Vec<f64>)>,
 ) {
     let Context { clock, params, active, .. } = ctx;
     let Agents { suppliers, pools, investors } = agents;
+    let MarketState { market, open } = state;
+    let Tallies { stats, books } = tallies;
     let tick = clock.tick;
     let last = out.months.last();
     let entries = last.map_or(0, |m| m.entries) + stats.entries;

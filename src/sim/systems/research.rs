@@ -17,6 +17,9 @@ use crate::sim::formulas::interpolate;
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
+/// What research reads of a firm, and its capability.
+type Trainee<'a> = (&'a Profile, &'a Treasury, &'a Compute, &'a Workforce, &'a Sales, &'a mut Capability);
+
 /// Compute a lab needs for serving what it served last month, PFLOP/s,
 /// capped at its serving share: `I = min(σ C, x / (τ e))`.
 pub fn inference_pflops(
@@ -39,7 +42,7 @@ pub fn do_research(
     params: Res<Params>,
     pools: Res<Pools>,
     mut floor: ResMut<OpenFloor>,
-    mut firms: Query<(&Profile, &Treasury, &Compute, &Workforce, &Sales, &mut Capability), With<Active>>,
+    mut firms: Query<Trainee, With<Active>>,
 ) {
     let w = &params.0;
     let (r, m) = (&w.research, &w.market);

@@ -11,7 +11,7 @@
 
 use super::acquisitions::bid_probability;
 use super::chips::book_value;
-use super::params::Context;
+use super::params::{Bookkeeping, Context, Counterparties};
 use crate::sim::components::*;
 use crate::sim::econ::valuation::{Choice, choose, funding_probability, gumbel};
 use crate::sim::output::Payload;
@@ -91,17 +91,16 @@ pub fn option_values(
 /// Each start-up lab under pressure chooses; pivots happen at once.
 pub fn choose_strategy(
     ctx: Context,
+    bk: Bookkeeping,
+    to: Counterparties,
     mut rng: ResMut<SimRng>,
-    mut books: ResMut<Books>,
-    mut out: ResMut<Output>,
-    mut pools: ResMut<Pools>,
-    mut stats: ResMut<MonthStats>,
-    investors: Res<Investors>,
     suppliers: Res<Suppliers>,
     open: Res<OpenFloor>,
     mut firms: Query<LabItem, With<Active>>,
 ) {
     let Context { clock, params, roster, active } = ctx;
+    let Bookkeeping { mut books, mut stats, mut out } = bk;
+    let Counterparties { mut pools, investors } = to;
     let w = &params.0;
     let (f, x) = (&w.funding, &w.exits);
     let tick = clock.tick;

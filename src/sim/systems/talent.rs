@@ -70,6 +70,10 @@ pub fn plan_workforce(
     (layoffs, open.iter().map(|v| v.floor() as u64).collect())
 }
 
+/// What the labour market reads of a firm, and its workforce.
+type Employer<'a> =
+    (Entity, &'a Firm, &'a Profile, &'a Treasury, &'a Compute, &'a ChipOrders, &'a Sales, &'a mut Workforce);
+
 /// The labour market for one month.
 pub fn match_talent(
     ctx: Context,
@@ -77,10 +81,7 @@ pub fn match_talent(
     mut books: ResMut<Books>,
     mut out: ResMut<Output>,
     mut pools: ResMut<Pools>,
-    mut firms: Query<
-        (Entity, &Firm, &Profile, &Treasury, &Compute, &ChipOrders, &Sales, &mut Workforce),
-        With<Active>,
-    >,
+    mut firms: Query<Employer, With<Active>>,
 ) {
     let Context { clock, params, roster, active } = ctx;
     let w = &params.0;

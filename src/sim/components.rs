@@ -38,8 +38,8 @@ pub struct Profile {
     pub training_efficiency: f64,
     /// Data from its own platforms, 0..1.
     pub platform_data: f64,
-    /// Publishes its models' weights.
-    pub open_weights: bool,
+    /// Tick from which it publishes its models' weights (`None`: never).
+    pub open_weights_from: Option<i32>,
     /// Chip-backed loans: (lender investor index, max outstanding USD M).
     pub chip_loans: Option<(usize, f64)>,
 }

@@ -482,8 +482,9 @@ pub struct FirmSpec {
     /// Data from its own platforms (search, short video, social,
     /// e-commerce), 0..1.
     pub platform_data: f64,
-    /// Publishes its models' weights (raising the open-weight floor).
-    pub open_weights: bool,
+    /// First month it publishes its models' weights (raising the open-weight
+    /// floor); `None` = keeps them closed.
+    pub open_weights_from: Option<Month>,
     pub strategy: Strategy,
     /// Months before a rule's announcement the firm learns of it.
     pub foresight_months: u32,

@@ -174,7 +174,7 @@ mod tests {
                 serving_efficiency: 1.0,
                 training_efficiency: 1.0,
                 platform_data: 0.0,
-                open_weights: false,
+                open_weights_from: None,
                 chip_loans: None,
             };
             let mut compute = Compute::default();

@@ -71,7 +71,7 @@ pub fn do_research(
         cap.stock = stock_step(cap.stock, x, r.obsolescence_monthly);
         cap.value = capability(cap.stock, r.stock_scale_pflops_months, r.points_per_efold);
         cap.benchmark = cap.value * (1.0 + profile.strategy.gaming);
-        if profile.open_weights {
+        if profile.open_weights_from.is_some_and(|from| clock.tick as i32 >= from) {
             open_best = open_best.max(cap.value);
         }
     }

@@ -106,6 +106,8 @@ impl Status {
 /// A chip-backed loan.
 #[derive(Clone, Debug)]
 pub struct Loan {
+    /// The firm's number for this loan (orders and lots it financed carry it).
+    pub id: u32,
     /// Lender investor index.
     pub lender: usize,
     /// Outstanding principal, USD M.
@@ -146,6 +148,8 @@ pub struct Debts {
     pub loans: Vec<Loan>,
     /// Has defaulted on a chip-backed loan: lenders lend it no more.
     pub defaulted: bool,
+    /// The id the next loan gets.
+    pub next_id: u32,
 }
 
 impl Debts {
@@ -198,6 +202,10 @@ pub struct Lot {
     pub delivered_tick: u32,
     /// Supplier index (< MAX_CHIPS).
     pub chip: u8,
+    /// The chip-backed loan that financed it, if any (its collateral).
+    pub loan: Option<u32>,
+    /// What was paid per unit, USD M (the book value's basis).
+    pub price_musd: f64,
 }
 
 impl Lot {
@@ -216,6 +224,8 @@ pub struct Order {
     pub units: u64,
     pub paid_musd: f64,
     pub due_tick: u32,
+    /// The chip-backed loan that financed it, if any.
+    pub loan: Option<u32>,
 }
 
 /// The chips a firm holds, oldest first, with caches kept in step with them.
@@ -324,20 +334,23 @@ impl Compute {
         self.units.iter().sum()
     }
 
-    /// Receive `units` of `chip` (list price `list_price` USD M) at `tick`,
-    /// merging with the newest lot when it is the same chip and month.
-    pub fn add_lot(&mut self, chip: usize, units: u64, tick: u32, list_price: f64) {
+    /// Receive `units` of `chip` bought at `price` USD M a unit (its book
+    /// basis) at `tick`, financed by `loan` if any, merging with the newest
+    /// lot when it is the same chip, month, price and loan.
+    pub fn add_lot(&mut self, chip: usize, units: u64, tick: u32, price: f64, loan: Option<u32>) {
         if units == 0 {
             return;
         }
         self.units[chip] += units;
-        let v = units as f64 * list_price;
+        let v = units as f64 * price;
         self.list_value_musd += v;
         self.list_value_ticks += v * tick as f64;
         self.oldest_tick = self.oldest_tick.min(tick);
         if let Some(last) = self.lots.back_mut()
             && last.chip() == chip
             && last.delivered_tick == tick
+            && last.loan == loan
+            && last.price_musd == price
             && let Some(sum) = last.units.checked_add(units as u32).filter(|_| units <= u32::MAX as u64)
         {
             last.units = sum;
@@ -347,14 +360,20 @@ impl Compute {
         let mut left = units;
         while left > 0 {
             let k = left.min(u32::MAX as u64);
-            self.lots.push_back(Lot { units: k as u32, delivered_tick: tick, chip: chip as u8 });
+            self.lots.push_back(Lot {
+                units: k as u32,
+                delivered_tick: tick,
+                chip: chip as u8,
+                loan,
+                price_musd: price,
+            });
             left -= k;
         }
     }
 
-    fn forget(&mut self, lot: &Lot, list_prices: &[f64]) {
+    fn forget(&mut self, lot: &Lot) {
         self.units[lot.chip()] -= lot.units();
-        let v = lot.units() as f64 * list_prices[lot.chip()];
+        let v = lot.units() as f64 * lot.price_musd;
         self.list_value_musd -= v;
         self.list_value_ticks -= v * lot.delivered_tick as f64;
         if self.lots.is_empty() {
@@ -365,7 +384,7 @@ impl Compute {
     }
 
     /// Retire lots that reached `lifetime` months of service; returns units retired.
-    pub fn retire(&mut self, tick: u32, lifetime: u32, list_prices: &[f64]) -> u64 {
+    pub fn retire(&mut self, tick: u32, lifetime: u32) -> u64 {
         let mut retired = 0;
         if tick.saturating_sub(self.oldest_tick) < lifetime {
             return 0;
@@ -375,7 +394,7 @@ impl Compute {
                 break;
             }
             let lot = self.lots.pop_front().expect("front exists");
-            self.forget(&lot, list_prices);
+            self.forget(&lot);
             retired += lot.units();
         }
         self.note_oldest();
@@ -384,15 +403,29 @@ impl Compute {
 
     /// Remove up to `units` chips of model `chip` (all models when `None`),
     /// oldest first; returns the removed lots.
-    pub fn take(&mut self, chip: Option<usize>, units: u64, list_prices: &[f64]) -> Vec<Lot> {
+    pub fn take(&mut self, chip: Option<usize>, units: u64) -> Vec<Lot> {
+        self.take_where(units, |l| chip.is_none_or(|c| c == l.chip()))
+    }
+
+    /// Seize the collateral of loan `loan`: the lots it financed first, then
+    /// the oldest lots of its chip, up to `units`.
+    pub fn take_collateral(&mut self, loan: u32, chip: usize, units: u64) -> Vec<Lot> {
+        let mut taken = self.take_where(units, |l| l.loan == Some(loan));
+        let got: u64 = taken.iter().map(|l| l.units()).sum();
+        taken.extend(self.take_where(units - got, |l| l.chip() == chip));
+        taken
+    }
+
+    /// Remove up to `units` chips from lots that satisfy `pick`, oldest first.
+    fn take_where(&mut self, units: u64, pick: impl Fn(&Lot) -> bool) -> Vec<Lot> {
         let mut left = units;
         let mut taken = Vec::new();
         let mut kept = VecDeque::with_capacity(self.lots.len());
         for mut lot in self.lots.drain(..) {
-            if left > 0 && chip.is_none_or(|c| c == lot.chip()) {
+            if left > 0 && pick(&lot) {
                 let k = lot.units().min(left);
                 left -= k;
-                taken.push(Lot { units: k as u32, delivered_tick: lot.delivered_tick, chip: lot.chip });
+                taken.push(Lot { units: k as u32, ..lot.clone() });
                 lot.units -= k as u32;
             }
             if lot.units > 0 {
@@ -401,7 +434,7 @@ impl Compute {
         }
         self.lots = kept;
         for l in &taken {
-            self.forget(l, list_prices);
+            self.forget(l);
         }
         self.note_oldest();
         taken

@@ -102,7 +102,7 @@ pub fn spawn_firm(
     let mut compute = Compute::default();
     for (chip, units) in &spec.chips {
         if let Some(&c) = chip_index.get(chip.as_str()) {
-            compute.add_lot(c, *units as u64, entry_tick, list_prices[c]);
+            compute.add_lot(c, *units as u64, entry_tick, list_prices[c], None);
         }
     }
     let e = world

@@ -212,6 +212,8 @@ pub enum CancelReason {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Repayment {
     AtMaturity,
+    /// From the refund of the order it financed, cancelled by a rule.
+    OrderCancelled,
     /// From the proceeds of the borrower's exit.
     OnExit,
     /// Early, after a round at this post-money valuation (USD M, printed whole).
@@ -308,6 +310,7 @@ impl Payload {
             }
             Payload::LoanRepaid { when } => match when {
                 Repayment::AtMaturity => "at maturity".into(),
+                Repayment::OrderCancelled => "order cancelled".into(),
                 Repayment::OnExit => "on exit".into(),
                 Repayment::AfterRound { post_money_musd } => {
                     format!("after a round at {post_money_musd:.0} USD M")
@@ -390,6 +393,7 @@ impl Payload {
             EventKind::LoanRepaid => Payload::LoanRepaid {
                 when: match detail {
                     "at maturity" => Repayment::AtMaturity,
+                    "order cancelled" => Repayment::OrderCancelled,
                     "on exit" => Repayment::OnExit,
                     _ => Repayment::AfterRound {
                         post_money_musd: float(between("after a round at ", " USD M")?)?,
@@ -625,6 +629,7 @@ mod tests {
             Payload::FundingRound { post_money_musd: 1234.567 },
             Payload::Loan { collateral_units: 64, chip: Name::from("H800 PCIe") },
             Payload::LoanRepaid { when: Repayment::AtMaturity },
+            Payload::LoanRepaid { when: Repayment::OrderCancelled },
             Payload::LoanRepaid { when: Repayment::OnExit },
             Payload::LoanRepaid { when: Repayment::AfterRound { post_money_musd: 999.5 } },
             Payload::LoanDefault { loss: LoanLoss::OnExit { recovered_musd: 2.71 } },

@@ -51,7 +51,6 @@ pub fn acquire_and_exit(
     let fin = &w.finance;
     let tick = clock.tick;
     let rng = &mut rng.0;
-    let prices = suppliers.list_prices();
     let ppu = suppliers.pflops_per_unit();
 
     let mut distressed = Vec::new();
@@ -204,8 +203,8 @@ pub fn acquire_and_exit(
             continue;
         };
         let held: u64 = comp.total_units();
-        let lots = comp.take(None, held, prices);
-        let proceeds = book_value(&lots, &suppliers, tick, w.chips.lifetime_months) * w.chips.resale_haircut;
+        let lots = comp.take(None, held);
+        let proceeds = book_value(&lots, tick, w.chips.lifetime_months) * w.chips.resale_haircut;
         books.add(Flow::ChipResale, proceeds);
         books.chips_sold += held;
         tr.cash_musd += proceeds;
@@ -329,9 +328,10 @@ mod tests {
         share: f64,
     ) -> (Treasury, Debts, Compute, Workforce, Sales, Capability) {
         let mut compute = Compute::default();
-        compute.add_lot(1, chips, 3, 0.01);
+        compute.add_lot(1, chips, 3, 0.01, None);
         let loans = if debt > 0.0 {
             vec![Loan {
+                id: 0,
                 lender: 0,
                 principal_musd: debt,
                 rate_monthly: 0.01,

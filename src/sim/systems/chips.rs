@@ -187,6 +187,7 @@ pub fn place_chip_orders(
             continue;
         };
         let name = &roster.firm_names[firm.id as usize];
+        let mut loan_id = None;
         if let Some((lender, max_out)) = profile.chip_loans.filter(|_| !debts.defaulted)
             && let Some(inv) = investors.get_mut(lender)
             && let Some(terms) = inv.loan.clone()
@@ -196,7 +197,10 @@ pub fn place_chip_orders(
             if amount > 0.0 {
                 inv.dry_powder_musd -= amount;
                 treasury.cash_musd += amount;
+                let id = debts.next_id;
+                loan_id = Some(id);
                 debts.loans.push(Loan {
+                    id,
                     lender,
                     principal_musd: amount,
                     rate_monthly: terms.rate_yearly / 12.0,
@@ -204,6 +208,7 @@ pub fn place_chip_orders(
                     chip: req.chip,
                     units,
                 });
+                debts.next_id += 1;
                 out.event(
                     clock.tick,
                     &roster.investor_names[lender],
@@ -220,7 +225,13 @@ pub fn place_chip_orders(
         treasury.cash_musd -= cost;
         books.add(Flow::ChipPayments, cost);
         orders.place(
-            Order { chip: req.chip, units, paid_musd: cost, due_tick: clock.tick + lead_time_months },
+            Order {
+                chip: req.chip,
+                units,
+                paid_musd: cost,
+                due_tick: clock.tick + lead_time_months,
+                loan: loan_id,
+            },
             pflops_per_unit,
         );
         out.event(
@@ -243,8 +254,8 @@ pub fn place_chip_orders(
             if units == 0 {
                 continue;
             }
-            let list_price = sups[req.chip].list_price_musd;
-            let cost = units as f64 * list_price * grey.premium;
+            let unit_price = sups[req.chip].list_price_musd * grey.premium;
+            let cost = units as f64 * unit_price;
             let Ok((_, firm, _, mut treasury, _, mut compute, ..)) = firms.get_mut(req.entity) else {
                 continue;
             };
@@ -252,7 +263,7 @@ pub fn place_chip_orders(
             books.add(Flow::ChipPayments, cost);
             books.chips_delivered += units;
             stats.delivered[req.chip] += units;
-            compute.add_lot(req.chip, units, clock.tick, list_price);
+            compute.add_lot(req.chip, units, clock.tick, unit_price, None);
             let name = &roster.firm_names[firm.id as usize];
             let chip = &roster.chip_names[req.chip];
             out.event(clock.tick, name, chip, units, cost, Payload::GreyMarketPurchase);
@@ -284,7 +295,6 @@ pub fn deliver_chips(
 ) {
     let Context { clock, params, roster, active } = ctx;
     let Bookkeeping { mut books, mut stats, mut out } = bk;
-    let prices = suppliers.list_prices();
     let ppu = suppliers.pflops_per_unit();
     let lifetime = params.0.chips.lifetime_months;
     let tick = clock.tick;
@@ -300,7 +310,7 @@ pub fn deliver_chips(
                 let to = Refund { tick, firm: name, chip };
                 refund_order(&o, &mut treasury, &mut books, &mut out, to, CancelReason::ChipBanned);
             } else {
-                compute.add_lot(o.chip, o.units, tick, prices[o.chip]);
+                compute.add_lot(o.chip, o.units, tick, o.paid_musd / o.units.max(1) as f64, o.loan);
                 books.chips_delivered += o.units;
                 stats.delivered[o.chip] += o.units;
                 out.event(
@@ -313,17 +323,18 @@ pub fn deliver_chips(
                 );
             }
         }
-        books.chips_retired += compute.retire(tick, lifetime, prices);
+        books.chips_retired += compute.retire(tick, lifetime);
         compute.refresh(ppu, tick, lifetime);
     }
 }
 
-/// Book value of lots (straight-line over `lifetime` months), USD M.
-pub fn book_value(lots: &[Lot], sups: &[Supplier], tick: u32, lifetime: u32) -> f64 {
+/// Book value of lots (straight-line over `lifetime` months from the price
+/// paid), USD M.
+pub fn book_value(lots: &[Lot], tick: u32, lifetime: u32) -> f64 {
     let life = lifetime.max(1) as f64;
     lots.iter().fold(0.0, |acc, l| {
         let age = tick.saturating_sub(l.delivered_tick) as f64;
-        acc + l.units() as f64 * sups[l.chip()].list_price_musd * (1.0 - age / life).max(0.0)
+        acc + l.units() as f64 * l.price_musd * (1.0 - age / life).max(0.0)
     })
 }
 

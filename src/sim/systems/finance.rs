@@ -30,7 +30,6 @@ pub fn settle_finances(
     let tick = clock.tick;
     let wages: Vec<f64> = pools.iter().map(|p| p.wage_musd).collect();
     let lifetime = w.chips.lifetime_months;
-    let prices = suppliers.list_prices();
     let ppu = suppliers.pflops_per_unit();
     let mut walk = firms.iter_many_mut(&active.0);
     while let Some(item) = walk.fetch_next() {
@@ -79,9 +78,10 @@ pub fn settle_finances(
                 );
             } else {
                 debts.defaulted = true;
-                let seized = compute.take(Some(loan.chip), loan.units, prices);
+                // the lots the loan financed are its collateral
+                let seized = compute.take_collateral(loan.id, loan.chip, loan.units);
                 let units: u64 = seized.iter().map(|l| l.units()).sum();
-                let proceeds = book_value(&seized, &suppliers, tick, lifetime) * w.chips.resale_haircut;
+                let proceeds = book_value(&seized, tick, lifetime) * w.chips.resale_haircut;
                 books.add(Flow::ChipResale, proceeds);
                 books.chips_sold += units;
                 let to_lender = proceeds.min(loan.principal_musd);

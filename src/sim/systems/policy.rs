@@ -6,7 +6,7 @@ use super::chips::refund_order;
 use super::params::{Context, Refund};
 use crate::sim::components::*;
 use crate::sim::formulas::interpolate;
-use crate::sim::output::{CancelReason, Name, Payload, rule_target};
+use crate::sim::output::{CancelReason, Name, Payload, Repayment, rule_target};
 use crate::sim::resources::*;
 use bevy_ecs::prelude::*;
 
@@ -37,7 +37,8 @@ pub fn apply_rules(
     mut books: ResMut<Books>,
     mut out: ResMut<Output>,
     mut suppliers: ResMut<Suppliers>,
-    mut firms: Query<(&Firm, &mut Treasury, &mut ChipOrders), With<Active>>,
+    mut investors: ResMut<Investors>,
+    mut firms: Query<(&Firm, &mut Treasury, &mut Debts, &mut ChipOrders), With<Active>>,
 ) {
     let Context { clock, roster, active, .. } = ctx;
     let tick = clock.tick as i32;
@@ -60,7 +61,7 @@ pub fn apply_rules(
         let mut cancelled = 0u64;
         let mut walk = firms.iter_many_mut(&active.0);
         while let Some(item) = walk.fetch_next() {
-            let Ok((firm, mut treasury, mut orders)) = item else { continue };
+            let Ok((firm, mut treasury, mut debts, mut orders)) = item else { continue };
             let firm = &roster.firm_names[firm.id as usize];
             for order in orders.take(ppu, |o| rule.chips.contains(&o.chip)) {
                 cancelled += 1;
@@ -68,6 +69,30 @@ pub fn apply_rules(
                 let why = CancelReason::BannedByRule(Name::from(rule.name.as_str()));
                 let to = Refund { tick: clock.tick, firm, chip };
                 refund_order(&order, &mut treasury, &mut books, &mut out, to, why);
+                // the refund first repays the loan that financed the order
+                let Some(id) = order.loan else { continue };
+                let Some(k) = debts.loans.iter().position(|l| l.id == id) else { continue };
+                let paid =
+                    debts.loans[k].principal_musd.min(order.paid_musd).min(treasury.cash_musd.max(0.0));
+                if paid <= 0.0 {
+                    continue;
+                }
+                let lender = debts.loans[k].lender;
+                treasury.cash_musd -= paid;
+                investors[lender].dry_powder_musd += paid;
+                debts.loans[k].principal_musd -= paid;
+                if debts.loans[k].principal_musd <= 1e-9 {
+                    debts.loans.remove(k);
+                }
+                let by = &roster.investor_names[lender];
+                out.event(
+                    clock.tick,
+                    firm,
+                    by,
+                    0,
+                    paid,
+                    Payload::LoanRepaid { when: Repayment::OrderCancelled },
+                );
             }
         }
         out.event(

@@ -204,9 +204,8 @@ pub fn choose_strategy(
             Choice::Pivot => {
                 // sell the chips, keep a share of the team, leave the model market
                 let held = compute.total_units();
-                let lots = compute.take(None, held, suppliers.list_prices());
-                let proceeds =
-                    book_value(&lots, &suppliers, tick, w.chips.lifetime_months) * w.chips.resale_haircut;
+                let lots = compute.take(None, held);
+                let proceeds = book_value(&lots, tick, w.chips.lifetime_months) * w.chips.resale_haircut;
                 books.add(Flow::ChipResale, proceeds);
                 books.chips_sold += held;
                 treasury.cash_musd += proceeds;

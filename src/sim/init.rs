@@ -176,6 +176,7 @@ pub fn populate(world: &mut bevy_ecs::world::World, w: &World, rng: &mut ChaCha8
             lead_time_months: s.lead_time_months,
             efficiency: s.efficiency,
             banned: false,
+            fill_rate: 1.0,
         });
         roster.chip_names.push(Name::from(s.name.as_str()));
     }

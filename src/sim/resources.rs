@@ -91,6 +91,9 @@ pub struct Supplier {
     pub efficiency: f64,
     /// Banned by an effective rule.
     pub banned: bool,
+    /// Share of last month's requested units it delivered (1 without demand):
+    /// what a buyer expects to get.
+    pub fill_rate: f64,
 }
 
 impl Supplier {

@@ -11,6 +11,9 @@ use crate::sim::resources::*;
 use crate::world::Allocation;
 use bevy_ecs::prelude::*;
 
+/// Most chip models one firm orders in a month (the best value first).
+const MAX_MODELS_PER_ORDER: usize = 3;
+
 /// A firm's request for one chip model this month.
 struct Request {
     entity: Entity,
@@ -79,8 +82,9 @@ pub fn place_chip_orders(
         if spendable <= 0.0 || r_eff <= 0.0 {
             continue;
         }
-        // which chips can be ordered, and is a known ban pending on one of them?
-        let mut best: Option<(usize, f64)> = None;
+        // which chips can be ordered (best value first), and is a known ban
+        // pending on one of them?
+        let mut ranked: Vec<(usize, f64)> = Vec::new();
         let mut stockpiling = false;
         for s in sups.iter() {
             let (ok, soon_banned) = orderable(s, &book, tick, profile.foresight_months);
@@ -89,18 +93,17 @@ pub fn place_chip_orders(
             }
             stockpiling |= soon_banned;
             let boost = if soon_banned { 1.0 + profile.strategy.stockpile } else { 1.0 };
-            let score = s.pflops_per_unit() / s.price_musd * boost;
-            if best.is_none_or(|(_, b)| score > b) {
-                best = Some((s.index, score));
-            }
+            ranked.push((s.index, s.pflops_per_unit() / s.price_musd * boost));
         }
+        // strictly better first; ties keep the lower index
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let horizon =
             if stockpiling { profile.strategy.stockpile * fin.stockpile_horizon_months } else { 0.0 };
         let target = fin.compute_per_researcher_pflops
             * r_eff
             * (w.research.frontier_drift_monthly * (tick as f64 + horizon)).exp();
         let on_order = orders.on_order_pflops();
-        let gap = target - compute.pflops - on_order;
+        let mut gap = target - compute.pflops - on_order;
         if gap <= 0.0 {
             continue;
         }
@@ -112,21 +115,32 @@ pub fn place_chip_orders(
             fin.capex_share_monthly
         };
         let own_budget = share * spendable;
-        if let Some((chip, _)) = best {
-            let s = &sups[chip];
-            let mut budget = own_budget;
-            if let Some((lender, max_out)) = profile.chip_loans.filter(|_| !debts.defaulted) {
-                let ltv = investors[lender].loan.as_ref().map(|l| l.loan_to_value).unwrap_or(0.0);
-                let room = (max_out - debts.debt_musd()).max(0.0).min(investors[lender].dry_powder_musd);
-                budget = (own_budget / (1.0 - ltv).max(0.05)).min(own_budget + room);
-            }
-            let spend = (gap / s.pflops_per_unit() * s.price_musd).min(budget);
-            let units = (spend / s.price_musd).floor() as u64;
-            if units > 0 {
-                requests.push(Request { entity: e, id: firm.id, chip, units });
-            }
+        let mut budget = own_budget;
+        if let Some((lender, max_out)) = profile.chip_loans.filter(|_| !debts.defaulted) {
+            let ltv = investors[lender].loan.as_ref().map(|l| l.loan_to_value).unwrap_or(0.0);
+            let room = (max_out - debts.debt_musd()).max(0.0).min(investors[lender].dry_powder_musd);
+            budget = (own_budget / (1.0 - ltv).max(0.05)).min(own_budget + room);
         }
-        if grey.enabled && profile.strategy.risk >= grey.min_risk {
+        // the gap is filled from the best chip on, each request sized by what
+        // the supplier delivered of last month's requests (so a rationed
+        // chip's shortfall goes to the next one); one budget for all
+        let mut expected_spend = 0.0;
+        for &(chip, _) in ranked.iter().take(MAX_MODELS_PER_ORDER) {
+            let s = &sups[chip];
+            let fill = s.fill_rate.clamp(0.0, 1.0);
+            if gap <= 0.0 || budget - expected_spend <= 0.0 || fill <= 0.0 {
+                break;
+            }
+            let spend = (gap / s.pflops_per_unit() * s.price_musd).min((budget - expected_spend) / fill);
+            let units = (spend / s.price_musd).floor() as u64;
+            if units == 0 {
+                continue;
+            }
+            requests.push(Request { entity: e, id: firm.id, chip, units });
+            gap -= units as f64 * fill * s.pflops_per_unit();
+            expected_spend += units as f64 * fill * s.price_musd;
+        }
+        if grey.enabled && profile.strategy.risk >= grey.min_risk && gap > 0.0 {
             // Only a chip that has been launched can be smuggled.
             let banned_best = sups.iter().filter(|s| s.banned && s.available_tick <= tick).max_by(|a, b| {
                 a.pflops_per_unit().total_cmp(&b.pflops_per_unit()).then(b.index.cmp(&a.index))
@@ -134,8 +148,11 @@ pub fn place_chip_orders(
             if let Some(s) = banned_best {
                 let appetite = (profile.strategy.risk - grey.min_risk) / (1.0 - grey.min_risk).max(1e-9);
                 let price = s.list_price_musd * grey.premium;
-                let spend =
-                    (grey.max_budget_share * appetite * own_budget).min(gap / s.pflops_per_unit() * price);
+                // grey buying shares the month's budget with the legal orders
+                let left = (own_budget - expected_spend).max(0.0);
+                let spend = (grey.max_budget_share * appetite * own_budget)
+                    .min(left)
+                    .min(gap / s.pflops_per_unit() * price);
                 let units = (spend / price).floor() as u64;
                 if units > 0 {
                     grey_requests.push(Request { entity: e, id: firm.id, chip: s.index, units });
@@ -147,6 +164,7 @@ pub fn place_chip_orders(
     // suppliers ration capacity; (demand, capacity) per chip for repricing
     let mut granted = vec![0u64; requests.len()];
     let mut tightness: Vec<(u64, u64)> = Vec::with_capacity(sups.len());
+    let mut fills: Vec<f64> = Vec::with_capacity(sups.len());
     for s in sups.iter() {
         let idx: Vec<usize> = (0..requests.len()).filter(|&i| requests[i].chip == s.index).collect();
         let demand: u64 = idx.iter().map(|&i| requests[i].units).sum();
@@ -172,6 +190,8 @@ pub fn place_chip_orders(
         for (k, &i) in idx.iter().enumerate() {
             granted[i] = got[k];
         }
+        let delivered: u64 = got.iter().sum();
+        fills.push(if demand > 0 { delivered as f64 / demand as f64 } else { 1.0 });
         tightness.push((demand, cap));
     }
 
@@ -271,16 +291,34 @@ pub fn place_chip_orders(
         }
     }
 
-    // suppliers reprice for next month (this month's orders paid the old price)
-    for (sup, (demand, cap)) in suppliers.iter_mut().zip(tightness) {
-        sup.premium = scarcity_premium(
+    // suppliers reprice for next month (this month's orders paid the old
+    // price): the scarcity premium, capped by arbitrage — no legal chip
+    // costs more than the grey market's price multiple of its list price,
+    // nor more per PFLOP/s than the best chip the grey market sells
+    let grey_per_pflops = if grey.enabled && grey.units_month >= 1.0 {
+        suppliers
+            .iter()
+            .filter(|s| s.banned && s.available_tick <= tick && s.pflops_per_unit() > 0.0)
+            .map(|s| s.list_price_musd * grey.premium / s.pflops_per_unit())
+            .fold(f64::INFINITY, f64::min)
+    } else {
+        f64::INFINITY
+    };
+    for ((sup, (demand, cap)), fill) in suppliers.iter_mut().zip(tightness).zip(fills) {
+        let premium = scarcity_premium(
             sup.premium,
             demand as f64,
             cap as f64,
             w.chips.price_elasticity,
             w.chips.price_relaxation_monthly,
         );
-        sup.price_musd = sup.list_price_musd * (1.0 + sup.premium);
+        let price = (sup.list_price_musd * (1.0 + premium))
+            .min(sup.list_price_musd * grey.premium.max(1.0))
+            .min(sup.pflops_per_unit() * grey_per_pflops)
+            .max(sup.list_price_musd);
+        sup.premium = price / sup.list_price_musd - 1.0;
+        sup.price_musd = price;
+        sup.fill_rate = fill;
     }
 }
 

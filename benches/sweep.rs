@@ -71,10 +71,9 @@ fn sweep_1000(c: &mut Criterion) {
     }
     group.finish();
     match medians {
-        [Some(one), Some(two)] => eprintln!(
-            "median wall time: jobs1 {one:.2} s, jobs2 {two:.2} s, speed-up {:.2}x",
-            one / two
-        ),
+        [Some(one), Some(two)] => {
+            eprintln!("median wall time: jobs1 {one:.2} s, jobs2 {two:.2} s, speed-up {:.2}x", one / two)
+        }
         _ => {
             for (jobs, m) in [1, 2].into_iter().zip(medians) {
                 if let Some(m) = m {

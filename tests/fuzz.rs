@@ -41,15 +41,12 @@ use std::time::{Duration, Instant};
 // ---------------------------------------------------------------------------
 // the budget and the runner
 
-/// Properties sharing `CHIPBAN_FUZZ_SECONDS`.
-const PROPERTIES: u32 = 4;
-
 /// The fixed seed of the suite (`CHIPBAN_FUZZ_SEED` replaces it).
 const SEED: u64 = 20_261_129;
 
 /// Wall time one case of the binary may take (a debug build, on a loaded
-/// 2-core machine: the cases themselves take about 0.1 s).
-const CASE_TIMEOUT: Duration = Duration::from_secs(60);
+/// 2-core machine: a case takes 0.1 s, or about 4 s of CPU with charts).
+const CASE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Address space one case of the binary may use.
 const CASE_MEMORY_KB: u64 = 4 * 1024 * 1024;
@@ -63,11 +60,16 @@ fn env_u64(name: &str) -> Option<u64> {
 /// `cargo test`, or batches of cases until this property's share of
 /// `CHIPBAN_FUZZ_SECONDS` is spent. Every batch has its own seed derived
 /// from the suite's, so a run is reproducible.
-fn fuzz<S: Strategy>(name: &str, quick: u32, strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>)
-where
+fn fuzz<S: Strategy>(
+    name: &str,
+    quick: u32,
+    share_percent: u64,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) where
     S::Value: std::fmt::Debug,
 {
-    let budget = env_u64("CHIPBAN_FUZZ_SECONDS").map(|s| Duration::from_secs(s) / PROPERTIES);
+    let budget = env_u64("CHIPBAN_FUZZ_SECONDS").map(|s| Duration::from_millis(s * 10 * share_percent));
     let seed = env_u64("CHIPBAN_FUZZ_SEED").unwrap_or(SEED);
     let started = Instant::now();
     let (mut cases, mut batch) = (0u64, 0u64);
@@ -100,8 +102,29 @@ where
             break;
         }
     }
-    // shown with --nocapture; xtask's output names the budget
-    eprintln!("{name}: {cases} cases in {:.1} s (seed {seed})", started.elapsed().as_secs_f64());
+    // shown with --nocapture: what the cases reached
+    let seen: Vec<String> = tally()
+        .lock()
+        .expect("tally")
+        .iter()
+        .filter(|(k, _)| k.starts_with(name))
+        .map(|(k, n)| format!("{} {n}", &k[name.len() + 1..]))
+        .collect();
+    eprintln!(
+        "{name}: {cases} cases in {:.1} s (seed {seed}): {}",
+        started.elapsed().as_secs_f64(),
+        seen.join(", ")
+    );
+}
+
+/// How many cases of each property reached each outcome (`property/outcome`).
+fn tally() -> &'static std::sync::Mutex<std::collections::BTreeMap<String, u64>> {
+    static CELL: OnceLock<std::sync::Mutex<std::collections::BTreeMap<String, u64>>> = OnceLock::new();
+    CELL.get_or_init(Default::default)
+}
+
+fn count(property: &str, outcome: &str) {
+    *tally().lock().expect("tally").entry(format!("{property}/{outcome}")).or_default() += 1;
 }
 
 // ---------------------------------------------------------------------------
@@ -160,14 +183,41 @@ const TEXTS: &[&str] = &[
     "\"0000-01\"",
 ];
 
+/// Factors a number is scaled by (a month's year or month scaled is refused).
+const FACTORS: &[f64] = &[0.0, 0.01, 0.1, 0.5, 0.9, 1.1, 2.0, 10.0, 100.0, 1e4, 1e6, -1.0];
+
+/// `text` (a number literal) times `factor`, an integer if it was one.
+fn scaled(text: &str, factor: f64) -> Option<String> {
+    if let Ok(i) = text.parse::<i64>() {
+        let v = (i as f64 * factor).round();
+        return Some(if v.abs() < 9e18 { (v as i64).to_string() } else { format!("{v:?}") });
+    }
+    let v = text.parse::<f64>().ok()? * factor;
+    Some(format!("{v:?}"))
+}
+
 #[derive(Clone, Debug)]
 enum Mutation {
-    FlipBit { at: Index, bit: u8 },
+    FlipBit {
+        at: Index,
+        bit: u8,
+    },
     DeleteLine(Index),
     DuplicateLine(Index),
     SwapLines(Index, Index),
-    ReplaceNumber { which: Index, with: &'static str },
-    Insert { at: Index, text: &'static str },
+    ReplaceNumber {
+        which: Index,
+        with: &'static str,
+    },
+    /// A number times a factor: mostly values a validator accepts, so the run goes deeper.
+    ScaleNumber {
+        which: Index,
+        factor: f64,
+    },
+    Insert {
+        at: Index,
+        text: &'static str,
+    },
     Truncate(Index),
 }
 
@@ -179,13 +229,15 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         1 => (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
         3 => (any::<Index>(), proptest::sample::select(NUMBERS))
             .prop_map(|(which, with)| Mutation::ReplaceNumber { which, with }),
+        6 => (any::<Index>(), proptest::sample::select(FACTORS))
+            .prop_map(|(which, factor)| Mutation::ScaleNumber { which, factor }),
         1 => (any::<Index>(), proptest::sample::select(TEXTS)).prop_map(|(at, text)| Mutation::Insert { at, text }),
         1 => any::<Index>().prop_map(Mutation::Truncate),
     ]
 }
 
 fn mutations() -> impl Strategy<Value = Vec<Mutation>> {
-    proptest::collection::vec(mutation(), 1..5)
+    proptest::collection::vec(mutation(), 1..4)
 }
 
 /// Byte ranges of the number literals of a text (outside `//` comments).
@@ -274,6 +326,16 @@ fn apply(text: &[u8], muts: &[Mutation]) -> Vec<u8> {
                     t.splice(s..e, with.bytes());
                 }
             }
+            Mutation::ScaleNumber { which, factor } => {
+                let ns = numbers(&t);
+                if !ns.is_empty() {
+                    let (s, e) = ns[which.index(ns.len())];
+                    let old = String::from_utf8_lossy(&t[s..e]).into_owned();
+                    if let Some(new) = scaled(&old, *factor) {
+                        t.splice(s..e, new.bytes());
+                    }
+                }
+            }
             Mutation::Insert { at, text } => {
                 let i = at.index(t.len() + 1);
                 t.splice(i..i, text.bytes());
@@ -292,6 +354,7 @@ fn apply(text: &[u8], muts: &[Mutation]) -> Vec<u8> {
 // running the binary under limits
 
 /// What a command of the binary did, in a case.
+#[derive(Debug)]
 struct Ran {
     code: Option<i32>,
     stderr: String,
@@ -353,7 +416,7 @@ fn answered(args: &[&str], ran: &Ran) -> Result<(), TestCaseError> {
 
 /// A valid world, cut to 12 months and at most 8 firms and 8 investors per
 /// cohort, run by the binary (charts too, when asked): it must exit 0 or 2.
-fn run_short(world: &World, charts: bool) -> Result<(), TestCaseError> {
+fn run_short(property: &str, world: &World, charts: bool) -> Result<(), TestCaseError> {
     let mut w = world.clone();
     w.months = w.months.min(12);
     for c in &mut w.cohorts {
@@ -363,13 +426,16 @@ fn run_short(world: &World, charts: bool) -> Result<(), TestCaseError> {
         c.count = c.count.min(8);
     }
     if world::validate(&w).is_err() {
+        count(property, "invalid once cut");
         return Ok(()); // the cut made it invalid: nothing to run
     }
     // what `world.ron` of a run holds must load back as the same world
     let text = world::to_ron(&w);
     match world::load_str(&text, "world.ron") {
         Ok(back) => prop_assert!(world::to_ron(&back) == text, "the world read back from to_ron differs"),
-        Err(e) => return Err(TestCaseError::fail(format!("a valid world does not load back from to_ron: {e}"))),
+        Err(e) => {
+            return Err(TestCaseError::fail(format!("a valid world does not load back from to_ron: {e}")));
+        }
     }
     let tmp = common::temp_dir();
     let file = tmp.path().join("fuzz.ron");
@@ -380,6 +446,7 @@ fn run_short(world: &World, charts: bool) -> Result<(), TestCaseError> {
         args.push("--no-charts");
     }
     let ran = chipban_limited(&args, tmp.path())?;
+    count(property, &format!("run exit {:?}", ran.code));
     answered(&args, &ran)
 }
 
@@ -394,8 +461,12 @@ fn shipped(name: &str) -> &'static str {
 /// can be shown. Never a panic.
 fn load(text: &str) -> Option<World> {
     match world::load_str(text, "fuzz.ron") {
-        Ok(w) => Some(w),
+        Ok(w) => {
+            count("mutated_world_texts", "valid");
+            Some(w)
+        }
         Err(e) => {
+            count("mutated_world_texts", "refused");
             let shown = e.to_string();
             assert!(!shown.is_empty(), "an empty error message");
             let _ = e.problems();
@@ -406,20 +477,23 @@ fn load(text: &str) -> Option<World> {
 
 #[test]
 fn mutated_world_texts() {
-    let strategy = (proptest::sample::select(&["classroom.ron", "baseline.ron"][..]), mutations(), 0u8..4);
-    fuzz("mutated_world_texts", 48, strategy, |(name, muts, charts)| {
+    let strategy = (proptest::sample::select(&["classroom.ron", "baseline.ron"][..]), mutations(), 0u8..8);
+    fuzz("mutated_world_texts", 24, 35, strategy, |(name, muts, charts)| {
         let text = apply(shipped(name).as_bytes(), &muts);
         let text = String::from_utf8_lossy(&text);
         if let Some(w) = load(&text) {
-            run_short(&w, charts == 0)?;
+            run_short("mutated_world_texts", &w, charts == 0)?;
         }
         Ok(())
     });
 }
 
-/// Every leaf of a world's tree that `--set` can address, with its kind.
-fn leaves(w: &World) -> Vec<(String, &'static str)> {
-    fn walk(v: &serde_json::Value, path: String, out: &mut Vec<(String, &'static str)>) {
+/// Every leaf of a world's tree that `--set` can address: its path and its
+/// value (as JSON).
+type Leaf = (String, serde_json::Value);
+
+fn leaves(w: &World) -> Vec<Leaf> {
+    fn walk(v: &serde_json::Value, path: String, out: &mut Vec<Leaf>) {
         match v {
             serde_json::Value::Object(m) => {
                 for (k, v) in m {
@@ -432,10 +506,7 @@ fn leaves(w: &World) -> Vec<(String, &'static str)> {
                     walk(v, format!("{path}[{i}]"), out);
                 }
             }
-            serde_json::Value::Number(_) => out.push((path, "number")),
-            serde_json::Value::String(_) => out.push((path, "string")),
-            serde_json::Value::Bool(_) => out.push((path, "bool")),
-            serde_json::Value::Null => out.push((path, "none")),
+            leaf => out.push((path, leaf.clone())),
         }
     }
     let mut out = Vec::new();
@@ -445,8 +516,8 @@ fn leaves(w: &World) -> Vec<(String, &'static str)> {
 }
 
 /// The classroom and the baseline worlds with their settable leaves.
-fn worlds_and_leaves() -> &'static [(World, Vec<(String, &'static str)>)] {
-    static CELL: OnceLock<Vec<(World, Vec<(String, &'static str)>)>> = OnceLock::new();
+fn worlds_and_leaves() -> &'static [(World, Vec<Leaf>)] {
+    static CELL: OnceLock<Vec<(World, Vec<Leaf>)>> = OnceLock::new();
     CELL.get_or_init(|| {
         ["classroom.ron", "baseline.ron"]
             .iter()
@@ -460,47 +531,63 @@ fn worlds_and_leaves() -> &'static [(World, Vec<(String, &'static str)>)] {
     })
 }
 
-/// A value for a leaf of `kind`, as `--set` text.
-fn value_for(kind: &'static str) -> BoxedStrategy<String> {
+/// A new value for a leaf, as `--set` text: its own value scaled, an
+/// extreme number, a random one, or an odd string.
+fn value_for(current: serde_json::Value) -> BoxedStrategy<String> {
+    let extreme = proptest::sample::select(NUMBERS)
+        .prop_filter("finite for --set", |n| !["NaN", "inf", "-inf", "1e400"].contains(n))
+        .prop_map(str::to_string);
     let number = prop_oneof![
-        3 => proptest::sample::select(NUMBERS).prop_filter("finite for --set", |n| {
-            !["NaN", "inf", "-inf", "1e400"].contains(n)
-        }).prop_map(str::to_string),
+        3 => extreme,
         1 => any::<i64>().prop_map(|i| i.to_string()),
         1 => any::<u32>().prop_map(|i| i.to_string()),
         1 => (-1e12f64..1e12).prop_map(|f| format!("{f:?}")),
         1 => (-2.0f64..2.0).prop_map(|f| format!("{f:?}")),
     ];
     let text = proptest::sample::select(TEXTS).prop_map(str::to_string);
-    match kind {
-        "number" => number.boxed(),
-        "string" => prop_oneof![3 => text, 1 => number].boxed(),
-        "bool" => prop_oneof![Just("true".to_string()), Just("false".to_string()), number].boxed(),
-        _ => prop_oneof![Just("None".to_string()), number.prop_map(|n| format!("Some({n})"))].boxed(),
+    match current {
+        serde_json::Value::Number(n) => {
+            let own = n.to_string();
+            let scaled = proptest::sample::select(FACTORS)
+                .prop_map(move |f| scaled(&own, f).unwrap_or_else(|| "0".to_string()));
+            prop_oneof![3 => scaled, 2 => number].boxed()
+        }
+        serde_json::Value::String(_) => prop_oneof![3 => text, 1 => number].boxed(),
+        serde_json::Value::Bool(_) => {
+            prop_oneof![1 => Just("true".to_string()), 1 => Just("false".to_string()), 1 => number].boxed()
+        }
+        _ => {
+            prop_oneof![1 => Just("None".to_string()), 2 => number.prop_map(|n| format!("Some({n})"))].boxed()
+        }
     }
 }
 
 #[test]
 fn worlds_with_extreme_values() {
     let which = 0usize..2;
-    let strategy = (which, 0u8..4).prop_flat_map(|(i, charts)| {
+    let strategy = (which, 0u8..8).prop_flat_map(|(i, charts)| {
         let leaves = &worlds_and_leaves()[i].1;
         let one = proptest::sample::select(leaves.clone())
-            .prop_flat_map(|(path, kind)| value_for(kind).prop_map(move |v| format!("{path}={v}")));
+            .prop_flat_map(|(path, current)| value_for(current).prop_map(move |v| format!("{path}={v}")));
         (Just(i), proptest::collection::vec(one, 1..5), Just(charts))
     });
-    fuzz("worlds_with_extreme_values", 48, strategy, |(i, sets, charts)| {
+    fuzz("worlds_with_extreme_values", 16, 35, strategy, |(i, sets, charts)| {
         let base = worlds_and_leaves()[i].0.clone();
         let w = match world::apply_overrides(base, &sets) {
             Ok(w) => w,
             Err(e) => {
+                count("worlds_with_extreme_values", "--set refused");
                 let _ = e.to_string();
                 return Ok(());
             }
         };
         match world::validate(&w) {
-            Ok(()) => run_short(&w, charts == 0),
+            Ok(()) => {
+                count("worlds_with_extreme_values", "valid");
+                run_short("worlds_with_extreme_values", &w, charts == 0)
+            }
             Err(e) => {
+                count("worlds_with_extreme_values", "refused");
                 prop_assert!(!e.problems().is_empty(), "a refusal without a problem");
                 Ok(())
             }
@@ -572,12 +659,16 @@ fn journal_lines() {
     let text = std::fs::read_to_string(fx.whole.join("journal.csv")).expect("the fixture's journal");
     let real: Vec<String> = text.lines().skip(1).map(str::to_string).collect();
     let strategy = (proptest::sample::select(real), mutations());
-    fuzz("journal_lines", 256, strategy, |(line, muts)| {
+    fuzz("journal_lines", 256, 5, strategy, |(line, muts)| {
         let bytes = apply(line.as_bytes(), &muts);
         let line = String::from_utf8_lossy(&bytes);
         for l in line.split('\n') {
-            if let Err(e) = journal::parse_line(l) {
-                let _ = e.to_string();
+            match journal::parse_line(l) {
+                Ok(_) => count("journal_lines", "read"),
+                Err(e) => {
+                    count("journal_lines", "refused");
+                    let _ = e.to_string();
+                }
             }
         }
         Ok(())
@@ -589,7 +680,7 @@ fn tampered_sweep_folders() {
     let fx = sweep_fixture();
     // (folder: 0 whole, 1 shard 0, 2 shard 1), (file), mutations, and the edit applied to the other shard too
     let strategy = (0usize..3, 0usize..FOLDER_FILES.len(), mutations());
-    fuzz("tampered_sweep_folders", 24, strategy, |(folder, file, muts)| {
+    fuzz("tampered_sweep_folders", 24, 25, strategy, |(folder, file, muts)| {
         let tmp = common::temp_dir();
         let dirs = [tmp.path().join("whole"), tmp.path().join("shard0"), tmp.path().join("shard1")];
         copy_folder(&fx.whole, &dirs[0]);
@@ -618,7 +709,8 @@ fn tampered_sweep_folders() {
         // the binary: resume the tampered folder, merge the shards
         let dir = &dirs[folder];
         let sweep_file = dir.join("sweep.ron");
-        let mut resume = vec!["sweep", common::s(&sweep_file), "--out", common::s(dir), "--resume", "--quiet"];
+        let mut resume =
+            vec!["sweep", common::s(&sweep_file), "--out", common::s(dir), "--resume", "--quiet"];
         resume.push("--no-charts");
         let shard = ["", "0/2", "1/2"][folder];
         if !shard.is_empty() {
@@ -632,9 +724,11 @@ fn tampered_sweep_folders() {
             let mut merge = merge.to_vec();
             merge.push("--no-charts");
             let ran = chipban_limited(&merge, tmp.path())?;
+            count("tampered_sweep_folders", &format!("merge exit {:?}", ran.code));
             answered(&merge, &ran)?;
         }
         let ran = chipban_limited(&resume, tmp.path())?;
+        count("tampered_sweep_folders", &format!("resume exit {:?}", ran.code));
         answered(&resume, &ran)?;
         Ok(())
     });

@@ -12,7 +12,7 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 /// Seconds the fuzz step runs by default: each of its properties gets a share.
@@ -122,7 +122,13 @@ fn test(fuzz_seconds: u64, install: bool) -> Result<(), String> {
         Ok(o) if o.status.success() => {
             eprintln!("xtask: browser {} ({})", String::from_utf8_lossy(&o.stdout).trim(), chrome.display())
         }
-        _ => return Err(format!("{} does not run (`{} --version` failed)", chrome.display(), chrome.display())),
+        _ => {
+            return Err(format!(
+                "{} does not run (`{} --version` failed)",
+                chrome.display(),
+                chrome.display()
+            ));
+        }
     }
     run(
         "cargo test (every test; the browser tests are mandatory)",
@@ -193,7 +199,9 @@ fn install_chromium() -> Result<PathBuf, String> {
     eprintln!("xtask: Chromium is not installed; installing Debian's `chromium` (the browser tests need it)");
     run(&format!("{prefix}apt-get update"), &mut apt(&["update", "-qq"]))
         .map_err(|e| missing_chrome(&format!("{e} (no network, or no permission?)")))?;
-    run(&format!("{prefix}apt-get install -y chromium"), &mut apt(&["install", "-y", "-qq", "chromium"]))
+    // dpkg's progress goes to stdout: keep the log short (errors go to stderr)
+    let mut install = apt(&["install", "-y", "-qq", "chromium"]);
+    run(&format!("{prefix}apt-get install -y chromium"), install.stdout(Stdio::null()))
         .map_err(|e| missing_chrome(&e))?;
     on_path("chromium").ok_or_else(|| missing_chrome("apt-get installed it, but `chromium` is not on PATH"))
 }

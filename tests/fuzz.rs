@@ -19,9 +19,12 @@
 //!
 //! Budget: under a plain `cargo test` each property runs a few dozen fixed
 //! cases (seconds). `CHIPBAN_FUZZ_SECONDS=N` (what `cargo xtask test` and
-//! `.ci/run` set) gives each of the four properties N/4 seconds of cases;
-//! `CHIPBAN_FUZZ_SEED=S` explores from another seed. A failure prints the
-//! shrunk input and the seed that reproduces it.
+//! `.ci/run` set) gives the properties shares of N seconds (35% each for
+//! the worlds, 25% for sweep folders, 5% for journal lines);
+//! `CHIPBAN_FUZZ_SEED=S` explores from another seed (`CHIPBAN_FUZZ_BATCH=B`
+//! reruns only batch B, as a failure's message says); `CHIPBAN_FUZZ_BIN`
+//! names the binary the cases run (xtask gives the release build). A
+//! failure prints the shrunk input and the seed that reproduces it.
 //!
 //! This file must not weaken what it checks to pass: a panic found is a bug
 //! to fix where it is.
@@ -44,9 +47,20 @@ use std::time::{Duration, Instant};
 /// The fixed seed of the suite (`CHIPBAN_FUZZ_SEED` replaces it).
 const SEED: u64 = 20_261_129;
 
-/// Wall time one case of the binary may take (a debug build, on a loaded
-/// 2-core machine: a case takes 0.1 s, or about 4 s of CPU with charts).
-const CASE_TIMEOUT: Duration = Duration::from_secs(30);
+/// CPU seconds one command of the binary may use in a case: with the
+/// release binary (`CHIPBAN_FUZZ_BIN`, as `cargo xtask` gives) a case takes
+/// well under a second, charts included; the debug binary of a plain
+/// `cargo test` is 10 to 30 times slower. CPU time, unlike wall time, does
+/// not grow when other processes load the machine.
+fn case_cpu_seconds() -> u64 {
+    if fuzz_bin().is_some() { 20 } else { 120 }
+}
+
+/// The binary the cases run: `CHIPBAN_FUZZ_BIN` (a release build, faster),
+/// else the test build's own.
+fn fuzz_bin() -> Option<PathBuf> {
+    std::env::var_os("CHIPBAN_FUZZ_BIN").filter(|p| !p.is_empty()).map(PathBuf::from)
+}
 
 /// Address space one case of the binary may use.
 const CASE_MEMORY_KB: u64 = 4 * 1024 * 1024;
@@ -56,13 +70,17 @@ fn env_u64(name: &str) -> Option<u64> {
     Some(v.trim().parse().unwrap_or_else(|_| panic!("{name} must be a whole number, not `{v}`")))
 }
 
-/// Run `test` on values of `strategy`: `quick` cases under a plain
-/// `cargo test`, or batches of cases until this property's share of
-/// `CHIPBAN_FUZZ_SECONDS` is spent. Every batch has its own seed derived
-/// from the suite's, so a run is reproducible.
+/// Cases in a batch (each batch has its own seed).
+const BATCH: u32 = 16;
+
+/// Run `test` on values of `strategy`, in batches of [`BATCH`] cases:
+/// `quick` batches under a plain `cargo test`, or batches until this
+/// property's share of `CHIPBAN_FUZZ_SECONDS` is spent, or only batch
+/// `CHIPBAN_FUZZ_BATCH` (to reproduce a failure). Every batch's seed derives
+/// from the suite's seed, the property and the batch number.
 fn fuzz<S: Strategy>(
     name: &str,
-    quick: u32,
+    quick: u64,
     share_percent: u64,
     strategy: S,
     test: impl Fn(S::Value) -> Result<(), TestCaseError>,
@@ -71,12 +89,13 @@ fn fuzz<S: Strategy>(
 {
     let budget = env_u64("CHIPBAN_FUZZ_SECONDS").map(|s| Duration::from_millis(s * 10 * share_percent));
     let seed = env_u64("CHIPBAN_FUZZ_SEED").unwrap_or(SEED);
+    harness_works();
+    let only = env_u64("CHIPBAN_FUZZ_BATCH");
     let started = Instant::now();
-    let (mut cases, mut batch) = (0u64, 0u64);
+    let (mut cases, mut batch) = (0u64, only.unwrap_or(0));
     loop {
-        let n = if budget.is_some() { 16 } else { quick };
         let config = Config {
-            cases: n,
+            cases: BATCH,
             failure_persistence: None,
             max_shrink_time: 120_000,
             max_global_rejects: 100_000,
@@ -91,14 +110,18 @@ fn fuzz<S: Strategy>(
             Ok(()) => {}
             Err(TestError::Fail(why, input)) => panic!(
                 "{name}: {why}\nminimal input: {input:#?}\n\
-                 reproduce: CHIPBAN_FUZZ_SEED={seed} CHIPBAN_FUZZ_SECONDS=... cargo test --test fuzz {name} \
-                 (batch {batch})"
+                 reproduce: CHIPBAN_FUZZ_SEED={seed} CHIPBAN_FUZZ_BATCH={batch} cargo test --test fuzz {name}"
             ),
             Err(TestError::Abort(why)) => panic!("{name}: aborted: {why}"),
         }
-        cases += n as u64;
+        cases += BATCH as u64;
         batch += 1;
-        if budget.is_none_or(|b| started.elapsed() >= b) {
+        let done = match (only, budget) {
+            (Some(_), _) => true,
+            (None, Some(b)) => started.elapsed() >= b,
+            (None, None) => batch >= quick,
+        };
+        if done {
             break;
         }
     }
@@ -357,17 +380,28 @@ fn apply(text: &[u8], muts: &[Mutation]) -> Vec<u8> {
 #[derive(Debug)]
 struct Ran {
     code: Option<i32>,
+    /// The signal that ended it, if one did.
+    signal: Option<i32>,
     stderr: String,
 }
 
-/// Run the binary with `args` under [`CASE_TIMEOUT`] and [`CASE_MEMORY_KB`];
-/// a case that exceeds the time fails.
+/// The last lines of a command's stderr.
+fn tail(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    lines[lines.len().saturating_sub(25)..].join("\n")
+}
+
+/// Run the binary with `args` under a CPU time limit
+/// ([`case_cpu_seconds`]), a wall-time limit three times as long (for a
+/// process that waits) and [`CASE_MEMORY_KB`]; a case over a limit fails.
 fn chipban_limited(args: &[&str], work: &Path) -> Result<Ran, TestCaseError> {
     let err_path = work.join("case-stderr.txt");
+    let cpu = case_cpu_seconds();
+    let bin = fuzz_bin().unwrap_or_else(|| common::bin().to_path_buf());
     let mut child = Command::new("sh")
         .arg("-c")
-        .arg(format!("ulimit -v {CASE_MEMORY_KB} && exec \"$0\" \"$@\""))
-        .arg(common::bin())
+        .arg(format!("ulimit -v {CASE_MEMORY_KB} && ulimit -t {cpu} && exec \"$0\" \"$@\""))
+        .arg(&bin)
         .args(args)
         .current_dir(work)
         .env("RUST_BACKTRACE", "1")
@@ -376,7 +410,7 @@ fn chipban_limited(args: &[&str], work: &Path) -> Result<Ran, TestCaseError> {
         .stderr(std::fs::File::create(&err_path).expect("stderr file"))
         .spawn()
         .expect("the chipban binary starts");
-    let deadline = Instant::now() + CASE_TIMEOUT;
+    let deadline = Instant::now() + Duration::from_secs(3 * cpu + 30);
     let status = loop {
         if let Some(s) = child.try_wait().expect("wait for chipban") {
             break s;
@@ -385,15 +419,33 @@ fn chipban_limited(args: &[&str], work: &Path) -> Result<Ran, TestCaseError> {
             let _ = child.kill();
             let _ = child.wait();
             return Err(TestCaseError::fail(format!(
-                "`chipban {}` did not finish within {} s",
+                "`chipban {}` did not finish within {} s (wall time)",
                 args.join(" "),
-                CASE_TIMEOUT.as_secs()
+                3 * cpu + 30
             )));
         }
         std::thread::sleep(Duration::from_millis(10));
     };
     let stderr = String::from_utf8_lossy(&std::fs::read(&err_path).unwrap_or_default()).into_owned();
-    Ok(Ran { code: status.code(), stderr })
+    use std::os::unix::process::ExitStatusExt;
+    Ok(Ran { code: status.code(), signal: status.signal(), stderr })
+}
+
+/// The limits and the binary work: a shipped world runs through
+/// [`chipban_limited`] with exit 0 (a broken `sh` line would exit 2 and
+/// pass every case as a refusal).
+fn harness_works() {
+    static CELL: OnceLock<()> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let tmp = common::temp_dir();
+        let out = tmp.path().join("out");
+        let world = common::world("classroom.ron");
+        let args =
+            ["run", world.as_str(), "--months", "3", "--no-charts", "--quiet", "--out", common::s(&out)];
+        let ran = chipban_limited(&args, tmp.path()).expect("the harness runs the binary");
+        assert_eq!(ran.code, Some(0), "the fuzz harness cannot run the binary:\n{}", ran.stderr);
+        assert!(out.join("months.csv").is_file(), "the harness's run wrote no months.csv");
+    });
 }
 
 /// Exit 0 (done) or 2 (the user's input refused) is an answer; anything
@@ -401,16 +453,24 @@ fn chipban_limited(args: &[&str], work: &Path) -> Result<Ran, TestCaseError> {
 fn answered(args: &[&str], ran: &Ran) -> Result<(), TestCaseError> {
     match ran.code {
         Some(0 | 2) => Ok(()),
-        code => {
-            let tail: String = {
-                let lines: Vec<&str> = ran.stderr.lines().collect();
-                lines[lines.len().saturating_sub(25)..].join("\n")
+        None => {
+            let why = match ran.signal {
+                Some(24) => format!("killed after {} s of CPU (a hang?)", case_cpu_seconds()),
+                Some(6) => "aborted (SIGABRT: e.g. an allocation failure)".to_string(),
+                Some(9) => "killed (SIGKILL)".to_string(),
+                s => format!("killed by signal {s:?}"),
             };
             Err(TestCaseError::fail(format!(
-                "`chipban {}` exited with {code:?} (0 or 2 expected):\n{tail}",
-                args.join(" ")
+                "`chipban {}` was {why}:\n{}",
+                args.join(" "),
+                tail(&ran.stderr)
             )))
         }
+        code => Err(TestCaseError::fail(format!(
+            "`chipban {}` exited with {code:?} (0 or 2 expected):\n{}",
+            args.join(" "),
+            tail(&ran.stderr)
+        ))),
     }
 }
 
@@ -478,7 +538,7 @@ fn load(text: &str) -> Option<World> {
 #[test]
 fn mutated_world_texts() {
     let strategy = (proptest::sample::select(&["classroom.ron", "baseline.ron"][..]), mutations(), 0u8..8);
-    fuzz("mutated_world_texts", 24, 35, strategy, |(name, muts, charts)| {
+    fuzz("mutated_world_texts", 2, 35, strategy, |(name, muts, charts)| {
         let text = apply(shipped(name).as_bytes(), &muts);
         let text = String::from_utf8_lossy(&text);
         if let Some(w) = load(&text) {
@@ -571,7 +631,7 @@ fn worlds_with_extreme_values() {
             .prop_flat_map(|(path, current)| value_for(current).prop_map(move |v| format!("{path}={v}")));
         (Just(i), proptest::collection::vec(one, 1..5), Just(charts))
     });
-    fuzz("worlds_with_extreme_values", 16, 35, strategy, |(i, sets, charts)| {
+    fuzz("worlds_with_extreme_values", 1, 35, strategy, |(i, sets, charts)| {
         let base = worlds_and_leaves()[i].0.clone();
         let w = match world::apply_overrides(base, &sets) {
             Ok(w) => w,
@@ -659,7 +719,7 @@ fn journal_lines() {
     let text = std::fs::read_to_string(fx.whole.join("journal.csv")).expect("the fixture's journal");
     let real: Vec<String> = text.lines().skip(1).map(str::to_string).collect();
     let strategy = (proptest::sample::select(real), mutations());
-    fuzz("journal_lines", 256, 5, strategy, |(line, muts)| {
+    fuzz("journal_lines", 16, 5, strategy, |(line, muts)| {
         let bytes = apply(line.as_bytes(), &muts);
         let line = String::from_utf8_lossy(&bytes);
         for l in line.split('\n') {
@@ -680,7 +740,7 @@ fn tampered_sweep_folders() {
     let fx = sweep_fixture();
     // (folder: 0 whole, 1 shard 0, 2 shard 1), (file), mutations, and the edit applied to the other shard too
     let strategy = (0usize..3, 0usize..FOLDER_FILES.len(), mutations());
-    fuzz("tampered_sweep_folders", 24, 25, strategy, |(folder, file, muts)| {
+    fuzz("tampered_sweep_folders", 2, 25, strategy, |(folder, file, muts)| {
         let tmp = common::temp_dir();
         let dirs = [tmp.path().join("whole"), tmp.path().join("shard0"), tmp.path().join("shard1")];
         copy_folder(&fx.whole, &dirs[0]);

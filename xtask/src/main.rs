@@ -141,10 +141,21 @@ fn test(fuzz_seconds: u64, install: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// The fuzz suite with a time budget (and a seed, to explore beyond the fixed one).
+/// The fuzz suite with a time budget (and a seed, to explore beyond the
+/// fixed one). Its cases run the release binary (built first: CI and the
+/// README build it anyway), 10 to 30 times faster than the test build's.
 fn fuzz(seconds: u64, seed: Option<u64>) -> Result<(), String> {
+    run(
+        "cargo build --release (the fuzz cases run the release binary)",
+        cargo().args(["build", "--release"]),
+    )?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let bin = target.join("release").join("chipban");
     let mut c = cargo();
-    c.args(["test", "--test", "fuzz"]).env("CHIPBAN_FUZZ_SECONDS", seconds.to_string());
+    c.args(["test", "--test", "fuzz"])
+        .env("CHIPBAN_FUZZ_SECONDS", seconds.to_string())
+        .env("CHIPBAN_FUZZ_BIN", &bin)
+        .args(["--", "--nocapture"]); // each property prints its case count and outcomes
     if let Some(s) = seed {
         c.env("CHIPBAN_FUZZ_SEED", s.to_string());
     }

@@ -658,7 +658,8 @@ fn worlds_with_extreme_values() {
 // ---------------------------------------------------------------------------
 // sweep folders
 
-/// A real sweep, its folders made once: the whole study and its two shards.
+/// A real sweep, its folders made once by the binary the cases run: the
+/// whole study and its two shards.
 struct SweepFixture {
     _tmp: tempfile::TempDir,
     whole: PathBuf,
@@ -689,14 +690,32 @@ fn sweep_fixture() -> &'static SweepFixture {
             if let Some(s) = shard {
                 args.extend(["--shard", s]);
             }
-            let c = common::capture(&args);
-            assert_eq!(c.code, Some(0), "the fixture sweep runs: {}", c.stderr);
+            let ran = chipban_limited(&args, tmp.path()).expect("the fixture sweep runs");
+            assert_eq!(ran.code, Some(0), "the fixture sweep runs: {}", ran.stderr);
         };
         let whole = tmp.path().join("whole");
         run(&whole, None);
         let shards = [tmp.path().join("shard0"), tmp.path().join("shard1")];
         run(&shards[0], Some("0/2"));
         run(&shards[1], Some("1/2"));
+        // untampered, the shards merge (through the cases' harness)
+        let merged = tmp.path().join("merged");
+        let args = [
+            "merge",
+            common::s(&shards[0]),
+            common::s(&shards[1]),
+            "--out",
+            common::s(&merged),
+            "--quiet",
+            "--no-charts",
+        ];
+        let ran = chipban_limited(&args, tmp.path()).expect("merge runs");
+        assert_eq!(ran.code, Some(0), "the untampered shards merge:\n{}", ran.stderr);
+        assert_eq!(
+            std::fs::read(merged.join("cells.csv")).expect("merged cells.csv"),
+            std::fs::read(whole.join("cells.csv")).expect("whole cells.csv"),
+            "merged shards give the whole study"
+        );
         SweepFixture { _tmp: tmp, whole, shards }
     })
 }
@@ -738,7 +757,7 @@ fn journal_lines() {
 #[test]
 fn tampered_sweep_folders() {
     let fx = sweep_fixture();
-    // (folder: 0 whole, 1 shard 0, 2 shard 1), (file), mutations, and the edit applied to the other shard too
+    // (folder: 0 whole, 1 shard 0, 2 shard 1), (file of it), mutations
     let strategy = (0usize..3, 0usize..FOLDER_FILES.len(), mutations());
     fuzz("tampered_sweep_folders", 2, 25, strategy, |(folder, file, muts)| {
         let tmp = common::temp_dir();
@@ -750,19 +769,32 @@ fn tampered_sweep_folders() {
         let before = std::fs::read(&target).expect("the fixture file");
         std::fs::write(&target, apply(&before, &muts)).expect("write the tampered file");
 
-        // the readers, in this process
-        match journal::read(&dirs[folder].join("journal.csv")) {
+        // the readers, in this process: the plan loader (on the folder's
+        // sweep.ron and world.ron), the journal reader and its check
+        let plan = match chipban::study::load_plan(&dirs[folder].join("sweep.ron")) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                prop_assert!(!e.problems.is_empty(), "a refusal without a problem");
+                None
+            }
+        };
+        let jpath = dirs[folder].join("journal.csv");
+        match journal::read(&jpath) {
             Ok(c) => {
-                let _ = c.check(&target, 6, |id| (id as u32 / 3, id as u32 % 3, 0));
+                count("tampered_sweep_folders", "journal read");
+                if let Some(plan) = &plan {
+                    let checked = c.check(&jpath, plan.runs(), |id| {
+                        let (cell, replicate) = plan.cell_of(id);
+                        (cell, replicate, plan.seed(cell, replicate))
+                    });
+                    if let Err(e) = checked {
+                        let _ = e.to_string();
+                    }
+                }
             }
             Err(e) => {
+                count("tampered_sweep_folders", "journal refused");
                 let _ = e.to_string();
-            }
-        }
-        if FOLDER_FILES[file] == "sweep.ron" {
-            // the plan loader on a tampered sweep.ron (its world.ron beside it)
-            if let Err(e) = chipban::study::load_plan(&target) {
-                prop_assert!(!e.problems.is_empty(), "a refusal without a problem");
             }
         }
 

@@ -17,9 +17,10 @@
 //! fast), with a time and memory limit: it must exit 0 or 2. Commands the
 //! binary runs get the same limits.
 //!
-//! Budget: under a plain `cargo test` each property runs a few dozen fixed
-//! cases (seconds). `CHIPBAN_FUZZ_SECONDS=N` (what `cargo xtask test` and
-//! `.ci/run` set) gives the properties shares of N seconds (35% each for
+//! Budget: under a plain `cargo test` each property runs one or two
+//! batches of 16 fixed cases (journal lines: 16 batches; about 15 s in
+//! all). `CHIPBAN_FUZZ_SECONDS=N` (what `cargo xtask test` and `.ci/run`
+//! set) gives the properties shares of N seconds (35% each for
 //! the worlds, 25% for sweep folders, 5% for journal lines);
 //! `CHIPBAN_FUZZ_SEED=S` explores from another seed (`CHIPBAN_FUZZ_BATCH=B`
 //! reruns only batch B, as a failure's message says); `CHIPBAN_FUZZ_BIN`

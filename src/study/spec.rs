@@ -249,17 +249,7 @@ impl std::error::Error for SweepProblems {}
 pub fn load_plan(path: &Path) -> Result<Plan, SweepProblems> {
     let origin = path.display().to_string();
     let one = |msg: String| SweepProblems { origin: origin.clone(), problems: vec![msg] };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        one(format!(
-            "{origin}: {}",
-            match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file".to_string(),
-                std::io::ErrorKind::IsADirectory => "is a directory, not a sweep file".to_string(),
-                std::io::ErrorKind::InvalidData => "not a text file (invalid UTF-8)".to_string(),
-                _ => format!("cannot read: {e}"),
-            }
-        ))
-    })?;
+    let text = world::read_spec_file(path, "sweep file").map_err(|e| one(format!("{origin}: {e}")))?;
     let spec: SweepSpec = world::ron_options()
         .from_str(&text)
         .map_err(|e| one(world::syntax_error(&e, &text, &origin).to_string()))?;
@@ -300,7 +290,7 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
     }
     // The base world.
     let world_path: PathBuf = dir.join(&spec.world);
-    let base = match world::load_file(&world_path) {
+    let base = match world::load_file_values(&world_path) {
         Ok(w) => {
             let sets: Vec<String> =
                 spec.set.iter().map(|(p, v)| format!("{p}={}", v.as_set_text())).collect();

@@ -7,7 +7,10 @@
 //! `FileTooLarge`, `InvalidData` for text that is not UTF-8) and whose
 //! message is a sentence for the user.
 //!
-//! This module only reads; it knows nothing of what the files hold.
+//! [`data_file`] also refuses a CSV file with a cell spelling a non-finite
+//! number (`NaN`, `inf`), naming its line and column, so that nothing
+//! downstream (charts, statistics) ever sees one. Otherwise this module
+//! only reads; it knows nothing of what the files hold.
 
 use std::fs;
 use std::io::{Error, ErrorKind, Read};
@@ -74,6 +77,53 @@ pub fn text(path: &Path, limit: u64) -> Result<String, Error> {
         .map_err(|_| Error::new(ErrorKind::InvalidData, "not a text file (invalid UTF-8)"))
 }
 
+/// A data file of an output folder (`chipban chart`): its bytes, at most
+/// [`crate::world::limits::MAX_DATA_FILE_BYTES`]; for a `.csv` file, only
+/// if no cell holds a non-finite number. The error is a sentence.
+pub fn data_file(path: &Path) -> Result<Vec<u8>, String> {
+    let limit = crate::world::limits::MAX_DATA_FILE_BYTES;
+    let bytes = bytes(path, limit).map_err(|e| match e.kind() {
+        ErrorKind::NotFound => "missing: no such file".to_string(),
+        ErrorKind::FileTooLarge => format!("{e} (the limit for a data file is {} GiB)", limit >> 30),
+        _ => e.to_string(),
+    })?;
+    if path.extension().is_some_and(|x| x == "csv") {
+        non_finite_cell(&bytes).map_or(Ok(()), |(line, col, header, cell)| {
+            Err(format!(
+                "line {line}, column {col} (`{header}`): {cell:?} is not a finite number; \
+                 the file was edited or damaged: write it again with `chipban run`"
+            ))
+        })?;
+    }
+    Ok(bytes)
+}
+
+/// The first cell of a CSV text spelling a non-finite number: its line
+/// and column (1-based), its column's header and the cell.
+fn non_finite_cell(csv_bytes: &[u8]) -> Option<(u64, usize, String, String)> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(csv_bytes);
+    let mut header = csv::ByteRecord::new();
+    let mut record = csv::ByteRecord::new();
+    let mut first = true;
+    while reader.read_byte_record(&mut record).unwrap_or(false) {
+        if first {
+            header = record.clone();
+            first = false;
+            continue;
+        }
+        for (j, cell) in record.iter().enumerate() {
+            let t = cell.trim_ascii().to_ascii_lowercase();
+            let t = t.strip_prefix(b"-").or_else(|| t.strip_prefix(b"+")).unwrap_or(&t);
+            if matches!(t, b"nan" | b"inf" | b"infinity") {
+                let line = record.position().map_or(0, |p| p.line());
+                let name = String::from_utf8_lossy(header.get(j).unwrap_or(b"?")).into_owned();
+                return Some((line, j + 1, name, String::from_utf8_lossy(cell).into_owned()));
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +139,14 @@ mod tests {
         let e = bytes(Path::new("/dev/zero"), 5).unwrap_err();
         assert_eq!((e.kind(), e.to_string()), (ErrorKind::InvalidInput, "is a device, not a regular file".into()));
         assert_eq!(bytes(&dir.path().join("nope"), 5).unwrap_err().kind(), ErrorKind::NotFound);
+        let csv = dir.path().join("m.csv");
+        fs::write(&csv, "month,hhi\n1,2.5\n2,NaN\n").unwrap();
+        let e = data_file(&csv).unwrap_err();
+        assert!(e.starts_with("line 3, column 2 (`hhi`): \"NaN\" is not a finite number"), "{e}");
+        fs::write(&csv, "month,name\n1,\"a, b\"\n2,-inf\n").unwrap();
+        assert!(data_file(&csv).unwrap_err().starts_with("line 3, column 2 (`name`)"));
+        fs::write(&csv, "month,hhi\n1,1e300\n").unwrap();
+        assert!(data_file(&csv).is_ok());
         fs::write(&f, [0xff, 0xfe]).unwrap();
         assert_eq!(text(&f, 5).unwrap_err().kind(), ErrorKind::InvalidData);
     }

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 pub enum SlurmError {
     #[error("--shards and --cpus must be at least 1")]
     Zero,
+    #[error("{0}")]
+    Limit(String),
     #[error("--shards {shards} is more than the sweep's {runs} runs: use at most {runs}")]
     TooManyShards { shards: u32, runs: u64 },
     #[error("{} already holds Slurm scripts; pass --force to replace them", dir.display())]
@@ -50,6 +52,9 @@ fn quote(p: &Path) -> String {
 pub fn emit(plan: &Plan, opts: &SlurmOptions) -> Result<Vec<PathBuf>, SlurmError> {
     if opts.shards == 0 || opts.cpus == 0 {
         return Err(SlurmError::Zero);
+    }
+    if let Some(p) = crate::world::limits::SHARDS.check("--shards", opts.shards as u64, "") {
+        return Err(SlurmError::Limit(p));
     }
     let runs = plan.runs();
     if opts.shards as u64 > runs {

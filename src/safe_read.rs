@@ -44,10 +44,7 @@ fn refuse(meta: &fs::Metadata) -> Result<(), Error> {
 }
 
 fn too_large(size: u64, limit: u64) -> Error {
-    Error::new(
-        ErrorKind::FileTooLarge,
-        format!("is {} bytes; files over {} bytes are refused", size, limit),
-    )
+    Error::new(ErrorKind::FileTooLarge, format!("is {} bytes; files over {} bytes are refused", size, limit))
 }
 
 /// The bytes of the regular file at `path`, at most `limit` of them.
@@ -62,8 +59,9 @@ pub fn bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
         return Err(too_large(meta.len(), limit));
     }
     let mut buf = Vec::new();
-    buf.try_reserve(meta.len() as usize)
-        .map_err(|_| Error::new(ErrorKind::OutOfMemory, format!("{} bytes do not fit in memory", meta.len())))?;
+    buf.try_reserve(meta.len() as usize).map_err(|_| {
+        Error::new(ErrorKind::OutOfMemory, format!("{} bytes do not fit in memory", meta.len()))
+    })?;
     file.take(limit + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > limit {
         return Err(too_large(buf.len() as u64, limit));
@@ -137,7 +135,10 @@ mod tests {
         assert_eq!(bytes(&f, 4).unwrap_err().kind(), ErrorKind::FileTooLarge);
         assert_eq!(text(dir.path(), 5).unwrap_err().kind(), ErrorKind::IsADirectory);
         let e = bytes(Path::new("/dev/zero"), 5).unwrap_err();
-        assert_eq!((e.kind(), e.to_string()), (ErrorKind::InvalidInput, "is a device, not a regular file".into()));
+        assert_eq!(
+            (e.kind(), e.to_string()),
+            (ErrorKind::InvalidInput, "is a device, not a regular file".into())
+        );
         assert_eq!(bytes(&dir.path().join("nope"), 5).unwrap_err().kind(), ErrorKind::NotFound);
         let csv = dir.path().join("m.csv");
         fs::write(&csv, "month,hhi\n1,2.5\n2,NaN\n").unwrap();

@@ -15,7 +15,12 @@ pub fn map_indexed<T: Send>(n: usize, jobs: usize, f: impl Fn(usize) -> T + Sync
 
 /// [`map_indexed`], where the system refuses every thread after the first
 /// `allowed` (for the tests; `usize::MAX` = only when it really does).
-fn map_indexed_starting<T: Send>(n: usize, jobs: usize, f: impl Fn(usize) -> T + Sync, allowed: usize) -> Vec<T> {
+fn map_indexed_starting<T: Send>(
+    n: usize,
+    jobs: usize,
+    f: impl Fn(usize) -> T + Sync,
+    allowed: usize,
+) -> Vec<T> {
     let next = AtomicUsize::new(0);
     let (f, next) = (&f, &next);
     let work = move || {

@@ -274,12 +274,20 @@ fn prepare_folder(
             let show = |s: Option<Shard>| s.map_or("none".to_string(), |s| s.to_string());
             reasons.push(format!("its shard is {} and this run's is {}", show(st.shard), show(opts.shard)));
         }
-        if crate::safe_read::text(&dir.join("sweep.ron"), crate::world::limits::MAX_SPEC_FILE_BYTES).ok().as_deref() != Some(sweep_ron) {
+        if crate::safe_read::text(&dir.join("sweep.ron"), crate::world::limits::MAX_SPEC_FILE_BYTES)
+            .ok()
+            .as_deref()
+            != Some(sweep_ron)
+        {
             reasons.push(
                 "its sweep.ron differs from this sweep (design, seed, replicates or months changed)".into(),
             );
         }
-        if crate::safe_read::text(&dir.join("world.ron"), crate::world::limits::MAX_SPEC_FILE_BYTES).ok().as_deref() != Some(world_ron) {
+        if crate::safe_read::text(&dir.join("world.ron"), crate::world::limits::MAX_SPEC_FILE_BYTES)
+            .ok()
+            .as_deref()
+            != Some(world_ron)
+        {
             reasons.push("its world.ron differs from this sweep's world".into());
         }
         if !reasons.is_empty() {
@@ -466,8 +474,12 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
                 continue;
             }
         };
-        let sweep_ron = crate::safe_read::text(&dir.join("sweep.ron"), crate::world::limits::MAX_SPEC_FILE_BYTES).unwrap_or_default();
-        let world_ron = crate::safe_read::text(&dir.join("world.ron"), crate::world::limits::MAX_SPEC_FILE_BYTES).unwrap_or_default();
+        let sweep_ron =
+            crate::safe_read::text(&dir.join("sweep.ron"), crate::world::limits::MAX_SPEC_FILE_BYTES)
+                .unwrap_or_default();
+        let world_ron =
+            crate::safe_read::text(&dir.join("world.ron"), crate::world::limits::MAX_SPEC_FILE_BYTES)
+                .unwrap_or_default();
         match &first {
             None => first = Some((dir.clone(), sweep_ron.clone(), world_ron.clone(), st.clone())),
             Some((d0, s0, w0, st0)) => {

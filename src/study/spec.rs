@@ -10,9 +10,9 @@ use super::data::{DesignKind, FactorInfo, Param};
 use crate::world::{self, Month, World};
 pub use design::{cell_count, product};
 use design::{factorial, grid, latin_hypercube, structural};
-use world::limits;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use world::limits;
 
 /// A value in a sweep file. Numbers and bools are themselves; a string is
 /// taken exactly as the text after `--set PATH=` would be, so `"2023-10"`

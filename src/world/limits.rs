@@ -40,14 +40,14 @@ pub const FIRMS: Limit = Limit {
 };
 /// Expected new entrants per month at the highest funding climate.
 pub const ENTRY_RATE: Limit = Limit {
-    what: "expected entrants per month (entry.rate_month x the highest funding climate)",
+    what: "a month at most (entry.rate_month x highest funding climate x pool growth / entry.reference_free_talent_share)",
     default: 1_000,
     absolute: 100_000,
     why_absolute: "entrants are drawn one by one each month",
 };
 /// Firm-months of one run: firms (at the start plus expected entrants) × months.
 pub const FIRM_MONTHS: Limit = Limit {
-    what: "firm-months (firms x months)",
+    what: "firm-months",
     default: 20_000_000,
     absolute: 2_000_000_000,
     why_absolute: "the firm panel would not fit in memory",
@@ -220,9 +220,22 @@ pub fn firms_at_start(w: &World) -> u64 {
     w.firms.len() as u64 + w.cohorts.iter().map(|c| c.count as u64).sum::<u64>()
 }
 
-/// Expected entrants per month at the highest funding climate.
+/// `start · (1 + g)^(months / 12)`: an amount growing by `g` a year.
+pub fn grown(start: f64, growth_yearly: f64, months: u32) -> f64 {
+    start * (1.0 + growth_yearly).powf(months as f64 / 12.0)
+}
+
+/// The highest expected number of new entrants in a month: entry runs at
+/// `rate_month × climate × free share / reference free share`, and the free
+/// share (free researchers over the pools' starting size) is at most the
+/// pools' growth over the run.
 fn entry_rate(w: &World) -> f64 {
-    let r = w.entry.rate_month * max_climate(w);
+    let start: f64 = w.talent.pools.iter().map(|p| p.size as f64).sum();
+    let end: f64 =
+        w.talent.pools.iter().map(|p| grown(p.size as f64, p.growth_yearly.max(-1.0), w.months)).sum();
+    let free_share = if start > 0.0 { (end / start).max(1.0) } else { 1.0 };
+    let reference = w.entry.reference_free_talent_share.max(1e-9);
+    let r = w.entry.rate_month * max_climate(w) * free_share / reference;
     if r.is_finite() { r.max(0.0) } else { f64::MAX }
 }
 
@@ -237,18 +250,22 @@ pub fn estimate(w: &World) -> Estimate {
 /// Every size of `w` over its limit, one line each (empty if none).
 pub fn world_problems(w: &World) -> Vec<String> {
     let est = estimate(w);
-    let investors =
-        w.investors.len() as u64 + w.investor_cohorts.iter().map(|c| c.count as u64).sum::<u64>();
+    let investors = w.investors.len() as u64 + w.investor_cohorts.iter().map(|c| c.count as u64).sum::<u64>();
     let rate = entry_rate(w);
     let checks = [
         MONTHS.check("months", est.months, ""),
         FIRMS.check("firms + cohorts[..].count", firms_at_start(w), ""),
-        ENTRY_RATE.check("entry.rate_month", rate.ceil().min(u64::MAX as f64) as u64, ""),
+        ENTRY_RATE.check("new entrants", rate.ceil().min(u64::MAX as f64) as u64, ""),
         INVESTORS.check("investors + investor_cohorts[..].count", investors, ""),
         FIRM_MONTHS.check(
             "firms x months",
             est.firm_months,
-            &format!("{} firms incl. expected entrants x {} months; {}", group(est.firms), est.months, est.describe()),
+            &format!(
+                "{} firms incl. expected entrants x {} months; {}",
+                group(est.firms),
+                est.months,
+                est.describe()
+            ),
         ),
     ];
     checks.into_iter().flatten().collect()
@@ -265,7 +282,11 @@ pub fn study_problems(path: &str, runs: u64, per_run: &Estimate) -> Vec<String> 
         STUDY_FIRM_MONTHS.check(
             &format!("{path} x firm-months per run"),
             total,
-            &format!("{} runs x {} firm-months, about {time} on one core", group(runs), group(per_run.firm_months)),
+            &format!(
+                "{} runs x {} firm-months, about {time} on one core",
+                group(runs),
+                group(per_run.firm_months)
+            ),
         ),
     ]
     .into_iter()

@@ -2,8 +2,8 @@
 //! `file:line:col`.
 
 use super::error::{WorldError, did_you_mean};
-use super::schema::World;
 use super::limits::MAX_SPEC_FILE_BYTES;
+use super::schema::World;
 use super::validate::{validate, validate_values};
 use ron::error::{Error as RonError, SpannedError};
 use ron::extensions::Extensions;
@@ -44,8 +44,8 @@ pub fn load_file_values(path: &Path) -> Result<World, WorldError> {
 
 fn parse_file(path: &Path) -> Result<World, WorldError> {
     let shown = path.display().to_string();
-    let text =
-        read_spec_file(path, "world file").map_err(|message| WorldError::Io { path: shown.clone(), message })?;
+    let text = read_spec_file(path, "world file")
+        .map_err(|message| WorldError::Io { path: shown.clone(), message })?;
     ron_options().from_str(&text).map_err(|e| syntax_error(&e, &text, &shown))
 }
 

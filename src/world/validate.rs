@@ -9,7 +9,7 @@
 //! ([`super::limits`]) with the other problems.
 
 use super::error::WorldError;
-use super::limits;
+use super::limits::{self, grown};
 use super::month::Month;
 use super::schema::*;
 use std::collections::HashSet;
@@ -19,13 +19,14 @@ use std::collections::HashSet;
 pub const MAX_MONEY_MUSD: f64 = 1e9;
 /// The fastest growth a rate per year may ask for (+1000% a year).
 pub const MAX_GROWTH_YEARLY: f64 = 10.0;
-/// The most an amount that grows (market revenue, chip capacity) may reach
-/// by the end of the run, in its own unit.
-pub const MAX_GROWN: f64 = 1e12;
+/// The most an amount that grows (market revenue in USD millions a month,
+/// chip capacity in units a month) may reach by the end of the run.
+pub const MAX_GROWN: f64 = 1e15;
 /// The most researchers all talent pools together may hold by the end of
-/// the run (pools grow by `growth_yearly`): headcounts are whole numbers
-/// moved one by one between firms.
-pub const MAX_RESEARCHERS: f64 = 10_000_000.0;
+/// the run (pools grow by `growth_yearly`): a firm's headcount per pool is
+/// a 32-bit count. (More free talent also means more entry: see
+/// `limits::ENTRY_RATE`.)
+pub const MAX_RESEARCHERS: f64 = 1e9;
 /// The largest logit sensitivity (`talent.wage_sensitivity`,
 /// `market.capability_sensitivity`): larger ones overflow `exp`.
 pub const MAX_SENSITIVITY: f64 = 100.0;
@@ -68,7 +69,11 @@ pub fn validate_values(world: &World) -> Result<(), WorldError> {
 /// A number for a message: as written for ordinary magnitudes, in
 /// exponent form for huge or tiny ones (`1e300`, not 301 digits).
 pub(crate) fn shown(v: f64) -> String {
-    if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) { format!("{v:e}") } else { format!("{v}") }
+    if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// The range a number (or a distribution's support) must lie in.
@@ -378,7 +383,7 @@ impl Checker {
         let months = w.months;
         if m.revenue_musd_month.is_finite() && (-1.0..=MAX_GROWTH_YEARLY).contains(&m.revenue_growth_yearly) {
             let (rev, g) = (m.revenue_musd_month, m.revenue_growth_yearly);
-            self.grown("market.revenue_musd_month", rev, g, months, MAX_MONEY_MUSD, "USD millions a month");
+            self.grown("market.revenue_musd_month", rev, g, months, MAX_GROWN, "USD millions a month");
         }
         for (i, s) in w.chips.suppliers.iter().enumerate() {
             let (cap, g) = (s.capacity_units_month, s.capacity_growth_yearly);
@@ -703,11 +708,6 @@ impl Checker {
         let trust = &ic.leaderboard_trust;
         self.dist(&format!("{path}.leaderboard_trust"), trust, Range::Unit);
     }
-}
-
-/// `start · (1 + g)^(months / 12)`: an amount growing by `g` a year.
-fn grown(start: f64, growth_yearly: f64, months: u32) -> f64 {
-    start * (1.0 + growth_yearly).powf(months as f64 / 12.0)
 }
 
 /// The longest name that may name an output folder.

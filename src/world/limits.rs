@@ -210,9 +210,11 @@ pub fn duration(s: f64) -> String {
     }
 }
 
-/// The highest funding climate multiplier of a world (at least 1).
+/// The highest funding climate multiplier of a world (at least 1; one
+/// past its plausible range is reported by the validator, not counted here).
 fn max_climate(w: &World) -> f64 {
-    w.funding.climate.iter().map(|(_, m)| *m).filter(|m| m.is_finite()).fold(1.0, f64::max)
+    let plausible = |m: &f64| m.is_finite() && *m <= super::validate::MAX_CLIMATE;
+    w.funding.climate.iter().map(|(_, m)| *m).filter(plausible).fold(1.0, f64::max)
 }
 
 /// Firms at the start: named firms plus every cohort's count.

@@ -83,6 +83,8 @@ enum Range {
     Finite,
     /// Money, USD millions: >= 0.
     Money,
+    /// A price, USD millions: > 0 (indices divide by it).
+    Price,
     /// >= 0 (counts, durations, sensitivities, noise).
     NonNeg,
     /// > 0.
@@ -102,6 +104,7 @@ impl Range {
         match self {
             Range::Finite => true,
             Range::Money | Range::NonNeg => v >= 0.0,
+            Range::Price => v > 0.0,
             Range::Positive => v > 0.0,
             Range::Growth => v >= -1.0,
             Range::Unit => (0.0..=1.0).contains(&v),
@@ -114,7 +117,9 @@ impl Range {
     /// `holds` (money and growth rates).
     fn ceiling(self) -> Option<(f64, &'static str)> {
         match self {
-            Range::Money | Range::Finite => Some((MAX_MONEY_MUSD, "USD millions, i.e. USD 10^15")),
+            Range::Money | Range::Price | Range::Finite => {
+                Some((MAX_MONEY_MUSD, "USD millions, i.e. USD 10^15"))
+            }
             Range::Growth => Some((MAX_GROWTH_YEARLY, "+1000% a year")),
             _ => None,
         }
@@ -124,6 +129,7 @@ impl Range {
         match self {
             Range::Finite => "must be a finite number",
             Range::Money => "money must be >= 0",
+            Range::Price => "a price must be > 0 (the chip price index divides by it)",
             Range::NonNeg => "must be >= 0",
             Range::Positive => "must be > 0",
             Range::Growth => "a growth rate must be >= -1 (-100%)",
@@ -181,9 +187,9 @@ impl Checker {
         if let Some((max, unit)) = range.ceiling()
             && v.abs() > max
         {
-            let sign = if v < 0.0 { "-" } else { "" };
+            let bound = if v < 0.0 { "at least -" } else { "at most " };
             self.problem(format!(
-                "{path} = {}: must be at most {sign}{} ({unit}): larger values overflow the model",
+                "{path} = {}: must be {bound}{} ({unit}): larger amounts overflow the model",
                 shown(v),
                 shown(max)
             ));
@@ -455,7 +461,7 @@ impl Checker {
             |v, path, s| {
                 v.num(&format!("{path}.tflops_bf16"), s.tflops_bf16, Range::NonNeg);
                 v.num(&format!("{path}.tpp"), s.tpp, Range::NonNeg);
-                v.num(&format!("{path}.price_musd"), s.price_musd, Range::Money);
+                v.num(&format!("{path}.price_musd"), s.price_musd, Range::Price);
                 let cap = s.capacity_units_month;
                 v.num(&format!("{path}.capacity_units_month"), cap, Range::NonNeg);
                 let growth = s.capacity_growth_yearly;
@@ -924,6 +930,67 @@ mod tests {
         assert_eq!(p.len(), 7, "{p:?}");
         assert!(has(&p, r#"firms[3] ("TinyLab").strategy.risk = 2"#), "{p:?}");
         assert!(has(&p, r#"chips.suppliers[2] ("Ascend910B").efficiency = 1.5"#), "{p:?}");
+    }
+
+    /// Values that made a run overflow to inf/NaN or run for minutes
+    /// (found by trying ~500 extreme `--set` values): each is refused with
+    /// its bound.
+    #[test]
+    fn values_past_their_plausible_range_are_refused() {
+        type Edit = fn(&mut World);
+        let cases: [(Edit, &str); 12] = [
+            (
+                |w| w.market.revenue_growth_yearly = 1e300,
+                "market.revenue_growth_yearly = 1e300: must be at most 10",
+            ),
+            (
+                |w| w.talent.wage_sensitivity = 1e4,
+                "talent.wage_sensitivity = 10000: must be between 0 and 100",
+            ),
+            (|w| w.talent.offer_noise = 1e3, "talent.offer_noise = 1000: must be between 0 and 5"),
+            (
+                |w| w.finance.benchmark_premium = 100.0,
+                "finance.benchmark_premium = 100: must be between 0 and 1",
+            ),
+            (|w| w.funding.climate[0].1 = 1e5, "funding.climate[0].1 = 100000: must be between 0 and 100"),
+            (
+                |w| w.funding.investors_per_pitch = u32::MAX,
+                "funding.investors_per_pitch = 4294967295: at most 10000",
+            ),
+            (|w| w.chips.suppliers[0].lead_time_months = 500, "lead_time_months = 500: at most 120 months"),
+            (|w| w.chips.suppliers[0].price_musd = 0.0, "price_musd = 0: a price must be > 0"),
+            (|w| w.firms[0].cash_musd = 1e300, "cash_musd = 1e300: must be at most 1000000000 (USD millions"),
+            (|w| w.firms[0].core_cash_flow_musd_month = -1e12, "core_cash_flow_musd_month = -1000000000000: must be at least -1000000000"),
+            (
+                |w| w.cohorts[0].cash_musd = Dist::LogNormal { median: 1.0, sigma: 50.0 },
+                "cash_musd.sigma = 50: must be at most 5",
+            ),
+            (|w| w.start = crate::world::Month::new(9999, 6), "would end after 9999-12"),
+        ];
+        for (edit, says) in cases {
+            let p = problems(edit);
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert!(has(&p, says), "{says} in {p:?}");
+        }
+        // Growth is bounded by what it reaches over the run.
+        let p = problems(|w| {
+            w.months = 600;
+            w.market.revenue_growth_yearly = 2.0;
+        });
+        assert!(has(&p, "market.revenue_musd_month: grows from 100 to 7.17"), "{p:?}");
+    }
+
+    #[test]
+    fn sizes_are_listed_with_the_other_problems_but_not_when_reading_back() {
+        let mut w = tiny();
+        w.cohorts[0].count = 1_000_000;
+        w.market.inertia = 2.0;
+        let Err(WorldError::Invalid { problems, .. }) = validate(&w) else { panic!("invalid") };
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(has(&problems, "market.inertia = 2"), "{problems:?}");
+        assert!(has(&problems, "firms + cohorts[..].count = 1,000,004 firms"), "{problems:?}");
+        w.market.inertia = 0.5;
+        assert_eq!(validate_values(&w), Ok(()));
     }
 
     #[test]

@@ -96,15 +96,18 @@ pub const MAX_SPEC_FILE_BYTES: u64 = 16 << 20;
 /// `merge`, `--resume`), in bytes (4 GiB). Absolute.
 pub const MAX_DATA_FILE_BYTES: u64 = 4 << 30;
 
-/// Measured cost of one firm-month, release build, this project's 2-core
-/// test machine (issue 11: 10,000 firms × 120 months took 0.82 s to
-/// simulate and 3.47 s end to end with `--no-charts`; best of several runs
-/// while nothing else ran). Used only for the estimates quoted in messages.
-pub const SECONDS_PER_FIRM_MONTH: f64 = 3.0e-6;
-/// Measured peak memory per firm-month of a run (issue 11: 775 MB for
-/// 1.2 million firm-months with the in-memory record). An upper bound once
-/// the record is streamed.
-pub const BYTES_PER_FIRM_MONTH: f64 = 650.0;
+/// Measured CPU time per estimated firm-month ([`estimate`]), release
+/// build, 2-core machine: `chipban run worlds/baseline.ron --set
+/// cohorts[0].count=10000 --months 120 --no-charts` (an estimate of 1.21
+/// million firm-months; 705,000 rows in firms.csv) took 3.79 s of user time
+/// (best of 4; wall times of 10-34 s while three other builds ran).
+/// The issue's figure for 10,000 firms × 120 months, 3.47 s end to end, is
+/// close. Used only for the estimates quoted in messages.
+pub const SECONDS_PER_FIRM_MONTH: f64 = 3.2e-6;
+/// Measured peak memory per estimated firm-month of the same run: 659 MB
+/// (max RSS) for 1.21 million, with the whole record held in memory; an
+/// upper bound once the record is streamed.
+pub const BYTES_PER_FIRM_MONTH: f64 = 560.0;
 
 static ALLOW_LARGE: AtomicBool = AtomicBool::new(false);
 

@@ -960,7 +960,10 @@ mod tests {
             (|w| w.chips.suppliers[0].lead_time_months = 500, "lead_time_months = 500: at most 120 months"),
             (|w| w.chips.suppliers[0].price_musd = 0.0, "price_musd = 0: a price must be > 0"),
             (|w| w.firms[0].cash_musd = 1e300, "cash_musd = 1e300: must be at most 1000000000 (USD millions"),
-            (|w| w.firms[0].core_cash_flow_musd_month = -1e12, "core_cash_flow_musd_month = -1000000000000: must be at least -1000000000"),
+            (
+                |w| w.firms[0].core_cash_flow_musd_month = -1e12,
+                "core_cash_flow_musd_month = -1000000000000: must be at least -1000000000",
+            ),
             (
                 |w| w.cohorts[0].cash_musd = Dist::LogNormal { median: 1.0, sigma: 50.0 },
                 "cash_musd.sigma = 50: must be at most 5",

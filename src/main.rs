@@ -204,6 +204,8 @@ enum Command {
         dirs: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        large: LargeArgs,
     },
     /// Print a shell completion script, e.g. `chipban completions bash > ~/.local/share/bash-completion/completions/chipban`.
     Completions {
@@ -238,7 +240,8 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
     | Command::Check { large, .. }
     | Command::Sweep { large, .. }
     | Command::Compare { large, .. }
-    | Command::Calibrate { large, .. } = &cli.command
+    | Command::Calibrate { large, .. }
+    | Command::Merge { large, .. } = &cli.command
     {
         chipban::world::limits::set_allow_large(large.allow_large);
     }
@@ -265,7 +268,9 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 shards,
             })
         }
-        Command::Merge { dirs, output } => merge::main(&merge::MergeOptions { dirs, output: output.into() }),
+        Command::Merge { dirs, output, .. } => {
+            merge::main(&merge::MergeOptions { dirs, output: output.into() })
+        }
         Command::Compare { world_a, world_b, replicates, seed, months, jobs, output, .. } => {
             compare::main(&compare::CompareOptions {
                 worlds: [world_a, world_b],

@@ -80,6 +80,8 @@ pub fn emit(plan: &Plan, opts: &SlurmOptions) -> Result<Vec<PathBuf>, SlurmError
     let per_shard = runs.div_ceil(opts.shards as u64);
     let (sweep_ron, world_ron) = (plan.resolved_ron(), crate::world::to_ron(&plan.base));
     let last = opts.shards - 1;
+    // A study over the default size limits needs the flag in every job too.
+    let large = if crate::world::limits::allow_large() { " --allow-large" } else { "" };
     let cpus = opts.cpus;
     let shards = opts.shards;
     let array = format!(
@@ -108,7 +110,7 @@ cd {d}
 K="$SLURM_ARRAY_TASK_ID"
 N="${{SLURM_ARRAY_TASK_COUNT:-{shards}}}"
 exec {bin} sweep sweep.ron --shard "$K/$N" --jobs "${{SLURM_CPUS_PER_TASK:-{cpus}}}" \
-    --out "shards/shard-$K" --resume --quiet
+    --out "shards/shard-$K" --resume --quiet{large}
 "#,
         dir = dir.display()
     );
@@ -132,7 +134,7 @@ set -euo pipefail
 cd {d}
 shards=()
 for k in $(seq 0 {last}); do shards+=("shards/shard-$k"); done
-exec {bin} merge "${{shards[@]}}" --out study --force
+exec {bin} merge "${{shards[@]}}" --out study --force{large}
 "#,
         dir = dir.display()
     );

@@ -198,6 +198,20 @@ fn allow_large_raises_the_default_limits_but_not_the_absolute_ones() {
         &["months = 20,000", "at most 12,000"],
     );
     assert!(err.contains("the calendar"), "{err}");
+    // A sweep over the default runs limit: refused, then emitted for Slurm
+    // with --allow-large, which its jobs (sweep and merge) are given too.
+    let sweep = sweep_with(tmp.path(), "s.ron", &[("replicates: 4,", "replicates: 20000,")]);
+    refused_quickly(
+        &["sweep", &sweep, "--emit-slurm", "slurm"],
+        tmp.path(),
+        &["120,000 runs", "--allow-large"],
+    );
+    ok(&chipban_in(&["sweep", &sweep, "--emit-slurm", "slurm", "--allow-large", "--quiet"], tmp.path()));
+    for job in ["sweep.sbatch", "merge.sbatch"] {
+        let text = fs::read_to_string(tmp.path().join("slurm").join(job)).unwrap();
+        assert!(text.contains("--allow-large"), "{job}:\n{text}");
+    }
+    assert!(leftovers(tmp.path()).is_empty(), "{:?}", listing(tmp.path()));
 }
 
 #[test]

@@ -332,5 +332,9 @@ mod tests {
         let p = world_problems(&big);
         assert!(p.iter().any(|p| p.starts_with("firms + cohorts[..].count = 3")), "{p:?}");
         assert!(p.iter().any(|p| p.starts_with("firms x months = ") && p.contains("GB")), "{p:?}");
+        let mut funds = w.clone();
+        funds.investor_cohorts[0].count = 200_000;
+        let p = world_problems(&funds);
+        assert!(p.iter().any(|p| p.starts_with("investors + investor_cohorts[..].count = 200,0")), "{p:?}");
     }
 }

@@ -75,6 +75,13 @@ pub fn text(path: &Path, limit: u64) -> Result<String, Error> {
         .map_err(|_| Error::new(ErrorKind::InvalidData, "not a text file (invalid UTF-8)"))
 }
 
+/// The text of a small file (a world, sweep or state file) at `path`:
+/// [`text`] with the limit of a world or sweep file,
+/// [`crate::world::limits::MAX_SPEC_FILE_BYTES`].
+pub fn small_text(path: &Path) -> Result<String, Error> {
+    text(path, crate::world::limits::MAX_SPEC_FILE_BYTES)
+}
+
 /// A data file of an output folder (`chipban chart`): its bytes, at most
 /// [`crate::world::limits::MAX_DATA_FILE_BYTES`]; for a `.csv` file, only
 /// if no cell holds a non-finite number. The error is a sentence.

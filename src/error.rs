@@ -17,6 +17,9 @@ pub enum UsageError {
     NoReplicates,
     #[error("--jobs {0}: use 1 to {max} worker threads", max = crate::commands::MAX_JOBS)]
     Jobs(usize),
+    /// Sizes over their limits (`world::limits`), one line each.
+    #[error("{} over the limits:{}", if .0.len() == 1 { "a size is" } else { "sizes are" }, .0.iter().map(|p| format!("\n  - {p}")).collect::<String>())]
+    Limits(Vec<String>),
     /// `chipban chart` was given a study's folder, not a run's.
     #[error("{}: this is a {kind} folder; `chipban chart` redraws a run's folder; {how}", dir.display())]
     NotARunFolder { dir: std::path::PathBuf, kind: &'static str, how: String },

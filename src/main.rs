@@ -68,6 +68,14 @@ struct MonthsArgs {
     months: Option<u32>,
 }
 
+/// Raise the default size limits (docs/data.md, "Limits").
+#[derive(Args)]
+struct LargeArgs {
+    /// Allow sizes over the default limits (months, firms, runs, ...) up to the absolute ones.
+    #[arg(long)]
+    allow_large: bool,
+}
+
 /// `--set` overrides of world fields.
 #[derive(Args)]
 struct SetArgs {
@@ -96,6 +104,8 @@ enum Command {
         output: OutputArgs,
         #[command(flatten)]
         set: SetArgs,
+        #[command(flatten)]
+        large: LargeArgs,
         /// Print the story of the run, month by month, in plain sentences.
         #[arg(long)]
         narrate: bool,
@@ -109,6 +119,8 @@ enum Command {
     Check {
         /// World file (RON).
         world: PathBuf,
+        #[command(flatten)]
+        large: LargeArgs,
     },
     /// List the shipped worlds.
     Worlds,
@@ -136,6 +148,8 @@ enum Command {
         /// With --emit-slurm: the number of array tasks (shards).
         #[arg(long, default_value_t = 4, requires = "emit_slurm")]
         shards: u32,
+        #[command(flatten)]
+        large: LargeArgs,
     },
     /// Compare two worlds on common random numbers: paired differences, survival curves, a verdict.
     #[command(
@@ -159,6 +173,8 @@ enum Command {
         jobs: JobsArgs,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        large: LargeArgs,
     },
     /// Measure the calibration targets (DESIGN §4) over many replicates of a world.
     #[command(mut_arg("sets", |a| a.help("Override a world field by path (repeatable), e.g. to try a calibration.")))]
@@ -174,6 +190,8 @@ enum Command {
         jobs: JobsArgs,
         #[command(flatten)]
         set: SetArgs,
+        #[command(flatten)]
+        large: LargeArgs,
     },
     /// Combine the folders of a sharded sweep into one study.
     #[command(
@@ -186,6 +204,8 @@ enum Command {
         dirs: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        large: LargeArgs,
     },
     /// Print a shell completion script, e.g. `chipban completions bash > ~/.local/share/bash-completion/completions/chipban`.
     Completions {
@@ -215,8 +235,18 @@ fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<(), AppError> {
     use commands::*;
+    // --allow-large: one switch for the whole process, set before any work.
+    if let Command::Run { large, .. }
+    | Command::Check { large, .. }
+    | Command::Sweep { large, .. }
+    | Command::Compare { large, .. }
+    | Command::Calibrate { large, .. }
+    | Command::Merge { large, .. } = &cli.command
+    {
+        chipban::world::limits::set_allow_large(large.allow_large);
+    }
     match cli.command {
-        Command::Run { world, seed, months, output, set, narrate } => run::main(&run::RunOptions {
+        Command::Run { world, seed, months, output, set, narrate, .. } => run::main(&run::RunOptions {
             world,
             seed: seed.seed,
             months: months.months,
@@ -225,9 +255,9 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
             narrate,
         }),
         Command::Chart { outdir } => chart::main(&chart::ChartOptions { outdir }),
-        Command::Check { world } => check::main(&check::CheckOptions { world }),
+        Command::Check { world, .. } => check::main(&check::CheckOptions { world }),
         Command::Worlds => worlds::main(),
-        Command::Sweep { file, jobs, output, shard, resume, emit_slurm, shards } => {
+        Command::Sweep { file, jobs, output, shard, resume, emit_slurm, shards, .. } => {
             sweep::main(&sweep::SweepOptions {
                 file,
                 jobs: jobs.jobs,
@@ -238,8 +268,10 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 shards,
             })
         }
-        Command::Merge { dirs, output } => merge::main(&merge::MergeOptions { dirs, output: output.into() }),
-        Command::Compare { world_a, world_b, replicates, seed, months, jobs, output } => {
+        Command::Merge { dirs, output, .. } => {
+            merge::main(&merge::MergeOptions { dirs, output: output.into() })
+        }
+        Command::Compare { world_a, world_b, replicates, seed, months, jobs, output, .. } => {
             compare::main(&compare::CompareOptions {
                 worlds: [world_a, world_b],
                 replicates,
@@ -249,7 +281,7 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 output: output.into(),
             })
         }
-        Command::Calibrate { world, replicates, seed, jobs, set } => {
+        Command::Calibrate { world, replicates, seed, jobs, set, .. } => {
             calibrate::main(&calibrate::CalibrateOptions {
                 world,
                 replicates,

@@ -52,6 +52,14 @@ pub(crate) fn check_jobs(jobs: Option<usize>) -> Result<(), AppError> {
     }
 }
 
+/// Refuse a study of `runs` runs of `world` (replicates of `compare` or
+/// `calibrate`; `what` names the option) over the size limits, before any
+/// work starts.
+pub(crate) fn check_runs(what: &str, runs: u64, world: &crate::world::World) -> Result<(), AppError> {
+    let problems = crate::world::limits::study_problems(what, runs, &crate::world::limits::estimate(world));
+    if problems.is_empty() { Ok(()) } else { Err(crate::error::UsageError::Limits(problems).into()) }
+}
+
 /// Worker threads: the number asked for, or the machine's cores.
 pub(crate) fn jobs_or_cores(jobs: Option<usize>) -> usize {
     jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))

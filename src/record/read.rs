@@ -81,8 +81,8 @@ pub fn read_output(dir: &Path) -> Result<RunData, ReadError> {
     let mut files = Vec::new();
     for name in DATA_FILES {
         let path = dir.join(name);
-        let bytes = std::fs::read(&path)
-            .map_err(|e| ReadError { path: path.display().to_string(), message: e.to_string() })?;
+        let bytes = crate::safe_read::data_file(&path)
+            .map_err(|message| ReadError { path: path.display().to_string(), message })?;
         files.push((name.to_string(), bytes));
     }
     RunData::from_files(dir, &files)

@@ -147,7 +147,8 @@ fn check_journal(c: &journal::Contents, path: &Path, plan: &Plan) -> Result<(), 
 
 fn read_state(dir: &Path) -> Result<FolderState, StudyError> {
     let p = dir.join(STATE);
-    let text = std::fs::read_to_string(&p).map_err(|source| StudyError::Read { path: p.clone(), source })?;
+    let text =
+        crate::safe_read::small_text(&p).map_err(|source| StudyError::Read { path: p.clone(), source })?;
     let v: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| StudyError::StateFile { path: p.clone(), message: e.to_string() })?;
     if v["format"] != "chipban-sweep" {
@@ -273,12 +274,12 @@ fn prepare_folder(
             let show = |s: Option<Shard>| s.map_or("none".to_string(), |s| s.to_string());
             reasons.push(format!("its shard is {} and this run's is {}", show(st.shard), show(opts.shard)));
         }
-        if std::fs::read_to_string(dir.join("sweep.ron")).ok().as_deref() != Some(sweep_ron) {
+        if crate::safe_read::small_text(&dir.join("sweep.ron")).ok().as_deref() != Some(sweep_ron) {
             reasons.push(
                 "its sweep.ron differs from this sweep (design, seed, replicates or months changed)".into(),
             );
         }
-        if std::fs::read_to_string(dir.join("world.ron")).ok().as_deref() != Some(world_ron) {
+        if crate::safe_read::small_text(&dir.join("world.ron")).ok().as_deref() != Some(world_ron) {
             reasons.push("its world.ron differs from this sweep's world".into());
         }
         if !reasons.is_empty() {
@@ -465,8 +466,8 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
                 continue;
             }
         };
-        let sweep_ron = std::fs::read_to_string(dir.join("sweep.ron")).unwrap_or_default();
-        let world_ron = std::fs::read_to_string(dir.join("world.ron")).unwrap_or_default();
+        let sweep_ron = crate::safe_read::small_text(&dir.join("sweep.ron")).unwrap_or_default();
+        let world_ron = crate::safe_read::small_text(&dir.join("world.ron")).unwrap_or_default();
         match &first {
             None => first = Some((dir.clone(), sweep_ron.clone(), world_ron.clone(), st.clone())),
             Some((d0, s0, w0, st0)) => {

@@ -137,6 +137,17 @@ pub enum ConvertError {
     Data { path: String, message: String },
 }
 
+impl From<ConvertError> for super::ReadError {
+    fn from(e: ConvertError) -> Self {
+        match e {
+            ConvertError::Io { path, source } => {
+                super::ReadError { path: path.display().to_string(), message: source.to_string() }
+            }
+            ConvertError::Data { path, message } => super::ReadError { path, message },
+        }
+    }
+}
+
 fn data(origin: &str, message: impl std::fmt::Display) -> ConvertError {
     ConvertError::Data { path: origin.to_string(), message: message.to_string() }
 }

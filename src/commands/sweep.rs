@@ -48,8 +48,17 @@ pub fn execute(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
     check_jobs(opts.jobs)?;
     let OutputOptions { out, force, quiet, no_charts, format } = opts.output.clone();
     let (file, jobs, shard, resume) = (opts.file.clone(), opts.jobs, opts.shard, opts.resume);
-    let settings =
-        study::SweepOptions { file, jobs, out, shard, resume, force, quiet, visuals: visuals(no_charts), format };
+    let settings = study::SweepOptions {
+        file,
+        jobs,
+        out,
+        shard,
+        resume,
+        force,
+        quiet,
+        visuals: visuals(no_charts),
+        format,
+    };
     Ok(study::sweep(&settings)?)
 }
 

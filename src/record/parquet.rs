@@ -214,7 +214,8 @@ pub fn convert<R: Read, W: Write + Send>(
     while reader.read_record(&mut record).map_err(|e| data(origin, e))? {
         line += 1;
         for ((col, buf), text) in columns.iter().zip(&mut batch).zip(record.iter()) {
-            buf.push(col, text).map_err(|m| data(origin, format!("line {line}, column {}: {m}", col.name)))?;
+            buf.push(col, text)
+                .map_err(|m| data(origin, format!("line {line}, column {}: {m}", col.name)))?;
         }
         rows += 1;
         if rows == ROW_GROUP {
@@ -321,7 +322,9 @@ pub fn read_rows<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, ConvertErro
     for (i, row) in reader.get_row_iter(None).map_err(|e| data(&origin, e))?.enumerate() {
         let row = row.map_err(|e| data(&origin, e))?;
         let values = row.into_columns().into_iter().map(|(_, f)| f).collect();
-        rows.push(T::deserialize(RowValues(values)).map_err(|e| data(&origin, format!("row {}: {e}", i + 1)))?);
+        rows.push(
+            T::deserialize(RowValues(values)).map_err(|e| data(&origin, format!("row {}: {e}", i + 1)))?,
+        );
     }
     Ok(rows)
 }
@@ -500,7 +503,10 @@ struct ProbeFields<'a> {
 impl<'de> SeqAccess<'de> for ProbeFields<'_> {
     type Error = de::value::Error;
 
-    fn next_element_seed<S: de::DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Self::Error> {
+    fn next_element_seed<S: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, Self::Error> {
         if self.left == 0 {
             return Ok(None);
         }
@@ -530,7 +536,10 @@ struct RowFields(std::vec::IntoIter<Field>);
 impl<'de> SeqAccess<'de> for RowFields {
     type Error = de::value::Error;
 
-    fn next_element_seed<S: de::DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Self::Error> {
+    fn next_element_seed<S: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, Self::Error> {
         self.0.next().map(|f| seed.deserialize(Value(f))).transpose()
     }
 }

@@ -13,10 +13,10 @@ use super::error::StudyError;
 use super::journal;
 use super::spec::{Plan, load_plan};
 use super::{aggregate, output};
-use crate::record::parquet::{self, Format};
 use crate::outdir::{
     Claim, OutFile, OutputError, claim, clean_inside, clear, lock, update_folder, write_file_atomic,
 };
+use crate::record::parquet::{self, Format};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -674,6 +674,36 @@ mod tests {
         }
     }
 
+    /// A folder whose CSV files are on disk: `apply_format_in` adds the
+    /// Parquet copies (and with `parquet` removes the CSVs); the tables read
+    /// back as the same CSV bytes.
+    #[test]
+    fn a_folder_on_disk_is_converted_in_place() {
+        let mut w = crate::baseline();
+        w.months = 12;
+        let files = super::super::data_files(&crate::run(w, 5));
+        for format in [Format::Both, Format::Parquet] {
+            let dir = tempfile::tempdir().unwrap();
+            for (name, bytes) in &files {
+                std::fs::write(dir.path().join(name), bytes).unwrap();
+            }
+            apply_format_in(dir.path(), format, run_table).unwrap();
+            for (name, bytes) in &files {
+                let csv = dir.path().join(name);
+                match run_table(name) {
+                    Some(_) => {
+                        assert!(dir.path().join(parquet_name(name)).is_file());
+                        assert_eq!(csv.exists(), format == Format::Both, "{name}");
+                        if format == Format::Parquet {
+                            assert!(&csv_from_copy(&csv).unwrap().unwrap() == bytes, "{name}");
+                        }
+                    }
+                    None => assert!(std::fs::read(&csv).unwrap() == *bytes, "{name} untouched"),
+                }
+            }
+        }
+    }
+
     /// Row groups hold at most ROW_GROUP rows; a table of more rows is
     /// split, and reads back whole.
     #[test]

@@ -34,6 +34,7 @@ pub fn execute(opts: &MergeOptions) -> Result<SweepOutcome, AppError> {
         out: opts.output.out.clone(),
         force: opts.output.force,
         visuals: visuals(opts.output.no_charts),
+        format: opts.output.format,
     };
     Ok(study::merge(&settings)?)
 }

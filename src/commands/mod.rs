@@ -31,6 +31,8 @@ pub struct OutputOptions {
     pub quiet: bool,
     /// Data files only: no charts, GIF or report.
     pub no_charts: bool,
+    /// CSV and/or Parquet data tables (`--format`, of `run`, `sweep` and `merge`).
+    pub format: crate::record::parquet::Format,
 }
 
 impl OutputOptions {

@@ -59,6 +59,10 @@ pub fn execute(opts: &RunOptions) -> Result<RunOutcome, AppError> {
     if !opts.output.no_charts {
         files.extend(visual_files(&data)?);
     }
+    // --format: the data tables as CSV, Parquet or both (issue 11 point 2).
+    let files =
+        crate::record::parquet::apply_format(files, opts.output.format, crate::record::parquet::run_table)
+            .map_err(AppError::internal)?;
     write_run(&out, &files, opts.output.force)?;
     Ok(RunOutcome { out, record, data, seconds: started.elapsed().as_secs_f64() })
 }

@@ -46,10 +46,19 @@ pub fn main(opts: &SweepOptions) -> Result<(), AppError> {
 /// Run the sweep (or the shard) into its folder.
 pub fn execute(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
     check_jobs(opts.jobs)?;
-    let OutputOptions { out, force, quiet, no_charts } = opts.output.clone();
+    let OutputOptions { out, force, quiet, no_charts, format } = opts.output.clone();
     let (file, jobs, shard, resume) = (opts.file.clone(), opts.jobs, opts.shard, opts.resume);
-    let settings =
-        study::SweepOptions { file, jobs, out, shard, resume, force, quiet, visuals: visuals(no_charts) };
+    let settings = study::SweepOptions {
+        file,
+        jobs,
+        out,
+        shard,
+        resume,
+        force,
+        quiet,
+        visuals: visuals(no_charts),
+        format,
+    };
     Ok(study::sweep(&settings)?)
 }
 

@@ -7,6 +7,7 @@
 //! `write.rs` are the only place that touches the files, `read.rs` reads
 //! them back.
 
+pub mod parquet;
 mod read;
 mod rows;
 mod write;

@@ -81,8 +81,12 @@ pub fn read_output(dir: &Path) -> Result<RunData, ReadError> {
     let mut files = Vec::new();
     for name in DATA_FILES {
         let path = dir.join(name);
-        let bytes = crate::safe_read::data_file(&path)
-            .map_err(|message| ReadError { path: path.display().to_string(), message })?;
+        // A folder written with `--format parquet` has a table's Parquet copy instead of its CSV.
+        let bytes = match super::parquet::csv_from_copy(&path) {
+            Some(made) => made?,
+            None => crate::safe_read::data_file(&path)
+                .map_err(|message| ReadError { path: path.display().to_string(), message })?,
+        };
         files.push((name.to_string(), bytes));
     }
     RunData::from_files(dir, &files)

@@ -83,11 +83,14 @@ pub enum StudyError {
     /// The charts or report could not be drawn: a bug.
     #[error("{0}")]
     Visuals(String),
+    /// The tables could not be converted to Parquet (`--format`): a bug.
+    #[error("{0}")]
+    Parquet(String),
 }
 
 impl StudyError {
     /// A bug in chipban rather than something the user can fix.
     pub fn is_internal(&self) -> bool {
-        matches!(self, StudyError::CellWorld(_) | StudyError::Visuals(_))
+        matches!(self, StudyError::CellWorld(_) | StudyError::Visuals(_) | StudyError::Parquet(_))
     }
 }

@@ -16,6 +16,7 @@ use super::{aggregate, output};
 use crate::outdir::{
     Claim, OutFile, OutputError, claim, clean_inside, clear, lock, update_folder, write_file_atomic,
 };
+use crate::record::parquet::{self, Format};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -69,6 +70,8 @@ pub struct SweepOptions {
     pub quiet: bool,
     /// Draws the study's charts and report; `None` = data files only.
     pub visuals: Option<StudyVisuals>,
+    /// The study's tables as CSV, Parquet or both.
+    pub format: Format,
 }
 
 /// What a sweep (or merge) did.
@@ -230,7 +233,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, StudyError> {
     drop(writer);
 
     let study = if opts.shard.is_none_or(|s| s.count == 1) {
-        let (study, files) = finish(&plan, runs, opts.visuals)?;
+        let (study, files) = finish(&plan, runs, opts.visuals, opts.format)?;
         update_folder(&out, &files)?;
         Some(study)
     } else {
@@ -426,6 +429,7 @@ fn finish(
     plan: &Plan,
     runs: Vec<RunResult>,
     visuals: Option<StudyVisuals>,
+    format: Format,
 ) -> Result<(Study, Vec<OutFile>), StudyError> {
     let journal_text = journal::sorted_text(&runs);
     let study = aggregate::aggregate(plan, runs);
@@ -435,6 +439,9 @@ fn finish(
     if let Some(draw) = visuals {
         files.extend(draw(&study)?);
     }
+    // --format: the tables as CSV, Parquet or both (issue 11 point 2).
+    let files = parquet::apply_format(files, format, |name| output::parquet_columns(&study, name))
+        .map_err(|e| StudyError::Parquet(e.to_string()))?;
     Ok((study, files))
 }
 
@@ -446,6 +453,8 @@ pub struct MergeOptions {
     pub force: bool,
     /// Draws the study's charts and report; `None` = data files only.
     pub visuals: Option<StudyVisuals>,
+    /// The study's tables as CSV, Parquet or both.
+    pub format: Format,
 }
 
 /// `chipban merge DIR...`: check that the shard folders hold every run of
@@ -579,7 +588,7 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
     let sweep_opts = SweepOptions { force: opts.force, ..Default::default() };
     prepare_folder(&out, &plan, &sweep_opts, &sweep_ron, &world_ron)?;
     let n = runs.len() as u64;
-    let (study, files) = finish(&plan, runs, opts.visuals)?;
+    let (study, files) = finish(&plan, runs, opts.visuals, opts.format)?;
     update_folder(&out, &files)?;
     Ok(SweepOutcome {
         out,

@@ -40,7 +40,7 @@ pub fn execute(opts: &CalibrateOptions) -> Result<Calibration, AppError> {
     check_jobs(opts.jobs)?;
     let w = resolve_world(opts.world.as_deref(), &opts.sets, None, None)?;
     let master = opts.seed.unwrap_or(w.seed);
-    let rows = calibration::calibrate(&w, opts.replicates, master, jobs_or_cores(opts.jobs));
+    let rows = calibration::calibrate(&w, opts.replicates, master, jobs_or_cores(opts.jobs))?;
     Ok(Calibration { world: w.name, replicates: opts.replicates, master_seed: master, rows })
 }
 

@@ -755,6 +755,42 @@ mod tests {
     }
 
     #[test]
+    fn the_finite_guard_names_the_chip_or_event_and_the_column() {
+        let names: Vec<Name> = vec![Name::from("A"), Name::from("B")];
+        let month = MonthRow::default();
+        let mut batch = MonthBatch::default();
+        assert_eq!(check_finite("2024-02", &month, &batch, &names, &names), Ok(()));
+        batch.chips.push(ChipRow {
+            month: 0,
+            chip: 1,
+            units_held: 0,
+            pflops_held: 0.0,
+            units_delivered: 0,
+            price_musd: f64::NAN,
+            banned: false,
+        });
+        let err = check_finite("2024-02", &month, &batch, &names, &names).unwrap_err().to_string();
+        assert!(
+            err.contains("2024-02") && err.contains("chip \"B\"") && err.contains("price_musd = NaN"),
+            "{err}"
+        );
+        batch.chips.clear();
+        batch.events.push(Event {
+            month: 0,
+            actor: Name::from("A"),
+            target: Name::from("B"),
+            units: 0,
+            amount_musd: 1.0,
+            payload: Payload::Acquisition { researchers: 1, chips: 1, users_pct: f64::NEG_INFINITY },
+        });
+        let err = check_finite("2024-02", &month, &batch, &names, &names).unwrap_err().to_string();
+        assert!(err.contains("acquisition event of \"A\" with \"B\"") && err.contains("= -inf"), "{err}");
+        let month = MonthRow { wage_index: f64::INFINITY, ..MonthRow::default() };
+        let err = check_finite("2024-02", &month, &batch, &names, &names).unwrap_err().to_string();
+        assert!(err.contains("the market") && err.contains("wage_index = inf"), "{err}");
+    }
+
+    #[test]
     fn rule_targets_round_trip() {
         let chips = ["A800", "H800"];
         assert_eq!(rule_target(&chips), "A800 H800");

@@ -43,7 +43,9 @@ fn panel_files(r: &Record) -> [OutFile; 3] {
             None => fastcsv::month_prefix(m, &r.date(m)).into(),
         }
     };
+    // about the bytes of a row, so that the buffers are not copied as they grow
     let mut firms = fastcsv::header::<FirmRec>();
+    firms.reserve(r.firms.len() * 130);
     for f in &r.firms {
         fastcsv::firm_row(&mut firms, f, &prefix(f.month), &firm_names);
     }
@@ -52,6 +54,7 @@ fn panel_files(r: &Record) -> [OutFile; 3] {
         fastcsv::chip_row(&mut chips, c, &prefix(c.month), &chip_names);
     }
     let mut events = fastcsv::header::<EventRec>();
+    events.reserve(r.events.len() * 64);
     for e in &r.events {
         fastcsv::event_row(&mut events, e, &prefix(e.month));
     }

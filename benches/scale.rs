@@ -150,9 +150,7 @@ fn csv_throughput() {
     let mb = bytes as f64 / 1e6;
     let rate = mb / best;
     let verdict = if rate >= 300.0 { "within" } else { "OVER" };
-    println!(
-        "csv_throughput: {mb:.0} MB in {best:.3} s = {rate:.0} MB/s ({verdict} the target 300 MB/s)"
-    );
+    println!("csv_throughput: {mb:.0} MB in {best:.3} s = {rate:.0} MB/s ({verdict} the target 300 MB/s)");
 }
 
 fn main() {

@@ -31,7 +31,7 @@ const CHUNK: usize = 1 << 20;
 /// every byte was written.
 pub struct CsvSink {
     rows: Option<SyncSender<MonthBatch>>,
-    /// Batches the writer is done with, to be filled again.
+    /// Batches the writer is done with (still full: the run clears them), to be filled again.
     spare: Receiver<MonthBatch>,
     writer: Option<JoinHandle<Result<(), OutputError>>>,
 }
@@ -110,8 +110,8 @@ impl Drop for CsvSink {
 
 impl RecordSink for CsvSink {
     fn month(&mut self, batch: &mut MonthBatch) {
-        let empty = self.spare.try_recv().unwrap_or_default();
-        let full = std::mem::replace(batch, empty);
+        let older = self.spare.try_recv().unwrap_or_default();
+        let full = std::mem::replace(batch, older);
         if let Some(rows) = &self.rows
             && rows.send(full).is_err()
         {
@@ -145,10 +145,9 @@ fn write_months(
             fastcsv::event_row(&mut events.buf, e, &prefix);
             events.flush_if_full()?;
         }
-        batch.new_firm_names.clear();
-        batch.chips.clear();
-        batch.firms.clear();
-        batch.events.clear();
+        // Handed back full: the simulation's thread clears it as it reuses
+        // it, so the names' reference counts are changed by the thread that
+        // cloned them, not bounced between the two cores.
         let _ = give_back.try_send(batch);
     }
     firms.close()?;

@@ -483,8 +483,9 @@ impl Ledger {
 
 /// One month of a run as it is handed to a [`RecordSink`]: the rows the
 /// month produced, in the order they go to the files. The vectors are the
-/// sink's to take (`std::mem::take`, `Vec::append`); whatever is left in
-/// them is cleared before the next month.
+/// sink's to take (`std::mem::take`, `Vec::append`, or the whole batch
+/// swapped for an older one); whatever the batch holds after the call is
+/// cleared before it is filled again.
 #[derive(Debug, Default)]
 pub struct MonthBatch {
     /// Tick index, 0-based.

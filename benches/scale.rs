@@ -98,9 +98,11 @@ fn process_cpu_seconds() -> f64 {
     let text = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // the fields after the command name (which is in parentheses)
     let rest = text.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<f64> = rest.split_whitespace().filter_map(|x| x.parse().ok()).collect();
-    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second)
-    if f.len() > 13 { (f[11] + f[12]) / 100.0 } else { f64::NAN }
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line (the first after the
+    // name is field 3), in clock ticks (100 per second)
+    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Keeps every month's batch as the run hands it over.

@@ -643,9 +643,12 @@ pub fn check_finite(
             Payload::Acquisition { users_pct, .. } => Some(("detail (share of users)", *users_pct)),
             _ => None,
         };
-        let values: Vec<(&'static str, f64)> =
-            [("amount_musd", e.amount_musd)].into_iter().chain(detail).collect();
-        if let Some((q, v)) = first_bad(&values) {
+        let bad = if e.amount_musd.is_finite() {
+            detail.filter(|(_, v)| !v.is_finite())
+        } else {
+            Some(("amount_musd", e.amount_musd))
+        };
+        if let Some((q, v)) = bad {
             return Err(fail(
                 format!("{} event of {:?} with {:?} (events.csv)", e.kind().as_str(), &*e.actor, &*e.target),
                 q,

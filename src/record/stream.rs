@@ -130,7 +130,7 @@ fn write_months(
     [mut firms, mut chips, mut events]: [Out; 3],
 ) -> Result<(), OutputError> {
     let mut firm_names: Vec<Field> = Vec::new();
-    for mut batch in incoming {
+    for batch in incoming {
         firm_names.extend(batch.new_firm_names.iter().map(|n| Field::new(n)));
         let prefix = fastcsv::month_prefix(batch.month, &start.plus(batch.month as i32).to_string());
         for c in &batch.chips {

@@ -210,8 +210,9 @@ pub fn chip_row(buf: &mut Vec<u8>, c: &ChipRow, prefix: &[u8], names: &[Field]) 
     buf.push(b'\n');
 }
 
-/// Append an `events.csv` row (see `EventRec`).
-pub fn event_row(buf: &mut Vec<u8>, e: &Event, prefix: &[u8]) {
+/// Append an `events.csv` row (see `EventRec`); `scratch` holds the
+/// `detail` text on its way (reused from row to row).
+pub fn event_row(buf: &mut Vec<u8>, e: &Event, prefix: &[u8], scratch: &mut String) {
     buf.extend_from_slice(prefix);
     text(buf, e.kind().as_str());
     buf.push(b',');
@@ -223,7 +224,9 @@ pub fn event_row(buf: &mut Vec<u8>, e: &Event, prefix: &[u8]) {
     buf.push(b',');
     fixed(buf, e.amount_musd, 4);
     buf.push(b',');
-    text(buf, &e.payload.detail());
+    scratch.clear();
+    e.payload.write_detail(scratch).expect("a String takes any text");
+    text(buf, scratch);
     buf.push(b'\n');
 }
 
@@ -480,7 +483,7 @@ mod tests {
                 amount_musd: random_f(&mut rng),
                 payload: payloads[i % payloads.len()].clone(),
             };
-            event_row(&mut e_fast, &e, &prefix);
+            event_row(&mut e_fast, &e, &prefix, &mut String::new());
             events.push(EventRec::new(&e, date.clone()));
         }
         assert_eq!(String::from_utf8(e_fast).unwrap(), String::from_utf8(to_csv(events)).unwrap());

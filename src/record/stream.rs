@@ -130,6 +130,7 @@ fn write_months(
     [mut firms, mut chips, mut events]: [Out; 3],
 ) -> Result<(), OutputError> {
     let mut firm_names: Vec<Field> = Vec::new();
+    let mut detail = String::new();
     for batch in incoming {
         firm_names.extend(batch.new_firm_names.iter().map(|n| Field::new(n)));
         let prefix = fastcsv::month_prefix(batch.month, &start.plus(batch.month as i32).to_string());
@@ -142,7 +143,7 @@ fn write_months(
             firms.flush_if_full()?;
         }
         for e in &batch.events {
-            fastcsv::event_row(&mut events.buf, e, &prefix);
+            fastcsv::event_row(&mut events.buf, e, &prefix, &mut detail);
             events.flush_if_full()?;
         }
         // Handed back full: the simulation's thread clears it as it reuses

@@ -55,8 +55,9 @@ fn panel_files(r: &Record) -> [OutFile; 3] {
     }
     let mut events = fastcsv::header::<EventRec>();
     events.reserve(r.events.len() * 64);
+    let mut detail = String::new();
     for e in &r.events {
-        fastcsv::event_row(&mut events, e, &prefix(e.month));
+        fastcsv::event_row(&mut events, e, &prefix(e.month), &mut detail);
     }
     [("firms.csv".into(), firms), ("chips.csv".into(), chips), ("events.csv".into(), events)]
 }

@@ -247,50 +247,59 @@ impl Payload {
         }
     }
 
-    /// The `detail` column of `events.csv`: the payload as prose. The only
-    /// place that writes it; [`Payload::parse`] is its inverse.
+    /// The `detail` column of `events.csv`: the payload as prose
+    /// ([`Payload::write_detail`]); [`Payload::parse`] is its inverse.
     pub fn detail(&self) -> String {
+        let mut text = String::new();
+        self.write_detail(&mut text).expect("a String takes any text");
+        text
+    }
+
+    /// Write the `detail` column: the only place that composes it (the
+    /// CSV writer uses it without a `String` per event).
+    pub fn write_detail(&self, out: &mut impl std::fmt::Write) -> std::fmt::Result {
         match self {
-            Payload::RuleAnnounced | Payload::TalentMove => String::new(),
-            Payload::RuleEffective { orders_cancelled } => format!("{orders_cancelled} orders cancelled"),
-            Payload::ChipOrder { due } => format!("due {due}"),
-            Payload::ChipDelivery { grey_market: false } => String::new(),
-            Payload::ChipDelivery { grey_market: true } => "grey market".into(),
+            Payload::RuleAnnounced | Payload::TalentMove => Ok(()),
+            Payload::RuleEffective { orders_cancelled } => write!(out, "{orders_cancelled} orders cancelled"),
+            Payload::ChipOrder { due } => write!(out, "due {due}"),
+            Payload::ChipDelivery { grey_market: false } => Ok(()),
+            Payload::ChipDelivery { grey_market: true } => out.write_str("grey market"),
             Payload::OrderCancelled { reason } => match reason {
-                CancelReason::ChipBanned => "chip banned".into(),
-                CancelReason::RefundedOnExit => "refunded on exit".into(),
-                CancelReason::BannedByRule(rule) => format!("banned by rule {rule}"),
+                CancelReason::ChipBanned => out.write_str("chip banned"),
+                CancelReason::RefundedOnExit => out.write_str("refunded on exit"),
+                CancelReason::BannedByRule(rule) => write!(out, "banned by rule {rule}"),
             },
-            Payload::GreyMarketPurchase => "banned chip, grey market".into(),
-            Payload::FundingRound { post_money_musd } => format!("post-money {post_money_musd:.0} USD M"),
+            Payload::GreyMarketPurchase => out.write_str("banned chip, grey market"),
+            Payload::FundingRound { post_money_musd } => write!(out, "post-money {post_money_musd:.0} USD M"),
             Payload::Loan { collateral_units, chip } => {
-                format!("chip-backed, {collateral_units} {chip} as collateral")
+                write!(out, "chip-backed, {collateral_units} {chip} as collateral")
             }
             Payload::LoanRepaid { when } => match when {
-                Repayment::AtMaturity => "at maturity".into(),
-                Repayment::OnExit => "on exit".into(),
+                Repayment::AtMaturity => out.write_str("at maturity"),
+                Repayment::OnExit => out.write_str("on exit"),
                 Repayment::AfterRound { post_money_musd } => {
-                    format!("after a round at {post_money_musd:.0} USD M")
+                    write!(out, "after a round at {post_money_musd:.0} USD M")
                 }
             },
             Payload::LoanDefault { loss } => match loss {
                 LoanLoss::OnExit { recovered_musd } => {
-                    format!("exit: lender recovered {recovered_musd:.1} USD M")
+                    write!(out, "exit: lender recovered {recovered_musd:.1} USD M")
                 }
                 LoanLoss::CollateralSeized { chips, proceeds_musd } => {
-                    format!("collateral seized: {chips} chips sold for {proceeds_musd:.1} USD M")
+                    write!(out, "collateral seized: {chips} chips sold for {proceeds_musd:.1} USD M")
                 }
             },
             Payload::Acquisition { researchers, chips, users_pct } => {
-                format!("{researchers} researchers, {chips} chips, {users_pct:.1}% of users")
+                write!(out, "{researchers} researchers, {chips} chips, {users_pct:.1}% of users")
             }
             Payload::Exit { chips_sold, researchers } => {
-                format!(
+                write!(
+                    out,
                     "insolvent: {chips_sold} chips sold at a haircut, {researchers} researchers back to the pools"
                 )
             }
             Payload::Entry { tier, researchers, chips } => {
-                format!("{} with {researchers} researchers, {chips} chips", tier.as_str())
+                write!(out, "{} with {researchers} researchers, {chips} chips", tier.as_str())
             }
         }
     }

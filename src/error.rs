@@ -6,6 +6,7 @@
 use crate::compare::CompareError;
 use crate::outdir::OutputError;
 use crate::record::ReadError;
+use crate::sim::output::SimError;
 use crate::slurm::SlurmError;
 use crate::study::StudyError;
 use crate::world::WorldError;
@@ -61,6 +62,8 @@ app_error! {
     Compare(CompareError) from;
     Slurm(SlurmError) from;
     Usage(UsageError) from;
+    /// A run stopped by a NaN or infinite value: the world's values are the user's to change.
+    Sim(SimError) from;
 }
 
 impl AppError {

@@ -280,14 +280,16 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
         chipban::world::limits::set_allow_large(large.allow_large);
     }
     match cli.command {
-        Command::Run { world, seed, months, output, format, set, narrate, .. } => run::main(&run::RunOptions {
-            world,
-            seed: seed.seed,
-            months: months.months,
-            sets: set.sets,
-            output: format.apply(output),
-            narrate,
-        }),
+        Command::Run { world, seed, months, output, format, set, narrate, .. } => {
+            run::main(&run::RunOptions {
+                world,
+                seed: seed.seed,
+                months: months.months,
+                sets: set.sets,
+                output: format.apply(output),
+                narrate,
+            })
+        }
         Command::Chart { outdir } => chart::main(&chart::ChartOptions { outdir }),
         Command::Check { world, .. } => check::main(&check::CheckOptions { world }),
         Command::Worlds => worlds::main(),

@@ -41,7 +41,7 @@ pub fn execute(opts: &CalibrateOptions) -> Result<Calibration, AppError> {
     let w = resolve_world(opts.world.as_deref(), &opts.sets, None, None)?;
     check_runs("--replicates", opts.replicates as u64, &w)?;
     let master = opts.seed.unwrap_or(w.seed);
-    let rows = calibration::calibrate(&w, opts.replicates, master, jobs_or_cores(opts.jobs));
+    let rows = calibration::calibrate(&w, opts.replicates, master, jobs_or_cores(opts.jobs))?;
     Ok(Calibration { world: w.name, replicates: opts.replicates, master_seed: master, rows })
 }
 

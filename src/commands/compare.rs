@@ -78,7 +78,7 @@ pub fn execute(opts: &CompareOptions) -> Result<CompareOutcome, AppError> {
     let _lock = lock(&out)?;
     claim(&out, opts.output.force, |d| Err::<(), _>(OutputError::Exists { path: d.to_path_buf() }))?;
     let files = [opts.worlds[0].display().to_string(), opts.worlds[1].display().to_string()];
-    let cmp = compare::compare(&worlds, files, opts.replicates, master, jobs_or_cores(opts.jobs));
+    let cmp = compare::compare(&worlds, files, opts.replicates, master, jobs_or_cores(opts.jobs))?;
     let mut files = compare::data_files(&cmp);
     if !opts.output.no_charts {
         let charts = crate::view::study_charts::render_comparison(&cmp).map_err(AppError::Internal)?;

@@ -113,7 +113,7 @@ mod tests {
                 (e.month, &*e.actor, &*e.target, e.units)
             );
         }
-        assert_eq!(data.summary, RunSummary::new(&r, &world_hash(&r.world)));
+        assert_eq!(data.summary, RunSummary::new(&r.head(), &world_hash(&r.world)));
         assert_eq!(data.months.len(), r.months.len());
         assert_eq!(data.firms.len(), r.firms.len());
         assert_eq!(data.chips.len(), r.chips.len());

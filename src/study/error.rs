@@ -28,6 +28,9 @@ pub enum StudyError {
     /// The sweep file: unreadable, malformed or with bad values.
     #[error("{0}")]
     Spec(#[from] SweepProblems),
+    /// A run stopped by a NaN or infinite value (the cell's values are too extreme).
+    #[error("run {run_id} (cell {cell}, replicate {replicate}): {source}")]
+    Sim { run_id: u64, cell: u32, replicate: u32, source: crate::sim::output::SimError },
     /// The output folder (the overwrite policy, or writing).
     #[error("{0}")]
     Output(#[from] OutputError),

@@ -396,8 +396,11 @@ fn simulate(
         *cached = Some((cell, w));
     }
     let world = cached.as_ref().map(|(_, w)| w.clone()).expect("cached above");
-    let record = crate::sim::run(world, plan.seed(cell, replicate));
-    let result = aggregate::run_result(&record, run_id, cell, replicate);
+    // A sweep needs the month rows and event counts only: no row is kept.
+    let head = crate::sim::Simulation::new(world, plan.seed(cell, replicate))
+        .run_into(&mut crate::sim::output::NullSink)
+        .map_err(|source| StudyError::Sim { run_id, cell, replicate, source })?;
+    let result = aggregate::run_result(&head, run_id, cell, replicate);
     let line = journal::format_line(&result);
     Ok((result, line))
 }

@@ -90,6 +90,13 @@ pub enum OutputError {
     /// The destination is a file.
     #[error("{} is a file, not a folder: choose another --out", path.display())]
     IsFile { path: PathBuf },
+    /// Something other than a regular file sits where the lock file goes.
+    #[error(
+        "{} is not a regular file (a folder, a FIFO or a device?); it is where the lock of {} goes: remove it",
+        lock.display(),
+        path.display()
+    )]
+    LockNotAFile { path: PathBuf, lock: PathBuf },
     #[error("cannot write {}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     /// Another process is writing the same output folder.
@@ -186,6 +193,10 @@ pub fn lock(dir: &Path) -> Result<OutLock, OutputError> {
     let parent = parent_of(dir);
     fs::create_dir_all(parent).map_err(io(parent))?;
     let path = lock_path(dir);
+    // never open a FIFO or a device as the lock (reading its holder could block)
+    if fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
+        return Err(OutputError::LockNotAFile { path: dir.to_path_buf(), lock: path });
+    }
     for _ in 0..100 {
         let mut file = fs::OpenOptions::new()
             .read(true)

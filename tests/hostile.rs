@@ -599,6 +599,22 @@ fn a_stale_lock_file_does_not_block_and_is_removed() {
 }
 
 #[test]
+fn a_fifo_or_folder_where_the_lock_goes_is_refused_without_hanging() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("o");
+    fifo(&tmp.path().join("o.lock"));
+    refused(
+        &chipban(&["run", &tiny(), "--no-charts", "--out", s(&out)]),
+        &["o.lock", "not a regular file", "remove it"],
+    );
+    assert!(!out.exists());
+    fs::remove_file(tmp.path().join("o.lock")).unwrap();
+    fs::create_dir(tmp.path().join("o.lock")).unwrap();
+    refused(&chipban(&["run", &tiny(), "--no-charts", "--out", s(&out)]), &["o.lock", "not a regular file"]);
+    assert_eq!(listing(tmp.path()), ["o.lock"]);
+}
+
+#[test]
 fn leftovers_of_a_killed_writer_are_removed_by_the_next() {
     let tmp = temp_dir();
     let out = tmp.path().join("o");

@@ -7,6 +7,7 @@
 
 use crate::analysis::stats;
 use crate::record::{EventKind, Payload, Record};
+use crate::sim::output::SimError;
 use crate::study::spec::run_seed;
 use crate::world::{Month, Tier, World};
 
@@ -239,14 +240,21 @@ pub struct Measured {
 
 /// Run `world` `replicates` times (seeds from `master` as a sweep's
 /// replicates) on `jobs` threads and measure every target.
-pub fn calibrate(world: &World, replicates: u32, master: u64, jobs: usize) -> Vec<Measured> {
-    let rows: Vec<Vec<Option<f64>>> =
+pub fn calibrate(
+    world: &World,
+    replicates: u32,
+    master: u64,
+    jobs: usize,
+) -> Result<Vec<Measured>, SimError> {
+    let rows: Vec<Result<Vec<Option<f64>>, SimError>> =
         crate::analysis::parallel::map_indexed(replicates as usize, jobs, |r| {
             let mut w = world.clone();
             w.record.firm_panel = false;
-            measure(&crate::sim::run(w, run_seed(master, None, r as u32)))
+            Ok(measure(&crate::sim::try_run(w, run_seed(master, None, r as u32))?))
         });
-    TARGETS
+    // the first failed run in run order, whatever the threads did
+    let rows = rows.into_iter().collect::<Result<Vec<_>, SimError>>()?;
+    Ok(TARGETS
         .iter()
         .enumerate()
         .map(|(i, t)| {
@@ -260,7 +268,7 @@ pub fn calibrate(world: &World, replicates: u32, master: u64, jobs: usize) -> Ve
                 && (!t.every_run || xs.iter().all(|v| inside(*v)));
             Measured { target: *t, n: xs.len(), mean, min, max, ok }
         })
-        .collect()
+        .collect())
 }
 
 /// A value as the table shows it (months as `YYYY-MM`).

@@ -13,6 +13,7 @@ use crate::analysis::outcome::Outcome;
 use crate::analysis::stats;
 use crate::analysis::survival;
 use crate::outdir::{OutFile, Provenance};
+use crate::sim::output::SimError;
 use crate::study::aggregate::run_result;
 use crate::study::data::{BandPoint, Metric, RunResult};
 use crate::study::output::{csv_bytes, opt};
@@ -141,34 +142,42 @@ const COMPARED: [Outcome; 9] = [
 
 /// Simulate `replicates` pairs of the two resolved worlds (which must pass
 /// [`check`]) on `jobs` threads and analyse them. `files` name the
-/// worlds' origins in the outputs.
+/// worlds' origins in the outputs. A run that produces a NaN or infinite
+/// value stops the comparison (the first such run in run order).
 pub fn compare(
     worlds: &[World; 2],
     files: [String; 2],
     replicates: u32,
     master: u64,
     jobs: usize,
-) -> Comparison {
+) -> Result<Comparison, SimError> {
     let (a, b) = (&worlds[0], &worlds[1]);
-    let runs = simulate_pairs(worlds, replicates as usize, master, jobs.max(1));
-    analyse([a.name.clone(), b.name.clone()], files, a.start, a.months, master, runs)
+    let runs = simulate_pairs(worlds, replicates as usize, master, jobs.max(1))?;
+    Ok(analyse([a.name.clone(), b.name.clone()], files, a.start, a.months, master, runs))
 }
 
 /// Run replicate r of both worlds with seed r of the master seed, on `jobs` threads.
-fn simulate_pairs(worlds: &[World], reps: usize, master: u64, jobs: usize) -> [Vec<RunResult>; 2] {
+fn simulate_pairs(
+    worlds: &[World],
+    reps: usize,
+    master: u64,
+    jobs: usize,
+) -> Result<[Vec<RunResult>; 2], SimError> {
     // Item i is world i % 2, replicate i / 2.
     let all = crate::analysis::parallel::map_indexed(2 * reps, jobs, |i| {
         let (w, r) = (i % 2, i / 2);
         let mut world = worlds[w].clone();
         world.record.firm_panel = false;
-        let record = crate::sim::run(world, run_seed(master, None, r as u32));
-        run_result(&record, r as u64, w as u32, r as u32)
+        let head = crate::sim::Simulation::new(world, run_seed(master, None, r as u32))
+            .run_into(&mut crate::sim::output::NullSink)?;
+        Ok(run_result(&head, r as u64, w as u32, r as u32))
     });
     let mut pairs: [Vec<RunResult>; 2] = [Vec::with_capacity(reps), Vec::with_capacity(reps)];
     for (i, r) in all.into_iter().enumerate() {
-        pairs[i % 2].push(r);
+        // the first failed run in run order, whatever the threads did
+        pairs[i % 2].push(r?);
     }
-    pairs
+    Ok(pairs)
 }
 
 /// The statistics of a comparison (a pure function of the runs).

@@ -6,6 +6,7 @@
 use crate::compare::CompareError;
 use crate::outdir::OutputError;
 use crate::record::ReadError;
+use crate::sim::output::SimError;
 use crate::slurm::SlurmError;
 use crate::study::StudyError;
 use crate::world::WorldError;
@@ -17,6 +18,9 @@ pub enum UsageError {
     NoReplicates,
     #[error("--jobs {0}: use 1 to {max} worker threads", max = crate::commands::MAX_JOBS)]
     Jobs(usize),
+    /// Sizes over their limits (`world::limits`), one line each.
+    #[error("{} over the limits:{}", if .0.len() == 1 { "a size is" } else { "sizes are" }, .0.iter().map(|p| format!("\n  - {p}")).collect::<String>())]
+    Limits(Vec<String>),
     /// `chipban chart` was given a study's folder, not a run's.
     #[error("{}: this is a {kind} folder; `chipban chart` redraws a run's folder; {how}", dir.display())]
     NotARunFolder { dir: std::path::PathBuf, kind: &'static str, how: String },
@@ -58,6 +62,8 @@ app_error! {
     Compare(CompareError) from;
     Slurm(SlurmError) from;
     Usage(UsageError) from;
+    /// A run stopped by a NaN or infinite value: the world's values are the user's to change.
+    Sim(SimError) from;
 }
 
 impl AppError {

@@ -17,6 +17,7 @@ pub mod compare;
 pub mod error;
 pub mod outdir;
 pub mod record;
+pub mod safe_read;
 pub mod sim;
 pub mod slurm;
 pub mod study;

@@ -5,6 +5,7 @@
 //! (`#[derive(Args)]`) and flattened in.
 
 use chipban::commands::{self, AppError};
+use chipban::record::parquet::Format;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,7 +41,34 @@ struct OutputArgs {
 
 impl From<OutputArgs> for commands::OutputOptions {
     fn from(a: OutputArgs) -> Self {
-        commands::OutputOptions { out: a.out, force: a.force, quiet: a.quiet, no_charts: a.no_charts }
+        commands::OutputOptions {
+            out: a.out,
+            force: a.force,
+            quiet: a.quiet,
+            no_charts: a.no_charts,
+            format: Default::default(),
+        }
+    }
+}
+
+/// The format of the data tables (`run`, `sweep`, `merge`).
+#[derive(Args)]
+struct FormatArgs {
+    /// Data tables as CSV, Parquet instead of CSV, or both (see docs/data.md).
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = format_parser())]
+    format: Format,
+}
+
+/// `--format`: one of [`Format::NAMES`] (clap lists them and refuses others with exit code 2).
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(Format::NAMES).map(|s| Format::parse(&s).expect("a listed name"))
+}
+
+impl FormatArgs {
+    /// The output options with this format.
+    fn apply(self, output: OutputArgs) -> commands::OutputOptions {
+        commands::OutputOptions { format: self.format, ..output.into() }
     }
 }
 
@@ -66,6 +94,14 @@ struct MonthsArgs {
     /// Number of months to simulate (default: the world's `months`).
     #[arg(long)]
     months: Option<u32>,
+}
+
+/// Raise the default size limits (docs/data.md, "Limits").
+#[derive(Args)]
+struct LargeArgs {
+    /// Allow sizes over the default limits (months, firms, runs, ...) up to the absolute ones.
+    #[arg(long)]
+    allow_large: bool,
 }
 
 /// `--set` overrides of world fields.
@@ -95,7 +131,11 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
         #[command(flatten)]
+        format: FormatArgs,
+        #[command(flatten)]
         set: SetArgs,
+        #[command(flatten)]
+        large: LargeArgs,
         /// Print the story of the run, month by month, in plain sentences.
         #[arg(long)]
         narrate: bool,
@@ -109,6 +149,8 @@ enum Command {
     Check {
         /// World file (RON).
         world: PathBuf,
+        #[command(flatten)]
+        large: LargeArgs,
     },
     /// List the shipped worlds.
     Worlds,
@@ -124,6 +166,8 @@ enum Command {
         jobs: JobsArgs,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        format: FormatArgs,
         /// Run only shard K of N (K = 0..N-1: runs whose id mod N = K); combine with `chipban merge`.
         #[arg(long, value_name = "K/N", value_parser = chipban::study::Shard::parse)]
         shard: Option<chipban::study::Shard>,
@@ -136,6 +180,8 @@ enum Command {
         /// With --emit-slurm: the number of array tasks (shards).
         #[arg(long, default_value_t = 4, requires = "emit_slurm")]
         shards: u32,
+        #[command(flatten)]
+        large: LargeArgs,
     },
     /// Compare two worlds on common random numbers: paired differences, survival curves, a verdict.
     #[command(
@@ -159,6 +205,8 @@ enum Command {
         jobs: JobsArgs,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        large: LargeArgs,
     },
     /// Measure the calibration targets (DESIGN §4) over many replicates of a world.
     #[command(mut_arg("sets", |a| a.help("Override a world field by path (repeatable), e.g. to try a calibration.")))]
@@ -174,6 +222,8 @@ enum Command {
         jobs: JobsArgs,
         #[command(flatten)]
         set: SetArgs,
+        #[command(flatten)]
+        large: LargeArgs,
     },
     /// Combine the folders of a sharded sweep into one study.
     #[command(
@@ -186,6 +236,10 @@ enum Command {
         dirs: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        large: LargeArgs,
+        #[command(flatten)]
+        format: FormatArgs,
     },
     /// Print a shell completion script, e.g. `chipban completions bash > ~/.local/share/bash-completion/completions/chipban`.
     Completions {
@@ -215,31 +269,45 @@ fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<(), AppError> {
     use commands::*;
+    // --allow-large: one switch for the whole process, set before any work.
+    if let Command::Run { large, .. }
+    | Command::Check { large, .. }
+    | Command::Sweep { large, .. }
+    | Command::Compare { large, .. }
+    | Command::Calibrate { large, .. }
+    | Command::Merge { large, .. } = &cli.command
+    {
+        chipban::world::limits::set_allow_large(large.allow_large);
+    }
     match cli.command {
-        Command::Run { world, seed, months, output, set, narrate } => run::main(&run::RunOptions {
-            world,
-            seed: seed.seed,
-            months: months.months,
-            sets: set.sets,
-            output: output.into(),
-            narrate,
-        }),
+        Command::Run { world, seed, months, output, format, set, narrate, .. } => {
+            run::main(&run::RunOptions {
+                world,
+                seed: seed.seed,
+                months: months.months,
+                sets: set.sets,
+                output: format.apply(output),
+                narrate,
+            })
+        }
         Command::Chart { outdir } => chart::main(&chart::ChartOptions { outdir }),
-        Command::Check { world } => check::main(&check::CheckOptions { world }),
+        Command::Check { world, .. } => check::main(&check::CheckOptions { world }),
         Command::Worlds => worlds::main(),
-        Command::Sweep { file, jobs, output, shard, resume, emit_slurm, shards } => {
+        Command::Sweep { file, jobs, output, format, shard, resume, emit_slurm, shards, .. } => {
             sweep::main(&sweep::SweepOptions {
                 file,
                 jobs: jobs.jobs,
-                output: output.into(),
+                output: format.apply(output),
                 shard,
                 resume,
                 emit_slurm,
                 shards,
             })
         }
-        Command::Merge { dirs, output } => merge::main(&merge::MergeOptions { dirs, output: output.into() }),
-        Command::Compare { world_a, world_b, replicates, seed, months, jobs, output } => {
+        Command::Merge { dirs, output, format, .. } => {
+            merge::main(&merge::MergeOptions { dirs, output: format.apply(output) })
+        }
+        Command::Compare { world_a, world_b, replicates, seed, months, jobs, output, .. } => {
             compare::main(&compare::CompareOptions {
                 worlds: [world_a, world_b],
                 replicates,
@@ -249,7 +317,7 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 output: output.into(),
             })
         }
-        Command::Calibrate { world, replicates, seed, jobs, set } => {
+        Command::Calibrate { world, replicates, seed, jobs, set, .. } => {
             calibrate::main(&calibrate::CalibrateOptions {
                 world,
                 replicates,

@@ -8,7 +8,8 @@
 //! test in, and says what to do otherwise.
 //!
 //! Writing is atomic: a whole folder is built under a temporary name beside
-//! its destination and renamed into place ([`write_folder`]); a file is a
+//! its destination and renamed into place ([`write_folder`], or
+//! [`stage`] for a folder whose files are streamed into it); a file is a
 //! `tempfile` persisted over its destination ([`write_file_atomic`]); a
 //! folder that lives on (a sweep folder, a run folder being re-charted) is
 //! updated file by file and subfolder by subfolder ([`update_folder`]), so a
@@ -89,6 +90,13 @@ pub enum OutputError {
     /// The destination is a file.
     #[error("{} is a file, not a folder: choose another --out", path.display())]
     IsFile { path: PathBuf },
+    /// Something other than a regular file sits where the lock file goes.
+    #[error(
+        "{} is not a regular file (a folder, a FIFO or a device?); it is where the lock of {} goes: remove it",
+        lock.display(),
+        path.display()
+    )]
+    LockNotAFile { path: PathBuf, lock: PathBuf },
     #[error("cannot write {}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     /// Another process is writing the same output folder.
@@ -185,6 +193,10 @@ pub fn lock(dir: &Path) -> Result<OutLock, OutputError> {
     let parent = parent_of(dir);
     fs::create_dir_all(parent).map_err(io(parent))?;
     let path = lock_path(dir);
+    // never open a FIFO or a device as the lock (reading its holder could block)
+    if fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
+        return Err(OutputError::LockNotAFile { path: dir.to_path_buf(), lock: path });
+    }
     for _ in 0..100 {
         let mut file = fs::OpenOptions::new()
             .read(true)
@@ -286,39 +298,78 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 /// then swap it in (replacing what was there). Callers decide with
 /// [`claim`] first whether replacing is allowed.
 pub fn write_folder(dir: &Path, files: &[OutFile]) -> Result<(), OutputError> {
+    let staging = stage(dir)?;
+    staging.write(files)?;
+    staging.commit()
+}
+
+/// A folder being built under a temporary name beside its destination
+/// (`.<name>.tmp-*`), for files written bit by bit (a run's streamed CSV
+/// files): write into [`Staging::path`] or with [`Staging::write`], then
+/// [`Staging::commit`] swaps it into place. Dropped without a commit (an
+/// error, a panic), it is removed.
+#[derive(Debug)]
+pub struct Staging {
+    tmp: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+/// Start building the folder `dir` (see [`Staging`]). Callers decide with
+/// [`claim`] whether replacing what is at `dir` is allowed before they commit.
+pub fn stage(dir: &Path) -> Result<Staging, OutputError> {
     let parent = parent_of(dir);
     fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = name_of(dir);
     let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.tmp-"))
+        .prefix(&format!(".{}.tmp-", name_of(dir)))
         .permissions(fs::Permissions::from_mode(0o777))
         .tempdir_in(parent)
         .map_err(io(parent))?;
-    for (file, bytes) in files {
-        let path = tmp.path().join(file);
-        if let Some(sub) = path.parent() {
-            fs::create_dir_all(sub).map_err(io(sub))?;
-        }
-        let mut f = fs::File::create(&path).map_err(io(&path))?;
-        f.write_all(bytes).map_err(io(&path))?;
-        f.sync_all().map_err(io(&path))?;
+    Ok(Staging { tmp, dir: dir.to_path_buf() })
+}
+
+impl Staging {
+    /// The temporary folder: files written here end up in the destination.
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
     }
-    let tmp = tmp.keep();
-    let swapped = if dir.exists() {
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        let swapped = fs::rename(dir, &old).and_then(|()| fs::rename(&tmp, dir)).map_err(io(dir));
-        if swapped.is_err() && old.exists() && !dir.exists() {
-            // Put the old folder back rather than leave nothing in its place.
-            let _ = fs::rename(&old, dir);
+
+    /// Write files (paths inside the folder, subfolders created), each synced.
+    pub fn write(&self, files: &[OutFile]) -> Result<(), OutputError> {
+        for (file, bytes) in files {
+            let path = self.tmp.path().join(file);
+            if let Some(sub) = path.parent() {
+                fs::create_dir_all(sub).map_err(io(sub))?;
+            }
+            let mut f = fs::File::create(&path).map_err(io(&path))?;
+            f.write_all(bytes).map_err(io(&path))?;
+            f.sync_all().map_err(io(&path))?;
         }
-        swapped.and_then(|()| fs::remove_dir_all(&old).map_err(io(&old)))
-    } else {
-        fs::rename(&tmp, dir).map_err(io(dir))
-    };
-    if swapped.is_err() && tmp.exists() {
-        let _ = fs::remove_dir_all(&tmp);
+        Ok(())
     }
-    swapped
+
+    /// Swap the folder into place, replacing what was at the destination.
+    pub fn commit(self) -> Result<(), OutputError> {
+        let Staging { tmp, dir } = self;
+        let dir = dir.as_path();
+        let parent = parent_of(dir);
+        let name = name_of(dir);
+        let tmp = tmp.keep();
+        let swapped = if dir.exists() {
+            let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+            let swapped = fs::rename(dir, &old).and_then(|()| fs::rename(&tmp, dir)).map_err(io(dir));
+            if swapped.is_err() && old.exists() && !dir.exists() {
+                // Put the old folder back rather than leave nothing in its place.
+                let _ = fs::rename(&old, dir);
+            }
+            swapped.and_then(|()| fs::remove_dir_all(&old).map_err(io(&old)))
+        } else {
+            fs::rename(&tmp, dir).map_err(io(dir))
+        };
+        if swapped.is_err() && tmp.exists() {
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        swapped
+    }
 }
 
 /// Update a folder that lives on: each subfolder named by the files
@@ -366,6 +417,27 @@ mod tests {
         // nothing is left beside it
         let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("out")]);
+    }
+
+    #[test]
+    fn a_staged_folder_appears_on_commit_and_vanishes_when_dropped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        write_folder(&dir, &files(&["old.csv"])).unwrap();
+        let staging = stage(&dir).unwrap();
+        fs::write(staging.path().join("streamed.csv"), "rows").unwrap();
+        staging.write(&files(&["charts/x.png"])).unwrap();
+        assert!(dir.join("old.csv").exists(), "the destination is untouched until the commit");
+        staging.commit().unwrap();
+        assert_eq!(fs::read(dir.join("streamed.csv")).unwrap(), b"rows");
+        assert!(dir.join("charts/x.png").exists() && !dir.join("old.csv").exists());
+        // an abandoned staging folder is removed, the destination kept
+        let staging = stage(&dir).unwrap();
+        fs::write(staging.path().join("half.csv"), "half").unwrap();
+        drop(staging);
+        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out")]);
+        assert!(dir.join("streamed.csv").exists());
     }
 
     #[test]

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 pub enum SlurmError {
     #[error("--shards and --cpus must be at least 1")]
     Zero,
+    #[error("{0}")]
+    Limit(String),
     #[error("--shards {shards} is more than the sweep's {runs} runs: use at most {runs}")]
     TooManyShards { shards: u32, runs: u64 },
     #[error("{} already holds Slurm scripts; pass --force to replace them", dir.display())]
@@ -51,6 +53,9 @@ pub fn emit(plan: &Plan, opts: &SlurmOptions) -> Result<Vec<PathBuf>, SlurmError
     if opts.shards == 0 || opts.cpus == 0 {
         return Err(SlurmError::Zero);
     }
+    if let Some(p) = crate::world::limits::SHARDS.check("--shards", opts.shards as u64, "") {
+        return Err(SlurmError::Limit(p));
+    }
     let runs = plan.runs();
     if opts.shards as u64 > runs {
         return Err(SlurmError::TooManyShards { shards: opts.shards, runs });
@@ -75,6 +80,8 @@ pub fn emit(plan: &Plan, opts: &SlurmOptions) -> Result<Vec<PathBuf>, SlurmError
     let per_shard = runs.div_ceil(opts.shards as u64);
     let (sweep_ron, world_ron) = (plan.resolved_ron(), crate::world::to_ron(&plan.base));
     let last = opts.shards - 1;
+    // A study over the default size limits needs the flag in every job too.
+    let large = if crate::world::limits::allow_large() { " --allow-large" } else { "" };
     let cpus = opts.cpus;
     let shards = opts.shards;
     let array = format!(
@@ -103,7 +110,7 @@ cd {d}
 K="$SLURM_ARRAY_TASK_ID"
 N="${{SLURM_ARRAY_TASK_COUNT:-{shards}}}"
 exec {bin} sweep sweep.ron --shard "$K/$N" --jobs "${{SLURM_CPUS_PER_TASK:-{cpus}}}" \
-    --out "shards/shard-$K" --resume --quiet
+    --out "shards/shard-$K" --resume --quiet{large}
 "#,
         dir = dir.display()
     );
@@ -127,7 +134,7 @@ set -euo pipefail
 cd {d}
 shards=()
 for k in $(seq 0 {last}); do shards+=("shards/shard-$k"); done
-exec {bin} merge "${{shards[@]}}" --out study --force
+exec {bin} merge "${{shards[@]}}" --out study --force{large}
 "#,
         dir = dir.display()
     );

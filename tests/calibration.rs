@@ -6,7 +6,7 @@
 #[test]
 fn baseline_reproduces_the_documented_record() {
     let world = chipban::baseline();
-    let rows = chipban::calibration::calibrate(&world, 50, world.seed, 2);
+    let rows = chipban::calibration::calibrate(&world, 50, world.seed, 2).expect("finite runs");
     let table = chipban::calibration::table(&rows, 50);
     assert_eq!(rows.len(), chipban::calibration::TARGETS.len());
     for r in &rows {
@@ -21,7 +21,7 @@ fn calibration_can_fail() {
     // arriving after 2023-10, so that target must be out of range.
     let mut world = chipban::baseline();
     world.policy.rules.truncate(1);
-    let rows = chipban::calibration::calibrate(&world, 5, world.seed, 2);
+    let rows = chipban::calibration::calibrate(&world, 5, world.seed, 2).expect("finite runs");
     let after = rows.iter().find(|r| r.target.key == "a800_h800_legal_deliveries_after_rule").unwrap();
     assert!(!after.ok && after.min.unwrap() > 0.0, "{}", chipban::calibration::table(&rows, 5));
 }

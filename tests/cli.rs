@@ -22,7 +22,7 @@ fn run_writes_the_data_contract() {
     let mut lines = months.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "month,date,hhi,cr4,independent_firms,startups_alive,entries,exits,acquisitions,top4_compute_share,compute_gini,chip_price_index,wage_index,vc_funding_musd,loans_outstanding_musd,banned_chip_units,total_revenue_musd,consolidating"
+        "month,date,hhi,cr4,independent_firms,independent_labs,startups_alive,entries,exits,acquisitions,pivots,team_transfers,top4_compute_share,compute_gini,chip_price_index,wage_index,vc_funding_musd,loans_outstanding_musd,banned_chip_units,total_revenue_musd,token_volume_ttok,token_price_usd_mtok,token_price_index,frontier_capability,open_floor,vacancies,seekers,consolidating"
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 36);
@@ -50,6 +50,9 @@ fn run_writes_the_data_contract() {
         "exit",
         "entry",
         "talent_move",
+        "price_cut",
+        "pivot",
+        "team_transfer",
     ];
     let mut r = csv_rows(&events);
     for row in r.by_ref() {

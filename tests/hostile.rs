@@ -1,7 +1,9 @@
-//! Hostile input (issue 11, items 4-7): unsafe names, two writers on one
-//! folder, tampered sweep folders and failures that must map to exit
-//! code 2. Each case asserts the exit code, the message's key words, that
-//! nothing was written and that no temporary file or lock is left.
+//! Hostile input (issue 11, items 3-7): sizes over their limits, values
+//! that overflow, special or huge input files, poisoned data files given to
+//! `chart`, unsafe names, two writers on one folder, tampered sweep folders
+//! and failures that must map to exit code 2. Each case asserts the exit
+//! code, the message's key words, that nothing was written and that no
+//! temporary file or lock is left.
 
 mod common;
 
@@ -52,6 +54,338 @@ fn refused_in(args: &[&str], cwd: &Path, words: &[&str]) -> String {
 
 fn tiny() -> String {
     fixture("tiny.ron")
+}
+
+/// Run `args` in `cwd`, failing the test (not hanging it) if the command
+/// takes more than `secs` seconds.
+fn within_secs(secs: u64, args: &[&str], cwd: &Path) -> Output {
+    let mut child = command(args)
+        .current_dir(cwd)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if t0.elapsed().as_secs() >= secs {
+            child.kill().unwrap();
+            panic!("`chipban {}` still running after {secs} s", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// `refused_in` for a command that must also answer within 30 seconds.
+fn refused_quickly(args: &[&str], cwd: &Path, words: &[&str]) -> String {
+    let before = listing(cwd);
+    let err = refused(&within_secs(30, args, cwd), words);
+    assert_eq!(listing(cwd), before, "nothing may be written: {err}");
+    assert!(leftovers(cwd).is_empty());
+    err
+}
+
+/// A sweep file in `dir` (`name`) that is the fixture `from` after `edits`.
+fn sweep_from(from: &str, dir: &Path, name: &str, edits: &[(&str, &str)]) -> String {
+    let mut text = fs::read_to_string(fixture(from))
+        .unwrap()
+        .replace("world: \"tiny.ron\"", &format!("world: \"{}\"", tiny()));
+    for (from, to) in edits {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    let p = dir.join(name);
+    fs::write(&p, text).unwrap();
+    s(&p).to_string()
+}
+
+/// A sweep file in `dir` (`name`) that is sweep_grid.ron after `edits`.
+fn sweep_with(dir: &Path, name: &str, edits: &[(&str, &str)]) -> String {
+    sweep_from("sweep_grid.ron", dir, name, edits)
+}
+
+/// A named pipe at `path` (nothing ever writes to it).
+fn fifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success());
+}
+
+// ---- 3. Bounded resources ------------------------------------------------
+
+#[test]
+fn sizes_over_their_limits_are_refused_before_work() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("o");
+    let o = s(&out);
+    let t = tiny();
+    // (arguments, key words of the refusal)
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (vec!["run", &t, "--months", "5000", "--out", o], vec!["months = 5,000", "1,200", "--allow-large"]),
+        (
+            vec!["run", &t, "--set", "cohorts[0].count=300000", "--out", o],
+            vec!["300,004 firms", "200,000", "--allow-large"],
+        ),
+        (
+            vec!["run", &t, "--set", "cohorts[0].count=150000", "--months", "200", "--out", o],
+            vec!["firms x months = 3", "firm-months", "GB", "the limit is 20,000,000", "--allow-large"],
+        ),
+        (
+            vec!["run", &t, "--set", "entry.rate_month=1e6", "--out", o],
+            vec!["new entrants", "entry.rate_month", "--allow-large"],
+        ),
+        (
+            vec!["compare", &t, &t, "--replicates", "200000", "--out", o],
+            vec!["--replicates x 2 worlds = 400,000 runs", "--allow-large"],
+        ),
+        (vec!["calibrate", &t, "--replicates", "200000"], vec!["--replicates = 200,000 runs", "100,000"]),
+    ];
+    for (args, words) in cases {
+        refused_quickly(&args, tmp.path(), &words);
+        assert!(!out.exists(), "{args:?}");
+    }
+}
+
+#[test]
+fn sweep_sizes_are_refused_before_the_design_is_expanded() {
+    let tmp = temp_dir();
+    let lhs = sweep_from("sweep_lhs.ron", tmp.path(), "lhs.ron", &[("samples: 20,", "samples: 200000,")]);
+    let values: String = (0..2000).map(|i| format!("{}.0, ", i)).collect();
+    let huge_grid = sweep_with(
+        tmp.path(),
+        "grid.ron",
+        &[
+            ("values: [0.2, 0.35, 0.5]", &format!("values: [{values}]")),
+            ("values: [\"2022-06\", \"2023-01\"]", "values: [\"2022-06\", \"2023-01\", \"2023-02\"]"),
+            ("replicates: 4,", "replicates: 100,"),
+        ],
+    );
+    let many_reps = sweep_with(tmp.path(), "reps.ron", &[("replicates: 4,", "replicates: 4000000000,")]);
+    for (file, words) in [
+        (lhs.as_str(), vec!["`samples` = 200,000 cells", "the limit is 100,000", "--allow-large"]),
+        (huge_grid.as_str(), vec!["cells x `replicates` = 600,000 runs", "100,000", "--allow-large"]),
+        (many_reps.as_str(), vec!["cells x `replicates`", "24,000,000,000 runs", "at most 100,000,000"]),
+    ] {
+        refused_quickly(&["sweep", file, "--no-charts"], tmp.path(), &words);
+        refused_quickly(&["sweep", file, "--emit-slurm", "slurm"], tmp.path(), &words);
+    }
+    refused_quickly(
+        &["sweep", &fixture("sweep_grid.ron"), "--emit-slurm", "slurm", "--shards", "50000"],
+        tmp.path(),
+        &["--shards", "50,000", "--allow-large"],
+    );
+}
+
+#[test]
+fn allow_large_raises_the_default_limits_but_not_the_absolute_ones() {
+    let tmp = temp_dir();
+    let w = tmp.path().join("long.ron");
+    // No growth, so that only the months are large.
+    let text: String = fs::read_to_string(tiny())
+        .unwrap()
+        .lines()
+        .map(|l| match l.find("growth_yearly: ") {
+            Some(i) => format!("{}growth_yearly: 0.0, // none\n", &l[..i]),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    fs::write(&w, text.replace("months: 12,", "months: 1300,")).unwrap();
+    refused_quickly(&["check", s(&w)], tmp.path(), &["months = 1,300", "--allow-large"]);
+    assert!(ok(&chipban_in(&["check", s(&w), "--allow-large"], tmp.path())).contains(": ok"));
+    fs::write(&w, text.replace("months: 12,", "months: 20000,")).unwrap();
+    let err = refused_quickly(
+        &["check", s(&w), "--allow-large"],
+        tmp.path(),
+        &["months = 20,000", "at most 12,000"],
+    );
+    assert!(err.contains("the calendar"), "{err}");
+    // A sweep over the default runs limit: refused, then emitted for Slurm
+    // with --allow-large, which its jobs (sweep and merge) are given too.
+    let sweep = sweep_with(tmp.path(), "s.ron", &[("replicates: 4,", "replicates: 20000,")]);
+    refused_quickly(
+        &["sweep", &sweep, "--emit-slurm", "slurm"],
+        tmp.path(),
+        &["120,000 runs", "--allow-large"],
+    );
+    ok(&chipban_in(&["sweep", &sweep, "--emit-slurm", "slurm", "--allow-large", "--quiet"], tmp.path()));
+    for job in ["sweep.sbatch", "merge.sbatch"] {
+        let text = fs::read_to_string(tmp.path().join("slurm").join(job)).unwrap();
+        assert!(text.contains("--allow-large"), "{job}:\n{text}");
+    }
+    assert!(leftovers(tmp.path()).is_empty(), "{:?}", listing(tmp.path()));
+}
+
+#[test]
+fn values_that_would_overflow_or_hang_are_refused_up_front() {
+    let tmp = temp_dir();
+    let t = tiny();
+    // (--set, key words): each of these ran for minutes or wrote NaN/inf before.
+    let cases = [
+        (
+            "chips.suppliers[0].capacity_growth_yearly=1e300",
+            vec!["capacity_growth_yearly = 1e300", "at most 10 (+1000% a year)"],
+        ),
+        ("market.adoption[0].1=1e300", vec!["market.adoption[0].1 = 1e300", "at most 1e15"]),
+        ("talent.pools[0].growth_yearly=100", vec!["talent.pools[0]", "growth_yearly = 100"]),
+        ("talent.pools[1].growth_yearly=10", vec!["talent.pools[..].size", "researchers grow to"]),
+        ("talent.pools[0].growth_yearly=5", vec!["new entrants = 1,701 a month", "--allow-large"]),
+        ("talent.wage_sensitivity=1e6", vec!["talent.wage_sensitivity = 1000000", "between 0 and 100"]),
+        ("talent.offer_noise=1e6", vec!["talent.offer_noise", "between 0 and 5"]),
+        ("market.price_sensitivity=1e4", vec!["market.price_sensitivity = 10000", "between 0 and 100"]),
+        ("funding.climate[0].1=1e6", vec!["funding.climate[0].1", "between 0 and 100"]),
+        ("funding.investors_per_pitch=4000000000", vec!["funding.investors_per_pitch", "at most 10000"]),
+        ("chips.suppliers[0].lead_time_months=4000000000", vec!["lead_time_months", "at most 120"]),
+        (
+            "firms[0].cash_musd=1e300",
+            vec!["firms[0] (\"BigCo\").cash_musd = 1e300", "at most 1000000000 (USD millions"],
+        ),
+        (
+            "cohorts[0].cash_musd=LogNormal(median: 10.0, sigma: 1e6)",
+            vec!["cash_musd.sigma = 1000000", "at most 5"],
+        ),
+        ("start=\"9999-01\"", vec!["months = 60", "the last month of the calendar"]),
+    ];
+    for (set, words) in cases {
+        // Growth is checked against the run's length: give the long ones a long run.
+        let months = if set.contains("=9.0") || set.contains("[1].growth") { "400" } else { "60" };
+        let args = ["run", &t, "--set", set, "--months", months, "--no-charts", "--out", "o"];
+        let err = refused_quickly(&args, tmp.path(), &words);
+        assert!(!err.contains(&"0".repeat(40)), "numbers are shown compactly: {err}");
+    }
+}
+
+#[test]
+fn size_and_value_problems_are_listed_at_once() {
+    let tmp = temp_dir();
+    let err = refused_quickly(
+        &["run", &tiny(), "--months", "5000", "--set", "talent.offer_noise=1e6", "--out", "o"],
+        tmp.path(),
+        &["problems in the world", "talent.offer_noise = 1000000", "months = 5,000", "grows from"],
+    );
+    let n = err.matches("\n  - ").count();
+    assert!(err.contains(&format!(": {n} problems in the world")), "{err}");
+}
+
+#[test]
+fn special_or_huge_world_and_sweep_files_are_refused_without_hanging() {
+    let tmp = temp_dir();
+    let pipe = tmp.path().join("pipe.ron");
+    fifo(&pipe);
+    let big = tmp.path().join("big.ron");
+    fs::write(&big, vec![b' '; 17 << 20]).unwrap();
+    let folder = tmp.path().join("folder.ron");
+    fs::create_dir(&folder).unwrap();
+    let cases = [
+        (s(&pipe), vec!["pipe.ron", "FIFO", "not a regular file"]),
+        ("/dev/zero", vec!["/dev/zero", "is a device"]),
+        (s(&big), vec!["big.ron", "17825792 bytes", "16 MiB"]),
+        (s(&folder), vec!["folder.ron", "is a directory"]),
+    ];
+    for (file, words) in &cases {
+        refused_quickly(&["run", file, "--no-charts", "--out", "o"], tmp.path(), words);
+        refused_quickly(&["check", file], tmp.path(), words);
+        refused_quickly(&["sweep", file, "--no-charts", "--out", "o"], tmp.path(), words);
+        refused_quickly(&["compare", file, &tiny(), "--replicates", "2", "--out", "o"], tmp.path(), words);
+    }
+    // ... and as the world a sweep file names.
+    let sweep = sweep_with(tmp.path(), "s.ron", &[(&tiny(), s(&pipe))]);
+    refused_quickly(&["sweep", &sweep, "--no-charts", "--out", "o"], tmp.path(), &["`world`", "FIFO"]);
+}
+
+fn run_folder_in(tmp: &Path) -> PathBuf {
+    let out = tmp.join("r");
+    ok(&chipban(&["run", &tiny(), "--no-charts", "--out", s(&out), "--months", "6"]));
+    out
+}
+
+#[test]
+fn chart_on_nan_or_inf_cells_names_the_file_line_and_column() {
+    let tmp = temp_dir();
+    let out = run_folder_in(tmp.path());
+    let original = fs::read_to_string(out.join("months.csv")).unwrap();
+    let firms = fs::read_to_string(out.join("firms.csv")).unwrap();
+    // (file, its poisoned text, key words)
+    let poison = |text: &str, line: usize, col: usize, value: &str| {
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        let mut f: Vec<String> = lines[line - 1].split(',').map(String::from).collect();
+        f[col - 1] = value.to_string();
+        lines[line - 1] = f.join(",");
+        lines.join("\n") + "\n"
+    };
+    let cases = [
+        (
+            "months.csv",
+            poison(&original, 3, 4, "NaN"),
+            vec!["months.csv", "line 3, column 4", "\"NaN\" is not a finite number"],
+        ),
+        ("months.csv", poison(&original, 5, 2, "inf"), vec!["months.csv", "line 5, column 2", "\"inf\""]),
+        ("firms.csv", poison(&firms, 4, 6, "-inf"), vec!["firms.csv", "line 4, column 6", "\"-inf\""]),
+    ];
+    for (file, text, words) in cases {
+        fs::write(out.join("months.csv"), &original).unwrap();
+        fs::write(out.join("firms.csv"), &firms).unwrap();
+        fs::write(out.join(file), text).unwrap();
+        let before = listing(&out);
+        refused(&within_secs(60, &["chart", s(&out)], tmp.path()), &words);
+        assert_eq!(listing(&out), before);
+        assert!(leftovers(tmp.path()).is_empty() && leftovers(&out).is_empty());
+    }
+}
+
+#[test]
+fn chart_on_huge_finite_values_finishes() {
+    let tmp = temp_dir();
+    let out = run_folder_in(tmp.path());
+    for file in ["months.csv", "firms.csv"] {
+        edit_file(&out.join(file), |t| {
+            let mut lines: Vec<String> = t.lines().map(String::from).collect();
+            for l in lines.iter_mut().skip(1) {
+                // every numeric cell but the month becomes 1e300
+                let f: Vec<String> = l
+                    .split(',')
+                    .enumerate()
+                    .map(
+                        |(j, c)| {
+                            if j > 0 && c.parse::<f64>().is_ok() { "1e300".into() } else { c.to_string() }
+                        },
+                    )
+                    .collect();
+                *l = f.join(",");
+            }
+            lines.join("\n") + "\n"
+        });
+    }
+    let o = within_secs(120, &["chart", s(&out)], tmp.path());
+    // A chart, or a clear refusal: never a hang, a panic or a bug report.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(matches!(o.status.code(), Some(0 | 2)), "exit {:?}: {err}", o.status.code());
+    assert!(!err.contains("panicked") && !err.contains("internal error"), "{err}");
+    assert!(leftovers(tmp.path()).is_empty() && leftovers(&out).is_empty());
+}
+
+#[test]
+fn special_files_in_output_and_sweep_folders_are_refused_without_hanging() {
+    let tmp = temp_dir();
+    let out = run_folder_in(tmp.path());
+    fs::remove_file(out.join("events.csv")).unwrap();
+    fifo(&out.join("events.csv"));
+    refused(&within_secs(30, &["chart", s(&out)], tmp.path()), &["events.csv", "FIFO"]);
+    // A shard folder whose journal or state is a FIFO: resume and merge refuse.
+    let sweep = tmp.path().join("sw");
+    ok(&chipban(&["sweep", &fixture("sweep_grid.ron"), "--out", s(&sweep), "--no-charts", "--shard", "0/2"]));
+    for file in ["journal.csv", "state.json"] {
+        let keep = fs::read(sweep.join(file)).unwrap();
+        fs::remove_file(sweep.join(file)).unwrap();
+        fifo(&sweep.join(file));
+        let resume = ["sweep", &fixture("sweep_grid.ron"), "--out", s(&sweep), "--resume", "--shard", "0/2"];
+        refused(&within_secs(30, &resume, tmp.path()), &[file, "FIFO"]);
+        let merged = tmp.path().join("study");
+        let m = within_secs(30, &["merge", s(&sweep), "--out", s(&merged), "--no-charts"], tmp.path());
+        refused(&m, &[file, "FIFO"]);
+        assert!(!merged.exists());
+        fs::remove_file(sweep.join(file)).unwrap();
+        fs::write(sweep.join(file), keep).unwrap();
+    }
+    assert!(leftovers(tmp.path()).is_empty() && leftovers(&sweep).is_empty());
 }
 
 /// A world file in `dir` that is tiny.ron with another name.
@@ -226,11 +560,29 @@ fn a_held_lock_refuses_every_writer() {
             "--out",
             s(&out),
         ],
+        vec!["sweep", &fixture("sweep_grid.ron"), "--emit-slurm", s(&out)],
     ] {
         refused(&chipban(&args), &["being written by another chipban", "pid 4242: chipban run elsewhere"]);
         assert!(!out.exists(), "nothing written: {args:?}");
     }
     drop(f);
+}
+
+#[test]
+fn merge_refuses_a_held_study_folder_or_a_shard_still_being_written() {
+    let tmp = temp_dir();
+    let dirs = two_shards(tmp.path());
+    for held in [tmp.path().join("study.lock"), tmp.path().join("s1.lock")] {
+        let mut f = fs::File::create(&held).unwrap();
+        std::io::Write::write_all(&mut f, b"pid 4242: chipban sweep elsewhere").unwrap();
+        f.try_lock().unwrap();
+        refused(&merge(tmp.path(), &dirs), &["being written by another chipban", "pid 4242"]);
+        assert!(!tmp.path().join("study").exists());
+        drop(f);
+        fs::remove_file(&held).unwrap();
+    }
+    ok(&merge(tmp.path(), &dirs));
+    assert!(leftovers(tmp.path()).is_empty(), "{:?}", listing(tmp.path()));
 }
 
 #[test]
@@ -241,6 +593,22 @@ fn a_stale_lock_file_does_not_block_and_is_removed() {
     ok(&chipban(&["run", &tiny(), "--no-charts", "--out", s(&out)]));
     assert!(out.join("months.csv").exists());
     assert!(leftovers(tmp.path()).is_empty(), "{:?}", listing(tmp.path()));
+}
+
+#[test]
+fn a_fifo_or_folder_where_the_lock_goes_is_refused_without_hanging() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("o");
+    fifo(&tmp.path().join("o.lock"));
+    refused(
+        &chipban(&["run", &tiny(), "--no-charts", "--out", s(&out)]),
+        &["o.lock", "not a regular file", "remove it"],
+    );
+    assert!(!out.exists());
+    fs::remove_file(tmp.path().join("o.lock")).unwrap();
+    fs::create_dir(tmp.path().join("o.lock")).unwrap();
+    refused(&chipban(&["run", &tiny(), "--no-charts", "--out", s(&out)]), &["o.lock", "not a regular file"]);
+    assert_eq!(listing(tmp.path()), ["o.lock"]);
 }
 
 #[test]

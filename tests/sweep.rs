@@ -47,10 +47,9 @@ fn grid_writes_the_study_and_is_independent_of_jobs() {
     let ids: Vec<u64> = runs.iter().map(|r| r["run_id"].parse().unwrap()).collect();
     assert_eq!(ids, (0..24).collect::<Vec<_>>());
     assert!(
-        runs[0].contains_key("research.open_model_floor")
-            && runs[0].contains_key("policy.rules[0].effective")
+        runs[0].contains_key("research.data_weight") && runs[0].contains_key("policy.rules[0].effective")
     );
-    assert_eq!(runs[0]["research.open_model_floor"], "0.2");
+    assert_eq!(runs[0]["research.data_weight"], "0.2");
     assert_eq!(runs[23]["policy.rules[0].effective"], "2023-01");
     // Common random numbers: replicate r has the same seed in every cell, and replicates differ.
     let seed = |cell: &str, rep: &str| {
@@ -254,9 +253,7 @@ fn factorial_and_latin_hypercube_tables() {
     // Latin hypercube: one sample in each of the 20 strata of every range.
     let mut strata: Vec<usize> = runs
         .iter()
-        .map(|r| {
-            ((r["research.open_model_floor"].parse::<f64>().unwrap() - 0.2) / 0.4 * 20.0).floor() as usize
-        })
+        .map(|r| ((r["research.data_weight"].parse::<f64>().unwrap() - 0.2) / 0.4 * 20.0).floor() as usize)
         .collect();
     strata.sort();
     assert_eq!(strata, (0..20).collect::<Vec<_>>());
@@ -293,11 +290,11 @@ fn bad_sweep_files_get_located_errors_and_write_nothing() {
         ),
         (
             // A path that does not exist, a wrong value type, both at once.
-            "Sweep(name: \"x\", world: \"tiny.ron\", seed: 1, replicates: 2,\n  design: Grid(params: [\n    Param(path: \"research.open_model_flor\", values: [0.2]),\n    Param(path: \"market.inertia\", values: [\"high\"]),\n  ]))",
+            "Sweep(name: \"x\", world: \"tiny.ron\", seed: 1, replicates: 2,\n  design: Grid(params: [\n    Param(path: \"research.data_weigth\", values: [0.2]),\n    Param(path: \"market.inertia\", values: [\"high\"]),\n  ]))",
             &[
                 "2 problems",
                 "bad.ron:3:17:",
-                "did you mean `open_model_floor`",
+                "did you mean `data_weight`",
                 "bad.ron:4:17:",
                 "market.inertia=high",
             ],

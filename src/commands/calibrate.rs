@@ -1,7 +1,7 @@
 //! `chipban calibrate`: measure the calibration targets (DESIGN §4) over
 //! many replicates of a world and print the table.
 
-use super::{AppError, check_jobs, jobs_or_cores, resolve_world};
+use super::{AppError, check_jobs, check_runs, jobs_or_cores, resolve_world};
 use crate::calibration::{self, Measured};
 use crate::error::UsageError;
 use std::path::PathBuf;
@@ -39,8 +39,9 @@ pub fn execute(opts: &CalibrateOptions) -> Result<Calibration, AppError> {
     }
     check_jobs(opts.jobs)?;
     let w = resolve_world(opts.world.as_deref(), &opts.sets, None, None)?;
+    check_runs("--replicates", opts.replicates as u64, &w)?;
     let master = opts.seed.unwrap_or(w.seed);
-    let rows = calibration::calibrate(&w, opts.replicates, master, jobs_or_cores(opts.jobs));
+    let rows = calibration::calibrate(&w, opts.replicates, master, jobs_or_cores(opts.jobs))?;
     Ok(Calibration { world: w.name, replicates: opts.replicates, master_seed: master, rows })
 }
 

@@ -45,7 +45,7 @@ pub fn execute(opts: &ChartOptions) -> Result<Vec<String>, AppError> {
 /// redraws its charts.
 fn not_a_study(dir: &Path) -> Result<(), AppError> {
     let d = dir.display();
-    let state = std::fs::read_to_string(dir.join("state.json")).unwrap_or_default();
+    let state = crate::safe_read::small_text(&dir.join("state.json")).unwrap_or_default();
     if state.contains("\"chipban-sweep\"") {
         let (kind, how) = if state.contains("\"index\"") {
             (

@@ -2,7 +2,7 @@
 //! comparison folder (data files, and unless `--no-charts` charts and a
 //! report); prints the verdict.
 
-use super::{AppError, OutputOptions, chart_files, check_jobs, jobs_or_cores};
+use super::{AppError, OutputOptions, chart_files, check_jobs, check_runs, jobs_or_cores};
 use crate::compare::{self, CompareError, Comparison};
 use crate::outdir::{OutputError, claim, lock, write_folder};
 use crate::world::World;
@@ -62,6 +62,14 @@ pub fn execute(opts: &CompareOptions) -> Result<CompareOutcome, AppError> {
     }
     let worlds: [World; 2] = worlds.try_into().expect("two worlds");
     compare::check(&worlds, opts.replicates)?;
+    let larger = if crate::world::limits::estimate(&worlds[0]).firm_months
+        >= crate::world::limits::estimate(&worlds[1]).firm_months
+    {
+        &worlds[0]
+    } else {
+        &worlds[1]
+    };
+    check_runs("--replicates x 2 worlds", 2 * opts.replicates as u64, larger)?;
     let master = opts.seed.unwrap_or(worlds[0].seed);
     let out = opts.output.folder(|| {
         let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
@@ -70,7 +78,7 @@ pub fn execute(opts: &CompareOptions) -> Result<CompareOutcome, AppError> {
     let _lock = lock(&out)?;
     claim(&out, opts.output.force, |d| Err::<(), _>(OutputError::Exists { path: d.to_path_buf() }))?;
     let files = [opts.worlds[0].display().to_string(), opts.worlds[1].display().to_string()];
-    let cmp = compare::compare(&worlds, files, opts.replicates, master, jobs_or_cores(opts.jobs));
+    let cmp = compare::compare(&worlds, files, opts.replicates, master, jobs_or_cores(opts.jobs))?;
     let mut files = compare::data_files(&cmp);
     if !opts.output.no_charts {
         let charts = crate::view::study_charts::render_comparison(&cmp).map_err(AppError::Internal)?;

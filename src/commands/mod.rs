@@ -31,6 +31,8 @@ pub struct OutputOptions {
     pub quiet: bool,
     /// Data files only: no charts, GIF or report.
     pub no_charts: bool,
+    /// CSV and/or Parquet data tables (`--format`, of `run`, `sweep` and `merge`).
+    pub format: crate::record::parquet::Format,
 }
 
 impl OutputOptions {
@@ -50,6 +52,14 @@ pub(crate) fn check_jobs(jobs: Option<usize>) -> Result<(), AppError> {
         Some(n) if n == 0 || n > MAX_JOBS => Err(crate::error::UsageError::Jobs(n).into()),
         _ => Ok(()),
     }
+}
+
+/// Refuse a study of `runs` runs of `world` (replicates of `compare` or
+/// `calibrate`; `what` names the option) over the size limits, before any
+/// work starts.
+pub(crate) fn check_runs(what: &str, runs: u64, world: &crate::world::World) -> Result<(), AppError> {
+    let problems = crate::world::limits::study_problems(what, runs, &crate::world::limits::estimate(world));
+    if problems.is_empty() { Ok(()) } else { Err(crate::error::UsageError::Limits(problems).into()) }
 }
 
 /// Worker threads: the number asked for, or the machine's cores.

@@ -3,8 +3,11 @@
 //! the report), and print a summary (or the narration).
 
 use super::{AppError, OutputOptions, chart_files, resolve_world, terminal_safe};
-use crate::outdir::{OutFile, claim, lock};
-use crate::record::{Record, RunData, data_files, is_run_folder, write_run};
+use crate::outdir::{OutFile, claim, lock, stage};
+use crate::record::{
+    CsvSink, RunData, RunHead, head_files, holds_same_run, is_run_folder, read_output, summary_text,
+};
+use crate::sim::Simulation;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -24,17 +27,19 @@ pub struct RunOptions {
 /// What `run` did.
 pub struct RunOutcome {
     pub out: PathBuf,
-    pub record: Record,
-    /// The run as its output files hold it (what charts are made from).
-    pub data: RunData,
+    /// The run without its rows (those went to the files as they were made).
+    pub record: RunHead,
+    /// The run as its output files hold it (what charts and the narration
+    /// are made from); read back only when charts or the narration are asked for.
+    pub data: Option<RunData>,
     pub seconds: f64,
 }
 
 /// The entry point: run, then print the narration and the summary.
 pub fn main(opts: &RunOptions) -> Result<(), AppError> {
     let done = execute(opts)?;
-    if opts.narrate {
-        print!("{}", terminal_safe(&crate::view::narrate::text(&done.data)));
+    if let Some(data) = done.data.as_ref().filter(|_| opts.narrate) {
+        print!("{}", terminal_safe(&crate::view::narrate::text(data)));
     }
     if !opts.output.quiet {
         print!("{}", summary(&done));
@@ -43,24 +48,47 @@ pub fn main(opts: &RunOptions) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Resolve, simulate, write.
+/// Resolve, simulate, write. The firm panel, chip markets and events are
+/// streamed into the folder's staging copy as the months pass; the folder
+/// is swapped into place once every file is there.
 pub fn execute(opts: &RunOptions) -> Result<RunOutcome, AppError> {
     let w = resolve_world(opts.world.as_deref(), &opts.sets, opts.months, opts.seed)?;
     let out = opts.output.folder(|| format!("{}-seed{}", w.name, w.seed));
     let _lock = lock(&out)?;
     // Refuse a folder that holds no run before simulating; whether it holds
-    // this same run is known once the run is done (`write_run`).
+    // this same run is known once the run is done (`holds_same_run`).
     claim(&out, opts.output.force, is_run_folder)?;
     let started = Instant::now();
+    let staging = stage(&out)?;
+    let mut sink = CsvSink::create(staging.path(), &w)?;
     let seed = w.seed;
-    let record = crate::sim::run(w, seed);
-    let mut files = data_files(&record);
-    let data = RunData::from_files(&out, &files).map_err(AppError::internal)?;
-    if !opts.output.no_charts {
-        files.extend(visual_files(&data)?);
+    let head = Simulation::new(w, seed).run_into(&mut sink);
+    let streamed = sink.finish();
+    let head = head?;
+    streamed?;
+    let data_files = head_files(&head);
+    staging.write(&data_files)?;
+    // The data files are complete in the staging folder here.
+    let data = if opts.narrate || !opts.output.no_charts {
+        Some(read_output(staging.path()).map_err(AppError::internal)?)
+    } else {
+        None
+    };
+    if let Some(data) = data.as_ref().filter(|_| !opts.output.no_charts) {
+        staging.write(&visual_files(data)?)?;
     }
-    write_run(&out, &files, opts.output.force)?;
-    Ok(RunOutcome { out, record, data, seconds: started.elapsed().as_secs_f64() })
+    // --format: the data tables as CSV, Parquet or both (issue 11 point 2),
+    // converted in the staging folder before it is swapped into place
+    crate::record::parquet::apply_format_in(
+        staging.path(),
+        opts.output.format,
+        crate::record::parquet::run_table,
+    )
+    .map_err(AppError::internal)?;
+    let summary = summary_text(&data_files);
+    claim(&out, opts.output.force, |d| holds_same_run(d, &summary))?;
+    staging.commit()?;
+    Ok(RunOutcome { out, record: head, data, seconds: started.elapsed().as_secs_f64() })
 }
 
 /// What `run` prints when done (unless `--quiet`).

@@ -46,10 +46,19 @@ pub fn main(opts: &SweepOptions) -> Result<(), AppError> {
 /// Run the sweep (or the shard) into its folder.
 pub fn execute(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
     check_jobs(opts.jobs)?;
-    let OutputOptions { out, force, quiet, no_charts } = opts.output.clone();
+    let OutputOptions { out, force, quiet, no_charts, format } = opts.output.clone();
     let (file, jobs, shard, resume) = (opts.file.clone(), opts.jobs, opts.shard, opts.resume);
-    let settings =
-        study::SweepOptions { file, jobs, out, shard, resume, force, quiet, visuals: visuals(no_charts) };
+    let settings = study::SweepOptions {
+        file,
+        jobs,
+        out,
+        shard,
+        resume,
+        force,
+        quiet,
+        visuals: visuals(no_charts),
+        format,
+    };
     Ok(study::sweep(&settings)?)
 }
 
@@ -67,8 +76,10 @@ fn study_visuals(study: &Study) -> Result<Vec<OutFile>, StudyError> {
 }
 
 /// `--emit-slurm DIR`: write the job scripts; returns the files written.
+/// DIR's lock is held while they are written (one writer at a time).
 pub fn emit_slurm(opts: &SweepOptions, dir: &std::path::Path) -> Result<Vec<PathBuf>, AppError> {
     let plan = study::load_plan(&opts.file).map_err(StudyError::from)?;
+    let _lock = crate::outdir::lock(dir)?;
     let binary = std::env::current_exe()
         .map_err(|e| AppError::Internal(format!("cannot find this program's path: {e}")))?;
     let slurm_opts = SlurmOptions {

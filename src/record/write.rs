@@ -4,8 +4,9 @@
 //! run; an existing folder holding a different result is never replaced
 //! without `force`.
 
-use super::Record;
-use super::rows::{ChipRec, EventRec, FirmRec, MonthRec, RunSummary, summary_json, to_csv};
+use super::fastcsv::{self, Field};
+use super::rows::{ChipRec, EventRec, FirmRec, MonthRec, RunSummary, summary_json};
+use super::{Record, RunHead};
 use crate::outdir::{OutFile, OutputError, claim, write_folder};
 use crate::world::to_ron;
 use std::fs;
@@ -19,30 +20,46 @@ pub fn world_hash(world: &crate::world::World) -> String {
     format!("{:016x}", crate::world::fnv1a_64(to_ron(&w).as_bytes()))
 }
 
-/// `YYYY-MM` of every month of the run, by tick.
-fn dates(r: &Record) -> Vec<String> {
-    (0..r.months.len() as u32).map(|m| r.date(m)).collect()
+/// `months.csv` of a run (one row per month, written after the run: the
+/// consolidation phase needs the whole path).
+fn months_csv(h: &RunHead) -> Vec<u8> {
+    let mut buf = fastcsv::header::<MonthRec>();
+    for m in &h.months {
+        fastcsv::month_row(&mut buf, m, &fastcsv::month_prefix(m.month, &h.date(m.month)));
+    }
+    buf
 }
 
-/// `YYYY-MM` of a tick, from the table when it is there.
-fn date_of(r: &Record, dates: &[String], month: u32) -> String {
-    dates.get(month as usize).cloned().unwrap_or_else(|| r.date(month))
-}
-
-fn months_csv(r: &Record, dates: &[String]) -> Vec<u8> {
-    to_csv(r.months.iter().map(|m| MonthRec::new(m, date_of(r, dates, m.month))))
-}
-
-fn firms_csv(r: &Record, dates: &[String]) -> Vec<u8> {
-    to_csv(r.firms.iter().map(|f| FirmRec::new(f, date_of(r, dates, f.month), &r.firm_names)))
-}
-
-fn chips_csv(r: &Record, dates: &[String]) -> Vec<u8> {
-    to_csv(r.chips.iter().map(|c| ChipRec::new(c, date_of(r, dates, c.month), &r.chip_names)))
-}
-
-fn events_csv(r: &Record, dates: &[String]) -> Vec<u8> {
-    to_csv(r.events.iter().map(|e| EventRec::new(e, date_of(r, dates, e.month))))
+/// `firms.csv`, `chips.csv` and `events.csv` of a run held in memory: the
+/// bytes `CsvSink` streams.
+fn panel_files(r: &Record) -> [OutFile; 3] {
+    let firm_names: Vec<Field> = r.firm_names.iter().map(|n| Field::new(n)).collect();
+    let chip_names: Vec<Field> = r.chip_names.iter().map(|n| Field::new(n)).collect();
+    let prefixes: Vec<Vec<u8>> =
+        (0..r.months.len() as u32).map(|m| fastcsv::month_prefix(m, &r.date(m))).collect();
+    let prefix = |m: u32| -> std::borrow::Cow<'_, [u8]> {
+        match prefixes.get(m as usize) {
+            Some(p) => p.into(),
+            None => fastcsv::month_prefix(m, &r.date(m)).into(),
+        }
+    };
+    // about the bytes of a row, so that the buffers are not copied as they grow
+    let mut firms = fastcsv::header::<FirmRec>();
+    firms.reserve(r.firms.len() * 130);
+    for f in &r.firms {
+        fastcsv::firm_row(&mut firms, f, &prefix(f.month), &firm_names);
+    }
+    let mut chips = fastcsv::header::<ChipRec>();
+    for c in &r.chips {
+        fastcsv::chip_row(&mut chips, c, &prefix(c.month), &chip_names);
+    }
+    let mut events = fastcsv::header::<EventRec>();
+    events.reserve(r.events.len() * 64);
+    let mut detail = String::new();
+    for e in &r.events {
+        fastcsv::event_row(&mut events, e, &prefix(e.month), &mut detail);
+    }
+    [("firms.csv".into(), firms), ("chips.csv".into(), chips), ("events.csv".into(), events)]
 }
 
 /// The refusal of [`write_run`] and `chipban run` for an occupied folder
@@ -56,7 +73,8 @@ pub fn is_run_folder(dir: &Path) -> Result<(), OutputError> {
 }
 
 /// Does `dir` already hold this same run (same world hash, seed, version)?
-fn holds_same_run(dir: &Path, summary: &str) -> Result<(), OutputError> {
+/// `summary`: the new run's `summary.json`.
+pub fn holds_same_run(dir: &Path, summary: &str) -> Result<(), OutputError> {
     let different = |why: &str| OutputError::DifferentRun { path: dir.to_path_buf(), why: why.to_string() };
     let Ok(old) = fs::read_to_string(dir.join("summary.json")) else {
         return Err(different("it is not a chipban output folder"));
@@ -74,31 +92,42 @@ fn holds_same_run(dir: &Path, summary: &str) -> Result<(), OutputError> {
     }
 }
 
-/// The data files of a run (world.ron, the CSVs, summary.json), in memory.
-pub fn data_files(r: &Record) -> Vec<OutFile> {
-    let hash = world_hash(&r.world);
-    let dates = dates(r);
-    let mut world = r.world.clone();
-    world.seed = r.seed;
+/// The data files of a run that are written after it (`world.ron` with
+/// its seed, `months.csv`, `summary.json`): with the streamed files of a
+/// `CsvSink`, the run's data files.
+pub fn head_files(h: &RunHead) -> Vec<OutFile> {
+    let hash = world_hash(&h.world);
+    let mut world = h.world.clone();
+    world.seed = h.seed;
     vec![
         ("world.ron".into(), to_ron(&world).into_bytes()),
-        ("months.csv".into(), months_csv(r, &dates)),
-        ("firms.csv".into(), firms_csv(r, &dates)),
-        ("chips.csv".into(), chips_csv(r, &dates)),
-        ("events.csv".into(), events_csv(r, &dates)),
-        ("summary.json".into(), summary_json(&RunSummary::new(r, &hash)).into_bytes()),
+        ("months.csv".into(), months_csv(h)),
+        ("summary.json".into(), summary_json(&RunSummary::new(h, &hash)).into_bytes()),
     ]
+}
+
+/// The data files of a run (world.ron, the CSVs, summary.json), in memory.
+pub fn data_files(r: &Record) -> Vec<OutFile> {
+    let [world, months, summary]: [OutFile; 3] =
+        head_files(&r.head()).try_into().expect("three files after the run");
+    let [firms, chips, events] = panel_files(r);
+    vec![world, months, firms, chips, events, summary]
+}
+
+/// The text of `summary.json` among a run's files (empty if it is not there).
+pub fn summary_text(files: &[OutFile]) -> String {
+    files
+        .iter()
+        .find(|(n, _)| n == "summary.json")
+        .map(|(_, b)| String::from_utf8_lossy(b).to_string())
+        .unwrap_or_default()
 }
 
 /// Write a run's files (data, and charts if any) into `dir` atomically,
 /// refusing to replace a folder that holds a different run unless `force`
 /// (the overwrite policy of [`crate::outdir::claim`]).
 pub fn write_run(dir: &Path, files: &[OutFile], force: bool) -> Result<(), OutputError> {
-    let summary = files
-        .iter()
-        .find(|(n, _)| n == "summary.json")
-        .map(|(_, b)| String::from_utf8_lossy(b).to_string())
-        .unwrap_or_default();
+    let summary = summary_text(files);
     claim(dir, force, |d| holds_same_run(d, &summary))?;
     write_folder(dir, files)
 }

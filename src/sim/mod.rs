@@ -1,6 +1,8 @@
 //! The ECS model: components, resources, one file per system, and the
-//! monthly schedule. `Simulation::new(world, seed).run()` returns the run's
-//! `Record`. Nothing here reads or writes files.
+//! monthly schedule. `Simulation::new(world, seed).run_into(sink)` hands
+//! each month's rows to a `RecordSink` as the month ends and returns what
+//! stays in memory (`RunHead`); `run()` keeps everything (`Record`).
+//! Nothing here reads or writes files.
 //!
 //! Firms are entities (their state split into small components); chip
 //! suppliers, talent pools and investors are fixed, indexed lists held as
@@ -16,7 +18,9 @@ pub mod resources;
 pub mod systems;
 
 use crate::sim::measures::consolidation_phase;
-use crate::sim::output::Record;
+use crate::sim::output::{
+    EventKind, MemorySink, MonthBatch, Record, RecordSink, RunHead, SimError, check_finite,
+};
 use crate::world::World;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::ScheduleLabel;
@@ -112,11 +116,41 @@ impl Simulation {
         Simulation { world, schedule: monthly_schedule(), months: w.months, seed }
     }
 
-    /// Run every month and return the record.
-    pub fn run(mut self) -> Record {
+    /// Run every month, handing each month's rows to `sink` as it ends;
+    /// return what stays in memory (the month rows, names and counts). A
+    /// NaN or infinite value in a month's rows stops the run before they
+    /// reach the sink.
+    pub fn run_into(mut self, sink: &mut dyn RecordSink) -> Result<RunHead, SimError> {
+        let mut batch = MonthBatch::default();
+        let mut names_sent = 0;
+        let mut event_counts = [0u64; EventKind::ALL.len()];
         for tick in 0..self.months {
             self.world.resource_mut::<Clock>().tick = tick;
             self.schedule.run(&mut self.world);
+            batch.month = tick;
+            batch.new_firm_names.clear();
+            batch.chips.clear();
+            batch.firms.clear();
+            batch.events.clear();
+            {
+                let roster = self.world.resource::<Roster>();
+                batch.new_firm_names.extend(roster.firm_names[names_sent..].iter().cloned());
+                names_sent = roster.firm_names.len();
+            }
+            let mut out = self.world.resource_mut::<Output>();
+            std::mem::swap(&mut out.chips, &mut batch.chips);
+            std::mem::swap(&mut out.firms, &mut batch.firms);
+            std::mem::swap(&mut out.events, &mut batch.events);
+            batch.ledger = out.ledger.pop().unwrap_or_default();
+            out.ledger.clear();
+            let month = out.months.last().cloned().unwrap_or_default();
+            let roster = self.world.resource::<Roster>();
+            let date = self.world.resource::<Clock>().start.plus(tick as i32).to_string();
+            check_finite(&date, &month, &batch, &roster.firm_names, &roster.chip_names)?;
+            for e in &batch.events {
+                event_counts[e.kind() as usize] += 1;
+            }
+            sink.month(&mut batch);
         }
         let params = self.world.resource::<Params>().0.clone();
         let out = std::mem::take(&mut *self.world.resource_mut::<Output>());
@@ -137,23 +171,37 @@ impl Simulation {
         for (m, f) in months.iter_mut().zip(flags) {
             m.consolidating = f;
         }
-        Record {
+        Ok(RunHead {
             world: (*params).clone(),
             seed: self.seed,
             firm_names: roster.firm_names.iter().map(|n| n.to_string()).collect(),
             chip_names: roster.chip_names.iter().map(|n| n.to_string()).collect(),
-            chips: out.chips,
             months,
-            firms: out.firms,
-            events: out.events,
-            ledger: out.ledger,
             consolidation_start: start.map(|s| s as u32),
             firms_entered,
-        }
+            event_counts,
+        })
+    }
+
+    /// Run every month and keep every row in memory.
+    pub fn run(self) -> Result<Record, SimError> {
+        let mut rows = MemorySink::default();
+        let head = self.run_into(&mut rows)?;
+        Ok(Record::from_parts(head, rows))
     }
 }
 
-/// Run a world with a seed: the library's main entry point.
+/// Run a world with a seed and keep the whole record in memory: the
+/// library's entry point for tests and small worlds (a big panel should go
+/// to a [`RecordSink`] through [`Simulation::run_into`]).
+///
+/// # Panics
+/// If the run produces a NaN or infinite value; [`try_run`] returns that error.
 pub fn run(world: World, seed: u64) -> Record {
+    try_run(world, seed).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`run`], returning the error of a run that produced a non-finite value.
+pub fn try_run(world: World, seed: u64) -> Result<Record, SimError> {
     Simulation::new(world, seed).run()
 }

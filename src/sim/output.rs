@@ -289,58 +289,71 @@ impl Payload {
         }
     }
 
-    /// The `detail` column of `events.csv`: the payload as prose. The only
-    /// place that writes it; [`Payload::parse`] is its inverse.
+    /// The `detail` column of `events.csv`: the payload as prose
+    /// ([`Payload::write_detail`]); [`Payload::parse`] is its inverse.
     pub fn detail(&self) -> String {
+        let mut text = String::new();
+        self.write_detail(&mut text).expect("a String takes any text");
+        text
+    }
+
+    /// Write the `detail` column: the only place that composes it (the
+    /// CSV writer uses it without a `String` per event).
+    pub fn write_detail(&self, out: &mut impl std::fmt::Write) -> std::fmt::Result {
         match self {
-            Payload::RuleAnnounced | Payload::TalentMove => String::new(),
-            Payload::RuleEffective { orders_cancelled } => format!("{orders_cancelled} orders cancelled"),
-            Payload::ChipOrder { due } => format!("due {due}"),
-            Payload::ChipDelivery { grey_market: false } => String::new(),
-            Payload::ChipDelivery { grey_market: true } => "grey market".into(),
+            Payload::RuleAnnounced | Payload::TalentMove => Ok(()),
+            Payload::RuleEffective { orders_cancelled } => write!(out, "{orders_cancelled} orders cancelled"),
+            Payload::ChipOrder { due } => write!(out, "due {due}"),
+            Payload::ChipDelivery { grey_market: false } => Ok(()),
+            Payload::ChipDelivery { grey_market: true } => out.write_str("grey market"),
             Payload::OrderCancelled { reason } => match reason {
-                CancelReason::ChipBanned => "chip banned".into(),
-                CancelReason::RefundedOnExit => "refunded on exit".into(),
-                CancelReason::BannedByRule(rule) => format!("banned by rule {rule}"),
+                CancelReason::ChipBanned => out.write_str("chip banned"),
+                CancelReason::RefundedOnExit => out.write_str("refunded on exit"),
+                CancelReason::BannedByRule(rule) => write!(out, "banned by rule {rule}"),
             },
-            Payload::GreyMarketPurchase => "banned chip, grey market".into(),
-            Payload::FundingRound { post_money_musd } => format!("post-money {post_money_musd:.0} USD M"),
+            Payload::GreyMarketPurchase => out.write_str("banned chip, grey market"),
+            Payload::FundingRound { post_money_musd } => write!(out, "post-money {post_money_musd:.0} USD M"),
             Payload::Loan { collateral_units, chip } => {
-                format!("chip-backed, {collateral_units} {chip} as collateral")
+                write!(out, "chip-backed, {collateral_units} {chip} as collateral")
             }
             Payload::LoanRepaid { when } => match when {
-                Repayment::AtMaturity => "at maturity".into(),
-                Repayment::OrderCancelled => "order cancelled".into(),
-                Repayment::OnExit => "on exit".into(),
+                Repayment::AtMaturity => out.write_str("at maturity"),
+                Repayment::OrderCancelled => out.write_str("order cancelled"),
+                Repayment::OnExit => out.write_str("on exit"),
                 Repayment::AfterRound { post_money_musd } => {
-                    format!("after a round at {post_money_musd:.0} USD M")
+                    write!(out, "after a round at {post_money_musd:.0} USD M")
                 }
             },
             Payload::LoanDefault { loss } => match loss {
                 LoanLoss::OnExit { recovered_musd } => {
-                    format!("exit: lender recovered {recovered_musd:.1} USD M")
+                    write!(out, "exit: lender recovered {recovered_musd:.1} USD M")
                 }
                 LoanLoss::CollateralSeized { chips, proceeds_musd } => {
-                    format!("collateral seized: {chips} chips sold for {proceeds_musd:.1} USD M")
+                    write!(out, "collateral seized: {chips} chips sold for {proceeds_musd:.1} USD M")
                 }
             },
             Payload::Acquisition { researchers, chips, users_pct } => {
-                format!("{researchers} researchers, {chips} chips, {users_pct:.1}% of users")
+                write!(out, "{researchers} researchers, {chips} chips, {users_pct:.1}% of users")
             }
             Payload::Exit { chips_sold, researchers, closed } => {
-                format!(
+                write!(
+                    out,
                     "{}: {chips_sold} chips sold at a haircut, {researchers} researchers back to the pools",
                     if *closed { "closed" } else { "insolvent" }
                 )
             }
             Payload::Entry { tier, researchers, chips } => {
-                format!("{} with {researchers} researchers, {chips} chips", tier.as_str())
+                write!(out, "{} with {researchers} researchers, {chips} chips", tier.as_str())
             }
-            Payload::Pivot { kept, laid_off, chips_sold } => format!(
+            Payload::Pivot { kept, laid_off, chips_sold } => write!(
+                out,
                 "to applications: kept {kept} researchers, laid off {laid_off}, sold {chips_sold} chips"
             ),
-            Payload::TeamTransfer { researchers } => format!("{researchers} researchers joined the giant"),
-            Payload::PriceCut { from_usd_mtok, to_usd_mtok, defending } => format!(
+            Payload::TeamTransfer { researchers } => {
+                write!(out, "{researchers} researchers joined the giant")
+            }
+            Payload::PriceCut { from_usd_mtok, to_usd_mtok, defending } => write!(
+                out,
                 "from {from_usd_mtok:.4} to {to_usd_mtok:.4} USD/Mtok{}",
                 if *defending { ", defending its share" } else { "" }
             ),
@@ -576,6 +589,184 @@ impl Ledger {
     }
 }
 
+/// One month of a run as it is handed to a [`RecordSink`]: the rows the
+/// month produced, in the order they go to the files. The vectors are the
+/// sink's to take (`std::mem::take`, `Vec::append`, or the whole batch
+/// swapped for an older one); whatever the batch holds after the call is
+/// cleared before it is filled again.
+#[derive(Debug, Default)]
+pub struct MonthBatch {
+    /// Tick index, 0-based.
+    pub month: u32,
+    /// Firms registered since the previous batch, in id order (entrants are
+    /// registered as they are founded): `firm_names[i]` of the first batch
+    /// is firm 0.
+    pub new_firm_names: Vec<Name>,
+    pub chips: Vec<ChipRow>,
+    pub firms: Vec<FirmRow>,
+    pub events: Vec<Event>,
+    /// Stocks and flows at the end of the month.
+    pub ledger: Ledger,
+}
+
+/// Where a run's rows go as the months pass: files written while the model
+/// runs (`record::CsvSink`), memory ([`MemorySink`], for tests and small
+/// uses) or nowhere ([`NullSink`], for sweeps that need only the month rows).
+/// Called once per month, in order, with rows whose floats are all finite.
+pub trait RecordSink {
+    fn month(&mut self, batch: &mut MonthBatch);
+}
+
+/// Keeps nothing: the month rows and event counts of [`RunHead`] are all a
+/// sweep or a comparison needs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NullSink;
+
+impl RecordSink for NullSink {
+    fn month(&mut self, _: &mut MonthBatch) {}
+}
+
+/// Keeps every row in memory (the whole run: use it for tests and small worlds).
+#[derive(Clone, Debug, Default)]
+pub struct MemorySink {
+    pub chips: Vec<ChipRow>,
+    pub firms: Vec<FirmRow>,
+    pub events: Vec<Event>,
+    pub ledger: Vec<Ledger>,
+}
+
+impl RecordSink for MemorySink {
+    fn month(&mut self, batch: &mut MonthBatch) {
+        self.chips.append(&mut batch.chips);
+        self.firms.append(&mut batch.firms);
+        self.events.append(&mut batch.events);
+        self.ledger.push(std::mem::take(&mut batch.ledger));
+    }
+}
+
+/// What a run leaves in memory when its rows went to a [`RecordSink`]: the
+/// world, the names, the month rows (with the consolidation phase, which
+/// needs the whole path) and the event counts.
+#[derive(Clone, Debug)]
+pub struct RunHead {
+    pub world: crate::world::World,
+    pub seed: u64,
+    pub firm_names: Vec<String>,
+    pub chip_names: Vec<String>,
+    pub months: Vec<MonthRow>,
+    /// First month (tick) of the consolidation phase, if any.
+    pub consolidation_start: Option<u32>,
+    /// Firms that were in the market at some point of the run.
+    pub firms_entered: u32,
+    /// Events of each kind, indexed by `EventKind as usize`.
+    pub event_counts: [u64; EventKind::ALL.len()],
+}
+
+impl RunHead {
+    /// `YYYY-MM` of a tick.
+    pub fn date(&self, month: u32) -> String {
+        self.world.start.plus(month as i32).to_string()
+    }
+
+    /// How many events of each kind.
+    pub fn event_counts(&self) -> Vec<(EventKind, u64)> {
+        EventKind::ALL.iter().map(|k| (*k, self.event_counts[*k as usize])).collect()
+    }
+}
+
+/// Why a run stopped: the model produced a value no file may hold.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SimError {
+    /// A NaN or infinite quantity (the world's values are too large or
+    /// extreme for the model's arithmetic).
+    #[error(
+        "the simulation produced a non-finite value in {date}: {subject}, {quantity} = {value}; \
+         some of the world's values are too large or extreme for the model: make them smaller"
+    )]
+    NonFinite { date: String, subject: String, quantity: &'static str, value: f64 },
+}
+
+/// Every float of a month's rows is finite (none is NaN or infinite), or
+/// the error names the month, the firm, chip or market, and the column.
+/// `firm_names` and `chip_names` are the run's names by index.
+pub fn check_finite(
+    date: &str,
+    month: &MonthRow,
+    batch: &MonthBatch,
+    firm_names: &[Name],
+    chip_names: &[Name],
+) -> Result<(), SimError> {
+    let fail = |subject: String, quantity: &'static str, value: f64| SimError::NonFinite {
+        date: date.to_string(),
+        subject,
+        quantity,
+        value,
+    };
+    let first_bad = |values: &[(&'static str, f64)]| values.iter().copied().find(|(_, v)| !v.is_finite());
+    let market = [
+        ("hhi", month.hhi),
+        ("cr4", month.cr4),
+        ("top4_compute_share", month.top4_compute_share),
+        ("compute_gini", month.compute_gini),
+        ("chip_price_index", month.chip_price_index),
+        ("wage_index", month.wage_index),
+        ("vc_funding_musd", month.vc_funding_musd),
+        ("loans_outstanding_musd", month.loans_outstanding_musd),
+        ("total_revenue_musd", month.total_revenue_musd),
+    ];
+    if let Some((q, v)) = first_bad(&market) {
+        return Err(fail("the market (months.csv)".into(), q, v));
+    }
+    let name = |names: &[Name], i: u32| names.get(i as usize).map(|n| n.to_string()).unwrap_or_default();
+    for c in &batch.chips {
+        if let Some((q, v)) = first_bad(&[("pflops_held", c.pflops_held), ("price_musd", c.price_musd)]) {
+            return Err(fail(format!("chip {:?} (chips.csv)", name(chip_names, c.chip)), q, v));
+        }
+    }
+    for f in &batch.firms {
+        let values = [
+            ("cash_musd", f.cash_musd),
+            ("debt_musd", f.debt_musd),
+            ("compute_pflops", f.compute_pflops),
+            ("capability", f.capability),
+            ("benchmark", f.benchmark),
+            ("revenue_musd", f.revenue_musd),
+            ("share", f.share),
+            ("valuation_musd", f.valuation_musd),
+        ];
+        if let Some((q, v)) = first_bad(&values) {
+            return Err(fail(format!("firm {:?} (firms.csv)", name(firm_names, f.firm)), q, v));
+        }
+    }
+    for e in &batch.events {
+        let detail = match &e.payload {
+            Payload::FundingRound { post_money_musd }
+            | Payload::LoanRepaid { when: Repayment::AfterRound { post_money_musd } } => {
+                Some(("detail (post-money valuation)", *post_money_musd))
+            }
+            Payload::LoanDefault { loss: LoanLoss::OnExit { recovered_musd: x } }
+            | Payload::LoanDefault { loss: LoanLoss::CollateralSeized { proceeds_musd: x, .. } } => {
+                Some(("detail (amount recovered)", *x))
+            }
+            Payload::Acquisition { users_pct, .. } => Some(("detail (share of users)", *users_pct)),
+            _ => None,
+        };
+        let bad = if e.amount_musd.is_finite() {
+            detail.filter(|(_, v)| !v.is_finite())
+        } else {
+            Some(("amount_musd", e.amount_musd))
+        };
+        if let Some((q, v)) = bad {
+            return Err(fail(
+                format!("{} event of {:?} with {:?} (events.csv)", e.kind().as_str(), &*e.actor, &*e.target),
+                q,
+                v,
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Everything one run produced.
 #[derive(Clone, Debug)]
 pub struct Record {
@@ -595,6 +786,41 @@ pub struct Record {
 }
 
 impl Record {
+    /// The run from its head and the rows a [`MemorySink`] kept.
+    pub fn from_parts(head: RunHead, rows: MemorySink) -> Record {
+        Record {
+            world: head.world,
+            seed: head.seed,
+            firm_names: head.firm_names,
+            chip_names: head.chip_names,
+            months: head.months,
+            chips: rows.chips,
+            firms: rows.firms,
+            events: rows.events,
+            ledger: rows.ledger,
+            consolidation_start: head.consolidation_start,
+            firms_entered: head.firms_entered,
+        }
+    }
+
+    /// The run without its rows (what a streamed run leaves in memory).
+    pub fn head(&self) -> RunHead {
+        let mut event_counts = [0u64; EventKind::ALL.len()];
+        for e in &self.events {
+            event_counts[e.kind() as usize] += 1;
+        }
+        RunHead {
+            world: self.world.clone(),
+            seed: self.seed,
+            firm_names: self.firm_names.clone(),
+            chip_names: self.chip_names.clone(),
+            months: self.months.clone(),
+            consolidation_start: self.consolidation_start,
+            firms_entered: self.firms_entered,
+            event_counts,
+        }
+    }
+
     /// `YYYY-MM` of a tick.
     pub fn date(&self, month: u32) -> String {
         self.world.start.plus(month as i32).to_string()
@@ -644,6 +870,42 @@ mod tests {
             Payload::Pivot { kept: 12, laid_off: 30, chips_sold: 256 },
             Payload::TeamTransfer { researchers: 85 },
         ]
+    }
+
+    #[test]
+    fn the_finite_guard_names_the_chip_or_event_and_the_column() {
+        let names: Vec<Name> = vec![Name::from("A"), Name::from("B")];
+        let month = MonthRow::default();
+        let mut batch = MonthBatch::default();
+        assert_eq!(check_finite("2024-02", &month, &batch, &names, &names), Ok(()));
+        batch.chips.push(ChipRow {
+            month: 0,
+            chip: 1,
+            units_held: 0,
+            pflops_held: 0.0,
+            units_delivered: 0,
+            price_musd: f64::NAN,
+            banned: false,
+        });
+        let err = check_finite("2024-02", &month, &batch, &names, &names).unwrap_err().to_string();
+        assert!(
+            err.contains("2024-02") && err.contains("chip \"B\"") && err.contains("price_musd = NaN"),
+            "{err}"
+        );
+        batch.chips.clear();
+        batch.events.push(Event {
+            month: 0,
+            actor: Name::from("A"),
+            target: Name::from("B"),
+            units: 0,
+            amount_musd: 1.0,
+            payload: Payload::Acquisition { researchers: 1, chips: 1, users_pct: f64::NEG_INFINITY },
+        });
+        let err = check_finite("2024-02", &month, &batch, &names, &names).unwrap_err().to_string();
+        assert!(err.contains("acquisition event of \"A\" with \"B\"") && err.contains("= -inf"), "{err}");
+        let month = MonthRow { wage_index: f64::INFINITY, ..MonthRow::default() };
+        let err = check_finite("2024-02", &month, &batch, &names, &names).unwrap_err().to_string();
+        assert!(err.contains("the market") && err.contains("wage_index = inf"), "{err}");
     }
 
     #[test]

@@ -9,10 +9,10 @@ use super::data::{
 use super::spec::{Plan, product};
 use crate::analysis::outcome::Outcome;
 use crate::analysis::stats;
-use crate::record::Record;
+use crate::record::RunHead;
 
 /// The outcomes and monthly paths of one finished run.
-pub fn run_result(record: &Record, run_id: u64, cell: u32, replicate: u32) -> RunResult {
+pub fn run_result(record: &RunHead, run_id: u64, cell: u32, replicate: u32) -> RunResult {
     let months = &record.months;
     let last = months.last().cloned().unwrap_or_default();
     let peak = months.iter().map(|m| m.independent_firms).max().unwrap_or(0);

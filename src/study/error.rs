@@ -28,6 +28,9 @@ pub enum StudyError {
     /// The sweep file: unreadable, malformed or with bad values.
     #[error("{0}")]
     Spec(#[from] SweepProblems),
+    /// A run stopped by a NaN or infinite value (the cell's values are too extreme).
+    #[error("run {run_id} (cell {cell}, replicate {replicate}): {source}")]
+    Sim { run_id: u64, cell: u32, replicate: u32, source: crate::sim::output::SimError },
     /// The output folder (the overwrite policy, or writing).
     #[error("{0}")]
     Output(#[from] OutputError),
@@ -83,11 +86,14 @@ pub enum StudyError {
     /// The charts or report could not be drawn: a bug.
     #[error("{0}")]
     Visuals(String),
+    /// The tables could not be converted to Parquet (`--format`): a bug.
+    #[error("{0}")]
+    Parquet(String),
 }
 
 impl StudyError {
     /// A bug in chipban rather than something the user can fix.
     pub fn is_internal(&self) -> bool {
-        matches!(self, StudyError::CellWorld(_) | StudyError::Visuals(_))
+        matches!(self, StudyError::CellWorld(_) | StudyError::Visuals(_) | StudyError::Parquet(_))
     }
 }

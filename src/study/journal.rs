@@ -141,7 +141,7 @@ impl Contents {
 /// written when the process died: it is dropped (and re-run). A damaged
 /// line elsewhere is an error.
 pub fn read(path: &Path) -> Result<Contents, StudyError> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::safe_read::text(path, crate::world::limits::MAX_DATA_FILE_BYTES)
         .map_err(|source| StudyError::Read { path: path.to_path_buf(), source })?;
     let mut runs = Vec::new();
     let mut good_len = 0u64;

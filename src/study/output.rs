@@ -3,9 +3,10 @@
 //! docs/sweep.md). Numbers are written in shortest round-trip form; empty
 //! cells mean "no value" (e.g. no run of the cell consolidated).
 
-use super::data::{DesignKind, Effect, Metric, Sensitivity, Study, Summary};
+use super::data::{DesignKind, Effect, Metric, ParamKind, Sensitivity, Study, Summary};
 use crate::analysis::outcome::Outcome;
 use crate::outdir::{OutFile, Provenance};
+use crate::record::parquet::{Column, Kind};
 
 /// A value in shortest round-trip form, or an empty cell for none.
 pub(crate) fn opt(v: Option<f64>) -> String {
@@ -191,4 +192,75 @@ pub fn data_files(s: &Study, world_hash: &str) -> Vec<OutFile> {
     }
     files.push(("summary.json".to_string(), summary_json(s, world_hash)));
     files
+}
+
+/// The Parquet schema of a study table, by CSV file name (`--format`);
+/// `None` for other files. Counts are unsigned integers, statistics are
+/// doubles (nullable where the CSV cell may be empty), a numeric parameter
+/// is INT64 when every cell's value is a whole number and DOUBLE otherwise,
+/// other parameters (months, levels, names) are strings as in the CSV.
+pub fn parquet_columns(s: &Study, file: &str) -> Option<Vec<Column>> {
+    let stats = |cols: &mut Vec<Column>, names: &[&str]| {
+        cols.extend(names.iter().map(|n| Column::nullable(*n, Kind::F64)));
+    };
+    let params = |cols: &mut Vec<Column>| {
+        for (k, p) in s.params.iter().enumerate() {
+            let all = |ok: fn(&str) -> bool| s.cells.iter().all(|c| c.values.get(k).is_some_and(|v| ok(v)));
+            let kind = match p.kind {
+                ParamKind::Number if all(|v| v.parse::<i64>().is_ok()) => Kind::I64,
+                ParamKind::Number if all(|v| v.parse::<f64>().is_ok()) => Kind::F64,
+                _ => Kind::Str,
+            };
+            cols.push(Column::new(p.column.clone(), kind));
+        }
+    };
+    let mut cols = Vec::new();
+    match file {
+        "runs.csv" => {
+            cols.extend([
+                Column::new("run_id", Kind::U64),
+                Column::new("cell", Kind::U32),
+                Column::new("replicate", Kind::U32),
+                Column::new("seed", Kind::U64),
+            ]);
+            params(&mut cols);
+            cols.extend(Outcome::ALL.iter().map(|o| Column::nullable(o.column(), Kind::F64)));
+        }
+        "cells.csv" => {
+            cols.push(Column::new("cell", Kind::U32));
+            params(&mut cols);
+            cols.extend([Column::new("outcome", Kind::Str), Column::new("n", Kind::U64)]);
+            stats(&mut cols, &["mean", "sd", "ci95_low", "ci95_high", "p5", "p50", "p95"]);
+        }
+        "bands.csv" => {
+            // `cell` is a cell index or `all`: a string, as in the CSV.
+            cols.extend([
+                Column::new("cell", Kind::Str),
+                Column::new("metric", Kind::Str),
+                Column::new("month", Kind::U32),
+                Column::new("date", Kind::Str),
+                Column::new("n", Kind::U64),
+            ]);
+            cols.extend(["mean", "p5", "p50", "p95"].map(|n| Column::new(n, Kind::F64)));
+        }
+        "effects.csv" if s.design == DesignKind::Factorial => {
+            cols.extend([
+                Column::new("term", Kind::Str),
+                Column::new("order", Kind::U32),
+                Column::new("outcome", Kind::Str),
+                Column::new("n", Kind::U64),
+            ]);
+            stats(&mut cols, &["estimate", "se", "ci95_low", "ci95_high"]);
+        }
+        "effects.csv" if s.design == DesignKind::LatinHypercube => {
+            cols.extend([
+                Column::new("parameter", Kind::Str),
+                Column::new("outcome", Kind::Str),
+                Column::new("n", Kind::U64),
+            ]);
+            stats(&mut cols, &["spearman", "ci95_low", "ci95_high", "src", "r2"]);
+        }
+        _ => return None,
+    }
+    Some(cols)
 }

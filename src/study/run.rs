@@ -16,6 +16,7 @@ use super::{aggregate, output};
 use crate::outdir::{
     Claim, OutFile, OutputError, claim, clean_inside, clear, lock, update_folder, write_file_atomic,
 };
+use crate::record::parquet::{self, Format};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -69,6 +70,8 @@ pub struct SweepOptions {
     pub quiet: bool,
     /// Draws the study's charts and report; `None` = data files only.
     pub visuals: Option<StudyVisuals>,
+    /// The study's tables as CSV, Parquet or both.
+    pub format: Format,
 }
 
 /// What a sweep (or merge) did.
@@ -147,7 +150,8 @@ fn check_journal(c: &journal::Contents, path: &Path, plan: &Plan) -> Result<(), 
 
 fn read_state(dir: &Path) -> Result<FolderState, StudyError> {
     let p = dir.join(STATE);
-    let text = std::fs::read_to_string(&p).map_err(|source| StudyError::Read { path: p.clone(), source })?;
+    let text =
+        crate::safe_read::small_text(&p).map_err(|source| StudyError::Read { path: p.clone(), source })?;
     let v: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| StudyError::StateFile { path: p.clone(), message: e.to_string() })?;
     if v["format"] != "chipban-sweep" {
@@ -229,7 +233,7 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, StudyError> {
     drop(writer);
 
     let study = if opts.shard.is_none_or(|s| s.count == 1) {
-        let (study, files) = finish(&plan, runs, opts.visuals)?;
+        let (study, files) = finish(&plan, runs, opts.visuals, opts.format)?;
         update_folder(&out, &files)?;
         Some(study)
     } else {
@@ -273,12 +277,12 @@ fn prepare_folder(
             let show = |s: Option<Shard>| s.map_or("none".to_string(), |s| s.to_string());
             reasons.push(format!("its shard is {} and this run's is {}", show(st.shard), show(opts.shard)));
         }
-        if std::fs::read_to_string(dir.join("sweep.ron")).ok().as_deref() != Some(sweep_ron) {
+        if crate::safe_read::small_text(&dir.join("sweep.ron")).ok().as_deref() != Some(sweep_ron) {
             reasons.push(
                 "its sweep.ron differs from this sweep (design, seed, replicates or months changed)".into(),
             );
         }
-        if std::fs::read_to_string(dir.join("world.ron")).ok().as_deref() != Some(world_ron) {
+        if crate::safe_read::small_text(&dir.join("world.ron")).ok().as_deref() != Some(world_ron) {
             reasons.push("its world.ron differs from this sweep's world".into());
         }
         if !reasons.is_empty() {
@@ -392,8 +396,11 @@ fn simulate(
         *cached = Some((cell, w));
     }
     let world = cached.as_ref().map(|(_, w)| w.clone()).expect("cached above");
-    let record = crate::sim::run(world, plan.seed(cell, replicate));
-    let result = aggregate::run_result(&record, run_id, cell, replicate);
+    // A sweep needs the month rows and event counts only: no row is kept.
+    let head = crate::sim::Simulation::new(world, plan.seed(cell, replicate))
+        .run_into(&mut crate::sim::output::NullSink)
+        .map_err(|source| StudyError::Sim { run_id, cell, replicate, source })?;
+    let result = aggregate::run_result(&head, run_id, cell, replicate);
     let line = journal::format_line(&result);
     Ok((result, line))
 }
@@ -425,6 +432,7 @@ fn finish(
     plan: &Plan,
     runs: Vec<RunResult>,
     visuals: Option<StudyVisuals>,
+    format: Format,
 ) -> Result<(Study, Vec<OutFile>), StudyError> {
     let journal_text = journal::sorted_text(&runs);
     let study = aggregate::aggregate(plan, runs);
@@ -434,6 +442,9 @@ fn finish(
     if let Some(draw) = visuals {
         files.extend(draw(&study)?);
     }
+    // --format: the tables as CSV, Parquet or both (issue 11 point 2).
+    let files = parquet::apply_format(files, format, |name| output::parquet_columns(&study, name))
+        .map_err(|e| StudyError::Parquet(e.to_string()))?;
     Ok((study, files))
 }
 
@@ -445,6 +456,8 @@ pub struct MergeOptions {
     pub force: bool,
     /// Draws the study's charts and report; `None` = data files only.
     pub visuals: Option<StudyVisuals>,
+    /// The study's tables as CSV, Parquet or both.
+    pub format: Format,
 }
 
 /// `chipban merge DIR...`: check that the shard folders hold every run of
@@ -465,8 +478,8 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
                 continue;
             }
         };
-        let sweep_ron = std::fs::read_to_string(dir.join("sweep.ron")).unwrap_or_default();
-        let world_ron = std::fs::read_to_string(dir.join("world.ron")).unwrap_or_default();
+        let sweep_ron = crate::safe_read::small_text(&dir.join("sweep.ron")).unwrap_or_default();
+        let world_ron = crate::safe_read::small_text(&dir.join("world.ron")).unwrap_or_default();
         match &first {
             None => first = Some((dir.clone(), sweep_ron.clone(), world_ron.clone(), st.clone())),
             Some((d0, s0, w0, st0)) => {
@@ -578,7 +591,7 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
     let sweep_opts = SweepOptions { force: opts.force, ..Default::default() };
     prepare_folder(&out, &plan, &sweep_opts, &sweep_ron, &world_ron)?;
     let n = runs.len() as u64;
-    let (study, files) = finish(&plan, runs, opts.visuals)?;
+    let (study, files) = finish(&plan, runs, opts.visuals, opts.format)?;
     update_folder(&out, &files)?;
     Ok(SweepOutcome {
         out,

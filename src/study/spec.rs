@@ -8,10 +8,11 @@ mod design;
 
 use super::data::{DesignKind, FactorInfo, Param};
 use crate::world::{self, Month, World};
-pub use design::product;
+pub use design::{cell_count, product};
 use design::{factorial, grid, latin_hypercube, structural};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use world::limits;
 
 /// A value in a sweep file. Numbers and bools are themselves; a string is
 /// taken exactly as the text after `--set PATH=` would be, so `"2023-10"`
@@ -249,17 +250,7 @@ impl std::error::Error for SweepProblems {}
 pub fn load_plan(path: &Path) -> Result<Plan, SweepProblems> {
     let origin = path.display().to_string();
     let one = |msg: String| SweepProblems { origin: origin.clone(), problems: vec![msg] };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        one(format!(
-            "{origin}: {}",
-            match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file".to_string(),
-                std::io::ErrorKind::IsADirectory => "is a directory, not a sweep file".to_string(),
-                std::io::ErrorKind::InvalidData => "not a text file (invalid UTF-8)".to_string(),
-                _ => format!("cannot read: {e}"),
-            }
-        ))
-    })?;
+    let text = world::read_spec_file(path, "sweep file").map_err(|e| one(format!("{origin}: {e}")))?;
     let spec: SweepSpec = world::ron_options()
         .from_str(&text)
         .map_err(|e| one(world::syntax_error(&e, &text, &origin).to_string()))?;
@@ -300,7 +291,7 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
     }
     // The base world.
     let world_path: PathBuf = dir.join(&spec.world);
-    let base = match world::load_file(&world_path) {
+    let base = match world::load_file_values(&world_path) {
         Ok(w) => {
             let sets: Vec<String> =
                 spec.set.iter().map(|(p, v)| format!("{p}={}", v.as_set_text())).collect();
@@ -345,7 +336,19 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
         }
     };
     structural(&spec.design, text, origin, &mut problems);
-    let Some(base) = base else {
+    // The sizes, before the design is expanded (a grid of many long lists
+    // multiplies to more cells than memory holds).
+    let cells_n = cell_count(&spec.design);
+    let what = match spec.design {
+        Design::LatinHypercube { .. } => "`samples`",
+        _ => "the design's cells",
+    };
+    let too_many_cells = limits::CELLS.check(what, cells_n, "");
+    let runs = cells_n.saturating_mul(spec.replicates as u64);
+    let run_problem = limits::RUNS.check("cells x `replicates`", runs, "");
+    let sized = too_many_cells.is_none() && run_problem.is_none();
+    problems.extend(too_many_cells.into_iter().chain(run_problem).map(|p| format!("{origin}: {p}")));
+    let Some(base) = base.filter(|_| sized) else {
         return Err(fail(problems));
     };
     let before = problems.len();
@@ -360,7 +363,20 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
     // Overrides are checked one by one even when the design has other
     // problems, so that every bad path or value is reported in one go.
     let structure_ok = problems.len() == before && problems.is_empty();
-    check_cells(&base, &cells, text, origin, &spec.design, structure_ok, &mut problems);
+    let firm_months = check_cells(&base, &cells, text, origin, &spec.design, structure_ok, &mut problems);
+    if problems.is_empty() {
+        // The whole study's work: every cell's firm-months × replicates.
+        let per_run = limits::Estimate {
+            firm_months: firm_months.div_ceil(cells.len().max(1) as u64),
+            ..limits::estimate(&base)
+        };
+        let runs = cells.len() as u64 * spec.replicates as u64;
+        problems.extend(
+            limits::study_problems("cells x `replicates`", runs, &per_run)
+                .into_iter()
+                .map(|p| format!("{origin}: {p}")),
+        );
+    }
     if !problems.is_empty() {
         return Err(fail(problems));
     }
@@ -374,7 +390,8 @@ pub fn decimal_year(m: Month) -> f64 {
 
 /// Apply every cell's overrides to the base world and validate it. Problems
 /// of a single override are reported once at its path; problems of a whole
-/// cell name the cell. At most 20 distinct problems are listed.
+/// cell name the cell. At most 20 distinct problems are listed. Returns the
+/// firm-months of one run of every cell, summed ([`limits::estimate`]).
 fn check_cells(
     base: &World,
     cells: &[CellPlan],
@@ -383,8 +400,9 @@ fn check_cells(
     design: &Design,
     whole_cells: bool,
     problems: &mut Vec<String>,
-) {
+) -> u64 {
     const MAX: usize = 20;
+    let mut firm_months = 0u64;
     let mut seen = std::collections::BTreeSet::new();
     let mut more = 0usize;
     // Single overrides first: a bad path or value is named where it is written.
@@ -423,7 +441,7 @@ fn check_cells(
         if more > 0 {
             problems.push(format!("... and {more} more"));
         }
-        return;
+        return firm_months;
     }
     let what = match design {
         Design::Grid { .. } => "cell",
@@ -431,9 +449,10 @@ fn check_cells(
         Design::LatinHypercube { .. } => "sample",
     };
     for (i, c) in cells.iter().enumerate() {
-        let checked = world::apply_overrides(base.clone(), &c.sets)
-            .map_err(|e| e.problems())
-            .and_then(|w| world::validate(&w).map_err(|e| e.problems()));
+        let checked = world::apply_overrides(base.clone(), &c.sets).map_err(|e| e.problems()).and_then(|w| {
+            firm_months = firm_months.saturating_add(limits::estimate(&w).firm_months);
+            world::validate(&w).map_err(|e| e.problems())
+        });
         if let Err(ps) = checked {
             for p in ps {
                 let msg = format!("{origin}: {what} {} ({}) makes an invalid world: {p}", i + 1, c.label);
@@ -446,4 +465,5 @@ fn check_cells(
     if more > 0 {
         problems.push(format!("... and {more} more"));
     }
+    firm_months
 }

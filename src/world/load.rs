@@ -2,8 +2,9 @@
 //! `file:line:col`.
 
 use super::error::{WorldError, did_you_mean};
+use super::limits::MAX_SPEC_FILE_BYTES;
 use super::schema::World;
-use super::validate::validate;
+use super::validate::{validate, validate_values};
 use ron::error::{Error as RonError, SpannedError};
 use ron::extensions::Extensions;
 use std::path::Path;
@@ -14,27 +15,55 @@ pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
 }
 
-/// Parse a world from RON text and validate it. `origin` names the text in
-/// errors (usually the file path).
+/// Parse a world from RON text and validate its values (not its sizes: a
+/// world read back from an output folder may be as large as `--allow-large`
+/// let it be; [`load_file`] and [`super::resolve`] check sizes too).
+/// `origin` names the text in errors (usually the file path).
 pub fn load_str(text: &str, origin: &str) -> Result<World, WorldError> {
     let world: World = ron_options().from_str(text).map_err(|e| syntax_error(&e, text, origin))?;
-    validate(&world).map_err(|e| e.with_origin(origin))?;
+    validate_values(&world).map_err(|e| e.with_origin(origin))?;
     Ok(world)
 }
 
-/// Read, parse and validate a world file. Errors name the path as given.
+/// Read, parse and validate a world file, values and sizes (every problem
+/// at once). Only a regular file of at most [`MAX_SPEC_FILE_BYTES`] is
+/// read. Errors name the path as given.
 pub fn load_file(path: &Path) -> Result<World, WorldError> {
+    let world = parse_file(path)?;
+    validate(&world).map_err(|e| e.with_origin(&path.display().to_string()))?;
+    Ok(world)
+}
+
+/// Read and parse a world file and validate its values, not yet its sizes
+/// (`--set` and `--months` may still change them).
+pub fn load_file_values(path: &Path) -> Result<World, WorldError> {
+    let world = parse_file(path)?;
+    validate_values(&world).map_err(|e| e.with_origin(&path.display().to_string()))?;
+    Ok(world)
+}
+
+fn parse_file(path: &Path) -> Result<World, WorldError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| WorldError::Io {
-        path: shown.clone(),
-        message: match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            std::io::ErrorKind::IsADirectory => "is a directory, not a world file".to_string(),
-            std::io::ErrorKind::InvalidData => "not a text file (invalid UTF-8)".to_string(),
-            _ => format!("cannot read: {e}"),
-        },
-    })?;
-    load_str(&text, &shown)
+    let text = read_spec_file(path, "world file")
+        .map_err(|message| WorldError::Io { path: shown.clone(), message })?;
+    ron_options().from_str(&text).map_err(|e| syntax_error(&e, &text, &shown))
+}
+
+/// The text of a world or sweep file (`what`), or why it cannot be read,
+/// as a sentence: only a regular UTF-8 file of at most
+/// [`MAX_SPEC_FILE_BYTES`] (a FIFO, a device or a huge file is refused
+/// before reading).
+pub fn read_spec_file(path: &Path, what: &str) -> Result<String, String> {
+    crate::safe_read::text(path, MAX_SPEC_FILE_BYTES).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::IsADirectory => format!("is a directory, not a {what}"),
+        std::io::ErrorKind::InvalidData => "not a text file (invalid UTF-8)".to_string(),
+        std::io::ErrorKind::InvalidInput => format!("{e}; give a {what}"),
+        std::io::ErrorKind::FileTooLarge => {
+            format!("{e} (the limit for a {what} is {} MiB)", MAX_SPEC_FILE_BYTES >> 20)
+        }
+        _ => format!("cannot read: {e}"),
+    })
 }
 
 /// The world as pretty RON with struct names, readable by [`load_str`].

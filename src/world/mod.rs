@@ -3,6 +3,7 @@
 //! Nothing here knows about the simulation or output files.
 
 mod error;
+pub mod limits;
 mod load;
 pub mod month;
 mod overrides;
@@ -10,11 +11,11 @@ pub mod schema;
 mod validate;
 
 pub use error::WorldError;
-pub use load::{load_file, load_str, ron_options, syntax_error, to_ron};
+pub use load::{load_file, load_file_values, load_str, read_spec_file, ron_options, syntax_error, to_ron};
 pub use month::{Month, MonthError};
 pub use overrides::{OverrideError, apply_overrides, value_at};
 pub use schema::*;
-pub use validate::{MAX_NAME_LEN, unsafe_name, validate};
+pub use validate::{MAX_NAME_LEN, unsafe_name, validate, validate_values};
 
 use std::path::Path;
 
@@ -42,7 +43,7 @@ pub fn resolve(
     seed: Option<u64>,
 ) -> Result<World, WorldError> {
     let (w, origin) = match path {
-        Some(p) => (load_file(p)?, p.display().to_string()),
+        Some(p) => (load_file_values(p)?, p.display().to_string()),
         None => (
             load_str(SHIPPED[0].1, "worlds/baseline.ron (built in)")?,
             "worlds/baseline.ron (built in)".to_string(),

@@ -1,20 +1,77 @@
 //! Semantic checks of a parsed world. Every problem is collected (not just
 //! the first), one line each, naming the offending field by its path, e.g.
 //! `firms[3] ("Baichuan").cash_musd = -5: money must be >= 0`.
+//!
+//! Besides each field's meaning, numbers are held to a plausible range
+//! (the `MAX_*` constants below, listed in docs/data.md "Limits"): beyond
+//! it the model overflows to infinity, produces NaN or runs for hours.
+//! [`validate`] also lists the sizes over their limits
+//! ([`super::limits`]) with the other problems.
 
 use super::error::WorldError;
+use super::limits::{self, grown};
+use super::month::Month;
 use super::schema::*;
 use std::collections::HashSet;
 
-/// Check a world for values that parse but make no sense. The error's
-/// origin is the world's name; loaders replace it with the file path.
+/// The most money any amount may be, USD millions (= USD 10^15, about ten
+/// times the world's yearly output).
+pub const MAX_MONEY_MUSD: f64 = 1e9;
+/// The fastest growth a rate per year may ask for (+1000% a year).
+pub const MAX_GROWTH_YEARLY: f64 = 10.0;
+/// The most an amount that grows (market revenue in USD millions a month,
+/// chip capacity in units a month) may reach by the end of the run.
+pub const MAX_GROWN: f64 = 1e15;
+/// The most researchers all talent pools together may hold by the end of
+/// the run (pools grow by `growth_yearly`): a firm's headcount per pool is
+/// a 32-bit count. (More free talent also means more entry: see
+/// `limits::ENTRY_RATE`.)
+pub const MAX_RESEARCHERS: f64 = 1e9;
+/// The largest logit sensitivity (`talent.wage_sensitivity`,
+/// `market.capability_sensitivity`): larger ones overflow `exp`.
+pub const MAX_SENSITIVITY: f64 = 100.0;
+/// The largest sigma of a lognormal (`offer_noise`, `LogNormal` sigma):
+/// e^(5·4) is already a factor of 10^8.
+pub const MAX_SIGMA: f64 = 5.0;
+/// The largest valuation premium per benchmark point (gaps are clamped to
+/// ±20 points, so e^(20·β) stays finite).
+/// The largest funding climate multiplier.
+pub const MAX_CLIMATE: f64 = 100.0;
+/// The most investors one pitch may reach in a month.
+pub const MAX_INVESTORS_PER_PITCH: u32 = 10_000;
+/// The longest chip lead time, months.
+pub const MAX_LEAD_TIME_MONTHS: u32 = 120;
+/// The last month of the calendar: a run (and its deliveries) must end by then.
+pub const LAST_MONTH: (i32, u32) = (9999, 12);
+/// The first year a world may start in.
+pub const FIRST_YEAR: i32 = 1000;
+
+/// Check a world for values that parse but make no sense, and for sizes
+/// over their limits ([`limits::world_problems`]), all problems at once.
+/// The error's origin is the world's name; loaders replace it with the
+/// file path.
 pub fn validate(world: &World) -> Result<(), WorldError> {
     let mut c = Checker::default();
     c.world(world);
-    if c.problems.is_empty() {
-        Ok(())
+    c.problems.extend(limits::world_problems(world));
+    c.into_result(world)
+}
+
+/// [`validate`] without the size limits: for a world read back from an
+/// output folder (its run already happened, however large).
+pub fn validate_values(world: &World) -> Result<(), WorldError> {
+    let mut c = Checker::default();
+    c.world(world);
+    c.into_result(world)
+}
+
+/// A number for a message: as written for ordinary magnitudes, in
+/// exponent form for huge or tiny ones (`1e300`, not 301 digits).
+pub(crate) fn shown(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) {
+        format!("{v:e}")
     } else {
-        Err(WorldError::Invalid { origin: format!("world {:?}", world.name), problems: c.problems })
+        format!("{v}")
     }
 }
 
@@ -25,6 +82,8 @@ enum Range {
     Finite,
     /// Money, USD millions: >= 0.
     Money,
+    /// A price, USD millions: > 0 (indices divide by it).
+    Price,
     /// >= 0 (counts, durations, sensitivities, noise).
     NonNeg,
     /// > 0.
@@ -35,6 +94,8 @@ enum Range {
     Unit,
     /// Strictly between 0 and 1.
     OpenUnit,
+    /// 0 to the given bound, inclusive.
+    UpTo(f64),
 }
 
 impl Range {
@@ -42,10 +103,24 @@ impl Range {
         match self {
             Range::Finite => true,
             Range::Money | Range::NonNeg => v >= 0.0,
+            Range::Price => v > 0.0,
             Range::Positive => v > 0.0,
             Range::Growth => v >= -1.0,
             Range::Unit => (0.0..=1.0).contains(&v),
             Range::OpenUnit => v > 0.0 && v < 1.0,
+            Range::UpTo(max) => (0.0..=max).contains(&v),
+        }
+    }
+
+    /// The plausible upper bound of this range, if it has one besides
+    /// `holds` (money and growth rates).
+    fn ceiling(self) -> Option<(f64, &'static str)> {
+        match self {
+            Range::Money | Range::Price | Range::Finite => {
+                Some((MAX_MONEY_MUSD, "USD millions, i.e. USD 10^15"))
+            }
+            Range::Growth => Some((MAX_GROWTH_YEARLY, "+1000% a year")),
+            _ => None,
         }
     }
 
@@ -53,11 +128,21 @@ impl Range {
         match self {
             Range::Finite => "must be a finite number",
             Range::Money => "money must be >= 0",
+            Range::Price => "a price must be > 0 (the chip price index divides by it)",
             Range::NonNeg => "must be >= 0",
             Range::Positive => "must be > 0",
             Range::Growth => "a growth rate must be >= -1 (-100%)",
             Range::Unit => "must be between 0 and 1",
             Range::OpenUnit => "must be strictly between 0 and 1",
+            Range::UpTo(_) => "must be between 0 and the bound of its plausible range",
+        }
+    }
+
+    /// The message for a value outside the range.
+    fn broken(self) -> String {
+        match self {
+            Range::UpTo(max) => format!("must be between 0 and {} (its plausible range)", shown(max)),
+            _ => self.rule().to_string(),
         }
     }
 }
@@ -77,11 +162,57 @@ impl Checker {
         self.problems.push(p);
     }
 
+    fn into_result(self, world: &World) -> Result<(), WorldError> {
+        if self.problems.is_empty() {
+            Ok(())
+        } else {
+            Err(WorldError::Invalid { origin: format!("world {:?}", world.name), problems: self.problems })
+        }
+    }
+
     fn num(&mut self, path: &str, v: f64, range: Range) {
         if !v.is_finite() {
             self.problem(format!("{path} = {v}: must be a finite number"));
         } else if !range.holds(v) {
-            self.problem(format!("{path} = {v}: {}", range.rule()));
+            self.problem(format!("{path} = {}: {}", shown(v), range.broken()));
+        } else {
+            self.ceiling(path, v, range);
+        }
+    }
+
+    /// A value above its range's plausible ceiling (or below minus it, for
+    /// amounts that may be negative).
+    fn ceiling(&mut self, path: &str, v: f64, range: Range) {
+        if let Some((max, unit)) = range.ceiling()
+            && v.abs() > max
+        {
+            let bound = if v < 0.0 { "at least -" } else { "at most " };
+            self.problem(format!(
+                "{path} = {}: must be {bound}{} ({unit}): larger amounts overflow the model",
+                shown(v),
+                shown(max)
+            ));
+        }
+    }
+
+    /// A whole number above its plausible bound.
+    fn count_at_most(&mut self, path: &str, v: u32, max: u32, what: &str) {
+        if v > max {
+            self.problem(format!("{path} = {v}: at most {max} {what}"));
+        }
+    }
+
+    /// An amount that grows by `growth_yearly` over `months`: what it
+    /// reaches must stay at most `max`.
+    fn grown(&mut self, path: &str, start: f64, growth_yearly: f64, months: u32, max: f64, unit: &str) {
+        let end = grown(start, growth_yearly, months);
+        if end > max {
+            self.problem(format!(
+                "{path}: grows from {} to {} {unit} over {months} months; at most {} are possible: lower the growth rate or the months",
+                shown(start),
+                if end.is_finite() { shown(end) } else { "infinity".to_string() },
+                shown(max)
+            ));
         }
     }
 
@@ -96,7 +227,9 @@ impl Checker {
                         "{path} = Uniform({lo}, {hi}): the low bound is above the high bound"
                     ));
                 } else if !range.holds(lo) || !range.holds(hi) {
-                    self.problem(format!("{path} = Uniform({lo}, {hi}): both bounds {}", range.rule()));
+                    self.problem(format!("{path} = Uniform({lo}, {hi}): both bounds {}", range.broken()));
+                } else {
+                    self.ceiling(&format!("{path}.Uniform.1"), hi, range);
                 }
             }
             Dist::LogNormal { median, sigma } => {
@@ -109,11 +242,18 @@ impl Checker {
                 }
                 if sigma < 0.0 {
                     self.problem(format!("{path}.sigma = {sigma}: must be >= 0"));
+                } else if sigma > MAX_SIGMA {
+                    self.problem(format!(
+                        "{path}.sigma = {}: must be at most {MAX_SIGMA} (larger values overflow the model)",
+                        shown(sigma)
+                    ));
                 }
                 if median <= 0.0 {
                     self.problem(format!("{path}.median = {median}: a lognormal median must be > 0"));
                 } else if !range.holds(median) {
                     self.problem(format!("{path}.median = {median}: {}", range.rule()));
+                } else {
+                    self.ceiling(&format!("{path}.median"), median, range);
                 }
             }
         }
@@ -191,11 +331,13 @@ impl Checker {
         if w.months == 0 {
             self.problem("months = 0: must be at least 1".to_string());
         }
+        self.calendar(w);
         self.market(&w.market);
         self.pricing(&w.pricing);
         self.research(&w.research);
         self.talent(&w.talent);
         self.chips(&w.chips);
+        self.growth(w);
         let chips: HashSet<&str> = w.chips.suppliers.iter().map(|s| s.name.as_str()).collect();
         let pools = w.talent.pools.len();
         self.policy(&w.policy, &chips);
@@ -230,6 +372,57 @@ impl Checker {
         }
     }
 
+    /// The run, and every delivery it orders, ends within the calendar
+    /// (four-digit years: months are written as `YYYY-MM`).
+    fn calendar(&mut self, w: &World) {
+        if w.start.year() < FIRST_YEAR {
+            self.problem(format!("start = {}: must be {FIRST_YEAR}-01 or later", w.start));
+        }
+        let lead = w.chips.suppliers.iter().map(|s| s.lead_time_months).max().unwrap_or(0);
+        let last = Month::new(LAST_MONTH.0, LAST_MONTH.1);
+        let end = w.start.0 as i64 + w.months as i64 + lead.min(MAX_LEAD_TIME_MONTHS) as i64;
+        if end > last.0 as i64 {
+            self.problem(format!(
+                "months = {}: a run from {} (with chip lead times of up to {lead} months) would end after {last}, the last month of the calendar",
+                w.months, w.start
+            ));
+        }
+    }
+
+    /// Amounts that grow over the run stay finite (and plausible) by its end.
+    fn growth(&mut self, w: &World) {
+        let months = w.months;
+        for (i, (_, v)) in w.market.adoption.iter().enumerate() {
+            if v.is_finite() && *v > MAX_GROWN {
+                self.problem(format!(
+                    "market.adoption[{i}].1 = {}: at most {} T tok a month",
+                    shown(*v),
+                    shown(MAX_GROWN)
+                ));
+            }
+        }
+        for (i, s) in w.chips.suppliers.iter().enumerate() {
+            let (cap, g) = (s.capacity_units_month, s.capacity_growth_yearly);
+            if cap.is_finite() && (-1.0..=MAX_GROWTH_YEARLY).contains(&g) {
+                let path = format!("{}.capacity_units_month", named("chips.suppliers", i, &s.name));
+                self.grown(&path, cap, g, months, MAX_GROWN, "units a month");
+            }
+        }
+        let pools = &w.talent.pools;
+        if pools.iter().all(|p| (-1.0..=MAX_GROWTH_YEARLY).contains(&p.growth_yearly)) {
+            let start: f64 = pools.iter().map(|p| p.size as f64).sum();
+            let end: f64 = pools.iter().map(|p| grown(p.size as f64, p.growth_yearly, months)).sum();
+            if end > MAX_RESEARCHERS {
+                self.problem(format!(
+                    "talent.pools[..].size: {} researchers grow to {} over {months} months (talent.pools[..].growth_yearly); at most {} are possible: lower the sizes, the growth or the months",
+                    shown(start),
+                    shown(end.round()),
+                    shown(MAX_RESEARCHERS)
+                ));
+            }
+        }
+    }
+
     fn market(&mut self, m: &Market) {
         if m.adoption.is_empty() {
             self.problem("market.adoption: must have at least one (month, T tok) point".to_string());
@@ -244,8 +437,9 @@ impl Checker {
         self.num("market.price_elasticity", m.price_elasticity, Range::NonNeg);
         self.num("market.capability_demand", m.capability_demand, Range::NonNeg);
         self.num("market.reference_capability", m.reference_capability, Range::NonNeg);
-        self.num("market.capability_sensitivity", m.capability_sensitivity, Range::NonNeg);
-        self.num("market.price_sensitivity", m.price_sensitivity, Range::NonNeg);
+        let sensitivity = Range::UpTo(MAX_SENSITIVITY);
+        self.num("market.capability_sensitivity", m.capability_sensitivity, sensitivity);
+        self.num("market.price_sensitivity", m.price_sensitivity, sensitivity);
         self.num("market.usage_cost_usd_mtok", m.usage_cost_usd_mtok, Range::Positive);
         self.num("market.quality_saturation", m.quality_saturation, Range::NonNeg);
         self.num("market.inertia", m.inertia, Range::Unit);
@@ -308,8 +502,8 @@ impl Checker {
             },
         );
         self.num("talent.churn_monthly", t.churn_monthly, Range::Unit);
-        self.num("talent.wage_sensitivity", t.wage_sensitivity, Range::NonNeg);
-        self.num("talent.offer_noise", t.offer_noise, Range::NonNeg);
+        self.num("talent.wage_sensitivity", t.wage_sensitivity, Range::UpTo(MAX_SENSITIVITY));
+        self.num("talent.offer_noise", t.offer_noise, Range::UpTo(MAX_SIGMA));
         self.num("talent.matching_efficiency", t.matching_efficiency, Range::NonNeg);
         self.num("talent.normal_tightness", t.normal_tightness, Range::Positive);
         self.num("talent.max_wage_change_monthly", t.max_wage_change_monthly, Range::Unit);
@@ -327,12 +521,14 @@ impl Checker {
             |v, path, s| {
                 v.num(&format!("{path}.tflops_bf16"), s.tflops_bf16, Range::NonNeg);
                 v.num(&format!("{path}.tpp"), s.tpp, Range::NonNeg);
-                v.num(&format!("{path}.price_musd"), s.price_musd, Range::Money);
+                v.num(&format!("{path}.price_musd"), s.price_musd, Range::Price);
                 let cap = s.capacity_units_month;
                 v.num(&format!("{path}.capacity_units_month"), cap, Range::NonNeg);
                 let growth = s.capacity_growth_yearly;
                 v.num(&format!("{path}.capacity_growth_yearly"), growth, Range::Growth);
                 v.num(&format!("{path}.efficiency"), s.efficiency, Range::Unit);
+                let lead = s.lead_time_months;
+                v.count_at_most(&format!("{path}.lead_time_months"), lead, MAX_LEAD_TIME_MONTHS, "months");
             },
         );
         self.num("chips.price_elasticity", c.price_elasticity, Range::NonNeg);
@@ -408,7 +604,7 @@ impl Checker {
             self.problem("funding.climate is empty: give at least one (month, multiplier) point".into());
         }
         for (i, (month, mult)) in f.climate.iter().enumerate() {
-            self.num(&format!("funding.climate[{i}].1"), *mult, Range::NonNeg);
+            self.num(&format!("funding.climate[{i}].1"), *mult, Range::UpTo(MAX_CLIMATE));
             if i > 0 {
                 let prev = f.climate[i - 1].0;
                 if *month <= prev {
@@ -419,6 +615,8 @@ impl Checker {
                 }
             }
         }
+        let reach = f.investors_per_pitch;
+        self.count_at_most("funding.investors_per_pitch", reach, MAX_INVESTORS_PER_PITCH, "investors");
         self.num("funding.dilution", f.dilution, Range::Unit);
         self.num("funding.judgement_noise", f.judgement_noise, Range::NonNeg);
         let v = f.loan_repay_valuation_musd;
@@ -803,6 +1001,67 @@ mod tests {
         assert_eq!(p.len(), 7, "{p:?}");
         assert!(has(&p, r#"firms[3] ("TinyLab").strategy.risk = 2"#), "{p:?}");
         assert!(has(&p, r#"chips.suppliers[2] ("Ascend910B").efficiency = 1.5"#), "{p:?}");
+    }
+
+    /// Values that made a run overflow to inf/NaN or run for minutes
+    /// (found by trying ~500 extreme `--set` values): each is refused with
+    /// its bound.
+    #[test]
+    fn values_past_their_plausible_range_are_refused() {
+        type Edit = fn(&mut World);
+        let cases: [(Edit, &str); 12] = [
+            (|w| w.market.adoption[0].1 = 1e300, "market.adoption[0].1 = 1e300: at most 1e15 T tok a month"),
+            (
+                |w| w.talent.wage_sensitivity = 1e4,
+                "talent.wage_sensitivity = 10000: must be between 0 and 100",
+            ),
+            (|w| w.talent.offer_noise = 1e3, "talent.offer_noise = 1000: must be between 0 and 5"),
+            (
+                |w| w.market.price_sensitivity = 1e4,
+                "market.price_sensitivity = 10000: must be between 0 and 100",
+            ),
+            (|w| w.funding.climate[0].1 = 1e5, "funding.climate[0].1 = 100000: must be between 0 and 100"),
+            (
+                |w| w.funding.investors_per_pitch = u32::MAX,
+                "funding.investors_per_pitch = 4294967295: at most 10000",
+            ),
+            (|w| w.chips.suppliers[0].lead_time_months = 500, "lead_time_months = 500: at most 120 months"),
+            (|w| w.chips.suppliers[0].price_musd = 0.0, "price_musd = 0: a price must be > 0"),
+            (|w| w.firms[0].cash_musd = 1e300, "cash_musd = 1e300: must be at most 1000000000 (USD millions"),
+            (
+                |w| w.firms[0].core_cash_flow_musd_month = -1e12,
+                "core_cash_flow_musd_month = -1000000000000: must be at least -1000000000",
+            ),
+            (
+                |w| w.cohorts[0].cash_musd = Dist::LogNormal { median: 1.0, sigma: 50.0 },
+                "cash_musd.sigma = 50: must be at most 5",
+            ),
+            (|w| w.start = crate::world::Month::new(9999, 6), "would end after 9999-12"),
+        ];
+        for (edit, says) in cases {
+            let p = problems(edit);
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert!(has(&p, says), "{says} in {p:?}");
+        }
+        // Growth is bounded by what it reaches over the run.
+        let p = problems(|w| {
+            w.months = 600;
+            w.chips.suppliers[0].capacity_growth_yearly = 2.0;
+        });
+        assert!(has(&p, "capacity_units_month: grows from"), "{p:?}");
+    }
+
+    #[test]
+    fn sizes_are_listed_with_the_other_problems_but_not_when_reading_back() {
+        let mut w = tiny();
+        w.cohorts[0].count = 1_000_000;
+        w.market.inertia = 2.0;
+        let Err(WorldError::Invalid { problems, .. }) = validate(&w) else { panic!("invalid") };
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(has(&problems, "market.inertia = 2"), "{problems:?}");
+        assert!(has(&problems, "firms + cohorts[..].count = 1,000,004 firms"), "{problems:?}");
+        w.market.inertia = 0.5;
+        assert_eq!(validate_values(&w), Ok(()));
     }
 
     #[test]

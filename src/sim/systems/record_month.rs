@@ -1,5 +1,7 @@
 //! Step 11 of the month: record it — the market's metrics, the firm panel
-//! and the conservation ledger. Reads only; changes no model state.
+//! and the conservation ledger. Reads only; changes no model state. The
+//! month rows stay in `Output` for the whole run; the chip rows, firm rows
+//! and ledger are this month's, handed on by `Simulation::run_into`.
 
 use super::params::{Agents, Context, MarketState, Tallies};
 use crate::sim::components::*;
@@ -35,7 +37,7 @@ pub fn record_month(
     firms: Query<FirmView>,
     mut scratch: Local<(Vec<f64>, Vec<f64>)>,
 ) {
-    let Context { clock, params, active, .. } = ctx;
+    let Context { clock, active, .. } = ctx;
     let Agents { suppliers, pools, investors } = agents;
     let MarketState { market, open } = state;
     let Tallies { stats, books } = tallies;
@@ -163,23 +165,10 @@ pub fn record_month(
     let mut money = 0.0;
     let mut held = 0u64;
     let mut employed = 0u64;
-    // size the event log for the rest of the run at the average rate so far
-    let per_month = out.events.len() / (tick as usize + 1) + 16;
-    if out.events.capacity() - out.events.len() < per_month {
-        let remaining = (params.0.months - tick) as usize;
-        out.events.reserve(per_month * remaining);
-    }
+    // `out` holds this month's rows only: the run hands them to its sink
+    // as the month ends (`Simulation::run_into`), so the buffers keep their
+    // size from month to month
     let panel = out.firm_panel;
-    if panel {
-        // size the panel once for the rest of the run at today's firm count,
-        // rather than letting it double (and copy) as it grows
-        let need = n_active + 16;
-        let spare = out.firms.capacity() - out.firms.len();
-        if spare < need {
-            let remaining = (params.0.months - tick) as usize;
-            out.firms.reserve(need * remaining);
-        }
-    }
     for (f, p, status, t, d, e, c, wf, cap, sales, _) in walk {
         money += t.cash_musd;
         held += c.total_units();

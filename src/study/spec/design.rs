@@ -90,6 +90,19 @@ fn grid_shape(params: &[GridParam], text: &str, origin: &str, problems: &mut Vec
     }
 }
 
+/// The number of cells a design expands to (grid or factorial
+/// combinations, hypercube samples), counted without expanding it
+/// (saturating: a product past `u64::MAX` stays there).
+pub fn cell_count(design: &Design) -> u64 {
+    let product =
+        |sizes: &mut dyn Iterator<Item = usize>| sizes.fold(1u64, |n, k| n.saturating_mul(k as u64));
+    match design {
+        Design::Grid { params } => product(&mut params.iter().map(|p| p.values.len())),
+        Design::Factorial { factors } => product(&mut factors.iter().map(|f| f.levels.len())),
+        Design::LatinHypercube { samples, .. } => *samples as u64,
+    }
+}
+
 /// Checks of the design's shape that need no world: empty designs,
 /// duplicates, factors with one level, too few samples.
 pub(super) fn structural(design: &Design, text: &str, origin: &str, problems: &mut Vec<String>) {

@@ -75,11 +75,20 @@ fn startup_paths(data: &RunData) -> Vec<Path> {
     paths
 }
 
-/// Tick values 1-2-5 × 10^k inside `lo..hi` (a log axis).
+/// Tick values 1-2-5 × 10^k inside `lo..hi` (a log axis). Bounded for
+/// any input: none for an empty, non-positive or non-finite range, and at
+/// most one decade per power of ten a double has (about 620).
 fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let mut out = Vec::new();
-    let mut p = 10f64.powi(lo.log10().floor() as i32);
-    while p <= hi {
+    if !(lo > 0.0 && lo <= hi && hi.is_finite()) {
+        return out;
+    }
+    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let mut p = 10f64.powi(first);
+    for _ in first..=last {
+        if p > hi {
+            break;
+        }
         for m in [1.0, 2.0, 5.0] {
             let v = p * m;
             if v >= lo && v <= hi {
@@ -274,4 +283,17 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let (_, side_y) = side_bottom.get_base_pixel();
     framed_legend(&side_bottom, (6, bottom_y - side_y), Some("Start-ups (valuation)"), &entries)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn log_ticks_are_bounded_for_any_range() {
+        assert_eq!(super::log_ticks(1.0, 60.0), vec![1.0, 2.0, 5.0, 10.0, 20.0, 50.0]);
+        assert!(super::log_ticks(0.0, 10.0).is_empty());
+        assert!(super::log_ticks(1.0, f64::INFINITY).is_empty());
+        assert!(super::log_ticks(f64::NAN, 1.0).is_empty());
+        let n = super::log_ticks(1e-300, 1e300).len();
+        assert!((1790..=1806).contains(&n), "about three ticks per decade: {n}");
+    }
 }

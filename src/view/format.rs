@@ -7,6 +7,7 @@
 //! run.
 
 use crate::analysis::outcome::{Outcome, Reading};
+use crate::world::limits::group_digits;
 
 /// Money in USD millions as a reader expects it: `$0.05M`, `$2.6M`, `$120M`,
 /// `$1.2bn`, `$12bn`; a trailing `.0` is dropped (`$2M`, `$1bn`).
@@ -236,19 +237,7 @@ pub fn outcome_diff(o: Outcome, v: f64) -> String {
 
 /// A whole number with thousands separators: `12,000`.
 pub fn thousands(n: u64) -> String {
-    group_digits(&n.to_string())
-}
-
-/// `digits` (ASCII digits only) with a comma before every group of three.
-fn group_digits(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::world::limits::group(n)
 }
 
 /// A number with separators, rounded the way `{:.0}` rounds (a tie to the

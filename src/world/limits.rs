@@ -157,10 +157,15 @@ impl Limit {
 
 /// `12345678` → `12,345,678`.
 pub fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
+    group_digits(&n.to_string())
+}
+
+/// `digits` (ASCII digits only) with a comma before every group of three;
+/// the one digit grouping of the program (`view::format` uses it too).
+pub fn group_digits(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -34,6 +34,9 @@ pub struct Profile {
     pub core_cash_flow_musd: f64,
     /// Tokens served per FLOP, a multiple of the market's reference.
     pub serving_efficiency: f64,
+    /// (tick, efficiency): from that tick the firm serves at that
+    /// efficiency instead (a documented change of architecture).
+    pub serving_upgrade: Option<(i32, f64)>,
     /// Effective training compute per FLOP, a multiple of the reference.
     pub training_efficiency: f64,
     /// Data from its own platforms, 0..1.
@@ -42,6 +45,17 @@ pub struct Profile {
     pub open_weights_from: Option<i32>,
     /// Chip-backed loans: (lender investor index, max outstanding USD M).
     pub chip_loans: Option<(usize, f64)>,
+}
+
+impl Profile {
+    /// Tokens served per FLOP at `tick`, a multiple of the market's
+    /// reference: the starting efficiency, or the upgrade once it is in.
+    pub fn serving_efficiency_at(&self, tick: u32) -> f64 {
+        match self.serving_upgrade {
+            Some((from, e)) if tick as i32 >= from => e,
+            _ => self.serving_efficiency,
+        }
+    }
 }
 
 /// What a firm does in the model market (docs/model-v2.md §7): a lab

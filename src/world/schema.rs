@@ -139,9 +139,21 @@ pub struct Research {
     /// How far a lab's open release trails its best model, points (labs
     /// open smaller models than their flagship).
     pub open_release_gap: f64,
+    /// Before `open_large_from`, labs open only small models (6-14B
+    /// parameters against flagships of 100B+): their releases trail the
+    /// flagship by this many points instead.
+    pub open_small_release_gap: f64,
+    /// First month in which labs open models near their flagship's size.
+    pub open_large_from: Month,
     /// Growth of the compute firms aim to hold, fraction per month
     /// (continuous compounding: their target grows as e^(drift · t)).
     pub frontier_drift_monthly: f64,
+    /// Monthly share of its gap to the domestic frontier a lab closes at
+    /// full absorptive capacity (φ, diffusion of methods), 0..1.
+    pub catch_up_monthly: f64,
+    /// Training compute at which a lab absorbs at half the full rate,
+    /// PFLOP/s (F½).
+    pub absorption_half_pflops: f64,
 }
 
 /// Talent pools and the market for researchers.
@@ -162,6 +174,8 @@ pub struct Talent {
     pub normal_tightness: f64,
     /// Largest wage change in a month, fraction.
     pub max_wage_change_monthly: f64,
+    /// Largest wage cut in a month, fraction (wages are sticky downward).
+    pub max_wage_cut_monthly: f64,
     /// A firm lays staff off when their wage bill exceeds (1 + this) × what
     /// it can pay, fraction.
     pub layoff_slack: f64,
@@ -308,6 +322,9 @@ pub struct Finance {
     /// PFLOP/s per researcher; grows with `research.frontier_drift_monthly`
     /// (the upfront investment needed to stay competitive).
     pub compute_per_researcher_pflops: f64,
+    /// Growth of the compute one researcher can put to use, per month
+    /// (continuous compounding: `r_t = r_0 · e^(g · t)`), ≥ 0.
+    pub compute_per_researcher_growth_monthly: f64,
     /// How far ahead a firm with stockpile knob 1 buys while a known rule is
     /// pending, months of future compute needs.
     pub stockpile_horizon_months: f64,
@@ -325,6 +342,9 @@ pub struct Funding {
     pub climate: Vec<(Month, f64)>,
     /// Share of post-money sold in a round, 0..1.
     pub dilution: f64,
+    /// Stage matching: a lab pitches to investors whose largest cheque
+    /// covers at least this share of the round it seeks, 0..1 (0: anyone).
+    pub min_check_share: f64,
     /// How many investors a pitch reaches per month.
     pub investors_per_pitch: u32,
     /// Standard deviation of investor judgement noise (score units).
@@ -476,6 +496,11 @@ pub struct FirmSpec {
     /// Tokens served per FLOP, as a multiple of the market's reference
     /// (model architecture: mixture-of-experts, distillation).
     pub serving_efficiency: f64,
+    /// A documented change of architecture: from this month the firm
+    /// serves at this efficiency instead (e.g. DeepSeek-V2's
+    /// mixture-of-experts and latent attention, 2024-05); `None`: never.
+    #[serde(default)]
+    pub serving_upgrade: Option<(Month, f64)>,
     /// Effective training compute per FLOP, a multiple of the reference
     /// (the same architecture gains, in training).
     pub training_efficiency: f64,

@@ -484,7 +484,10 @@ impl Checker {
             self.num(&format!("research.open_weights[{i}].1"), *v, Range::NonNeg);
         }
         self.num("research.open_release_gap", r.open_release_gap, Range::NonNeg);
+        self.num("research.open_small_release_gap", r.open_small_release_gap, Range::NonNeg);
         self.num("research.frontier_drift_monthly", r.frontier_drift_monthly, Range::NonNeg);
+        self.num("research.catch_up_monthly", r.catch_up_monthly, Range::Unit);
+        self.num("research.absorption_half_pflops", r.absorption_half_pflops, Range::NonNeg);
     }
 
     fn talent(&mut self, t: &Talent) {
@@ -507,6 +510,7 @@ impl Checker {
         self.num("talent.matching_efficiency", t.matching_efficiency, Range::NonNeg);
         self.num("talent.normal_tightness", t.normal_tightness, Range::Positive);
         self.num("talent.max_wage_change_monthly", t.max_wage_change_monthly, Range::Unit);
+        self.num("talent.max_wage_cut_monthly", t.max_wage_cut_monthly, Range::Unit);
         self.num("talent.layoff_slack", t.layoff_slack, Range::NonNeg);
         self.num("talent.outside_wage_share", t.outside_wage_share, Range::Unit);
     }
@@ -587,6 +591,8 @@ impl Checker {
         self.num("finance.reserve_months", f.reserve_months, Range::NonNeg);
         let cpr = f.compute_per_researcher_pflops;
         self.num("finance.compute_per_researcher_pflops", cpr, Range::NonNeg);
+        let g = f.compute_per_researcher_growth_monthly;
+        self.num("finance.compute_per_researcher_growth_monthly", g, Range::NonNeg);
         let horizon = f.stockpile_horizon_months;
         self.num("finance.stockpile_horizon_months", horizon, Range::NonNeg);
         self.num("finance.revenue_multiple", f.revenue_multiple, Range::NonNeg);
@@ -618,6 +624,7 @@ impl Checker {
         let reach = f.investors_per_pitch;
         self.count_at_most("funding.investors_per_pitch", reach, MAX_INVESTORS_PER_PITCH, "investors");
         self.num("funding.dilution", f.dilution, Range::Unit);
+        self.num("funding.min_check_share", f.min_check_share, Range::Unit);
         self.num("funding.judgement_noise", f.judgement_noise, Range::NonNeg);
         let v = f.loan_repay_valuation_musd;
         self.num("funding.loan_repay_valuation_musd", v, Range::Money);
@@ -677,6 +684,9 @@ impl Checker {
             let agg = s.price_aggressiveness;
             self.num(&format!("{path}.strategy.price_aggressiveness"), agg, Range::Unit);
             self.num(&format!("{path}.serving_efficiency"), f.serving_efficiency, Range::Positive);
+            if let Some((_, e)) = f.serving_upgrade {
+                self.num(&format!("{path}.serving_upgrade.1"), e, Range::Positive);
+            }
             self.num(&format!("{path}.training_efficiency"), f.training_efficiency, Range::Positive);
             self.num(&format!("{path}.platform_data"), f.platform_data, Range::Unit);
             if let Some(plan) = &f.chip_loans {

@@ -19,8 +19,11 @@ pub fn matches(seekers: f64, vacancies: f64, efficiency: f64, elasticity: f64) -
 
 /// Wage after a month: `w' = w · exp(ε · ln(θ / θ*))`, θ = V / U the
 /// tightness and θ* the tightness at which wages hold still, with the
-/// monthly change clamped to ±`max_change` (a fraction). With no seekers
-/// the market is as tight as the clamp allows; with no vacancies as slack.
+/// monthly rise capped at `max_change` and the monthly cut at `max_cut`
+/// (fractions): wages are sticky downward (Bewley 1999; Dickens et al.
+/// 2007 find nominal pay cuts rare), so slack shows as a slow drift down,
+/// not a collapse. With no seekers the market is as tight as the cap
+/// allows; with no vacancies as slack.
 pub fn wage_update(
     wage: f64,
     vacancies: f64,
@@ -28,8 +31,10 @@ pub fn wage_update(
     elasticity: f64,
     normal_tightness: f64,
     max_change: f64,
+    max_cut: f64,
 ) -> f64 {
     let cap = max_change.clamp(0.0, 0.5);
+    let cut = max_cut.clamp(0.0, 0.5);
     let log_change = if vacancies <= 0.0 && seekers <= 0.0 {
         0.0
     } else if seekers <= 0.0 {
@@ -39,7 +44,7 @@ pub fn wage_update(
     } else {
         elasticity * (vacancies / seekers / normal_tightness.max(1e-9)).ln()
     };
-    let factor = log_change.exp().clamp(1.0 - cap, 1.0 + cap);
+    let factor = log_change.exp().clamp(1.0 - cut, 1.0 + cap);
     wage * factor
 }
 
@@ -120,13 +125,15 @@ mod tests {
 
     #[test]
     fn wages_follow_tightness_within_the_clamp() {
-        assert!((wage_update(1.0, 250.0, 100.0, 0.02, 2.5, 0.05) - 1.0).abs() < 1e-12);
-        let up = wage_update(1.0, 500.0, 100.0, 0.02, 2.5, 0.05);
+        assert!((wage_update(1.0, 250.0, 100.0, 0.02, 2.5, 0.05, 0.05) - 1.0).abs() < 1e-12);
+        let up = wage_update(1.0, 500.0, 100.0, 0.02, 2.5, 0.05, 0.05);
         assert!((up - 2f64.powf(0.02)).abs() < 1e-12);
-        assert!(wage_update(1.0, 50.0, 100.0, 0.02, 2.5, 0.05) < 1.0);
-        assert_eq!(wage_update(1.0, 100.0, 0.0, 0.02, 2.5, 0.05), 1.05);
-        assert_eq!(wage_update(1.0, 0.0, 100.0, 0.02, 2.5, 0.05), 0.95);
-        assert_eq!(wage_update(1.0, 0.0, 0.0, 0.02, 2.5, 0.05), 1.0);
+        assert!(wage_update(1.0, 50.0, 100.0, 0.02, 2.5, 0.05, 0.05) < 1.0);
+        assert_eq!(wage_update(1.0, 100.0, 0.0, 0.02, 2.5, 0.05, 0.05), 1.05);
+        assert_eq!(wage_update(1.0, 0.0, 100.0, 0.02, 2.5, 0.05, 0.05), 0.95);
+        assert_eq!(wage_update(1.0, 0.0, 0.0, 0.02, 2.5, 0.05, 0.05), 1.0);
+        // sticky downward: a slack market cuts by at most max_cut
+        assert_eq!(wage_update(1.0, 0.0, 100.0, 0.02, 2.5, 0.05, 0.005), 0.995);
     }
 
     #[test]

@@ -53,6 +53,21 @@ pub fn stock_step(stock: f64, effective: f64, obsolescence: f64) -> f64 {
     (1.0 - obsolescence.clamp(0.0, 1.0)) * stock.max(0.0) + effective.max(0.0)
 }
 
+/// Catch-up by diffusion (Nelson and Phelps 1966; Benhabib and Spiegel
+/// 2005): a lab behind the domestic frontier closes a share of its gap
+/// each month — published methods, open papers and distillation spread —
+/// at a rate set by its absorptive capacity, which needs its own training
+/// compute and staff: `q' = q + φ · a · max(0, q_f − q)`, with
+/// `a = h · F / (F + F½)` (F training PFLOP/s, F½ the compute at which a
+/// lab absorbs at half the full rate, h the staffing factor). A lab
+/// without chips cannot absorb, so it falls behind; φ is the monthly rate
+/// at full absorption.
+pub fn catch_up(capability: f64, frontier: f64, rate: f64, training_pflops: f64, half_pflops: f64, staffing: f64) -> f64 {
+    let f = training_pflops.max(0.0);
+    let absorb = if f + half_pflops.max(0.0) > 0.0 { f / (f + half_pflops.max(0.0)) } else { 0.0 };
+    capability + rate.clamp(0.0, 1.0) * absorb * staffing.clamp(0.0, 1.0) * (frontier - capability).max(0.0)
+}
+
 /// Capability, points: `q = κ · ln(1 + K / K₀)` — loss falls as a power of
 /// compute (Kaplan et al. 2020; Hoffmann et al. 2022), so benchmark-style
 /// capability rises linearly in log compute; κ points per e-fold, K₀ the
@@ -118,5 +133,18 @@ mod tests {
         let (qa, qb) = (capability(a, 1.6, 1.5), capability(b, 1.6, 1.5));
         assert!(qa > qb + 2.0, "{qa} vs {qb}");
         assert!(qb > 5.0, "algorithmic progress still lifts the small lab");
+    }
+
+    #[test]
+    fn catch_up_needs_training_compute_and_stops_at_the_frontier() {
+        // a lab 4 points behind with half-rate compute closes φ·½ of the gap
+        assert!((catch_up(4.0, 8.0, 0.2, 100.0, 100.0, 1.0) - 4.4).abs() < 1e-12);
+        // without training compute nothing is absorbed
+        assert_eq!(catch_up(4.0, 8.0, 0.2, 0.0, 100.0, 1.0), 4.0);
+        // more compute, faster; short staff, slower
+        assert!(catch_up(4.0, 8.0, 0.2, 1000.0, 100.0, 1.0) > catch_up(4.0, 8.0, 0.2, 100.0, 100.0, 1.0));
+        assert!(catch_up(4.0, 8.0, 0.2, 100.0, 100.0, 0.5) < catch_up(4.0, 8.0, 0.2, 100.0, 100.0, 1.0));
+        // the frontier lab itself, or a lab ahead, gains nothing
+        assert_eq!(catch_up(9.0, 8.0, 0.2, 1000.0, 100.0, 1.0), 9.0);
     }
 }

@@ -312,7 +312,11 @@ pub fn merge_firms(buyer: FirmParts, seller: FirmParts) -> Moved {
     buyer.sales.share += std::mem::take(&mut seller.sales.share);
     buyer.sales.revenue_musd += std::mem::take(&mut seller.sales.revenue_musd);
     buyer.sales.volume_ttok += std::mem::take(&mut seller.sales.volume_ttok);
-    buyer.capability.value = buyer.capability.value.max(seller.capability.value);
+    // the buyer keeps the better model: its training stock with its value
+    if seller.capability.value > buyer.capability.value {
+        buyer.capability.value = seller.capability.value;
+        buyer.capability.stock = seller.capability.stock;
+    }
     Moved { researchers, chips }
 }
 

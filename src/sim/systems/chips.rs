@@ -48,6 +48,7 @@ type Buyer<'a> = (
     &'a mut Compute,
     &'a mut ChipOrders,
     &'a Workforce,
+    &'a Role,
 );
 
 /// Firms ask for chips (in id order), suppliers ration capacity, paid
@@ -74,12 +75,13 @@ pub fn place_chip_orders(
 
     let mut requests: Vec<Request> = Vec::new();
     let mut grey_requests: Vec<Request> = Vec::new();
-    for (e, firm, profile, treasury, debts, compute, orders, workforce) in
+    for (e, firm, profile, treasury, debts, compute, orders, workforce, role) in
         firms.iter_many(&active.0).flatten()
     {
         let r_eff: f64 = workforce.by_pool.iter().zip(&productivity).map(|(n, p)| *n as f64 * p).sum();
         let spendable = treasury.cash_musd - fin.reserve_months * treasury.burn_musd.max(0.0);
-        if spendable <= 0.0 || r_eff <= 0.0 {
+        // an application company builds on others' models: it buys no chips
+        if spendable <= 0.0 || r_eff <= 0.0 || *role != Role::Lab {
             continue;
         }
         // which chips can be ordered (best value first), and is a known ban
@@ -202,7 +204,7 @@ pub fn place_chip_orders(
         let s = &sups[req.chip];
         let cost = units as f64 * s.price_musd;
         let (pflops_per_unit, lead_time_months) = (s.pflops_per_unit(), s.lead_time_months);
-        let Ok((_, firm, profile, mut treasury, mut debts, _, mut orders, _)) = firms.get_mut(req.entity)
+        let Ok((_, firm, profile, mut treasury, mut debts, _, mut orders, ..)) = firms.get_mut(req.entity)
         else {
             continue;
         };

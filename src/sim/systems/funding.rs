@@ -152,11 +152,22 @@ pub fn raise_funding(
         let name = &roster.firm_names[firm.id as usize];
         let pre = me.valuation;
         let mut funded_at = None;
+        // stage matching: the investors whose largest cheque covers enough
+        // of the round it seeks (angels do not lead growth rounds), or all
+        // of them when none does
+        let want = round_size(pre, f.dilution);
+        let fits = |inv: &Investor| inv.check_max_musd >= f.min_check_share * want;
+        let pool: Vec<usize> = (0..n_inv)
+            .filter(|&i| investors[i].kind != InvestorKind::Lender && fits(&investors[i]))
+            .filter(|&i| investors[i].kind != InvestorKind::Strategic || me.leader)
+            .collect();
         // the lead of its last round first (follow-on), then random draws
         let meetings: Vec<usize> = equity
             .lead
             .into_iter()
-            .chain((0..f.investors_per_pitch).map(|_| rng.random_range(0..n_inv)))
+            .chain((0..f.investors_per_pitch).map(|_| {
+                if pool.is_empty() { rng.random_range(0..n_inv) } else { pool[rng.random_range(0..pool.len())] }
+            }))
             .collect();
         for i in meetings {
             let inv = &mut investors[i];

@@ -62,7 +62,7 @@ pub fn clear_model_market(
             m.max_serving_share
                 * compute.pflops
                 * m.tokens_per_pflops_month_ttok
-                * profile.serving_efficiency
+                * profile.serving_efficiency_at(clock.tick)
                 * efficiency_now,
         );
         q_sum += cap.value;
@@ -172,6 +172,7 @@ mod tests {
                 foresight_months: 0,
                 core_cash_flow_musd: 0.0,
                 serving_efficiency: 1.0,
+                serving_upgrade: None,
                 training_efficiency: 1.0,
                 platform_data: 0.0,
                 open_weights_from: None,

@@ -11,7 +11,7 @@
 
 use crate::sim::components::*;
 use crate::sim::econ::scaling::{
-    algorithmic_multiplier, capability, data_factor, effective_training, staffing, stock_step,
+    algorithmic_multiplier, capability, catch_up, data_factor, effective_training, staffing, stock_for, stock_step,
 };
 use crate::sim::formulas::interpolate;
 use crate::sim::resources::*;
@@ -51,7 +51,12 @@ pub fn do_research(
     let algorithmic = algorithmic_multiplier(t, r.algorithmic_halving_months);
     let serving_growth = (1.0 + m.efficiency_growth_yearly).powf(clock.years());
     let per_researcher = w.finance.compute_per_researcher_pflops;
+    // the same staffing ratio the labour market hires by (talent.rs)
+    let per_researcher = per_researcher * (w.finance.compute_per_researcher_growth_monthly * t).exp();
     let researchers_per_pflops = if per_researcher > 0.0 { 1.0 / per_researcher } else { 0.0 };
+    // the domestic frontier as it stood at the start of the month (last
+    // month's capabilities), so no lab's update depends on the walk order
+    let frontier = firms.iter().map(|t| t.5.value).fold(0.0_f64, f64::max);
     let mut open_best: f64 = 0.0;
     for (profile, treasury, compute, wf, sales, mut cap) in &mut firms {
         let r_eff: f64 = wf.by_pool.iter().zip(&productivity).map(|(n, p)| *n as f64 * p).sum();
@@ -59,7 +64,7 @@ pub fn do_research(
             compute.pflops,
             sales.volume_ttok,
             m.tokens_per_pflops_month_ttok,
-            profile.serving_efficiency * serving_growth,
+            profile.serving_efficiency_at(clock.tick) * serving_growth,
             m.max_serving_share,
         );
         // a lab cutting costs after a failed round stops pre-training
@@ -69,6 +74,11 @@ pub fn do_research(
         let data = data_factor(access, r.data_weight);
         let x = effective_training(training, algorithmic, staff, data, profile.training_efficiency);
         cap.stock = stock_step(cap.stock, x, r.obsolescence_monthly);
+        let own = capability(cap.stock, r.stock_scale_pflops_months, r.points_per_efold);
+        let caught = catch_up(own, frontier, r.catch_up_monthly, training, r.absorption_half_pflops, staff);
+        if caught > own {
+            cap.stock = stock_for(caught, r.stock_scale_pflops_months, r.points_per_efold);
+        }
         cap.value = capability(cap.stock, r.stock_scale_pflops_months, r.points_per_efold);
         cap.benchmark = cap.value * (1.0 + profile.strategy.gaming);
         if profile.open_weights_from.is_some_and(|from| clock.tick as i32 >= from) {
@@ -77,11 +87,12 @@ pub fn do_research(
     }
     floor.history.push(open_best);
     let lag = r.open_release_lag_months as usize;
-    let released = floor
-        .history
-        .len()
-        .checked_sub(1 + lag)
-        .map_or(0.0, |i| (floor.history[i] - r.open_release_gap).max(0.0));
+    let gap = if (clock.tick as i32) < r.open_large_from.since(clock.start) {
+        r.open_small_release_gap
+    } else {
+        r.open_release_gap
+    };
+    let released = floor.history.len().checked_sub(1 + lag).map_or(0.0, |i| (floor.history[i] - gap).max(0.0));
     let outside = if r.open_weights.is_empty() {
         0.0
     } else {

@@ -91,8 +91,8 @@ pub fn match_talent(
     let wages: Vec<f64> = pools.iter().map(|p| p.wage_musd).collect();
     let productivity: Vec<f64> = pools.iter().map(|p| p.productivity).collect();
     let noise = Normal::new(0.0, t.offer_noise.max(0.0)).ok();
-    let per_researcher =
-        fin.compute_per_researcher_pflops * (w.research.frontier_drift_monthly * clock.tick as f64).exp();
+    let per_researcher = fin.compute_per_researcher_pflops
+        * (fin.compute_per_researcher_growth_monthly * clock.tick as f64).exp();
 
     // offers, needs, layoffs
     let n = active.0.len();
@@ -224,6 +224,7 @@ pub fn match_talent(
             pool.wage_elasticity,
             t.normal_tightness,
             t.max_wage_change_monthly,
+            t.max_wage_cut_monthly,
         )
         .max(t.outside_wage_share * pool.base_wage_musd);
         pool.vacancies = open;

@@ -151,9 +151,9 @@ pub struct Research {
     /// Monthly share of its gap to the domestic frontier a lab closes at
     /// full absorptive capacity (φ, diffusion of methods), 0..1.
     pub catch_up_monthly: f64,
-    /// Training compute at which a lab absorbs at half the full rate,
-    /// PFLOP/s (F½).
-    pub absorption_half_pflops: f64,
+    /// Compute at which a lab absorbs at half the full rate, as a share of
+    /// the largest lab's compute (s), 0..1.
+    pub absorption_half_share: f64,
 }
 
 /// Talent pools and the market for researchers.

@@ -487,7 +487,7 @@ impl Checker {
         self.num("research.open_small_release_gap", r.open_small_release_gap, Range::NonNeg);
         self.num("research.frontier_drift_monthly", r.frontier_drift_monthly, Range::NonNeg);
         self.num("research.catch_up_monthly", r.catch_up_monthly, Range::Unit);
-        self.num("research.absorption_half_pflops", r.absorption_half_pflops, Range::NonNeg);
+        self.num("research.absorption_half_share", r.absorption_half_share, Range::Unit);
     }
 
     fn talent(&mut self, t: &Talent) {

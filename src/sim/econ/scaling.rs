@@ -56,14 +56,15 @@ pub fn stock_step(stock: f64, effective: f64, obsolescence: f64) -> f64 {
 /// Catch-up by diffusion (Nelson and Phelps 1966; Benhabib and Spiegel
 /// 2005): a lab behind the domestic frontier closes a share of its gap
 /// each month — published methods, open papers and distillation spread —
-/// at a rate set by its absorptive capacity, which needs its own training
-/// compute and staff: `q' = q + φ · a · max(0, q_f − q)`, with
-/// `a = h · F / (F + F½)` (F training PFLOP/s, F½ the compute at which a
-/// lab absorbs at half the full rate, h the staffing factor). A lab
-/// without chips cannot absorb, so it falls behind; φ is the monthly rate
-/// at full absorption.
-pub fn catch_up(capability: f64, frontier: f64, rate: f64, training_pflops: f64, half_pflops: f64, staffing: f64) -> f64 {
-    let f = training_pflops.max(0.0);
+/// at a rate set by its absorptive capacity, which needs compute and staff
+/// to reproduce what the leaders do: `q' = q + φ · a · max(0, q_f − q)`,
+/// with `a = h · C / (C + C½)` (C the lab's compute, PFLOP/s; C½ = s ·
+/// C_max the compute at which it absorbs at half the full rate, a share s
+/// of the largest lab's; h the staffing factor). A lab with few chips
+/// relative to the leaders absorbs little, so it falls behind; φ is the
+/// monthly rate at full absorption.
+pub fn catch_up(capability: f64, frontier: f64, rate: f64, pflops: f64, half_pflops: f64, staffing: f64) -> f64 {
+    let f = pflops.max(0.0);
     let absorb = if f + half_pflops.max(0.0) > 0.0 { f / (f + half_pflops.max(0.0)) } else { 0.0 };
     capability + rate.clamp(0.0, 1.0) * absorb * staffing.clamp(0.0, 1.0) * (frontier - capability).max(0.0)
 }

@@ -57,6 +57,8 @@ pub fn do_research(
     // the domestic frontier as it stood at the start of the month (last
     // month's capabilities), so no lab's update depends on the walk order
     let frontier = firms.iter().map(|t| t.5.value).fold(0.0_f64, f64::max);
+    let largest = firms.iter().map(|t| t.2.pflops).fold(0.0_f64, f64::max);
+    let half = r.absorption_half_share * largest;
     let mut open_best: f64 = 0.0;
     for (profile, treasury, compute, wf, sales, mut cap) in &mut firms {
         let r_eff: f64 = wf.by_pool.iter().zip(&productivity).map(|(n, p)| *n as f64 * p).sum();
@@ -75,7 +77,8 @@ pub fn do_research(
         let x = effective_training(training, algorithmic, staff, data, profile.training_efficiency);
         cap.stock = stock_step(cap.stock, x, r.obsolescence_monthly);
         let own = capability(cap.stock, r.stock_scale_pflops_months, r.points_per_efold);
-        let caught = catch_up(own, frontier, r.catch_up_monthly, training, r.absorption_half_pflops, staff);
+        let absorbing = if treasury.cost_cut { 0.0 } else { compute.pflops };
+        let caught = catch_up(own, frontier, r.catch_up_monthly, absorbing, half, staff);
         if caught > own {
             cap.stock = stock_for(caught, r.stock_scale_pflops_months, r.points_per_efold);
         }

@@ -63,7 +63,14 @@ pub fn stock_step(stock: f64, effective: f64, obsolescence: f64) -> f64 {
 /// of the largest lab's; h the staffing factor). A lab with few chips
 /// relative to the leaders absorbs little, so it falls behind; φ is the
 /// monthly rate at full absorption.
-pub fn catch_up(capability: f64, frontier: f64, rate: f64, pflops: f64, half_pflops: f64, staffing: f64) -> f64 {
+pub fn catch_up(
+    capability: f64,
+    frontier: f64,
+    rate: f64,
+    pflops: f64,
+    half_pflops: f64,
+    staffing: f64,
+) -> f64 {
     let f = pflops.max(0.0);
     let absorb = if f + half_pflops.max(0.0) > 0.0 { f / (f + half_pflops.max(0.0)) } else { 0.0 };
     capability + rate.clamp(0.0, 1.0) * absorb * staffing.clamp(0.0, 1.0) * (frontier - capability).max(0.0)

@@ -166,7 +166,11 @@ pub fn raise_funding(
             .lead
             .into_iter()
             .chain((0..f.investors_per_pitch).map(|_| {
-                if pool.is_empty() { rng.random_range(0..n_inv) } else { pool[rng.random_range(0..pool.len())] }
+                if pool.is_empty() {
+                    rng.random_range(0..n_inv)
+                } else {
+                    pool[rng.random_range(0..pool.len())]
+                }
             }))
             .collect();
         for i in meetings {

@@ -100,8 +100,11 @@ pub fn set_prices(
             w.chips.lifetime_months as f64,
             w.chips.opex_musd_per_pflops_month,
         );
-        let cost =
-            serving_cost(k, m.tokens_per_pflops_month_ttok, profile.serving_efficiency_at(tick) * efficiency_now);
+        let cost = serving_cost(
+            k,
+            m.tokens_per_pflops_month_ttok,
+            profile.serving_efficiency_at(tick) * efficiency_now,
+        );
         let mu =
             markup(own_price_elasticity(sales.share, m.price_sensitivity, m.price_elasticity), m.max_markup);
         let share_then = pricing.share_ago(window).unwrap_or(sales.share);

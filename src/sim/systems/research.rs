@@ -11,7 +11,8 @@
 
 use crate::sim::components::*;
 use crate::sim::econ::scaling::{
-    algorithmic_multiplier, capability, catch_up, data_factor, effective_training, staffing, stock_for, stock_step,
+    algorithmic_multiplier, capability, catch_up, data_factor, effective_training, staffing, stock_for,
+    stock_step,
 };
 use crate::sim::formulas::interpolate;
 use crate::sim::resources::*;
@@ -95,7 +96,8 @@ pub fn do_research(
     } else {
         r.open_release_gap
     };
-    let released = floor.history.len().checked_sub(1 + lag).map_or(0.0, |i| (floor.history[i] - gap).max(0.0));
+    let released =
+        floor.history.len().checked_sub(1 + lag).map_or(0.0, |i| (floor.history[i] - gap).max(0.0));
     let outside = if r.open_weights.is_empty() {
         0.0
     } else {

@@ -182,8 +182,12 @@ pub fn choose_strategy(
         let bill: f64 = wf.by_pool.iter().zip(&wages).map(|(n, w)| *n as f64 * w).sum();
         let team_bonus =
             hiring.filter(|(v, ..)| *v as f64 >= team as f64 / 2.0).map(|_| x.acquihire_bonus_months * bill);
+        // below the floor its own base model is worth nothing: what it earns
+        // serving the open model it keeps as an application company too, so
+        // continuing to pre-train is worth no more than its liquidation value
+        let going = if below_floor { liquidation.min(equity.valuation_musd) } else { equity.valuation_musd };
         let options = option_values(
-            equity.valuation_musd,
+            going,
             liquidation,
             p_fund,
             bid_probability(cap.benchmark, frontier_bench),

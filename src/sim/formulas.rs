@@ -41,7 +41,7 @@ pub fn offer_multiple(runway_months: f64) -> f64 {
     0.7 + 0.6 * r / (r + 12.0)
 }
 
-/// Probability that a researcher who looks around leaves, given the firm's
+/// Search multiplier (× `talent.churn_monthly`) of a firm's staff, given the firm's
 /// offer and the mean offer over **all active firms** (hiring or not; the
 /// difference is material): `2 / (1 + exp(k (o − ō)))`,
 /// i.e. 1 at parity, up to 2 for weak payers, towards 0 for strong ones.

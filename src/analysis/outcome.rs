@@ -149,8 +149,13 @@ const ROWS: [Row; Outcome::COUNT] = [
         Number,
     )
     .shown(
-        Some("months to consolidation (runs that got there)"),
-        ["months from the start", "the months to consolidation", "months to consolidation", "months"],
+        Some("restricted mean months to consolidation (never = horizon)"),
+        [
+            "months from the start",
+            "the restricted mean months to consolidation",
+            "months to consolidation (restricted mean; KM median)",
+            "months",
+        ],
     ),
 ];
 

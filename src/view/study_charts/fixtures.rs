@@ -107,7 +107,7 @@ pub fn build(spec: Spec) -> Study {
         }
     }
     let n_cells = cells.len();
-    Study {
+    let mut s = Study {
         name: "test study".into(),
         description: "A synthetic study for tests.".into(),
         world_name: "baseline".into(),
@@ -127,7 +127,9 @@ pub fn build(spec: Spec) -> Study {
         bands,
         effects: Vec::new(),
         sensitivity: Vec::new(),
-    }
+    };
+    restate(&mut s);
+    s
 }
 
 fn param(column: &str, kind: ParamKind) -> Param {
@@ -307,14 +309,35 @@ pub fn degenerate(mut s: Study) -> Study {
         r.outcomes[MONTHS] = None;
         r.outcomes[2] = Some(10.0);
     }
+    restate(&mut s);
+    s
+}
+
+/// Recompute the per-cell statistics, the constant outcomes and the
+/// Kaplan–Meier medians from the runs, as the aggregation does.
+pub fn restate(s: &mut Study) {
+    let all: Vec<&RunResult> = s.runs.iter().collect();
+    s.constant = crate::study::aggregate::constant_outcomes(&all, s.months);
     for st in &mut s.cell_stats {
+        let o = st.outcome;
         let xs: Vec<f64> = s
             .runs
             .iter()
             .filter(|r| r.cell == st.cell)
-            .filter_map(|r| r.outcomes[st.outcome.index()])
+            .filter_map(|r| o.analysed(r.outcomes[o.index()], s.months))
             .collect();
         st.summary = stats::summarise(&xs);
+        if s.constant.iter().any(|(k, _)| *k == o) {
+            (st.summary.sd, st.summary.ci_low, st.summary.ci_high) = (None, None, None);
+        }
     }
-    s
+    s.km_median = s
+        .cells
+        .iter()
+        .map(|c| {
+            let times: Vec<Option<f64>> =
+                s.runs.iter().filter(|r| r.cell == c.id).map(|r| r.outcomes[MONTHS]).collect();
+            crate::analysis::survival::median_time(&crate::analysis::survival::kaplan_meier(&times, s.months))
+        })
+        .collect();
 }

@@ -58,6 +58,7 @@ pub struct SweepSpec {
     pub months: Option<u32>,
     /// Replicate r of every cell uses the same seed (common random numbers),
     /// so differences between cells are not blurred by luck. Default true.
+    /// Ignored by a Latin hypercube, whose points always have their own seeds.
     #[serde(default = "yes")]
     pub common_random_numbers: bool,
     /// Overrides applied to the base world before the design, as (path, value).

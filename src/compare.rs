@@ -240,33 +240,21 @@ pub fn analyse(
     let constant = constant_outcomes(&all, months);
     let is_constant = |o: Outcome| constant.iter().any(|(k, _)| *k == o);
     let mut diffs = Vec::new();
-    for o in COMPARED.into_iter().filter(|&o| !is_constant(o)) {
-        let mut xa = Vec::new();
-        let mut xb = Vec::new();
-        for (ra, rb) in runs[0].iter().zip(&runs[1]) {
-            if let (Some(va), Some(vb)) = (ra.outcomes[o.index()], rb.outcomes[o.index()]) {
-                xa.push(va);
-                xb.push(vb);
+    for o in COMPARED {
+        if !is_constant(o) {
+            let mut xa = Vec::new();
+            let mut xb = Vec::new();
+            for (ra, rb) in runs[0].iter().zip(&runs[1]) {
+                if let (Some(va), Some(vb)) = (ra.outcomes[o.index()], rb.outcomes[o.index()]) {
+                    xa.push(va);
+                    xb.push(vb);
+                }
             }
+            let (label, unit) = (o.label().to_string(), o.unit().to_string());
+            diffs.push(PairedDiff::of(o.column().to_string(), label, unit, &xa, &xb, o.threshold()));
         }
-        let (label, unit) = (o.label().to_string(), o.unit().to_string());
-        diffs.push(PairedDiff::of(o.column().to_string(), label, unit, &xa, &xb, o.threshold()));
-        // Restricted mean time to consolidation: min(T, horizon), with runs
-        // that never consolidate at the horizon. Censoring happens only at
-        // the horizon, so this equals the area under the Kaplan–Meier curve.
-        let t = Outcome::MonthsToConsolidation;
-        if o == Outcome::Consolidated && !is_constant(t) {
-            let restricted = |r: &RunResult| survival::restricted_time(r.outcomes[t.index()], months);
-            let ta: Vec<f64> = runs[0].iter().map(restricted).collect();
-            let tb: Vec<f64> = runs[1].iter().map(restricted).collect();
-            diffs.push(PairedDiff::of(
-                RESTRICTED_MEAN.into(),
-                format!("restricted mean months to consolidation (never = {months})"),
-                "months from the start".into(),
-                &ta,
-                &tb,
-                t.threshold(),
-            ));
+        if o == Outcome::Consolidated {
+            restricted_mean(&mut diffs, &runs, months, &is_constant);
         }
     }
     let survival = [kaplan_meier(&runs[0], months), kaplan_meier(&runs[1], months)];
@@ -289,6 +277,33 @@ pub fn analyse(
     };
     cmp.verdict = verdict(&cmp);
     cmp
+}
+
+/// Restricted mean time to consolidation: min(T, horizon), with runs that
+/// never consolidate at the horizon (censoring happens only at the horizon,
+/// so this equals the area under the Kaplan–Meier curve); nothing when it is
+/// the same in every run.
+fn restricted_mean(
+    diffs: &mut Vec<PairedDiff>,
+    runs: &[Vec<RunResult>; 2],
+    months: u32,
+    is_constant: &dyn Fn(Outcome) -> bool,
+) {
+    let t = Outcome::MonthsToConsolidation;
+    if is_constant(t) {
+        return;
+    }
+    let restricted = |r: &RunResult| survival::restricted_time(r.outcomes[t.index()], months);
+    let ta: Vec<f64> = runs[0].iter().map(restricted).collect();
+    let tb: Vec<f64> = runs[1].iter().map(restricted).collect();
+    diffs.push(PairedDiff::of(
+        RESTRICTED_MEAN.into(),
+        format!("restricted mean months to consolidation (never = {months})"),
+        "months from the start".into(),
+        &ta,
+        &tb,
+        t.threshold(),
+    ));
 }
 
 /// Kaplan–Meier estimate of the share of runs not yet consolidated, month
@@ -331,7 +346,8 @@ fn short(v: f64) -> String {
         format!("{v:.0}")
     } else {
         let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 6) as usize;
-        format!("{v:.digits$}")
+        let text = format!("{v:.digits$}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 
@@ -628,6 +644,7 @@ mod tests {
         assert!(c.diff(Outcome::FinalHhi.column()).is_none());
         assert!(c.diff(Outcome::Consolidated.column()).is_none());
         assert!(c.diff(RESTRICTED_MEAN).is_none(), "no run consolidates: every restricted time is the horizon");
+        assert!(c.constant.iter().any(|(o, v)| *o == Outcome::MonthsToConsolidation && *v == 12.0));
         assert!(c.constant.iter().any(|(o, v)| *o == Outcome::FinalTotalRevenueMusd && *v == 0.0));
         assert!(!c.constant.iter().any(|(o, _)| *o == Outcome::FinalIndependentFirms));
         let said: Vec<&String> = c.verdict.iter().filter(|v| v.contains("Constant across")).collect();
@@ -668,11 +685,30 @@ mod tests {
         }
         let c = analyse(["A".into(), "B".into()], ["a".into(), "b".into()], Month::new(2022, 1), 48, 1, runs);
         assert!(c.diff(Outcome::MonthsToConsolidation.column()).is_none(), "no mean over the consolidated pairs");
+        let order: Vec<&str> = c.diffs.iter().map(|d| d.outcome.as_str()).collect();
+        let at = order.iter().position(|o| *o == "consolidated").unwrap();
+        assert_eq!(order[at + 1], RESTRICTED_MEAN, "{order:?}");
         let d = c.diff(RESTRICTED_MEAN).unwrap();
         assert_eq!(d.n, 4);
         // A: (10 + 48 + 20 + 48) / 4 = 31.5; B: (30 + 40 + 48 + 48) / 4 = 41.5
         assert!((d.diff.unwrap() + 10.0).abs() < 1e-9, "{d:?}");
         assert_eq!(d.threshold, Some(3.0));
+    }
+
+    #[test]
+    fn timing_is_compared_when_every_run_consolidates() {
+        // Both worlds consolidate in every run: the share is constant, the timing is not.
+        let runs = [
+            [10.0, 12.0, 11.0, 13.0].iter().map(|t| run_with(Some(*t))).collect(),
+            [20.0, 19.0, 22.0, 21.0].iter().map(|t| run_with(Some(*t))).collect(),
+        ];
+        let c = analyse(["A".into(), "B".into()], ["a".into(), "b".into()], Month::new(2022, 1), 48, 1, runs);
+        assert!(c.diff(Outcome::Consolidated.column()).is_none());
+        let d = c.diff(RESTRICTED_MEAN).unwrap();
+        assert!((d.diff.unwrap() + 9.0).abs() < 1e-9);
+        assert_eq!(d.materiality, Some(Materiality::Material));
+        assert!(c.verdict.iter().any(|v| v.starts_with("Time to consolidation") && v.contains("Material")));
+        assert!(short(0.6) == "0.6" && short(1234.5678) == "1235" && short(3.0) == "3");
     }
 
     #[test]

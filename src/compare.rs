@@ -359,11 +359,15 @@ pub fn constant_sentence(constant: &[(Outcome, f64)], runs: &str) -> Option<Stri
     let list: Vec<String> = constant
         .iter()
         .map(|(o, v)| {
-            let v = if o.is_time_to_event() { format!("{} months, the horizon", short(*v)) } else { short(*v) };
+            let v =
+                if o.is_time_to_event() { format!("{} months, the horizon", short(*v)) } else { short(*v) };
             format!("{} (value {v})", o.label())
         })
         .collect();
-    Some(format!("Constant across {runs}, so not analysed (no interval, effect or verdict): {}.", list.join("; ")))
+    Some(format!(
+        "Constant across {runs}, so not analysed (no interval, effect or verdict): {}.",
+        list.join("; ")
+    ))
 }
 
 /// The size verdict of a difference: its class and the threshold
@@ -378,7 +382,9 @@ fn size_words(d: &PairedDiff, digits: usize, unit: &str, scale: f64) -> String {
         Materiality::DetectableButSmall => {
             format!(" Detectable but small: below the {t} of a material difference.")
         }
-        Materiality::Negligible => format!(" Negligible: the interval lies within ±{t}, the threshold of a material difference."),
+        Materiality::Negligible => {
+            format!(" Negligible: the interval lies within ±{t}, the threshold of a material difference.")
+        }
         Materiality::Inconclusive => format!(
             " Inconclusive: the interval includes zero and reaches beyond ±{t}, the threshold of a material difference."
         ),
@@ -423,7 +429,14 @@ fn verdict(c: &Comparison) -> Vec<String> {
         out.push(say(d, "Independent firms at the end", 1, " firms", "ends with more", "ends with fewer"));
     }
     if let Some(d) = c.diff(Outcome::FinalIndependentLabs.column()) {
-        out.push(say(d, "Independent foundation-model labs at the end", 1, " labs", "ends with more", "ends with fewer"));
+        out.push(say(
+            d,
+            "Independent foundation-model labs at the end",
+            1,
+            " labs",
+            "ends with more",
+            "ends with fewer",
+        ));
     }
     if let Some(d) = c.diff(Outcome::FinalHhi.column()) {
         out.push(say(d, "Final HHI", 0, " points", "is more concentrated", "is less concentrated"));
@@ -463,7 +476,10 @@ fn verdict(c: &Comparison) -> Vec<String> {
             "{} {medians}",
             say(
                 d,
-                &format!("Time to consolidation (restricted mean over every run, never = the {}-month horizon)", c.months),
+                &format!(
+                    "Time to consolidation (restricted mean over every run, never = the {}-month horizon)",
+                    c.months
+                ),
                 1,
                 " months",
                 "takes longer",
@@ -643,7 +659,10 @@ mod tests {
         let c = compared(&[40.0, 41.0, 39.0, 40.0, 42.0], &[50.0, 52.0, 49.0, 50.0, 51.0]);
         assert!(c.diff(Outcome::FinalHhi.column()).is_none());
         assert!(c.diff(Outcome::Consolidated.column()).is_none());
-        assert!(c.diff(RESTRICTED_MEAN).is_none(), "no run consolidates: every restricted time is the horizon");
+        assert!(
+            c.diff(RESTRICTED_MEAN).is_none(),
+            "no run consolidates: every restricted time is the horizon"
+        );
         assert!(c.constant.iter().any(|(o, v)| *o == Outcome::MonthsToConsolidation && *v == 12.0));
         assert!(c.constant.iter().any(|(o, v)| *o == Outcome::FinalTotalRevenueMusd && *v == 0.0));
         assert!(!c.constant.iter().any(|(o, _)| *o == Outcome::FinalIndependentFirms));
@@ -680,11 +699,16 @@ mod tests {
     #[test]
     fn timing_is_compared_by_restricted_mean_only() {
         let mut runs: [Vec<RunResult>; 2] = [Vec::new(), Vec::new()];
-        for (w, times) in [[Some(10.0), None, Some(20.0), None], [Some(30.0), Some(40.0), None, None]].iter().enumerate() {
+        for (w, times) in
+            [[Some(10.0), None, Some(20.0), None], [Some(30.0), Some(40.0), None, None]].iter().enumerate()
+        {
             runs[w] = times.iter().map(|t| run_with(*t)).collect();
         }
         let c = analyse(["A".into(), "B".into()], ["a".into(), "b".into()], Month::new(2022, 1), 48, 1, runs);
-        assert!(c.diff(Outcome::MonthsToConsolidation.column()).is_none(), "no mean over the consolidated pairs");
+        assert!(
+            c.diff(Outcome::MonthsToConsolidation.column()).is_none(),
+            "no mean over the consolidated pairs"
+        );
         let order: Vec<&str> = c.diffs.iter().map(|d| d.outcome.as_str()).collect();
         let at = order.iter().position(|o| *o == "consolidated").unwrap();
         assert_eq!(order[at + 1], RESTRICTED_MEAN, "{order:?}");

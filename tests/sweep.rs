@@ -16,7 +16,12 @@ const OUTCOMES: usize = 23;
 /// The outcomes `summary.json` lists as constant across the study's runs.
 fn constant_outcomes(dir: &Path) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_slice(&fs::read(dir.join("summary.json")).unwrap()).unwrap();
-    v["constant_outcomes"].as_array().unwrap().iter().map(|c| c["outcome"].as_str().unwrap().to_string()).collect()
+    v["constant_outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn assert_same_folders(a: &Path, b: &Path) {
@@ -325,7 +330,12 @@ fn latin_hypercube_points_are_independent_and_n_counts_points() {
         points.push((rs[0]["research.data_weight"].parse().unwrap(), hhi));
     }
     let rank = |v: Vec<f64>| -> Vec<f64> {
-        v.iter().map(|x| v.iter().filter(|y| *y < x).count() as f64 + (v.iter().filter(|y| *y == x).count() as f64 + 1.0) / 2.0).collect()
+        v.iter()
+            .map(|x| {
+                v.iter().filter(|y| *y < x).count() as f64
+                    + (v.iter().filter(|y| *y == x).count() as f64 + 1.0) / 2.0
+            })
+            .collect()
     };
     let (rx, ry) = (rank(points.iter().map(|p| p.0).collect()), rank(points.iter().map(|p| p.1).collect()));
     let m = 4.5;
@@ -333,8 +343,10 @@ fn latin_hypercube_points_are_independent_and_n_counts_points() {
     let sx: f64 = rx.iter().map(|a| (a - m) * (a - m)).sum::<f64>().sqrt();
     let sy: f64 = ry.iter().map(|b| (b - m) * (b - m)).sum::<f64>().sqrt();
     let expect = cov / (sx * sy);
-    let row =
-        sens.iter().find(|r| r["parameter"] == "research.data_weight" && r["outcome"] == "final_hhi").unwrap();
+    let row = sens
+        .iter()
+        .find(|r| r["parameter"] == "research.data_weight" && r["outcome"] == "final_hhi")
+        .unwrap();
     let rho: f64 = row["spearman"].parse().unwrap();
     assert!((rho - expect).abs() < 1e-9, "{rho} vs {expect}");
 }
@@ -360,7 +372,8 @@ fn constant_outcomes_are_named_once_and_not_analysed() {
     // Every effect has a verdict of its size, with the threshold it used.
     for e in effects.iter().filter(|e| !e["ci95_low"].is_empty()) {
         assert!(
-            ["material", "detectable but small", "negligible", "inconclusive"].contains(&e["verdict"].as_str()),
+            ["material", "detectable but small", "negligible", "inconclusive"]
+                .contains(&e["verdict"].as_str()),
             "{e:?}"
         );
         assert!(e["material_threshold"].parse::<f64>().unwrap() >= 0.0);
@@ -371,7 +384,11 @@ fn constant_outcomes_are_named_once_and_not_analysed() {
     assert_eq!(report.matches("Constant across").count(), 1, "said once in the report");
     let out = chipban(&["sweep", &fixture("sweep_factorial.ron"), "--out", s(&tmp.path().join("g"))]);
     let console = String::from_utf8_lossy(&out.stdout).to_string();
-    assert_eq!(console.matches("constant across").count() + console.matches("Constant across").count(), 1, "{console}");
+    assert_eq!(
+        console.matches("constant across").count() + console.matches("Constant across").count(),
+        1,
+        "{console}"
+    );
 }
 
 fn bad_sweep(text: &str) -> (tempfile::TempDir, PathBuf) {

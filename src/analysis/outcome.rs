@@ -106,16 +106,16 @@ const ROWS: [Row; Outcome::COUNT] = [
     row("final_cr4", "final CR4", "share of tokens served, 0..1", Fraction),
     row("final_independent_firms", "final independent firms", "firms", Number)
         .shown(None, ["firms", "the final number of independent firms", "final independent firms", "firms"]),
-    row("final_independent_labs", "final independent labs", "firms that train and serve their own model", Number)
-        .shown(
-            None,
-            [
-                "labs",
-                "the final number of independent foundation-model labs",
-                "final independent labs",
-                "labs",
-            ],
-        ),
+    row(
+        "final_independent_labs",
+        "final independent labs",
+        "firms that train and serve their own model",
+        Number,
+    )
+    .shown(
+        None,
+        ["labs", "the final number of independent foundation-model labs", "final independent labs", "labs"],
+    ),
     row("peak_independent_firms", "peak independent firms", "firms", Number),
     row("final_startups_alive", "final start-ups alive", "firms", Number),
     row("final_top4_compute_share", "final top-4 compute share", "share, 0..1", Fraction),
@@ -131,7 +131,12 @@ const ROWS: [Row; Outcome::COUNT] = [
     row("total_exits", "exits", "firms over the run", Number),
     row("total_acquisitions", "acquisitions", "deals over the run", Number),
     row("total_pivots", "pivots", "labs that pivoted to applications over the run", Number),
-    row("total_team_transfers", "team transfers", "labs that handed their team to a giant over the run", Number),
+    row(
+        "total_team_transfers",
+        "team transfers",
+        "labs that handed their team to a giant over the run",
+        Number,
+    ),
     row("total_vc_funding_musd", "VC funding", "USD M over the run", Number),
     row("consolidated", "consolidation phase reached", "1 = yes, 0 = no", ShareOfRuns).shown(
         Some("runs reaching a consolidation phase"),
@@ -289,12 +294,23 @@ impl Outcome {
             // A quarter of a year.
             MonthsToConsolidation => Threshold::Absolute(3.0),
             // Counts of firms and events, indexes, volumes and money: 5% of the control.
-            FinalIndependentFirms | FinalIndependentLabs | PeakIndependentFirms | FinalStartupsAlive
-            | FinalChipPriceIndex | FinalTokenPriceIndex | FinalTokenVolumeTtok | FinalWageIndex
-            | FinalLoansOutstandingMusd | FinalBannedChipUnits | FinalTotalRevenueMusd | TotalEntries
-            | TotalExits | TotalAcquisitions | TotalPivots | TotalTeamTransfers | TotalVcFundingMusd => {
-                Threshold::OfControlMean(0.05)
-            }
+            FinalIndependentFirms
+            | FinalIndependentLabs
+            | PeakIndependentFirms
+            | FinalStartupsAlive
+            | FinalChipPriceIndex
+            | FinalTokenPriceIndex
+            | FinalTokenVolumeTtok
+            | FinalWageIndex
+            | FinalLoansOutstandingMusd
+            | FinalBannedChipUnits
+            | FinalTotalRevenueMusd
+            | TotalEntries
+            | TotalExits
+            | TotalAcquisitions
+            | TotalPivots
+            | TotalTeamTransfers
+            | TotalVcFundingMusd => Threshold::OfControlMean(0.05),
         }
     }
 

@@ -177,7 +177,12 @@ fn band_points(runs: &[RunResult], idx: &[usize], k: usize, months: usize) -> Ve
 /// against each factor's first level, estimated per replicate and averaged
 /// (see [`Effect`]).
 #[allow(clippy::needless_range_loop)] // replicate r indexes every cell
-fn effects(plan: &Plan, runs: &[RunResult], constant: &[(Outcome, f64)], cell_stats: &[CellStat]) -> Vec<Effect> {
+fn effects(
+    plan: &Plan,
+    runs: &[RunResult],
+    constant: &[(Outcome, f64)],
+    cell_stats: &[CellStat],
+) -> Vec<Effect> {
     let horizon = plan.base.months;
     let factors = &plan.factors;
     let sizes: Vec<usize> = factors.iter().map(|f| f.levels.len()).collect();
@@ -243,8 +248,10 @@ fn effects(plan: &Plan, runs: &[RunResult], constant: &[(Outcome, f64)], cell_st
                     }
                     let (mean, sd, lo, hi) = stats::mean_ci(&per_rep);
                     // The control is the reference cell (every factor at its first level): cell 0.
-                    let control =
-                        cell_stats.iter().find(|s| s.cell == 0 && s.outcome == o).and_then(|s| s.summary.mean);
+                    let control = cell_stats
+                        .iter()
+                        .find(|s| s.cell == 0 && s.outcome == o)
+                        .and_then(|s| s.summary.mean);
                     let threshold = o.threshold().resolve(control);
                     out.push(Effect {
                         term: term.clone(),

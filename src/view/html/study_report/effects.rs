@@ -27,7 +27,9 @@ pub(super) fn order_word(order: u32) -> String {
 /// `material (threshold 100)`: the size verdict of an effect, or "".
 pub(super) fn size_text(e: &Effect, outcome: Outcome) -> String {
     match (e.materiality, e.threshold) {
-        (Some(m), Some(t)) => format!("{}, threshold {}", m.as_str(), diff(outcome, t).trim_start_matches('+')),
+        (Some(m), Some(t)) => {
+            format!("{}, threshold {}", m.as_str(), diff(outcome, t).trim_start_matches('+'))
+        }
         _ => String::new(),
     }
 }

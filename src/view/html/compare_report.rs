@@ -151,9 +151,6 @@ fn differences(cmp: &Comparison) -> Markup {
                 "The size column judges each difference against the outcome's threshold of a material difference (" (b)
                 " is the control where the threshold is 5% of a mean): material, detectable but small, negligible or inconclusive."
             }
-            @if let Some(line) = crate::compare::constant_sentence(&cmp.constant, "every run of both worlds") {
-                p.note.constant { (line) }
-            }
             div.scroll {
                 table {
                     thead {
@@ -346,7 +343,7 @@ fn how_to_read(cmp: &Comparison) -> Markup {
                      and indexes; 3 months of the restricted mean), " i { "detectable but small" } " when the interval \
                      excludes zero below it, " i { "negligible" } " when the whole interval lies within ± the \
                      threshold, and " i { "inconclusive" } " otherwise. Outcomes with the same value in every run of \
-                     both worlds are not analysed (named once above the table). Thresholds and sources: docs/sweep.md."
+                     both worlds are not analysed (named once in the verdict). Thresholds and sources: docs/sweep.md."
                 }
                 li {
                     b { "Kaplan–Meier" } ": the curve is the share of runs not yet consolidated, month by month. Runs \

@@ -4,17 +4,23 @@
 //! isolate their effect. Reports paired differences with 95% Student t
 //! intervals, the share of runs that consolidate, Kaplan–Meier curves of
 //! the time to consolidation (runs that never consolidate are censored at
-//! the horizon), and a verdict that claims no more than the intervals.
+//! the horizon), and a verdict that claims no more than the intervals and
+//! judges each effect's size against the outcome's threshold of a material
+//! change (world B is the control for thresholds relative to a mean).
+//! Outcomes with the same value in every run of both worlds are not
+//! analysed; the time to consolidation is compared only by Kaplan–Meier and
+//! the restricted mean, never over the pairs that both consolidated.
 //!
 //! This module simulates and analyses; it reads no world file and writes no
 //! folder (that is `commands::compare`), and draws nothing.
 
-use crate::analysis::outcome::Outcome;
+use crate::analysis::materiality::{self, Materiality};
+use crate::analysis::outcome::{Outcome, Threshold};
 use crate::analysis::stats;
 use crate::analysis::survival;
 use crate::outdir::{OutFile, Provenance};
 use crate::sim::output::SimError;
-use crate::study::aggregate::run_result;
+use crate::study::aggregate::{constant_outcomes, run_result};
 use crate::study::data::{BandPoint, Metric, RunResult};
 use crate::study::output::{csv_bytes, opt};
 use crate::study::spec::run_seed;
@@ -75,16 +81,44 @@ pub struct PairedDiff {
     pub ci_high: Option<f64>,
     /// How the interval was made.
     pub method: &'static str,
+    /// The threshold of a material difference, in the outcome's unit.
+    pub threshold: Option<f64>,
+    /// Material, detectable but small, negligible or inconclusive.
+    pub materiality: Option<Materiality>,
 }
 
 impl PairedDiff {
-    /// The paired Student t difference of `a[i] − b[i]` (pairs in order).
-    fn of(outcome: String, label: String, unit: String, a: &[f64], b: &[f64]) -> PairedDiff {
+    /// The paired Student t difference of `a[i] − b[i]` (pairs in order),
+    /// judged against `threshold` (B is the control of a relative one).
+    fn of(
+        outcome: String,
+        label: String,
+        unit: String,
+        a: &[f64],
+        b: &[f64],
+        threshold: Threshold,
+    ) -> PairedDiff {
         let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
         let (diff, sd, ci_low, ci_high) = stats::mean_ci(&d);
         let (mean_a, mean_b) = (stats::mean(a), stats::mean(b));
         let method = "paired Student t";
-        PairedDiff { outcome, label, unit, n: d.len(), mean_a, mean_b, diff, sd, ci_low, ci_high, method }
+        let threshold = threshold.resolve(mean_b);
+        let materiality = materiality::classify(diff, ci_low, ci_high, threshold);
+        PairedDiff {
+            outcome,
+            label,
+            unit,
+            n: d.len(),
+            mean_a,
+            mean_b,
+            diff,
+            sd,
+            ci_low,
+            ci_high,
+            method,
+            threshold,
+            materiality,
+        }
     }
 
     /// Does the 95% interval exclude zero?
@@ -108,6 +142,10 @@ pub struct Comparison {
     /// Per world, one band per metric (indexed like `Metric::ALL`).
     pub bands: [Vec<Vec<BandPoint>>; 2],
     pub diffs: Vec<PairedDiff>,
+    /// Outcomes with the same value in every run of both worlds (the
+    /// restricted time for the months to consolidation), with that value:
+    /// not analysed.
+    pub constant: Vec<(Outcome, f64)>,
     /// Kaplan–Meier curve of each world.
     pub survival: [Vec<SurvivalPoint>; 2],
     /// Median months to consolidation from the Kaplan–Meier curve (None if
@@ -127,18 +165,26 @@ impl Comparison {
     }
 }
 
-/// The outcomes compared, in report order.
-const COMPARED: [Outcome; 9] = [
+/// The outcomes compared by a paired difference, in report order (the
+/// restricted mean time to consolidation follows `Consolidated`; the months
+/// to consolidation themselves have no paired difference).
+const COMPARED: [Outcome; 12] = [
     Outcome::FinalIndependentFirms,
     Outcome::FinalHhi,
     Outcome::FinalCr4,
     Outcome::Consolidated,
-    Outcome::MonthsToConsolidation,
+    Outcome::FinalIndependentLabs,
+    Outcome::FinalTokenPriceIndex,
     Outcome::PeakIndependentFirms,
     Outcome::TotalExits,
     Outcome::TotalAcquisitions,
+    Outcome::TotalPivots,
+    Outcome::TotalTeamTransfers,
     Outcome::FinalStartupsAlive,
 ];
+
+/// The column of the restricted mean time to consolidation in `compare.csv`.
+pub const RESTRICTED_MEAN: &str = "restricted_mean_months_to_consolidation";
 
 /// Simulate `replicates` pairs of the two resolved worlds (which must pass
 /// [`check`]) on `jobs` threads and analyse them. `files` name the
@@ -190,40 +236,27 @@ pub fn analyse(
     runs: [Vec<RunResult>; 2],
 ) -> Comparison {
     let reps = runs[0].len();
+    let all: Vec<&RunResult> = runs[0].iter().chain(&runs[1]).collect();
+    let constant = constant_outcomes(&all, months);
+    let is_constant = |o: Outcome| constant.iter().any(|(k, _)| *k == o);
     let mut diffs = Vec::new();
     for o in COMPARED {
-        let mut xa = Vec::new();
-        let mut xb = Vec::new();
-        for (ra, rb) in runs[0].iter().zip(&runs[1]) {
-            if let (Some(va), Some(vb)) = (ra.outcomes[o.index()], rb.outcomes[o.index()]) {
-                xa.push(va);
-                xb.push(vb);
+        if !is_constant(o) {
+            let mut xa = Vec::new();
+            let mut xb = Vec::new();
+            for (ra, rb) in runs[0].iter().zip(&runs[1]) {
+                if let (Some(va), Some(vb)) = (ra.outcomes[o.index()], rb.outcomes[o.index()]) {
+                    xa.push(va);
+                    xb.push(vb);
+                }
             }
+            let (label, unit) = (o.label().to_string(), o.unit().to_string());
+            diffs.push(PairedDiff::of(o.column().to_string(), label, unit, &xa, &xb, o.threshold()));
         }
-        let label = if o == Outcome::MonthsToConsolidation {
-            "months to consolidation (pairs where both consolidate)".to_string()
-        } else {
-            o.label().to_string()
-        };
-        diffs.push(PairedDiff::of(o.column().to_string(), label, o.unit().to_string(), &xa, &xb));
+        if o == Outcome::Consolidated {
+            restricted_mean(&mut diffs, &runs, months, &is_constant);
+        }
     }
-    // Restricted mean time to consolidation: min(T, horizon), with runs that
-    // never consolidate at the horizon. Censoring happens only at the
-    // horizon, so this equals the area under the Kaplan–Meier curve.
-    let o = Outcome::MonthsToConsolidation.index();
-    let restricted = |r: &RunResult| survival::restricted_time(r.outcomes[o], months);
-    let ta: Vec<f64> = runs[0].iter().map(restricted).collect();
-    let tb: Vec<f64> = runs[1].iter().map(restricted).collect();
-    diffs.insert(
-        4,
-        PairedDiff::of(
-            "restricted_mean_months_to_consolidation".into(),
-            format!("restricted mean months to consolidation (never = {months})"),
-            "months from the start".into(),
-            &ta,
-            &tb,
-        ),
-    );
     let survival = [kaplan_meier(&runs[0], months), kaplan_meier(&runs[1], months)];
     let median_months = [survival::median_time(&survival[0]), survival::median_time(&survival[1])];
     let bands = [bands_of(&runs[0], months), bands_of(&runs[1], months)];
@@ -237,12 +270,40 @@ pub fn analyse(
         runs,
         bands,
         diffs,
+        constant,
         survival,
         median_months,
         verdict: Vec::new(),
     };
     cmp.verdict = verdict(&cmp);
     cmp
+}
+
+/// Restricted mean time to consolidation: min(T, horizon), with runs that
+/// never consolidate at the horizon (censoring happens only at the horizon,
+/// so this equals the area under the Kaplan–Meier curve); nothing when it is
+/// the same in every run.
+fn restricted_mean(
+    diffs: &mut Vec<PairedDiff>,
+    runs: &[Vec<RunResult>; 2],
+    months: u32,
+    is_constant: &dyn Fn(Outcome) -> bool,
+) {
+    let t = Outcome::MonthsToConsolidation;
+    if is_constant(t) {
+        return;
+    }
+    let restricted = |r: &RunResult| survival::restricted_time(r.outcomes[t.index()], months);
+    let ta: Vec<f64> = runs[0].iter().map(restricted).collect();
+    let tb: Vec<f64> = runs[1].iter().map(restricted).collect();
+    diffs.push(PairedDiff::of(
+        RESTRICTED_MEAN.into(),
+        format!("restricted mean months to consolidation (never = {months})"),
+        "months from the start".into(),
+        &ta,
+        &tb,
+        t.threshold(),
+    ));
 }
 
 /// Kaplan–Meier estimate of the share of runs not yet consolidated, month
@@ -279,26 +340,86 @@ fn fmt(v: f64, digits: usize) -> String {
     format!("{v:.digits$}")
 }
 
-/// The verdict: each sentence states an effect with its interval and says
-/// "no detectable difference" when the interval includes zero.
+/// A value in about four significant digits, for a sentence.
+fn short(v: f64) -> String {
+    if v == v.round() && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 6) as usize;
+        let text = format!("{v:.digits$}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// "Constant across runs" for the outcomes of `constant`, or `None`.
+pub fn constant_sentence(constant: &[(Outcome, f64)], runs: &str) -> Option<String> {
+    if constant.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = constant
+        .iter()
+        .map(|(o, v)| {
+            let v =
+                if o.is_time_to_event() { format!("{} months, the horizon", short(*v)) } else { short(*v) };
+            format!("{} (value {v})", o.label())
+        })
+        .collect();
+    Some(format!(
+        "Constant across {runs}, so not analysed (no interval, effect or verdict): {}.",
+        list.join("; ")
+    ))
+}
+
+/// The size verdict of a difference: its class and the threshold
+/// (`scale` turns the outcome's unit into the one shown).
+fn size_words(d: &PairedDiff, digits: usize, unit: &str, scale: f64) -> String {
+    let (Some(m), Some(t)) = (d.materiality, d.threshold) else {
+        return String::new();
+    };
+    let t = format!("{}{unit}", fmt(t * scale, digits));
+    match m {
+        Materiality::Material => format!(" Material: at least the {t} of a material difference."),
+        Materiality::DetectableButSmall => {
+            format!(" Detectable but small: below the {t} of a material difference.")
+        }
+        Materiality::Negligible => {
+            format!(" Negligible: the interval lies within ±{t}, the threshold of a material difference.")
+        }
+        Materiality::Inconclusive => format!(
+            " Inconclusive: the interval includes zero and reaches beyond ±{t}, the threshold of a material difference."
+        ),
+    }
+}
+
+/// The verdict: each sentence states an effect with its interval, says
+/// "no detectable difference" when the interval includes zero, and judges
+/// its size against the outcome's threshold of a material difference.
 fn verdict(c: &Comparison) -> Vec<String> {
     let (a, b) = (&c.names[0], &c.names[1]);
     let mut out = Vec::new();
     let n = c.replicates;
     out.push(format!(
-        "{n} paired runs of {a} and {b} (replicate r of both with the same seed); differences are {a} minus {b}, with 95% paired t intervals."
+        "{n} paired runs of {a} and {b} (replicate r of both with the same seed); differences are {a} minus {b}, with 95% paired t intervals; each is judged material, detectable but small, negligible or inconclusive against the outcome's threshold (docs/sweep.md), {b} being the control where the threshold is a share of a mean."
     ));
+    if let Some(s) = constant_sentence(&c.constant, "every run of both worlds") {
+        out.push(s);
+    }
     let say = |d: &PairedDiff, what: &str, digits: usize, unit: &str, more: &str, less: &str| -> String {
         let (Some(x), Some(lo), Some(hi)) = (d.diff, d.ci_low, d.ci_high) else {
             return format!("{what}: too few pairs with a value to estimate a difference (n = {}).", d.n);
         };
         let range = format!("95% CI {} to {}{unit}", fmt(lo, digits), fmt(hi, digits));
+        let size = size_words(d, digits, unit, 1.0);
         if d.significant() {
             let dir = if x > 0.0 { more } else { less };
-            format!("{what}: {a} {dir} by {}{unit} on average ({range}; n = {}).", fmt(x.abs(), digits), d.n)
+            format!(
+                "{what}: {a} {dir} by {}{unit} on average ({range}; n = {}).{size}",
+                fmt(x.abs(), digits),
+                d.n
+            )
         } else {
             format!(
-                "{what}: no detectable difference — the mean difference is {}{unit}, but the interval ({range}) includes zero (n = {}).",
+                "{what}: no detectable difference — the mean difference is {}{unit}, but the interval ({range}) includes zero (n = {}).{size}",
                 fmt(x, digits),
                 d.n
             )
@@ -306,6 +427,16 @@ fn verdict(c: &Comparison) -> Vec<String> {
     };
     if let Some(d) = c.diff(Outcome::FinalIndependentFirms.column()) {
         out.push(say(d, "Independent firms at the end", 1, " firms", "ends with more", "ends with fewer"));
+    }
+    if let Some(d) = c.diff(Outcome::FinalIndependentLabs.column()) {
+        out.push(say(
+            d,
+            "Independent foundation-model labs at the end",
+            1,
+            " labs",
+            "ends with more",
+            "ends with fewer",
+        ));
     }
     if let Some(d) = c.diff(Outcome::FinalHhi.column()) {
         out.push(say(d, "Final HHI", 0, " points", "is more concentrated", "is less concentrated"));
@@ -331,23 +462,32 @@ fn verdict(c: &Comparison) -> Vec<String> {
             )),
             _ => s.push_str("Every pair agrees, so there is no interval to give."),
         }
+        s.push_str(&size_words(d, 0, " percentage points", 100.0));
         out.push(s);
     }
-    if let Some(d) = c.diff("restricted_mean_months_to_consolidation") {
-        let med = |m: Option<u32>| m.map_or("not reached".to_string(), |m| c.date(m));
+    let med = |m: Option<u32>| m.map_or("not reached".to_string(), |m| c.date(m));
+    let medians = format!(
+        "Median start of consolidation (Kaplan–Meier, runs that never consolidate censored at the horizon): {a} {}, {b} {}.",
+        med(c.median_months[0]),
+        med(c.median_months[1])
+    );
+    if let Some(d) = c.diff(RESTRICTED_MEAN) {
         out.push(format!(
-            "{} Median start of consolidation (Kaplan–Meier): {a} {}, {b} {}.",
+            "{} {medians}",
             say(
                 d,
-                &format!("Time to consolidation (restricted to the {}-month horizon)", c.months),
+                &format!(
+                    "Time to consolidation (restricted mean over every run, never = the {}-month horizon)",
+                    c.months
+                ),
                 1,
                 " months",
                 "takes longer",
                 "consolidates sooner"
             ),
-            med(c.median_months[0]),
-            med(c.median_months[1])
         ));
+    } else {
+        out.push(medians);
     }
     out.push(
         "These are effects inside the model, given its assumptions and calibration (docs/calibration.md); the intervals cover seed-to-seed noise only, not uncertainty in the parameters (see the sensitivity sweep).".into(),
@@ -368,6 +508,8 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
             "ci95_low",
             "ci95_high",
             "method",
+            "material_threshold",
+            "verdict",
         ],
         c.diffs
             .iter()
@@ -382,6 +524,8 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
                     opt(d.ci_low),
                     opt(d.ci_high),
                     d.method.to_string(),
+                    opt(d.threshold),
+                    d.materiality.map_or(String::new(), |m| m.as_str().to_string()),
                 ]
             })
             .collect(),
@@ -453,7 +597,10 @@ pub fn data_files(c: &Comparison) -> Vec<OutFile> {
         "differences": c.diffs.iter().map(|d| serde_json::json!({
             "outcome": d.outcome, "n_pairs": d.n, "mean_a": d.mean_a, "mean_b": d.mean_b,
             "mean_diff": d.diff, "ci95_low": d.ci_low, "ci95_high": d.ci_high, "significant": d.significant(),
+            "material_threshold": d.threshold, "verdict": d.materiality.map(|m| m.as_str()),
         })).collect::<Vec<_>>(),
+        "constant_outcomes": c.constant.iter().map(|(o, v)| serde_json::json!({"outcome": o.column(), "value": v})).collect::<Vec<_>>(),
+        "thresholds": "material difference: |mean difference| >= threshold with a 95% interval that excludes zero; thresholds per outcome in docs/sweep.md; world B is the control of thresholds relative to a mean",
         "verdict": c.verdict,
     });
     Provenance::current().stamp(&mut summary);
@@ -504,6 +651,88 @@ mod tests {
         let line = c.verdict.iter().find(|v| v.starts_with("Independent firms")).unwrap();
         assert!(line.contains("no detectable difference") && line.contains("includes zero"), "{line}");
         assert!(!line.contains("fewer") && !line.contains("more"), "{line}");
+    }
+
+    #[test]
+    fn constant_outcomes_get_no_statistics() {
+        // Every outcome but the final firms is 0 in every run of both worlds.
+        let c = compared(&[40.0, 41.0, 39.0, 40.0, 42.0], &[50.0, 52.0, 49.0, 50.0, 51.0]);
+        assert!(c.diff(Outcome::FinalHhi.column()).is_none());
+        assert!(c.diff(Outcome::Consolidated.column()).is_none());
+        assert!(
+            c.diff(RESTRICTED_MEAN).is_none(),
+            "no run consolidates: every restricted time is the horizon"
+        );
+        assert!(c.constant.iter().any(|(o, v)| *o == Outcome::MonthsToConsolidation && *v == 12.0));
+        assert!(c.constant.iter().any(|(o, v)| *o == Outcome::FinalTotalRevenueMusd && *v == 0.0));
+        assert!(!c.constant.iter().any(|(o, _)| *o == Outcome::FinalIndependentFirms));
+        let said: Vec<&String> = c.verdict.iter().filter(|v| v.contains("Constant across")).collect();
+        assert_eq!(said.len(), 1, "said once: {:?}", c.verdict);
+        assert!(said[0].contains("final HHI (value 0)") && said[0].contains("not analysed"), "{}", said[0]);
+        assert!(!c.verdict.iter().any(|v| v.starts_with("Final HHI")), "{:?}", c.verdict);
+        let csv = String::from_utf8(data_files(&c)[0].1.clone()).unwrap();
+        assert!(!csv.contains("\nfinal_hhi,") && csv.contains("final_independent_firms,"), "{csv}");
+    }
+
+    #[test]
+    fn verdicts_judge_size_against_the_threshold() {
+        // −10 firms against B's mean of 50.4: the threshold is 5% of it, 2.52 firms.
+        let c = compared(&[40.0, 41.0, 39.0, 40.0, 42.0], &[50.0, 52.0, 49.0, 50.0, 51.0]);
+        let d = c.diff(Outcome::FinalIndependentFirms.column()).unwrap();
+        assert!((d.threshold.unwrap() - 2.52).abs() < 1e-9);
+        assert_eq!(d.materiality, Some(Materiality::Material));
+        let line = c.verdict.iter().find(|v| v.starts_with("Independent firms")).unwrap();
+        assert!(line.contains("Material") && line.contains("2.5 firms"), "{line}");
+        // −1 firm, every pair alike: real, but below the threshold.
+        let c = compared(&[49.0, 51.0, 48.0, 49.0, 50.0], &[50.0, 52.0, 49.0, 50.0, 51.0]);
+        let d = c.diff(Outcome::FinalIndependentFirms.column()).unwrap();
+        assert!(d.significant());
+        assert_eq!(d.materiality, Some(Materiality::DetectableButSmall));
+        let line = c.verdict.iter().find(|v| v.starts_with("Independent firms")).unwrap();
+        assert!(line.contains("Detectable but small"), "{line}");
+        // Differences of ±0.5 around zero: inside ±2.52, negligible.
+        let c = compared(&[50.5, 51.5, 49.0, 50.5, 50.5], &[50.0, 52.0, 49.0, 50.0, 51.0]);
+        let d = c.diff(Outcome::FinalIndependentFirms.column()).unwrap();
+        assert_eq!(d.materiality, Some(Materiality::Negligible), "{d:?}");
+    }
+
+    #[test]
+    fn timing_is_compared_by_restricted_mean_only() {
+        let mut runs: [Vec<RunResult>; 2] = [Vec::new(), Vec::new()];
+        for (w, times) in
+            [[Some(10.0), None, Some(20.0), None], [Some(30.0), Some(40.0), None, None]].iter().enumerate()
+        {
+            runs[w] = times.iter().map(|t| run_with(*t)).collect();
+        }
+        let c = analyse(["A".into(), "B".into()], ["a".into(), "b".into()], Month::new(2022, 1), 48, 1, runs);
+        assert!(
+            c.diff(Outcome::MonthsToConsolidation.column()).is_none(),
+            "no mean over the consolidated pairs"
+        );
+        let order: Vec<&str> = c.diffs.iter().map(|d| d.outcome.as_str()).collect();
+        let at = order.iter().position(|o| *o == "consolidated").unwrap();
+        assert_eq!(order[at + 1], RESTRICTED_MEAN, "{order:?}");
+        let d = c.diff(RESTRICTED_MEAN).unwrap();
+        assert_eq!(d.n, 4);
+        // A: (10 + 48 + 20 + 48) / 4 = 31.5; B: (30 + 40 + 48 + 48) / 4 = 41.5
+        assert!((d.diff.unwrap() + 10.0).abs() < 1e-9, "{d:?}");
+        assert_eq!(d.threshold, Some(3.0));
+    }
+
+    #[test]
+    fn timing_is_compared_when_every_run_consolidates() {
+        // Both worlds consolidate in every run: the share is constant, the timing is not.
+        let runs = [
+            [10.0, 12.0, 11.0, 13.0].iter().map(|t| run_with(Some(*t))).collect(),
+            [20.0, 19.0, 22.0, 21.0].iter().map(|t| run_with(Some(*t))).collect(),
+        ];
+        let c = analyse(["A".into(), "B".into()], ["a".into(), "b".into()], Month::new(2022, 1), 48, 1, runs);
+        assert!(c.diff(Outcome::Consolidated.column()).is_none());
+        let d = c.diff(RESTRICTED_MEAN).unwrap();
+        assert!((d.diff.unwrap() + 9.0).abs() < 1e-9);
+        assert_eq!(d.materiality, Some(Materiality::Material));
+        assert!(c.verdict.iter().any(|v| v.starts_with("Time to consolidation") && v.contains("Material")));
+        assert!(short(0.6) == "0.6" && short(1234.5678) == "1235" && short(3.0) == "3");
     }
 
     #[test]

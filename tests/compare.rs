@@ -61,6 +61,26 @@ fn classroom_with_and_without_its_rule() {
     assert!(lo <= d && d <= hi);
     let km = rows(&one.join("survival.csv"));
     assert_eq!(km.len(), 2 * 36, "one Kaplan–Meier row per world and month");
+    // Size as well as sign: every difference with an interval has a threshold and a verdict.
+    for r in stats.iter().filter(|r| !r[6].is_empty()) {
+        assert!(r[9].parse::<f64>().unwrap() >= 0.0, "{r:?}");
+        assert!(
+            ["material", "detectable but small", "negligible", "inconclusive"].contains(&&r[10]),
+            "{r:?}"
+        );
+    }
+    // Timing only by the restricted mean (and Kaplan–Meier), never over the pairs that consolidated.
+    assert!(!stats.iter().any(|r| &r[0] == "months_to_consolidation"));
+    // Constant outcomes: listed in summary.json, absent from compare.csv, said at most once.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(one.join("summary.json")).unwrap()).unwrap();
+    for c in summary["constant_outcomes"].as_array().unwrap() {
+        let o = c["outcome"].as_str().unwrap();
+        assert!(!stats.iter().any(|r| &r[0] == o), "{o} is constant but compared");
+    }
+    let report = fs::read_to_string(one.join("report.html")).unwrap();
+    assert!(report.matches("Constant across").count() <= 1);
+    assert_eq!(said.matches("Constant across").count(), report.matches("Constant across").count());
 }
 
 #[test]

@@ -107,7 +107,7 @@ fn study_type(col: &str, params: &[(&str, &'static str)]) -> &'static str {
     match col {
         "run_id" | "seed" | "n" => "u64",
         "replicate" | "order" | "month" => "u32",
-        "outcome" | "metric" | "date" | "term" | "parameter" => "str",
+        "outcome" | "metric" | "date" | "term" | "parameter" | "verdict" => "str",
         _ => "f64",
     }
 }

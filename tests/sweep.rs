@@ -10,6 +10,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Outcome columns of `runs.csv` (rows per cell of `cells.csv`).
+const OUTCOMES: usize = 23;
+
+/// The outcomes `summary.json` lists as constant across the study's runs.
+fn constant_outcomes(dir: &Path) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(&fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    v["constant_outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn assert_same_folders(a: &Path, b: &Path) {
     let fa = files(a);
     let fb = files(b);
@@ -59,7 +73,7 @@ fn grid_writes_the_study_and_is_independent_of_jobs() {
     assert_ne!(seed("0", "1"), seed("0", "2"));
     // cells.csv: n, and the interval contains the mean.
     let cells = csv_rows(&one.join("cells.csv"));
-    assert_eq!(cells.len(), 6 * 18);
+    assert_eq!(cells.len(), 6 * OUTCOMES);
     for c in cells.iter().filter(|c| c["outcome"] == "final_independent_firms") {
         assert_eq!(c["n"], "4");
         let (m, lo, hi): (f64, f64, f64) =
@@ -264,12 +278,117 @@ fn factorial_and_latin_hypercube_tables() {
         assert!(m.as_str() >= "2022-04" && m.as_str() <= "2023-06", "{m}");
     }
     let sens = csv_rows(&l.join("effects.csv"));
-    assert_eq!(sens.len(), 3 * 18);
+    // Outcomes constant across the runs get no row; every other outcome one per parameter.
+    let constant = constant_outcomes(&l);
+    assert_eq!(sens.len(), 3 * (OUTCOMES - constant.len()));
+    assert!(sens.iter().all(|r| !constant.contains(&r["outcome"])));
     for row in sens.iter().filter(|r| !r["spearman"].is_empty()) {
         let rho: f64 = row["spearman"].parse().unwrap();
         let (lo, hi): (f64, f64) = (row["ci95_low"].parse().unwrap(), row["ci95_high"].parse().unwrap());
         assert!((-1.0..=1.0).contains(&rho) && lo <= rho && rho <= hi);
     }
+}
+
+#[test]
+fn latin_hypercube_points_are_independent_and_n_counts_points() {
+    // Two replicates per point, and the file asks for common random numbers:
+    // a Latin hypercube gives every point its own seeds all the same.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::copy(fixture("tiny.ron"), tmp.path().join("tiny.ron")).unwrap();
+    let text = fs::read_to_string(fixture("sweep_lhs.ron"))
+        .unwrap()
+        .replace("samples: 20", "samples: 8")
+        .replace("replicates: 1, ", "replicates: 2, common_random_numbers: true, ");
+    assert!(text.contains("replicates: 2"));
+    let file = tmp.path().join("lhs2.ron");
+    fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    ok(&chipban(&["sweep", s(&file), "--out", s(&out), "--no-charts"]));
+    let runs = csv_rows(&out.join("runs.csv"));
+    assert_eq!(runs.len(), 16);
+    let mut seeds: Vec<&str> = runs.iter().map(|r| r["seed"].as_str()).collect();
+    seeds.sort();
+    seeds.dedup();
+    assert_eq!(seeds.len(), 16, "no seed is shared between points or replicates");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["common_random_numbers"], false);
+    // The observations of the sensitivity analysis are the 8 points, not the 16 runs.
+    let sens = csv_rows(&out.join("effects.csv"));
+    assert!(!sens.is_empty());
+    for row in &sens {
+        assert_eq!(row["n"], "8", "{row:?}");
+    }
+    // The point's value is the mean of its replicates: the Spearman ρ of
+    // final HHI on a parameter equals the one computed from runs.csv that way.
+    let constant = constant_outcomes(&out);
+    assert!(!constant.contains(&"final_hhi".to_string()));
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    for cell in 0..8 {
+        let rs: Vec<_> = runs.iter().filter(|r| r["cell"] == cell.to_string()).collect();
+        let hhi = rs.iter().map(|r| r["final_hhi"].parse::<f64>().unwrap()).sum::<f64>() / rs.len() as f64;
+        points.push((rs[0]["research.data_weight"].parse().unwrap(), hhi));
+    }
+    let rank = |v: Vec<f64>| -> Vec<f64> {
+        v.iter()
+            .map(|x| {
+                v.iter().filter(|y| *y < x).count() as f64
+                    + (v.iter().filter(|y| *y == x).count() as f64 + 1.0) / 2.0
+            })
+            .collect()
+    };
+    let (rx, ry) = (rank(points.iter().map(|p| p.0).collect()), rank(points.iter().map(|p| p.1).collect()));
+    let m = 4.5;
+    let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - m) * (b - m)).sum();
+    let sx: f64 = rx.iter().map(|a| (a - m) * (a - m)).sum::<f64>().sqrt();
+    let sy: f64 = ry.iter().map(|b| (b - m) * (b - m)).sum::<f64>().sqrt();
+    let expect = cov / (sx * sy);
+    let row = sens
+        .iter()
+        .find(|r| r["parameter"] == "research.data_weight" && r["outcome"] == "final_hhi")
+        .unwrap();
+    let rho: f64 = row["spearman"].parse().unwrap();
+    assert!((rho - expect).abs() < 1e-9, "{rho} vs {expect}");
+}
+
+#[test]
+fn constant_outcomes_are_named_once_and_not_analysed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("f");
+    ok(&chipban(&["sweep", &fixture("sweep_factorial.ron"), "--out", s(&f)]));
+    let runs = csv_rows(&f.join("runs.csv"));
+    let constant = constant_outcomes(&f);
+    assert!(!constant.is_empty(), "the tiny world has outcomes that never move (e.g. loans)");
+    for o in &constant {
+        let first = &runs[0][o];
+        assert!(runs.iter().all(|r| &r[o] == first), "{o} is listed constant but varies");
+        // cells.csv keeps the value but gives no interval.
+        for c in csv_rows(&f.join("cells.csv")).iter().filter(|c| &c["outcome"] == o) {
+            assert!(c["ci95_low"].is_empty() && c["sd"].is_empty(), "{c:?}");
+        }
+    }
+    let effects = csv_rows(&f.join("effects.csv"));
+    assert!(effects.iter().all(|e| !constant.contains(&e["outcome"])), "no effect of a constant outcome");
+    // Every effect has a verdict of its size, with the threshold it used.
+    for e in effects.iter().filter(|e| !e["ci95_low"].is_empty()) {
+        assert!(
+            ["material", "detectable but small", "negligible", "inconclusive"]
+                .contains(&e["verdict"].as_str()),
+            "{e:?}"
+        );
+        assert!(e["material_threshold"].parse::<f64>().unwrap() >= 0.0);
+    }
+    let hhi = effects.iter().find(|e| e["outcome"] == "final_hhi").unwrap();
+    assert_eq!(hhi["material_threshold"], "100");
+    let report = fs::read_to_string(f.join("report.html")).unwrap();
+    assert_eq!(report.matches("Constant across").count(), 1, "said once in the report");
+    let out = chipban(&["sweep", &fixture("sweep_factorial.ron"), "--out", s(&tmp.path().join("g"))]);
+    let console = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(
+        console.matches("constant across").count() + console.matches("Constant across").count(),
+        1,
+        "{console}"
+    );
 }
 
 fn bad_sweep(text: &str) -> (tempfile::TempDir, PathBuf) {

@@ -137,6 +137,9 @@ pub fn summary(done: &SweepOutcome, shard: Option<Shard>) -> String {
             if study.cells.len() > 30 {
                 let _ = writeln!(s, "  ... {} more cells in cells.csv", study.cells.len() - 30);
             }
+            if let Some(line) = crate::compare::constant_sentence(&study.constant, "every run of the study") {
+                let _ = writeln!(s, "{line}");
+            }
         }
         (None, Some(sh)) => {
             let _ = writeln!(

@@ -7,8 +7,9 @@ use super::data::{
     Band, BandPoint, Cell, CellStat, DesignKind, Effect, Metric, RunResult, Sensitivity, Study,
 };
 use super::spec::{Plan, product};
+use crate::analysis::materiality;
 use crate::analysis::outcome::Outcome;
-use crate::analysis::stats;
+use crate::analysis::{stats, survival};
 use crate::record::RunHead;
 
 /// The outcomes and monthly paths of one finished run.
@@ -17,27 +18,35 @@ pub fn run_result(record: &RunHead, run_id: u64, cell: u32, replicate: u32) -> R
     let last = months.last().cloned().unwrap_or_default();
     let peak = months.iter().map(|m| m.independent_firms).max().unwrap_or(0);
     let vc: f64 = months.iter().map(|m| m.vc_funding_musd).sum();
-    let outcomes = vec![
-        Some(last.hhi),
-        Some(last.cr4),
-        Some(last.independent_firms as f64),
-        Some(peak as f64),
-        Some(last.startups_alive as f64),
-        Some(last.top4_compute_share),
-        Some(last.compute_gini),
-        Some(last.chip_price_index),
-        Some(last.wage_index),
-        Some(last.loans_outstanding_musd),
-        Some(last.banned_chip_units as f64),
-        Some(last.total_revenue_musd),
-        // entries, exits and acquisitions are cumulative in months.csv.
-        Some(last.entries as f64),
-        Some(last.exits as f64),
-        Some(last.acquisitions as f64),
-        Some(vc),
-        Some(if record.consolidation_start.is_some() { 1.0 } else { 0.0 }),
-        record.consolidation_start.map(f64::from),
-    ];
+    let outcomes = Outcome::ALL
+        .iter()
+        .map(|o| match o {
+            Outcome::FinalHhi => Some(last.hhi),
+            Outcome::FinalCr4 => Some(last.cr4),
+            Outcome::FinalIndependentFirms => Some(last.independent_firms as f64),
+            Outcome::FinalIndependentLabs => Some(last.independent_labs as f64),
+            Outcome::PeakIndependentFirms => Some(peak as f64),
+            Outcome::FinalStartupsAlive => Some(last.startups_alive as f64),
+            Outcome::FinalTop4ComputeShare => Some(last.top4_compute_share),
+            Outcome::FinalComputeGini => Some(last.compute_gini),
+            Outcome::FinalChipPriceIndex => Some(last.chip_price_index),
+            Outcome::FinalTokenPriceIndex => Some(last.token_price_index),
+            Outcome::FinalTokenVolumeTtok => Some(last.token_volume_ttok),
+            Outcome::FinalWageIndex => Some(last.wage_index),
+            Outcome::FinalLoansOutstandingMusd => Some(last.loans_outstanding_musd),
+            Outcome::FinalBannedChipUnits => Some(last.banned_chip_units as f64),
+            Outcome::FinalTotalRevenueMusd => Some(last.total_revenue_musd),
+            // entries, exits, acquisitions, pivots and team transfers are cumulative in months.csv.
+            Outcome::TotalEntries => Some(last.entries as f64),
+            Outcome::TotalExits => Some(last.exits as f64),
+            Outcome::TotalAcquisitions => Some(last.acquisitions as f64),
+            Outcome::TotalPivots => Some(last.pivots as f64),
+            Outcome::TotalTeamTransfers => Some(last.team_transfers as f64),
+            Outcome::TotalVcFundingMusd => Some(vc),
+            Outcome::Consolidated => Some(if record.consolidation_start.is_some() { 1.0 } else { 0.0 }),
+            Outcome::MonthsToConsolidation => record.consolidation_start.map(f64::from),
+        })
+        .collect::<Vec<_>>();
     debug_assert_eq!(outcomes.len(), Outcome::COUNT);
     RunResult {
         run_id,
@@ -72,12 +81,23 @@ pub fn aggregate(plan: &Plan, mut runs: Vec<RunResult>) -> Study {
     for (i, r) in runs.iter().enumerate() {
         by_cell[r.cell as usize].push(i);
     }
+    let horizon = plan.base.months;
+    let constant = constant_outcomes(&runs.iter().collect::<Vec<_>>(), horizon);
     let mut cell_stats = Vec::with_capacity(cells.len() * Outcome::COUNT);
+    let mut km_median = Vec::with_capacity(cells.len());
     for (c, idx) in by_cell.iter().enumerate() {
         for o in Outcome::ALL {
-            let xs: Vec<f64> = idx.iter().filter_map(|&i| runs[i].outcomes[o.index()]).collect();
-            cell_stats.push(CellStat { cell: c as u32, outcome: o, summary: stats::summarise(&xs) });
+            let xs: Vec<f64> =
+                idx.iter().filter_map(|&i| o.analysed(runs[i].outcomes[o.index()], horizon)).collect();
+            let mut summary = stats::summarise(&xs);
+            if constant.iter().any(|(k, _)| *k == o) {
+                (summary.sd, summary.ci_low, summary.ci_high) = (None, None, None);
+            }
+            cell_stats.push(CellStat { cell: c as u32, outcome: o, summary });
         }
+        let t = Outcome::MonthsToConsolidation.index();
+        let times: Vec<Option<f64>> = idx.iter().map(|&i| runs[i].outcomes[t]).collect();
+        km_median.push(survival::median_time(&survival::kaplan_meier(&times, horizon)));
     }
     let months = plan.base.months as usize;
     let mut bands = Vec::new();
@@ -101,9 +121,13 @@ pub fn aggregate(plan: &Plan, mut runs: Vec<RunResult>) -> Study {
             });
         }
     }
-    let effects = if plan.design == DesignKind::Factorial { effects(plan, &runs) } else { Vec::new() };
+    let effects = if plan.design == DesignKind::Factorial {
+        effects(plan, &runs, &constant, &cell_stats)
+    } else {
+        Vec::new()
+    };
     let sensitivity = if plan.design == DesignKind::LatinHypercube {
-        sensitivity(&cells, &runs, plan.params.len())
+        sensitivity(&cells, &by_cell, &runs, plan.params.len(), horizon, &constant)
     } else {
         Vec::new()
     };
@@ -116,12 +140,14 @@ pub fn aggregate(plan: &Plan, mut runs: Vec<RunResult>) -> Study {
         master_seed: plan.spec.seed,
         replicates: plan.spec.replicates,
         design: plan.design,
-        common_random_numbers: plan.spec.common_random_numbers,
+        common_random_numbers: plan.common_random_numbers(),
         params: plan.params.clone(),
         cells,
         factors: plan.factors.clone(),
         runs,
         cell_stats,
+        constant,
+        km_median,
         bands,
         effects,
         sensitivity,
@@ -151,7 +177,13 @@ fn band_points(runs: &[RunResult], idx: &[usize], k: usize, months: usize) -> Ve
 /// against each factor's first level, estimated per replicate and averaged
 /// (see [`Effect`]).
 #[allow(clippy::needless_range_loop)] // replicate r indexes every cell
-fn effects(plan: &Plan, runs: &[RunResult]) -> Vec<Effect> {
+fn effects(
+    plan: &Plan,
+    runs: &[RunResult],
+    constant: &[(Outcome, f64)],
+    cell_stats: &[CellStat],
+) -> Vec<Effect> {
+    let horizon = plan.base.months;
     let factors = &plan.factors;
     let sizes: Vec<usize> = factors.iter().map(|f| f.levels.len()).collect();
     let reps = plan.spec.replicates as usize;
@@ -185,7 +217,7 @@ fn effects(plan: &Plan, runs: &[RunResult]) -> Vec<Effect> {
                     })
                     .collect::<Vec<_>>()
                     .join(" x ");
-                for o in Outcome::ALL {
+                for o in Outcome::ALL.into_iter().filter(|o| !constant.iter().any(|(k, _)| k == o)) {
                     let mut per_rep = Vec::with_capacity(reps);
                     'rep: for r in 0..reps {
                         let mut total = 0.0;
@@ -204,7 +236,9 @@ fn effects(plan: &Plan, runs: &[RunResult]) -> Vec<Effect> {
                                     }
                                 }
                                 let sign = if (order - on) % 2 == 0 { 1.0 } else { -1.0 };
-                                match y[cell_index(&levels)][r].and_then(|run| run.outcomes[o.index()]) {
+                                match y[cell_index(&levels)][r]
+                                    .and_then(|run| o.analysed(run.outcomes[o.index()], horizon))
+                                {
                                     Some(v) => total += sign * v,
                                     None => continue 'rep,
                                 }
@@ -213,6 +247,12 @@ fn effects(plan: &Plan, runs: &[RunResult]) -> Vec<Effect> {
                         per_rep.push(total / other_combos.len() as f64);
                     }
                     let (mean, sd, lo, hi) = stats::mean_ci(&per_rep);
+                    // The control is the reference cell (every factor at its first level): cell 0.
+                    let control = cell_stats
+                        .iter()
+                        .find(|s| s.cell == 0 && s.outcome == o)
+                        .and_then(|s| s.summary.mean);
+                    let threshold = o.threshold().resolve(control);
                     out.push(Effect {
                         term: term.clone(),
                         factors: subset.clone(),
@@ -224,6 +264,8 @@ fn effects(plan: &Plan, runs: &[RunResult]) -> Vec<Effect> {
                         se: sd.map(|s| s / (per_rep.len() as f64).sqrt()),
                         ci_low: lo,
                         ci_high: hi,
+                        threshold,
+                        materiality: materiality::classify(mean, lo, hi, threshold),
                     });
                 }
             }
@@ -250,16 +292,49 @@ fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
     out
 }
 
+/// Outcomes whose analysed value (`Outcome::analysed`) is the same in
+/// every one of `runs` (each with a value), with that value. No statistic
+/// of spread, effect or association is computed for them.
+pub fn constant_outcomes(runs: &[&RunResult], horizon: u32) -> Vec<(Outcome, f64)> {
+    Outcome::ALL
+        .into_iter()
+        .filter_map(|o| {
+            let mut values = runs.iter().map(|r| o.analysed(r.outcomes[o.index()], horizon));
+            let first = values.next()??;
+            values.all(|v| v == Some(first)).then_some((o, first))
+        })
+        .collect()
+}
+
 /// Spearman rank correlation (with Fisher-z interval) of every parameter
 /// with every outcome, and standardised regression coefficients of all
-/// parameters together.
-fn sensitivity(cells: &[Cell], runs: &[RunResult], n_params: usize) -> Vec<Sensitivity> {
+/// parameters together. The observations are the design points: each
+/// point's replicates are averaged first (a time to an event as the
+/// point's restricted mean), so n is the number of points, not of runs.
+/// Constant outcomes are left out.
+fn sensitivity(
+    cells: &[Cell],
+    by_cell: &[Vec<usize>],
+    runs: &[RunResult],
+    n_params: usize,
+    horizon: u32,
+    constant: &[(Outcome, f64)],
+) -> Vec<Sensitivity> {
     let mut out = Vec::new();
-    for o in Outcome::ALL {
-        let used: Vec<&RunResult> = runs.iter().filter(|r| r.outcomes[o.index()].is_some()).collect();
-        let y: Vec<f64> = used.iter().filter_map(|r| r.outcomes[o.index()]).collect();
+    for o in Outcome::ALL.into_iter().filter(|o| !constant.iter().any(|(k, _)| k == o)) {
+        // (cell, mean over its replicates with a value)
+        let points: Vec<(usize, f64)> = by_cell
+            .iter()
+            .enumerate()
+            .filter_map(|(c, idx)| {
+                let xs: Vec<f64> =
+                    idx.iter().filter_map(|&i| o.analysed(runs[i].outcomes[o.index()], horizon)).collect();
+                Some((c, stats::mean(&xs)?))
+            })
+            .collect();
+        let y: Vec<f64> = points.iter().map(|p| p.1).collect();
         let x: Vec<Vec<f64>> = (0..n_params)
-            .map(|p| used.iter().map(|r| cells[r.cell as usize].numeric[p].unwrap_or(f64::NAN)).collect())
+            .map(|p| points.iter().map(|&(c, _)| cells[c].numeric[p].unwrap_or(f64::NAN)).collect())
             .collect();
         let fit = stats::src(&x, &y);
         for (p, xp) in x.iter().enumerate() {

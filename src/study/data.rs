@@ -2,6 +2,7 @@
 //! `bands.csv` and `effects.csv` hold, in memory. Charts and the study
 //! report are made from a [`Study`] alone.
 
+use crate::analysis::materiality::Materiality;
 use crate::analysis::outcome::Outcome;
 use crate::world::Month;
 
@@ -161,7 +162,11 @@ pub struct FactorInfo {
 /// y(a,b) − y(a,0) − y(0,b) + y(0,0), i.e. what the two together add
 /// beyond the sum of each alone; three-way likewise by inclusion–exclusion.
 /// The estimate is the mean over replicates of the per-replicate contrast,
-/// with a Student t 95% interval over replicates.
+/// with a Student t 95% interval over replicates (n = replicates, the
+/// number of seeds: under common random numbers the cells of a replicate
+/// share one seed, so the replicate, not the run, is the unit). A time to
+/// an event enters as the restricted time min(T, horizon), so its effect
+/// is a difference of restricted means over every replicate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Effect {
     /// e.g. `chip_scarcity`, `chip_scarcity x talent_demand`, or
@@ -180,15 +185,23 @@ pub struct Effect {
     pub se: Option<f64>,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
+    /// The threshold of a material change in the outcome's unit
+    /// (`Outcome::threshold` against the reference cell's mean).
+    pub threshold: Option<f64>,
+    /// Material, detectable but small, negligible or inconclusive.
+    pub materiality: Option<Materiality>,
 }
 
 /// `effects.csv` for a Latin hypercube: how one parameter moves one outcome.
+/// Each design point has its own seeds; its replicates are averaged, so the
+/// observations are the design points (n = points with a value), never the
+/// runs. A time to an event enters as the point's restricted mean time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sensitivity {
     /// Index into `Study::params`.
     pub param: usize,
     pub outcome: Outcome,
-    /// Runs with a value for the outcome.
+    /// Design points with a value for the outcome.
     pub n: usize,
     /// Spearman rank correlation of parameter and outcome.
     pub spearman: Option<f64>,
@@ -214,7 +227,8 @@ pub struct Study {
     pub master_seed: u64,
     pub replicates: u32,
     pub design: DesignKind,
-    /// Replicate r of every cell uses the same seed.
+    /// Replicate r of every cell uses the same seed (never for a Latin
+    /// hypercube, whose points each have their own seeds).
     pub common_random_numbers: bool,
     pub params: Vec<Param>,
     pub cells: Vec<Cell>,
@@ -222,8 +236,16 @@ pub struct Study {
     pub factors: Vec<FactorInfo>,
     /// Every run, sorted by `run_id`.
     pub runs: Vec<RunResult>,
-    /// Sorted by (cell, outcome).
+    /// Sorted by (cell, outcome). A time to an event is summarised by the
+    /// restricted times min(T, horizon) of all the cell's runs; an outcome
+    /// in [`Study::constant`] has no sd and no interval.
     pub cell_stats: Vec<CellStat>,
+    /// Outcomes with the same value in every run of the study, with that
+    /// value: no interval, effect, correlation or SRC is computed for them.
+    pub constant: Vec<(Outcome, f64)>,
+    /// Kaplan–Meier median months to consolidation per cell (`None`: fewer
+    /// than half the cell's runs consolidate).
+    pub km_median: Vec<Option<u32>>,
     /// Per cell for grids and factorials; one group of all runs for Latin hypercubes.
     pub bands: Vec<Band>,
     /// Factorial designs only.
@@ -242,6 +264,11 @@ impl Study {
     pub fn stat<O: TryInto<Outcome>>(&self, cell: u32, outcome: O) -> Option<&Summary> {
         let outcome = outcome.try_into().ok()?;
         self.cell_stats.iter().find(|s| s.cell == cell && s.outcome == outcome).map(|s| &s.summary)
+    }
+
+    /// The value of an outcome that is the same in every run, if it is.
+    pub fn constant_value(&self, outcome: Outcome) -> Option<f64> {
+        self.constant.iter().find(|(o, _)| *o == outcome).map(|(_, v)| *v)
     }
 
     /// The band of `metric` for `cell` (`None` = the all-runs group).

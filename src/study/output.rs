@@ -101,11 +101,23 @@ pub fn effects_csv(s: &Study) -> Option<Vec<u8>> {
     match s.design {
         DesignKind::Grid => None,
         DesignKind::Factorial => {
-            let header = ["term", "order", "outcome", "n", "estimate", "se", "ci95_low", "ci95_high"];
+            let header = [
+                "term",
+                "order",
+                "outcome",
+                "n",
+                "estimate",
+                "se",
+                "ci95_low",
+                "ci95_high",
+                "material_threshold",
+                "verdict",
+            ];
             let row = |e: &Effect| {
                 let mut row =
                     vec![e.term.clone(), e.order.to_string(), e.outcome.column().into(), e.n.to_string()];
-                row.extend([e.estimate, e.se, e.ci_low, e.ci_high].map(opt));
+                row.extend([e.estimate, e.se, e.ci_low, e.ci_high, e.threshold].map(opt));
+                row.push(e.materiality.map_or(String::new(), |m| m.as_str().to_string()));
                 row
             };
             Some(csv_bytes(&header, s.effects.iter().map(row).collect()))
@@ -147,6 +159,8 @@ pub fn summary_json(s: &Study, world_hash: &str) -> Vec<u8> {
                 "share_consolidated": get(cons).mean,
                 "final_independent_firms_mean": get(indep).mean,
                 "final_hhi_mean": get(hhi).mean,
+                "km_median_months_to_consolidation": s.km_median.get(c.id as usize).copied().flatten(),
+                "restricted_mean_months_to_consolidation": get(Outcome::MonthsToConsolidation).mean,
             })
         })
         .collect();
@@ -161,7 +175,7 @@ pub fn summary_json(s: &Study, world_hash: &str) -> Vec<u8> {
         "master_seed": s.master_seed,
         "replicates": s.replicates,
         "common_random_numbers": s.common_random_numbers,
-        "seed_rule": "seed = splitmix64(splitmix64(splitmix64(master_seed) ^ c) ^ replicate), c = cell index, or 2^64-1 with common random numbers",
+        "seed_rule": "seed = splitmix64(splitmix64(splitmix64(master_seed) ^ c) ^ replicate), c = cell index, or 2^64-1 with common random numbers (never for a Latin hypercube)",
         "cells": s.cells.len(),
         "runs": s.runs.len(),
         "parameters": s.params.iter().map(|p| p.column.clone()).collect::<Vec<_>>(),
@@ -170,8 +184,11 @@ pub fn summary_json(s: &Study, world_hash: &str) -> Vec<u8> {
         "statistics": {
             "interval": "95% Student t interval of the mean over runs (effects: over replicates)",
             "quantiles": "type 7 (linear interpolation, as R and numpy)",
-            "sensitivity": "Spearman rank correlation, 95% Fisher-z interval with variance 1.06/(n-3); standardised regression coefficients by OLS"
+            "sensitivity": "over design points (replicates averaged per point, n = points): Spearman rank correlation, 95% Fisher-z interval with variance 1.06/(n-3); standardised regression coefficients by OLS",
+            "timing": "months_to_consolidation is summarised by the restricted time min(T, months) of every run (cells.csv, effects) and the Kaplan-Meier median, never over the runs that consolidated",
+            "materiality": "an effect is material when its 95% interval excludes 0 and |estimate| >= the outcome's threshold (docs/sweep.md), detectable but small when the interval excludes 0 below it, negligible when the interval lies within +-threshold, inconclusive otherwise"
         },
+        "constant_outcomes": s.constant.iter().map(|(o, v)| json!({"outcome": o.column(), "value": v})).collect::<Vec<_>>(),
         "per_cell": cells,
     });
     Provenance::current().stamp(&mut v);
@@ -250,7 +267,8 @@ pub fn parquet_columns(s: &Study, file: &str) -> Option<Vec<Column>> {
                 Column::new("outcome", Kind::Str),
                 Column::new("n", Kind::U64),
             ]);
-            stats(&mut cols, &["estimate", "se", "ci95_low", "ci95_high"]);
+            stats(&mut cols, &["estimate", "se", "ci95_low", "ci95_high", "material_threshold"]);
+            cols.push(Column::nullable("verdict", Kind::Str));
         }
         "effects.csv" if s.design == DesignKind::LatinHypercube => {
             cols.extend([

@@ -58,6 +58,7 @@ pub struct SweepSpec {
     pub months: Option<u32>,
     /// Replicate r of every cell uses the same seed (common random numbers),
     /// so differences between cells are not blurred by luck. Default true.
+    /// Ignored by a Latin hypercube, whose points always have their own seeds.
     #[serde(default = "yes")]
     pub common_random_numbers: bool,
     /// Overrides applied to the base world before the design, as (path, value).
@@ -164,10 +165,18 @@ impl Plan {
         ((run_id / r) as u32, (run_id % r) as u32)
     }
 
+    /// Do the cells share seeds (replicate r of every cell the same)? Never
+    /// for a Latin hypercube: its design points are the observations of the
+    /// sensitivity analysis, so each point gets its own seeds whatever
+    /// `common_random_numbers` says.
+    pub fn common_random_numbers(&self) -> bool {
+        self.spec.common_random_numbers && self.design != DesignKind::LatinHypercube
+    }
+
     /// The seed of a run: from the master seed, the cell (unless common
     /// random numbers are on) and the replicate, never from scheduling.
     pub fn seed(&self, cell: u32, replicate: u32) -> u64 {
-        run_seed(self.spec.seed, if self.spec.common_random_numbers { None } else { Some(cell) }, replicate)
+        run_seed(self.spec.seed, if self.common_random_numbers() { None } else { Some(cell) }, replicate)
     }
 
     /// The world of a cell (overrides applied; validated when the plan was made).

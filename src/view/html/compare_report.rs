@@ -147,7 +147,9 @@ fn differences(cmp: &Comparison) -> Markup {
             p {
                 "For each outcome: its mean in each world, the mean of the per-replicate differences " (a) " − " (b)
                 " with its 95% paired t interval, and the number of pairs with a value in both worlds. Differences in "
-                b { "bold" } " have an interval that excludes zero: a difference the seed noise alone does not explain."
+                b { "bold" } " have an interval that excludes zero: a difference the seed noise alone does not explain. "
+                "The size column judges each difference against the outcome's threshold of a material difference (" (b)
+                " is the control where the threshold is 5% of a mean): material, detectable but small, negligible or inconclusive."
             }
             div.scroll {
                 table {
@@ -161,6 +163,7 @@ fn differences(cmp: &Comparison) -> Markup {
                             th.num { "pairs" }
                             th { "interval" }
                             th { "excludes zero" }
+                            th { "size (threshold)" }
                         }
                     }
                     tbody {
@@ -199,6 +202,12 @@ fn difference_row(d: &PairedDiff) -> Markup {
             td { (d.method) }
             td {
                 @if has_ci && clear { b { "yes" } } @else if has_ci { "no" } @else { "n/a" }
+            }
+            td {
+                @match (d.materiality, d.threshold) {
+                    (Some(m), Some(t)) => { (m.as_str()) " (±" (diff(o, t).trim_start_matches('+')) ")" }
+                    _ => "n/a",
+                }
             }
         }
     }
@@ -241,6 +250,7 @@ fn consolidation(cmp: &Comparison) -> Markup {
                             (cmp.names[1]) "; 95% CI " (diff("", l)) " to " (diff("", hh)) ")"
                             @if d.significant() { ", an interval that excludes zero" }
                             @else { ", an interval that includes zero" }
+                            @if let Some(m) = d.materiality { "; " (m.as_str()) " against the 3-month threshold of a material difference" }
                             "."
                         }
                         _ => "Too few pairs to give an interval for the restricted mean.",
@@ -278,7 +288,7 @@ fn caption(chart: CompareChart, cmp: &Comparison) -> Markup {
     let [a, b] = &cmp.names;
     match chart {
         CompareChart::FanHhi => html! {
-            "HHI of AI-revenue shares (0–10,000) month by month: the lines are the means over the runs of " (a)
+            "HHI of the model market (shares of tokens served, 0–10,000) month by month: the lines are the means over the runs of " (a)
             " (blue) and " (b) " (orange), the shaded bands hold the middle 90% of each world's runs (5th to 95th \
              percentile)."
         },
@@ -322,9 +332,18 @@ fn how_to_read(cmp: &Comparison) -> Markup {
                      a share, most of all with few pairs or shares near 0% or 100%."
                 }
                 li {
-                    b { "Months to consolidation" } " in the table counts only the pairs where both runs consolidate, \
-                     a selected subset; the restricted mean uses every pair, counting a run that never consolidates \
-                     at the horizon."
+                    b { "Time to consolidation" } " is compared only by the Kaplan–Meier curves and medians and by \
+                     the restricted mean, which uses every pair and counts a run that never consolidates at the \
+                     horizon; never by a mean over the pairs where both runs consolidate (a selected subset)."
+                }
+                li {
+                    b { "Size" } ": a difference is " i { "material" } " when its interval excludes zero and it is at \
+                     least the outcome's threshold (an HHI change of 100 points, as in the 2023 US Merger Guidelines; \
+                     5 percentage points of a share or of the share of runs; 5% of world B's mean for counts, money \
+                     and indexes; 3 months of the restricted mean), " i { "detectable but small" } " when the interval \
+                     excludes zero below it, " i { "negligible" } " when the whole interval lies within ± the \
+                     threshold, and " i { "inconclusive" } " otherwise. Outcomes with the same value in every run of \
+                     both worlds are not analysed (named once in the verdict). Thresholds and sources: docs/sweep.md."
                 }
                 li {
                     b { "Kaplan–Meier" } ": the curve is the share of runs not yet consolidated, month by month. Runs \

@@ -100,7 +100,7 @@ pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
         let unit = outcome.diff_unit();
         let caption = match *outcome {
             Outcome::Consolidated => "share of runs consolidating (percentage points)".to_string(),
-            Outcome::MonthsToConsolidation => "months to consolidation (months)".to_string(),
+            Outcome::MonthsToConsolidation => "restricted mean months to consolidation (months)".to_string(),
             _ => format!("{} ({unit})", outcome.chart_label()),
         };
         let rows: Vec<Option<&Effect>> = terms

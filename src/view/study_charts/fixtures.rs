@@ -6,6 +6,10 @@ use crate::analysis::stats;
 use crate::study::data::*;
 use crate::world::Month;
 
+/// Positions of the consolidation outcomes in a run's values.
+const CONS: usize = Outcome::Consolidated as usize;
+const MONTHS: usize = Outcome::MonthsToConsolidation as usize;
+
 /// Deterministic noise in -1..1.
 fn noise(k: u64) -> f64 {
     let mut x = k.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(0x2545_F491_4F6C_DD1D);
@@ -51,8 +55,8 @@ pub fn build(spec: Spec) -> Study {
                 (0..Outcome::COUNT).map(|o| Some(o as f64 + noise(k + o as u64))).collect();
             outcomes[0] = Some(hhi);
             outcomes[2] = Some(f);
-            outcomes[16] = Some(if consolidated { 1.0 } else { 0.0 });
-            outcomes[17] = consolidated.then(|| (30.0 + 10.0 * noise(k * 11)).round());
+            outcomes[CONS] = Some(if consolidated { 1.0 } else { 0.0 });
+            outcomes[MONTHS] = consolidated.then(|| (30.0 + 10.0 * noise(k * 11)).round());
             let m = spec.months as usize;
             let path = |end: f64, start: f64| -> Vec<f64> {
                 (0..m)
@@ -102,7 +106,8 @@ pub fn build(spec: Spec) -> Study {
             bands.push(Band { cell, group: group.clone(), metric: *metric, n: idx.len(), points });
         }
     }
-    Study {
+    let n_cells = cells.len();
+    let mut s = Study {
         name: "test study".into(),
         description: "A synthetic study for tests.".into(),
         world_name: "baseline".into(),
@@ -117,10 +122,14 @@ pub fn build(spec: Spec) -> Study {
         factors: Vec::new(),
         runs,
         cell_stats,
+        constant: Vec::new(),
+        km_median: vec![None; n_cells],
         bands,
         effects: Vec::new(),
         sensitivity: Vec::new(),
-    }
+    };
+    restate(&mut s);
+    s
 }
 
 fn param(column: &str, kind: ParamKind) -> Param {
@@ -221,14 +230,14 @@ pub fn factorial() -> Study {
             (2, 4) => Some((-6.0, 2.0)),
             (2, 6) => Some((1.0, 4.0)),
             (2, _) => Some((0.3, 2.5)),
-            (16, 3) => Some((0.5, 0.2)),
-            (16, 5) => None,
-            (16, _) => Some((0.02, 0.15)),
+            (CONS, 3) => Some((0.5, 0.2)),
+            (CONS, 5) => None,
+            (CONS, _) => Some((0.02, 0.15)),
             (0, _) => Some((120.0 * (k as f64 - 3.0), 150.0)),
             _ => None,
         }
     };
-    for outcome in [0usize, 2, 16, 17] {
+    for outcome in [0usize, 2, CONS, MONTHS] {
         for (k, (term, factors)) in terms.iter().enumerate() {
             let e = est(outcome, k);
             s.effects.push(Effect {
@@ -242,6 +251,8 @@ pub fn factorial() -> Study {
                 se: e.map(|e| e.1 / 2.57),
                 ci_low: e.map(|e| e.0 - e.1),
                 ci_high: e.map(|e| e.0 + e.1),
+                threshold: Some(0.0),
+                materiality: None,
             });
         }
     }
@@ -272,7 +283,7 @@ pub fn lhs() -> Study {
     });
     for (outcome, rows) in [
         (2usize, [(0usize, Some(0.81)), (1, Some(-0.12)), (2, Some(0.33))]),
-        (16, [(0, None), (1, Some(0.05)), (2, Some(-0.4))]),
+        (CONS, [(0, None), (1, Some(0.05)), (2, Some(-0.4))]),
     ] {
         for (param, rho) in rows {
             let ci = rho.and_then(|r| stats::spearman_ci(r, 40));
@@ -294,18 +305,39 @@ pub fn lhs() -> Study {
 /// A study whose cells give no values at all for some outcomes.
 pub fn degenerate(mut s: Study) -> Study {
     for r in &mut s.runs {
-        r.outcomes[16] = Some(0.0);
-        r.outcomes[17] = None;
+        r.outcomes[CONS] = Some(0.0);
+        r.outcomes[MONTHS] = None;
         r.outcomes[2] = Some(10.0);
     }
+    restate(&mut s);
+    s
+}
+
+/// Recompute the per-cell statistics, the constant outcomes and the
+/// Kaplan–Meier medians from the runs, as the aggregation does.
+pub fn restate(s: &mut Study) {
+    let all: Vec<&RunResult> = s.runs.iter().collect();
+    s.constant = crate::study::aggregate::constant_outcomes(&all, s.months);
     for st in &mut s.cell_stats {
+        let o = st.outcome;
         let xs: Vec<f64> = s
             .runs
             .iter()
             .filter(|r| r.cell == st.cell)
-            .filter_map(|r| r.outcomes[st.outcome.index()])
+            .filter_map(|r| o.analysed(r.outcomes[o.index()], s.months))
             .collect();
         st.summary = stats::summarise(&xs);
+        if s.constant.iter().any(|(k, _)| *k == o) {
+            (st.summary.sd, st.summary.ci_low, st.summary.ci_high) = (None, None, None);
+        }
     }
-    s
+    s.km_median = s
+        .cells
+        .iter()
+        .map(|c| {
+            let times: Vec<Option<f64>> =
+                s.runs.iter().filter(|r| r.cell == c.id).map(|r| r.outcomes[MONTHS]).collect();
+            crate::analysis::survival::median_time(&crate::analysis::survival::kaplan_meier(&times, s.months))
+        })
+        .collect();
 }

@@ -90,7 +90,9 @@ pub(super) fn outcome_vs_param<DB: DrawingBackend>(
                 .runs
                 .iter()
                 .filter_map(|r| {
-                    Some((pos(r.cell)? + jitter(r.run_id) * gap * 0.3, r.outcomes.get(oi).copied()?? * s))
+                    // A time to an event as the restricted time (never = the horizon), like the cell means.
+                    let v = outcome.analysed(r.outcomes.get(oi).copied()?, study.months)?;
+                    Some((pos(r.cell)? + jitter(r.run_id) * gap * 0.3, v * s))
                 })
                 .collect()
         };

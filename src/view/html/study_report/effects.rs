@@ -2,6 +2,7 @@
 //! reading of each effect, claiming no more than its interval supports.
 
 use super::*;
+use crate::analysis::materiality;
 
 // ---------------------------------------------------------------- factorial
 
@@ -23,10 +24,24 @@ pub(super) fn order_word(order: u32) -> String {
     }
 }
 
-/// `estimate (95% CI a to b)`, or why there is none.
+/// `material (threshold 100)`: the size verdict of an effect, or "".
+pub(super) fn size_text(e: &Effect, outcome: Outcome) -> String {
+    match (e.materiality, e.threshold) {
+        (Some(m), Some(t)) => {
+            format!("{}, threshold {}", m.as_str(), diff(outcome, t).trim_start_matches('+'))
+        }
+        _ => String::new(),
+    }
+}
+
+/// `estimate (95% CI a to b; material, threshold t)`, or why there is none.
 pub(super) fn effect_text(e: &Effect, outcome: Outcome) -> String {
+    let size = size_text(e, outcome);
+    let size = if size.is_empty() { size } else { format!("; {size}") };
     match (e.estimate, e.ci_low, e.ci_high) {
-        (Some(m), Some(a), Some(b)) => format!("{} (95% CI {})", diff(outcome, m), interval(outcome, a, b)),
+        (Some(m), Some(a), Some(b)) => {
+            format!("{} (95% CI {}{size})", diff(outcome, m), interval(outcome, a, b))
+        }
         (Some(m), _, _) => {
             format!("{} (no interval: {})", diff(outcome, m), count(e.n as u64, "replicate", "replicates"))
         }
@@ -70,7 +85,14 @@ pub(super) fn effects(study: &Study) -> Markup {
                         tr {
                             th { "term" }
                             th { "kind" }
-                            @for o in &outs { th.num { (o.heading()) } }
+                            @for o in &outs {
+                                th.num {
+                                    (o.heading())
+                                    @if let Some(t) = threshold_of(study, *o) {
+                                        span.ci { "material: ≥ " (diff(*o, t).trim_start_matches('+')) }
+                                    }
+                                }
+                            }
                         }
                     }
                     tbody {
@@ -85,7 +107,7 @@ pub(super) fn effects(study: &Study) -> Markup {
                 }
             }
             p.note {
-                "Bold: the 95% interval excludes zero. n/a: not estimable (no replicate had a value in every cell the contrast needs, e.g. months to consolidation when some cells never consolidate)."
+                "Bold: the 95% interval excludes zero. Under each estimate: its interval and its size verdict against the threshold in the column heading (material, detectable but small, negligible, inconclusive; see “How to read this”). n/a: not estimable (no replicate had a value in every cell the contrast needs, e.g. months to consolidation when some cells never consolidate)."
             }
         }
     }
@@ -100,12 +122,18 @@ pub(super) fn effect_cell(e: Option<&Effect>, o: Outcome) -> Markup {
                 td class=(class) {
                     (diff(o, e.estimate.unwrap_or(0.0)))
                     @if let (Some(a), Some(b)) = (e.ci_low, e.ci_high) { span.ci { (interval(o, a, b)) } }
+                    @if let Some(m) = e.materiality { span.ci { (m.as_str()) } }
                 }
             }
         }
         Some(_) => html! { td.num { "n/a" } },
         None => html! { td.num { "—" } },
     }
+}
+
+/// The threshold of a material effect on an outcome (the same for every term).
+pub(super) fn threshold_of(study: &Study, outcome: Outcome) -> Option<f64> {
+    study.effects.iter().find(|e| e.outcome == outcome).and_then(|e| e.threshold)
 }
 
 /// `a`, `a and b`, `a, b and c` of pieces of markup.
@@ -227,6 +255,9 @@ pub(super) fn factorial_reading(study: &Study, outcome: Outcome) -> Option<Marku
         }
     }
     if let Some((n, m, lo, hi)) = joint_excess(study, outcome) {
+        let size = materiality::classify(Some(m), Some(lo), Some(hi), threshold_of(study, outcome))
+            .map(|v| format!(" Its size: {}.", v.as_str()))
+            .unwrap_or_default();
         let verdict = if lo > 0.0 || hi < 0.0 {
             "which excludes zero: the drivers together differ from the sum of their single effects"
         } else {
@@ -235,7 +266,7 @@ pub(super) fn factorial_reading(study: &Study, outcome: Outcome) -> Option<Marku
         parts.push(html! {
             "All drivers together, measured against the sum of each driver alone (all interactions at once, over "
             (count(n as u64, "replicate", "replicates")) "): " (diff(outcome, m)) " (95% CI " (interval(outcome, lo, hi))
-            "), " (verdict) "."
+            "), " (verdict) "." (size)
         });
     }
     let head = parts.remove(0);

@@ -6,12 +6,17 @@
 //!
 //! The words claim no more than the intervals support: an effect "matters"
 //! only when its 95% interval excludes zero, and an interval that includes
-//! zero is reported as "no evidence", never as "no effect". Every string
+//! zero is reported as "no evidence", never as "no effect"; each effect's
+//! size is judged against the outcome's threshold of a material change
+//! (material, detectable but small, negligible, inconclusive). Outcomes
+//! constant across the runs are named once and not analysed; the time to
+//! consolidation is shown as the restricted mean and the Kaplan–Meier
+//! median, never over the runs that consolidated. Every string
 //! from the sweep file (names, descriptions, parameter paths and values,
 //! cell labels, factor and level names) is HTML-escaped.
 
 use crate::analysis::outcome::Outcome;
-use crate::analysis::stats;
+use crate::analysis::{stats, survival};
 use crate::study::data::{DesignKind, Effect, ParamKind, Sensitivity, Study, Summary};
 use crate::view::format::{self, count, outcome_diff, outcome_value, rho, short_number, thousands};
 use crate::view::html::page::{self, PageKind, figures, footer, page};
@@ -155,7 +160,9 @@ fn provenance(study: &Study) -> Markup {
                 dt { "Master seed" } dd { (study.master_seed) }
                 dt { "Common random numbers" }
                 dd {
-                    @if study.common_random_numbers {
+                    @if study.design == DesignKind::LatinHypercube {
+                        "no: a Latin hypercube gives every design point its own seeds, so its points are independent observations; the replicates of a point are averaged and the sensitivity statistics use n = the number of points"
+                    } @else if study.common_random_numbers {
                         "yes: replicate " i { "r" } " of every cell runs with the same seed, so cells are compared on the same random histories (paired comparison); differences between cells come from the parameters, not from luck of the draw, and effects are computed replicate by replicate"
                     } @else {
                         "no: every run has its own seed, so cells are independent samples; differences between cells include the run-to-run randomness, which the intervals account for"
@@ -262,11 +269,13 @@ fn design(study: &Study) -> Markup {
 }
 
 /// One outcome's summary as table cells: the mean with its interval, and
-/// the 5th–95th percentile range (for months to consolidation: n and mean).
-fn summary_cells(outcome: Outcome, s: Option<&Summary>, runs: usize) -> Markup {
+/// the 5th–95th percentile range (for months to consolidation: the
+/// restricted mean over every run with its interval, and the Kaplan–Meier
+/// median `km`).
+fn summary_cells(study: &Study, outcome: Outcome, s: Option<&Summary>, km: Option<u32>) -> Markup {
     let Some(s) = s.filter(|s| s.n > 0 && s.mean.is_some()) else {
         return match outcome {
-            Outcome::MonthsToConsolidation => html! { td.num { "0 runs" } },
+            Outcome::MonthsToConsolidation | Outcome::Consolidated => html! { td.num { "—" } },
             _ => html! { td.num { "—" } td.num { "—" } },
         };
     };
@@ -283,7 +292,11 @@ fn summary_cells(outcome: Outcome, s: Option<&Summary>, runs: usize) -> Markup {
         }
         Outcome::MonthsToConsolidation => html! {
             td.num {
-                (val(outcome, mean)) " " span.ci { (thousands(s.n as u64)) " of " (thousands(runs as u64)) " runs" } (ci)
+                (val(outcome, mean)) (ci)
+                span.ci {
+                    "KM median "
+                    @match km { Some(m) => { (m) " (" (study.date(m)) ")" }, None => "not reached" }
+                }
             }
         },
         _ => {
@@ -312,7 +325,7 @@ fn outcomes(study: &Study) -> Markup {
                             td { (cell_names(study, c).get(1).unwrap_or(&c.label)) }
                         }
                         @for o in TABLED {
-                            (summary_cells(o, study.stat(c.id, o), runs_in(study, c.id)))
+                            (summary_cells(study, o, study.stat(c.id, o), study.km_median.get(c.id as usize).copied().flatten()))
                         }
                     }
                 }
@@ -324,7 +337,11 @@ fn outcomes(study: &Study) -> Markup {
         section #outcomes {
             h2 { "Outcomes by cell" }
             p.note {
-                "Each cell: the mean over its runs with the 95% confidence interval of the mean below it, and the range of the middle 90% of runs (5th to 95th percentile). Consolidated: the share of runs that reach a consolidation phase. Months to consolidation: over the runs that got there only."
+                "Each cell: the mean over its runs with the 95% confidence interval of the mean below it, and the range of the middle 90% of runs (5th to 95th percentile). Consolidated: the share of runs that reach a consolidation phase. Months to consolidation: the restricted mean over every run (a run that never consolidates counts as the "
+                (study.months) "-month horizon) with its interval, and the Kaplan–Meier median month."
+            }
+            @if let Some(line) = crate::compare::constant_sentence(&study.constant, "every run of the study") {
+                p.note.constant { (line) }
             }
             @if lhs {
                 div.scroll { table { (outcome_head(false)) tbody { (all_runs_row(study, false)) } } }
@@ -345,7 +362,7 @@ fn outcome_head(parameters: bool) -> Markup {
                 th.num { "final HHI" }
                 th.num { "p5 to p95" }
                 th.num { "consolidated" }
-                th.num { "months to consolidation" }
+                th.num { "months to consolidation: restricted mean; KM median" }
             }
         }
     }
@@ -354,16 +371,26 @@ fn outcome_head(parameters: bool) -> Markup {
 /// The row of all runs together.
 fn all_runs_row(study: &Study, parameters: bool) -> Markup {
     let summary = |o: Outcome| {
-        let xs: Vec<f64> =
-            study.runs.iter().filter_map(|r| r.outcomes.get(o.index()).copied().flatten()).collect();
-        stats::summarise(&xs)
+        let xs: Vec<f64> = study
+            .runs
+            .iter()
+            .filter_map(|r| o.analysed(r.outcomes.get(o.index()).copied().flatten(), study.months))
+            .collect();
+        let mut s = stats::summarise(&xs);
+        if study.constant_value(o).is_some() {
+            (s.sd, s.ci_low, s.ci_high) = (None, None, None);
+        }
+        s
     };
+    let t = Outcome::MonthsToConsolidation.index();
+    let times: Vec<Option<f64>> = study.runs.iter().map(|r| r.outcomes.get(t).copied().flatten()).collect();
+    let km = survival::median_time(&survival::kaplan_meier(&times, study.months));
     html! {
         tr.all {
             @if parameters { td {} }
             td { "all " (thousands(study.runs.len() as u64)) " runs" }
             @for o in TABLED {
-                (summary_cells(o, Some(&summary(o)), study.runs.len()))
+                (summary_cells(study, o, Some(&summary(o)), km))
             }
         }
     }
@@ -422,7 +449,7 @@ fn caption(chart: StudyChart, study: &Study) -> Markup {
     let param = study.params.first().map(|p| param_name(&p.column)).unwrap_or_default();
     match chart {
         StudyChart::FanHhi => html! {
-            "HHI of AI-revenue shares (0–10,000; above 1,800 “highly concentrated”) month by month: the line is the mean over " (groups) ", the band holds the middle 90% of runs (5th to 95th percentile)."
+            "HHI of the model market (shares of tokens served; 0–10,000, above 1,800 “highly concentrated”) month by month: the line is the mean over " (groups) ", the band holds the middle 90% of runs (5th to 95th percentile)."
         },
         StudyChart::FanFirms => html! {
             "Independent firms (a buyer and what it bought count as one) month by month: the line is the mean over "
@@ -438,7 +465,7 @@ fn caption(chart: StudyChart, study: &Study) -> Markup {
             "One row per term: the dot is the estimated change from the reference level, the whisker its 95% interval; a whisker that crosses the zero line means no evidence of an effect."
         },
         StudyChart::Sensitivity => html! {
-            "One bar per parameter, sorted by strength: the Spearman rank correlation with the outcome over all runs, with its 95% interval; a whisker across zero means no evidence of a monotone relation."
+            "One bar per parameter, sorted by strength: the Spearman rank correlation with the outcome over the design points (replicates averaged), with its 95% interval; a whisker across zero means no evidence of a monotone relation."
         },
     }
 }
@@ -461,20 +488,33 @@ fn how_to_read(study: &Study) -> Markup {
                     b { "Consolidated" } " is 1 for a run that reaches a consolidation phase and 0 otherwise, so its mean is the share of runs; its t interval is approximate for a share, most of all with few runs or a share near 0% or 100%, and is shown clipped to 0–100%."
                 }
                 li {
-                    b { "Months to consolidation" } " counts only the runs that got there; with few such runs its mean is fragile, and it says nothing about the runs that never consolidated."
+                    b { "Months to consolidation" } " is a time to an event that some runs never reach, so it is never averaged over the runs that got there: the table gives the restricted mean (each run counts min(T, horizon), a run that never consolidates counts the horizon; the area under the Kaplan–Meier curve) with its t interval, and the Kaplan–Meier median month (“not reached” when fewer than half the runs consolidate). Effects on it are differences of restricted means."
+                }
+                @if study.design != DesignKind::LatinHypercube {
+                    li {
+                        b { "Material or not" } ": each effect is judged against the outcome's threshold of a material change (an HHI change of 100 points, as in the 2023 US Merger Guidelines; 5 percentage points of a share or of the share of runs; 5% of the reference cell's mean for counts, money and indexes; 3 months for the restricted mean time). "
+                        i { "Material" } ": the interval excludes zero and the estimate is at least the threshold; "
+                        i { "detectable but small" } ": the interval excludes zero but the estimate is below it; "
+                        i { "negligible" } ": the whole interval lies within ± the threshold; "
+                        i { "inconclusive" } ": otherwise (a material effect is not ruled out). The thresholds and their sources are in docs/sweep.md."
+                    }
+                }
+                li {
+                    b { "Constant outcomes" } ": an outcome with the same value in every run of the study (e.g. a quantity the model keeps fixed) gets no interval, effect, correlation or regression coefficient; it is named once under the outcomes table."
                 }
                 @match study.design {
                     DesignKind::Factorial => li {
                         b { "Effects" } " are treatment contrasts against each factor's reference (first) level, averaged over the other factors' levels, computed per replicate and summarised by their mean with a Student t 95% interval over replicates. An interval that excludes zero is evidence of an effect at the 5% level for that term alone; with many terms, about one in twenty can exclude zero by chance (no correction for multiple comparisons is made). An interval that includes zero is “no evidence”, not “no effect”."
                     },
                     DesignKind::LatinHypercube => li {
+                        "Every design point has its own seeds (no common random numbers across points); a point's replicates are averaged, so the statistics below have n = the number of design points, not of runs. "
                         b { "Spearman ρ" } " is the correlation of ranks: it measures a monotone relation (more of the parameter, consistently more or less of the outcome), not only a straight line. Its 95% interval uses the Fisher z transform with variance 1.06 / (n − 3). " b { "SRC" } " is the standardised coefficient of an ordinary least squares fit of the outcome on all parameters together; " b { "R²" } " is that fit's share of explained variance — a low R² means the parameters act nonlinearly, together, or less than chance does."
                     },
                     DesignKind::Grid => li {
-                        "Two cells whose intervals do not overlap differ clearly; overlapping intervals do not prove the cells are the same."
+                        "Two cells whose intervals do not overlap differ clearly; overlapping intervals do not prove the cells are the same. Under common random numbers the cells share seeds, so a comparison of the per-cell intervals is conservative (paired differences would be tighter)."
                     },
                 }
-                @if study.common_random_numbers {
+                @if study.common_random_numbers && study.design != DesignKind::LatinHypercube {
                     li {
                         b { "Common random numbers" } ": replicate " i { "r" } " uses the same seed in every cell, which makes comparisons between cells sharper; the per-cell intervals above still describe each cell on its own."
                     }

@@ -41,7 +41,7 @@ pub(super) fn sensitivity(study: &Study) -> Markup {
         section #sensitivity {
             h2 { "What matters: sensitivity" }
             p {
-                "For each outcome, the Spearman rank correlation ρ of each parameter with the outcome over all runs (−1 to +1: how consistently a higher value goes with a higher outcome), with its 95% interval, and the standardised regression coefficient (SRC) of a linear model in all parameters together; R² says how much of the outcome's variation that linear model explains."
+                "For each outcome, the Spearman rank correlation ρ of each parameter with the outcome over the design points (each point's replicates averaged, so n = points, not runs; −1 to +1: how consistently a higher value goes with a higher outcome), with its 95% interval, and the standardised regression coefficient (SRC) of a linear model in all parameters together; R² says how much of the outcome's variation that linear model explains."
             }
             @for outcome in TOLD {
                 @let rows = sensitivity_rows(study, outcome);
@@ -66,7 +66,7 @@ pub(super) fn sensitivity(study: &Study) -> Markup {
                                     th.num { "Spearman ρ" }
                                     th.num { "95% CI" }
                                     th.num { "SRC" }
-                                    th.num { "runs" }
+                                    th.num { "points" }
                                 }
                             }
                             tbody {

@@ -100,7 +100,11 @@ fn the_sensitivity_section_names_the_strongest_parameters() {
 fn degenerate_studies_do_not_panic() {
     let s = fixtures::degenerate(fixtures::grid2());
     let html = report_of(&s);
-    assert!(html.contains("0 runs"));
+    // Nothing consolidates: the timing is the horizon, its median not reached.
+    assert!(html.contains("KM median not reached"), "{html}");
+    // Consolidation and the final firms are the same in every run: said once, not analysed.
+    assert_eq!(html.matches("Constant across every run of the study").count(), 1);
+    assert!(html.contains("final independent firms (value 10)"));
     let mut s = fixtures::factorial();
     s.effects.clear();
     report_of(&s);

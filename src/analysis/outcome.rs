@@ -269,6 +269,9 @@ pub enum Threshold {
     Absolute(f64),
     /// This fraction of |mean of the control|.
     OfControlMean(f64),
+    /// This fraction of |mean of the control|, and at least one (a count:
+    /// less than one firm or event is never material).
+    CountOfControlMean(f64),
 }
 
 impl Threshold {
@@ -278,6 +281,7 @@ impl Threshold {
         match self {
             Threshold::Absolute(t) => Some(t),
             Threshold::OfControlMean(f) => control_mean.map(|m| f * m.abs()),
+            Threshold::CountOfControlMean(f) => control_mean.map(|m| (f * m.abs()).max(1.0)),
         }
     }
 }
@@ -293,23 +297,24 @@ impl Outcome {
             FinalCr4 | FinalTop4ComputeShare | FinalComputeGini | Consolidated => Threshold::Absolute(0.05),
             // A quarter of a year.
             MonthsToConsolidation => Threshold::Absolute(3.0),
-            // Counts of firms and events, indexes, volumes and money: 5% of the control.
+            // Counts of firms and events: 5% of the control, at least one.
             FinalIndependentFirms
             | FinalIndependentLabs
             | PeakIndependentFirms
             | FinalStartupsAlive
-            | FinalChipPriceIndex
+            | TotalEntries
+            | TotalExits
+            | TotalAcquisitions
+            | TotalPivots
+            | TotalTeamTransfers => Threshold::CountOfControlMean(0.05),
+            // Indexes, volumes and money: 5% of the control.
+            FinalChipPriceIndex
             | FinalTokenPriceIndex
             | FinalTokenVolumeTtok
             | FinalWageIndex
             | FinalLoansOutstandingMusd
             | FinalBannedChipUnits
             | FinalTotalRevenueMusd
-            | TotalEntries
-            | TotalExits
-            | TotalAcquisitions
-            | TotalPivots
-            | TotalTeamTransfers
             | TotalVcFundingMusd => Threshold::OfControlMean(0.05),
         }
     }
@@ -323,7 +328,7 @@ impl Outcome {
             Consolidated => "5 percentage points of the share of runs",
             MonthsToConsolidation => "3 months (one quarter) of the restricted mean",
             FinalIndependentFirms | FinalIndependentLabs | PeakIndependentFirms | FinalStartupsAlive => {
-                "5% of the control's mean number of firms"
+                "5% of the control's mean number of firms, at least 1"
             }
             FinalLoansOutstandingMusd | FinalTotalRevenueMusd | TotalVcFundingMusd => {
                 "5% of the control's mean (money)"
@@ -331,7 +336,7 @@ impl Outcome {
             FinalChipPriceIndex | FinalTokenPriceIndex | FinalWageIndex => "5% of the control's mean index",
             FinalTokenVolumeTtok | FinalBannedChipUnits => "5% of the control's mean quantity",
             TotalEntries | TotalExits | TotalAcquisitions | TotalPivots | TotalTeamTransfers => {
-                "5% of the control's mean count"
+                "5% of the control's mean count, at least 1"
             }
         }
     }

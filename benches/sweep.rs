@@ -11,6 +11,8 @@
 //!
 //! Each sample takes several seconds, so the group takes a few minutes.
 
+mod common;
+
 use chipban::study::{SweepOptions, sweep};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
@@ -30,10 +32,16 @@ fn run(file: &Path, out: &Path, jobs: usize) -> f64 {
         visuals: None,
         ..Default::default()
     };
-    let started = Instant::now();
+    let (started, cpu) = (Instant::now(), common::process_cpu_seconds());
     let done = sweep(&opts).expect("the bench sweep runs");
     assert_eq!(done.runs_owned, 1000);
-    started.elapsed().as_secs_f64()
+    let wall = started.elapsed().as_secs_f64();
+    // on a shared machine: the process's CPU time (all threads) of the study
+    eprintln!(
+        "  jobs{jobs}: {wall:.2} s wall, {:.2} s CPU (all threads)",
+        common::process_cpu_seconds() - cpu
+    );
+    wall
 }
 
 fn sweep_1000(c: &mut Criterion) {

@@ -59,7 +59,7 @@ fn one_run(firms: u32) {
     let t = Instant::now();
     chipban::commands::run::execute(&opts).expect("the run succeeds");
     let seconds = t.elapsed().as_secs_f64();
-    eprintln!("cpu {}", process_cpu_seconds());
+    eprintln!("cpu {}", common::process_cpu_seconds());
     let bytes: u64 = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
     println!("{seconds} {} {bytes}", peak_rss_mb());
 }
@@ -91,18 +91,6 @@ fn bench_run(name: &str, firms: u32, times: usize, limits: (f64, f64)) {
         limits.0,
         limits.1
     );
-}
-
-/// CPU time of this process (all threads, also those that ended), seconds.
-fn process_cpu_seconds() -> f64 {
-    let text = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // the fields after the command name (which is in parentheses)
-    let rest = text.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the line (the first after the
-    // name is field 3), in clock ticks (100 per second)
-    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(f64::NAN);
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Keeps every month's batch as the run hands it over.

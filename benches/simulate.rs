@@ -9,7 +9,10 @@
 //!
 //! Criterion prints mean-based estimates; the medians are in
 //! `target/criterion/<bench name>/new/estimates.json` (`median.point_estimate`, ns).
-//! Each group takes under ~30 s on a 2-core machine.
+//! Each group takes under ~30 s on a 2-core machine. On a shared machine the
+//! wall times grow with the load: each bench also prints, before it runs,
+//! the CPU time its thread spent on untimed runs (`[setup] ... CPU`), the
+//! figure to compare with the targets when the machine is busy.
 
 mod common;
 
@@ -23,6 +26,16 @@ const SEED: u64 = 42;
 fn baseline_72_months(c: &mut Criterion) {
     let world = chipban::baseline();
     assert_eq!(world.months, 72, "the baseline should run 72 months");
+    // untimed by criterion: wall and CPU time of 100 runs, per run
+    let (t, cpu) = (Instant::now(), common::thread_cpu_seconds());
+    for _ in 0..100 {
+        black_box(chipban::run(world.clone(), SEED));
+    }
+    eprintln!(
+        "[setup] baseline: 100 untimed runs: {:.2} ms a run wall, {:.2} ms CPU (this thread)",
+        t.elapsed().as_secs_f64() * 10.0,
+        (common::thread_cpu_seconds() - cpu) * 10.0
+    );
     c.bench_function("baseline_72_months", |b| {
         b.iter_batched(
             || world.clone(),
@@ -38,20 +51,22 @@ fn prepare(firms: u32, investors: u32, months: u32) -> World {
     let world = common::scaled_world(firms, investors, months);
     chipban::world::validate(&world).expect("the scaled benchmark world is valid");
     let (f, i) = common::population(&world);
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), common::thread_cpu_seconds());
     let record = chipban::run(world.clone(), SEED);
     let elapsed = t.elapsed();
+    let cpu = common::thread_cpu_seconds() - cpu;
     let firm_months: u64 = record.months.iter().map(|m| m.independent_firms as u64).sum();
     let last = record.months.last().map(|m| m.independent_firms).unwrap_or(0);
     let peak = record.months.iter().map(|m| m.independent_firms).max().unwrap_or(0);
     eprintln!(
         "[setup] {} : {f} firms, {i} investors, {months} months -> firm-months = {firm_months} \
          (peak {peak}, last {last} independent firms), firm rows {}, events {}; \
-         one untimed run {:.1} ms = {:.2} us/firm-month",
+         one untimed run {:.1} ms wall ({:.0} ms CPU) = {:.2} us/firm-month",
         world.name,
         record.firms.len(),
         record.events.len(),
         elapsed.as_secs_f64() * 1e3,
+        cpu * 1e3,
         elapsed.as_secs_f64() * 1e6 / firm_months.max(1) as f64,
     );
     world

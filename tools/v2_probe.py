@@ -3,7 +3,10 @@
 # runs the release binary of this checkout on seeds 1-3 with --set overrides
 # and prints the figures of the issue-12 targets (first giant price cut, the
 # price fall within six months, IDC token volumes, labs, 01.AI's $1bn round,
-# the tigers' share of 2024 VC). To be replaced by targets in `chipban calibrate`.
+# the tigers' share of 2024 VC) and a few other figures (labs, HHI, wage
+# index, consolidation, pivots). The five issue-12 targets are now measured
+# by `chipban calibrate` (src/calibration.rs, over replicate seeds); this
+# probe stays as a quick look at single seeds with the extra figures.
 #   tools/v2_probe.py 'pricing.parity_gap=0.3' ...
 import csv, sys, subprocess, os
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,7 +34,9 @@ def run(sets, seed=42, world="worlds/baseline.ron"):
     oneai=[e for e in ev if e["kind"]=="funding_round" and e["target"]=="01.AI"]
     big=[e["date"] for e in oneai if float(e["detail"].split()[1])>=1000]
     tig={"Zhipu AI","MiniMax","Moonshot AI","Baichuan","StepFun","01.AI"}
-    vc24=[e for e in ev if e["kind"]=="funding_round" and e["date"].startswith("2024")]
+    # as `chipban calibrate`: rounds of firms that are neither giants nor DeepSeek
+    vc24=[e for e in ev if e["kind"]=="funding_round" and e["date"].startswith("2024")
+          and e["target"] not in giants and e["target"]!="DeepSeek"]
     tshare=sum(float(e["amount_musd"]) for e in vc24 if e["target"] in tig)/max(1e-9,sum(float(e["amount_musd"]) for e in vc24))
     cons=[m["date"] for m in months if m["consolidating"]=="1"]
     last=months[-1]

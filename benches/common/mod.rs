@@ -74,3 +74,27 @@ pub fn population(w: &World) -> (u32, u32) {
     let investors = w.investors.len() as u32 + w.investor_cohorts.iter().map(|c| c.count).sum::<u32>();
     (firms, investors)
 }
+
+/// CPU time (user + system) of the calling thread so far, seconds, from
+/// `/proc/thread-self/stat` (10 ms ticks; NaN where unavailable). On a
+/// shared machine it is a steadier figure than wall time: it counts only
+/// the time this thread ran.
+pub fn thread_cpu_seconds() -> f64 {
+    stat_cpu_seconds("/proc/thread-self/stat")
+}
+
+/// CPU time (user + system) of this process, all threads, seconds.
+pub fn process_cpu_seconds() -> f64 {
+    stat_cpu_seconds("/proc/self/stat")
+}
+
+fn stat_cpu_seconds(path: &str) -> f64 {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    // the fields after the command name (which is in parentheses)
+    let rest = text.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 (the first after the name is
+    // field 3), in clock ticks of 1/100 s
+    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    (ticks(11) + ticks(12)) / 100.0
+}

@@ -75,6 +75,8 @@ pub fn place_chip_orders(
 
     let mut requests: Vec<Request> = Vec::new();
     let mut grey_requests: Vec<Request> = Vec::new();
+    // one buffer for every firm's ranking (no allocation per firm)
+    let mut ranked: Vec<(usize, f64)> = Vec::with_capacity(sups.len());
     for (e, firm, profile, treasury, debts, compute, orders, workforce, role) in
         firms.iter_many(&active.0).flatten()
     {
@@ -86,7 +88,7 @@ pub fn place_chip_orders(
         }
         // which chips can be ordered (best value first), and is a known ban
         // pending on one of them?
-        let mut ranked: Vec<(usize, f64)> = Vec::new();
+        ranked.clear();
         let mut stockpiling = false;
         for s in sups.iter() {
             let (ok, soon_banned) = orderable(s, &book, tick, profile.foresight_months);

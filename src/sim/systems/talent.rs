@@ -37,21 +37,29 @@ pub fn plan_workforce(
     offer: f64,
     afford_musd: f64,
     slack: f64,
-) -> (Vec<u32>, Vec<u64>) {
-    let n = staff.len();
+) -> ([u32; MAX_POOLS], [u64; MAX_POOLS]) {
+    // fixed arrays, not vectors: this runs for every firm every month
+    let n = staff.len().min(MAX_POOLS);
+    let staff = &staff[..n];
     let total: u32 = staff.iter().sum();
-    let mix: Vec<f64> = staff
-        .iter()
-        .map(|k| if total == 0 { 1.0 / n.max(1) as f64 } else { *k as f64 / total as f64 })
-        .collect();
+    let mut mix = [0.0f64; MAX_POOLS];
+    for (m, k) in mix.iter_mut().zip(staff) {
+        *m = if total == 0 { 1.0 / n.max(1) as f64 } else { *k as f64 / total as f64 };
+    }
+    let mix = &mix[..n];
     let eff_per_head: f64 = mix.iter().zip(productivity).map(|(m, p)| m * p).sum();
     let heads = if eff_per_head > 0.0 { need_eff.max(0.0) / eff_per_head } else { 0.0 };
     let afford = afford_musd.max(0.0);
     let cost = |k: &[f64]| -> f64 { k.iter().zip(wages).map(|(k, w)| k * w * offer).sum() };
-    let have: Vec<f64> = staff.iter().map(|k| *k as f64).collect();
-    let bill = cost(&have);
-    let mut layoffs = vec![0u32; n];
-    let mut kept = have.clone();
+    let mut have = [0.0f64; MAX_POOLS];
+    for (h, k) in have.iter_mut().zip(staff) {
+        *h = *k as f64;
+    }
+    let have = &have[..n];
+    let bill = cost(have);
+    let mut layoffs = [0u32; MAX_POOLS];
+    let mut kept = [0.0f64; MAX_POOLS];
+    kept[..n].copy_from_slice(have);
     if bill > (1.0 + slack.max(0.0)) * afford && bill > 0.0 {
         let scale = afford / bill;
         for p in 0..n {
@@ -60,14 +68,21 @@ pub fn plan_workforce(
             kept[p] = keep;
         }
     }
-    let mut open: Vec<f64> = (0..n).map(|p| (heads * mix[p] - kept[p]).max(0.0)).collect();
-    let room = (afford - cost(&kept)).max(0.0);
-    let ask = cost(&open);
+    let mut open = [0.0f64; MAX_POOLS];
+    for p in 0..n {
+        open[p] = (heads * mix[p] - kept[p]).max(0.0);
+    }
+    let room = (afford - cost(&kept[..n])).max(0.0);
+    let ask = cost(&open[..n]);
     if ask > room && ask > 0.0 {
         let scale = room / ask;
-        open.iter_mut().for_each(|v| *v *= scale);
+        open[..n].iter_mut().for_each(|v| *v *= scale);
     }
-    (layoffs, open.iter().map(|v| v.floor() as u64).collect())
+    let mut whole = [0u64; MAX_POOLS];
+    for p in 0..n {
+        whole[p] = open[p].floor() as u64;
+    }
+    (layoffs, whole)
 }
 
 /// What the labour market reads of a firm, and its workforce.
@@ -263,13 +278,14 @@ pub fn match_talent(
 #[cfg(test)]
 mod tests {
     use super::plan_workforce;
+    use crate::world::MAX_POOLS;
 
     #[test]
     fn vacancies_follow_compute_within_the_wage_bill() {
         // need 100 effective; mix 1:4, productivity 5:1 → 1.8 per head → 55.6 heads
         let (cut, open) = plan_workforce(100.0, &[10, 40], &[5.0, 1.0], &[0.03, 0.006], 1.0, 1e9, 0.25);
-        assert_eq!(cut, vec![0, 0]);
-        assert_eq!(open, vec![1, 4]); // 11.1 - 10, 44.4 - 40
+        assert_eq!(cut[..2], [0, 0]);
+        assert_eq!(open[..2], [1, 4]); // 11.1 - 10, 44.4 - 40
         // the wage bill after hiring must fit: room for half the vacancies' cost
         let bill = 10.0 * 0.03 + 40.0 * 0.006;
         let (_, open) = plan_workforce(1000.0, &[10, 40], &[5.0, 1.0], &[0.03, 0.006], 1.0, bill + 0.5, 0.25);
@@ -277,9 +293,9 @@ mod tests {
         assert!(cost <= 0.5 + 1e-9 && cost > 0.4, "{cost}");
         // overstaffed for its compute but affordable: nobody is laid off
         let (cut, open) = plan_workforce(1.0, &[10, 40], &[5.0, 1.0], &[0.03, 0.006], 1.0, 1.0, 0.25);
-        assert_eq!((cut, open), (vec![0, 0], vec![0, 0]));
+        assert_eq!((cut, open), ([0; MAX_POOLS], [0; MAX_POOLS]));
         // a bill far above what it can pay: layoffs down to it
         let (cut, _) = plan_workforce(100.0, &[10, 40], &[5.0, 1.0], &[0.03, 0.006], 1.0, bill / 2.0, 0.25);
-        assert_eq!(cut, vec![5, 20]);
+        assert_eq!(cut[..2], [5, 20]);
     }
 }

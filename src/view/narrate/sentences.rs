@@ -407,8 +407,10 @@ pub fn open_weights_sentence(lab: &str, floor: f64, frontier: f64) -> String {
     )
 }
 
-/// The labs still serving their own models at the end, largest share first.
-pub fn labs_left_sentence(names: &[String], shares: &[f64]) -> String {
+/// The labs still serving their own models at the end, largest share first
+/// (`names` and `shares`, those with a share that prints above 0), and how
+/// many labs there are in all (`labs`, months.csv's `independent_labs`).
+pub fn labs_left_sentence(names: &[String], shares: &[f64], labs: u64) -> String {
     const SHOWN: usize = 6;
     let parts: Vec<String> = names
         .iter()
@@ -416,11 +418,15 @@ pub fn labs_left_sentence(names: &[String], shares: &[f64]) -> String {
         .take(SHOWN)
         .map(|(n, s)| format!("{n} {}", pct(*s)))
         .collect();
-    let rest = names.len().saturating_sub(SHOWN);
-    let tail = if rest > 0 { format!(", and {} share the rest", count(rest as u64, "other", "others")) } else { String::new() };
+    let rest = (labs as usize).max(names.len()) - parts.len();
+    let tail = if rest > 0 {
+        format!(", and {} share the rest", count(rest as u64, "other", "others"))
+    } else {
+        String::new()
+    };
     format!(
         "{} left in the foundation-model market, by share of tokens served: {}{tail}.",
-        count(names.len() as u64, "lab is", "labs are"),
+        count(labs.max(names.len() as u64), "lab is", "labs are"),
         parts.join(", ")
     )
 }

@@ -233,7 +233,7 @@ pub(super) fn start_and_end(data: &RunData, facts: &Consolidation, lines: &mut L
         if !left.is_empty() {
             let names: Vec<String> = left.iter().map(|(n, _)| n.to_string()).collect();
             let shares: Vec<f64> = left.iter().map(|(_, s)| *s).collect();
-            lines.push(data, last.month, O_END, labs_left_sentence(&names, &shares));
+            lines.push(data, last.month, O_END, labs_left_sentence(&names, &shares, last.independent_labs as u64));
         }
         if last.token_volume_ttok > 0.0 {
             lines.push(

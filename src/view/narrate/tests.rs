@@ -300,8 +300,12 @@ fn model_market_sentences() {
         "DeepSeek publishes its models' weights: with a lag, its releases raise the open-weight floor that every lab's own model must beat (now 7.4 points; the frontier is at 10.2)."
     );
     assert_eq!(
-        labs_left_sentence(&s(&["Alibaba", "DeepSeek"]), &[0.6, 0.4]),
+        labs_left_sentence(&s(&["Alibaba", "DeepSeek"]), &[0.6, 0.4], 2),
         "2 labs are left in the foundation-model market, by share of tokens served: Alibaba 60%, DeepSeek 40%."
+    );
+    assert_eq!(
+        labs_left_sentence(&s(&["A", "B", "C", "D", "E", "F", "G"]), &[0.3, 0.2, 0.2, 0.1, 0.1, 0.05, 0.05], 13),
+        "13 labs are left in the foundation-model market, by share of tokens served: A 30%, B 20%, C 20%, D 10%, E 10%, F 5%, and 7 others share the rest."
     );
     assert_eq!(
         token_market_end_sentence(0.01725, 0.0314, 2937.2),
@@ -364,7 +368,10 @@ fn the_story_tells_the_model_market() {
     );
     let end = at("2022-12");
     assert!(end.iter().any(|s| s.starts_with("the run ends with 5 independent labs")), "{end:?}");
-    assert!(end.contains(&"1 lab is left in the foundation-model market, by share of tokens served: G 50%."), "{end:?}");
+    assert!(
+        end.contains(&"5 labs are left in the foundation-model market, by share of tokens served: G 50%, and 4 others share the rest."),
+        "{end:?}"
+    );
     assert!(end.iter().any(|s| s.starts_with("the token price ends at $0.10 per million tokens")), "{end:?}");
     // the timeline table lists the team transfer and the named lab's cut, not the cohort's
     let notable = notable_events(&data);

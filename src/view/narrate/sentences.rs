@@ -402,8 +402,13 @@ pub fn cancelled_repaid_sentence(firm: &str, loans: u64, amount_musd: f64) -> St
 /// A lab starting to publish its models' weights; `floor` and `frontier`
 /// are that month's open-weight floor and frontier capability (points).
 pub fn open_weights_sentence(lab: &str, floor: f64, frontier: f64) -> String {
+    let now = if floor > 0.0 {
+        format!("now {floor:.1} points; the frontier is at {frontier:.1}")
+    } else {
+        format!("no open model counts yet; the frontier is at {frontier:.1} points")
+    };
     format!(
-        "{lab} publishes its models' weights: with a lag, its releases raise the open-weight floor that every lab's own model must beat (now {floor:.1} points; the frontier is at {frontier:.1})."
+        "{lab} publishes its models' weights: with a lag, its releases raise the open-weight floor that every lab's own model must beat ({now})."
     )
 }
 

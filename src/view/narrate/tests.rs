@@ -300,6 +300,10 @@ fn model_market_sentences() {
         "DeepSeek publishes its models' weights: with a lag, its releases raise the open-weight floor that every lab's own model must beat (now 7.4 points; the frontier is at 10.2)."
     );
     assert_eq!(
+        open_weights_sentence("Baichuan", 0.0, 8.6),
+        "Baichuan publishes its models' weights: with a lag, its releases raise the open-weight floor that every lab's own model must beat (no open model counts yet; the frontier is at 8.6 points)."
+    );
+    assert_eq!(
         labs_left_sentence(&s(&["Alibaba", "DeepSeek"]), &[0.6, 0.4], 2),
         "2 labs are left in the foundation-model market, by share of tokens served: Alibaba 60%, DeepSeek 40%."
     );

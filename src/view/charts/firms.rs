@@ -58,7 +58,12 @@ const LINES: [Line; 7] = [
         dashed: true,
     },
     Line { label: "acquisitions (cumulative)", value: |m| m.acquisitions, colour: PALETTE[4], dashed: true },
-    Line { label: "exits, closed or insolvent (cumulative)", value: |m| m.exits, colour: PALETTE[5], dashed: true },
+    Line {
+        label: "exits, closed or insolvent (cumulative)",
+        value: |m| m.exits,
+        colour: PALETTE[5],
+        dashed: true,
+    },
 ];
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {

@@ -39,7 +39,8 @@ struct Cut {
 
 /// The giants' defending price cuts, in time order (the first starts the war).
 fn giants_defending_cuts(data: &RunData) -> Vec<Cut> {
-    let giants: HashSet<&str> = data.firms.iter().filter(|f| f.tier == "giant").map(|f| f.firm.as_str()).collect();
+    let giants: HashSet<&str> =
+        data.firms.iter().filter(|f| f.tier == "giant").map(|f| f.firm.as_str()).collect();
     data.events
         .iter()
         .filter(|e| e.kind() == EventKind::PriceCut && giants.contains(e.actor.as_str()))
@@ -54,7 +55,11 @@ fn giants_defending_cuts(data: &RunData) -> Vec<Cut> {
 
 /// The positive values of a monthly series as (month, value) points.
 fn positive(data: &RunData, value: fn(&crate::record::MonthRec) -> f64) -> Vec<(f64, f64)> {
-    data.months.iter().map(|m| (m.month as f64, value(m))).filter(|(_, v)| *v > 0.0 && v.is_finite()).collect()
+    data.months
+        .iter()
+        .map(|m| (m.month as f64, value(m)))
+        .filter(|(_, v)| *v > 0.0 && v.is_finite())
+        .collect()
 }
 
 /// The y range of a panel: padded, and whether it is logarithmic.
@@ -64,11 +69,7 @@ fn y_range(points: &[(f64, f64)]) -> (f64, f64, bool) {
     if !(lo.is_finite() && hi > 0.0) {
         return (0.0, 1.0, false);
     }
-    if hi / lo > LOG_SPAN {
-        (lo / 1.5, hi * 1.5, true)
-    } else {
-        (0.0, hi * 1.15, false)
-    }
+    if hi / lo > LOG_SPAN { (lo / 1.5, hi * 1.5, true) } else { (0.0, hi * 1.15, false) }
 }
 
 type Chart<'a, DB, Y> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>;
@@ -98,12 +99,7 @@ fn panel<DB: DrawingBackend, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
     if let Some(first) = cuts.first() {
         let x = first.month as f64;
         chart
-            .draw_series(DashedLineSeries::new(
-                vec![(x, range.0), (x, range.1)],
-                8,
-                5,
-                CUT.stroke_width(3),
-            ))
+            .draw_series(DashedLineSeries::new(vec![(x, range.0), (x, range.1)], 8, 5, CUT.stroke_width(3)))
             .map_err(err)?;
     }
     chart.draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(3))).map_err(err)?;
@@ -113,9 +109,7 @@ fn panel<DB: DrawingBackend, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
         let at = |m: u32| points.iter().find(|p| p.0 == m as f64).copied();
         for c in cuts {
             if let Some(pt) = at(c.month) {
-                chart
-                    .draw_series(std::iter::once(TriangleMarker::new(pt, 8, CUT.filled())))
-                    .map_err(err)?;
+                chart.draw_series(std::iter::once(TriangleMarker::new(pt, 8, CUT.filled()))).map_err(err)?;
             }
         }
     }
@@ -155,7 +149,10 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     match cuts.first() {
         Some(first) => {
             entries.push((Mark::Dashed(CUT, 3), "first defending cut".into()));
-            entries.push((Mark::Blank, format!("of a giant: {}, {}", first.giant, date_of(data, first.month as f64))));
+            entries.push((
+                Mark::Blank,
+                format!("of a giant: {}, {}", first.giant, date_of(data, first.month as f64)),
+            ));
             if let Some(r) = &first.rival {
                 entries.push((Mark::Blank, format!("(against {r})")));
             }

@@ -336,11 +336,7 @@ pub struct PriceWar<'a> {
 pub fn price_war_sentence(w: &PriceWar) -> String {
     let against = w.rival.map(|r| format!(" against {r}")).unwrap_or_default();
     let fall = if w.before_usd_mtok > 0.0 { 1.0 - w.after_usd_mtok / w.before_usd_mtok } else { 0.0 };
-    let change = if fall >= 0.0 {
-        format!("falls {}", pct(fall))
-    } else {
-        format!("rises {}", pct(-fall))
-    };
+    let change = if fall >= 0.0 { format!("falls {}", pct(fall)) } else { format!("rises {}", pct(-fall)) };
     format!(
         "the price war begins: {} is the first giant to cut its token price to defend its share{against}. Within {} the market's token price {change}, from {} to {} per million tokens; {}.",
         w.giant,
@@ -358,7 +354,8 @@ pub fn price_war_sentence(w: &PriceWar) -> String {
 /// Labs of a month that pivot to applications on others' models (the
 /// `pivot` events): researchers kept, laid off, chips sold.
 pub fn pivot_sentence(names: &[String], kept: u64, laid_off: u64, chips_sold: u64) -> String {
-    let (keep, lay, sell) = if names.len() == 1 { ("keeps", "lays off", "sells") } else { ("keep", "lay off", "sell") };
+    let (keep, lay, sell) =
+        if names.len() == 1 { ("keeps", "lays off", "sells") } else { ("keep", "lay off", "sell") };
     let what = format!(
         "{keep} {}, {lay} {} and {sell} {}",
         count(kept, "researcher", "researchers"),
@@ -366,7 +363,9 @@ pub fn pivot_sentence(names: &[String], kept: u64, laid_off: u64, chips_sold: u6
         count(chips_sold, "chip", "chips")
     );
     match names {
-        [one] => format!("{one} leaves the foundation-model market to build applications on others' models: it {what}."),
+        [one] => format!(
+            "{one} leaves the foundation-model market to build applications on others' models: it {what}."
+        ),
         _ => format!(
             "{} labs leave the foundation-model market to build applications on others' models ({}): they {what}.",
             names.len(),
@@ -417,12 +416,8 @@ pub fn open_weights_sentence(lab: &str, floor: f64, frontier: f64) -> String {
 /// many labs there are in all (`labs`, months.csv's `independent_labs`).
 pub fn labs_left_sentence(names: &[String], shares: &[f64], labs: u64) -> String {
     const SHOWN: usize = 6;
-    let parts: Vec<String> = names
-        .iter()
-        .zip(shares)
-        .take(SHOWN)
-        .map(|(n, s)| format!("{n} {}", pct(*s)))
-        .collect();
+    let parts: Vec<String> =
+        names.iter().zip(shares).take(SHOWN).map(|(n, s)| format!("{n} {}", pct(*s))).collect();
     let rest = (labs as usize).max(names.len()) - parts.len();
     let tail = if rest > 0 {
         format!(", and {} share the rest", count(rest as u64, "other", "others"))

@@ -233,14 +233,23 @@ pub(super) fn start_and_end(data: &RunData, facts: &Consolidation, lines: &mut L
         if !left.is_empty() {
             let names: Vec<String> = left.iter().map(|(n, _)| n.to_string()).collect();
             let shares: Vec<f64> = left.iter().map(|(_, s)| *s).collect();
-            lines.push(data, last.month, O_END, labs_left_sentence(&names, &shares, last.independent_labs as u64));
+            lines.push(
+                data,
+                last.month,
+                O_END,
+                labs_left_sentence(&names, &shares, last.independent_labs as u64),
+            );
         }
         if last.token_volume_ttok > 0.0 {
             lines.push(
                 data,
                 last.month,
                 O_END,
-                token_market_end_sentence(last.token_price_usd_mtok, last.token_price_index, last.token_volume_ttok),
+                token_market_end_sentence(
+                    last.token_price_usd_mtok,
+                    last.token_price_index,
+                    last.token_volume_ttok,
+                ),
             );
         }
     }
@@ -506,7 +515,8 @@ pub(super) fn price_cuts(data: &RunData, sel: &Selection, lines: &mut Lines) {
             let Payload::PriceCut { from_usd_mtok, to_usd_mtok, defending } = e.payload else { continue };
             if named.contains(e.actor.as_str()) {
                 let rival = rival_of(e);
-                let text = price_cut_sentence(&e.actor, rival.as_deref(), from_usd_mtok, to_usd_mtok, defending);
+                let text =
+                    price_cut_sentence(&e.actor, rival.as_deref(), from_usd_mtok, to_usd_mtok, defending);
                 lines.push(data, month, O_PRICE, text);
             } else {
                 others.push(e.actor.clone());
@@ -599,7 +609,12 @@ pub(super) fn open_weights(data: &RunData, lines: &mut Lines) {
         if m == 0 && from < data.world.start {
             continue; // open before the run: part of the starting state
         }
-        lines.push(data, m, O_OPEN, open_weights_sentence(&spec.name, row.open_floor, row.frontier_capability));
+        lines.push(
+            data,
+            m,
+            O_OPEN,
+            open_weights_sentence(&spec.name, row.open_floor, row.frontier_capability),
+        );
     }
 }
 

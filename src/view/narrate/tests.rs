@@ -259,10 +259,7 @@ fn model_market_sentences() {
         more_cuts_sentence(&s(&["Startup 5", "Startup 10", "Startup 21", "Startup 37", "Startup 92"]), 5),
         "5 more labs (Startup 5, Startup 10 and 3 others) cut their token prices, all defending their share."
     );
-    assert_eq!(
-        more_cuts_sentence(&s(&["A"]), 0),
-        "1 more lab (A) cuts its token price."
-    );
+    assert_eq!(more_cuts_sentence(&s(&["A"]), 0), "1 more lab (A) cuts its token price.");
     let war = PriceWar {
         giant: "Tencent",
         rival: Some("DeepSeek"),
@@ -308,7 +305,11 @@ fn model_market_sentences() {
         "2 labs are left in the foundation-model market, by share of tokens served: Alibaba 60%, DeepSeek 40%."
     );
     assert_eq!(
-        labs_left_sentence(&s(&["A", "B", "C", "D", "E", "F", "G"]), &[0.3, 0.2, 0.2, 0.1, 0.1, 0.05, 0.05], 13),
+        labs_left_sentence(
+            &s(&["A", "B", "C", "D", "E", "F", "G"]),
+            &[0.3, 0.2, 0.2, 0.1, 0.1, 0.05, 0.05],
+            13
+        ),
         "13 labs are left in the foundation-model market, by share of tokens served: A 30%, B 20%, C 20%, D 10%, E 10%, F 5%, and 7 others share the rest."
     );
     assert_eq!(
@@ -323,7 +324,11 @@ fn model_market_sentences() {
 fn the_story_tells_the_model_market() {
     use crate::view::facts::fixture::{event, run};
     let n = 12;
-    let cut = |from: f64, to: f64, defending: bool| Payload::PriceCut { from_usd_mtok: from, to_usd_mtok: to, defending };
+    let cut = |from: f64, to: f64, defending: bool| Payload::PriceCut {
+        from_usd_mtok: from,
+        to_usd_mtok: to,
+        defending,
+    };
     let mut data = run(
         &vec![2000.0; n],
         &vec![5; n],
@@ -335,8 +340,22 @@ fn the_story_tells_the_model_market() {
             event(5, "G", "DeepSeek", 0, 0.0, cut(0.9, 0.2, true)),
             event(6, "Startup 8", "", 4, 0.3, Payload::Pivot { kept: 4, laid_off: 10, chips_sold: 30 }),
             event(7, "Startup 9", "G", 25, 9.0, Payload::TeamTransfer { researchers: 25 }),
-            event(8, "Startup 10", "", 12, 0.1, Payload::Exit { chips_sold: 5, researchers: 12, closed: true }),
-            event(8, "Startup 11", "", 3, 0.0, Payload::Exit { chips_sold: 0, researchers: 3, closed: false }),
+            event(
+                8,
+                "Startup 10",
+                "",
+                12,
+                0.1,
+                Payload::Exit { chips_sold: 5, researchers: 12, closed: true },
+            ),
+            event(
+                8,
+                "Startup 11",
+                "",
+                3,
+                0.0,
+                Payload::Exit { chips_sold: 0, researchers: 3, closed: false },
+            ),
         ],
     );
     for (t, m) in data.months.iter_mut().enumerate() {
@@ -344,16 +363,19 @@ fn the_story_tells_the_model_market() {
         m.token_volume_ttok = 10.0 * (t + 1) as f64;
     }
     let story = story(&data);
-    let at = |d: &str| -> Vec<&str> { story.iter().filter(|(x, _)| x == d).map(|(_, s)| s.as_str()).collect() };
-    assert_eq!(at("2022-03"), vec!["01.AI repays its chip loan ($2.5M) from the refund of an order the rule cancelled."]);
+    let at =
+        |d: &str| -> Vec<&str> { story.iter().filter(|(x, _)| x == d).map(|(_, s)| s.as_str()).collect() };
+    assert_eq!(
+        at("2022-03"),
+        vec!["01.AI repays its chip loan ($2.5M) from the refund of an order the rule cancelled."]
+    );
     assert_eq!(
         at("2022-04"),
-        vec!["DeepSeek cuts its token price 50%, from $1.0 to $0.50 per million tokens, following its own costs (not a defence)."]
+        vec![
+            "DeepSeek cuts its token price 50%, from $1.0 to $0.50 per million tokens, following its own costs (not a defence)."
+        ]
     );
-    assert_eq!(
-        at("2022-05"),
-        vec!["1 more lab (Startup 7) cuts its token price, defending its share."]
-    );
+    assert_eq!(at("2022-05"), vec!["1 more lab (Startup 7) cuts its token price, defending its share."]);
     let war = at("2022-06");
     assert_eq!(war.len(), 2, "{war:?}");
     assert!(war[0].starts_with("G cuts its token price 78%"), "{war:?}");

@@ -563,21 +563,51 @@ pub(super) fn price_cuts(data: &RunData, sel: &Selection, lines: &mut Lines) {
     lines.push(data, cut.month, O_WAR, price_war_sentence(&war));
 }
 
-/// Labs pivoting to applications, one line a month.
+/// Labs pivoting to applications: the named ones in their month, the rest
+/// (cohorts and entrants) in one line a quarter.
 pub(super) fn pivots(data: &RunData, sel: &Selection, lines: &mut Lines) {
     let named = named_firms(data);
-    for (month, mut moved) in sel.by_month(data, EventKind::Pivot) {
-        moved.sort_by_key(|e| !named.contains(e.actor.as_str()));
+    let key = |month: u32| {
+        let m = data.world.start.plus(month as i32);
+        (m.year(), (m.month() - 1) / 3 + 1)
+    };
+    let mut last_of_quarter: BTreeMap<(i32, u32), u32> = BTreeMap::new();
+    for m in &data.months {
+        last_of_quarter.insert(key(m.month), m.month);
+    }
+    type Moved<'d> = Vec<&'d EventRec>;
+    let mut by_month: BTreeMap<u32, Moved> = BTreeMap::new();
+    let mut by_quarter: BTreeMap<(i32, u32), Moved> = BTreeMap::new();
+    for e in sel.events(data, EventKind::Pivot) {
+        if named.contains(e.actor.as_str()) {
+            by_month.entry(e.month).or_default().push(e);
+        } else {
+            by_quarter.entry(key(e.month)).or_default().push(e);
+        }
+    }
+    let sentence = |moved: &[&EventRec]| {
         let names: Vec<String> = moved.iter().map(|e| e.actor.clone()).collect();
         let (mut kept, mut laid_off, mut sold) = (0, 0, 0);
-        for e in &moved {
+        for e in moved {
             if let Payload::Pivot { kept: k, laid_off: l, chips_sold: c } = e.payload {
                 kept += k;
                 laid_off += l;
                 sold += c;
             }
         }
-        lines.push(data, month, O_PIVOT, pivot_sentence(&names, kept, laid_off, sold));
+        pivot_sentence(&names, kept, laid_off, sold)
+    };
+    for (month, moved) in by_month {
+        lines.push(data, month, O_PIVOT, sentence(&moved));
+    }
+    for ((year, quarter), moved) in by_quarter {
+        let Some(&month) = last_of_quarter.get(&(year, quarter)) else { continue };
+        lines.0.push(Line {
+            month,
+            order: O_QUARTER,
+            date: format!("{year} Q{quarter}"),
+            text: sentence(&moved),
+        });
     }
 }
 

@@ -249,7 +249,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     entries.push((Mark::Dashed(line_colour, 2), format!("{}: a round at or", musd_label(threshold))));
     entries.push((Mark::Blank, "above it repays loans".into()));
     if paths.iter().any(|p| p.exited.is_some()) {
-        entries.push((Mark::Cross(BLACK), "exit (insolvent)".into()));
+        entries.push((Mark::Cross(BLACK), "exit (closed or insolvent)".into()));
     }
     if paths.iter().any(|p| p.sold.is_some()) {
         entries.push((Mark::Triangle(OTHERS), "sold (price)".into()));

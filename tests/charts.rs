@@ -7,8 +7,17 @@ use common::{chipban_in as chipban, world};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const CHARTS: [&str; 8] =
-    ["concentration", "firms", "market_shares", "compute", "funding", "talent", "lorenz", "timeline"];
+const CHARTS: [&str; 9] = [
+    "concentration",
+    "firms",
+    "market_shares",
+    "price_war",
+    "compute",
+    "funding",
+    "talent",
+    "lorenz",
+    "timeline",
+];
 
 fn run(tmp: &Path, world_file: &str, seed: &str, extra: &[&str]) -> PathBuf {
     let out = tmp.join(format!("{}-{seed}", world_file.trim_end_matches(".ron")));

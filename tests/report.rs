@@ -21,7 +21,7 @@
 //! them too) are told apart by a control run. `detector_catches_a_broken_page`
 //! shows the detector catching real broken pages.
 
-use chipban::record::{EventKind, RunData};
+use chipban::record::{EventKind, Payload, RunData};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -194,6 +194,27 @@ fn the_story_reads_month_by_month() {
     }
     // entries are counted per quarter
     assert!(story.iter().any(|(d, s)| d.contains(" Q") && s.contains("new start-up")));
+    // the foundation-model market (Model v2): the price war if a giant
+    // defends its share, the labs left, DeepSeek's open weights if it is there
+    let giants: HashSet<&str> =
+        data.firms.iter().filter(|f| f.tier == "giant").map(|f| f.firm.as_str()).collect();
+    let war = data.events.iter().any(|e| {
+        giants.contains(e.actor.as_str()) && matches!(e.payload, Payload::PriceCut { defending: true, .. })
+    });
+    assert_eq!(text.contains("the price war begins"), war, "{text}");
+    assert_eq!(text.contains("there is no price war"), !war, "{text}");
+    assert!(text.contains("left in the foundation-model market"), "{text}");
+    let deepseek_open =
+        data.world.firms.iter().find(|f| f.name == "DeepSeek").and_then(|f| f.open_weights_from);
+    if let Some(from) = deepseek_open {
+        let open = from.since(data.world.start) as u32;
+        if data.firms.iter().any(|f| f.firm == "DeepSeek" && f.status == "active" && f.month >= open) {
+            assert!(text.contains("DeepSeek publishes its models' weights"), "{text}");
+        }
+    }
+    for e in data.events.iter().filter(|e| e.kind() == EventKind::TeamTransfer) {
+        assert!(text.contains(&format!("{} hands its team", e.actor)), "{text}");
+    }
 }
 
 #[test]

@@ -1,6 +1,10 @@
 //! The facts of the consolidation test for one run (DESIGN §4, docs/data.md
 //! §3.1), read from the output files: what the narration and the run report
-//! both state. Pure: no formatting, no files.
+//! both state. Pure: no formatting, no files. Since Model v2 the test counts
+//! independent *labs* (firms serving their own foundation model,
+//! `independent_labs` of months.csv: a firm that pivoted to applications has
+//! left the market) and the HHI is that of the foundation-model (token)
+//! market, as `chipban run` flags the `consolidating` months.
 
 use crate::record::RunData;
 
@@ -30,15 +34,15 @@ pub struct Consolidation {
     pub first_start: Option<u32>,
     /// Every phase, from the `consolidating` flags.
     pub phases: Vec<Phase>,
-    /// Independent firms at their running peak up to each month: (peak, month of the peak).
+    /// Independent labs at their running peak up to each month: (peak, month of the peak).
     pub peak_before: Vec<(u32, u32)>,
-    /// The overall peak of independent firms and its (first) month.
+    /// The overall peak of independent labs and its (first) month.
     pub peak: (u32, u32),
     /// Highest HHI and its (first) month.
     pub max_hhi: (f64, u32),
     /// First month with HHI at or above the threshold.
     pub first_hhi_above: Option<u32>,
-    /// Largest fall of independent firms below their running peak (fraction) and its month.
+    /// Largest fall of independent labs below their running peak (fraction) and its month.
     pub max_drop: (f64, u32),
     /// Longest run of consecutive months meeting both conditions: (length, first month).
     pub longest_run: (u32, u32),
@@ -77,8 +81,8 @@ impl Consolidation {
         let mut longest_run_at_end = false;
         let last = data.months.last().map(|m| m.month).unwrap_or(0);
         for m in &data.months {
-            if m.independent_firms > peak.0 {
-                peak = (m.independent_firms, m.month);
+            if m.independent_labs > peak.0 {
+                peak = (m.independent_labs, m.month);
             }
             peak_before.push(peak);
             if m.hhi > max_hhi.0 {
@@ -88,11 +92,11 @@ impl Consolidation {
             if above && first_hhi_above.is_none() {
                 first_hhi_above = Some(m.month);
             }
-            let drop = if peak.0 > 0 { 1.0 - m.independent_firms as f64 / peak.0 as f64 } else { 0.0 };
+            let drop = if peak.0 > 0 { 1.0 - m.independent_labs as f64 / peak.0 as f64 } else { 0.0 };
             if drop > max_drop.0 + 1e-12 {
                 max_drop = (drop, m.month);
             }
-            let fell = m.independent_firms as f64 <= (1.0 - params.drop_from_peak) * peak.0 as f64 + 1e-9;
+            let fell = m.independent_labs as f64 <= (1.0 - params.drop_from_peak) * peak.0 as f64 + 1e-9;
             if above && fell {
                 if run == 0 {
                     run_start = m.month;
@@ -132,7 +136,7 @@ impl Consolidation {
             .map(|s| self.phases.iter().copied().find(|p| p.start == s).unwrap_or(Phase { start: s, end: s }))
     }
 
-    /// Independent firms' running peak up to month `m` and the month it was reached.
+    /// Independent labs' running peak up to month `m` and the month it was reached.
     pub fn peak_at(&self, m: u32) -> (u32, u32) {
         self.peak_before.get(m as usize).copied().unwrap_or(self.peak)
     }
@@ -287,6 +291,22 @@ mod tests {
         assert!((c.max_drop.0 - 0.4).abs() < 1e-12 && c.max_drop.1 == 6);
         assert_eq!(c.longest_run, (3, 4));
         assert!(!c.longest_run_at_end);
+    }
+
+    #[test]
+    fn the_test_counts_labs_not_application_firms() {
+        // labs fall 10 -> 6 while pivoted firms keep the firm count at 10:
+        // the fall the test sees is that of the labs
+        let hhi = [2000.0; 4];
+        let labs = [10, 10, 7, 6];
+        let mut data = fixture::run(&hhi, &labs, &[], Vec::new());
+        for m in &mut data.months {
+            m.independent_firms = 10;
+        }
+        let c = Consolidation::of(&data);
+        assert_eq!(c.peak, (10, 0));
+        assert!((c.max_drop.0 - 0.4).abs() < 1e-12 && c.max_drop.1 == 3);
+        assert_eq!(c.longest_run, (2, 2));
     }
 
     #[test]

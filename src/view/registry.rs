@@ -11,6 +11,7 @@ pub enum RunChart {
     Concentration,
     Firms,
     MarketShares,
+    PriceWar,
     Compute,
     Funding,
     Talent,
@@ -73,10 +74,11 @@ const fn def(id: ChartId, name: &'static str, title: &'static str) -> ChartDef {
 use ChartId::{Compare, Run, Study};
 
 /// Every chart, in the order a report shows each family.
-pub const CHARTS: [ChartDef; 18] = [
+pub const CHARTS: [ChartDef; 19] = [
     def(Run(RunChart::Concentration), "concentration", "Market concentration"),
     def(Run(RunChart::Firms), "firms", "How many firms"),
     def(Run(RunChart::MarketShares), "market_shares", "Market shares"),
+    def(Run(RunChart::PriceWar), "price_war", "The price war"),
     def(Run(RunChart::Compute), "compute", "Compute and chips"),
     def(Run(RunChart::Funding), "funding", "Funding and chip-backed loans"),
     def(Run(RunChart::Talent), "talent", "Talent"),
@@ -133,7 +135,7 @@ mod tests {
                 assert_ne!(a.id, b.id);
             }
         }
-        assert_eq!(run_charts().count(), 8);
+        assert_eq!(run_charts().count(), 9);
         assert_eq!(compare_charts().count(), 4);
     }
 }

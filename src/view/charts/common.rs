@@ -130,3 +130,28 @@ pub fn draw_series_key<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .draw()
         .map_err(err)
 }
+
+/// Tick values 1-2-5 × 10^k inside `lo..hi` (a log axis). Bounded for
+/// any input: none for an empty, non-positive or non-finite range, and at
+/// most one decade per power of ten a double has (about 620).
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    if !(lo > 0.0 && lo <= hi && hi.is_finite()) {
+        return out;
+    }
+    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let mut p = 10f64.powi(first);
+    for _ in first..=last {
+        if p > hi {
+            break;
+        }
+        for m in [1.0, 2.0, 5.0] {
+            let v = p * m;
+            if v >= lo && v <= hi {
+                out.push(v);
+            }
+        }
+        p *= 10.0;
+    }
+    out
+}

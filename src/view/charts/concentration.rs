@@ -1,12 +1,13 @@
-//! Chart 1, `concentration`: HHI over time against the 1,000 and 1,800
-//! bands of the 2023 US merger guidelines, CR4 on a second axis, export
-//! rules as vertical lines, the consolidation phase shaded.
+//! Chart 1, `concentration`: HHI of the foundation-model (token) market
+//! over time — the shares of tokens served, as months.csv records `hhi` and
+//! `cr4` since Model v2 — against the 1,000 and 1,800 bands of the 2023 US
+//! merger guidelines, CR4 on a second axis, export rules as vertical lines,
+//! the consolidation phase shaded.
 
 use super::common::*;
 use crate::record::{MonthRec, RunData};
 use crate::view::axis::*;
 use crate::view::rules::*;
-use crate::view::text::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -15,7 +16,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let max_hhi = data.months.iter().map(|m| m.hhi).fold(2500.0, f64::max) * 1.08;
     let y = 0.0..max_hhi.min(10_000.0);
     let panel = Panel {
-        caption: Some("Market concentration: HHI of AI revenue shares, and the top-4 share"),
+        caption: Some("Foundation-model market: HHI of the shares of tokens served, and the top-4 share"),
         margin: [20; 4],
         x_area: 50,
         y_area: 80,
@@ -24,13 +25,14 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let mut chart = time_panel(root, data, panel, y.clone())?.set_secondary_coord(time_range(data), 0.0..1.0);
     let date = |x: &f64| date_of(data, *x);
     run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
+        .y_label_formatter(&|v| crate::view::format::grouped(*v))
         .y_desc("HHI (0–10,000)")
         .x_desc("month")
         .draw()
         .map_err(err)?;
     chart
         .configure_secondary_axes()
-        .y_desc("CR4 (share of revenue)")
+        .y_desc("CR4 (share of tokens served)")
         .axis_desc_style(label_style())
         .label_style(tick_style())
         .draw()
@@ -39,9 +41,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     // bands: unconcentrated < 1,000 ≤ moderately < 1,800 ≤ highly
     let bands = [
         (0.0, 1000.0, BAND_LOW, "unconcentrated (< 1,000)"),
-        (1000.0, 1800.0, BAND_MID, "moderately concentrated"),
-        (1800.0, y.end, BAND_HIGH, "highly concentrated (≥ 1,800, 2023 US merger guidelines)"),
+        (1000.0, 1800.0, BAND_MID, "moderately concentrated (1,000–1,800)"),
+        (1800.0, y.end, BAND_HIGH, "highly concentrated (≥ 1,800; 2023 US merger guidelines)"),
     ];
+    // the bands are named in the key, not on the plot, where the lines and
+    // the rule markers would run through their names
     for (lo, hi, colour, label) in bands {
         if lo >= y.end {
             continue;
@@ -51,14 +55,13 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
                 [(0.0, lo), (x_end, hi.min(y.end))],
                 colour.filled(),
             )))
-            .map_err(err)?;
-        chart
-            .draw_series(std::iter::once(Text::new(
-                label.to_string(),
-                (x_end * 0.01, lo + (hi.min(y.end) - lo) * 0.5),
-                muted(15),
-            )))
-            .map_err(err)?;
+            .map_err(err)?
+            .label(label)
+            .legend(move |(x, y)| {
+                EmptyElement::at((x, y))
+                    + Rectangle::new([(0, -6), (18, 6)], colour.filled())
+                    + Rectangle::new([(0, -6), (18, 6)], FRAME.stroke_width(1))
+            });
     }
     for (a, b) in phase_spans(data) {
         chart

@@ -1,7 +1,9 @@
 //! Chart 2, `firms`: how many firms there are over time. Stocks (independent
-//! firms, start-ups alive) as solid lines, cumulative flows since the start
-//! (entries, acquisitions, exits) as dashed lines, export rules as vertical
-//! lines, the consolidation phase shaded.
+//! labs — the count the consolidation test uses since Model v2 —, all
+//! independent firms, start-ups alive) as solid lines, cumulative flows
+//! since the start (entries, pivots to applications, acquisitions, exits) as
+//! dashed lines, export rules as vertical lines, the consolidation phase
+//! shaded.
 
 use super::common::*;
 use crate::record::{MonthRec, RunData};
@@ -24,11 +26,17 @@ struct Line {
 }
 
 // Red is kept for the export-rule lines, so no line here is red.
-const LINES: [Line; 5] = [
+const LINES: [Line; 7] = [
     Line {
-        label: "independent firms (giants included)",
-        value: |m| m.independent_firms,
+        label: "independent labs (own foundation model; the test's count)",
+        value: |m| m.independent_labs,
         colour: PALETTE[0],
+        dashed: false,
+    },
+    Line {
+        label: "independent firms (application companies included)",
+        value: |m| m.independent_firms,
+        colour: PALETTE[9],
         dashed: false,
     },
     Line {
@@ -43,8 +51,19 @@ const LINES: [Line; 5] = [
         colour: PALETTE[2],
         dashed: true,
     },
+    Line {
+        label: "pivots to applications (cumulative)",
+        value: |m| m.pivots,
+        colour: PALETTE[6],
+        dashed: true,
+    },
     Line { label: "acquisitions (cumulative)", value: |m| m.acquisitions, colour: PALETTE[4], dashed: true },
-    Line { label: "exits, insolvent (cumulative)", value: |m| m.exits, colour: PALETTE[5], dashed: true },
+    Line {
+        label: "exits, closed or insolvent (cumulative)",
+        value: |m| m.exits,
+        colour: PALETTE[5],
+        dashed: true,
+    },
 ];
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
@@ -62,7 +81,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     // Headroom above the highest line for the rule labels and the legend.
     let y = 0.0..(max * 1.15).max(5.0);
     let panel = Panel {
-        caption: Some("Number of firms: independent, start-ups, and entries, acquisitions, exits"),
+        caption: Some("Number of labs and firms: stocks, and entries, pivots, acquisitions, exits"),
         ..Panel::framed(20, 70, 50, 80)
     };
     let mut chart = time_panel(root, data, panel, y.clone())?;

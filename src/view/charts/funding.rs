@@ -75,31 +75,6 @@ fn startup_paths(data: &RunData) -> Vec<Path> {
     paths
 }
 
-/// Tick values 1-2-5 × 10^k inside `lo..hi` (a log axis). Bounded for
-/// any input: none for an empty, non-positive or non-finite range, and at
-/// most one decade per power of ten a double has (about 620).
-fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let mut out = Vec::new();
-    if !(lo > 0.0 && lo <= hi && hi.is_finite()) {
-        return out;
-    }
-    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
-    let mut p = 10f64.powi(first);
-    for _ in first..=last {
-        if p > hi {
-            break;
-        }
-        for m in [1.0, 2.0, 5.0] {
-            let v = p * m;
-            if v >= lo && v <= hi {
-                out.push(v);
-            }
-        }
-        p *= 10.0;
-    }
-    out
-}
-
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let threshold = data.world.funding.loan_repay_valuation_musd;
     let title = "Funding: venture rounds, chip-backed loans and start-up valuations";
@@ -274,7 +249,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     entries.push((Mark::Dashed(line_colour, 2), format!("{}: a round at or", musd_label(threshold))));
     entries.push((Mark::Blank, "above it repays loans".into()));
     if paths.iter().any(|p| p.exited.is_some()) {
-        entries.push((Mark::Cross(BLACK), "exit (insolvent)".into()));
+        entries.push((Mark::Cross(BLACK), "exit (closed or insolvent)".into()));
     }
     if paths.iter().any(|p| p.sold.is_some()) {
         entries.push((Mark::Triangle(OTHERS), "sold (price)".into()));

@@ -1,5 +1,6 @@
-//! Chart 3, `market_shares`: AI revenue shares over time as a stacked area
-//! that sums to 1 every month. The 8 firms with the largest final share get
+//! Chart 3, `market_shares`: shares of the foundation-model (token) market
+//! over time — each lab's share of the tokens served, firms.csv's `share`
+//! since Model v2 — as a stacked area that sums to 1 every month. The 8 firms with the largest final share get
 //! their own band (the largest at the bottom); every other firm is in one
 //! grey "others" band on top, so "others" = 1 − Σ top 8. An acquired firm's
 //! share moves to its acquirer in the deal month (firms.csv already records
@@ -74,15 +75,13 @@ fn bands(data: &RunData) -> Vec<Band> {
     }
     let others: Vec<f64> = lower.iter().map(|l| (1.0 - l).max(0.0)).collect();
     if others.iter().any(|o| *o > 1e-4) {
-        let alive = data
-            .firms
-            .iter()
-            .filter(|r| r.month as usize == last && r.status == "active")
-            .filter(|r| !ranked.iter().any(|(f, _)| *f == r.firm))
-            .count();
+        // labs still serving tokens, from months.csv (a firm that pivoted to
+        // applications serves none; a lab's tiny share may print as 0)
+        let labs = data.months.get(last).map_or(0, |m| m.independent_labs as usize);
+        let alive = labs.saturating_sub(ranked.len());
         let label = match alive {
-            1 => format!("1 other firm  {}", percent(others[last])),
-            k => format!("{k} other firms  {}", percent(others[last])),
+            1 => format!("1 other lab  {}", percent(others[last])),
+            k => format!("{k} other labs  {}", percent(others[last])),
         };
         let final_share = others[last];
         out.push(Band {
@@ -104,7 +103,7 @@ const LARGE: f64 = 0.05;
 
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
     let bands = if data.firms.is_empty() { Vec::new() } else { bands(data) };
-    let title = "Who earns the AI revenue: market shares of the top 8 firms and the rest";
+    let title = "Who serves the tokens: model-market shares of the top 8 labs";
     let (plot, side) = titled_with_side(&root.margin(20, 20, 20, 20), title, LEGEND_WIDTH)?;
     let (_, h) = plot.dim_in_pixel();
     // The firms outside the largest few hold so little that their bands
@@ -132,7 +131,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .x_label_formatter(&dates)
         .y_labels(6)
         .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
-        .y_desc("share of AI revenue")
+        .y_desc("share of tokens served")
         .x_desc("month")
         .axis_desc_style(label_style())
         .label_style(tick_style());
@@ -181,7 +180,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         bands.iter().rev().map(|b| (Mark::Fill(b.colour), b.label.clone())).collect();
     let end = data.months.last().map(|m| m.date.clone()).unwrap_or_default();
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
-    side_legend(&side, top, &["share of revenue", &format!("in {end}")], &entries)?;
+    side_legend(&side, top, &["share of tokens", &format!("in {end}")], &entries)?;
     Ok(())
 }
 
@@ -263,7 +262,7 @@ fn label_bands<DB: DrawingBackend>(
     let style = (FAMILY, LEGEND_SIZE, FontStyle::Bold).into_font();
     let mid = (n - 1) as f64 / 2.0;
     for band in bands {
-        let name = if band.others { "other firms" } else { band.name.as_str() };
+        let name = if band.others { "other labs" } else { band.name.as_str() };
         let (tw, th) = plot.estimate_text_size(name, &style.clone().into()).map_err(err)?;
         // Pixel rows of the band's edges, month by month.
         let top: Vec<i32> =

@@ -10,6 +10,7 @@ pub mod firms;
 pub mod funding;
 pub mod lorenz;
 pub mod market_shares;
+pub mod price_war;
 pub mod talent;
 pub mod timeline;
 
@@ -34,6 +35,7 @@ fn render(def: &'static ChartDef, data: &RunData) -> Result<Rendered, String> {
         RunChart::Concentration => crate::render_chart!(def, concentration, data),
         RunChart::Firms => crate::render_chart!(def, firms, data),
         RunChart::MarketShares => crate::render_chart!(def, market_shares, data),
+        RunChart::PriceWar => crate::render_chart!(def, price_war, data),
         RunChart::Compute => crate::render_chart!(def, compute, data),
         RunChart::Funding => crate::render_chart!(def, funding, data),
         RunChart::Talent => crate::render_chart!(def, talent, data),

@@ -212,7 +212,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         format!("area ∝ amount; {ROUND_LABELS} largest named"),
         "dot per loan, area ∝ principal".to_string(),
         "per quarter, by buyer".to_string(),
-        "insolvent, per quarter".to_string(),
+        "closed or insolvent, per quarter".to_string(),
     ];
     let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     let with_sum = |head: String, v: &[&EventRec], tail: &str| {

@@ -69,18 +69,21 @@ fn caption(chart: RunChart, data: &RunData, facts: &Consolidation) -> Markup {
     let p = &facts.params;
     match chart {
         RunChart::Concentration => html! {
-            "HHI of AI-revenue shares (0–10,000): above 1,000 a market counts as moderately, above 1,800 as highly \
+            "HHI of the foundation-model market — each lab's share of the tokens served — (0–10,000): above 1,000 a market counts as moderately, above 1,800 as highly \
              concentrated (2023 US merger guidelines); the top-four share (CR4) is the other line, the export rules \
              are marked, and any consolidation phase is shaded. In this run HHI goes from " (hhi(first.hhi)) " to "
             (hhi(last.hhi)) " (peak " (hhi(facts.max_hhi.0)) " in " (date(data, facts.max_hhi.1)) "); CR4 ends at "
             (pct(last.cr4)) "."
         },
         RunChart::Firms => html! {
-            "Independent firms (a buyer and what it bought count as one), start-ups alive, and entries, exits and \
-             acquisitions so far. Independent firms peak at " (thousands(facts.peak.0 as u64)) " in "
-            (date(data, facts.peak.1)) " and end at " (thousands(last.independent_firms as u64)) ", "
-            (pct(1.0 - last.independent_firms as f64 / facts.peak.0.max(1) as f64)) " below the peak (the test needs "
+            "Independent labs (firms serving their own foundation model; a buyer and what it bought count as one, \
+             and a firm that pivoted to applications no longer counts — the consolidation test's count), all \
+             independent firms, start-ups alive, and entries, pivots, exits and acquisitions so far. Independent \
+             labs peak at " (thousands(facts.peak.0 as u64)) " in " (date(data, facts.peak.1)) " and end at "
+            (thousands(last.independent_labs as u64)) ", "
+            (pct(1.0 - last.independent_labs as f64 / facts.peak.0.max(1) as f64)) " below the peak (the test needs "
             (pct(p.drop_from_peak)) "); over the run " (count(last.entries as u64, "firm enters", "firms enter")) ", "
+            (count(last.pivots as u64, "lab pivots", "labs pivot")) " to applications, "
             (count(last.exits as u64, "exits", "exit")) " and "
             (count(last.acquisitions as u64, "is acquired", "are acquired")) "."
         },
@@ -88,10 +91,11 @@ fn caption(chart: RunChart, data: &RunData, facts: &Consolidation) -> Markup {
             let top = top_firms(data, 3);
             let list: Vec<String> = top.iter().map(|f| format!("{} {}", f.firm, share(f.share))).collect();
             html! {
-                "Each firm's share of AI revenue over time; the largest firms by name, the rest grouped. At the end \
-                 the largest are " (crate::view::format::join_and(&list)) "."
+                "Each lab's share of the tokens served in the foundation-model market over time; the largest labs \
+                 by name, the rest grouped. At the end the largest are " (crate::view::format::join_and(&list)) "."
             }
         }
+        RunChart::PriceWar => price_war_caption(data),
         RunChart::Compute => html! {
             "Usable compute held (PFLOP/s of dense BF16, after each chip's software efficiency) by chip model, \
              with the models the export rules ban marked, and the chip price index (current price ÷ list price). \
@@ -144,6 +148,46 @@ fn caption(chart: RunChart, data: &RunData, facts: &Consolidation) -> Markup {
     }
 }
 
+/// The caption of the price-war chart: the first defending cut of a giant
+/// and what the token price did in the six months after it.
+fn price_war_caption(data: &RunData) -> Markup {
+    let giants: std::collections::HashSet<&str> =
+        data.firms.iter().filter(|f| f.tier == "giant").map(|f| f.firm.as_str()).collect();
+    let first = data.events.iter().find(|e| {
+        e.kind() == EventKind::PriceCut
+            && giants.contains(e.actor.as_str())
+            && matches!(e.payload, crate::record::Payload::PriceCut { defending: true, .. })
+    });
+    let price = |m: u32| data.months.get(m as usize).map(|r| r.token_price_usd_mtok).unwrap_or(0.0);
+    let last = data.months.last();
+    let war = match first {
+        Some(cut) => {
+            let to = (cut.month + 6).min(last.map_or(0, |m| m.month));
+            let before = price(cut.month.saturating_sub(1));
+            let fall = if before > 0.0 { 1.0 - price(to) / before } else { 0.0 };
+            html! {
+                "The first giant to cut its price to defend its share is " (cut.actor) ", in " (date(data, cut.month))
+                "; in the " (count((to - cut.month) as u64, "month", "months")) " after it the market price falls "
+                (pct(fall)) " (from " (narrate::token_price(before)) " to " (narrate::token_price(price(to)))
+                " per million tokens). "
+            }
+        }
+        None => html! { "No giant cuts its price to defend its share in this run: there is no price war. " },
+    };
+    let end = match last {
+        Some(m) => html! {
+            "At the end the labs serve " (crate::view::format::grouped(m.token_volume_ttok.round()))
+            " trillion tokens a month at " (narrate::token_price(m.token_price_usd_mtok)) " per million."
+        },
+        None => html! {},
+    };
+    html! {
+        "The foundation-model market's price (volume-weighted over the labs, USD per million tokens) and the \
+         tokens served (trillion a month), each on a log axis when it spans more than a decade; the dashed line \
+         marks the first defending price cut of a giant, the triangles every one. " (war) (end)
+    }
+}
+
 fn date(data: &RunData, month: u32) -> String {
     data.months
         .get(month as usize)
@@ -151,7 +195,7 @@ fn date(data: &RunData, month: u32) -> String {
         .unwrap_or_else(|| data.world.start.plus(month as i32).to_string())
 }
 
-/// The `n` active firms with the largest revenue share in the last month.
+/// The `n` active firms with the largest share of tokens served in the last month.
 fn top_firms(data: &RunData, n: usize) -> Vec<&FirmRec> {
     let Some(last) = data.months.last().map(|m| m.month) else { return Vec::new() };
     let mut v: Vec<&FirmRec> =
@@ -193,8 +237,10 @@ fn question(facts: &Consolidation) -> Markup {
                  data and AI talent are in demand; and a competitive model needs a large upfront investment — so the \
                  many start-ups of 2023 would not all survive on their own, and the market would end up in fewer \
                  hands. This report follows one simulated run of that industry and asks Li's question in a form the \
-                 data can answer: does market concentration (the HHI of AI revenue) reach at least "
-                (hhi(p.hhi_threshold)) " while the number of independent firms falls at least " (pct(p.drop_from_peak))
+                 data can answer: does concentration of the foundation-model market (the HHI of the labs' shares of \
+                 the tokens served) reach at least "
+                (hhi(p.hhi_threshold)) " while the number of independent labs (firms serving their own model) falls \
+                 at least " (pct(p.drop_from_peak))
                 " below its peak, and do both hold for " (count(p.hold_months.max(1) as u64, "month", "months"))
                 " in a row?"
             }
@@ -343,11 +389,12 @@ fn verdict(data: &RunData, facts: &Consolidation) -> Markup {
             @if let Some(last) = data.months.last() {
                 ul.figures {
                     li { b { (hhi(last.hhi)) } span { "final HHI" } }
-                    li { b { (pct(last.cr4)) } span { "top-four share of AI revenue" } }
+                    li { b { (pct(last.cr4)) } span { "top-four share of tokens served" } }
                     li {
-                        b { (thousands(last.independent_firms as u64)) }
-                        span { "independent firms at the end (peak " (thousands(facts.peak.0 as u64)) ")" }
+                        b { (thousands(last.independent_labs as u64)) }
+                        span { "independent labs at the end (peak " (thousands(facts.peak.0 as u64)) ")" }
                     }
+                    li { b { (thousands(last.pivots as u64)) } span { "pivots to applications" } }
                     li { b { (thousands(last.entries as u64)) } span { "entries" } }
                     li { b { (thousands(last.acquisitions as u64)) } span { "acquisitions" } }
                     li { b { (thousands(last.exits as u64)) } span { "exits" } }
@@ -376,9 +423,9 @@ fn verdict_yes(data: &RunData, facts: &Consolidation, ph: crate::view::facts::Ph
         p.answer { "Yes: this run enters a consolidation phase in " (date(data, ph.start)) " (month " (ph.start) ")." }
         p {
             @if let Some(row) = data.months.get(ph.start as usize) {
-                "In " (date(data, ph.start)) " the HHI of AI revenue was " (hhi(row.hhi)) " (the test asks for at \
-                 least " (hhi(p.hhi_threshold)) ") and there were " (thousands(row.independent_firms as u64))
-                " independent firms, " (pct(1.0 - row.independent_firms as f64 / peak.max(1) as f64))
+                "In " (date(data, ph.start)) " the HHI of the foundation-model market was " (hhi(row.hhi)) " (the test \
+                 asks for at least " (hhi(p.hhi_threshold)) ") and there were " (thousands(row.independent_labs as u64))
+                " independent labs, " (pct(1.0 - row.independent_labs as f64 / peak.max(1) as f64))
                 " below their peak of " (thousands(peak as u64)) " in " (date(data, peak_m)) " (the test asks for a \
                  fall of at least " (pct(p.drop_from_peak)) "). "
             }
@@ -388,7 +435,7 @@ fn verdict_yes(data: &RunData, facts: &Consolidation, ph: crate::view::facts::Ph
             @if facts.first_hhi_above == Some(0) {
                 " HHI was above " (hhi(p.hhi_threshold)) " from the first month (it started at "
                 (hhi(data.months.first().map(|m| m.hhi).unwrap_or(0.0))) "), so what decided the test was the fall \
-                 in the number of independent firms."
+                 in the number of independent labs."
             }
             @if more > 0 { " " (count(more as u64, "further phase", "further phases")) " followed later." }
         }
@@ -417,14 +464,14 @@ fn verdict_no(data: &RunData, facts: &Consolidation) -> Markup {
             }
             @if facts.max_drop.0 + 1e-9 >= p.drop_from_peak {
                 @let (peak, peak_m) = facts.peak_at(facts.max_drop.1);
-                "Independent firms fell as far as " (pct(facts.max_drop.0)) " below their peak of "
+                "Independent labs fell as far as " (pct(facts.max_drop.0)) " below their peak of "
                 (thousands(peak as u64)) " in " (date(data, peak_m)) " (in " (date(data, facts.max_drop.1))
                 "; the test asks for " (pct(p.drop_from_peak)) "). "
             } @else if facts.max_drop.0 <= 0.0 {
-                "But the number of independent firms never fell below its peak of " (thousands(facts.peak.0 as u64))
+                "But the number of independent labs never fell below its peak of " (thousands(facts.peak.0 as u64))
                 " (the test asks for a fall of at least " (pct(p.drop_from_peak)) "). "
             } @else {
-                "Independent firms never fell more than " (pct(facts.max_drop.0)) " below their peak of "
+                "Independent labs never fell more than " (pct(facts.max_drop.0)) " below their peak of "
                 (thousands(facts.peak.0 as u64)) " (the test asks for " (pct(p.drop_from_peak)) "). "
             }
             @if facts.longest_run.0 > 0 {
@@ -613,7 +660,7 @@ fn firms_table(data: &RunData) -> Markup {
         section #firms {
             h2 { "The firms at the end" }
             p.note {
-                "The firms active in " (date(data, last)) ", by revenue share; then the largest of those acquired \
+                "The firms active in " (date(data, last)) ", by share of tokens served; then the largest of those acquired \
                  (by the price paid) and of those that exited (by their last valuation). For a firm that is gone, \
                  the figures are from its last month before the deal or the exit. Revenue is per month; money in \
                  US dollars; the full panel is in " code { "firms.csv" } "."

@@ -1,7 +1,9 @@
 //! The story of a run, month by month, in plain sentences a class can read:
 //! only the notable events (rules, stockpiling, the first chip loans and
-//! their repayment, large rounds, acquisitions, exits, the consolidation
-//! phase), the rest counted per quarter ("2023 Q2 — 27 new start-ups
+//! their repayment, large rounds, acquisitions, exits and closures, the
+//! price war and named labs' price cuts, pivots to applications, teams
+//! handed to giants, open weights, the consolidation phase), the rest
+//! counted per quarter or per month ("2023 Q2 — 27 new start-ups
 //! enter"). Built from the output files alone (`RunData`); the sentence
 //! builders are pure functions with unit tests.
 //!
@@ -10,7 +12,7 @@
 
 use crate::record::{EventKind, EventRec, Payload, Repayment, RunData, rule_chips};
 use crate::view::facts::Consolidation;
-use crate::view::format::{count, hhi, join_and, money, pct, thousands};
+use crate::view::format::{count, grouped, hhi, join_and, money, pct, thousands};
 use crate::world::Tier;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -58,6 +60,10 @@ pub fn story_and_notable(data: &RunData) -> (Vec<(String, String)>, Vec<&EventRe
     rounds(data, &sel, &mut lines);
     acquisitions(data, &sel, &mut lines);
     exits(data, &sel, &mut lines);
+    price_cuts(data, &sel, &mut lines);
+    pivots(data, &sel, &mut lines);
+    team_transfers(data, &sel, &mut lines);
+    open_weights(data, &mut lines);
     entries(data, &sel, &mut lines);
     milestones(data, &facts, last, &mut lines);
     quarters(data, &sel, &mut lines);

@@ -164,15 +164,18 @@ pub fn more_acquisitions_sentence(n: u64, total_musd: f64, buyers: &[String]) ->
     )
 }
 
-/// The firms of a month that go under. `names` in the order to show them.
-pub fn exit_sentence(names: &[String], chips_sold: u64, researchers: u64) -> String {
+/// The firms of a month that leave: insolvent ones "go under", solvent
+/// ones that chose to stop `closed` (the `exit` event's flag). `names` in
+/// the order to show them.
+pub fn exit_sentence(names: &[String], chips_sold: u64, researchers: u64, closed: bool) -> String {
+    let (one_verb, many_verb) = if closed { ("closes", "close") } else { ("goes under", "go under") };
     let what = format!(
         "{} sold at a haircut, {} back to the pools",
         count(chips_sold, "chip", "chips"),
         count(researchers, "researcher", "researchers")
     );
     match names {
-        [one] => format!("{one} goes under: {what}."),
+        [one] => format!("{one} {one_verb}: {what}."),
         _ => {
             const SHOWN: usize = 4;
             let mut shown: Vec<String> = names.iter().take(SHOWN).cloned().collect();
@@ -181,7 +184,7 @@ pub fn exit_sentence(names: &[String], chips_sold: u64, researchers: u64) -> Str
                 shown.truncate(SHOWN - 1);
                 shown.push(count((rest + 1) as u64, "other", "others"));
             }
-            format!("{} firms go under ({}): {what}.", names.len(), join_and(&shown))
+            format!("{} firms {many_verb} ({}): {what}.", names.len(), join_and(&shown))
         }
     }
 }
@@ -246,11 +249,194 @@ pub fn phase_sentence(
         None => format!("it lasts {}, to the end of the run", count(months as u64, "month", "months")),
     };
     format!(
-        "the consolidation phase begins: HHI {} (at least {}) and {} independent firms, {} below their peak of {} in {peak_date}; {how_long}.",
+        "the consolidation phase begins: HHI {} (at least {}) in the foundation-model market and {} independent labs, {} below their peak of {} in {peak_date}; {how_long}.",
         hhi(hhi_now),
         hhi(threshold),
         thousands(firms as u64),
         pct(drop),
         thousands(peak as u64)
+    )
+}
+
+// ---------------------------------------------------------------------------
+// the foundation-model market (Model v2)
+
+/// A token price in USD per million tokens, to two significant digits:
+/// "$1.2", "$0.14", "$0.0031"; "nothing" for a price of zero.
+pub fn token_price(usd_mtok: f64) -> String {
+    if usd_mtok <= 0.0 {
+        return "nothing".to_string();
+    }
+    let digits = (1.0 - usd_mtok.log10().floor()).clamp(0.0, 6.0) as usize;
+    format!("${usd_mtok:.digits$}")
+}
+
+/// Names to show in a sentence: up to `shown`, the rest counted
+/// ("A, B, C and 3 others").
+fn shown_names(names: &[String], shown: usize) -> String {
+    let mut list: Vec<String> = names.iter().take(shown).cloned().collect();
+    if names.len() > shown {
+        list.truncate(shown - 1);
+        list.push(count((names.len() - shown + 1) as u64, "other", "others"));
+    }
+    join_and(&list)
+}
+
+/// A lab's token price cut, from the `price_cut` event: who cut, from and
+/// to what price, and whether it was defending its share against `rival`.
+pub fn price_cut_sentence(firm: &str, rival: Option<&str>, from: f64, to: f64, defending: bool) -> String {
+    let fall = if from > 0.0 { 1.0 - to / from } else { 0.0 };
+    let what = format!(
+        "{firm} cuts its token price {}, from {} to {} per million tokens",
+        pct(fall),
+        token_price(from),
+        token_price(to)
+    );
+    match (defending, rival) {
+        (true, Some(r)) => format!("{what}, defending its share against {r}."),
+        (true, None) => format!("{what}, defending its share."),
+        (false, _) => format!("{what}, following its own costs (not a defence)."),
+    }
+}
+
+/// The price cuts of a month not told on their own.
+pub fn more_cuts_sentence(names: &[String], defending: u64) -> String {
+    let n = names.len() as u64;
+    let how = match defending {
+        0 => String::new(),
+        1 if n == 1 => ", defending its share".to_string(),
+        d if d == n => ", all defending their share".to_string(),
+        d => format!(", {d} of them defending their share"),
+    };
+    format!(
+        "{} {} {} token {}{how}.",
+        count(n, "more lab", "more labs"),
+        format_args!("({})", shown_names(names, 3)),
+        if n == 1 { "cuts its" } else { "cut their" },
+        if n == 1 { "price" } else { "prices" }
+    )
+}
+
+/// The first defending price cut of a giant: the start of the price war,
+/// with what the token price did in the six months after it.
+pub struct PriceWar<'a> {
+    pub giant: &'a str,
+    pub rival: Option<&'a str>,
+    /// Market price (volume-weighted, USD/Mtok) the month before the cut.
+    pub before_usd_mtok: f64,
+    /// Market price six months after the cut (or at the run's end).
+    pub after_usd_mtok: f64,
+    /// Months from the cut to `after_usd_mtok` (6, or fewer at the end).
+    pub months: u32,
+    /// Labs that cut their price in those months, the giant included.
+    pub cutters: u64,
+}
+
+/// The start of the price war.
+pub fn price_war_sentence(w: &PriceWar) -> String {
+    let against = w.rival.map(|r| format!(" against {r}")).unwrap_or_default();
+    let fall = if w.before_usd_mtok > 0.0 { 1.0 - w.after_usd_mtok / w.before_usd_mtok } else { 0.0 };
+    let change = if fall >= 0.0 { format!("falls {}", pct(fall)) } else { format!("rises {}", pct(-fall)) };
+    format!(
+        "the price war begins: {} is the first giant to cut its token price to defend its share{against}. Within {} the market's token price {change}, from {} to {} per million tokens; {}.",
+        w.giant,
+        count(w.months as u64, "month", "months"),
+        token_price(w.before_usd_mtok),
+        token_price(w.after_usd_mtok),
+        if w.cutters == 1 {
+            "no other lab cuts".to_string()
+        } else {
+            format!("{} cut their prices in that time", count(w.cutters, "lab", "labs"))
+        }
+    )
+}
+
+/// Labs of a month that pivot to applications on others' models (the
+/// `pivot` events): researchers kept, laid off, chips sold.
+pub fn pivot_sentence(names: &[String], kept: u64, laid_off: u64, chips_sold: u64) -> String {
+    let (keep, lay, sell) =
+        if names.len() == 1 { ("keeps", "lays off", "sells") } else { ("keep", "lay off", "sell") };
+    let what = format!(
+        "{keep} {}, {lay} {} and {sell} {}",
+        count(kept, "researcher", "researchers"),
+        thousands(laid_off),
+        count(chips_sold, "chip", "chips")
+    );
+    match names {
+        [one] => format!(
+            "{one} leaves the foundation-model market to build applications on others' models: it {what}."
+        ),
+        _ => format!(
+            "{} labs leave the foundation-model market to build applications on others' models ({}): they {what}.",
+            names.len(),
+            shown_names(names, 4)
+        ),
+    }
+}
+
+/// A lab handing its team to a giant and closing (a `team_transfer`).
+pub fn team_transfer_sentence(lab: &str, giant: &str, researchers: u64, paid_musd: f64) -> String {
+    format!(
+        "{lab} hands its team of {} to {giant} for {} and closes.",
+        count(researchers, "researcher", "researchers"),
+        money(paid_musd)
+    )
+}
+
+/// A firm repaying chip loans from the refund of orders a rule cancelled.
+pub fn cancelled_repaid_sentence(firm: &str, loans: u64, amount_musd: f64) -> String {
+    if loans == 1 {
+        format!(
+            "{firm} repays its chip loan ({}) from the refund of an order the rule cancelled.",
+            money(amount_musd)
+        )
+    } else {
+        format!(
+            "{firm} repays {loans} chip loans ({} in all) from the refunds of orders the rule cancelled.",
+            money(amount_musd)
+        )
+    }
+}
+
+/// A lab starting to publish its models' weights; `floor` and `frontier`
+/// are that month's open-weight floor and frontier capability (points).
+pub fn open_weights_sentence(lab: &str, floor: f64, frontier: f64) -> String {
+    let now = if floor > 0.0 {
+        format!("now {floor:.1} points; the frontier is at {frontier:.1}")
+    } else {
+        format!("no open model counts yet; the frontier is at {frontier:.1} points")
+    };
+    format!(
+        "{lab} publishes its models' weights: with a lag, its releases raise the open-weight floor that every lab's own model must beat ({now})."
+    )
+}
+
+/// The labs still serving their own models at the end, largest share first
+/// (`names` and `shares`, those with a share that prints above 0), and how
+/// many labs there are in all (`labs`, months.csv's `independent_labs`).
+pub fn labs_left_sentence(names: &[String], shares: &[f64], labs: u64) -> String {
+    const SHOWN: usize = 6;
+    let parts: Vec<String> =
+        names.iter().zip(shares).take(SHOWN).map(|(n, s)| format!("{n} {}", pct(*s))).collect();
+    let rest = (labs as usize).max(names.len()) - parts.len();
+    let tail = if rest > 0 {
+        format!(", and {} share the rest", count(rest as u64, "other", "others"))
+    } else {
+        String::new()
+    };
+    format!(
+        "{} left in the foundation-model market, by share of tokens served: {}{tail}.",
+        count(labs.max(names.len() as u64), "lab is", "labs are"),
+        parts.join(", ")
+    )
+}
+
+/// Where the token market ends: price, index against its base, volume.
+pub fn token_market_end_sentence(price_usd_mtok: f64, index: f64, volume_ttok: f64) -> String {
+    format!(
+        "the token price ends at {} per million tokens ({} of its base) and the labs serve {} trillion tokens a month.",
+        token_price(price_usd_mtok),
+        pct(index),
+        grouped(volume_ttok.round())
     )
 }

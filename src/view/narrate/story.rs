@@ -31,13 +31,18 @@ pub(super) const O_GREY: u8 = 3;
 pub(super) const O_LOAN: u8 = 4;
 pub(super) const O_ROUND: u8 = 5;
 pub(super) const O_REPAID: u8 = 6;
-pub(super) const O_ACQ: u8 = 7;
-pub(super) const O_EXIT: u8 = 8;
-pub(super) const O_ENTRY: u8 = 9;
-pub(super) const O_MILESTONE: u8 = 10;
-pub(super) const O_PHASE: u8 = 11;
-pub(super) const O_QUARTER: u8 = 12;
-pub(super) const O_END: u8 = 13;
+pub(super) const O_OPEN: u8 = 7;
+pub(super) const O_PRICE: u8 = 8;
+pub(super) const O_WAR: u8 = 9;
+pub(super) const O_ACQ: u8 = 10;
+pub(super) const O_TEAM: u8 = 11;
+pub(super) const O_PIVOT: u8 = 12;
+pub(super) const O_EXIT: u8 = 13;
+pub(super) const O_ENTRY: u8 = 14;
+pub(super) const O_MILESTONE: u8 = 15;
+pub(super) const O_PHASE: u8 = 16;
+pub(super) const O_QUARTER: u8 = 17;
+pub(super) const O_END: u8 = 18;
 
 pub(super) fn date_of(data: &RunData, month: u32) -> String {
     data.months
@@ -64,6 +69,7 @@ impl Selection {
     pub(super) fn of(data: &RunData) -> Self {
         let ev = &data.events;
         let named = named_firms(data);
+        let told_cuts = named_or_giants(data);
         let mut by_kind: HashMap<EventKind, Vec<usize>> = HashMap::new();
         for (i, e) in ev.iter().enumerate() {
             by_kind.entry(e.kind()).or_default().push(i);
@@ -102,6 +108,9 @@ impl Selection {
             EventKind::LoanRepaid,
             EventKind::Entry,
             EventKind::GreyMarketPurchase,
+            EventKind::PriceCut,
+            EventKind::Pivot,
+            EventKind::TeamTransfer,
         ]
         .into_iter()
         .flat_map(|k| of(k).iter().copied())
@@ -135,6 +144,16 @@ impl Selection {
                 }
                 Payload::GreyMarketPurchase if first_grey.is_none() => {
                     first_grey = Some(i);
+                    notable.insert(i);
+                }
+                // the model market: named labs' cuts and pivots, every team transfer
+                Payload::TeamTransfer { .. } => {
+                    notable.insert(i);
+                }
+                Payload::PriceCut { .. } if told_cuts.contains(e.actor.as_str()) => {
+                    notable.insert(i);
+                }
+                Payload::Pivot { .. } if named.contains(e.actor.as_str()) => {
                     notable.insert(i);
                 }
                 _ => {}
@@ -179,8 +198,8 @@ pub(super) fn start_and_end(data: &RunData, facts: &Consolidation, lines: &mut L
         .filter(|f| f.month == first.month && f.status == "active" && f.tier == "giant")
         .count() as u64;
     let mut s = format!(
-        "the run starts with {} ({}); HHI {}, and the four largest hold {} of AI revenue",
-        count(first.independent_firms as u64, "independent firm", "independent firms"),
+        "the run starts with {} serving their own foundation models ({}); HHI {} in the foundation-model market, and the four largest labs serve {} of its tokens",
+        count(first.independent_labs as u64, "independent lab", "independent labs"),
         count(giants, "giant", "giants"),
         hhi(first.hhi),
         pct(first.cr4)
@@ -192,15 +211,47 @@ pub(super) fn start_and_end(data: &RunData, facts: &Consolidation, lines: &mut L
     lines.push(data, first.month, O_START, s);
     if last.month > first.month {
         let s = format!(
-            "the run ends with {}; HHI {}, and the four largest hold {} of AI revenue. In all: {}, {} and {}.",
+            "the run ends with {} ({} in all, application companies included); HHI {}, and the four largest labs serve {} of the tokens. In all: {}, {}, {}, {} to applications and {}.",
+            count(last.independent_labs as u64, "independent lab", "independent labs"),
             count(last.independent_firms as u64, "independent firm", "independent firms"),
             hhi(last.hhi),
             pct(last.cr4),
             count(last.entries as u64, "entry", "entries"),
             count(last.exits as u64, "exit", "exits"),
-            count(last.acquisitions as u64, "acquisition", "acquisitions")
+            count(last.acquisitions as u64, "acquisition", "acquisitions"),
+            count(last.pivots as u64, "pivot", "pivots"),
+            count(last.team_transfers as u64, "team transfer", "team transfers")
         );
         lines.push(data, last.month, O_END, s);
+        let mut left: Vec<(&str, f64)> = data
+            .firms
+            .iter()
+            .filter(|f| f.month == last.month && f.status == "active" && f.share > 0.0)
+            .map(|f| (f.firm.as_str(), f.share))
+            .collect();
+        left.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        if !left.is_empty() {
+            let names: Vec<String> = left.iter().map(|(n, _)| n.to_string()).collect();
+            let shares: Vec<f64> = left.iter().map(|(_, s)| *s).collect();
+            lines.push(
+                data,
+                last.month,
+                O_END,
+                labs_left_sentence(&names, &shares, last.independent_labs as u64),
+            );
+        }
+        if last.token_volume_ttok > 0.0 {
+            lines.push(
+                data,
+                last.month,
+                O_END,
+                token_market_end_sentence(
+                    last.token_price_usd_mtok,
+                    last.token_price_index,
+                    last.token_volume_ttok,
+                ),
+            );
+        }
     }
 }
 
@@ -342,6 +393,17 @@ pub(super) fn loans(data: &RunData, sel: &Selection, lines: &mut Lines) {
         let valuation = rows.first().and_then(|e| after_round(e));
         lines.push(data, *month, O_REPAID, repaid_sentence(firm, rows.len() as u64, amount, valuation));
     }
+    let mut refunded: BTreeMap<(u32, String), (u64, f64)> = BTreeMap::new();
+    for e in sel.events(data, EventKind::LoanRepaid) {
+        if matches!(e.payload, Payload::LoanRepaid { when: Repayment::OrderCancelled }) {
+            let r = refunded.entry((e.month, e.actor.clone())).or_default();
+            r.0 += 1;
+            r.1 += e.amount_musd;
+        }
+    }
+    for ((month, firm), (n, amount)) in refunded {
+        lines.push(data, month, O_REPAID, cancelled_repaid_sentence(&firm, n, amount));
+    }
     let mut defaults: BTreeMap<(u32, String, String), (f64, u64)> = BTreeMap::new();
     for e in sel.events(data, EventKind::LoanDefault) {
         let d = defaults.entry((e.month, e.actor.clone(), e.target.clone())).or_default();
@@ -368,6 +430,13 @@ pub(super) fn rounds(data: &RunData, sel: &Selection, lines: &mut Lines) {
         };
         lines.push(data, e.month, O_ROUND, round_sentence(&e.target, &e.actor, e.amount_musd, post_money));
     }
+}
+
+/// The named firms and the giants: the labs whose price cuts are told one by one.
+pub(super) fn named_or_giants(data: &RunData) -> HashSet<&str> {
+    let mut set = named_firms(data);
+    set.extend(data.firms.iter().filter(|f| f.tier == "giant").map(|f| f.firm.as_str()));
+    set
 }
 
 /// The names of the firms the world file names (not cohorts or entrants).
@@ -411,16 +480,171 @@ pub(super) fn exits(data: &RunData, sel: &Selection, lines: &mut Lines) {
     let named = named_firms(data);
     for (month, mut gone) in sel.by_month(data, EventKind::Exit) {
         gone.sort_by_key(|e| !named.contains(e.actor.as_str()));
-        let names: Vec<String> = gone.iter().map(|e| e.actor.clone()).collect();
-        let chips: u64 = gone
+        // insolvent firms first, then those that chose to close
+        for closed in [false, true] {
+            let these: Vec<&&EventRec> = gone
+                .iter()
+                .filter(|e| matches!(e.payload, Payload::Exit { closed: c, .. } if c == closed))
+                .collect();
+            if these.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = these.iter().map(|e| e.actor.clone()).collect();
+            let chips: u64 = these
+                .iter()
+                .filter_map(|e| match e.payload {
+                    Payload::Exit { chips_sold, .. } => Some(chips_sold),
+                    _ => None,
+                })
+                .sum();
+            let researchers = these.iter().map(|e| e.units).sum();
+            lines.push(data, month, O_EXIT, exit_sentence(&names, chips, researchers, closed));
+        }
+    }
+}
+
+/// Price cuts: each named lab's on its own, the rest counted per month;
+/// the first defending cut of a giant opens the price war.
+pub(super) fn price_cuts(data: &RunData, sel: &Selection, lines: &mut Lines) {
+    let named = named_or_giants(data);
+    let rival_of = |e: &EventRec| (e.target != e.actor && !e.target.is_empty()).then(|| e.target.clone());
+    for (month, cuts) in sel.by_month(data, EventKind::PriceCut) {
+        let mut others: Vec<String> = Vec::new();
+        let mut defending_others = 0;
+        for e in cuts {
+            let Payload::PriceCut { from_usd_mtok, to_usd_mtok, defending } = e.payload else { continue };
+            if named.contains(e.actor.as_str()) {
+                let rival = rival_of(e);
+                let text =
+                    price_cut_sentence(&e.actor, rival.as_deref(), from_usd_mtok, to_usd_mtok, defending);
+                lines.push(data, month, O_PRICE, text);
+            } else {
+                others.push(e.actor.clone());
+                defending_others += defending as u64;
+            }
+        }
+        if !others.is_empty() {
+            lines.push(data, month, O_PRICE, more_cuts_sentence(&others, defending_others));
+        }
+    }
+    let giants: HashSet<&str> =
+        data.firms.iter().filter(|f| f.tier == "giant").map(|f| f.firm.as_str()).collect();
+    let first = sel.events(data, EventKind::PriceCut).find(|e| {
+        giants.contains(e.actor.as_str()) && matches!(e.payload, Payload::PriceCut { defending: true, .. })
+    });
+    let Some(cut) = first else {
+        if let Some(last) = data.months.last().filter(|m| m.token_volume_ttok > 0.0) {
+            lines.push(
+                data,
+                last.month,
+                O_WAR,
+                "no giant ever cuts its token price to defend its share: there is no price war.".to_string(),
+            );
+        }
+        return;
+    };
+    let last = data.months.last().map(|m| m.month).unwrap_or(0);
+    let to = (cut.month + 6).min(last);
+    let price = |m: u32| data.months.get(m as usize).map(|r| r.token_price_usd_mtok).unwrap_or(0.0);
+    let cutters: HashSet<&str> = sel
+        .events(data, EventKind::PriceCut)
+        .filter(|e| e.month >= cut.month && e.month <= to)
+        .map(|e| e.actor.as_str())
+        .collect();
+    let rival = rival_of(cut);
+    let war = PriceWar {
+        giant: &cut.actor,
+        rival: rival.as_deref(),
+        before_usd_mtok: price(cut.month.saturating_sub(1)),
+        after_usd_mtok: price(to),
+        months: to - cut.month,
+        cutters: cutters.len() as u64,
+    };
+    lines.push(data, cut.month, O_WAR, price_war_sentence(&war));
+}
+
+/// Labs pivoting to applications: the named ones in their month, the rest
+/// (cohorts and entrants) in one line a quarter.
+pub(super) fn pivots(data: &RunData, sel: &Selection, lines: &mut Lines) {
+    let named = named_firms(data);
+    let key = |month: u32| {
+        let m = data.world.start.plus(month as i32);
+        (m.year(), (m.month() - 1) / 3 + 1)
+    };
+    let mut last_of_quarter: BTreeMap<(i32, u32), u32> = BTreeMap::new();
+    for m in &data.months {
+        last_of_quarter.insert(key(m.month), m.month);
+    }
+    type Moved<'d> = Vec<&'d EventRec>;
+    let mut by_month: BTreeMap<u32, Moved> = BTreeMap::new();
+    let mut by_quarter: BTreeMap<(i32, u32), Moved> = BTreeMap::new();
+    for e in sel.events(data, EventKind::Pivot) {
+        if named.contains(e.actor.as_str()) {
+            by_month.entry(e.month).or_default().push(e);
+        } else {
+            by_quarter.entry(key(e.month)).or_default().push(e);
+        }
+    }
+    let sentence = |moved: &[&EventRec]| {
+        let names: Vec<String> = moved.iter().map(|e| e.actor.clone()).collect();
+        let (mut kept, mut laid_off, mut sold) = (0, 0, 0);
+        for e in moved {
+            if let Payload::Pivot { kept: k, laid_off: l, chips_sold: c } = e.payload {
+                kept += k;
+                laid_off += l;
+                sold += c;
+            }
+        }
+        pivot_sentence(&names, kept, laid_off, sold)
+    };
+    for (month, moved) in by_month {
+        lines.push(data, month, O_PIVOT, sentence(&moved));
+    }
+    for ((year, quarter), moved) in by_quarter {
+        let Some(&month) = last_of_quarter.get(&(year, quarter)) else { continue };
+        lines.0.push(Line {
+            month,
+            order: O_QUARTER,
+            date: format!("{year} Q{quarter}"),
+            text: sentence(&moved),
+        });
+    }
+}
+
+/// Teams handed to giants, each on its own.
+pub(super) fn team_transfers(data: &RunData, sel: &Selection, lines: &mut Lines) {
+    for e in sel.events(data, EventKind::TeamTransfer) {
+        let people = match e.payload {
+            Payload::TeamTransfer { researchers } => researchers,
+            _ => e.units,
+        };
+        lines.push(data, e.month, O_TEAM, team_transfer_sentence(&e.actor, &e.target, people, e.amount_musd));
+    }
+}
+
+/// Named labs that publish their models' weights (DeepSeek, Qwen, ...),
+/// in the first month they are active and open.
+pub(super) fn open_weights(data: &RunData, lines: &mut Lines) {
+    for spec in &data.world.firms {
+        let Some(from) = spec.open_weights_from else { continue };
+        let open = from.since(data.world.start).max(0) as u32;
+        let first = data
+            .firms
             .iter()
-            .filter_map(|e| match e.payload {
-                Payload::Exit { chips_sold, .. } => Some(chips_sold),
-                _ => None,
-            })
-            .sum();
-        let researchers = gone.iter().map(|e| e.units).sum();
-        lines.push(data, month, O_EXIT, exit_sentence(&names, chips, researchers));
+            .filter(|f| f.firm == spec.name && f.status == "active" && f.month >= open)
+            .map(|f| f.month)
+            .min();
+        let Some(m) = first else { continue };
+        let Some(row) = data.months.get(m as usize) else { continue };
+        if m == 0 && from < data.world.start {
+            continue; // open before the run: part of the starting state
+        }
+        lines.push(
+            data,
+            m,
+            O_OPEN,
+            open_weights_sentence(&spec.name, row.open_floor, row.frontier_capability),
+        );
     }
 }
 
@@ -440,7 +664,7 @@ pub(super) fn milestones(data: &RunData, facts: &Consolidation, last: u32, lines
             data,
             peak_month,
             O_MILESTONE,
-            format!("independent firms peak at {}.", thousands(peak as u64)),
+            format!("independent labs peak at {}.", thousands(peak as u64)),
         );
     }
     if let Some(m) = facts.first_hhi_above.filter(|m| *m > 0) {
@@ -473,7 +697,7 @@ pub(super) fn milestones(data: &RunData, facts: &Consolidation, last: u32, lines
             phase_sentence(
                 row.hhi,
                 facts.params.hhi_threshold,
-                row.independent_firms,
+                row.independent_labs,
                 peak,
                 &date_of(data, peak_m),
                 p.end - p.start + 1,
@@ -484,7 +708,7 @@ pub(super) fn milestones(data: &RunData, facts: &Consolidation, last: u32, lines
     if phases.is_empty() && facts.longest_run.0 > 0 {
         let (len, start) = facts.longest_run;
         let text = format!(
-            "HHI and the fall in independent firms both meet the consolidation test, but only for {}{} ({} needed): no consolidation phase.",
+            "HHI and the fall in independent labs both meet the consolidation test, but only for {}{} ({} needed): no consolidation phase.",
             count(len as u64, "month", "months"),
             if facts.longest_run_at_end { " before the run ends" } else { "" },
             facts.params.hold_months.max(1)

@@ -92,7 +92,7 @@ pub(super) fn arrow(root: &Area<'_>, from: (i32, i32), to: (i32, i32), c: RGBCol
 /// and export rules.
 pub(super) fn draw_background(root: &Area<'_>, data: &RunData, layout: &Layout) -> ChartResult {
     root.fill(&WHITE).map_err(err)?;
-    label(root, "Who earns China's AI revenue? Share of each firm, month by month", &bold(20), (MARGIN, 12))?;
+    label(root, "Who serves China's LLM tokens? Each lab's share, month by month", &bold(20), (MARGIN, 12))?;
     // share axis
     let tick = font(13).color(&GREY).pos(Pos::new(HPos::Center, VPos::Bottom));
     let mut s = 0.0;
@@ -104,7 +104,7 @@ pub(super) fn draw_background(root: &Area<'_>, data: &RunData, layout: &Layout) 
     }
     label(
         root,
-        "share of AI revenue",
+        "share of tokens served",
         &anchored(font(13).color(&GREY), HPos::Right, VPos::Center),
         (BAR_X0 - 18, AXIS_Y - 9),
     )?;

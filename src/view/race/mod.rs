@@ -1,4 +1,5 @@
-//! `market_race.gif`: an animated bar-chart race of AI revenue shares, one
+//! `market_race.gif`: an animated bar-chart race of the shares of tokens served
+//! in the foundation-model market (firms.csv `share` since Model v2), one
 //! frame per month. Each frame shows the top firms as horizontal bars sorted
 //! by share (each firm in its colour of the other charts), the month in large
 //! type, the month's most notable event (or the latest one before it), and a

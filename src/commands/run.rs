@@ -100,16 +100,19 @@ pub fn summary(done: &RunOutcome) -> String {
     if let Some(m) = r.months.last() {
         let _ = writeln!(
             s,
-            "{} months of {} (seed {}): final HHI {:.0}, CR4 {:.2}, {} independent firms, {} entries, {} exits, {} acquisitions",
+            "{} months of {} (seed {}): final HHI {:.0}, CR4 {:.2} (tokens served), {} foundation-model labs, \
+             {} independent firms, {} entries, {} exits, {} acquisitions, {} pivots",
             r.months.len(),
             r.world.name,
             r.seed,
             m.hhi,
             m.cr4,
+            m.independent_labs,
             m.independent_firms,
             m.entries,
             m.exits,
-            m.acquisitions
+            m.acquisitions,
+            m.pivots
         );
     }
     match r.consolidation_start {

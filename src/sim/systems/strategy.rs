@@ -180,8 +180,10 @@ pub fn choose_strategy(
         let kept: u32 = wf.by_pool.iter().map(|n| (*n as f64 * x.app_staff_share).round() as u32).sum();
         let app_value = x.app_revenue_multiple * 12.0 * x.app_revenue_musd_per_researcher * kept as f64;
         let bill: f64 = wf.by_pool.iter().zip(&wages).map(|(n, w)| *n as f64 * w).sum();
-        let team_bonus =
-            hiring.filter(|(v, ..)| *v as f64 >= team as f64 / 2.0).map(|_| x.acquihire_bonus_months * bill);
+        // a giant takes a team only if there is one, and it has room for half of it
+        let team_bonus = hiring
+            .filter(|(v, ..)| team > 0 && *v as f64 >= team as f64 / 2.0)
+            .map(|_| x.acquihire_bonus_months * bill);
         // below the floor its own base model is worth nothing: what it earns
         // serving the open model it keeps as an application company too, so
         // continuing to pre-train is worth no more than its liquidation value

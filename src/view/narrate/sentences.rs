@@ -299,6 +299,27 @@ pub fn price_cut_sentence(firm: &str, rival: Option<&str>, from: f64, to: f64, d
     }
 }
 
+/// Several named labs cutting in the same month to defend their shares
+/// against the same rival: the range of their new prices.
+pub fn matched_cuts_sentence(labs: &[String], rival: &str, from: &[f64], to: &[f64]) -> String {
+    let falls: Vec<f64> =
+        from.iter().zip(to).map(|(f, t)| if *f > 0.0 { 1.0 - t / f } else { 0.0 }).collect();
+    let lo = to.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = to.iter().copied().fold(0.0_f64, f64::max);
+    let (fmin, fmax) =
+        (falls.iter().copied().fold(f64::INFINITY, f64::min), falls.iter().copied().fold(0.0_f64, f64::max));
+    let by = if pct(fmin) == pct(fmax) { pct(fmin) } else { format!("{}–{}", pct(fmin), pct(fmax)) };
+    let to_text = if token_price(lo) == token_price(hi) {
+        token_price(lo)
+    } else {
+        format!("{}–{}", token_price(lo), token_price(hi))
+    };
+    format!(
+        "{} cut their token prices {by}, to {to_text} per million tokens, defending their shares against {rival}.",
+        join_and(labs)
+    )
+}
+
 /// The price cuts of a month not told on their own.
 pub fn more_cuts_sentence(names: &[String], defending: u64) -> String {
     let n = names.len() as u64;
@@ -378,6 +399,17 @@ pub fn pivot_sentence(names: &[String], kept: u64, laid_off: u64, chips_sold: u6
 pub fn team_transfer_sentence(lab: &str, giant: &str, researchers: u64, paid_musd: f64) -> String {
     format!(
         "{lab} hands its team of {} to {giant} for {} and closes.",
+        count(researchers, "researcher", "researchers"),
+        money(paid_musd)
+    )
+}
+
+/// Several labs of a month handing their teams to the same giant.
+pub fn teams_transfer_sentence(labs: &[String], giant: &str, researchers: u64, paid_musd: f64) -> String {
+    format!(
+        "{} labs hand their teams to {giant} and close ({}): {} for {} in all.",
+        labs.len(),
+        shown_names(labs, 4),
         count(researchers, "researcher", "researchers"),
         money(paid_musd)
     )

@@ -511,17 +511,45 @@ pub(super) fn price_cuts(data: &RunData, sel: &Selection, lines: &mut Lines) {
     for (month, cuts) in sel.by_month(data, EventKind::PriceCut) {
         let mut others: Vec<String> = Vec::new();
         let mut defending_others = 0;
+        // named labs defending against the same rival: (rival, labs, from, to)
+        let mut matched: Vec<(String, Vec<String>, Vec<f64>, Vec<f64>)> = Vec::new();
         for e in cuts {
             let Payload::PriceCut { from_usd_mtok, to_usd_mtok, defending } = e.payload else { continue };
             if named.contains(e.actor.as_str()) {
                 let rival = rival_of(e);
-                let text =
-                    price_cut_sentence(&e.actor, rival.as_deref(), from_usd_mtok, to_usd_mtok, defending);
-                lines.push(data, month, O_PRICE, text);
+                match (defending, rival) {
+                    (true, Some(r)) => match matched.iter_mut().find(|m| m.0 == r) {
+                        Some(m) => {
+                            m.1.push(e.actor.clone());
+                            m.2.push(from_usd_mtok);
+                            m.3.push(to_usd_mtok);
+                        }
+                        None => {
+                            matched.push((r, vec![e.actor.clone()], vec![from_usd_mtok], vec![to_usd_mtok]))
+                        }
+                    },
+                    (_, rival) => {
+                        let text = price_cut_sentence(
+                            &e.actor,
+                            rival.as_deref(),
+                            from_usd_mtok,
+                            to_usd_mtok,
+                            defending,
+                        );
+                        lines.push(data, month, O_PRICE, text);
+                    }
+                }
             } else {
                 others.push(e.actor.clone());
                 defending_others += defending as u64;
             }
+        }
+        for (rival, labs, from, to) in matched {
+            let text = match labs.as_slice() {
+                [one] => price_cut_sentence(one, Some(&rival), from[0], to[0], true),
+                _ => matched_cuts_sentence(&labs, &rival, &from, &to),
+            };
+            lines.push(data, month, O_PRICE, text);
         }
         if !others.is_empty() {
             lines.push(data, month, O_PRICE, more_cuts_sentence(&others, defending_others));
@@ -611,14 +639,39 @@ pub(super) fn pivots(data: &RunData, sel: &Selection, lines: &mut Lines) {
     }
 }
 
-/// Teams handed to giants, each on its own.
+/// Teams handed to giants: a named lab's on its own, the other labs'
+/// counted per month and giant (a wave of acqui-hires reads as one line).
 pub(super) fn team_transfers(data: &RunData, sel: &Selection, lines: &mut Lines) {
-    for e in sel.events(data, EventKind::TeamTransfer) {
-        let people = match e.payload {
-            Payload::TeamTransfer { researchers } => researchers,
-            _ => e.units,
-        };
-        lines.push(data, e.month, O_TEAM, team_transfer_sentence(&e.actor, &e.target, people, e.amount_musd));
+    let named = named_firms(data);
+    let people = |e: &EventRec| match e.payload {
+        Payload::TeamTransfer { researchers } => researchers,
+        _ => e.units,
+    };
+    for (month, moves) in sel.by_month(data, EventKind::TeamTransfer) {
+        // giant -> (labs, researchers, paid), in the order giants first appear
+        let mut others: Vec<(String, Vec<String>, u64, f64)> = Vec::new();
+        for e in moves {
+            if named.contains(e.actor.as_str()) {
+                let text = team_transfer_sentence(&e.actor, &e.target, people(e), e.amount_musd);
+                lines.push(data, month, O_TEAM, text);
+                continue;
+            }
+            match others.iter_mut().find(|o| o.0 == e.target) {
+                Some(o) => {
+                    o.1.push(e.actor.clone());
+                    o.2 += people(e);
+                    o.3 += e.amount_musd;
+                }
+                None => others.push((e.target.clone(), vec![e.actor.clone()], people(e), e.amount_musd)),
+            }
+        }
+        for (giant, labs, researchers, paid) in others {
+            let text = match labs.as_slice() {
+                [one] => team_transfer_sentence(one, &giant, researchers, paid),
+                _ => teams_transfer_sentence(&labs, &giant, researchers, paid),
+            };
+            lines.push(data, month, O_TEAM, text);
+        }
     }
 }
 

@@ -284,6 +284,16 @@ fn model_market_sentences() {
         team_transfer_sentence("Moonshot AI", "Alibaba", 120, 43.2),
         "Moonshot AI hands its team of 120 researchers to Alibaba for $43M and closes."
     );
+    // labs matching the same rival in the same month read as one line
+    assert_eq!(
+        matched_cuts_sentence(&s(&["Baidu", "Tencent"]), "DeepSeek", &[0.4, 0.4], &[0.11, 0.12]),
+        "Baidu and Tencent cut their token prices 70%–73%, to $0.11–$0.12 per million tokens, defending their shares against DeepSeek."
+    );
+    // a wave of acqui-hires by one giant reads as one line
+    assert_eq!(
+        teams_transfer_sentence(&s(&["A", "B", "C", "D", "E"]), "Alibaba", 240, 30.0),
+        "5 labs hand their teams to Alibaba and close (A, B, C and 2 others): 240 researchers for $30M in all."
+    );
     assert_eq!(
         cancelled_repaid_sentence("01.AI", 1, 2.5757),
         "01.AI repays its chip loan ($2.6M) from the refund of an order the rule cancelled."

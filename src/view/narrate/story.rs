@@ -505,6 +505,10 @@ pub(super) fn exits(data: &RunData, sel: &Selection, lines: &mut Lines) {
 
 /// Price cuts: each named lab's on its own, the rest counted per month;
 /// the first defending cut of a giant opens the price war.
+/// Named labs defending against one rival in a month: (rival, labs, old
+/// prices, new prices).
+type Matched = (String, Vec<String>, Vec<f64>, Vec<f64>);
+
 pub(super) fn price_cuts(data: &RunData, sel: &Selection, lines: &mut Lines) {
     let named = named_or_giants(data);
     let rival_of = |e: &EventRec| (e.target != e.actor && !e.target.is_empty()).then(|| e.target.clone());
@@ -512,7 +516,7 @@ pub(super) fn price_cuts(data: &RunData, sel: &Selection, lines: &mut Lines) {
         let mut others: Vec<String> = Vec::new();
         let mut defending_others = 0;
         // named labs defending against the same rival: (rival, labs, from, to)
-        let mut matched: Vec<(String, Vec<String>, Vec<f64>, Vec<f64>)> = Vec::new();
+        let mut matched: Vec<Matched> = Vec::new();
         for e in cuts {
             let Payload::PriceCut { from_usd_mtok, to_usd_mtok, defending } = e.payload else { continue };
             if named.contains(e.actor.as_str()) {

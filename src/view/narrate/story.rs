@@ -503,12 +503,13 @@ pub(super) fn exits(data: &RunData, sel: &Selection, lines: &mut Lines) {
     }
 }
 
-/// Price cuts: each named lab's on its own, the rest counted per month;
-/// the first defending cut of a giant opens the price war.
 /// Named labs defending against one rival in a month: (rival, labs, old
 /// prices, new prices).
 type Matched = (String, Vec<String>, Vec<f64>, Vec<f64>);
 
+/// Price cuts: each named lab's on its own (those defending against the
+/// same rival in one line), the rest counted per month; the first
+/// defending cut of a giant opens the price war.
 pub(super) fn price_cuts(data: &RunData, sel: &Selection, lines: &mut Lines) {
     let named = named_or_giants(data);
     let rival_of = |e: &EventRec| (e.target != e.actor && !e.target.is_empty()).then(|| e.target.clone());

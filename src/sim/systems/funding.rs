@@ -131,6 +131,16 @@ pub fn raise_funding(
 
     let noise = Normal::new(0.0, f.judgement_noise.max(0.0)).ok();
     let n_inv = investors.len();
+    // equity investors by largest cheque (ties by index), once a month: the
+    // ones a pitch can go to are a suffix (stage matching below); the
+    // giants' strategic funds only for the leaders
+    let mut by_check: Vec<usize> =
+        (0..n_inv).filter(|&i| investors[i].kind != InvestorKind::Lender).collect();
+    by_check.sort_by(|&a, &b| {
+        investors[a].check_max_musd.total_cmp(&investors[b].check_max_musd).then(a.cmp(&b))
+    });
+    let not_strategic: Vec<usize> =
+        by_check.iter().copied().filter(|&i| investors[i].kind != InvestorKind::Strategic).collect();
     let mut walk = firms.iter_many_mut(&active.0);
     let mut k = 0;
     while let Some(item) = walk.fetch_next() {
@@ -156,11 +166,9 @@ pub fn raise_funding(
         // of the round it seeks (angels do not lead growth rounds), or all
         // of them when none does
         let want = round_size(pre, f.dilution);
-        let fits = |inv: &Investor| inv.check_max_musd >= f.min_check_share * want;
-        let pool: Vec<usize> = (0..n_inv)
-            .filter(|&i| investors[i].kind != InvestorKind::Lender && fits(&investors[i]))
-            .filter(|&i| investors[i].kind != InvestorKind::Strategic || me.leader)
-            .collect();
+        let open_to = if me.leader { &by_check } else { &not_strategic };
+        let pool =
+            &open_to[open_to.partition_point(|&i| investors[i].check_max_musd < f.min_check_share * want)..];
         // the lead of its last round first (follow-on), then random draws
         let meetings: Vec<usize> = equity
             .lead

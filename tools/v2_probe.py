@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Temporary calibration probe for Model v2 (docs/model-v2.md, "Status"):
+# Calibration probe for Model v2 (docs/calibration.md):
 # runs the release binary of this checkout on seeds 1-3 with --set overrides
 # and prints the figures of the issue-12 targets (first giant price cut, the
 # price fall within six months, IDC token volumes, labs, 01.AI's $1bn round,

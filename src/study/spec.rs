@@ -279,7 +279,9 @@ pub fn load_plan(path: &Path) -> Result<Plan, SweepProblems> {
 pub fn load_plan_named(arg: &Path) -> Result<Plan, SweepProblems> {
     match world::shipped::find(arg, SHIPPED, "sweeps") {
         Some(world::Source::File(path)) => load_plan(&path),
-        Some(source @ world::Source::Builtin { text, .. }) => plan_text(text, &source.label(), Path::new("sweeps")),
+        Some(source @ world::Source::Builtin { text, .. }) => {
+            plan_text(text, &source.label(), Path::new("sweeps"))
+        }
         None => {
             let origin = arg.display().to_string();
             let problems = vec![format!("{origin}: {}", world::shipped::not_found("sweep", SHIPPED))];
@@ -311,7 +313,9 @@ fn sweep_world(dir: &Path, world_path: &str) -> Result<(World, String), world::W
     };
     if !exists(&path) {
         let name = path.file_name().map(Path::new);
-        if let Some((file, text)) = name.and_then(|n| world::shipped::builtin_named(n, world::SHIPPED, "worlds")) {
+        if let Some((file, text)) =
+            name.and_then(|n| world::shipped::builtin_named(n, world::SHIPPED, "worlds"))
+        {
             let source = world::Source::Builtin { path: format!("worlds/{file}"), text };
             return Ok((world::load_source_values(&source)?, source.label()));
         }

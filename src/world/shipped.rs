@@ -127,7 +127,10 @@ mod tests {
         let dir = tmp.path().join("beta_two");
         std::fs::create_dir(&dir).unwrap();
         assert_eq!(find(&dir, T, "worlds"), Some(Source::File(dir.clone())), "not a bare name: a folder");
-        assert_eq!(find(Path::new("beta_two"), T, "worlds").unwrap().label(), "worlds/beta_two.ron (built in)");
+        assert_eq!(
+            find(Path::new("beta_two"), T, "worlds").unwrap().label(),
+            "worlds/beta_two.ron (built in)"
+        );
         assert_eq!(find(&tmp.path().join("gamma"), T, "worlds"), None);
         assert!(not_found("world", T).contains("built in: alpha, beta_two;"), "{}", not_found("world", T));
     }

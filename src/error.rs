@@ -24,6 +24,12 @@ pub enum UsageError {
     /// `chipban chart` was given a study's folder, not a run's.
     #[error("{}: this is a {kind} folder; `chipban chart` redraws a run's folder; {how}", dir.display())]
     NotARunFolder { dir: std::path::PathBuf, kind: &'static str, how: String },
+    /// `chipban export NAME`: no built-in world or sweep has that name.
+    #[error("`{name}` is not a built-in world or sweep (worlds: {worlds}; sweeps: {sweeps})")]
+    NotBuiltin { name: String, worlds: String, sweeps: String },
+    /// `chipban export NAME PATH`: PATH exists and `--force` was not given.
+    #[error("{} already exists; give another PATH, or pass --force to replace it", path.display())]
+    ExportExists { path: std::path::PathBuf },
 }
 
 /// The enum [`AppError`]: one variant per layer whose errors reach the

@@ -122,7 +122,7 @@ enum Command {
         mut_arg("no_charts", |a| a.help("Write only the data files: no charts, GIF or report (faster).")),
     )]
     Run {
-        /// World file (RON). Without it, the built-in baseline.
+        /// World file (RON), or a built-in world's name (`chipban worlds`). Without it, the built-in baseline.
         world: Option<PathBuf>,
         #[command(flatten)]
         seed: SeedArgs,
@@ -145,22 +145,32 @@ enum Command {
         /// An output folder written by `chipban run`.
         outdir: PathBuf,
     },
-    /// Validate a world file and list every problem.
+    /// Validate a world file (or a built-in world) and list every problem.
     Check {
-        /// World file (RON).
+        /// World file (RON), or a built-in world's name.
         world: PathBuf,
         #[command(flatten)]
         large: LargeArgs,
     },
-    /// List the shipped worlds.
+    /// List the worlds and sweeps built into chipban (usable by name from any folder).
     Worlds,
+    /// Write a built-in world or sweep to a file for editing (byte for byte the shipped file).
+    Export {
+        /// A built-in world or sweep, e.g. classroom or li_factors (`chipban worlds` lists them).
+        name: String,
+        /// The file to write, or a folder to write NAME.ron into (default: NAME.ron in the current folder).
+        path: Option<PathBuf>,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Run a batch study (grid, factorial or Latin hypercube) from a sweep file.
     #[command(
         mut_arg("out", |a| a.help("Output folder (default: output/sweep-<name>, or output/sweep-<name>-shard<K>of<N>).")),
         mut_arg("quiet", |a| a.help("No progress bar or summary (errors only).")),
     )]
     Sweep {
-        /// Sweep file (RON), e.g. sweeps/ban_timing.ron.
+        /// Sweep file (RON), e.g. sweeps/ban_timing.ron, or a built-in sweep's name, e.g. ban_timing.
         file: PathBuf,
         #[command(flatten)]
         jobs: JobsArgs,
@@ -190,9 +200,9 @@ enum Command {
         mut_arg("out", |a| a.help("Output folder (default: output/compare-<A>-vs-<B>).")),
     )]
     Compare {
-        /// First world (A), e.g. worlds/baseline.ron.
+        /// First world (A): a file, or a built-in world's name, e.g. baseline.
         world_a: PathBuf,
-        /// Second world (B), e.g. worlds/no_ban.ron. Differences are A minus B.
+        /// Second world (B), e.g. no_ban or worlds/no_ban.ron. Differences are A minus B.
         world_b: PathBuf,
         /// Paired replicates (replicate r of both worlds uses the same seed).
         #[arg(long, default_value_t = 200)]
@@ -211,7 +221,7 @@ enum Command {
     /// Measure the calibration targets (DESIGN §4) over many replicates of a world.
     #[command(mut_arg("sets", |a| a.help("Override a world field by path (repeatable), e.g. to try a calibration.")))]
     Calibrate {
-        /// World file (default: the built-in baseline).
+        /// World file, or a built-in world's name (default: the built-in baseline).
         world: Option<PathBuf>,
         /// Replicates (seeds derived from the master seed).
         #[arg(long, default_value_t = 50)]
@@ -293,6 +303,7 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Chart { outdir } => chart::main(&chart::ChartOptions { outdir }),
         Command::Check { world, .. } => check::main(&check::CheckOptions { world }),
         Command::Worlds => worlds::main(),
+        Command::Export { name, path, force } => export::main(&export::ExportOptions { name, path, force }),
         Command::Sweep { file, jobs, output, format, shard, resume, emit_slurm, shards, .. } => {
             sweep::main(&sweep::SweepOptions {
                 file,

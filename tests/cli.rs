@@ -220,11 +220,12 @@ fn worlds_lists_the_shipped_worlds_and_they_all_check() {
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
     for name in ["baseline.ron", "no_ban.ron", "classroom.ron"] {
-        assert!(text.contains(name), "{text}");
+        assert!(text.contains(&format!("worlds/{name}")), "{text}");
         let c = chipban(&["check", &world(name)], tmp.path());
         assert!(c.status.success(), "{name}: {}", String::from_utf8_lossy(&c.stderr));
     }
-    assert_eq!(text.lines().count(), 3);
+    // two headings, three worlds, three sweeps and the line about `export`
+    assert_eq!(text.lines().count(), 9, "{text}");
 }
 
 #[test]
@@ -262,7 +263,9 @@ fn man_page_is_roff_with_every_command() {
     let page = common::ok(&common::chipban(&["man"]));
     assert!(page.starts_with(".ie") || page.starts_with(".TH"), "{}", &page[..page.len().min(200)]);
     assert!(page.contains(".TH chipban 1"), "a section 1 page");
-    for cmd in ["run", "chart", "check", "worlds", "sweep", "compare", "calibrate", "merge", "completions"] {
+    for cmd in
+        ["run", "chart", "check", "worlds", "export", "sweep", "compare", "calibrate", "merge", "completions"]
+    {
         assert!(page.contains(cmd), "the page lists {cmd}");
     }
     assert_eq!(common::ok(&common::chipban(&["manpage"])), page, "`manpage` is the same");

@@ -1,4 +1,5 @@
-//! `chipban check WORLD`: validate a world file and list every problem.
+//! `chipban check WORLD`: validate a world file (or a built-in world) and
+//! list every problem.
 
 use super::AppError;
 use crate::world::{self, World};
@@ -17,9 +18,10 @@ pub fn main(opts: &CheckOptions) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The resolved world, or every problem.
+/// The world (the file `path`, or the built-in world of that name), or
+/// every problem.
 pub fn execute(path: &Path) -> Result<World, AppError> {
-    Ok(world::load_file(path)?)
+    Ok(world::load_named(path)?)
 }
 
 /// What `check` prints for a valid world.

@@ -77,7 +77,10 @@ pub fn execute(opts: &CompareOptions) -> Result<CompareOutcome, AppError> {
     });
     let _lock = lock(&out)?;
     claim(&out, opts.output.force, |d| Err::<(), _>(OutputError::Exists { path: d.to_path_buf() }))?;
-    let files = [opts.worlds[0].display().to_string(), opts.worlds[1].display().to_string()];
+    // The worlds as the outputs name them: the path as given, or `worlds/NAME.ron (built in)`.
+    let label =
+        |p: &Path| crate::world::find_world(p).map_or_else(|_| p.display().to_string(), |s| s.label());
+    let files = [label(&opts.worlds[0]), label(&opts.worlds[1])];
     let cmp = compare::compare(&worlds, files, opts.replicates, master, jobs_or_cores(opts.jobs))?;
     let mut files = compare::data_files(&cmp);
     if !opts.output.no_charts {

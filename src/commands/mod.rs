@@ -11,6 +11,7 @@ pub mod calibrate;
 pub mod chart;
 pub mod check;
 pub mod compare;
+pub mod export;
 pub mod merge;
 pub mod run;
 pub mod sweep;

@@ -78,7 +78,7 @@ fn study_visuals(study: &Study) -> Result<Vec<OutFile>, StudyError> {
 /// `--emit-slurm DIR`: write the job scripts; returns the files written.
 /// DIR's lock is held while they are written (one writer at a time).
 pub fn emit_slurm(opts: &SweepOptions, dir: &std::path::Path) -> Result<Vec<PathBuf>, AppError> {
-    let plan = study::load_plan(&opts.file).map_err(StudyError::from)?;
+    let plan = study::load_plan_named(&opts.file).map_err(StudyError::from)?;
     let _lock = crate::outdir::lock(dir)?;
     let binary = std::env::current_exe()
         .map_err(|e| AppError::Internal(format!("cannot find this program's path: {e}")))?;

@@ -15,4 +15,4 @@ pub mod spec;
 pub use data::Study;
 pub use error::StudyError;
 pub use run::{MergeOptions, Shard, StudyVisuals, SweepOptions, SweepOutcome, merge, sweep};
-pub use spec::{Plan, load_plan};
+pub use spec::{Plan, load_plan, load_plan_named};

@@ -11,7 +11,7 @@
 use super::data::{RunResult, Study};
 use super::error::StudyError;
 use super::journal;
-use super::spec::{Plan, load_plan};
+use super::spec::{Plan, load_plan, load_plan_named};
 use super::{aggregate, output};
 use crate::outdir::{
     Claim, OutFile, OutputError, claim, clean_inside, clear, lock, update_folder, write_file_atomic,
@@ -190,7 +190,7 @@ fn identity_files(plan: &Plan) -> (String, String) {
 /// `chipban sweep`.
 pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, StudyError> {
     let started = Instant::now();
-    let plan = load_plan(&opts.file)?;
+    let plan = load_plan_named(&opts.file)?;
     let default_name = match opts.shard {
         Some(s) => format!("sweep-{}-shard{}of{}", plan.spec.name, s.index, s.count),
         None => format!("sweep-{}", plan.spec.name),

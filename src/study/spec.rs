@@ -11,7 +11,7 @@ use crate::world::{self, Month, World};
 pub use design::{cell_count, product};
 use design::{factorial, grid, latin_hypercube, structural};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use world::limits;
 
 /// A value in a sweep file. Numbers and bools are themselves; a string is
@@ -253,18 +253,75 @@ impl std::fmt::Display for SweepProblems {
     }
 }
 
-/// Read and parse a sweep file, load its world, validate, and expand the design.
 impl std::error::Error for SweepProblems {}
 
+/// The sweeps shipped with chipban, embedded in the binary: (file name, text).
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("ban_timing.ron", include_str!("../../sweeps/ban_timing.ron")),
+    ("li_factors.ron", include_str!("../../sweeps/li_factors.ron")),
+    ("sensitivity.ron", include_str!("../../sweeps/sensitivity.ron")),
+];
+
+/// Read and parse a sweep file, load its world, validate, and expand the design.
 pub fn load_plan(path: &Path) -> Result<Plan, SweepProblems> {
     let origin = path.display().to_string();
     let one = |msg: String| SweepProblems { origin: origin.clone(), problems: vec![msg] };
     let text = world::read_spec_file(path, "sweep file").map_err(|e| one(format!("{origin}: {e}")))?;
-    let spec: SweepSpec = world::ron_options()
-        .from_str(&text)
-        .map_err(|e| one(world::syntax_error(&e, &text, &origin).to_string()))?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    plan(spec, &text, &origin, dir)
+    plan_text(&text, &origin, dir)
+}
+
+/// A sweep named on the command line: the file `arg` if it exists, else
+/// the built-in sweep of that name (`li_factors`, `li_factors.ron` or
+/// `sweeps/li_factors.ron`). A built-in sweep's `world` path starts at
+/// `sweeps/` of the current folder, as if the sweep were there: an existing
+/// `worlds/baseline.ron` is read, else the built-in world of that file name.
+pub fn load_plan_named(arg: &Path) -> Result<Plan, SweepProblems> {
+    match world::shipped::find(arg, SHIPPED, "sweeps") {
+        Some(world::Source::File(path)) => load_plan(&path),
+        Some(source @ world::Source::Builtin { text, .. }) => {
+            plan_text(text, &source.label(), Path::new("sweeps"))
+        }
+        None => {
+            let origin = arg.display().to_string();
+            let problems = vec![format!("{origin}: {}", world::shipped::not_found("sweep", SHIPPED))];
+            Err(SweepProblems { origin, problems })
+        }
+    }
+}
+
+/// Parse a sweep's text (from `origin`; relative world paths start at `dir`), then [`plan`].
+fn plan_text(text: &str, origin: &str, dir: &Path) -> Result<Plan, SweepProblems> {
+    let one = |msg: String| SweepProblems { origin: origin.to_string(), problems: vec![msg] };
+    let spec: SweepSpec = world::ron_options()
+        .from_str(text)
+        .map_err(|e| one(world::syntax_error(&e, text, origin).to_string()))?;
+    plan(spec, text, origin, dir)
+}
+
+/// The base world of a sweep: the file `dir/world` if it exists, else the
+/// built-in world of that file name (`../worlds/baseline.ron` →
+/// `baseline.ron`), else the file's error. Returns the world and its label.
+/// (`sweeps/../worlds/x.ron` is also tried as `worlds/x.ron`, for a
+/// built-in sweep run where there is no `sweeps/` folder.)
+fn sweep_world(dir: &Path, world_path: &str) -> Result<(World, String), world::WorldError> {
+    let exists = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+    let joined = dir.join(world_path);
+    let path = match world::shipped::lexical(&joined) {
+        short if !exists(&joined) && exists(&short) => short,
+        _ => joined,
+    };
+    if !exists(&path) {
+        let name = path.file_name().map(Path::new);
+        if let Some((file, text)) =
+            name.and_then(|n| world::shipped::builtin_named(n, world::SHIPPED, "worlds"))
+        {
+            let source = world::Source::Builtin { path: format!("worlds/{file}"), text };
+            return Ok((world::load_source_values(&source)?, source.label()));
+        }
+    }
+    let shown = path.display().to_string();
+    world::load_file_values(&path).map(|w| (w, shown))
 }
 
 /// Validate and expand a parsed sweep. `text` is the file (for locating
@@ -299,9 +356,8 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
         problems.push(format!("{origin}: `months` is 0: simulate at least 1 month"));
     }
     // The base world.
-    let world_path: PathBuf = dir.join(&spec.world);
-    let base = match world::load_file_values(&world_path) {
-        Ok(w) => {
+    let base = match sweep_world(dir, &spec.world) {
+        Ok((w, world_origin)) => {
             let sets: Vec<String> =
                 spec.set.iter().map(|(p, v)| format!("{p}={}", v.as_set_text())).collect();
             match world::apply_overrides(w, &sets) {
@@ -314,7 +370,7 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
                         Err(e) => {
                             problems.push(format!(
                                 "{origin}: the base world after `set` is not valid: {}",
-                                e.with_origin(&world_path.display().to_string())
+                                e.with_origin(&world_origin)
                             ));
                             None
                         }

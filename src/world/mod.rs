@@ -8,6 +8,7 @@ mod load;
 pub mod month;
 mod overrides;
 pub mod schema;
+pub mod shipped;
 mod validate;
 
 pub use error::WorldError;
@@ -15,6 +16,7 @@ pub use load::{load_file, load_file_values, load_str, read_spec_file, ron_option
 pub use month::{Month, MonthError};
 pub use overrides::{OverrideError, apply_overrides, value_at};
 pub use schema::*;
+pub use shipped::{Source, find_world};
 pub use validate::{MAX_NAME_LEN, unsafe_name, validate, validate_values};
 
 use std::path::Path;
@@ -33,22 +35,39 @@ pub fn fnv1a_64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// Load a world (or the built-in baseline), apply `--set` overrides and
-/// `--months`/`--seed`, and validate the result. Returns the resolved world
-/// with its `seed` field set to the seed the run will use.
+/// Read and parse a world, from its file or built in, and validate its
+/// values (not yet its sizes).
+pub fn load_source_values(source: &Source) -> Result<World, WorldError> {
+    match source {
+        Source::File(p) => load_file_values(p),
+        Source::Builtin { text, .. } => load_str(text, &source.label()),
+    }
+}
+
+/// Read, parse and validate a world, values and sizes: the file `arg` if
+/// it exists, else the built-in world of that name ([`find_world`]).
+pub fn load_named(arg: &Path) -> Result<World, WorldError> {
+    let source = find_world(arg)?;
+    let world = load_source_values(&source)?;
+    validate(&world).map_err(|e| e.with_origin(&source.label()))?;
+    Ok(world)
+}
+
+/// Load a world (the file `path` if it exists, else the built-in world of
+/// that name; without a path the built-in baseline), apply `--set`
+/// overrides and `--months`/`--seed`, and validate the result. Returns the
+/// resolved world with its `seed` field set to the seed the run will use.
 pub fn resolve(
     path: Option<&Path>,
     sets: &[String],
     months: Option<u32>,
     seed: Option<u64>,
 ) -> Result<World, WorldError> {
-    let (w, origin) = match path {
-        Some(p) => (load_file_values(p)?, p.display().to_string()),
-        None => (
-            load_str(SHIPPED[0].1, "worlds/baseline.ron (built in)")?,
-            "worlds/baseline.ron (built in)".to_string(),
-        ),
+    let source = match path {
+        Some(p) => find_world(p)?,
+        None => Source::Builtin { path: format!("worlds/{}", SHIPPED[0].0), text: SHIPPED[0].1 },
     };
+    let (w, origin) = (load_source_values(&source)?, source.label());
     let mut w = if sets.is_empty() { w } else { apply_overrides(w, sets)? };
     if let Some(m) = months {
         w.months = m;

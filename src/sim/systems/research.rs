@@ -3,8 +3,11 @@
 //! grows with algorithmic progress, falls when the lab is short of
 //! researchers for its compute, and rises with data (its own platforms and
 //! the usage its models get). It accumulates in a training stock, and
-//! capability is logarithmic in that stock (a scaling relation), so a lab
-//! that cannot get chips falls behind. The open-weight floor is the best
+//! capability is logarithmic in that stock (a scaling relation). A lab
+//! behind the domestic frontier also catches up by diffusion, as fast as
+//! its compute relative to the largest lab's lets it absorb what the
+//! leaders do (docs/ODD.md §7.6 c′), so a lab that cannot get chips falls
+//! behind. The open-weight floor is the best
 //! model anyone can serve: the outside path (Llama etc.) or the modelled
 //! open-weight labs' best, released with a lag and a gap (labs open
 //! smaller models than their flagship).

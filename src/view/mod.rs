@@ -8,6 +8,7 @@ pub mod charts;
 pub mod compare_charts;
 pub mod facts;
 pub mod format;
+pub mod hover;
 pub mod html;
 pub mod legend;
 pub mod narrate;

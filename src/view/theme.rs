@@ -124,12 +124,14 @@ pub fn err<E: std::fmt::Debug>(e: E) -> String {
 }
 
 /// A rendered chart: which chart (its registry row), its file stem, PNG
-/// bytes and SVG text.
+/// bytes, SVG text, and the hover values the report lays over the SVG
+/// (`view::hover`; empty for a chart that offers none).
 pub struct Rendered {
     pub id: crate::view::registry::ChartId,
     pub name: &'static str,
     pub png: Vec<u8>,
     pub svg: String,
+    pub hover: Vec<crate::view::hover::Region>,
 }
 
 /// Render one chart to PNG and SVG. `draw_png` and `draw_svg` are the same
@@ -138,6 +140,16 @@ pub fn render_pair(
     chart: &'static crate::view::registry::ChartDef,
     draw_png: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> ChartResult,
     draw_svg: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> ChartResult,
+) -> Result<Rendered, String> {
+    render_pair_hover(chart, draw_png, |root| draw_svg(root).map(|()| Vec::new()))
+}
+
+/// `render_pair` for a chart that offers hover values: its SVG pass returns
+/// them (`view::hover::columns` and friends), the PNG pass ignores them.
+pub fn render_pair_hover<T>(
+    chart: &'static crate::view::registry::ChartDef,
+    draw_png: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<T, String>,
+    draw_svg: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> crate::view::hover::HoverResult,
 ) -> Result<Rendered, String> {
     let name = chart.name;
     register_fonts();
@@ -150,13 +162,14 @@ pub fn render_pair(
     }
     let png = encode_png(&rgb, WIDTH, HEIGHT)?;
     let mut svg = String::new();
-    {
+    let hover = {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        draw_svg(&root).map_err(|e| format!("{name}.svg: {e}"))?;
+        let hover = draw_svg(&root).map_err(|e| format!("{name}.svg: {e}"))?;
         root.present().map_err(err)?;
-    }
-    Ok(Rendered { id: chart.id, name, png, svg })
+        hover
+    };
+    Ok(Rendered { id: chart.id, name, png, svg, hover })
 }
 
 /// Encode an RGB buffer as PNG in memory.
@@ -177,5 +190,15 @@ macro_rules! render_chart {
     ($def:expr, $module:path, $data:expr) => {{
         use $module as m;
         $crate::view::theme::render_pair($def, |root| m::draw($data, root), |root| m::draw($data, root))
+    }};
+}
+
+/// `render_chart!` for a chart module whose `draw` returns a
+/// `view::hover::HoverResult`.
+#[macro_export]
+macro_rules! render_chart_hover {
+    ($def:expr, $module:path, $data:expr) => {{
+        use $module as m;
+        $crate::view::theme::render_pair_hover($def, |root| m::draw($data, root), |root| m::draw($data, root))
     }};
 }

@@ -136,7 +136,7 @@ pub fn figures(charts: &[Rendered], caption: impl Fn(ChartId) -> Markup) -> Mark
                 section.chart id={ "chart-" (c.name) } {
                     h3 { (title) }
                     figure {
-                        @match inline_svg(&c.svg, title) {
+                        @match inline_svg(&crate::view::hover::with_layer(&c.svg, &c.hover), title) {
                             Some(svg) => (PreEscaped(svg)),
                             None => img src=(data_uri("image/png", &c.png)) alt=(title) width="1280" height="720";,
                         }
@@ -162,6 +162,7 @@ pub(crate) mod testing {
                 name,
                 png: Vec::new(),
                 svg: "<svg width=\"10\"><text>x</text></svg>".into(),
+                hover: Vec::new(),
             })
             .collect()
     }

@@ -25,14 +25,14 @@ fn run_writes_the_data_contract() {
         "month,date,hhi,cr4,independent_firms,independent_labs,startups_alive,entries,exits,acquisitions,pivots,team_transfers,top4_compute_share,compute_gini,chip_price_index,wage_index,vc_funding_musd,loans_outstanding_musd,banned_chip_units,total_revenue_musd,token_volume_ttok,token_price_usd_mtok,token_price_index,frontier_capability,open_floor,vacancies,seekers,consolidating"
     );
     let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len(), 36);
+    assert_eq!(rows.len(), 60);
     assert!(rows[0].starts_with("0,2022-07,"));
-    assert!(rows[35].starts_with("35,2025-06,"));
+    assert!(rows[59].starts_with("59,2027-06,"));
     let firms = fs::read_to_string(out.join("firms.csv")).unwrap();
     assert!(firms.starts_with("month,date,firm,tier,status,owner,cash_musd,debt_musd,compute_pflops,chip_units,researchers,capability,benchmark,revenue_musd,share,valuation_musd\n"));
     let chips = fs::read_to_string(out.join("chips.csv")).unwrap();
     assert!(chips.starts_with("month,date,chip,units_held,pflops_held,units_delivered,price_musd,banned\n"));
-    assert_eq!(chips.lines().count(), 1 + 36 * 5, "one row per month and chip model");
+    assert_eq!(chips.lines().count(), 1 + 60 * 5, "one row per month and chip model");
     let events = fs::read_to_string(out.join("events.csv")).unwrap();
     assert!(events.starts_with("month,date,kind,actor,target,units,amount_musd,detail\n"));
     let kinds = [
@@ -62,7 +62,7 @@ fn run_writes_the_data_contract() {
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["seed"], 3);
-    assert_eq!(summary["months"], 36);
+    assert_eq!(summary["months"], 60);
     assert_eq!(summary["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(summary["world_hash"].as_str().unwrap().len(), 16);
     assert!(summary["final"]["hhi"].is_number());
@@ -219,13 +219,13 @@ fn worlds_lists_the_shipped_worlds_and_they_all_check() {
     let o = chipban(&["worlds"], tmp.path());
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
-    for name in ["baseline.ron", "no_ban.ron", "classroom.ron"] {
+    for name in ["baseline.ron", "no_ban.ron", "classroom.ron", "classroom_no_ban.ron"] {
         assert!(text.contains(&format!("worlds/{name}")), "{text}");
         let c = chipban(&["check", &world(name)], tmp.path());
         assert!(c.status.success(), "{name}: {}", String::from_utf8_lossy(&c.stderr));
     }
-    // two headings, three worlds, three sweeps and the line about `export`
-    assert_eq!(text.lines().count(), 9, "{text}");
+    // two headings, four worlds, three sweeps and the line about `export`
+    assert_eq!(text.lines().count(), 10, "{text}");
 }
 
 #[test]

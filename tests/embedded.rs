@@ -8,7 +8,7 @@ mod common;
 use common::{chipban_in, files, ok, repo, repo_file, s, user_error};
 use std::fs;
 
-const WORLDS: [&str; 3] = ["baseline", "no_ban", "classroom"];
+const WORLDS: [&str; 4] = ["baseline", "no_ban", "classroom", "classroom_no_ban"];
 const SWEEPS: [&str; 3] = ["ban_timing", "li_factors", "sensitivity"];
 
 /// An empty folder to run in, with no `worlds/` or `sweeps/` beside it.
@@ -45,7 +45,7 @@ fn a_file_of_that_name_wins_over_the_builtin() {
     let tmp = empty();
     let here = tmp.path();
     let shipped = fs::read_to_string(repo().join("worlds/classroom.ron")).unwrap();
-    let edited = shipped.replace("months: 36,", "months: 5,");
+    let edited = shipped.replace("months: 60,", "months: 5,");
     assert_ne!(edited, shipped, "the test edits the horizon");
     // a file called `classroom` in the current folder
     fs::write(here.join("classroom"), &edited).unwrap();
@@ -76,7 +76,7 @@ fn an_unknown_name_is_a_user_error_listing_the_builtins() {
             err.contains("clasroom: no such file, and no built-in world of that name"),
             "{args:?}: {err}"
         );
-        assert!(err.contains("built in: baseline, no_ban, classroom"), "{err}");
+        assert!(err.contains("built in: baseline, no_ban, classroom, classroom_no_ban"), "{err}");
     }
     let err = user_error(&chipban_in(&["compare", "baseline", "nobann"], tmp.path()));
     assert!(err.contains("nobann: no such file, and no built-in world"), "{err}");
@@ -211,7 +211,7 @@ fn export_writes_the_shipped_file_and_refuses_to_overwrite() {
     assert!(fs::read_dir(here).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().contains(".tmp-")));
     // an unknown name lists what can be exported
     let err = user_error(&chipban_in(&["export", "nope"], here));
-    assert!(err.contains("`nope` is not a built-in world or sweep (worlds: baseline, no_ban, classroom; sweeps: ban_timing, li_factors, sensitivity)"), "{err}");
+    assert!(err.contains("`nope` is not a built-in world or sweep (worlds: baseline, no_ban, classroom, classroom_no_ban; sweeps: ban_timing, li_factors, sensitivity)"), "{err}");
 }
 
 #[test]

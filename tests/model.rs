@@ -262,6 +262,51 @@ fn no_ban_is_the_baseline_without_rules() {
 }
 
 #[test]
+fn classroom_no_ban_is_the_classroom_without_rules() {
+    let mut class = load("worlds/classroom.ron");
+    let nb = load("worlds/classroom_no_ban.ron");
+    assert_eq!(class.policy.rules.len(), 2, "the classroom has the two US rules");
+    class.name = nb.name.clone();
+    class.description = nb.description.clone();
+    class.policy.rules.clear();
+    assert_eq!(
+        class, nb,
+        "worlds/classroom_no_ban.ron drifted from classroom.ron: run tools/make_classroom_no_ban.py"
+    );
+}
+
+#[test]
+fn the_classroom_shows_a_shake_out() {
+    // issue 13: the teaching world must show what it is for — a consolidation
+    // phase in at least 80% of seeds, after the price war, with closures,
+    // pivots and acquisitions on the way (measured: 20 of seeds 1-20)
+    let world = load("worlds/classroom.ron");
+    let mut consolidated = 0;
+    let (mut exits, mut pivots, mut acquisitions, mut war) = (0, 0, 0, 0);
+    for seed in 1..=10 {
+        let r = chipban::run(world.clone(), seed);
+        let count = |k: EventKind| r.events.iter().filter(|e| e.kind() == k).count();
+        if let Some(start) = r.consolidation_start {
+            consolidated += 1;
+            assert!(
+                start >= 22,
+                "seed {seed}: the phase starts after the 2024 price war, not at month {start}"
+            );
+        }
+        exits += count(EventKind::Exit);
+        pivots += count(EventKind::Pivot);
+        acquisitions += count(EventKind::Acquisition);
+        war += (count(EventKind::PriceCut) > 0) as usize;
+    }
+    assert!(consolidated >= 8, "{consolidated} of 10 seeds consolidate");
+    assert_eq!(war, 10, "every seed has a price war");
+    assert!(
+        exits >= 10 && pivots >= 10 && acquisitions >= 5,
+        "exits {exits}, pivots {pivots}, acquisitions {acquisitions}"
+    );
+}
+
+#[test]
 fn a_loan_that_cannot_be_repaid_defaults_and_the_lender_sells_the_collateral() {
     // a poor borrower, a 95% loan-to-value lender with 2-month loans, no equity investors
     let w = world::apply_overrides(

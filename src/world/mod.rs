@@ -26,6 +26,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("baseline.ron", include_str!("../../worlds/baseline.ron")),
     ("no_ban.ron", include_str!("../../worlds/no_ban.ron")),
     ("classroom.ron", include_str!("../../worlds/classroom.ron")),
+    ("classroom_no_ban.ron", include_str!("../../worlds/classroom_no_ban.ron")),
 ];
 
 /// FNV-1a, 64 bits: the program's one stable hash (the `world_hash` of

@@ -8,6 +8,7 @@
 use super::common::*;
 use crate::record::{MonthRec, RunData};
 use crate::view::axis::*;
+use crate::view::hover::HoverResult;
 use crate::view::legend::*;
 use crate::view::rules::*;
 use crate::view::text::*;
@@ -20,6 +21,8 @@ use plotters::prelude::*;
 /// cumulative count) or solid (a stock).
 struct Line {
     label: &'static str,
+    /// The line's name in a hover value.
+    hover: &'static str,
     value: fn(&MonthRec) -> u32,
     colour: RGBColor,
     dashed: bool,
@@ -29,44 +32,56 @@ struct Line {
 const LINES: [Line; 7] = [
     Line {
         label: "independent labs (own foundation model; the test's count)",
+        hover: "independent labs",
         value: |m| m.independent_labs,
         colour: PALETTE[0],
         dashed: false,
     },
     Line {
         label: "independent firms (application companies included)",
+        hover: "independent firms",
         value: |m| m.independent_firms,
         colour: PALETTE[9],
         dashed: false,
     },
     Line {
         label: "start-ups alive (all non-giants)",
+        hover: "start-ups alive",
         value: |m| m.startups_alive,
         colour: PALETTE[1],
         dashed: false,
     },
     Line {
         label: "entries since start (cumulative)",
+        hover: "entries since start",
         value: |m| m.entries,
         colour: PALETTE[2],
         dashed: true,
     },
     Line {
         label: "pivots to applications (cumulative)",
+        hover: "pivots since start",
         value: |m| m.pivots,
         colour: PALETTE[6],
         dashed: true,
     },
-    Line { label: "acquisitions (cumulative)", value: |m| m.acquisitions, colour: PALETTE[4], dashed: true },
+    Line {
+        label: "acquisitions (cumulative)",
+        hover: "acquisitions since start",
+        value: |m| m.acquisitions,
+        colour: PALETTE[4],
+        dashed: true,
+    },
     Line {
         label: "exits, closed or insolvent (cumulative)",
+        hover: "exits since start",
         value: |m| m.exits,
         colour: PALETTE[5],
         dashed: true,
     },
 ];
 
-pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let mut series: Vec<Vec<(f64, f64)>> = LINES
         .iter()
         .map(|l| data.months.iter().map(|m| (m.month as f64, (l.value)(m) as f64)).collect())
@@ -82,11 +97,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let y = 0.0..(max * 1.15).max(5.0);
     let panel = Panel {
         caption: Some("Number of labs and firms: stocks, and entries, pivots, acquisitions, exits"),
+        margin: [20 + strip_height(data), 70, 20, 20],
         ..Panel::framed(20, 70, 50, 80)
     };
     let mut chart = time_panel(root, data, panel, y.clone())?;
-    let date = |x: &f64| date_of(data, *x);
-    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Coarse)
+    run_mesh(&mut chart.configure_mesh(), Grid::Coarse)
         .y_label_formatter(&|v| format!("{v:.0}"))
         .y_desc("firms")
         .x_desc("month")
@@ -103,7 +118,8 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             labels.push("consolidation phase");
         }
     }
-    draw_rules(&mut chart, data, y.clone(), RuleLabels::Fitted)?;
+    run_time_axis(root, &mut chart, data, Grid::Coarse, true)?;
+    draw_rules(&mut chart, data, y.clone(), RuleLabels::Above)?;
     for (line, points) in LINES.iter().zip(&series) {
         let anno = if line.dashed {
             let style = line.colour.stroke_width(3);
@@ -119,7 +135,14 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     }
     end_values(root, &chart, &series)?;
     let spot = legend_spot(&chart, data, &series, &labels)?;
-    draw_series_key(&mut chart, spot)
+    draw_series_key(&mut chart, spot)?;
+    Ok(month_columns(&chart, data, |i| {
+        LINES
+            .iter()
+            .map(|l| format!("{} {}", l.hover, (l.value)(&data.months[i])))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }))
 }
 
 /// The last value of each line, written just right of the plot in the

@@ -298,3 +298,85 @@ pub fn time_axes<'a, DB: DrawingBackend>(
     draw_time_axis(plot, &mut chart, &ticks, TICK_SIZE)?;
     Ok(chart)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 9 pixels a character, as the 17-pixel tick font about is.
+    fn w(s: &str) -> i32 {
+        s.chars().count() as i32 * 9
+    }
+
+    fn months_of(start: Month, ticks: &[TimeTick]) -> Vec<u32> {
+        ticks.iter().map(|t| start.plus(t.at as i32).month()).collect()
+    }
+
+    #[test]
+    fn a_six_year_run_is_ticked_on_january_and_july() {
+        let start = Month::new(2022, 1);
+        let ticks = calendar_ticks(start, 72, 1000, w);
+        assert!(months_of(start, &ticks).iter().all(|m| *m == 1 || *m == 7), "{ticks:?}");
+        assert!(ticks.iter().all(|t| !t.label.is_empty()), "room for every July: {ticks:?}");
+        assert_eq!(ticks[0], TimeTick { at: 0.0, label: "Jan 2022".into(), grid: true });
+        assert_eq!(ticks[1].label, "Jul");
+        assert_eq!(ticks[2].label, "Jan 2023");
+        assert_eq!(ticks.len(), 12);
+        // the October rules fall halfway between a July and a January tick
+        let oct = Month::new(2022, 10).since(start) as f64;
+        assert!(ticks.iter().any(|t| t.at == oct - 3.0) && ticks.iter().any(|t| t.at == oct + 3.0));
+    }
+
+    #[test]
+    fn narrow_axes_keep_january_and_drop_july_labels_first() {
+        let start = Month::new(2022, 1);
+        let ticks = calendar_ticks(start, 72, 600, w);
+        assert!(months_of(start, &ticks).iter().all(|m| *m == 1 || *m == 7));
+        for t in &ticks {
+            let m = start.plus(t.at as i32);
+            assert_eq!(t.label.is_empty(), m.month() == 7, "{t:?}");
+            if m.month() == 1 {
+                assert_eq!(t.label, format!("Jan {}", m.year()));
+            }
+        }
+        // a long run on a narrow axis: every few years, only Januaries
+        let ticks = calendar_ticks(start, 600, 600, w);
+        assert!(months_of(start, &ticks).iter().all(|m| *m == 1));
+        let labelled: Vec<&str> =
+            ticks.iter().filter(|t| !t.label.is_empty()).map(|t| t.label.as_str()).collect();
+        assert!(labelled.len() >= 2 && labelled.iter().all(|l| l.len() == 4), "{labelled:?}");
+    }
+
+    #[test]
+    fn labels_never_overlap_and_the_first_names_its_year() {
+        for (y, m, len, width) in
+            [(2022, 3, 72, 1000), (2023, 7, 30, 800), (2024, 11, 14, 900), (2022, 1, 3, 500)]
+        {
+            let start = Month::new(y, m);
+            let ticks = calendar_ticks(start, len, width, w);
+            let labelled: Vec<&TimeTick> = ticks.iter().filter(|t| !t.label.is_empty()).collect();
+            assert!(!labelled.is_empty(), "{start}: {ticks:?}");
+            assert!(labelled[0].label.chars().any(|c| c.is_ascii_digit()), "{ticks:?}");
+            let per = width as f64 / (len - 1) as f64;
+            for p in labelled.windows(2) {
+                let gap = (p[1].at - p[0].at) * per;
+                assert!(gap >= (w(&p[0].label) + w(&p[1].label)) as f64 / 2.0 + 12.0, "{p:?}");
+            }
+            assert!(ticks.iter().all(|t| t.at >= 0.0 && t.at <= (len - 1) as f64));
+        }
+        // a short run gets quarters or months, still with January and July
+        let ticks = calendar_ticks(Month::new(2024, 11), 14, 900, w);
+        let start = Month::new(2024, 11);
+        assert!(months_of(start, &ticks).contains(&1) && months_of(start, &ticks).contains(&7));
+    }
+
+    #[test]
+    fn study_ticks_are_january_and_july_too() {
+        let start = Month::new(2022, 1);
+        let ticks = time_ticks(start, 72, 12);
+        assert!(ticks.iter().all(|(t, _)| matches!(start.plus(*t as i32).month(), 1 | 7)), "{ticks:?}");
+        assert_eq!(ticks[0].1, "Jan 2022");
+        let ticks = time_ticks(start, 72, 4);
+        assert!(ticks.iter().filter(|t| !t.1.is_empty()).all(|(t, _)| start.plus(*t as i32).month() == 1));
+    }
+}

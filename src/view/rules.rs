@@ -66,38 +66,57 @@ pub struct Placed {
 }
 
 /// Where each rule's label goes in the strip between pixels `left` and
-/// `right`: `rules` are (line x, full text, short text) in time order, and
-/// `width` measures a text. A label goes right of its line, else left of
-/// it, in full, else short; never over another label or another rule's
-/// line. `None` for a label with no such spot (the legend still says what
-/// the red lines are).
+/// `right`: `rules` are (line x, its texts from the fullest to the
+/// shortest) in time order, and `width` measures a text. A label goes right
+/// of its line, else left of it, never over another label or another
+/// rule's line. Every label takes the same form: the fullest in which all
+/// of them find a spot (else the one that places the most). `None` for a
+/// label with no spot (the legend still says what the red lines are).
 pub fn place_labels(
-    rules: &[(i32, String, String)],
+    rules: &[(i32, Vec<String>)],
     width: impl Fn(&str) -> i32,
     left: i32,
     right: i32,
 ) -> Vec<Option<Placed>> {
-    let mut placed: Vec<Placed> = Vec::new();
-    let mut out = Vec::with_capacity(rules.len());
-    for (i, (x, full, short)) in rules.iter().enumerate() {
-        let mut spot = None;
-        'texts: for text in [full, short] {
-            let w = width(text);
-            for left_of_line in [false, true] {
-                let (x0, x1) = if left_of_line { (x - GAP - w, x - GAP) } else { (x + GAP, x + GAP + w) };
-                let inside = x0 >= left && x1 <= right;
-                let clear_of_labels = placed.iter().all(|p| x1 + GAP <= p.x0 || x0 >= p.x1 + GAP);
-                let clear_of_lines =
-                    rules.iter().enumerate().all(|(j, (lx, _, _))| j == i || *lx < x0 - 2 || *lx > x1 + 2);
-                if inside && clear_of_labels && clear_of_lines {
-                    spot = Some(Placed { x0, x1, text: text.clone(), left_of_line });
-                    break 'texts;
-                }
-            }
+    let forms = rules.iter().map(|r| r.1.len()).min().unwrap_or(0);
+    let mut best: Vec<Option<Placed>> = vec![None; rules.len()];
+    for form in 0..forms {
+        let placed = place_form(rules, form, &width, left, right);
+        if placed.iter().all(Option::is_some) {
+            return placed;
         }
-        if let Some(p) = &spot {
-            placed.push(p.clone());
+        if placed.iter().flatten().count() > best.iter().flatten().count() {
+            best = placed;
         }
+    }
+    best
+}
+
+/// [`place_labels`] with the `form`-th text of every rule.
+fn place_form(
+    rules: &[(i32, Vec<String>)],
+    form: usize,
+    width: &impl Fn(&str) -> i32,
+    left: i32,
+    right: i32,
+) -> Vec<Option<Placed>> {
+    let mut out: Vec<Option<Placed>> = Vec::with_capacity(rules.len());
+    for (i, (x, texts)) in rules.iter().enumerate() {
+        let text = &texts[form];
+        let w = width(text);
+        let spot = [false, true].into_iter().find_map(|left_of_line| {
+            let (x0, x1) = if left_of_line { (x - GAP - w, x - GAP) } else { (x + GAP, x + GAP + w) };
+            let inside = x0 >= left && x1 <= right;
+            let clear_of_labels = out.iter().flatten().all(|p| x1 + GAP <= p.x0 || x0 >= p.x1 + GAP);
+            let clear_of_lines =
+                rules.iter().enumerate().all(|(j, (lx, _))| j == i || *lx < x0 - 2 || *lx > x1 + 2);
+            (inside && clear_of_labels && clear_of_lines).then(|| Placed {
+                x0,
+                x1,
+                text: text.clone(),
+                left_of_line,
+            })
+        });
         out.push(spot);
     }
     out
@@ -121,11 +140,12 @@ where
     let font = rule_label_style();
     let y_top = chart.y_range().end;
     let ticks = rule_ticks(data);
-    let rules: Vec<(i32, String, String)> = ticks
+    let rules: Vec<(i32, Vec<String>)> = ticks
         .iter()
         .map(|(t, label)| {
-            let short = label.trim_start_matches("US rule ").to_string();
-            (chart.backend_coord(&(*t, y_top)).0, label.clone(), short)
+            let name = label.trim_start_matches("US rule ");
+            let forms = vec![label.clone(), format!("rule {name}"), name.to_string()];
+            (chart.backend_coord(&(*t, y_top)).0, forms)
         })
         .collect();
     let width =
@@ -185,8 +205,8 @@ where
 mod tests {
     use super::*;
 
-    fn rule(x: i32, name: &str) -> (i32, String, String) {
-        (x, format!("US rule {name}"), name.to_string())
+    fn rule(x: i32, name: &str) -> (i32, Vec<String>) {
+        (x, vec![format!("US rule {name}"), format!("rule {name}"), name.to_string()])
     }
 
     /// 8 pixels a character.
@@ -194,7 +214,7 @@ mod tests {
         s.chars().count() as i32 * 8
     }
 
-    fn assert_clear(rules: &[(i32, String, String)], placed: &[Option<Placed>], left: i32, right: i32) {
+    fn assert_clear(rules: &[(i32, Vec<String>)], placed: &[Option<Placed>], left: i32, right: i32) {
         let boxes: Vec<&Placed> = placed.iter().flatten().collect();
         for (i, a) in boxes.iter().enumerate() {
             assert!(a.x0 >= left && a.x1 <= right, "{a:?} outside {left}..{right}");
@@ -236,14 +256,24 @@ mod tests {
         let placed = place_labels(&rules, w, 100, 1100);
         assert_clear(&rules, &placed, 100, 1100);
         assert!(placed.iter().flatten().count() >= 2, "{placed:?}");
+        // lines 140 pixels apart: every label shortened alike, so all fit
+        let rules = [rule(218, "2022-10-07"), rule(357, "2023-10-17")];
+        let placed = place_labels(&rules, w, 115, 935);
+        assert_clear(&rules, &placed, 115, 935);
+        let texts: Vec<&str> = placed.iter().flatten().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["rule 2022-10-07", "rule 2023-10-17"]);
         // no room at all: nothing placed, nothing overlapping
         let rules = [rule(105, "a"), rule(110, "b")];
         let placed = place_labels(&rules, w, 100, 115);
         assert_clear(&rules, &placed, 100, 115);
-        // many rules: whatever is placed is clear
+        // many rules 37 pixels apart: no label fits between two lines
         let rules: Vec<_> = (0..30).map(|k| rule(100 + k * 37, &format!("20{k:02}-01"))).collect();
         let placed = place_labels(&rules, w, 100, 1200);
         assert_clear(&rules, &placed, 100, 1200);
-        assert!(placed.iter().flatten().count() >= 10);
+        // 90 pixels apart: all of them, in the short form
+        let rules: Vec<_> = (0..12).map(|k| rule(100 + k * 90, &format!("20{k:02}-01"))).collect();
+        let placed = place_labels(&rules, w, 100, 1200);
+        assert_clear(&rules, &placed, 100, 1200);
+        assert!(placed.iter().all(|p| p.as_ref().is_some_and(|p| p.text.len() == 7)), "{placed:?}");
     }
 }

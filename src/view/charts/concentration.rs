@@ -9,6 +9,7 @@ use crate::record::{MonthRec, RunData};
 use crate::view::axis::*;
 use crate::view::format::{self, grouped};
 use crate::view::hover::HoverResult;
+use crate::view::legend::legend_spot;
 use crate::view::rules::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
@@ -17,14 +18,17 @@ use plotters::prelude::*;
 pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let max_hhi = data.months.iter().map(|m| m.hhi).fold(2500.0, f64::max) * 1.08;
     let y = 0.0..max_hhi.min(10_000.0);
+    let title = "Foundation-model market: HHI of the shares of tokens served, and the top-4 share";
+    let area = root.titled(title, title_style()).map_err(err)?;
     let panel = Panel {
-        caption: Some("Foundation-model market: HHI of the shares of tokens served, and the top-4 share"),
-        margin: [20 + strip_height(data), 20, 20, 20],
+        caption: None,
+        margin: [10 + strip_height(data), 20, 20, 20],
         x_area: 50,
         y_area: 80,
         right_area: 80,
     };
-    let mut chart = time_panel(root, data, panel, y.clone())?.set_secondary_coord(time_range(data), 0.0..1.0);
+    let mut chart =
+        time_panel(&area, data, panel, y.clone())?.set_secondary_coord(time_range(data), 0.0..1.0);
     run_mesh(&mut chart.configure_mesh(), Grid::Fine)
         .y_label_formatter(&|v| grouped(*v))
         .y_desc("HHI (0–10,000)")
@@ -72,7 +76,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             .label("consolidation phase")
             .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], PHASE.filled()));
     }
-    run_time_axis(root, &mut *chart, data, Grid::Fine, true)?;
+    run_time_axis(&area, &mut *chart, data, Grid::Fine, true)?;
     draw_rules(&mut chart, data, y.clone(), RuleLabels::Above)?;
     // HHI on the left axis, CR4 on the right: series colours 0 and 1
     let line = |i: usize, value: fn(&MonthRec) -> f64| {
@@ -84,7 +88,16 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     chart.draw_series(hhi).map_err(err)?.label("HHI (left axis)").legend(key);
     let (cr4, key) = line(1, |m| m.cr4);
     chart.draw_secondary_series(cr4).map_err(err)?.label("CR4 (right axis)").legend(key);
-    draw_series_key(&mut chart, SeriesLabelPosition::LowerRight)?;
+    // the key where it covers the least of both lines (CR4 in HHI units)
+    let hhi_line: Vec<(f64, f64)> = data.months.iter().map(|m| (m.month as f64, m.hhi)).collect();
+    let cr4_line: Vec<(f64, f64)> = data.months.iter().map(|m| (m.month as f64, m.cr4 * y.end)).collect();
+    let mut labels: Vec<&str> = bands.iter().filter(|b| b.0 < y.end).map(|b| b.3).collect();
+    if !phase_spans(data).is_empty() {
+        labels.push("consolidation phase");
+    }
+    labels.extend(["HHI (left axis)", "CR4 (right axis)"]);
+    let spot = legend_spot(&chart, data, &[hhi_line, cr4_line], &labels)?;
+    draw_series_key(&mut chart, spot)?;
     Ok(month_columns(&chart, data, |i| {
         let m = &data.months[i];
         let phase = if m.consolidating == 1 { " · consolidation phase" } else { "" };

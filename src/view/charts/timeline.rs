@@ -158,7 +158,14 @@ fn draw_tags<DB: DrawingBackend>(
             continue;
         };
         area.draw(&PathElement::new(vec![(t.x, end), (t.x, ly)], t.leader.stroke_width(1))).map_err(err)?;
-        area.draw(&Text::new(t.text.clone(), (x0, ly), style.color(&t.colour))).map_err(err)?;
+        // a label left of its leader is anchored at its right end, so it
+        // ends by the leader whatever font draws it
+        if x0 < t.x {
+            let right = anchored(font(15), HPos::Right, VPos::Center).color(&t.colour);
+            area.draw(&Text::new(t.text.clone(), (t.x - 6, ly), right)).map_err(err)?;
+        } else {
+            area.draw(&Text::new(t.text.clone(), (x0, ly), style.color(&t.colour))).map_err(err)?;
+        }
     }
     Ok(())
 }

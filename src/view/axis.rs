@@ -130,7 +130,8 @@ const MONTH_NAMES: [&str; 12] =
 /// The calendar ticks of a time axis of `len` months from `start`, `width`
 /// pixels wide, whose labels are `measure` pixels wide: January of each
 /// year labelled "Jan 2023" and July labelled "Jul" when there is room
-/// (quarters or months as well on a short axis); else every January
+/// (quarters or months as well on an axis of 18 months or less); else
+/// every January
 /// ("Jan 2023", July an unlabelled tick), else every 2nd, 5th or 10th year
 /// ("2030", other Januaries unlabelled). The first labelled tick always
 /// names its year. The densest scheme whose labels keep 12 pixels apart
@@ -140,9 +141,10 @@ pub fn calendar_ticks(start: Month, len: usize, width: i32, measure: impl Fn(&st
     let per_month = width.max(1) as f64 / (len - 1) as f64;
     let month_of = |t: usize| start.plus(t as i32);
     // (months between labelled ticks, years between labelled Januaries)
-    for (step, years) in
-        [(1usize, 1i32), (3, 1), (6, 1), (12, 1), (12, 2), (12, 5), (12, 10), (12, 20), (12, 50)]
-    {
+    // quarters and months only on a short axis (a year and a half at most)
+    let schemes = [(1usize, 1i32), (3, 1), (6, 1), (12, 1), (12, 2), (12, 5), (12, 10), (12, 20), (12, 50)];
+    let from = if len <= 18 { 0 } else { 2 };
+    for &(step, years) in &schemes[from..] {
         let mut ticks = Vec::new();
         let mut first = true;
         for t in 0..len {
@@ -325,6 +327,11 @@ mod tests {
         // the October rules fall halfway between a July and a January tick
         let oct = Month::new(2022, 10).since(start) as f64;
         assert!(ticks.iter().any(|t| t.at == oct - 3.0) && ticks.iter().any(|t| t.at == oct + 3.0));
+        // a three-year run with room for quarters still gets January and July only
+        let start = Month::new(2022, 7);
+        let ticks = calendar_ticks(start, 36, 1000, w);
+        assert!(months_of(start, &ticks).iter().all(|m| *m == 1 || *m == 7), "{ticks:?}");
+        assert_eq!(ticks[0].label, "Jul 2022");
     }
 
     #[test]

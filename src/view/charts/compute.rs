@@ -183,6 +183,9 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let mut entries: Vec<(Mark, String)> =
         layers.iter().rev().map(|l| (Mark::Fill(l.colour), l.label.clone())).collect();
     entries.push((Mark::Line(TEXT, 3), "price index (right, 1 = list)".into()));
+    if !rule_ticks(data).is_empty() {
+        entries.push((Mark::Dashed(RULE, 2), "US export rule".into()));
+    }
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
     side_legend(&side, top, &["compute held,", "by chip model"], &entries)?;
     Ok(month_columns(&chart, data, |i| {

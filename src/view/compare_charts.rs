@@ -353,14 +353,17 @@ fn differences_panel<DB: DrawingBackend>(
         .draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (0.0, y.end)], TEXT.stroke_width(2))))
         .map_err(err)?;
     // hover: one region per bar, from its top to the plot's top
-    let integer = d.iter().all(|v| (v - v.round()).abs() < 1e-9) && (step - 1.0).abs() < 1e-9;
+    let integer = d.iter().all(|v| (v - v.round()).abs() < 1e-9);
     let mut hover: Vec<Region> = Vec::new();
     for (i, &c) in counts.iter().enumerate() {
         let (x0, x1) = (start + step * i as f64, start + step * (i + 1) as f64);
         let (ax, ay) = chart.backend_coord(&(x0, y.end));
         let (bx, by) = chart.backend_coord(&(x1, 0.0));
-        let range = if integer {
-            format!("{a} − {b} = {}", tick((x0 + x1) / 2.0, span))
+        let (first, last) = ((x0 - 1e-9).ceil(), (x1 - 1e-9).floor());
+        let range = if integer && first == last {
+            format!("{a} − {b} = {}", tick(first, span))
+        } else if integer {
+            format!("{a} − {b} from {} to {}", tick(first, span), tick(last, span))
         } else {
             format!("{a} − {b} from {} to {}", tick(x0, span), tick(x1, span))
         };

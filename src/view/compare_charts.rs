@@ -557,7 +557,7 @@ fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>)
         let t = i as f64;
         let mut parts = vec![cmp.date(i as u32)];
         for (wi, c) in curves.iter().enumerate() {
-            let s = c.iter().filter(|p| p.0 <= t).last().map_or(1.0, |p| p.1);
+            let s = c.iter().rfind(|p| p.0 <= t).map_or(1.0, |p| p.1);
             parts.push(format!("{}: {} of runs not yet consolidated", cmp.names[wi], percent(s)));
         }
         parts.join(" · ")

@@ -122,13 +122,22 @@ fn place_form(
     out
 }
 
-/// The labels of a run's rules on `chart` as [`place_labels`] places them,
-/// with their boxes in backend pixels `(x0, y0, x1, y1)`: the strip above
-/// the plot, bottom at the plot's top edge.
+/// A rule's label on a chart: the rule's tick, where [`place_labels`] put
+/// it, and the top and bottom of its box in backend pixels (the strip above
+/// the plot, bottom at the plot's top edge).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleLabel {
+    pub t: f64,
+    pub placed: Placed,
+    pub top: i32,
+    pub bottom: i32,
+}
+
+/// The labels of a run's rules on `chart`, as [`place_labels`] places them.
 pub fn label_boxes<DB, Y>(
     chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Y>>,
     data: &RunData,
-) -> Result<Vec<(f64, Placed, (i32, i32, i32, i32))>, String>
+) -> Result<Vec<RuleLabel>, String>
 where
     DB: DrawingBackend,
     Y: Ranged<ValueType = f64>,
@@ -154,7 +163,9 @@ where
     Ok(ticks
         .into_iter()
         .zip(placed)
-        .filter_map(|((t, _), p)| p.map(|p| (t, p.clone(), (p.x0, top - STRIP as i32, p.x1, top - 2))))
+        .filter_map(|((t, _), p)| {
+            p.map(|placed| RuleLabel { t, placed, top: top - STRIP as i32, bottom: top - 2 })
+        })
         .collect())
 }
 
@@ -181,7 +192,7 @@ where
     }
     let top = chart.plotting_area().get_base_pixel().1;
     let y_top = chart.y_range().end;
-    for (t, p, (_, y0, _, y1)) in label_boxes(chart, data)? {
+    for RuleLabel { t, placed: p, top: y0, bottom: y1 } in label_boxes(chart, data)? {
         // the line continues into the strip, up to the label's middle
         let (lx, ly) = chart.backend_coord(&(t, y_top));
         let mid = (y0 + y1) / 2;

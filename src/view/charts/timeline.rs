@@ -706,3 +706,45 @@ fn month_events(data: &RunData, t: u32) -> String {
     }
     if parts.is_empty() { "no event in these lanes".into() } else { parts.join(" · ") }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_keep_off_rule_lines_and_each_other() {
+        // rule lines at 300 and 480; labels 150 wide whose leaders sit just
+        // left of the lines (the "01.AI US$144M" case)
+        let lines = [300, 480];
+        let mut rows = Rows::new(3, &lines);
+        let mut boxes = Vec::new();
+        for lx in [290, 470, 295, 700] {
+            let (r, x0) = rows.place(150, lx, 100, 1000).expect("room in three rows");
+            boxes.push((r, x0, x0 + 150, lx));
+        }
+        for (i, &(r, a, b, lx)) in boxes.iter().enumerate() {
+            assert!(lines.iter().all(|&l| l < a - 3 || l > b + 3), "a rule line cuts {a}..{b}");
+            assert!(a == lx + 6 || b == lx - 6, "beside its leader");
+            for &(r2, a2, b2, _) in &boxes[i + 1..] {
+                assert!(r != r2 || b + 10 <= a2 || b2 + 10 <= a, "labels overlap");
+            }
+        }
+        // no room anywhere: left out
+        let mut rows = Rows::new(1, &[105, 200, 300]);
+        assert_eq!(rows.place(150, 150, 100, 350), None);
+    }
+
+    #[test]
+    fn a_text_moves_the_least_to_clear_the_lines() {
+        assert_eq!(clear_of_lines(400, 100, 100, 1000, &[]), Some(400));
+        // a line at 450 cuts 400..500: the nearest clear spot is right of it
+        let x0 = clear_of_lines(400, 100, 100, 1000, &[450]).unwrap();
+        assert!(x0 > 453 || x0 + 100 < 447, "{x0}");
+        assert!((x0 - 400).abs() <= 60, "{x0}");
+        // kept inside the plot
+        assert_eq!(clear_of_lines(950, 100, 100, 1000, &[]), Some(900));
+        // lines everywhere: none
+        let lines: Vec<i32> = (100..=1000).step_by(50).collect();
+        assert_eq!(clear_of_lines(400, 100, 100, 1000, &lines), None);
+    }
+}

@@ -117,3 +117,61 @@ fn no_charts_writes_only_the_data_and_chart_refuses_a_foreign_folder() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a chipban output folder"));
 }
+
+/// The texts of an SVG with the `y` of each (`<text x=".." y="..">TEXT</text>`).
+fn svg_texts(svg: &str) -> Vec<(f64, String)> {
+    let mut out = Vec::new();
+    for part in svg.split("<text").skip(1) {
+        let Some((head, rest)) = part.split_once('>') else { continue };
+        let Some(body) = rest.split("</text>").next() else { continue };
+        let y = head.split(" y=\"").nth(1).and_then(|s| s.split('"').next()).and_then(|s| s.parse().ok());
+        if let Some(y) = y {
+            out.push((y, body.trim().to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn time_axes_tick_january_and_july_and_rule_labels_sit_above_the_plot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), "baseline.ron", "42", &["--no-charts"]);
+    let data = chipban::record::read_output(&out).unwrap();
+    let charts = chipban::view::charts::render_all(&data).unwrap();
+    for c in charts.iter().filter(|c| c.name != "lorenz") {
+        let texts = svg_texts(&c.svg);
+        let has = |t: &str| texts.iter().any(|(_, s)| s == t);
+        assert!(has("Jan 2022") && has("Jan 2025") && has("Jul"), "{}: no January/July ticks", c.name);
+        // no tick on a month other than January or July (the old axis had 2022-11, 2023-09, …)
+        for (_, s) in &texts {
+            let month = s.strip_suffix(|c: char| c.is_ascii_digit()).map(|_| s.as_str());
+            if let Some(s) = month.filter(|s| s.len() == 8 && s.as_bytes()[3] == b' ') {
+                assert!(s.starts_with("Jan ") || s.starts_with("Jul "), "{}: tick {s}", c.name);
+            }
+            assert!(!["2022-11", "2023-09", "2024-07"].contains(&s.as_str()), "{}: old tick {s}", c.name);
+        }
+        // a rule's label (centred on its y) lies wholly above the plot (the
+        // first hover column's top)
+        let plot_top = c.hover.first().map(|r| r.y as f64).expect("hover values");
+        for (y, s) in
+            texts.iter().filter(|(_, s)| s.contains("rule 2022-10-07") || s.contains("rule 2023-10-17"))
+        {
+            if !s.contains(':') {
+                assert!(
+                    y + 8.0 <= plot_top,
+                    "{}: rule label {s} at y {y} runs into the plot (top {plot_top})",
+                    c.name
+                );
+            }
+        }
+    }
+    // the charts that label the rules do so
+    for name in ["concentration", "firms", "compute", "funding", "talent"] {
+        let c = charts.iter().find(|c| c.name == name).unwrap();
+        let n = svg_texts(&c.svg)
+            .iter()
+            .filter(|(_, s)| s.ends_with("2022-10-07") || s.ends_with("2023-10-17"))
+            .count();
+        assert_eq!(n, 2, "{name}: both rules labelled");
+    }
+}

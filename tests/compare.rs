@@ -79,6 +79,20 @@ fn classroom_with_and_without_its_rule() {
         assert!(!stats.iter().any(|r| &r[0] == o), "{o} is constant but compared");
     }
     let report = fs::read_to_string(one.join("report.html")).unwrap();
+    // Hover values: the Kaplan–Meier chart says each month's share of runs
+    // not yet consolidated, as survival.csv holds it; the fans their means.
+    let a_name = &km[0][1];
+    for r in km.iter().filter(|r| &r[0] == "a") {
+        let share: f64 = r[6].parse().unwrap();
+        let text = format!(
+            "<title>{} · {a_name}: {} of runs not yet consolidated",
+            &r[3],
+            chipban::view::format::percent(share)
+        );
+        assert!(report.contains(&text), "the survival chart lacks {text}");
+    }
+    assert!(report.contains(&format!("<title>{} · {a_name}: mean HHI ", &km[0][3])));
+    assert!(report.contains("replicates</title>"), "the paired differences have hover values");
     assert!(report.matches("Constant across").count() <= 1);
     assert_eq!(said.matches("Constant across").count(), report.matches("Constant across").count());
 }

@@ -129,6 +129,83 @@ fn baseline_report_has_every_chart_and_loads_nothing() {
     }
 }
 
+/// The `<g class="hover">` layer of chart `name`'s section of a report.
+fn hover_layer<'a>(html: &'a str, name: &str) -> &'a str {
+    let at = html.find(&format!("id=\"chart-{name}\"")).unwrap_or_else(|| panic!("no section for {name}"));
+    let section = &html[at..];
+    let section = &section[..section.find("</section>").expect("section closes")];
+    let g = section.find("<g class=\"hover\">").unwrap_or_else(|| panic!("chart {name} has no hover layer"));
+    let layer = &section[g..];
+    &layer[..layer.find("</g>").expect("the hover layer closes")]
+}
+
+#[test]
+fn every_chart_shows_the_values_under_the_pointer() {
+    use chipban::view::format::{grouped, hhi, musd_label, with_commas};
+    let (_tmp, data) = run_to_dir(chipban::baseline(), 42);
+    let html = report_with_charts(&data, None);
+    let months = data.months.len();
+    for name in chipban::view::charts::names() {
+        let layer = hover_layer(&html, name);
+        let titles = layer.matches("<title>").count();
+        let want = if name == "lorenz" { 21 } else { months };
+        assert!(titles >= want, "{name}: {titles} hover values, want at least {want}");
+        assert_eq!(titles, layer.matches("<rect").count(), "{name}: one title per target");
+    }
+    // a known month, written as the charts write it
+    let m = &data.months[20];
+    let d = &m.date;
+    let expect = [
+        ("concentration", format!("<title>{d} · HHI {} · CR4 {:.2}", hhi(m.hhi), m.cr4)),
+        (
+            "firms",
+            format!(
+                "<title>{d} · independent labs {} · independent firms {} · start-ups alive {}",
+                m.independent_labs, m.independent_firms, m.startups_alive
+            ),
+        ),
+        (
+            "funding",
+            format!(
+                "<title>{d} · VC equity raised {} · chip-backed loans outstanding {}",
+                musd_label(m.vc_funding_musd),
+                musd_label(m.loans_outstanding_musd)
+            ),
+        ),
+        ("talent", format!("<title>{d} · wage index {:.2}× the initial wage", m.wage_index)),
+        ("compute", format!("price index {:.2}</title>", m.chip_price_index)),
+        ("price_war", format!("<title>{d} · token price $")),
+        ("market_shares", format!("<title>{d} · ")),
+        ("timeline", format!("<title>{d} · ")),
+        ("lorenz", "<title>the smallest 50% of firms hold ".to_string()),
+    ];
+    for (name, text) in &expect {
+        assert!(hover_layer(&html, name).contains(text.as_str()), "{name} lacks {text}");
+    }
+    // the researchers of the lower talent panel, summed from firms.csv
+    let (mut giants, mut others) = (0.0, 0.0);
+    for f in data.firms.iter().filter(|f| f.month == m.month) {
+        if f.tier == "giant" { giants += f.researchers as f64 } else { others += f.researchers as f64 }
+    }
+    let text = format!(
+        "<title>{d} · researchers at the giants {} · at start-ups and small firms {}",
+        with_commas(giants),
+        with_commas(others)
+    );
+    assert!(hover_layer(&html, "talent").contains(&text), "talent lacks {text}");
+    // the compute held that month, as the stack's top
+    let held: f64 = data.chips.iter().filter(|c| c.month == m.month).map(|c| c.pflops_held).sum();
+    let text = format!("<title>{d} · compute held {} PFLOP/s", grouped(held));
+    assert!(hover_layer(&html, "compute").contains(&text), "compute lacks {text}");
+    // a funding round, on its dot
+    let round = data.events.iter().find(|e| e.kind() == EventKind::FundingRound).expect("a round");
+    let text = format!("{} raises {}</title>", round.target, musd_label(round.amount_musd));
+    assert!(hover_layer(&html, "timeline").contains(&text), "timeline lacks {text}");
+    // the rules' months say so
+    assert!(html.contains("· US rule 2022-10-07 takes effect"));
+    assert_self_contained(&html);
+}
+
 #[test]
 fn names_from_the_data_are_escaped() {
     let mut world = load("worlds/classroom.ron");

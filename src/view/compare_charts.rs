@@ -13,7 +13,8 @@ use crate::analysis::outcome::Outcome;
 use crate::compare::{Comparison, PairedDiff, SurvivalPoint};
 use crate::study::data::{BandPoint, Metric};
 use crate::view::axis::{Chart, time_axes};
-use crate::view::format::{signed, tick};
+use crate::view::format::{percent, signed, tick, value_label};
+use crate::view::hover::{HoverResult, Region, columns};
 use crate::view::legend::{Mark, key_above, side_legend};
 use crate::view::panels::{FanPoint, bounds, captioned, draw_fans, empty_panel, fan_axes, padded, whisker};
 use crate::view::registry::{self, ChartId, CompareChart};
@@ -47,17 +48,18 @@ pub fn render_comparison(cmp: &Comparison) -> Result<Vec<Rendered>, String> {
             let ChartId::Compare(id) = def.id else {
                 unreachable!("compare_charts() holds comparison charts only")
             };
-            render_pair(def, |r| draw(cmp, id, r), |r| draw(cmp, id, r))
+            render_pair_hover(def, |r| draw(cmp, id, r), |r| draw(cmp, id, r))
         })
         .collect()
 }
 
-/// Draw the comparison chart `id` on `root` (either backend).
+/// Draw the comparison chart `id` on `root` (either backend); returns its
+/// hover values.
 fn draw<DB: DrawingBackend>(
     cmp: &Comparison,
     id: CompareChart,
     root: &DrawingArea<DB, Shift>,
-) -> ChartResult {
+) -> HoverResult {
     match id {
         CompareChart::FanHhi => fan(cmp, Metric::Hhi, root),
         CompareChart::FanFirms => fan(cmp, Metric::IndependentFirms, root),
@@ -135,7 +137,7 @@ fn metric_title(metric: Metric) -> &'static str {
     }
 }
 
-fn fan<DB: DrawingBackend>(cmp: &Comparison, metric: Metric, root: &DrawingArea<DB, Shift>) -> ChartResult {
+fn fan<DB: DrawingBackend>(cmp: &Comparison, metric: Metric, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let [a, b] = &cmp.names;
     let title = format!("{} over time: {a} vs {b}, mean and 5–95% of runs", metric_title(metric));
     let area = titled(root, &title)?;
@@ -143,7 +145,8 @@ fn fan<DB: DrawingBackend>(cmp: &Comparison, metric: Metric, root: &DrawingArea<
     let bands: Vec<Vec<FanPoint>> =
         (0..2).map(|w| cmp.bands[w].get(k).map(|p| band_points(p)).unwrap_or_default()).collect();
     if bands.iter().all(|b| b.is_empty()) {
-        return empty_panel(&area, metric.label(), "no monthly paths in this comparison");
+        return empty_panel(&area, metric.label(), "no monthly paths in this comparison")
+            .map(|()| Vec::new());
     }
     let len = bands.iter().flat_map(|b| b.last().map(|p| p.0 as usize + 1)).max().unwrap_or(2);
     let x = 0.0..(len.max(2) - 1) as f64;
@@ -178,7 +181,33 @@ fn fan<DB: DrawingBackend>(cmp: &Comparison, metric: Metric, root: &DrawingArea<
     for (i, line) in ["Replicate r of both worlds", "runs with the same seed."].iter().enumerate() {
         side.draw(&Text::new(line.to_string(), (8, note_y + i as i32 * 22), muted(15))).map_err(err)?;
     }
-    Ok(())
+    // hover: each month's mean and 5–95% of both worlds
+    let xs: Vec<f64> = (0..len).map(|m| m as f64).collect();
+    Ok(columns(&chart, &xs, |i| {
+        let mut parts = vec![cmp.date(i as u32)];
+        for (wi, (pts, _)) in fans.iter().enumerate() {
+            if let Some(p) = pts.iter().find(|p| p.0 == i as f64) {
+                parts.push(format!(
+                    "{}: {} {} (5–95% of runs {} to {})",
+                    cmp.names[wi],
+                    metric_word(metric),
+                    value_label(p.1),
+                    value_label(p.2),
+                    value_label(p.3)
+                ));
+            }
+        }
+        parts.join(" · ")
+    }))
+}
+
+/// What a fan's value is, in a hover text.
+fn metric_word(metric: Metric) -> &'static str {
+    match metric {
+        Metric::Hhi => "mean HHI",
+        Metric::IndependentFirms => "mean independent firms",
+        Metric::Cr4 => "mean CR4",
+    }
 }
 
 // ---------------------------------------------------------------- paired differences
@@ -242,7 +271,7 @@ pub fn histogram(d: &[f64]) -> (f64, f64, Vec<usize>) {
 
 const BARS: RGBColor = RGBColor(128, 148, 178);
 
-fn paired<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>) -> ChartResult {
+fn paired<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let [a, b] = &cmp.names;
     let n = PAIRED_OUTCOMES.iter().filter_map(|o| cmp.diff(o.column())).map(|d| d.n).max().unwrap_or(0);
     let title = format!("Paired differences {a} − {b}, one per replicate (n = {n} pairs)");
@@ -256,17 +285,18 @@ fn paired<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>) -
         ],
     )?;
     let panels = rest.split_evenly((1, 2));
+    let mut hover = Vec::new();
     for (outcome, panel) in PAIRED_OUTCOMES.iter().zip(&panels) {
-        differences_panel(cmp, *outcome, panel)?;
+        hover.extend(differences_panel(cmp, *outcome, panel)?);
     }
-    Ok(())
+    Ok(hover)
 }
 
 fn differences_panel<DB: DrawingBackend>(
     cmp: &Comparison,
     outcome: Outcome,
     panel: &DrawingArea<DB, Shift>,
-) -> ChartResult {
+) -> HoverResult {
     let [a, b] = &cmp.names;
     let (what, unit) = (crate::view::format::capitalise(outcome.label()), outcome.diff_unit());
     let d = pair_differences(cmp, outcome);
@@ -274,7 +304,7 @@ fn differences_panel<DB: DrawingBackend>(
     let (pw, _) = panel.dim_in_pixel();
     let caption = fit(panel, &format!("{what} ({unit}), {a} − {b}"), &bold(18), pw as i32 - 24);
     if d.is_empty() {
-        return empty_panel(panel, &caption, "no pair has a value in both worlds");
+        return empty_panel(panel, &caption, "no pair has a value in both worlds").map(|()| Vec::new());
     }
     let (start, step, counts) = histogram(&d);
     let end = start + step * counts.len() as f64;
@@ -322,7 +352,25 @@ fn differences_panel<DB: DrawingBackend>(
     chart
         .draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (0.0, y.end)], TEXT.stroke_width(2))))
         .map_err(err)?;
-    let Some(m) = mean else { return Ok(()) };
+    // hover: one region per bar, from its top to the plot's top
+    let integer = d.iter().all(|v| (v - v.round()).abs() < 1e-9);
+    let mut hover: Vec<Region> = Vec::new();
+    for (i, &c) in counts.iter().enumerate() {
+        let (x0, x1) = (start + step * i as f64, start + step * (i + 1) as f64);
+        let (ax, ay) = chart.backend_coord(&(x0, y.end));
+        let (bx, by) = chart.backend_coord(&(x1, 0.0));
+        let (first, last) = ((x0 - 1e-9).ceil(), (x1 - 1e-9).floor());
+        let range = if integer && first == last {
+            format!("{a} − {b} = {}", tick(first, span))
+        } else if integer {
+            format!("{a} − {b} from {} to {}", tick(first, span), tick(last, span))
+        } else {
+            format!("{a} − {b} from {} to {}", tick(x0, span), tick(x1, span))
+        };
+        let text = format!("{what}: {range} ({unit}) in {c} of {} replicates", d.len());
+        hover.push(Region { x: ax, y: ay, w: (bx - ax).max(1), h: (by - ay).max(1), text });
+    }
+    let Some(m) = mean else { return Ok(hover) };
     let wy = top * 1.2;
     chart
         .draw_series(std::iter::once(PathElement::new(vec![(m, 0.0), (m, wy)], RULE.stroke_width(2))))
@@ -352,6 +400,8 @@ fn differences_panel<DB: DrawingBackend>(
     let (mx, my) = chart.backend_coord(&(m, wy));
     let cx = mx.clamp(px0 + tw / 2 + 4, px0 + pw2 as i32 - tw / 2 - 4);
     let ty = (my - 14).max(py0 + 20);
+    // the mean and its interval: a region around the dot, on top of the bars'
+    hover.push(Region { x: mx - 9, y: my - 9, w: 18, h: 18, text: format!("{what} ({unit}): {label}") });
     // A white ground, so the zero line does not cross the numbers.
     let (bx, by) = panel.get_base_pixel();
     let th = 20;
@@ -361,7 +411,8 @@ fn differences_panel<DB: DrawingBackend>(
             WHITE.filled(),
         ))
         .map_err(err)?;
-    text_px(panel, &label, (cx, ty), &style)
+    text_px(panel, &label, (cx, ty), &style)?;
+    Ok(hover)
 }
 
 // ---------------------------------------------------------------- survival
@@ -391,10 +442,10 @@ fn percent_tick(v: f64) -> String {
     }
 }
 
-fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>) -> ChartResult {
+fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let area = titled(root, "Time to consolidation (Kaplan–Meier): share of runs not yet consolidated")?;
     if cmp.months == 0 || cmp.survival.iter().all(|c| c.is_empty()) {
-        return empty_panel(&area, "Kaplan–Meier", "no months simulated");
+        return empty_panel(&area, "Kaplan–Meier", "no months simulated").map(|()| Vec::new());
     }
     let (w, _) = area.dim_in_pixel();
     let (plot, side) = area.split_horizontally(w.saturating_sub(LEGEND_W));
@@ -445,7 +496,12 @@ fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>)
         let text = format!("median {}", cmp.date(m));
         let style = anchored(bold(16).color(&WORLD_COLOURS[wi]), HPos::Left, v);
         let tw = text_width(&plot, &text, &style);
-        let tx = if px + 8 + tw > plot_x1 - 4 { px - 8 - tw } else { px + 8 };
+        // The label starts (or, left of the dot, ends) 8 pixels from the
+        // dot: anchored at that edge, so it stays by the dot in any
+        // renderer's font (the report's SVG is drawn by the browser).
+        let left = px + 8 + tw > plot_x1 - 4;
+        let tx = if left { px - 8 - tw } else { px + 8 };
+        let style = if left { anchored(bold(16).color(&WORLD_COLOURS[wi]), HPos::Right, v) } else { style };
         // On a white ground, so a curve behind the label does not cross it.
         let ty = py + dy;
         let (y0, y1) = if wi == 0 { (ty - 20, ty + 2) } else { (ty - 2, ty + 20) };
@@ -455,7 +511,7 @@ fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>)
             WHITE.mix(0.85).filled(),
         ))
         .map_err(err)?;
-        text_px(&plot, &text, (tx, ty), &style)?;
+        text_px(&plot, &text, (if left { px - 8 } else { tx }, ty), &style)?;
     }
     // Beside the plot: each world's counts and median.
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
@@ -495,7 +551,17 @@ fn survival<DB: DrawingBackend>(cmp: &Comparison, root: &DrawingArea<DB, Shift>)
         side.draw(&Text::new(line.to_string(), (8, yy), muted(15))).map_err(err)?;
         yy += 21;
     }
-    Ok(())
+    // hover: each month's share of runs not yet consolidated in both worlds
+    let xs: Vec<f64> = (0..=months).map(|m| m as f64).collect();
+    Ok(columns(&chart, &xs, |i| {
+        let t = i as f64;
+        let mut parts = vec![cmp.date(i as u32)];
+        for (wi, c) in curves.iter().enumerate() {
+            let s = c.iter().rfind(|p| p.0 <= t).map_or(1.0, |p| p.1);
+            parts.push(format!("{}: {} of runs not yet consolidated", cmp.names[wi], percent(s)));
+        }
+        parts.join(" · ")
+    }))
 }
 
 #[cfg(test)]

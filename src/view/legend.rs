@@ -231,11 +231,10 @@ pub fn key_above<DB: DrawingBackend>(
 
 /// A spot for a legend of `labels` inside the plot where it covers as little
 /// as possible: the corners and edge middles of the plotting area are scored
-/// by how many points of `series` (sampled along each line), of the export
-/// rule lines and of their labels (see `draw_rules`) the legend box would
-/// cover, and the first best one is returned (upper right, upper left, lower
-/// right, lower left, then the middles, each also just below the row of rule
-/// labels).
+/// by how many points of `series` (sampled along each line) and of the
+/// export rule lines the legend box would cover (the rules' labels are above
+/// the plot, see `draw_rules`), and the first best one is returned (upper
+/// right, upper left, lower right, lower left, then the middles).
 pub fn legend_spot<DB: DrawingBackend>(
     chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     data: &RunData,
@@ -275,34 +274,23 @@ pub fn legend_spot<DB: DrawingBackend>(
             pts.push((px(last), 1));
         }
     }
+    // The rule lines (their labels are above the plot, see `rules`).
     let y = chart.y_range();
-    let mut label_bottom = 0;
-    for (t, label) in rules::rule_ticks(data) {
+    for (t, _) in rules::rule_ticks(data) {
         let (x0, y0) = px(&(t, y.end));
         for yy in (y0..ah).step_by(6) {
             pts.push(((x0, yy), 1));
         }
-        let (lx, ly) = px(&rules::label_at(t, &y));
-        let (lw, lh) = area.estimate_text_size(&label, &rules::rule_label_style()).map_err(err)?;
-        label_bottom = label_bottom.max(ly + lh as i32);
-        for xx in (lx..lx + lw as i32).step_by(3) {
-            for yy in (ly..ly + lh as i32).step_by(3) {
-                pts.push(((xx, yy), 20));
-            }
-        }
     }
     let pad = 6;
-    let below_rules = label_bottom + pad;
     let xs = [aw - bw - pad, pad, (aw - bw) / 2];
     let mut candidates = Vec::new();
-    for ys in [[pad, ah - bh - pad], [below_rules, ah - bh - pad]] {
-        for y0 in ys {
-            for x0 in [xs[0], xs[1]] {
-                candidates.push((x0, y0));
-            }
+    for y0 in [pad, ah - bh - pad] {
+        for x0 in [xs[0], xs[1]] {
+            candidates.push((x0, y0));
         }
     }
-    for y0 in [pad, below_rules, ah - bh - pad] {
+    for y0 in [pad, ah - bh - pad] {
         candidates.push((xs[2], y0));
     }
     let score = |(x0, y0): (i32, i32)| -> u32 {

@@ -155,3 +155,24 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     }
     out
 }
+
+/// The hover values of a run chart with months on x: one full-height column
+/// per month of `chart`, saying "YYYY-MM · " and `text(month index)`, and
+/// "US rule … takes effect" in a rule's month.
+pub fn month_columns<DB: DrawingBackend, Y: Ranged>(
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Y>>,
+    data: &RunData,
+    text: impl Fn(usize) -> String,
+) -> Vec<crate::view::hover::Region> {
+    let rules = crate::view::rules::rule_ticks(data);
+    let xs: Vec<f64> = (0..data.months.len()).map(|m| m as f64).collect();
+    crate::view::hover::columns(chart, &xs, |i| {
+        let mut s = format!("{} · {}", data.months[i].date, text(i));
+        for (t, name) in &rules {
+            if *t as usize == i {
+                s.push_str(&format!(" · {name} takes effect"));
+            }
+        }
+        s
+    })
+}

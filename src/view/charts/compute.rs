@@ -9,6 +9,7 @@ use super::common::*;
 use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
+use crate::view::hover::HoverResult;
 use crate::view::legend::*;
 use crate::view::rules::*;
 use crate::view::theme::*;
@@ -115,7 +116,7 @@ fn spans(n: usize, on: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
     out
 }
 
-pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let layers = layers(data);
     let total = layers.last().map(|l| l.upper.iter().copied().fold(0.0, f64::max)).unwrap_or(0.0);
     // Headroom above the stack for the rule labels.
@@ -124,11 +125,16 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let price = 0.0..price_max * 1.25;
     let title = "Usable compute held, by chip model, and the chip price index";
     let (plot, side) = titled_with_side(&root.margin(20, 20, 20, 20), title, LEGEND_WIDTH)?;
-    let panel = Panel { margin: [10, 0, 0, 0], x_area: 50, y_area: 95, right_area: 70, ..Panel::default() };
+    let panel = Panel {
+        margin: [10 + strip_height(data), 0, 0, 0],
+        x_area: 50,
+        y_area: 95,
+        right_area: 70,
+        ..Panel::default()
+    };
     let mut chart =
         time_panel(&plot, data, panel, y.clone())?.set_secondary_coord(time_range(data), price.clone());
-    let date = |x: &f64| date_of(data, *x);
-    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Coarse)
+    run_mesh(&mut chart.configure_mesh(), Grid::Coarse)
         .y_label_formatter(&|v| grouped(*v))
         .y_desc("usable compute held (PFLOP/s)")
         .x_desc("month")
@@ -161,7 +167,8 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             chart.draw_series(LineSeries::new(seam, WHITE.stroke_width(1))).map_err(err)?;
         }
     }
-    draw_rules(&mut chart, data, y.clone(), RuleLabels::Fitted)?;
+    run_time_axis(&plot, &mut chart, data, Grid::Coarse, true)?;
+    draw_rules(&mut chart, data, y.clone(), RuleLabels::Above)?;
     // The price index: dark, with a white halo so it reads over any layer.
     let mut index: Vec<(f64, f64)> =
         data.months.iter().map(|m| (m.month as f64, m.chip_price_index)).collect();
@@ -176,7 +183,28 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let mut entries: Vec<(Mark, String)> =
         layers.iter().rev().map(|l| (Mark::Fill(l.colour), l.label.clone())).collect();
     entries.push((Mark::Line(TEXT, 3), "price index (right, 1 = list)".into()));
+    if !rule_ticks(data).is_empty() {
+        entries.push((Mark::Dashed(RULE, 2), "US export rule".into()));
+    }
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
     side_legend(&side, top, &["compute held,", "by chip model"], &entries)?;
-    Ok(())
+    Ok(month_columns(&chart, data, |i| {
+        let at = |l: &Layer| l.upper.get(i).zip(l.lower.get(i)).map_or(0.0, |(u, d)| u - d);
+        let held = layers.last().and_then(|l| l.upper.get(i)).copied().unwrap_or(0.0);
+        let mut parts = vec![format!("compute held {} PFLOP/s", grouped(held))];
+        parts.extend(
+            layers
+                .iter()
+                .rev()
+                .filter(|l| at(l) > 0.0)
+                .map(|l| format!("{} {}", chip_name(&l.label), grouped(at(l)))),
+        );
+        parts.push(format!("price index {:.2}", data.months[i].chip_price_index));
+        parts.join(" · ")
+    }))
+}
+
+/// A layer's chip name (its legend label without the note).
+fn chip_name(label: &str) -> &str {
+    label.split(" · ").next().unwrap_or(label)
 }

@@ -8,6 +8,7 @@
 use super::common::*;
 use crate::record::{MonthRec, RunData};
 use crate::view::axis::*;
+use crate::view::hover::HoverResult;
 use crate::view::legend::*;
 use crate::view::rules::*;
 use crate::view::text::*;
@@ -16,10 +17,16 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+/// Width of the legend column on the right, pixels.
+const SIDE: u32 = 280;
+
 /// One line of the chart: legend label, column, colour, dashed (a
 /// cumulative count) or solid (a stock).
 struct Line {
-    label: &'static str,
+    /// Its key in the legend, line by line.
+    label: &'static [&'static str],
+    /// The line's name in a hover value.
+    hover: &'static str,
     value: fn(&MonthRec) -> u32,
     colour: RGBColor,
     dashed: bool,
@@ -28,45 +35,57 @@ struct Line {
 // Red is kept for the export-rule lines, so no line here is red.
 const LINES: [Line; 7] = [
     Line {
-        label: "independent labs (own foundation model; the test's count)",
+        label: &["independent labs", "(own foundation model;", "the test's count)"],
+        hover: "independent labs",
         value: |m| m.independent_labs,
         colour: PALETTE[0],
         dashed: false,
     },
     Line {
-        label: "independent firms (application companies included)",
+        label: &["independent firms", "(application companies", "included)"],
+        hover: "independent firms",
         value: |m| m.independent_firms,
         colour: PALETTE[9],
         dashed: false,
     },
     Line {
-        label: "start-ups alive (all non-giants)",
+        label: &["start-ups alive", "(all non-giants)"],
+        hover: "start-ups alive",
         value: |m| m.startups_alive,
         colour: PALETTE[1],
         dashed: false,
     },
     Line {
-        label: "entries since start (cumulative)",
+        label: &["entries since start", "(cumulative)"],
+        hover: "entries since start",
         value: |m| m.entries,
         colour: PALETTE[2],
         dashed: true,
     },
     Line {
-        label: "pivots to applications (cumulative)",
+        label: &["pivots to applications", "(cumulative)"],
+        hover: "pivots since start",
         value: |m| m.pivots,
         colour: PALETTE[6],
         dashed: true,
     },
-    Line { label: "acquisitions (cumulative)", value: |m| m.acquisitions, colour: PALETTE[4], dashed: true },
     Line {
-        label: "exits, closed or insolvent (cumulative)",
+        label: &["acquisitions", "(cumulative)"],
+        hover: "acquisitions since start",
+        value: |m| m.acquisitions,
+        colour: PALETTE[4],
+        dashed: true,
+    },
+    Line {
+        label: &["exits, closed or", "insolvent (cumulative)"],
+        hover: "exits since start",
         value: |m| m.exits,
         colour: PALETTE[5],
         dashed: true,
     },
 ];
 
-pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let mut series: Vec<Vec<(f64, f64)>> = LINES
         .iter()
         .map(|l| data.months.iter().map(|m| (m.month as f64, (l.value)(m) as f64)).collect())
@@ -78,48 +97,59 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         }
     }
     let max = series.iter().flatten().map(|p| p.1).fold(0.0, f64::max);
-    // Headroom above the highest line for the rule labels and the legend.
-    let y = 0.0..(max * 1.15).max(5.0);
-    let panel = Panel {
-        caption: Some("Number of labs and firms: stocks, and entries, pivots, acquisitions, exits"),
-        ..Panel::framed(20, 70, 50, 80)
-    };
-    let mut chart = time_panel(root, data, panel, y.clone())?;
-    let date = |x: &f64| date_of(data, *x);
-    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Coarse)
+    let y = 0.0..(max * 1.06).max(5.0);
+    let title = "Number of labs and firms: stocks, and entries, pivots, acquisitions, exits";
+    let (plot, side) = titled_with_side(root, title, SIDE)?;
+    let panel = Panel { margin: [10 + strip_height(data), 70, 20, 20], ..Panel::framed(20, 70, 50, 80) };
+    let mut chart = time_panel(&plot, data, panel, y.clone())?;
+    run_mesh(&mut chart.configure_mesh(), Grid::Coarse)
         .y_label_formatter(&|v| format!("{v:.0}"))
         .y_desc("firms")
         .x_desc("month")
         .draw()
         .map_err(err)?;
-    let mut labels: Vec<&str> = Vec::new();
-    for (a, b) in phase_spans(data) {
-        let anno = chart
+    let phases = phase_spans(data);
+    for &(a, b) in &phases {
+        chart
             .draw_series(std::iter::once(Rectangle::new([(a, y.start), (b, y.end)], PHASE.mix(0.5).filled())))
             .map_err(err)?;
-        // One legend entry however many phases there are.
-        if labels.is_empty() {
-            anno.label("consolidation phase").legend(|p| Mark::Fill(PHASE).element(p));
-            labels.push("consolidation phase");
-        }
     }
-    draw_rules(&mut chart, data, y.clone(), RuleLabels::Fitted)?;
+    run_time_axis(&plot, &mut chart, data, Grid::Coarse, true)?;
+    draw_rules(&mut chart, data, y.clone(), RuleLabels::Above)?;
     for (line, points) in LINES.iter().zip(&series) {
-        let anno = if line.dashed {
+        if line.dashed {
             let style = line.colour.stroke_width(3);
-            chart.draw_series(DashedLineSeries::new(points.iter().copied(), 10, 6, style)).map_err(err)?
+            chart.draw_series(DashedLineSeries::new(points.iter().copied(), 10, 6, style)).map_err(err)?;
         } else {
             chart
                 .draw_series(LineSeries::new(points.iter().copied(), line.colour.stroke_width(4)))
-                .map_err(err)?
-        };
-        let swatch = if line.dashed { Mark::Dashed(line.colour, 3) } else { Mark::Line(line.colour, 4) };
-        anno.label(line.label).legend(move |p| swatch.element(p));
-        labels.push(line.label);
+                .map_err(err)?;
+        }
     }
     end_values(root, &chart, &series)?;
-    let spot = legend_spot(&chart, data, &series, &labels)?;
-    draw_series_key(&mut chart, spot)
+    // The key beside the plot, where no line can run through it.
+    let mut entries: Vec<(Mark, String)> = Vec::new();
+    for line in &LINES {
+        let swatch = if line.dashed { Mark::Dashed(line.colour, 3) } else { Mark::Line(line.colour, 4) };
+        for (k, text) in line.label.iter().enumerate() {
+            entries.push((if k == 0 { swatch } else { Mark::Blank }, text.to_string()));
+        }
+    }
+    if !phases.is_empty() {
+        entries.push((Mark::Fill(tint(PHASE, 0.5)), "consolidation phase".into()));
+    }
+    if !rule_ticks(data).is_empty() {
+        entries.push((Mark::Dashed(RULE, 2), "US export rule".into()));
+    }
+    let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
+    side_legend(&side, top, &["Stocks (solid), and", "flows since the start", "(dashed)"], &entries)?;
+    Ok(month_columns(&chart, data, |i| {
+        LINES
+            .iter()
+            .map(|l| format!("{} {}", l.hover, (l.value)(&data.months[i])))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }))
 }
 
 /// The last value of each line, written just right of the plot in the

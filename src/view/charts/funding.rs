@@ -10,6 +10,7 @@ use super::common::*;
 use crate::record::{Payload, RunData};
 use crate::view::axis::*;
 use crate::view::format::*;
+use crate::view::hover::{HoverResult, Region};
 use crate::view::legend::*;
 use crate::view::rules::*;
 use crate::view::text::*;
@@ -37,6 +38,7 @@ struct Path {
 
 /// A funding round of a start-up: month, post-money, amount, colour.
 struct Round {
+    firm: String,
     month: f64,
     post: f64,
     amount: f64,
@@ -75,7 +77,7 @@ fn startup_paths(data: &RunData) -> Vec<Path> {
     paths
 }
 
-pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let threshold = data.world.funding.loan_repay_valuation_musd;
     let title = "Funding: venture rounds, chip-backed loans and start-up valuations";
     let (main, side) = titled_with_side(root, title, SIDE)?;
@@ -90,15 +92,16 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .max(1.0)
         * 1.22;
     let y_top = 0.0..max_y;
-    let mut chart = time_panel(&top, data, Panel::framed(10, 20, 40, Y_AREA), y_top.clone())?;
-    let date = |x: &f64| date_of(data, *x);
-    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
+    let frame = Panel { margin: [10 + strip_height(data), 20, 10, 10], ..Panel::framed(10, 20, 40, Y_AREA) };
+    let mut chart = time_panel(&top, data, frame, y_top.clone())?;
+    run_mesh(&mut chart.configure_mesh(), Grid::Coarse)
         .y_labels(6)
         .y_label_formatter(&|v| if max_y < 10.0 { format!("{v:.1}") } else { with_commas(*v) })
         .y_desc("USD million")
         .draw()
         .map_err(err)?;
-    draw_rules(&mut chart, data, y_top.clone(), RuleLabels::Fitted)?;
+    run_time_axis(&top, &mut chart, data, Grid::Coarse, true)?;
+    draw_rules(&mut chart, data, y_top.clone(), RuleLabels::Above)?;
     let bar = series_colour(0);
     chart
         .draw_series(data.months.iter().filter(|m| m.vc_funding_musd > 0.0).map(|m| {
@@ -121,6 +124,14 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         entries.push((Mark::Dashed(RULE, 2), "US export rule".into()));
     }
     framed_legend(&side_top, (6, top_y - side_y), Some("All firms"), &entries)?;
+    let mut hover = month_columns(&chart, data, |i| {
+        let m = &data.months[i];
+        format!(
+            "VC equity raised {} · chip-backed loans outstanding {}",
+            musd_label(m.vc_funding_musd),
+            musd_label(m.loans_outstanding_musd)
+        )
+    });
 
     // ---- lower panel: start-up valuations, log scale ----
     let paths = startup_paths(data);
@@ -134,7 +145,13 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .filter_map(|e| {
             let Payload::FundingRound { post_money_musd: post } = e.payload else { return None };
             let colour = *colour_of.get(e.target.as_str())?;
-            (post > 0.0).then_some(Round { month: e.month as f64, post, amount: e.amount_musd, colour })
+            (post > 0.0).then(|| Round {
+                firm: e.target.clone(),
+                month: e.month as f64,
+                post,
+                amount: e.amount_musd,
+                colour,
+            })
         })
         .collect();
     let (mut lo, mut hi) = (threshold, threshold);
@@ -153,13 +170,13 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let hi = hi * 1.5;
     let y = (lo..hi).log_scale().with_key_points(log_ticks(lo, hi));
     let mut chart = time_panel(&bottom, data, Panel::framed(10, 20, 50, Y_AREA), y)?;
-    let date = |x: &f64| date_of(data, *x);
-    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
+    run_mesh(&mut chart.configure_mesh(), Grid::Fine)
         .y_label_formatter(&|v| with_commas(*v))
         .y_desc("valuation, USD million (log)")
         .x_desc("month")
         .draw()
         .map_err(err)?;
+    run_time_axis(&bottom, &mut chart, data, Grid::Fine, true)?;
     draw_rules(&mut chart, data, lo..hi, RuleLabels::None)?;
     let x_end = time_range(data).end;
     let line_colour = RGBColor(60, 60, 60);
@@ -257,7 +274,39 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let (_, bottom_y) = chart.plotting_area().get_base_pixel();
     let (_, side_y) = side_bottom.get_base_pixel();
     framed_legend(&side_bottom, (6, bottom_y - side_y), Some("Start-ups (valuation)"), &entries)?;
-    Ok(())
+    // valuations by month, and on top of them each round
+    hover.extend(month_columns(&chart, data, |i| {
+        let t = i as f64;
+        let values: Vec<String> = paths
+            .iter()
+            .filter_map(|p| {
+                p.points.iter().find(|pt| pt.0 == t).map(|pt| format!("{} {}", p.firm, musd_label(pt.1)))
+            })
+            .collect();
+        if values.is_empty() {
+            "no start-up valued".to_string()
+        } else {
+            format!("valuation: {}", values.join(" · "))
+        }
+    }));
+    for r in &rounds {
+        let (x, y) = chart.backend_coord(&(r.month, r.post));
+        let rr = radius(r.amount).max(4);
+        hover.push(Region {
+            x: x - rr,
+            y: y - rr,
+            w: 2 * rr,
+            h: 2 * rr,
+            text: format!(
+                "{} · {}: a round of {} at {} post-money",
+                date_of(data, r.month),
+                r.firm,
+                musd_label(r.amount),
+                musd_label(r.post)
+            ),
+        });
+    }
+    Ok(hover)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::record::RunData;
 use crate::sim::measures::{gini, lorenz, top_n_sum};
 use crate::view::axis::*;
 use crate::view::format::*;
+use crate::view::hover::HoverResult;
 use crate::view::legend::*;
 use crate::view::text::*;
 use crate::view::theme::*;
@@ -54,7 +55,7 @@ fn curves(data: &RunData) -> Vec<Curve> {
         .collect()
 }
 
-pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let area = root
         .titled("Inequality of compute: Lorenz curves of usable compute across active firms", title_style())
         .map_err(err)?;
@@ -137,5 +138,46 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         right.draw(&Text::new(l, (12, y), note.clone())).map_err(err)?;
         y += 21;
     }
-    Ok(())
+    // hover: a column per 5% of firms, saying what share of compute the
+    // smallest that many hold on each curve
+    let xs: Vec<f64> = (0..=20).map(|k| k as f64 / 20.0).collect();
+    let points: Vec<Vec<(f64, f64)>> = curves.iter().map(|c| lorenz(&c.values)).collect();
+    Ok(crate::view::hover::columns(&chart, &xs, |i| {
+        let x = xs[i];
+        let mut parts = vec![format!("the smallest {:.0}% of firms hold", x * 100.0)];
+        for (c, pts) in curves.iter().zip(&points) {
+            let held = at_share(pts, x);
+            parts.push(format!(
+                "{:.1}% of compute in {} ({})",
+                held * 100.0,
+                date_of(data, c.month as f64),
+                c.what
+            ));
+        }
+        parts.join(" · ")
+    }))
+}
+
+/// The Lorenz curve `pts` (increasing x from (0, 0) to (1, 1)) at `x`,
+/// interpolated linearly.
+fn at_share(pts: &[(f64, f64)], x: f64) -> f64 {
+    let Some(i) = pts.iter().position(|p| p.0 >= x) else { return pts.last().map_or(x, |p| p.1) };
+    if i == 0 {
+        return pts[0].1;
+    }
+    let (a, b) = (pts[i - 1], pts[i]);
+    if b.0 - a.0 < 1e-12 { b.1 } else { a.1 + (b.1 - a.1) * (x - a.0) / (b.0 - a.0) }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_lorenz_curve_is_read_between_its_points() {
+        let pts = [(0.0, 0.0), (0.5, 0.1), (1.0, 1.0)];
+        assert_eq!(super::at_share(&pts, 0.0), 0.0);
+        assert!((super::at_share(&pts, 0.25) - 0.05).abs() < 1e-12);
+        assert!((super::at_share(&pts, 0.75) - 0.55).abs() < 1e-12);
+        assert_eq!(super::at_share(&pts, 1.0), 1.0);
+        assert_eq!(super::at_share(&[], 0.3), 0.3);
+    }
 }

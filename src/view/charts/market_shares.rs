@@ -10,6 +10,7 @@ use super::common::*;
 use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
+use crate::view::hover::HoverResult;
 use crate::view::legend::*;
 use crate::view::theme::*;
 use plotters::coord::Shift;
@@ -101,7 +102,7 @@ fn bands(data: &RunData) -> Vec<Band> {
 /// the ones below.
 const LARGE: f64 = 0.05;
 
-pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let bands = if data.firms.is_empty() { Vec::new() } else { bands(data) };
     let title = "Who serves the tokens: model-market shares of the top 8 labs";
     let (plot, side) = titled_with_side(&root.margin(20, 20, 20, 20), title, LEGEND_WIDTH)?;
@@ -124,11 +125,8 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let panel =
         Panel { margin: [10, 25, 0, 0], x_area: if zoom { 12 } else { 50 }, y_area: 80, ..Panel::default() };
     let mut chart = time_panel(&main, data, panel, 0.0..1.0)?;
-    let dates = |x: &f64| date_of(data, *x);
     let mut mesh = chart.configure_mesh();
-    mesh.disable_mesh()
-        .x_labels(time_labels(data))
-        .x_label_formatter(&dates)
+    run_mesh(&mut mesh, Grid::None)
         .y_labels(6)
         .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
         .y_desc("share of tokens served")
@@ -136,34 +134,37 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         .axis_desc_style(label_style())
         .label_style(tick_style());
     if zoom {
-        mesh.x_labels(0).x_desc("");
+        mesh.x_desc("");
     }
     mesh.draw().map_err(err)?;
+    run_time_axis(&main, &mut chart, data, Grid::None, !zoom)?;
     if data.firms.is_empty() {
         let mid = (time_range(data).end / 2.0, 0.5);
         let style = label_style().pos(Pos::new(HPos::Center, VPos::Center));
         let note = "No firm panel in this run (record: RecordOptions(firm_panel: false)): no shares to show";
         chart.draw_series(std::iter::once(Text::new(note, mid, style))).map_err(err)?;
-        return Ok(());
+        return Ok(Vec::new());
     }
     draw_stack(&mut chart, data, &bands, 0.0, None)?;
     label_bands(&chart, &main, &bands, None)?;
+    let mut hover = month_columns(&chart, data, |i| shares_text(&bands, i));
     if let Some(lower) = lower {
         let top = rest * 1.08;
         let panel = Panel { margin: [14, 25, 0, 0], x_area: 50, y_area: 80, ..Panel::default() };
         let mut zc = time_panel(&lower, data, panel, 0.0..top)?;
         let digits = if top < 0.05 { 1 } else { 0 };
-        let date = |x: &f64| date_of(data, *x);
-        run_mesh(&mut zc.configure_mesh(), data, &date, Grid::None)
+        run_mesh(&mut zc.configure_mesh(), Grid::None)
             .y_labels(5)
             .y_label_formatter(&|v| format!("{:.*}%", digits, v * 100.0))
             .y_desc(format!("outside the top {big}"))
             .x_desc("month")
             .draw()
             .map_err(err)?;
+        run_time_axis(&lower, &mut zc, data, Grid::None, true)?;
         let small = &bands[big..];
         draw_stack(&mut zc, data, small, top, Some(&floor))?;
         label_bands(&zc, &lower, small, Some(&floor))?;
+        hover.extend(month_columns(&zc, data, |i| shares_text(&bands, i)));
         // Say what the lower panel is, beside it.
         let y0 = zc.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
         let note = [
@@ -181,7 +182,22 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let end = data.months.last().map(|m| m.date.clone()).unwrap_or_default();
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
     side_legend(&side, top, &["share of tokens", &format!("in {end}")], &entries)?;
-    Ok(())
+    Ok(hover)
+}
+
+/// The month's shares of tokens served, largest first: "Alibaba 22.9% ·
+/// ByteDance 21.5% · … · other labs 0.90%" (bands with no share left out).
+fn shares_text(bands: &[Band], i: usize) -> String {
+    let mut shares: Vec<(&str, f64)> = bands
+        .iter()
+        .map(|b| (if b.others { "other labs" } else { b.name.as_str() }, b.upper[i] - b.lower[i]))
+        .filter(|(_, s)| *s > 0.0)
+        .collect();
+    shares.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if shares.is_empty() {
+        return "no tokens served".into();
+    }
+    shares.iter().map(|(name, s)| format!("{name} {}", percent(*s))).collect::<Vec<_>>().join(" · ")
 }
 
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;

@@ -32,14 +32,14 @@ pub fn render_all(data: &RunData) -> Result<Vec<Rendered>, String> {
 fn render(def: &'static ChartDef, data: &RunData) -> Result<Rendered, String> {
     let ChartId::Run(id) = def.id else { unreachable!("run_charts() holds run charts only") };
     match id {
-        RunChart::Concentration => crate::render_chart!(def, concentration, data),
-        RunChart::Firms => crate::render_chart!(def, firms, data),
-        RunChart::MarketShares => crate::render_chart!(def, market_shares, data),
-        RunChart::PriceWar => crate::render_chart!(def, price_war, data),
-        RunChart::Compute => crate::render_chart!(def, compute, data),
-        RunChart::Funding => crate::render_chart!(def, funding, data),
-        RunChart::Talent => crate::render_chart!(def, talent, data),
-        RunChart::Lorenz => crate::render_chart!(def, lorenz, data),
-        RunChart::Timeline => crate::render_chart!(def, timeline, data),
+        RunChart::Concentration => crate::render_chart_hover!(def, concentration, data),
+        RunChart::Firms => crate::render_chart_hover!(def, firms, data),
+        RunChart::MarketShares => crate::render_chart_hover!(def, market_shares, data),
+        RunChart::PriceWar => crate::render_chart_hover!(def, price_war, data),
+        RunChart::Compute => crate::render_chart_hover!(def, compute, data),
+        RunChart::Funding => crate::render_chart_hover!(def, funding, data),
+        RunChart::Talent => crate::render_chart_hover!(def, talent, data),
+        RunChart::Lorenz => crate::render_chart_hover!(def, lorenz, data),
+        RunChart::Timeline => crate::render_chart_hover!(def, timeline, data),
     }
 }

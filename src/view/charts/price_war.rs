@@ -10,6 +10,7 @@ use super::common::*;
 use crate::record::{EventKind, Payload, RunData};
 use crate::view::axis::*;
 use crate::view::format::*;
+use crate::view::hover::{HoverResult, Region};
 use crate::view::legend::*;
 use crate::view::rules::*;
 use crate::view::theme::*;
@@ -74,10 +75,12 @@ fn y_range(points: &[(f64, f64)]) -> (f64, f64, bool) {
 
 type Chart<'a, DB, Y> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>;
 
-/// One panel: mesh, rules, the series line, and the first cut's line;
-/// returns the panel's top in pixels (for its legend).
+/// One panel on `area`: mesh, rules, the series line, and the first cut's
+/// line; returns the panel's top in pixels (for its legend) and its hover
+/// values (`hover` of each month).
 #[allow(clippy::too_many_arguments)]
 fn panel<DB: DrawingBackend, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
+    area: &DrawingArea<DB, Shift>,
     mut chart: Chart<'_, DB, Y>,
     data: &RunData,
     range: (f64, f64),
@@ -87,14 +90,15 @@ fn panel<DB: DrawingBackend, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
     colour: RGBColor,
     cuts: &[Cut],
     format: &dyn Fn(&f64) -> String,
-) -> Result<i32, String> {
-    let date = |x: &f64| date_of(data, *x);
+    hover: &dyn Fn(usize) -> String,
+) -> Result<(i32, Vec<Region>), String> {
     let mut mesh = chart.configure_mesh();
-    run_mesh(&mut mesh, data, &date, Grid::Fine).y_label_formatter(format).y_desc(desc);
+    run_mesh(&mut mesh, Grid::Fine).y_label_formatter(format).y_desc(desc);
     if last_panel {
         mesh.x_desc("month");
     }
     mesh.draw().map_err(err)?;
+    run_time_axis(area, &mut chart, data, Grid::Fine, last_panel)?;
     draw_rules(&mut chart, data, range.0..range.1, RuleLabels::None)?;
     if let Some(first) = cuts.first() {
         let x = first.month as f64;
@@ -113,10 +117,10 @@ fn panel<DB: DrawingBackend, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
             }
         }
     }
-    Ok(chart.plotting_area().get_base_pixel().1)
+    Ok((chart.plotting_area().get_base_pixel().1, month_columns(&chart, data, hover)))
 }
 
-pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let title = "The price war: token price and tokens served";
     let (main, side) = titled_with_side(root, title, SIDE)?;
     let ((top, bottom), (side_top, side_bottom)) = upper_and_lower(&main, &side, 0.5);
@@ -132,13 +136,24 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let (lo, hi, log) = y_range(&price);
     let frame = Panel::framed(10, 20, 12, Y_AREA);
     let desc = if log { "USD per million tokens (log)" } else { "USD per million tokens" };
-    let top_px = if log {
+    let price_hover = |i: usize| {
+        let mut s =
+            format!("token price {} per million tokens", token_value(data.months[i].token_price_usd_mtok));
+        for c in cuts.iter().filter(|c| c.month as usize == i) {
+            s.push_str(&format!(" · {} cuts its price to defend its share", c.giant));
+            if let Some(r) = &c.rival {
+                s.push_str(&format!(" (against {r})"));
+            }
+        }
+        s
+    };
+    let (top_px, mut hover) = if log {
         let y = (lo..hi).log_scale().with_key_points(sparse_log_ticks(lo, hi));
         let chart = time_panel(&top, data, frame, y)?;
-        panel(chart, data, (lo, hi), desc, false, &price, price_colour, &cuts, &usd)?
+        panel(&top, chart, data, (lo, hi), desc, false, &price, price_colour, &cuts, &usd, &price_hover)?
     } else {
         let chart = time_panel(&top, data, frame, lo..hi)?;
-        panel(chart, data, (lo, hi), desc, false, &price, price_colour, &cuts, &usd)?
+        panel(&top, chart, data, (lo, hi), desc, false, &price, price_colour, &cuts, &usd, &price_hover)?
     };
     let end_price = data.months.last().map(|m| m.token_price_usd_mtok).unwrap_or(0.0);
     let mut entries = vec![
@@ -170,14 +185,42 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let (lo, hi, log) = y_range(&volume);
     let frame = Panel::framed(10, 20, 50, Y_AREA);
     let desc = if log { "trillion tokens a month (log)" } else { "trillion tokens a month" };
-    let bottom_px = if log {
+    let volume_hover = |i: usize| {
+        format!("tokens served {} trillion a month", token_volume(data.months[i].token_volume_ttok))
+    };
+    let (bottom_px, lower) = if log {
         let y = (lo..hi).log_scale().with_key_points(sparse_log_ticks(lo, hi));
         let chart = time_panel(&bottom, data, frame, y)?;
-        panel(chart, data, (lo, hi), desc, true, &volume, volume_colour, &cuts, &ttok)?
+        panel(
+            &bottom,
+            chart,
+            data,
+            (lo, hi),
+            desc,
+            true,
+            &volume,
+            volume_colour,
+            &cuts,
+            &ttok,
+            &volume_hover,
+        )?
     } else {
         let chart = time_panel(&bottom, data, frame, lo..hi)?;
-        panel(chart, data, (lo, hi), desc, true, &volume, volume_colour, &cuts, &ttok)?
+        panel(
+            &bottom,
+            chart,
+            data,
+            (lo, hi),
+            desc,
+            true,
+            &volume,
+            volume_colour,
+            &cuts,
+            &ttok,
+            &volume_hover,
+        )?
     };
+    hover.extend(lower);
     let end_volume = data.months.last().map(|m| m.token_volume_ttok).unwrap_or(0.0);
     let (_, sy) = side_bottom.get_base_pixel();
     framed_legend(
@@ -189,7 +232,32 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             (Mark::Blank, format!("(end: {} T / month)", with_commas(end_volume.round()))),
         ],
     )?;
-    Ok(())
+    Ok(hover)
+}
+
+/// A token price in a hover value: three significant digits, `$0.0061`,
+/// `$0.52`, `$12.3`.
+fn token_value(v: f64) -> String {
+    if v >= 100.0 {
+        format!("${}", with_commas(v))
+    } else if v > 0.0 {
+        let digits = (2 - v.log10().floor() as i32).max(0) as usize;
+        format!("${v:.digits$}")
+    } else {
+        "$0".into()
+    }
+}
+
+/// Trillion tokens in a hover value: `12,342`, `3.4`, `0.0012`.
+fn token_volume(v: f64) -> String {
+    if v >= 100.0 {
+        with_commas(v)
+    } else if v > 0.0 {
+        let digits = (1 - v.log10().floor() as i32).max(0) as usize;
+        format!("{v:.digits$}")
+    } else {
+        "0".into()
+    }
 }
 
 /// 1-2-5 ticks of a log axis, or only the powers of ten when those are too many.
@@ -226,6 +294,12 @@ mod tests {
         assert_eq!(token_tick(0.5), "$0.5");
         assert_eq!(token_tick(0.002), "$0.002");
         assert_eq!(token_tick(0.02), "$0.02");
+        assert_eq!(token_value(0.006123), "$0.00612");
+        assert_eq!(token_value(0.52), "$0.520");
+        assert_eq!(token_value(12.34), "$12.3");
+        assert_eq!(token_value(1234.0), "$1,234");
+        assert_eq!(token_volume(0.00123), "0.0012");
+        assert_eq!(token_volume(3.46), "3.5");
         // a series over four decades goes on a log axis, one within a decade does not
         assert!(y_range(&[(0.0, 0.001), (1.0, 10.0)]).2);
         let (lo, hi, log) = y_range(&[(0.0, 2.0), (1.0, 4.0)]);

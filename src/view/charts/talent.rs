@@ -8,6 +8,7 @@ use super::common::*;
 use crate::record::RunData;
 use crate::view::axis::*;
 use crate::view::format::*;
+use crate::view::hover::HoverResult;
 use crate::view::legend::*;
 use crate::view::rules::*;
 use crate::view::theme::*;
@@ -19,7 +20,7 @@ const SIDE: u32 = 270;
 /// Width of the y label area of both panels (keeps their time axes aligned).
 const Y_AREA: u32 = 95;
 
-pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let n = data.months.len();
     let title = "Talent: researchers' wages, and who employs the researchers";
     let (main, side) = titled_with_side(root, title, SIDE)?;
@@ -34,11 +35,12 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let pad = ((hi - lo) * 0.12).max(0.05);
     // room at the top for the rule labels
     let y_top = (lo - pad).max(0.0)..hi + pad * 2.2;
-    let mut chart = time_panel(&top, data, Panel::framed(10, 20, 40, Y_AREA), y_top.clone())?;
-    let date = |x: &f64| date_of(data, *x);
-    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
+    let frame = Panel { margin: [10 + strip_height(data), 20, 10, 10], ..Panel::framed(10, 20, 40, Y_AREA) };
+    let mut chart = time_panel(&top, data, frame, y_top.clone())?;
+    let span = y_top.end - y_top.start;
+    run_mesh(&mut chart.configure_mesh(), Grid::Fine)
         .y_labels(6)
-        .y_label_formatter(&|v| format!("{v:.1}×"))
+        .y_label_formatter(&|v| format!("{}×", tick(*v, span)))
         .y_desc("wage ÷ initial wage")
         .draw()
         .map_err(err)?;
@@ -47,7 +49,8 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     chart
         .draw_series(DashedLineSeries::new(vec![(0.0, 1.0), (x_end, 1.0)], 6, 5, base.stroke_width(1)))
         .map_err(err)?;
-    draw_rules(&mut chart, data, y_top.clone(), RuleLabels::Fitted)?;
+    run_time_axis(&top, &mut chart, data, Grid::Fine, true)?;
+    draw_rules(&mut chart, data, y_top.clone(), RuleLabels::Above)?;
     let wage = series_colour(4);
     chart.draw_series(month_line(data, |m| m.wage_index, wage.stroke_width(3))).map_err(err)?;
     let last = data.months.last().map(|m| m.wage_index).unwrap_or(1.0);
@@ -62,6 +65,9 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         entries.push((Mark::Dashed(RULE, 2), "US export rule".into()));
     }
     framed_legend(&side_top, (6, py - sy), Some("Wages"), &entries)?;
+    let mut hover = month_columns(&chart, data, |i| {
+        format!("wage index {:.2}× the initial wage", data.months[i].wage_index)
+    });
 
     // ---- lower panel: researchers by tier ----
     let mut giants = vec![0.0f64; n];
@@ -80,14 +86,14 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let max_r = giants.iter().chain(&others).copied().fold(0.0, f64::max).max(10.0) * 1.1;
     let y_bot = 0.0..max_r;
     let mut chart = time_panel(&bottom, data, Panel::framed(10, 20, 50, Y_AREA), y_bot.clone())?;
-    let date = |x: &f64| date_of(data, *x);
-    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Fine)
+    run_mesh(&mut chart.configure_mesh(), Grid::Fine)
         .y_labels(6)
         .y_label_formatter(&|v| with_commas(*v))
         .y_desc("researchers employed")
         .x_desc("month")
         .draw()
         .map_err(err)?;
+    run_time_axis(&bottom, &mut chart, data, Grid::Fine, true)?;
     draw_rules(&mut chart, data, y_bot, RuleLabels::None)?;
     let (cg, cs) = (series_colour(0), series_colour(1));
     for (series, colour) in [(&giants, cg), (&others, cs)] {
@@ -123,5 +129,12 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             (Mark::Blank, format!("(end: {}, {})", with_commas(end(&others)), share(end(&others)))),
         ],
     )?;
-    Ok(())
+    hover.extend(month_columns(&chart, data, |i| {
+        format!(
+            "researchers at the giants {} · at start-ups and small firms {}",
+            with_commas(giants[i]),
+            with_commas(others[i])
+        )
+    }));
+    Ok(hover)
 }

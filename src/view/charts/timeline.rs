@@ -15,6 +15,7 @@ use super::common::*;
 use crate::record::{EventKind, EventRec, RunData, rule_chips};
 use crate::view::axis::*;
 use crate::view::format::*;
+use crate::view::hover::{HoverResult, Region};
 use crate::view::legend::*;
 use crate::view::rules::*;
 use crate::view::text::*;
@@ -55,41 +56,55 @@ impl Lane {
 }
 
 /// Greedy label placement in rows: a label takes the first row where it
-/// overlaps no other label, no label in a row nearer the markers hides its
-/// leader line, and it hides no leader of a label farther out. Labels come
-/// most important first.
+/// overlaps no other label and no export-rule line, no label in a row
+/// nearer the markers hides its leader line, and it hides no leader of a
+/// label farther out. Labels come most important first.
 struct Rows {
     n: usize,
     /// (row, x0, x1, leader x)
     placed: Vec<(usize, i32, i32, i32)>,
+    /// The x pixels of the rule lines that run through the lane.
+    lines: Vec<i32>,
 }
 
 impl Rows {
-    fn new(n: usize) -> Self {
-        Rows { n, placed: Vec::new() }
+    fn new(n: usize, lines: &[i32]) -> Self {
+        Rows { n, placed: Vec::new(), lines: lines.to_vec() }
     }
     /// Row and left edge for a label of width `w` whose leader line is at
-    /// `lx`: right of the leader, or left of it where the plot ends (`hi`).
+    /// `lx`, inside `lo..hi`: right of the leader, else left of it.
     fn place(&mut self, w: i32, lx: i32, lo: i32, hi: i32) -> Option<(usize, i32)> {
         let gap = 10;
-        let x0 = if lx + 6 + w <= hi { lx + 6 } else { (lx - 6 - w).max(lo) };
-        let x1 = x0 + w;
-        let ok = |r: usize| {
-            self.placed.iter().all(|&(pr, a, b, plx)| {
-                let apart = x1 + gap <= a || x0 >= b + gap;
-                let my_leader_clear = lx < a - 3 || lx > b + 3;
-                let its_leader_clear = plx < x0 - 3 || plx > x1 + 3;
-                match pr.cmp(&r) {
-                    std::cmp::Ordering::Equal => apart,
-                    std::cmp::Ordering::Less => my_leader_clear,
-                    std::cmp::Ordering::Greater => its_leader_clear,
-                }
-            })
+        let sides = [lx + 6, lx - 6 - w];
+        let ok = |r: usize, x0: i32| {
+            let x1 = x0 + w;
+            x0 >= lo
+                && x1 <= hi
+                && self.lines.iter().all(|&l| l < x0 - 3 || l > x1 + 3)
+                && self.placed.iter().all(|&(pr, a, b, plx)| {
+                    let apart = x1 + gap <= a || x0 >= b + gap;
+                    let my_leader_clear = lx < a - 3 || lx > b + 3;
+                    let its_leader_clear = plx < x0 - 3 || plx > x1 + 3;
+                    match pr.cmp(&r) {
+                        std::cmp::Ordering::Equal => apart,
+                        std::cmp::Ordering::Less => my_leader_clear,
+                        std::cmp::Ordering::Greater => its_leader_clear,
+                    }
+                })
         };
-        let r = (0..self.n).find(|&r| ok(r))?;
-        self.placed.push((r, x0, x1, lx));
+        let (r, x0) = (0..self.n).find_map(|r| sides.iter().find(|&&x0| ok(r, x0)).map(|&x0| (r, x0)))?;
+        self.placed.push((r, x0, x0 + w, lx));
         Some((r, x0))
     }
+}
+
+/// The left edge nearest `want` for a text `w` pixels wide inside `lo..hi`
+/// that no line of `lines` crosses (a 3-pixel margin); `None` if there is
+/// none.
+fn clear_of_lines(want: i32, w: i32, lo: i32, hi: i32, lines: &[i32]) -> Option<i32> {
+    let fits = |x0: i32| x0 >= lo && x0 + w <= hi && lines.iter().all(|&l| l < x0 - 3 || l > x0 + w + 3);
+    let want = want.clamp(lo, (hi - w).max(lo));
+    (0..=(hi - lo).max(0)).step_by(4).flat_map(|d| [want + d, want - d]).find(|&x0| fits(x0))
 }
 
 /// A label for a marker: the marker's x and radius (pixels), the text, its
@@ -104,21 +119,22 @@ struct Tag {
 
 /// Draw `tags` (most important first) in rows above the marker line at
 /// pixel `dot_y` up to the lane top `top`, and then below it down to
-/// `bottom` if there is room, each with a leader line to its marker; tags
-/// that find no room are left out.
+/// `bottom` if there is room, each with a leader line to its marker, none
+/// crossed by a rule line at `lines`; tags that find no room are left out.
 fn draw_tags<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     tags: &[Tag],
     dot_y: i32,
     (top, bottom): (i32, i32),
     (lo, hi): (i32, i32),
+    lines: &[i32],
 ) -> ChartResult {
     let style = anchored(font(15), HPos::Left, VPos::Center);
     let row_h = 20;
     let rows_in = |room: i32| ((room - 14 - 2) / row_h).max(0) as usize;
     let (n_up, n_down) = (rows_in(dot_y - top).max(1), rows_in(bottom - dot_y));
-    let mut up = Rows::new(n_up);
-    let mut down = Rows::new(n_down);
+    let mut up = Rows::new(n_up, lines);
+    let mut down = Rows::new(n_down, lines);
     // tags on the same spot share one label
     let mut merged: Vec<Tag> = Vec::new();
     for t in tags {
@@ -142,7 +158,14 @@ fn draw_tags<DB: DrawingBackend>(
             continue;
         };
         area.draw(&PathElement::new(vec![(t.x, end), (t.x, ly)], t.leader.stroke_width(1))).map_err(err)?;
-        area.draw(&Text::new(t.text.clone(), (x0, ly), style.color(&t.colour))).map_err(err)?;
+        // a label left of its leader is anchored at its right end, so it
+        // ends by the leader whatever font draws it
+        if x0 < t.x {
+            let right = anchored(font(15), HPos::Right, VPos::Center).color(&t.colour);
+            area.draw(&Text::new(t.text.clone(), (t.x - 6, ly), right)).map_err(err)?;
+        } else {
+            area.draw(&Text::new(t.text.clone(), (x0, ly), style.color(&t.colour))).map_err(err)?;
+        }
     }
     Ok(())
 }
@@ -176,7 +199,7 @@ fn per_quarter<'e>(
     out
 }
 
-pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> ChartResult {
+pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let n = data.months.len().max(1) as u32;
     let x_end = time_range(data).end;
     let of =
@@ -251,8 +274,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     let (_, h) = area.dim_in_pixel();
     let (main, footer) = area.split_vertically(h.saturating_sub(FOOTER_H));
     let mut chart: Chart<DB> = time_panel(&main, data, Panel::framed(10, 25, 45, NAMES_W), 0.0..total)?;
-    let date = |x: &f64| date_of(data, *x);
-    run_mesh(&mut chart.configure_mesh(), data, &date, Grid::Clear)
+    run_mesh(&mut chart.configure_mesh(), Grid::Clear)
         .disable_y_mesh()
         .y_labels(0)
         .x_desc("month")
@@ -291,7 +313,11 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             )))
             .map_err(err)?;
     }
+    run_time_axis(&main, &mut chart, data, Grid::Clear, true)?;
     draw_rules(&mut chart, data, 0.0..total, RuleLabels::None)?;
+    let rule_xs: Vec<i32> = rule_ticks(data).iter().map(|(t, _)| px(&chart, (*t, 0.0)).0).collect();
+    // hover values: the month's events, and on top each round and bar
+    let mut hover = month_columns(&chart, data, |i| month_events(data, i as u32));
 
     // lane names and keys in the left column
     let name_style = (FAMILY, LABEL_SIZE, FontStyle::Bold)
@@ -395,7 +421,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         }
     }
     let (_, lane_bottom) = px(&chart, (0.0, lane.lo));
-    draw_tags(&main, &tags, dot_y, (lane_top, lane_bottom), (plot_l + 2, plot_r))?;
+    draw_tags(&main, &tags, dot_y, (lane_top, lane_bottom), (plot_l + 2, plot_r), &rule_xs)?;
     if spans.is_empty() {
         none(&mut chart, lane, "no export rule in this run")?;
     }
@@ -420,6 +446,13 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
                 + Circle::new((0, 0), r, c.stroke_width(1))
         }))
         .map_err(err)?;
+    for e in &order {
+        let r = r_of(e.amount_musd, max_round, 2.0, 12.0).max(4);
+        let (x, y) = chart.backend_coord(&(e.month as f64, base_y));
+        let text =
+            format!("{} · {} raises {}", date_of(data, e.month as f64), e.target, musd_label(e.amount_musd));
+        hover.push(Region { x: x - r, y: y - r, w: 2 * r, h: 2 * r, text });
+    }
     let mut big: Vec<&&EventRec> = rounds.iter().collect();
     big.sort_by(|a, b| b.amount_musd.total_cmp(&a.amount_musd).then(a.month.cmp(&b.month)));
     big.truncate(ROUND_LABELS);
@@ -436,7 +469,7 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         })
         .collect();
     let (_, lane_bottom) = px(&chart, (0.0, lane.lo));
-    draw_tags(&main, &tags, dot_y, (lane_top, lane_bottom), (plot_l + 2, plot_r))?;
+    draw_tags(&main, &tags, dot_y, (lane_top, lane_bottom), (plot_l + 2, plot_r), &rule_xs)?;
     if rounds.is_empty() {
         none(&mut chart, lane, "no funding round in this run")?;
     }
@@ -493,7 +526,17 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
             );
             let tw = text_width(&main, &text, &label_style);
             let (fx, fy) = px(&chart, (first.month as f64, y));
-            let x0 = (fx - 4).min(plot_r - tw).max(plot_l + 2);
+            // beside the row's first loan, where no rule line crosses it
+            // (else on a white ground)
+            let x0 = match clear_of_lines(fx - 4, tw, plot_l + 2, plot_r, &rule_xs) {
+                Some(x0) => x0,
+                None => {
+                    let x0 = (fx - 4).min(plot_r - tw).max(plot_l + 2);
+                    main.draw(&Rectangle::new([(x0 - 2, fy - 26), (x0 + tw + 2, fy - 6)], WHITE.filled()))
+                        .map_err(err)?;
+                    x0
+                }
+            };
             main.draw(&Text::new(text, (x0, fy - 16), label_style.clone())).map_err(err)?;
             for d in defaults.iter().filter(|e| firms_here.contains(&e.actor.as_str())) {
                 chart
@@ -562,13 +605,41 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
                 y = y1;
             }
             let sum: u32 = counts.iter().sum();
+            // the count above the bar, on white so a rule line does not cross it
+            let tw = text_width(&main, &sum.to_string(), &count_style);
             chart
-                .draw_series(std::iter::once(Text::new(
-                    sum.to_string(),
-                    ((x0 + x1) / 2.0, y),
-                    count_style.clone(),
-                )))
+                .draw_series(std::iter::once(
+                    EmptyElement::at(((x0 + x1) / 2.0, y))
+                        + Rectangle::new([(-tw / 2 - 2, -17), (tw / 2 + 2, -1)], WHITE.filled())
+                        + Text::new(sum.to_string(), (0, 0), count_style.clone()),
+                ))
                 .map_err(err)?;
+            let (ax, ay) = chart.backend_coord(&(x0, y));
+            let (bx1, by1) = chart.backend_coord(&(x1, lane.lo));
+            let m = start.plus(*q);
+            let mut text = format!(
+                "{} Q{}: {}",
+                m.year(),
+                (m.month() - 1) / 3 + 1,
+                if is_deals {
+                    plural(sum as usize, "acquisition", "acquisitions")
+                } else {
+                    plural(sum as usize, "exit", "exits")
+                }
+            );
+            if is_deals {
+                let by: Vec<String> = counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| **k > 0)
+                    .map(|(g, k)| {
+                        let who = if g < own_buyers { buyers[g].0.clone() } else { "other buyers".into() };
+                        format!("{who} {k}")
+                    })
+                    .collect();
+                text.push_str(&format!(" (by {})", by.join(", ")));
+            }
+            hover.push(Region { x: ax, y: ay - 17, w: (bx1 - ax).max(1), h: (by1 - ay + 17).max(1), text });
         }
     }
 
@@ -597,5 +668,83 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
         entries.push((Mark::Fill(tint(PHASE, 0.35)), "consolidation phase".into()));
     }
     legend_row(&footer, Some(x), y, &entries)?;
-    Ok(())
+    Ok(hover)
+}
+
+/// The events of month `t` in a few words (a rule taking effect is said by
+/// `month_columns`): "US rule 2024-12-02 announced · 3 funding rounds (US$500M) · Tencent buys MiniMax · 2 exits".
+fn month_events(data: &RunData, t: u32) -> String {
+    let here: Vec<&EventRec> = data.events.iter().filter(|e| e.month == t).collect();
+    let of = |k: EventKind| here.iter().filter(|e| e.kind() == k).copied().collect::<Vec<_>>();
+    let sum = |v: &[&EventRec]| musd_label(v.iter().map(|e| e.amount_musd).sum::<f64>());
+    let mut parts: Vec<String> = Vec::new();
+    for e in of(EventKind::RuleAnnounced) {
+        parts.push(format!("US rule {} announced", e.actor));
+    }
+    let counted = |k: EventKind, one: &str, many: &str, parts: &mut Vec<String>| {
+        let v = of(k);
+        match v.len() {
+            0 => {}
+            1 => parts.push(format!("1 {one} ({})", sum(&v))),
+            n => parts.push(format!("{n} {many} ({})", sum(&v))),
+        }
+    };
+    counted(EventKind::FundingRound, "funding round", "funding rounds", &mut parts);
+    counted(EventKind::Loan, "chip-backed loan", "chip-backed loans", &mut parts);
+    for e in of(EventKind::Acquisition) {
+        parts.push(format!("{} buys {} ({})", e.actor, e.target, musd_label(e.amount_musd)));
+    }
+    let defaults = of(EventKind::LoanDefault).len();
+    if defaults > 0 {
+        parts.push(format!("{defaults} loan default{}", if defaults == 1 { "" } else { "s" }));
+    }
+    let exits = of(EventKind::Exit);
+    match exits.len() {
+        0 => {}
+        1 => parts.push(format!("{} exits", exits[0].actor)),
+        n => parts.push(format!("{n} exits")),
+    }
+    if parts.is_empty() { "no event in these lanes".into() } else { parts.join(" · ") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_keep_off_rule_lines_and_each_other() {
+        // rule lines at 300 and 480; labels 150 wide whose leaders sit just
+        // left of the lines (the "01.AI US$144M" case)
+        let lines = [300, 480];
+        let mut rows = Rows::new(3, &lines);
+        let mut boxes = Vec::new();
+        for lx in [290, 470, 295, 700] {
+            let (r, x0) = rows.place(150, lx, 100, 1000).expect("room in three rows");
+            boxes.push((r, x0, x0 + 150, lx));
+        }
+        for (i, &(r, a, b, lx)) in boxes.iter().enumerate() {
+            assert!(lines.iter().all(|&l| l < a - 3 || l > b + 3), "a rule line cuts {a}..{b}");
+            assert!(a == lx + 6 || b == lx - 6, "beside its leader");
+            for &(r2, a2, b2, _) in &boxes[i + 1..] {
+                assert!(r != r2 || b + 10 <= a2 || b2 + 10 <= a, "labels overlap");
+            }
+        }
+        // no room anywhere: left out
+        let mut rows = Rows::new(1, &[105, 200, 300]);
+        assert_eq!(rows.place(150, 150, 100, 350), None);
+    }
+
+    #[test]
+    fn a_text_moves_the_least_to_clear_the_lines() {
+        assert_eq!(clear_of_lines(400, 100, 100, 1000, &[]), Some(400));
+        // a line at 450 cuts 400..500: the nearest clear spot is right of it
+        let x0 = clear_of_lines(400, 100, 100, 1000, &[450]).unwrap();
+        assert!(x0 > 453 || x0 + 100 < 447, "{x0}");
+        assert!((x0 - 400).abs() <= 60, "{x0}");
+        // kept inside the plot
+        assert_eq!(clear_of_lines(950, 100, 100, 1000, &[]), Some(900));
+        // lines everywhere: none
+        let lines: Vec<i32> = (100..=1000).step_by(50).collect();
+        assert_eq!(clear_of_lines(400, 100, 100, 1000, &lines), None);
+    }
 }

@@ -180,12 +180,13 @@ pub(super) fn draw_frame(
                 if w > 0 {
                     rect(root, BAR_X0, bar_top(i), BAR_X0 + w - 1, bar_bottom(i), c)?;
                 }
-                // the slice that came from each bought firm, at the tip
+                // the slice that came from each bought firm, at the tip:
+                // striped in the buyer's colour (it is the buyer's now)
                 let mut tip = BAR_X0 + w - 1;
-                for (m, s) in merged {
+                for (_, s) in merged {
                     let mw = layout.px(*s);
                     if mw >= 3 && tip - mw >= BAR_X0 {
-                        ghost_bar(root, tip - mw + 1, bar_top(i), tip, bar_bottom(i), colour(m))?;
+                        ghost_bar(root, tip - mw + 1, bar_top(i), tip, bar_bottom(i), c)?;
                         tip -= mw;
                     }
                 }
@@ -203,7 +204,9 @@ pub(super) fn draw_frame(
                 label(root, &value, &value_style, (BAR_X0 + w + 6, mid(i)))?;
             }
             Row::Acquired { name, prev_share, buyer, buyer_row, price_musd } => {
-                let c = colour(name);
+                // the bought firm's box in its BUYER's colour, so it reads as
+                // part of the buyer (its own name is on the row)
+                let c = colour(buyer);
                 let buyer_share = match &p.rows[*buyer_row] {
                     Row::Firm { share, .. } => *share,
                     _ => 0.0,

@@ -4,8 +4,10 @@
 //! by share (each firm in its colour of the other charts), the month in large
 //! type, the month's most notable event (or the latest one before it), and a
 //! timeline with the export rules. An acquisition is drawn in its deal month
-//! as the bought firm's bar, faded and striped, sitting under the tip of its
-//! buyer's bar with an arrow into it: the buyer's share already includes it.
+//! as the bought firm's bar, faded and striped in the BUYER's colour (so it
+//! reads as the buyer's), sitting under the tip of its buyer's bar with an
+//! arrow into it and "acquired by <buyer>": the buyer's share already
+//! includes it, and the slice it brought is striped at the buyer's tip.
 //!
 //! Frames are drawn with plotters into an RGB buffer and encoded here with the
 //! `gif` crate against one fixed palette (the theme colours, their blends

@@ -164,13 +164,16 @@ pub fn draw<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -
     match cuts.first() {
         Some(first) => {
             entries.push((Mark::Dashed(CUT, 3), "first defending cut".into()));
+            // the giant, then the month and the rival: one line would run out of the key
+            entries.push((Mark::Blank, format!("of a giant: {}", first.giant)));
+            let month = date_of(data, first.month as f64);
             entries.push((
                 Mark::Blank,
-                format!("of a giant: {}, {}", first.giant, date_of(data, first.month as f64)),
+                match &first.rival {
+                    Some(r) => format!("{month}, against {r}"),
+                    None => month,
+                },
             ));
-            if let Some(r) = &first.rival {
-                entries.push((Mark::Blank, format!("(against {r})")));
-            }
             entries.push((Mark::Triangle(CUT), format!("giants' defending cuts ({})", cuts.len())));
         }
         None => entries.push((Mark::Blank, "no giant cuts to defend share".into())),

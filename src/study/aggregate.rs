@@ -142,6 +142,7 @@ pub fn aggregate(plan: &Plan, mut runs: Vec<RunResult>) -> Study {
         design: plan.design,
         common_random_numbers: plan.common_random_numbers(),
         params: plan.params.clone(),
+        labels: super::label::param_labels(&plan.base, &plan.spec, plan.design, &plan.params, &plan.factors),
         cells,
         factors: plan.factors.clone(),
         runs,

@@ -117,6 +117,7 @@ pub fn build(spec: Spec) -> Study {
         replicates: spec.replicates,
         design: spec.design,
         common_random_numbers: true,
+        labels: Vec::new(),
         params: spec.params,
         cells,
         factors: Vec::new(),

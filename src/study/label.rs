@@ -18,6 +18,9 @@ pub struct ParamLabel {
     pub name: String,
     /// e.g. "units/month"; `None` for a date, a factor or a level.
     pub unit: Option<String>,
+    /// The shortest form that keeps the sense, for legends and cell names:
+    /// "Ascend 910B supply", "Oct 2023 rule".
+    pub short: String,
 }
 
 impl ParamLabel {
@@ -35,7 +38,13 @@ impl ParamLabel {
         if column.contains('.') {
             return fallback(column, None);
         }
-        ParamLabel { name: column.replace('_', " "), unit: None }
+        ParamLabel::new(column.replace('_', " "), None)
+    }
+
+    /// A label whose short form is its name without a parenthesis.
+    pub fn new(name: String, unit: Option<String>) -> Self {
+        let short = name.split(" (").next().unwrap_or(&name).to_string();
+        ParamLabel { name, unit, short }
     }
 }
 
@@ -220,7 +229,11 @@ pub fn path_label(world: &World, path: &str) -> ParamLabel {
             Some(w) => name.replace("{}", w),
             None => name.replace("{} ", "").replace("{}: ", "").replace("{}", ""),
         };
-        return ParamLabel { name, unit: (!unit.is_empty()).then(|| unit.to_string()) };
+        let mut label = ParamLabel::new(name, (!unit.is_empty()).then(|| unit.to_string()));
+        if let (true, Some(rule)) = (key.starts_with("policy.rules."), who) {
+            label.short = rule;
+        }
+        return label;
     }
     fallback(path, who)
 }
@@ -250,7 +263,7 @@ fn fallback(path: &str, who: Option<String>) -> ParamLabel {
         ),
         None => stem,
     };
-    ParamLabel { name, unit }
+    ParamLabel::new(name, unit)
 }
 
 /// The label of a parameter set at several paths at once (`also`): one
@@ -274,7 +287,7 @@ pub fn paths_label(world: &World, path: &str, also: &[String]) -> ParamLabel {
             let joined = distinct.join("/");
             let label = path_label(world, path);
             let own = names[0].as_str();
-            return ParamLabel { name: label.name.replacen(own, &joined, 1), unit: label.unit };
+            return ParamLabel::new(label.name.replacen(own, &joined, 1), label.unit);
         }
         return first;
     }
@@ -287,9 +300,13 @@ pub fn paths_label(world: &World, path: &str, also: &[String]) -> ParamLabel {
         && fields == ["announced", "effective"].into()
     {
         let rule = whos[0].clone().unwrap_or_else(|| "rule".into());
-        return ParamLabel { name: format!("{rule}: date (announced = effective)"), unit: None };
+        let mut label = ParamLabel::new(format!("{rule}: date (announced = effective)"), None);
+        label.short = rule;
+        return label;
     }
-    ParamLabel { name: format!("{} (and {} more)", first.name, also.len()), unit: first.unit }
+    let mut label = ParamLabel::new(format!("{} (and {} more)", first.name, also.len()), first.unit);
+    label.short = first.short;
+    label
 }
 
 /// The labels of a plan's parameters, in the order of `params`: a grid's
@@ -351,6 +368,8 @@ mod tests {
         let w = baseline();
         assert_eq!(full(&w, "chips.suppliers[5].capacity_units_month"), "Ascend 910B supply (units/month)");
         assert_eq!(full(&w, "policy.rules[1].effective"), "Oct 2023 rule: effective date");
+        assert_eq!(path_label(&w, "policy.rules[1].effective").short, "Oct 2023 rule");
+        assert_eq!(path_label(&w, "chips.suppliers[5].capacity_units_month").short, "Ascend 910B supply");
         assert_eq!(
             paths_label(&w, "policy.rules[1].effective", &["policy.rules[1].announced".into()]).full(),
             "Oct 2023 rule: date (announced = effective)"

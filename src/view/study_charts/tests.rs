@@ -9,6 +9,7 @@ const OUTCOME_VS_PARAM: &str = "outcome_vs_param";
 const HEATMAP: &str = "heatmap";
 const EFFECTS: &str = "effects";
 const SENSITIVITY: &str = "sensitivity";
+const TIME: &str = "time_to_consolidation";
 
 #[test]
 fn padded_ranges_never_have_zero_width() {
@@ -28,12 +29,12 @@ fn ticks_and_values_read_well() {
     assert_eq!(rho(-0.004), "0.00");
     assert_eq!(rho(-0.37), "−0.37");
     assert_eq!(rho(0.481), "+0.48");
-    assert_eq!(pretty_value("5500.0"), "5500");
+    assert_eq!(pretty_value("5500.0"), "5,500");
+    assert_eq!(pretty_value("44000"), "44,000");
+    assert_eq!(pretty_value("0.7001077918710875"), "0.7001");
     assert_eq!(pretty_value("0.5"), "0.5");
     assert_eq!(pretty_value("2023-10"), "2023-10");
     assert_eq!(tick(-5.0, 10.0), "−5");
-    assert_eq!(param_name("chips.suppliers[5].capacity_units_month"), "suppliers[5].capacity_units_month");
-    assert_eq!(param_name("market.inertia"), "market.inertia");
     assert_eq!(tick(0.25, 1.0), "0.25");
     assert_eq!(value_label(38.24), "38.2");
     assert_eq!(value_label(2455.2), "2,455");
@@ -91,21 +92,33 @@ fn check_ink(study: &Study, expected: &[&str], min_ink: f64) {
 
 #[test]
 fn a_grid_of_one_parameter_has_fans_and_outcomes_against_it() {
-    check(&fixtures::grid1(4), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
-    check(&fixtures::grid1_text(), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
-    check(&fixtures::grid1(1), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
-    check(&fixtures::degenerate(fixtures::grid1(3)), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
+    check(&fixtures::grid1(4), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM, TIME]);
+    check(&fixtures::grid1_text(), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM, TIME]);
+    check(&fixtures::grid1(1), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM, TIME]);
+    check(&fixtures::degenerate(fixtures::grid1(3)), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM, TIME]);
 }
 
 #[test]
 fn a_grid_of_many_cells_still_renders() {
-    check(&fixtures::grid1(60), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
+    check(&fixtures::grid1(60), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM, TIME]);
 }
 
 #[test]
 fn a_grid_of_two_parameters_has_a_heatmap_and_small_multiples() {
-    check(&fixtures::grid2(), &[FAN_HHI, FAN_FIRMS, HEATMAP]);
-    check(&fixtures::degenerate(fixtures::grid2()), &[FAN_HHI, FAN_FIRMS, HEATMAP]);
+    check(&fixtures::grid2(), &[FAN_HHI, FAN_FIRMS, HEATMAP, TIME]);
+    // Every key outcome the same in every cell: no wall of identical tiles.
+    let flat = fixtures::degenerate(fixtures::grid2());
+    check(&flat, &[FAN_HHI, FAN_FIRMS, TIME]);
+    let (shown, same) = heatmap_outcomes(&flat);
+    assert!(shown.is_empty());
+    assert_eq!(
+        same,
+        vec![
+            (Outcome::FinalIndependentFirms, "10.0".to_string()),
+            (Outcome::Consolidated, "0%".to_string()),
+            (Outcome::MonthsToConsolidation, value_label(flat.months as f64)),
+        ]
+    );
 }
 
 #[test]
@@ -150,5 +163,5 @@ fn a_study_without_runs_still_renders() {
         st.summary = Default::default();
     }
     let charts = render_study(&s).expect("charts render");
-    assert_eq!(charts.len(), 3);
+    assert_eq!(charts.len(), 4);
 }

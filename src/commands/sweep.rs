@@ -33,7 +33,7 @@ pub fn ranking_summary(study: &Study, top: usize) -> String {
     let points = study.cells.len();
     let _ = writeln!(
         s,
-        "{points} design points x {} replicate{} over {} parameters; parameters ranked by |Spearman rho| with each outcome (n = design points):",
+        "{points} design points x {} replicate{} over {} parameters; parameters ranked by |Spearman ρ| with each outcome (n = design points):",
         study.replicates,
         if study.replicates == 1 { "" } else { "s" },
         study.params.len()
@@ -70,7 +70,7 @@ pub fn ranking_summary(study: &Study, top: usize) -> String {
             };
             let _ = writeln!(
                 s,
-                "  {:>2}. {name:<width$}  rho {}{ci}  SRC {}{clear}",
+                "  {:>2}. {name:<width$}  ρ {}{ci}  SRC {}{clear}",
                 k + 1,
                 r.spearman.map_or("n/a".to_string(), rho),
                 r.src.map_or("-".to_string(), rho),
@@ -84,7 +84,7 @@ pub fn ranking_summary(study: &Study, top: usize) -> String {
             );
         }
     }
-    let _ = writeln!(s, "  * the 95% interval of rho excludes zero");
+    let _ = writeln!(s, "  * the 95% interval of ρ excludes zero");
     s
 }
 

@@ -134,14 +134,7 @@ pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
         let x = padded(lo, hi, 0.08);
         let span = x.end - x.start;
         // The caption whole, on one or two lines above the panel.
-        let (pw, _) = panel.dim_in_pixel();
-        let cap_style = anchored(bold(16), HPos::Center, VPos::Top);
-        let lines = wrap_lines(panel, &caption, &cap_style, pw as i32 - 12);
-        let head = 20 * lines.len().max(2) as u32 + 6;
-        let (cap_area, body) = panel.split_vertically(head);
-        for (li, line) in lines.iter().enumerate() {
-            text_px(&cap_area, line, (pw as i32 / 2, 4 + 20 * li as i32), &cap_style)?;
-        }
+        let body = caption_above(panel, &caption, 16, 2)?;
         let mut chart = ChartBuilder::on(&body)
             .margin(8)
             .margin_right(18)

@@ -114,11 +114,20 @@ pub(super) fn heatmap<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
         let stops = HEAT.iter().find(|(o, _)| o == outcome).map_or(&BLUES, |(_, s)| *s);
         let outcome = *outcome;
         let s = outcome.chart_scale();
-        let (pw, _) = panel.dim_in_pixel();
-        let caption = fit(panel, &heat_caption(outcome), &bold(16), pw as i32 - 16);
+        // The caption whole: the tiles' area on the right of the first panel's labels.
         let yw = if k == 0 { y_label_w as u32 } else { 6 };
+        let (_, tiles) = panel.split_horizontally(yw);
+        let lines = |p: &DrawingArea<DB, Shift>, o: Outcome| {
+            wrap_lines(p, &heat_caption(o), &bold(16), p.dim_in_pixel().0 as i32 - 12).len()
+        };
+        let most = shown.iter().map(|o| lines(&tiles, *o)).max().unwrap_or(1);
+        let body_tiles = caption_above(&tiles, &heat_caption(outcome), 16, most)?;
+        let (_, top) = body_tiles.get_base_pixel();
+        let (_, panel_top) = panel.get_base_pixel();
+        let (_, panel) = panel.split_vertically((top - panel_top) as u32);
+        let panel = &panel;
         let layout = [8, 10, 62, yw];
-        let mut chart = captioned(panel, (&caption, bold(16)), layout, 0.0..nx as f64, 0.0..ny as f64)?;
+        let mut chart = captioned(panel, ("", bold(1)), layout, 0.0..nx as f64, 0.0..ny as f64)?;
         let (cw, _) = chart.plotting_area().dim_in_pixel();
         let x_desc = fit(panel, &x_title, &font(15), cw as i32);
         let mut mesh = chart.configure_mesh();
@@ -168,6 +177,10 @@ pub(super) fn heatmap<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
                 let ci = st.and_then(|st| st.1.ci_low.zip(st.1.ci_high)).map(|(a, b)| {
                     if outcome == Outcome::Consolidated {
                         format!("{:.0}–{:.0}%", (a * s).max(0.0), (b * s).min(100.0))
+                    } else if outcome == Outcome::MonthsToConsolidation {
+                        // A restricted time lies within 0..horizon: so does its interval as shown.
+                        let h = study.months as f64;
+                        format!("{}–{}", value_label((a * s).max(0.0)), value_label((b * s).min(h)))
                     } else {
                         format!("{}–{}", value_label(a * s), value_label(b * s))
                     }

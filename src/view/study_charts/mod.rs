@@ -218,6 +218,28 @@ pub(super) fn wrap_lines<DB: DrawingBackend>(
     lines.into_iter().map(|l| fit(area, &l, style, max_w)).collect()
 }
 
+/// Draw `caption` whole, centred in bold `size` on top of `panel`, on as
+/// many lines as it needs (room is kept for at least `min_lines`, so the
+/// panels of one chart line up); returns the area below it.
+pub(super) fn caption_above<DB: DrawingBackend>(
+    panel: &DrawingArea<DB, Shift>,
+    caption: &str,
+    size: u32,
+    min_lines: usize,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let (pw, _) = panel.dim_in_pixel();
+    let style = anchored(bold(size), HPos::Center, VPos::Top);
+    let lines = wrap_lines(panel, caption, &style, pw as i32 - 12);
+    let step = size as i32 + 4;
+    let head = (step * lines.len().max(min_lines) as i32 + 6) as u32;
+    let (cap, body) = panel.split_vertically(head);
+    let (bx, by) = cap.get_base_pixel();
+    for (i, line) in lines.iter().enumerate() {
+        text_px(&cap, line, (bx + pw as i32 / 2, by + 4 + step * i as i32), &style)?;
+    }
+    Ok(body)
+}
+
 /// Interpolate a colour ramp at `t` in 0..1.
 fn ramp(t: f64, stops: &[RGBColor]) -> RGBColor {
     let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.5 };

@@ -110,7 +110,7 @@ pub(super) fn time_to_consolidation<DB: DrawingBackend>(
     let x = 0.0..months.max(1) as f64;
     let desc = ("runs not yet consolidated", "month (a curve drops when runs begin a consolidation phase)");
     let mut chart: Chart<'_, DB> =
-        time_axes(&left, study.start, x.clone(), 0.0..1.04, desc, Some(26), &|v| percent_tick(*v))?;
+        time_axes(&left, study.start, x.clone(), 0.0..1.04, desc, Some(6), &|v| percent_tick(*v))?;
     let half: Vec<(f64, f64)> = vec![(0.0, 0.5), (x.end, 0.5)];
     chart.draw_series(LineSeries::new(half, GREY.stroke_width(1))).map_err(err)?;
     let curves: Vec<Vec<(f64, f64)>> = levels.iter().map(|l| steps(&l.curve, months)).collect();
@@ -167,8 +167,14 @@ pub(super) fn time_to_consolidation<DB: DrawingBackend>(
     for (k, l) in levels.iter().enumerate() {
         let (yk, c) = (row_y(k), colour(k));
         if let (Some(a), Some(b)) = (l.restricted.ci_low, l.restricted.ci_high) {
-            rm.draw_series(whisker(a.max(xr.start), b.min(xr.end), yk, 0.18, c.stroke_width(3)))
-                .map_err(err)?;
+            rm.draw_series(whisker(
+                a.max(xr.start),
+                b.min(months as f64).min(xr.end),
+                yk,
+                0.18,
+                c.stroke_width(3),
+            ))
+            .map_err(err)?;
         }
         if let Some(m) = l.restricted.mean {
             rm.draw_series([

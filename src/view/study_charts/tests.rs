@@ -165,3 +165,58 @@ fn a_study_without_runs_still_renders() {
     let charts = render_study(&s).expect("charts render");
     assert_eq!(charts.len(), 4);
 }
+
+/// The hover texts of a rendered chart, joined.
+fn hover_text(study: &Study, name: &str) -> String {
+    let charts = render_study(study).expect("charts render");
+    let c = charts.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("{name} is drawn"));
+    assert!(!c.hover.is_empty(), "{name} offers hover values");
+    for r in &c.hover {
+        assert!(r.w > 0 && r.h > 0 && r.x >= 0 && r.y >= 0, "{name}: {r:?}");
+        assert!(r.x + r.w <= WIDTH as i32 && r.y + r.h <= HEIGHT as i32, "{name}: {r:?} inside the chart");
+    }
+    c.hover.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn every_study_chart_says_its_values_under_the_pointer() {
+    let grid = fixtures::grid2();
+    let fan = hover_text(&grid, FAN_HHI);
+    assert!(fan.contains("2022-01 (month 0) · HHI") && fan.contains("5–95% of runs"), "{fan}");
+    let tiles = hover_text(&grid, HEATMAP);
+    assert!(tiles.contains("final independent firms (firms): ") && tiles.contains("95% CI"), "{tiles}");
+    assert_eq!(
+        render_study(&grid).unwrap().iter().find(|c| c.name == HEATMAP).unwrap().hover.len(),
+        grid.cells.len() * heatmap_outcomes(&grid).0.len(),
+        "one region per tile"
+    );
+    let km = hover_text(&grid, TIME);
+    assert!(km.contains("share of runs not yet consolidated") && km.contains("restricted mean"), "{km}");
+    let one = hover_text(&fixtures::grid1(4), OUTCOME_VS_PARAM);
+    assert!(one.contains("runs") && one.contains("95% CI"), "{one}");
+    let forest = hover_text(&fixtures::factorial(), EFFECTS);
+    assert!(forest.contains("95% CI") && forest.contains("replicates"), "{forest}");
+    let tornado = hover_text(&fixtures::lhs(), SENSITIVITY);
+    assert!(tornado.contains("Spearman ρ") && tornado.contains("design points"), "{tornado}");
+}
+
+#[test]
+fn study_charts_name_parameters_by_their_labels_not_paths() {
+    let mut s = fixtures::grid2();
+    s.labels = vec![
+        crate::study::label::ParamLabel::new("Oct 2023 rule: effective date".into(), None),
+        crate::study::label::ParamLabel::new("Ascend 910B supply".into(), Some("units/month".into())),
+    ];
+    let names = cell_names(&s, &s.cells[0]);
+    assert!(names[0].starts_with("Oct 2023 rule: effective date "), "{names:?}");
+    for c in render_study(&s).unwrap() {
+        for p in &s.params {
+            assert!(!c.svg.contains(&p.column), "{} shows the path {}", c.name, p.column);
+        }
+    }
+    let heat = render_study(&s).unwrap().into_iter().find(|c| c.name == HEATMAP).unwrap();
+    assert!(
+        heat.svg.contains("Ascend 910B supply (units/month)"),
+        "the axis names the parameter and its unit"
+    );
+}

@@ -217,7 +217,7 @@ fn design(study: &Study) -> Markup {
             thead {
                 tr {
                     th.num { "cell" }
-                    @for (i, p) in study.params.iter().enumerate() { th title=(p.column) { (param_title(study, i)) } }
+                    @for i in 0..study.params.len() { th { (param_title(study, i)) } }
                     th.num { "runs" }
                 }
             }
@@ -256,7 +256,7 @@ fn design(study: &Study) -> Markup {
                 ul {
                     @for (i, p) in study.params.iter().enumerate() {
                         li {
-                            b title=(p.column) { (param_title(study, i)) } " (" (kind_name(p.kind)) ")"
+                            b { (param_title(study, i)) } " (" (kind_name(p.kind)) ")"
                             @if let Some((lo, hi)) = range(i) {
                                 ": " (short_number(lo)) " to " (short_number(hi))
                             }

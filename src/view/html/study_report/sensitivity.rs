@@ -12,7 +12,7 @@ pub(super) fn sensitivity_rows(study: &Study, outcome: Outcome) -> Vec<&Sensitiv
 
 pub(super) fn param_code(study: &Study, p: usize) -> Markup {
     match study.params.get(p) {
-        Some(col) => html! { span title=(col.column) { (param_title(study, p)) } },
+        Some(_) => html! { (param_title(study, p)) },
         None => html! { "?" },
     }
 }

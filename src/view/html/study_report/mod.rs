@@ -226,7 +226,7 @@ fn design(study: &Study) -> Markup {
                     tr {
                         td.num { (c.id) }
                         @for i in 0..study.params.len() {
-                            td { (short_number(c.values.get(i).map_or("", |s| s.as_str()))) }
+                            td { (crate::view::study_charts::pretty_value(c.values.get(i).map_or("", |s| s.as_str()))) }
                         }
                         td.num { (thousands(runs_in(study, c.id) as u64)) }
                     }
@@ -317,13 +317,19 @@ fn outcomes(study: &Study) -> Markup {
     let rows = study.cells.len() + usize::from(!lhs);
     let table = html! {
         table {
-            (outcome_head(!lhs))
+            (outcome_head(study, !lhs))
             tbody {
                 @for c in &study.cells {
                     tr {
                         td.num { (c.id) }
                         @if !lhs {
-                            td { (cell_names(study, c).get(1).unwrap_or(&c.label)) }
+                            td {
+                                @if study.design == DesignKind::Factorial {
+                                    (cell_names(study, c).first().unwrap_or(&c.label))
+                                } @else {
+                                    (cell_names(study, c).last().unwrap_or(&c.label))
+                                }
+                            }
                         }
                         @for o in TABLED {
                             (summary_cells(study, o, study.stat(c.id, o), study.km_median.get(c.id as usize).copied().flatten()))
@@ -345,19 +351,27 @@ fn outcomes(study: &Study) -> Markup {
                 p.note.constant { (line) }
             }
             @if lhs {
-                div.scroll { table { (outcome_head(false)) tbody { (all_runs_row(study, false)) } } }
+                div.scroll { table { (outcome_head(study, false)) tbody { (all_runs_row(study, false)) } } }
             }
             (folded_table(rows, if lhs { "outcomes by sample" } else { "outcomes by cell" }, table))
         }
     }
 }
 
-fn outcome_head(parameters: bool) -> Markup {
+/// The outcomes table's head; the parameters column is headed by their
+/// short readable names (factor names for a factorial).
+fn outcome_head(study: &Study, parameters: bool) -> Markup {
+    let names: Vec<String> = (0..study.params.len()).map(|p| study.label(p).short).collect();
     html! {
         thead {
             tr {
                 th.num { "cell" }
-                @if parameters { th { "parameters" } }
+                @if parameters {
+                    th {
+                        @if study.design == DesignKind::Factorial { "factors off their reference level" }
+                        @else { (names.join(", ")) }
+                    }
+                }
                 th.num { "final independent firms" }
                 th.num { "p5 to p95" }
                 th.num { "final HHI" }
@@ -478,7 +492,7 @@ fn grid_finding(study: &Study, outcome: Outcome) -> Option<Markup> {
         .collect();
     let lo = means.iter().min_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)))?;
     let hi = means.iter().max_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)))?;
-    let name = |c: &crate::study::data::Cell| cell_names(study, c).get(1).unwrap_or(&c.label).clone();
+    let name = |c: &crate::study::data::Cell| cell_names(study, c).first().unwrap_or(&c.label).clone();
     let ci = |s: &Summary| mean_interval(outcome, s).map(|c| format!(" (95% CI {c})")).unwrap_or_default();
     let (lo_mean, hi_mean) = (lo.1.mean.unwrap_or(0.0), hi.1.mean.unwrap_or(0.0));
     let head = html! { b { (capitalise(outcome.phrase())) "." } };

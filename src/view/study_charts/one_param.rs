@@ -111,11 +111,11 @@ pub(super) fn outcome_vs_param<DB: DrawingBackend>(
         let (lo, hi) = bounds(values.chain(runs.iter().map(|r| r.1))).unwrap_or((0.0, 1.0));
         let y = if *outcome == Outcome::Consolidated { -4.0..104.0 } else { padded(lo, hi, 0.08) };
         let span = y.end - y.start;
-        let (pw, _) = panel.dim_in_pixel();
         let bottom = k >= 2;
-        let caption = fit(panel, &caption, &bold(17), pw as i32 - 20);
+        // The caption whole (two lines where it needs them), the panels aligned.
+        let body = caption_above(panel, &caption, 16, 2)?;
         let layout = [8, 18, if bottom { 58 } else { 34 }, 70];
-        let mut chart = captioned(panel, (&caption, bold(17)), layout, x_range.clone(), y.clone())?;
+        let mut chart = captioned(&body, ("", bold(1)), layout, x_range.clone(), y.clone())?;
         let y_fmt = |v: &f64| tick(*v, span);
         let mut mesh = chart.configure_mesh();
         mesh.disable_x_mesh()

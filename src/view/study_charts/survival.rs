@@ -127,6 +127,11 @@ pub(super) fn time_to_consolidation<DB: DrawingBackend>(
         (px + 4, py - 4),
         &anchored(muted(14), HPos::Left, VPos::Bottom),
     )?;
+    if levels.iter().all(|l| l.curve.iter().all(|p| p.events == 0)) {
+        let (cx, cy) = chart.backend_coord(&(x.end / 2.0, 0.75));
+        let note = format!("no run reached a consolidation phase in the {months} months");
+        text_px(&left, &note, (cx, cy), &anchored(muted(17), HPos::Center, VPos::Center))?;
+    }
     let xs: Vec<f64> = (0..months).map(|m| m as f64).collect();
     regions.extend(hover::columns(&chart, &xs, |m| {
         let mut t = format!("{} (month {m}): share of runs not yet consolidated", study.date(m as u32));
@@ -182,11 +187,11 @@ pub(super) fn time_to_consolidation<DB: DrawingBackend>(
                 Circle::new((m, yk), 7, WHITE.stroke_width(1)),
             ])
             .map_err(err)?;
-            let (dx, dy) = rm.backend_coord(&(m, yk));
+            let (dx, dy) = rm.backend_coord(&(m, yk + 0.2)); // above the whisker's caps
             text_px(
                 &right,
                 &value_label(m),
-                (dx, dy - 12),
+                (dx, dy - 3),
                 &anchored(bold(14).color(&c), HPos::Center, VPos::Bottom),
             )?;
         }

@@ -281,6 +281,14 @@ fn summary_cells(study: &Study, outcome: Outcome, s: Option<&Summary>, km: Optio
         };
     };
     let mean = s.mean.unwrap_or(f64::NAN);
+    // A restricted time lies within the horizon: so does its interval as shown.
+    let clipped;
+    let s = if outcome == Outcome::MonthsToConsolidation {
+        clipped = Summary { ci_high: s.ci_high.map(|h| h.min(study.months as f64)), ..*s };
+        &clipped
+    } else {
+        s
+    };
     let ci = html! {
         @if let Some(c) = mean_interval(outcome, s) { span.ci { (c) } }
     };

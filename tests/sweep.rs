@@ -261,7 +261,9 @@ fn factorial_and_latin_hypercube_tables() {
     assert!((inter - expect_i).abs() < 1e-9 * expect_i.abs().max(1.0), "{inter} vs {expect_i}");
 
     let l = tmp.path().join("l");
-    ok(&chipban(&["sweep", &fixture("sweep_lhs.ron"), "--out", s(&l), "--no-charts"]));
+    let out = chipban(&["sweep", &fixture("sweep_lhs.ron"), "--out", s(&l), "--no-charts"]);
+    ok(&out);
+    let console = String::from_utf8_lossy(&out.stdout).to_string();
     let runs = csv_rows(&l.join("runs.csv"));
     assert_eq!(runs.len(), 20);
     // Latin hypercube: one sample in each of the 20 strata of every range.
@@ -287,6 +289,28 @@ fn factorial_and_latin_hypercube_tables() {
         let (lo, hi): (f64, f64) = (row["ci95_low"].parse().unwrap(), row["ci95_high"].parse().unwrap());
         assert!((-1.0..=1.0).contains(&rho) && lo <= rho && rho <= hi);
     }
+    // The console ranks the parameters by |ρ| per outcome, by their readable
+    // names, instead of a line per sample.
+    assert!(console.contains("parameters ranked by |Spearman ρ|"), "{console}");
+    assert!(!console.contains("sample 1") && !console.contains("research.data_weight"), "{console}");
+    let label = |path: &str| match path {
+        "research.data_weight" => "data weight ζ (0–1)",
+        "acquisitions.bidders" => "acquisitions: bidders",
+        _ => "rule: date (announced = effective)",
+    };
+    let firms = console.split("final independent firms").nth(1).expect("the firms ranking");
+    let mut ranked: Vec<_> = sens.iter().filter(|r| r["outcome"] == "final_independent_firms").collect();
+    let key =
+        |r: &std::collections::BTreeMap<String, String>| r["spearman"].parse::<f64>().map_or(-1.0, f64::abs);
+    ranked.sort_by(|a, b| key(b).total_cmp(&key(a)));
+    let positions: Vec<usize> = ranked
+        .iter()
+        .map(|r| {
+            firms.find(label(&r["parameter"])).unwrap_or_else(|| panic!("{} in {firms}", r["parameter"]))
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "ranked by |ρ|: {positions:?} in {firms}");
+    assert!(firms.contains("  1. ") && firms.contains("R² = "), "{firms}");
 }
 
 #[test]

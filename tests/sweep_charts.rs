@@ -58,6 +58,27 @@ fn check(study: &Study, expected: &[&str]) {
     let html = report::study_report(study, &rendered);
     for c in &rendered {
         assert!(html.contains(&format!("id=\"chart-{}\"", c.name)), "{}", c.name);
+        // Hover values: every chart's regions are laid over its inline SVG.
+        assert!(!c.hover.is_empty(), "{} offers hover values", c.name);
+        assert!(
+            html.contains(&format!("<title>{}", c.hover[0].text.split('\n').next().unwrap())),
+            "{}",
+            c.name
+        );
+    }
+    // Parameters by their readable names, never by their world paths.
+    for p in &study.params {
+        if p.column.contains('.') {
+            assert!(!html.contains(&p.column), "the report shows the path {}", p.column);
+            for c in &rendered {
+                assert!(!c.svg.contains(&p.column), "{} shows the path {}", c.name, p.column);
+            }
+        }
+    }
+    if study.design != chipban::study::data::DesignKind::Factorial {
+        for want in ["market-share inertia (weight on last month, 0–1)", "researcher churn (per month)"] {
+            assert!(html.contains(want), "the report names {want}");
+        }
     }
     assert!(!html.contains("src=\"http") && !html.contains("<script"));
     assert!(html.contains("A &lt;small&gt; test &amp; study"), "the description is escaped");
@@ -73,7 +94,7 @@ fn real_sweeps_of_each_design_get_their_charts_and_report() {
          Param(path: \"talent.churn_monthly\", values: [0.01, 0.06])])",
         3,
     );
-    check(&grid, &["fan_hhi", "fan_independent_firms", "heatmap"]);
+    check(&grid, &["fan_hhi", "fan_independent_firms", "heatmap", "time_to_consolidation"]);
     let factorial = sweep(
         tmp.path(),
         "factorial",

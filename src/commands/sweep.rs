@@ -1,12 +1,119 @@
 //! `chipban sweep FILE`: run a batch study (or one shard of it) into its
 //! folder, resumable; with `--emit-slurm DIR`, write a Slurm job array for
-//! it instead of running. Prints what was done and a line per cell.
+//! it instead of running. Prints what was done and the study's answer: a
+//! line per cell (cells named by readable parameter labels), for a timing
+//! grid the months to consolidation per level, for a Latin hypercube the
+//! parameters ranked by |Spearman ρ| per key outcome.
 
 use super::{AppError, OutputOptions, chart_files, check_jobs};
+use crate::analysis::outcome::Outcome;
+use crate::analysis::survival;
 use crate::outdir::OutFile;
 use crate::slurm::{self, SlurmOptions};
+use crate::study::data::DesignKind;
 use crate::study::{self, Shard, Study, StudyError, SweepOutcome};
+use crate::view::format::{rho, value_label};
+use crate::view::study_charts::{cell_names, consolidation_levels, pretty_value};
 use std::path::PathBuf;
+
+/// Parameters listed per outcome in a Latin hypercube's summary.
+pub const RANKED: usize = 10;
+
+/// The outcomes a Latin hypercube's summary ranks the parameters for.
+const RANKED_OUTCOMES: [Outcome; 3] =
+    [Outcome::FinalIndependentFirms, Outcome::Consolidated, Outcome::MonthsToConsolidation];
+
+/// A Latin hypercube's answer: per key outcome, the `top` parameters ranked
+/// by |Spearman ρ| (as the report and the chart rank them), each with its
+/// readable label, ρ and its 95% interval, and the standardised regression
+/// coefficient; the linear model's R² in the outcome's heading.
+pub fn ranking_summary(study: &Study, top: usize) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let points = study.cells.len();
+    let _ = writeln!(
+        s,
+        "{points} design points x {} replicate{} over {} parameters; parameters ranked by |Spearman ρ| with each outcome (n = design points):",
+        study.replicates,
+        if study.replicates == 1 { "" } else { "s" },
+        study.params.len()
+    );
+    for o in RANKED_OUTCOMES {
+        let rows = study::aggregate::ranking(study, o);
+        if rows.is_empty() {
+            continue;
+        }
+        let r2 = rows
+            .iter()
+            .find_map(|r| r.r2)
+            .map(|r| format!(" (linear model R² = {r:.2})"))
+            .unwrap_or_default();
+        let _ = writeln!(s, "{}{r2}:", o.label());
+        let shown = &rows[..rows.len().min(top)];
+        let names: Vec<String> = shown.iter().map(|r| study.label(r.param).full()).collect();
+        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).min(64);
+        for (k, (r, name)) in shown.iter().zip(&names).enumerate() {
+            let name: String = if name.chars().count() > 64 {
+                name.chars().take(63).chain(['…']).collect()
+            } else {
+                name.clone()
+            };
+            let ci = r
+                .ci_low
+                .zip(r.ci_high)
+                .map(|(a, b)| format!(" (95% CI {} to {})", rho(a), rho(b)))
+                .unwrap_or_default();
+            let clear = if matches!((r.ci_low, r.ci_high), (Some(a), Some(b)) if a > 0.0 || b < 0.0) {
+                " *"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                s,
+                "  {:>2}. {name:<width$}  ρ {}{ci}  SRC {}{clear}",
+                k + 1,
+                r.spearman.map_or("n/a".to_string(), rho),
+                r.src.map_or("-".to_string(), rho),
+            );
+        }
+        if rows.len() > shown.len() {
+            let _ = writeln!(
+                s,
+                "      ... {} more parameters in effects.csv and report.html",
+                rows.len() - shown.len()
+            );
+        }
+    }
+    let _ = writeln!(s, "  * the 95% interval of ρ excludes zero");
+    s
+}
+
+/// A grid's question of timing: per value of its first parameter (the
+/// other's cells pooled), the runs consolidating, the restricted mean
+/// months to consolidation with its interval and the Kaplan–Meier median.
+pub fn timing_summary(study: &Study) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "months to consolidation by {}:", study.label(0).full());
+    for l in consolidation_levels(study) {
+        let k = l.curve.iter().map(|p| p.events).sum::<usize>();
+        let mean = l.restricted.mean.map_or("-".to_string(), value_label);
+        let ci = l
+            .restricted
+            .ci_low
+            .zip(l.restricted.ci_high)
+            .map(|(a, b)| format!(" (95% CI {} to {})", value_label(a), value_label(b)))
+            .unwrap_or_default();
+        let median = survival::median_time(&l.curve).map_or("not reached".to_string(), |m| study.date(m));
+        let _ = writeln!(
+            s,
+            "  {:<10} {k} of {} runs consolidate; restricted mean {mean} months{ci}; median {median}",
+            pretty_value(&l.value),
+            l.restricted.n
+        );
+    }
+    s
+}
 
 /// Options of `chipban sweep`.
 #[derive(Clone, Debug, Default)]
@@ -118,16 +225,28 @@ pub fn summary(done: &SweepOutcome, shard: Option<Shard>) -> String {
         if done.jobs == 1 { "" } else { "s" }
     );
     match (&done.study, shard) {
+        (Some(study), _) if study.design == DesignKind::LatinHypercube => {
+            s.push_str(&ranking_summary(study, RANKED));
+            if let Some(line) = crate::compare::constant_sentence(&study.constant, "every run of the study") {
+                let _ = writeln!(s, "{line}");
+            }
+        }
         (Some(study), _) => {
             let _ = writeln!(s, "{} cells x {} replicates; per cell:", study.cells.len(), study.replicates);
             let show = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.1}"));
-            for c in study.cells.iter().take(30) {
+            let names: Vec<String> = study
+                .cells
+                .iter()
+                .map(|c| cell_names(study, c).first().cloned().unwrap_or_default())
+                .collect();
+            let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).clamp(20, 60);
+            for (c, name) in study.cells.iter().zip(&names).take(30) {
                 let ind = study.stat(c.id, "final_independent_firms").copied().unwrap_or_default();
                 let cons = study.stat(c.id, "consolidated").copied().unwrap_or_default();
                 let _ = writeln!(
                     s,
-                    "  {:<48} consolidated in {:>5.1}% of runs; final independent firms {} (95% CI {} to {})",
-                    c.label,
+                    "  {:<width$} consolidated in {:>5.1}% of runs; final independent firms {} (95% CI {} to {})",
+                    name,
                     100.0 * cons.mean.unwrap_or(0.0),
                     show(ind.mean),
                     show(ind.ci_low),
@@ -136,6 +255,9 @@ pub fn summary(done: &SweepOutcome, shard: Option<Shard>) -> String {
             }
             if study.cells.len() > 30 {
                 let _ = writeln!(s, "  ... {} more cells in cells.csv", study.cells.len() - 30);
+            }
+            if study.design == DesignKind::Grid && (1..=2).contains(&study.params.len()) {
+                s.push_str(&timing_summary(study));
             }
             if let Some(line) = crate::compare::constant_sentence(&study.constant, "every run of the study") {
                 let _ = writeln!(s, "{line}");

@@ -142,6 +142,7 @@ pub fn aggregate(plan: &Plan, mut runs: Vec<RunResult>) -> Study {
         design: plan.design,
         common_random_numbers: plan.common_random_numbers(),
         params: plan.params.clone(),
+        labels: super::label::param_labels(&plan.base, &plan.spec, plan.design, &plan.params, &plan.factors),
         cells,
         factors: plan.factors.clone(),
         runs,
@@ -152,6 +153,36 @@ pub fn aggregate(plan: &Plan, mut runs: Vec<RunResult>) -> Study {
         effects,
         sensitivity,
     }
+}
+
+/// A Latin hypercube's parameters ranked for one outcome: by |Spearman ρ|,
+/// largest first (a parameter without a correlation last), ties in the
+/// study's order. The console, the report and the chart rank this way.
+pub fn ranking(study: &Study, outcome: Outcome) -> Vec<&super::data::Sensitivity> {
+    let mut rows: Vec<&super::data::Sensitivity> =
+        study.sensitivity.iter().filter(|s| s.outcome == outcome).collect();
+    let key = |s: &super::data::Sensitivity| s.spearman.map_or(-1.0, f64::abs);
+    rows.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.param.cmp(&b.param)));
+    rows
+}
+
+/// The months to consolidation over the runs of `cells` taken together:
+/// the Kaplan–Meier curve (runs that never consolidate censored at the
+/// horizon) and the summary of the restricted times min(T, horizon) — its
+/// mean is the restricted mean, with a t interval over the runs.
+pub fn time_to_consolidation(
+    study: &Study,
+    cells: &[u32],
+) -> (Vec<survival::SurvivalPoint>, super::data::Summary) {
+    let t = Outcome::MonthsToConsolidation.index();
+    let times: Vec<Option<f64>> = study
+        .runs
+        .iter()
+        .filter(|r| cells.contains(&r.cell))
+        .map(|r| r.outcomes.get(t).copied().flatten())
+        .collect();
+    let restricted: Vec<f64> = times.iter().map(|x| survival::restricted_time(*x, study.months)).collect();
+    (survival::kaplan_meier(&times, study.months), stats::summarise(&restricted))
 }
 
 /// Mean and 5/50/95% quantiles of metric `k` per month over the runs `idx`.

@@ -231,6 +231,9 @@ pub struct Study {
     /// hypercube, whose points each have their own seeds).
     pub common_random_numbers: bool,
     pub params: Vec<Param>,
+    /// A readable name and unit per parameter (same order as `params`;
+    /// `study::label`): "Ascend 910B supply (units/month)", never a path.
+    pub labels: Vec<super::label::ParamLabel>,
     pub cells: Vec<Cell>,
     /// Factorial designs only.
     pub factors: Vec<FactorInfo>,
@@ -269,6 +272,17 @@ impl Study {
     /// The value of an outcome that is the same in every run, if it is.
     pub fn constant_value(&self, outcome: Outcome) -> Option<f64> {
         self.constant.iter().find(|(o, _)| *o == outcome).map(|(_, v)| *v)
+    }
+
+    /// The readable label of parameter `p` (a cleaned column name when the
+    /// study has no label for it).
+    pub fn label(&self, p: usize) -> super::label::ParamLabel {
+        match self.labels.get(p) {
+            Some(l) => l.clone(),
+            None => {
+                super::label::ParamLabel::plain(self.params.get(p).map_or("parameter", |x| x.column.as_str()))
+            }
+        }
     }
 
     /// The band of `metric` for `cell` (`None` = the all-runs group).

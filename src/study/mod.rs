@@ -8,6 +8,7 @@ pub mod aggregate;
 pub mod data;
 pub mod error;
 pub mod journal;
+pub mod label;
 pub mod output;
 pub mod run;
 pub mod spec;

@@ -34,6 +34,8 @@ pub enum StudyChart {
     Effects,
     /// Tornado of Spearman rank correlations (Latin hypercube).
     Sensitivity,
+    /// Kaplan–Meier curves of the months to consolidation per level (grids).
+    TimeToConsolidation,
 }
 
 /// A chart of a comparison (`chipban compare`).
@@ -74,7 +76,7 @@ const fn def(id: ChartId, name: &'static str, title: &'static str) -> ChartDef {
 use ChartId::{Compare, Run, Study};
 
 /// Every chart, in the order a report shows each family.
-pub const CHARTS: [ChartDef; 19] = [
+pub const CHARTS: [ChartDef; 20] = [
     def(Run(RunChart::Concentration), "concentration", "Market concentration"),
     def(Run(RunChart::Firms), "firms", "How many firms"),
     def(Run(RunChart::MarketShares), "market_shares", "Market shares"),
@@ -90,6 +92,7 @@ pub const CHARTS: [ChartDef; 19] = [
     def(Study(StudyChart::Heatmap), "heatmap", "Outcomes over the grid"),
     def(Study(StudyChart::Effects), "effects", "Effects of the factors"),
     def(Study(StudyChart::Sensitivity), "sensitivity", "Sensitivity to the parameters"),
+    def(Study(StudyChart::TimeToConsolidation), "time_to_consolidation", "Months to consolidation"),
     def(Compare(CompareChart::FanHhi), "compare_fan_hhi", "Concentration over time"),
     def(Compare(CompareChart::FanFirms), "compare_fan_independent_firms", "Independent firms over time"),
     def(Compare(CompareChart::Paired), "paired_differences", "Paired differences"),

@@ -1,6 +1,7 @@
 //! The forest plot of a factorial design's effects (main effects and
 //! interactions, by order) with their intervals. Draws only.
 
+use super::hover_regions::rect;
 use super::*;
 
 // ---------------------------------------------------------------- factorial
@@ -23,9 +24,31 @@ pub(super) fn order_name(order: u32) -> String {
     }
 }
 
-/// A term for display: `a x b` → `a × b`.
+/// A term for display: `chip_scarcity x data_and_talent` → `chip scarcity
+/// × data and talent` (factor names read as their labels).
 pub fn term_label(term: &str) -> String {
-    term.replace(" x ", " × ")
+    term.replace(" x ", " × ").replace('_', " ")
+}
+
+/// The panel caption of an outcome in the effects chart (drawn whole, on
+/// as many lines as it needs).
+pub fn effect_caption(outcome: Outcome) -> String {
+    match outcome {
+        Outcome::Consolidated => "share of runs consolidating (percentage points)".to_string(),
+        Outcome::MonthsToConsolidation => "restricted mean months to consolidation (months)".to_string(),
+        _ => format!("{} ({})", outcome.chart_label(), outcome.diff_unit()),
+    }
+}
+
+/// What an effect's hover says: the term, the outcome, the estimate with
+/// its interval and its size verdict.
+fn effect_hover(e: &Effect, outcome: Outcome) -> String {
+    let d = |v: f64| crate::view::format::outcome_diff(outcome, v);
+    let est = e.estimate.map_or("no estimate".to_string(), d);
+    let ci =
+        e.ci_low.zip(e.ci_high).map(|(a, b)| format!(" (95% CI {} to {})", d(a), d(b))).unwrap_or_default();
+    let verdict = e.materiality.map(|m| format!("; {}", m.as_str())).unwrap_or_default();
+    format!("{}\n{}: {est}{ci}{verdict}; {} replicates", term_label(&e.term), outcome.label(), e.n)
 }
 
 /// The terms of a factorial's effects in display order: main effects, then
@@ -52,7 +75,7 @@ pub(super) fn effect_outcomes(study: &Study) -> Vec<Outcome> {
     v
 }
 
-pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>) -> ChartResult {
+pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, Shift>) -> HoverResult {
     let reference: Vec<String> = study
         .factors
         .iter()
@@ -70,8 +93,10 @@ pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
     let area = root.margin(15, 10, 20, 20).titled(&title, title_style()).map_err(err)?;
     let terms = effect_terms(study);
     if terms.is_empty() {
-        return empty_panel(&area, "effects", "no effects in this study");
+        empty_panel(&area, "effects", "no effects in this study")?;
+        return Ok(Vec::new());
     }
+    let mut regions = Vec::new();
     let (key, rest) = area.split_vertically(34);
     let mut orders: Vec<u32> = terms.iter().map(|t| t.1).collect();
     orders.dedup();
@@ -88,8 +113,9 @@ pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
     let size = (row_px * 0.55).clamp(11.0, 17.0) as u32;
     let label_style = anchored(font(size), HPos::Right, VPos::Center);
     let (w, _) = rest.dim_in_pixel();
+    // Labels up to a quarter of the width; a longer one wraps onto two lines.
     let label_w = (labels.iter().map(|l| text_width(&rest, l, &label_style)).max().unwrap_or(100) + 24)
-        .clamp(120, (w as i32 / 3).max(120));
+        .clamp(120, (w as i32 / 4).max(120));
     let (label_area, plots) = rest.split_horizontally(label_w as u32);
     let outcomes = effect_outcomes(study);
     let panels = plots.split_evenly((1, outcomes.len()));
@@ -97,12 +123,7 @@ pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
     for (pi, (outcome, panel)) in outcomes.iter().zip(&panels).enumerate() {
         let oi = Some(*outcome);
         let s = outcome.chart_scale();
-        let unit = outcome.diff_unit();
-        let caption = match *outcome {
-            Outcome::Consolidated => "share of runs consolidating (percentage points)".to_string(),
-            Outcome::MonthsToConsolidation => "restricted mean months to consolidation (months)".to_string(),
-            _ => format!("{} ({unit})", outcome.chart_label()),
-        };
+        let caption = effect_caption(*outcome);
         let rows: Vec<Option<&Effect>> = terms
             .iter()
             .map(|(t, _)| study.effects.iter().find(|e| Some(e.outcome) == oi && e.term == *t))
@@ -112,9 +133,15 @@ pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
         let (lo, hi) = bounds(values.chain([0.0])).unwrap_or((-1.0, 1.0));
         let x = padded(lo, hi, 0.08);
         let span = x.end - x.start;
-        let (pw, _) = panel.dim_in_pixel();
-        let caption = fit(panel, &caption, &bold(17), pw as i32 - 16);
-        let mut chart = captioned(panel, (&caption, bold(17)), [8, 18, 40, 4], x.clone(), 0.0..n as f64)?;
+        // The caption whole, on one or two lines above the panel.
+        let body = caption_above(panel, &caption, 16, 2)?;
+        let mut chart = ChartBuilder::on(&body)
+            .margin(8)
+            .margin_right(18)
+            .x_label_area_size(40)
+            .y_label_area_size(4)
+            .build_cartesian_2d(x.clone(), 0.0..n as f64)
+            .map_err(err)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -151,6 +178,14 @@ pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
         for (k, (row, (_, order))) in rows.iter().zip(&terms).enumerate() {
             let yk = row_y(k);
             let c = order_colour(*order);
+            if let Some(e) = row {
+                regions.extend(rect(
+                    &chart,
+                    (x.start, yk - 0.5),
+                    (x.end, yk + 0.5),
+                    effect_hover(e, *outcome),
+                ));
+            }
             let Some(e) = row.filter(|e| e.estimate.is_some()) else {
                 chart
                     .draw_series(std::iter::once(Text::new(
@@ -184,10 +219,15 @@ pub(super) fn effects<DB: DrawingBackend>(study: &Study, root: &DrawingArea<DB, 
                     HPos::Right,
                     VPos::Center,
                 );
-                let text = fit(&label_area, label, &style, label_w - 16);
-                text_px(&label_area, &text, (lx + label_w - 10, py), &style)?;
+                let lines = wrap_lines(&label_area, label, &style, label_w - 16);
+                let lines = &lines[..lines.len().min(2)];
+                let step = size as i32 + 3;
+                let top = py - step * (lines.len() as i32 - 1) / 2;
+                for (li, line) in lines.iter().enumerate() {
+                    text_px(&label_area, line, (lx + label_w - 10, top + step * li as i32), &style)?;
+                }
             }
         }
     }
-    Ok(())
+    Ok(regions)
 }

@@ -71,11 +71,12 @@ pub(super) fn fan<DB: DrawingBackend>(
     study: &Study,
     metric: Metric,
     root: &DrawingArea<DB, Shift>,
-) -> ChartResult {
+) -> HoverResult {
     let groups = fan_groups(study, metric);
     let area = root.margin(20, 10, 20, 20).titled(fan_title(metric), title_style()).map_err(err)?;
     if groups.is_empty() {
-        return empty_panel(&area, metric.label(), "no monthly paths in this study");
+        empty_panel(&area, metric.label(), "no monthly paths in this study")?;
+        return Ok(Vec::new());
     }
     let len = groups.iter().map(|(_, b)| b.points.len()).max().unwrap_or(1);
     let x = 0.0..(len.max(2) - 1) as f64;
@@ -105,7 +106,37 @@ pub(super) struct Fans<'s> {
     pub(super) y: std::ops::Range<f64>,
 }
 
-pub(super) fn overlaid<DB: DrawingBackend>(fans: &Fans<'_>, area: &DrawingArea<DB, Shift>) -> ChartResult {
+/// A group's name for a hover text: the cell's readable name, or the group.
+fn group_name(study: &Study, label: &str, b: &Band) -> String {
+    match b.cell.and_then(|c| study.cells.iter().find(|cell| cell.id == c)) {
+        Some(cell) => cell_names(study, cell).first().cloned().unwrap_or_else(|| label.to_string()),
+        None => format!("all {} runs", b.n),
+    }
+}
+
+/// `mean 2,345 (5–95% of runs: 1,900–2,800)` for month `m` of a band.
+fn band_text(b: &Band, m: usize) -> String {
+    match b.points.get(m) {
+        Some(p) => format!(
+            "mean {} (5–95% of runs: {}–{})",
+            value_label(p.mean),
+            value_label(p.p5),
+            value_label(p.p95)
+        ),
+        None => "no value".to_string(),
+    }
+}
+
+/// One hover column per month: the month and each group's mean and band.
+fn fan_hover(study: &Study, metric: Metric, groups: &[(String, &Band)], m: usize) -> String {
+    let mut t = format!("{} (month {m}) · {}", study.date(m as u32), metric.label());
+    for (label, b) in groups {
+        t.push_str(&format!("\n{}: {}", group_name(study, label, b), band_text(b, m)));
+    }
+    t
+}
+
+pub(super) fn overlaid<DB: DrawingBackend>(fans: &Fans<'_>, area: &DrawingArea<DB, Shift>) -> HoverResult {
     let Fans { study, metric, ref groups, .. } = *fans;
     let (x, y) = (fans.x.clone(), fans.y.clone());
     const LEGEND_W: u32 = 360;
@@ -133,7 +164,10 @@ pub(super) fn overlaid<DB: DrawingBackend>(fans: &Fans<'_>, area: &DrawingArea<D
     let band = if single { tint(series_colour(0), 0.25) } else { RGBColor(215, 215, 215) };
     entries.push((Mark::Fill(band), "5–95% of runs (band)".into()));
     let top = chart.plotting_area().get_base_pixel().1 - side.get_base_pixel().1;
-    side_legend(&side, top, &["mean of the runs (line)"], &entries)
+    side_legend(&side, top, &["mean of the runs (line)"], &entries)?;
+    let len = groups.iter().map(|(_, b)| b.points.len()).max().unwrap_or(0);
+    let xs: Vec<f64> = (0..len).map(|m| m as f64).collect();
+    Ok(hover::columns(&chart, &xs, |m| fan_hover(study, metric, groups, m)))
 }
 
 /// Columns of a grid of `n` panels in a `w`×`h` area, panels about 1.9:1.
@@ -154,7 +188,7 @@ pub(super) fn grid_columns(n: usize, w: f64, h: f64) -> usize {
 pub(super) fn small_multiples<DB: DrawingBackend>(
     fans: &Fans<'_>,
     area: &DrawingArea<DB, Shift>,
-) -> ChartResult {
+) -> HoverResult {
     let Fans { study, metric, ref groups, .. } = *fans;
     let (x, y) = (fans.x.clone(), fans.y.clone());
     let (key, rest) = area.split_vertically(34);
@@ -181,10 +215,11 @@ pub(super) fn small_multiples<DB: DrawingBackend>(
         (Mark::Line(RGBColor(150, 150, 150), 2), "mean of all cells (for reference)".to_string()),
     ];
     if titles.iter().any(|t| t.1) {
-        let names: Vec<&str> = study.params.iter().map(|p| short_param(&p.column)).collect();
+        let names: Vec<String> = (0..study.params.len()).map(|p| param_short(study, p)).collect();
         entries.push((Mark::Blank, format!("panels: {}", names.join(", "))));
     }
     legend_row(&key, None, 14, &entries)?;
+    let mut regions = Vec::new();
     for (i, (((_, b), panel), (title, _))) in groups.iter().zip(&panels).zip(titles).enumerate() {
         let bottom_row = i / cols == rows - 1 || i + cols >= groups.len();
         let layout = [6, 14, if bottom_row { 24 } else { 20 }, if span >= 1000.0 { 52 } else { 40 }];
@@ -209,7 +244,9 @@ pub(super) fn small_multiples<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), colour.stroke_width(2)))
             .map_err(err)?;
+        let xs: Vec<f64> = (0..b.points.len()).map(|m| m as f64).collect();
+        let one = std::slice::from_ref(&groups[i]);
+        regions.extend(hover::columns(&chart, &xs, |m| fan_hover(study, metric, one, m)));
     }
-    let _ = metric;
-    Ok(())
+    Ok(regions)
 }

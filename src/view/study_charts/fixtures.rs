@@ -117,6 +117,7 @@ pub fn build(spec: Spec) -> Study {
         replicates: spec.replicates,
         design: spec.design,
         common_random_numbers: true,
+        labels: labels(&spec.params),
         params: spec.params,
         cells,
         factors: Vec::new(),
@@ -130,6 +131,20 @@ pub fn build(spec: Spec) -> Study {
     };
     restate(&mut s);
     s
+}
+
+/// The parameters' readable labels, resolved against the baseline world as
+/// the aggregation resolves them against a sweep's world.
+fn labels(params: &[Param]) -> Vec<crate::study::label::ParamLabel> {
+    let world = crate::world::load_str(include_str!("../../../worlds/baseline.ron"), "baseline.ron")
+        .expect("the baseline loads");
+    params
+        .iter()
+        .map(|p| match p.kind {
+            ParamKind::Level => crate::study::label::ParamLabel::plain(&p.column),
+            _ => crate::study::label::path_label(&world, &p.column),
+        })
+        .collect()
 }
 
 fn param(column: &str, kind: ParamKind) -> Param {

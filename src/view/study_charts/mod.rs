@@ -13,6 +13,7 @@ use crate::analysis::outcome::Outcome;
 use crate::study::data::{Band, DesignKind, Effect, Metric, ParamKind, Study};
 use crate::view::axis::{draw_time_axis, time_ticks, x_ticks};
 use crate::view::format::{rho, tick, value_label};
+use crate::view::hover::{self, HoverResult, Region};
 use crate::view::legend::{Mark, key_above, legend_row, side_legend};
 use crate::view::panels::{
     FanPoint, band_polygon, bounds, captioned, draw_fans, empty_panel, fan_axes, padded, whisker,
@@ -29,11 +30,15 @@ use fans::*;
 mod one_param;
 use one_param::*;
 mod heatmap;
+pub use heatmap::heatmap_outcomes;
 use heatmap::*;
 mod effects;
 pub use effects::*;
 mod sensitivity;
 use sensitivity::*;
+mod hover_regions;
+mod survival;
+pub use survival::*;
 #[cfg(test)]
 pub(crate) mod fixtures;
 #[cfg(test)]
@@ -57,9 +62,14 @@ pub fn charts(study: &Study) -> Vec<&'static ChartDef> {
     let mut v = vec![StudyChart::FanHhi, StudyChart::FanFirms];
     match study.design {
         DesignKind::Grid if study.params.len() == 1 && !study.cells.is_empty() => {
-            v.push(StudyChart::OutcomeVsParam)
+            v.extend([StudyChart::OutcomeVsParam, StudyChart::TimeToConsolidation])
         }
-        DesignKind::Grid if study.params.len() == 2 && !study.cells.is_empty() => v.push(StudyChart::Heatmap),
+        DesignKind::Grid if study.params.len() == 2 && !study.cells.is_empty() => {
+            if !heatmap_outcomes(study).0.is_empty() {
+                v.push(StudyChart::Heatmap);
+            }
+            v.push(StudyChart::TimeToConsolidation)
+        }
         DesignKind::Grid => {}
         DesignKind::Factorial => v.push(StudyChart::Effects),
         DesignKind::LatinHypercube => v.push(StudyChart::Sensitivity),
@@ -77,13 +87,14 @@ pub fn render_study(study: &Study) -> Result<Vec<Rendered>, String> {
     let mut out = Vec::new();
     for def in charts(study) {
         let ChartId::Study(id) = def.id else { unreachable!("charts() holds study charts only") };
-        out.push(render_pair(def, |r| draw(study, id, r), |r| draw(study, id, r))?);
+        out.push(render_pair_hover(def, |r| draw(study, id, r), |r| draw(study, id, r))?);
     }
     Ok(out)
 }
 
-/// Draw the study chart `id` on `root` (either backend).
-fn draw<DB: DrawingBackend>(study: &Study, id: StudyChart, root: &DrawingArea<DB, Shift>) -> ChartResult {
+/// Draw the study chart `id` on `root` (either backend); returns its hover
+/// regions (the values under the pointer in the report).
+fn draw<DB: DrawingBackend>(study: &Study, id: StudyChart, root: &DrawingArea<DB, Shift>) -> HoverResult {
     match id {
         StudyChart::FanHhi => fan(study, Metric::Hhi, root),
         StudyChart::FanFirms => fan(study, Metric::IndependentFirms, root),
@@ -91,41 +102,36 @@ fn draw<DB: DrawingBackend>(study: &Study, id: StudyChart, root: &DrawingArea<DB
         StudyChart::Heatmap => heatmap(study, root),
         StudyChart::Effects => effects(study, root),
         StudyChart::Sensitivity => sensitivity(study, root),
+        StudyChart::TimeToConsolidation => time_to_consolidation(study, root),
     }
 }
 
 // ---------------------------------------------------------------- helpers
 
-/// A short name for a parameter column: the last segment of a world path.
-pub fn short_param(column: &str) -> &str {
-    column.rsplit('.').next().unwrap_or(column)
+/// The readable name and unit of parameter `p` (`study::label`), e.g.
+/// "Ascend 910B supply (units/month)": never a raw world path.
+pub fn param_title(study: &Study, p: usize) -> String {
+    study.label(p).full()
 }
 
-/// A parameter column as short as it can be without losing its sense:
-/// kept whole up to 24 characters, else its last two path segments
-/// (`chips.suppliers[5].capacity_units_month` → `suppliers[5].capacity_units_month`).
-pub fn param_name(column: &str) -> &str {
-    if column.chars().count() <= 24 {
-        return column;
-    }
-    match column.rmatch_indices('.').nth(1) {
-        Some((i, _)) => &column[i + 1..],
-        None => column,
-    }
+/// The short readable name of parameter `p`, e.g. "Ascend 910B supply".
+pub fn param_short(study: &Study, p: usize) -> String {
+    study.label(p).short
 }
 
-/// Names for a cell, most explicit first: its label; `name=value` pairs
-/// with short parameter names; for a factorial, only the factors not at
-/// their reference level (`all low`, `chip_scarcity=high`); the bare values.
+/// Names for a cell, most explicit first: the readable parameter names
+/// with their values (`Oct 2023 rule 2023-04, Ascend 910B supply 5,500`);
+/// for a factorial, only the factors not at their reference level (`all
+/// low`, `chip scarcity high`); last, the bare values (which need a key).
 pub fn cell_names(study: &Study, cell: &crate::study::data::Cell) -> Vec<String> {
-    let mut v = vec![cell.label.clone()];
+    let mut v = Vec::new();
     if study.design == DesignKind::Factorial && !study.factors.is_empty() {
-        let mut changed: Vec<(&str, &str)> = Vec::new();
+        let mut changed: Vec<(String, &str)> = Vec::new();
         for (i, f) in study.factors.iter().enumerate() {
             let p = study.params.iter().position(|p| p.column == f.name).unwrap_or(i);
             let value = cell.values.get(p).map(|s| s.as_str()).unwrap_or("");
             if Some(value) != f.levels.first().map(|s| s.as_str()) {
-                changed.push((&f.name, value));
+                changed.push((study.label(p).short, value));
             }
         }
         let refs: Vec<&str> =
@@ -139,22 +145,21 @@ pub fn cell_names(study: &Study, cell: &crate::study::data::Cell) -> Vec<String>
         } else if changed.len() == study.factors.len() && changed.windows(2).all(|w| w[0].1 == w[1].1) {
             v.push(format!("all {}", changed[0].1));
         } else {
-            v.push(changed.iter().map(|(n, l)| format!("{n}={l}")).collect::<Vec<_>>().join(", "));
+            v.push(changed.iter().map(|(n, l)| format!("{n} {l}")).collect::<Vec<_>>().join(", "));
             if changed.windows(2).all(|w| w[0].1 == w[1].1) {
                 v.push(format!(
                     "{}: {}",
                     changed[0].1,
-                    changed.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+                    changed.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", ")
                 ));
             }
         }
     } else {
         v.push(
-            study
-                .params
+            cell.values
                 .iter()
-                .zip(&cell.values)
-                .map(|(p, val)| format!("{}={}", short_param(&p.column), pretty_value(val)))
+                .enumerate()
+                .map(|(p, val)| format!("{} {}", param_short(study, p), pretty_value(val)))
                 .collect::<Vec<_>>()
                 .join(", "),
         );
@@ -163,12 +168,13 @@ pub fn cell_names(study: &Study, cell: &crate::study::data::Cell) -> Vec<String>
     v
 }
 
-/// A parameter value for a chart: a number written as `5500.0` loses its
-/// `.0`; anything else is kept as written.
+/// A parameter value for a chart: a whole number written as `5500.0` loses
+/// its `.0` and gains separators (`5,500`); a long decimal is cut to four
+/// significant digits; anything else is kept as written.
 pub fn pretty_value(v: &str) -> String {
-    match v.strip_suffix(".0") {
-        Some(int) if int.parse::<i64>().is_ok() => int.to_string(),
-        _ => v.to_string(),
+    match v.strip_suffix(".0").or(Some(v)).and_then(|i| i.parse::<i64>().ok()) {
+        Some(int) => crate::view::format::with_commas(int as f64),
+        None => crate::view::format::short_number(v),
     }
 }
 
@@ -191,6 +197,49 @@ fn cell_title<DB: DrawingBackend>(
     (fit(area, &names[last], style, max_w), true)
 }
 
+/// `text` broken at spaces into lines no wider than `max_w` pixels in
+/// `style` (a word wider than that stands on its own line, shortened).
+pub(super) fn wrap_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle<'_>,
+    max_w: i32,
+) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if text_width(area, &format!("{line} {word}"), style) <= max_w => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines.into_iter().map(|l| fit(area, &l, style, max_w)).collect()
+}
+
+/// Draw `caption` whole, centred in bold `size` on top of `panel`, on as
+/// many lines as it needs (room is kept for at least `min_lines`, so the
+/// panels of one chart line up); returns the area below it.
+pub(super) fn caption_above<DB: DrawingBackend>(
+    panel: &DrawingArea<DB, Shift>,
+    caption: &str,
+    size: u32,
+    min_lines: usize,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let (pw, _) = panel.dim_in_pixel();
+    let style = anchored(bold(size), HPos::Center, VPos::Top);
+    let lines = wrap_lines(panel, caption, &style, pw as i32 - 12);
+    let step = size as i32 + 4;
+    let head = (step * lines.len().max(min_lines) as i32 + 6) as u32;
+    let (cap, body) = panel.split_vertically(head);
+    let (bx, by) = cap.get_base_pixel();
+    for (i, line) in lines.iter().enumerate() {
+        text_px(&cap, line, (bx + pw as i32 / 2, by + 4 + step * i as i32), &style)?;
+    }
+    Ok(body)
+}
+
 /// Interpolate a colour ramp at `t` in 0..1.
 fn ramp(t: f64, stops: &[RGBColor]) -> RGBColor {
     let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.5 };
@@ -204,3 +253,4 @@ fn ramp(t: f64, stops: &[RGBColor]) -> RGBColor {
 
 const BLUES: [RGBColor; 3] = [RGBColor(239, 243, 255), RGBColor(107, 174, 214), RGBColor(8, 69, 148)];
 const ORANGES: [RGBColor; 3] = [RGBColor(255, 245, 235), RGBColor(253, 141, 60), RGBColor(166, 54, 3)];
+const PURPLES: [RGBColor; 3] = [RGBColor(246, 243, 250), RGBColor(158, 154, 200), RGBColor(84, 39, 143)];

@@ -30,9 +30,11 @@ pub(super) fn jitter(k: u64) -> f64 {
 pub(super) fn outcome_vs_param<DB: DrawingBackend>(
     study: &Study,
     root: &DrawingArea<DB, Shift>,
-) -> ChartResult {
-    let param = study.params.first().map(|p| p.column.as_str()).unwrap_or("parameter");
-    let title = format!("Outcomes by {}: mean of the runs with 95% CI", short_param(param));
+) -> HoverResult {
+    let param = param_title(study, 0);
+    let title = format!("Outcomes by {}: mean of the runs with 95% CI", param_short(study, 0));
+    let title = fit(root, &title, &title_style(), WIDTH as i32 - 40);
+    let mut regions = Vec::new();
     let area = root.margin(15, 10, 20, 20).titled(&title, title_style()).map_err(err)?;
     let (key, rest) = area.split_vertically(32);
     let colour = series_colour(0);
@@ -109,11 +111,11 @@ pub(super) fn outcome_vs_param<DB: DrawingBackend>(
         let (lo, hi) = bounds(values.chain(runs.iter().map(|r| r.1))).unwrap_or((0.0, 1.0));
         let y = if *outcome == Outcome::Consolidated { -4.0..104.0 } else { padded(lo, hi, 0.08) };
         let span = y.end - y.start;
-        let (pw, _) = panel.dim_in_pixel();
         let bottom = k >= 2;
-        let caption = fit(panel, &caption, &bold(17), pw as i32 - 20);
+        // The caption whole (two lines where it needs them), the panels aligned.
+        let body = caption_above(panel, &caption, 16, 2)?;
         let layout = [8, 18, if bottom { 58 } else { 34 }, 70];
-        let mut chart = captioned(panel, (&caption, bold(17)), layout, x_range.clone(), y.clone())?;
+        let mut chart = captioned(&body, ("", bold(1)), layout, x_range.clone(), y.clone())?;
         let y_fmt = |v: &f64| tick(*v, span);
         let mut mesh = chart.configure_mesh();
         mesh.disable_x_mesh()
@@ -125,7 +127,7 @@ pub(super) fn outcome_vs_param<DB: DrawingBackend>(
             .axis_desc_style(font(16))
             .label_style(font(15));
         if bottom {
-            mesh.x_desc(param);
+            mesh.x_desc(param.clone());
         }
         mesh.draw().map_err(err)?;
         chart.draw_series(runs.iter().map(|&p| Circle::new(p, 3, colour.mix(0.22).filled()))).map_err(err)?;
@@ -157,6 +159,33 @@ pub(super) fn outcome_vs_param<DB: DrawingBackend>(
             chart.draw_series(std::iter::once(Circle::new((x, m), dot, colour.filled()))).map_err(err)?;
         }
         x_ticks(panel, &chart, &ticks, 14)?;
+        // Hover: one column per cell, its value and the mean with its interval.
+        let mut cols: Vec<(f64, String)> = study
+            .cells
+            .iter()
+            .zip(&xs)
+            .map(|(c, x)| {
+                let value = pretty_value(c.values.first().map_or("", |s| s.as_str()));
+                let stat = study.stat(c.id, *outcome).filter(|s| s.mean.is_some());
+                let text = match stat {
+                    Some(st) => {
+                        let m = st.mean.unwrap_or(0.0) * s;
+                        let ci = st
+                            .ci_low
+                            .zip(st.ci_high)
+                            .map(|(a, b)| format!(" (95% CI {}–{})", value_label(a * s), value_label(b * s)))
+                            .unwrap_or_default();
+                        format!("{}: {}{ci}, {} runs", outcome.chart_label(), value_label(m), st.n)
+                    }
+                    None => format!("{}: no value", outcome.chart_label()),
+                };
+                (*x, format!("{} {value}\n{text}", param_short(study, 0)))
+            })
+            .collect();
+        cols.sort_by(|a, b| a.0.total_cmp(&b.0));
+        cols.dedup_by(|a, b| a.0 == b.0);
+        let xs_sorted: Vec<f64> = cols.iter().map(|c| c.0).collect();
+        regions.extend(hover::columns(&chart, &xs_sorted, |i| cols[i].1.clone()));
     }
-    Ok(())
+    Ok(regions)
 }

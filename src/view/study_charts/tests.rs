@@ -9,6 +9,7 @@ const OUTCOME_VS_PARAM: &str = "outcome_vs_param";
 const HEATMAP: &str = "heatmap";
 const EFFECTS: &str = "effects";
 const SENSITIVITY: &str = "sensitivity";
+const TIME: &str = "time_to_consolidation";
 
 #[test]
 fn padded_ranges_never_have_zero_width() {
@@ -28,12 +29,12 @@ fn ticks_and_values_read_well() {
     assert_eq!(rho(-0.004), "0.00");
     assert_eq!(rho(-0.37), "−0.37");
     assert_eq!(rho(0.481), "+0.48");
-    assert_eq!(pretty_value("5500.0"), "5500");
+    assert_eq!(pretty_value("5500.0"), "5,500");
+    assert_eq!(pretty_value("44000"), "44,000");
+    assert_eq!(pretty_value("0.7001077918710875"), "0.7001");
     assert_eq!(pretty_value("0.5"), "0.5");
     assert_eq!(pretty_value("2023-10"), "2023-10");
     assert_eq!(tick(-5.0, 10.0), "−5");
-    assert_eq!(param_name("chips.suppliers[5].capacity_units_month"), "suppliers[5].capacity_units_month");
-    assert_eq!(param_name("market.inertia"), "market.inertia");
     assert_eq!(tick(0.25, 1.0), "0.25");
     assert_eq!(value_label(38.24), "38.2");
     assert_eq!(value_label(2455.2), "2,455");
@@ -91,21 +92,33 @@ fn check_ink(study: &Study, expected: &[&str], min_ink: f64) {
 
 #[test]
 fn a_grid_of_one_parameter_has_fans_and_outcomes_against_it() {
-    check(&fixtures::grid1(4), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
-    check(&fixtures::grid1_text(), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
-    check(&fixtures::grid1(1), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
-    check(&fixtures::degenerate(fixtures::grid1(3)), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
+    check(&fixtures::grid1(4), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM, TIME]);
+    check(&fixtures::grid1_text(), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM, TIME]);
+    check(&fixtures::grid1(1), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM, TIME]);
+    check(&fixtures::degenerate(fixtures::grid1(3)), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM, TIME]);
 }
 
 #[test]
 fn a_grid_of_many_cells_still_renders() {
-    check(&fixtures::grid1(60), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM]);
+    check(&fixtures::grid1(60), &[FAN_HHI, FAN_FIRMS, OUTCOME_VS_PARAM, TIME]);
 }
 
 #[test]
 fn a_grid_of_two_parameters_has_a_heatmap_and_small_multiples() {
-    check(&fixtures::grid2(), &[FAN_HHI, FAN_FIRMS, HEATMAP]);
-    check(&fixtures::degenerate(fixtures::grid2()), &[FAN_HHI, FAN_FIRMS, HEATMAP]);
+    check(&fixtures::grid2(), &[FAN_HHI, FAN_FIRMS, HEATMAP, TIME]);
+    // Every key outcome the same in every cell: no wall of identical tiles.
+    let flat = fixtures::degenerate(fixtures::grid2());
+    check(&flat, &[FAN_HHI, FAN_FIRMS, TIME]);
+    let (shown, same) = heatmap_outcomes(&flat);
+    assert!(shown.is_empty());
+    assert_eq!(
+        same,
+        vec![
+            (Outcome::FinalIndependentFirms, "10.0".to_string()),
+            (Outcome::Consolidated, "0%".to_string()),
+            (Outcome::MonthsToConsolidation, value_label(flat.months as f64)),
+        ]
+    );
 }
 
 #[test]
@@ -150,5 +163,60 @@ fn a_study_without_runs_still_renders() {
         st.summary = Default::default();
     }
     let charts = render_study(&s).expect("charts render");
-    assert_eq!(charts.len(), 3);
+    assert_eq!(charts.len(), 4);
+}
+
+/// The hover texts of a rendered chart, joined.
+fn hover_text(study: &Study, name: &str) -> String {
+    let charts = render_study(study).expect("charts render");
+    let c = charts.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("{name} is drawn"));
+    assert!(!c.hover.is_empty(), "{name} offers hover values");
+    for r in &c.hover {
+        assert!(r.w > 0 && r.h > 0 && r.x >= 0 && r.y >= 0, "{name}: {r:?}");
+        assert!(r.x + r.w <= WIDTH as i32 && r.y + r.h <= HEIGHT as i32, "{name}: {r:?} inside the chart");
+    }
+    c.hover.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn every_study_chart_says_its_values_under_the_pointer() {
+    let grid = fixtures::grid2();
+    let fan = hover_text(&grid, FAN_HHI);
+    assert!(fan.contains("2022-01 (month 0) · HHI") && fan.contains("5–95% of runs"), "{fan}");
+    let tiles = hover_text(&grid, HEATMAP);
+    assert!(tiles.contains("final independent firms (firms): ") && tiles.contains("95% CI"), "{tiles}");
+    assert_eq!(
+        render_study(&grid).unwrap().iter().find(|c| c.name == HEATMAP).unwrap().hover.len(),
+        grid.cells.len() * heatmap_outcomes(&grid).0.len(),
+        "one region per tile"
+    );
+    let km = hover_text(&grid, TIME);
+    assert!(km.contains("share of runs not yet consolidated") && km.contains("restricted mean"), "{km}");
+    let one = hover_text(&fixtures::grid1(4), OUTCOME_VS_PARAM);
+    assert!(one.contains("runs") && one.contains("95% CI"), "{one}");
+    let forest = hover_text(&fixtures::factorial(), EFFECTS);
+    assert!(forest.contains("95% CI") && forest.contains("replicates"), "{forest}");
+    let tornado = hover_text(&fixtures::lhs(), SENSITIVITY);
+    assert!(tornado.contains("Spearman ρ") && tornado.contains("design points"), "{tornado}");
+}
+
+#[test]
+fn study_charts_name_parameters_by_their_labels_not_paths() {
+    let mut s = fixtures::grid2();
+    s.labels = vec![
+        crate::study::label::ParamLabel::new("Oct 2023 rule: effective date".into(), None),
+        crate::study::label::ParamLabel::new("Ascend 910B supply".into(), Some("units/month".into())),
+    ];
+    let names = cell_names(&s, &s.cells[0]);
+    assert!(names[0].starts_with("Oct 2023 rule: effective date "), "{names:?}");
+    for c in render_study(&s).unwrap() {
+        for p in &s.params {
+            assert!(!c.svg.contains(&p.column), "{} shows the path {}", c.name, p.column);
+        }
+    }
+    let heat = render_study(&s).unwrap().into_iter().find(|c| c.name == HEATMAP).unwrap();
+    assert!(
+        heat.svg.contains("Ascend 910B supply (units/month)"),
+        "the axis names the parameter and its unit"
+    );
 }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::analysis::materiality;
+use crate::study::label::ParamLabel;
 
 // ---------------------------------------------------------------- factorial
 
@@ -65,7 +66,9 @@ pub(super) fn effects(study: &Study) -> Markup {
     let refs: Vec<Markup> = study
         .factors
         .iter()
-        .filter_map(|f| Some(html! { code { (f.name) } " at “" (f.levels.first()?) "”" }))
+        .filter_map(|f| {
+            Some(html! { b { (ParamLabel::plain(&f.name).name) } " at “" (f.levels.first()?) "”" })
+        })
         .collect();
     let outs = effect_outcomes(study);
     html! {
@@ -154,7 +157,7 @@ pub(super) fn factor_names(study: &Study, e: &Effect) -> Vec<Markup> {
 /// A factor's name as code (`?` if there is no such factor).
 pub(super) fn factor_code(study: &Study, f: usize) -> Markup {
     match study.factors.get(f) {
-        Some(f) => html! { code { (f.name) } },
+        Some(f) => html! { b { (ParamLabel::plain(&f.name).name) } },
         None => html! { "?" },
     }
 }
@@ -174,12 +177,12 @@ pub(super) fn factorial_reading(study: &Study, outcome: Outcome) -> Option<Marku
     let clear_mains: Vec<Markup> = mains
         .iter()
         .filter(|e| excludes_zero(e.ci_low, e.ci_high))
-        .map(|e| html! { code { (e.term) } " changes it by " (effect_text(e, outcome)) })
+        .map(|e| html! { b { (term_label(&e.term)) } " changes it by " (effect_text(e, outcome)) })
         .collect();
     let unclear_mains: Vec<Markup> = mains
         .iter()
         .filter(|e| !excludes_zero(e.ci_low, e.ci_high))
-        .map(|e| html! { code { (e.term) } })
+        .map(|e| html! { b { (term_label(&e.term)) } })
         .collect();
     let one = unclear_mains.len() == 1;
     parts.push(html! {

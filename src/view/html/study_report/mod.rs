@@ -17,11 +17,12 @@
 
 use crate::analysis::outcome::Outcome;
 use crate::analysis::{stats, survival};
+use crate::study::aggregate;
 use crate::study::data::{DesignKind, Effect, ParamKind, Sensitivity, Study, Summary};
 use crate::view::format::{self, count, outcome_diff, outcome_value, rho, short_number, thousands};
 use crate::view::html::page::{self, PageKind, figures, footer, page};
 use crate::view::registry::{ChartId, StudyChart};
-use crate::view::study_charts::{cell_names, effect_terms, param_name, term_label};
+use crate::view::study_charts::{cell_names, effect_terms, heatmap_outcomes, param_title, term_label};
 use crate::view::theme::Rendered;
 use maud::{Markup, html};
 
@@ -216,7 +217,7 @@ fn design(study: &Study) -> Markup {
             thead {
                 tr {
                     th.num { "cell" }
-                    @for p in &study.params { th { (p.column) } }
+                    @for i in 0..study.params.len() { th { (param_title(study, i)) } }
                     th.num { "runs" }
                 }
             }
@@ -225,7 +226,7 @@ fn design(study: &Study) -> Markup {
                     tr {
                         td.num { (c.id) }
                         @for i in 0..study.params.len() {
-                            td { (short_number(c.values.get(i).map_or("", |s| s.as_str()))) }
+                            td { (crate::view::study_charts::pretty_value(c.values.get(i).map_or("", |s| s.as_str()))) }
                         }
                         td.num { (thousands(runs_in(study, c.id) as u64)) }
                     }
@@ -241,7 +242,7 @@ fn design(study: &Study) -> Markup {
                 ul {
                     @for f in &study.factors {
                         li {
-                            code { (f.name) } ": "
+                            b { (crate::study::label::ParamLabel::plain(&f.name).name) } ": "
                             @for (k, l) in f.levels.iter().enumerate() {
                                 @if k > 0 { ", " }
                                 "“" (l) "”"
@@ -255,7 +256,7 @@ fn design(study: &Study) -> Markup {
                 ul {
                     @for (i, p) in study.params.iter().enumerate() {
                         li {
-                            code { (p.column) } " (" (kind_name(p.kind)) ")"
+                            b { (param_title(study, i)) } " (" (kind_name(p.kind)) ")"
                             @if let Some((lo, hi)) = range(i) {
                                 ": " (short_number(lo)) " to " (short_number(hi))
                             }
@@ -280,6 +281,14 @@ fn summary_cells(study: &Study, outcome: Outcome, s: Option<&Summary>, km: Optio
         };
     };
     let mean = s.mean.unwrap_or(f64::NAN);
+    // A restricted time lies within the horizon: so does its interval as shown.
+    let clipped;
+    let s = if outcome == Outcome::MonthsToConsolidation {
+        clipped = Summary { ci_high: s.ci_high.map(|h| h.min(study.months as f64)), ..*s };
+        &clipped
+    } else {
+        s
+    };
     let ci = html! {
         @if let Some(c) = mean_interval(outcome, s) { span.ci { (c) } }
     };
@@ -316,13 +325,19 @@ fn outcomes(study: &Study) -> Markup {
     let rows = study.cells.len() + usize::from(!lhs);
     let table = html! {
         table {
-            (outcome_head(!lhs))
+            (outcome_head(study, !lhs))
             tbody {
                 @for c in &study.cells {
                     tr {
                         td.num { (c.id) }
                         @if !lhs {
-                            td { (cell_names(study, c).get(1).unwrap_or(&c.label)) }
+                            td {
+                                @if study.design == DesignKind::Factorial {
+                                    (cell_names(study, c).first().unwrap_or(&c.label))
+                                } @else {
+                                    (cell_names(study, c).last().unwrap_or(&c.label))
+                                }
+                            }
                         }
                         @for o in TABLED {
                             (summary_cells(study, o, study.stat(c.id, o), study.km_median.get(c.id as usize).copied().flatten()))
@@ -344,19 +359,27 @@ fn outcomes(study: &Study) -> Markup {
                 p.note.constant { (line) }
             }
             @if lhs {
-                div.scroll { table { (outcome_head(false)) tbody { (all_runs_row(study, false)) } } }
+                div.scroll { table { (outcome_head(study, false)) tbody { (all_runs_row(study, false)) } } }
             }
             (folded_table(rows, if lhs { "outcomes by sample" } else { "outcomes by cell" }, table))
         }
     }
 }
 
-fn outcome_head(parameters: bool) -> Markup {
+/// The outcomes table's head; the parameters column is headed by their
+/// short readable names (factor names for a factorial).
+fn outcome_head(study: &Study, parameters: bool) -> Markup {
+    let names: Vec<String> = (0..study.params.len()).map(|p| study.label(p).short).collect();
     html! {
         thead {
             tr {
                 th.num { "cell" }
-                @if parameters { th { "parameters" } }
+                @if parameters {
+                    th {
+                        @if study.design == DesignKind::Factorial { "factors off their reference level" }
+                        @else { (names.join(", ")) }
+                    }
+                }
                 th.num { "final independent firms" }
                 th.num { "p5 to p95" }
                 th.num { "final HHI" }
@@ -400,6 +423,7 @@ fn all_runs_row(study: &Study, parameters: bool) -> Markup {
 
 fn grid_findings(study: &Study) -> Markup {
     let findings: Vec<Markup> = TOLD.into_iter().filter_map(|outcome| grid_finding(study, outcome)).collect();
+    let flat = if study.params.len() == 2 { heatmap_outcomes(study).1 } else { Vec::new() };
     html! {
         section #findings {
             h2 { "Across the grid" }
@@ -407,6 +431,62 @@ fn grid_findings(study: &Study) -> Markup {
             @if findings.is_empty() {
                 p { "No cell has values for the key outcomes." }
             }
+            @if !flat.is_empty() {
+                p.note.constant {
+                    "Not drawn as a heat map, because every cell reads the same: "
+                    @for (k, (o, v)) in flat.iter().enumerate() {
+                        @if k > 0 { "; " }
+                        (o.phrase()) " (" (v) " in every cell)"
+                    }
+                    "."
+                }
+            }
+            @if study.params.len() <= 2 && !study.runs.is_empty() { (time_to_consolidation(study)) }
+        }
+    }
+}
+
+/// When the runs consolidate, per value of the grid's first parameter (the
+/// other parameter's cells pooled): the question of a timing study.
+fn time_to_consolidation(study: &Study) -> Markup {
+    let levels = crate::view::study_charts::consolidation_levels(study);
+    let name = param_title(study, 0);
+    html! {
+        h3 { "When does consolidation come? By " (name) }
+        div.scroll {
+            table {
+                thead {
+                    tr {
+                        th { (name) }
+                        th.num { "runs consolidating" }
+                        th.num { "restricted mean months to consolidation (95% CI)" }
+                        th.num { "Kaplan–Meier median" }
+                    }
+                }
+                tbody {
+                    @for l in &levels {
+                        @let n = l.restricted.n;
+                        @let k = l.curve.iter().map(|p| p.events).sum::<usize>();
+                        tr {
+                            td { (crate::view::study_charts::pretty_value(&l.value)) }
+                            td.num { (thousands(k as u64)) " of " (thousands(n as u64)) }
+                            td.num {
+                                @if let Some(m) = l.restricted.mean { (format::value_label(m)) }
+                                @if let Some(c) = mean_interval(Outcome::MonthsToConsolidation, &l.restricted) { span.ci { (c) } }
+                            }
+                            td.num {
+                                @match survival::median_time(&l.curve) {
+                                    Some(m) => { (study.date(m)) " (month " (m) ")" },
+                                    None => "not reached",
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p.note {
+            "A run that never consolidates counts the " (study.months) "-month horizon in the restricted mean; the median is “not reached” while fewer than half the runs have consolidated. The chart “Months to consolidation” draws the curves."
         }
     }
 }
@@ -420,7 +500,7 @@ fn grid_finding(study: &Study, outcome: Outcome) -> Option<Markup> {
         .collect();
     let lo = means.iter().min_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)))?;
     let hi = means.iter().max_by(|a, b| a.1.mean.unwrap_or(0.0).total_cmp(&b.1.mean.unwrap_or(0.0)))?;
-    let name = |c: &crate::study::data::Cell| cell_names(study, c).get(1).unwrap_or(&c.label).clone();
+    let name = |c: &crate::study::data::Cell| cell_names(study, c).first().unwrap_or(&c.label).clone();
     let ci = |s: &Summary| mean_interval(outcome, s).map(|c| format!(" (95% CI {c})")).unwrap_or_default();
     let (lo_mean, hi_mean) = (lo.1.mean.unwrap_or(0.0), hi.1.mean.unwrap_or(0.0));
     let head = html! { b { (capitalise(outcome.phrase())) "." } };
@@ -446,7 +526,7 @@ fn grid_finding(study: &Study, outcome: Outcome) -> Option<Markup> {
 /// A one-line caption: how to read the chart.
 fn caption(chart: StudyChart, study: &Study) -> Markup {
     let groups = if study.design == DesignKind::LatinHypercube { "all runs" } else { "each cell's runs" };
-    let param = study.params.first().map(|p| param_name(&p.column)).unwrap_or_default();
+    let param = param_title(study, 0);
     match chart {
         StudyChart::FanHhi => html! {
             "HHI of the model market (shares of tokens served; 0–10,000, above 1,800 “highly concentrated”) month by month: the line is the mean over " (groups) ", the band holds the middle 90% of runs (5th to 95th percentile)."
@@ -456,10 +536,13 @@ fn caption(chart: StudyChart, study: &Study) -> Markup {
             (groups) ", the band the middle 90% of runs."
         },
         StudyChart::OutcomeVsParam => html! {
-            "Key outcomes for each value of " code { (param) } ": the large dot is the cell's mean with its 95% confidence interval, small faint dots are single runs (whether a run consolidated is yes or no, so only the share is shown)."
+            "Key outcomes for each value of " b { (param) } ": the large dot is the cell's mean with its 95% confidence interval, small faint dots are single runs (whether a run consolidated is yes or no, so only the share is shown)."
         },
         StudyChart::Heatmap => html! {
-            "Each tile is one cell: the mean over its runs, with the 95% confidence interval below; darker tiles are higher."
+            "Each tile is one cell: the mean over its runs, with the 95% confidence interval below; darker tiles are higher (months to consolidation: the restricted mean, a run that never consolidates counting the " (study.months) "-month horizon). Hover over a tile for its cell and values."
+        },
+        StudyChart::TimeToConsolidation => html! {
+            "Left: for each value of " b { (param) } ", the share of runs not yet in a consolidation phase, month by month (Kaplan–Meier; runs that never consolidate are censored at the horizon; the cells of the other parameter pooled). Where a curve crosses the grey half line is its median. Right: the restricted mean months to consolidation with its 95% interval (a run that never consolidates counts " (study.months) " months). Hover for the values."
         },
         StudyChart::Effects => html! {
             "One row per term: the dot is the estimated change from the reference level, the whisker its 95% interval; a whisker that crosses the zero line means no evidence of an effect."

@@ -5,19 +5,14 @@ use super::*;
 
 // ---------------------------------------------------------------- Latin hypercube
 
+/// The parameters ranked by |ρ| for `outcome` (as the console and the chart rank them).
 pub(super) fn sensitivity_rows(study: &Study, outcome: Outcome) -> Vec<&Sensitivity> {
-    let o = outcome;
-    let mut rows: Vec<&Sensitivity> = study.sensitivity.iter().filter(|s| s.outcome == o).collect();
-    rows.sort_by(|a, b| {
-        let key = |s: &Sensitivity| s.spearman.map_or(-1.0, f64::abs);
-        key(b).total_cmp(&key(a)).then(a.param.cmp(&b.param))
-    });
-    rows
+    aggregate::ranking(study, outcome)
 }
 
 pub(super) fn param_code(study: &Study, p: usize) -> Markup {
     match study.params.get(p) {
-        Some(p) => html! { code { (p.column) } },
+        Some(_) => html! { (param_title(study, p)) },
         None => html! { "?" },
     }
 }

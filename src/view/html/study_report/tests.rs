@@ -63,7 +63,7 @@ fn the_factorial_reading_follows_the_intervals() {
     assert!(html.contains("id=\"effects\""));
     // chip_scarcity's interval (−18 to −12) excludes zero; talent_demand's (−5 to 1) does not.
     let p = factorial_reading(&s, Outcome::FinalIndependentFirms).unwrap().into_string();
-    assert!(p.contains("<code>chip_scarcity</code> changes it by −15.0 (95% CI −18.0 to −12.0)"), "{p}");
+    assert!(p.contains("<b>chip scarcity</b> changes it by −15.0 (95% CI −18.0 to −12.0)"), "{p}");
     assert!(p.contains("include zero"), "{p}");
     assert!(p.contains("three-way interaction"), "{p}");
     assert!(p.contains("which includes zero: no evidence that the confluence matters"), "{p}");
@@ -91,9 +91,14 @@ fn the_sensitivity_section_names_the_strongest_parameters() {
     assert!(html.contains("id=\"sensitivity\""));
     let rows = sensitivity_rows(&s, Outcome::FinalIndependentFirms);
     let p = sensitivity_sentence(&s, Outcome::FinalIndependentFirms, &rows).into_string();
-    assert!(p.contains("<code>market.inertia</code> (ρ = +0.81"), "{p}");
+    assert!(p.contains("market-share inertia (weight on last month, 0–1) (ρ = +0.81"), "{p}");
     assert!(p.contains("R² = 0.71"), "{p}");
-    assert!(!p.contains("talent.churn_monthly"), "its interval includes zero: {p}");
+    assert!(!p.contains("researcher churn"), "its interval includes zero: {p}");
+    assert!(
+        !html.contains("market.inertia") && !html.contains("suppliers[5]"),
+        "no world path in the report"
+    );
+    assert!(html.contains("Ascend 910B supply (units/month)"), "the chip's name and unit");
 }
 
 #[test]

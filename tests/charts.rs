@@ -69,7 +69,7 @@ fn the_market_race_has_one_frame_per_month() {
     while decoder.read_next_frame().unwrap().is_some() {
         frames += 1;
     }
-    assert_eq!(frames, 36, "one frame per month of the classroom world");
+    assert_eq!(frames, 60, "one frame per month of the classroom world");
 }
 
 #[test]

@@ -60,7 +60,7 @@ fn classroom_with_and_without_its_rule() {
         (firms[4].parse().unwrap(), firms[6].parse().unwrap(), firms[7].parse().unwrap());
     assert!(lo <= d && d <= hi);
     let km = rows(&one.join("survival.csv"));
-    assert_eq!(km.len(), 2 * 36, "one Kaplan–Meier row per world and month");
+    assert_eq!(km.len(), 2 * 60, "one Kaplan–Meier row per world and month");
     // Size as well as sign: every difference with an interval has a threshold and a verdict.
     for r in stats.iter().filter(|r| !r[6].is_empty()) {
         assert!(r[9].parse::<f64>().unwrap() >= 0.0, "{r:?}");

@@ -12,12 +12,13 @@ pub mod shipped;
 mod validate;
 
 pub use error::WorldError;
+pub use limits::SizePolicy;
 pub use load::{load_file, load_file_values, load_str, read_spec_file, ron_options, syntax_error, to_ron};
 pub use month::{Month, MonthError};
 pub use overrides::{OverrideError, apply_overrides, value_at};
 pub use schema::*;
 pub use shipped::{Source, find_world};
-pub use validate::{MAX_NAME_LEN, unsafe_name, validate, validate_values};
+pub use validate::{MAX_NAME_LEN, unsafe_name, validate, validate_values, validate_with};
 
 use std::path::Path;
 
@@ -44,12 +45,12 @@ pub fn load_source_values(source: &Source) -> Result<World, WorldError> {
     }
 }
 
-/// Read, parse and validate a world, values and sizes: the file `arg` if
-/// it exists, else the built-in world of that name ([`find_world`]).
-pub fn load_named(arg: &Path) -> Result<World, WorldError> {
+/// Read, parse and validate a world, values and sizes (under `policy`):
+/// the file `arg` if it exists, else the built-in world of that name ([`find_world`]).
+pub fn load_named(arg: &Path, policy: SizePolicy) -> Result<World, WorldError> {
     let source = find_world(arg)?;
     let world = load_source_values(&source)?;
-    validate(&world).map_err(|e| e.with_origin(&source.label()))?;
+    validate_with(&world, policy).map_err(|e| e.with_origin(&source.label()))?;
     Ok(world)
 }
 
@@ -57,11 +58,13 @@ pub fn load_named(arg: &Path) -> Result<World, WorldError> {
 /// that name; without a path the built-in baseline), apply `--set`
 /// overrides and `--months`/`--seed`, and validate the result. Returns the
 /// resolved world with its `seed` field set to the seed the run will use.
+/// Sizes are checked against the limits of `policy` (`--allow-large`).
 pub fn resolve(
     path: Option<&Path>,
     sets: &[String],
     months: Option<u32>,
     seed: Option<u64>,
+    policy: SizePolicy,
 ) -> Result<World, WorldError> {
     let source = match path {
         Some(p) => find_world(p)?,
@@ -75,7 +78,7 @@ pub fn resolve(
     if let Some(s) = seed {
         w.seed = s;
     }
-    validate(&w).map_err(|e| e.with_origin(&format!("{origin} (after overrides)")))?;
+    validate_with(&w, policy).map_err(|e| e.with_origin(&format!("{origin} (after overrides)")))?;
     Ok(w)
 }
 

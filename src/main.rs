@@ -258,6 +258,22 @@ enum Command {
         #[command(flatten)]
         format: FormatArgs,
     },
+    /// Serve a local web page to explore a world: sliders, a re-run on every change, the world with and without the ban.
+    #[command(mut_arg("seed", |a| a.help("The seed the page starts with (default: the world's `seed`).")))]
+    Explore {
+        /// World file (RON), or a built-in world's name. Without it, the built-in baseline.
+        world: Option<PathBuf>,
+        /// Port on 127.0.0.1 (default 0: a free port, printed).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Do not open a browser: only print the address.
+        #[arg(long)]
+        no_open: bool,
+        #[command(flatten)]
+        seed: SeedArgs,
+        #[command(flatten)]
+        set: SetArgs,
+    },
     /// Print a shell completion script, e.g. `chipban completions bash > ~/.local/share/bash-completion/completions/chipban`.
     Completions {
         /// The shell to complete in.
@@ -339,6 +355,9 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 sets: set.sets,
                 limits: large.policy(),
             })
+        }
+        Command::Explore { world, port, no_open, seed, set } => {
+            explore::main(&explore::ExploreOptions { world, sets: set.sets, seed: seed.seed, port, no_open })
         }
         Command::Completions { shell } => {
             let mut script = Vec::new();

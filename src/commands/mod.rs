@@ -11,6 +11,7 @@ pub mod calibrate;
 pub mod chart;
 pub mod check;
 pub mod compare;
+pub mod explore;
 pub mod export;
 pub mod merge;
 pub mod run;

@@ -442,7 +442,7 @@ pub fn plan(
     // problems, so that every bad path or value is reported in one go.
     let structure_ok = problems.len() == before && problems.is_empty();
     let firm_months =
-        check_cells(&base, &cells, text, origin, &spec.design, structure_ok, policy, &mut problems);
+        check_cells(&base, &cells, (text, origin), &spec.design, structure_ok, policy, &mut problems);
     if problems.is_empty() {
         // The whole study's work: every cell's firm-months × replicates.
         let per_run = limits::Estimate {
@@ -474,8 +474,7 @@ pub fn decimal_year(m: Month) -> f64 {
 fn check_cells(
     base: &World,
     cells: &[CellPlan],
-    text: &str,
-    origin: &str,
+    (text, origin): (&str, &str),
     design: &Design,
     whole_cells: bool,
     policy: SizePolicy,

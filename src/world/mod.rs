@@ -66,11 +66,23 @@ pub fn resolve(
     seed: Option<u64>,
     policy: SizePolicy,
 ) -> Result<World, WorldError> {
-    let source = match path {
-        Some(p) => find_world(p)?,
-        None => Source::Builtin { path: format!("worlds/{}", SHIPPED[0].0), text: SHIPPED[0].1 },
-    };
+    let source = source_of(path)?;
     let (w, origin) = (load_source_values(&source)?, source.label());
+    resolve_loaded(w, &origin, sets, months, seed, policy)
+}
+
+/// The second half of [`resolve`], for a world already read and parsed
+/// (values checked) from `origin` (its [`Source::label`]): apply the
+/// overrides, `months` and `seed`, and validate, with the same errors as
+/// the command line (`chipban explore` re-resolves its world on every change).
+pub fn resolve_loaded(
+    w: World,
+    origin: &str,
+    sets: &[String],
+    months: Option<u32>,
+    seed: Option<u64>,
+    policy: SizePolicy,
+) -> Result<World, WorldError> {
     let mut w = if sets.is_empty() { w } else { apply_overrides(w, sets)? };
     if let Some(m) = months {
         w.months = m;
@@ -80,6 +92,15 @@ pub fn resolve(
     }
     validate_with(&w, policy).map_err(|e| e.with_origin(&format!("{origin} (after overrides)")))?;
     Ok(w)
+}
+
+/// Where a world named on the command line comes from: `path` (a file, or a
+/// built-in world's name), or the built-in baseline without one.
+pub fn source_of(path: Option<&Path>) -> Result<Source, WorldError> {
+    match path {
+        Some(p) => find_world(p),
+        None => Ok(Source::Builtin { path: format!("worlds/{}", SHIPPED[0].0), text: SHIPPED[0].1 }),
+    }
 }
 
 #[cfg(test)]

@@ -207,13 +207,14 @@ impl Explorer {
     }
 
     /// `POST /api/run`: the run of `s` and of the same world without the
-    /// export rules, side by side, as JSON (status 422 with the message if
-    /// the settings are refused).
+    /// export rules, side by side, as JSON. Refused settings are an answer
+    /// too (`ok: false` and the message, status 200: the page shows it
+    /// beside the control; an error status would also log a console error).
     pub fn run_json(&self, s: &Settings) -> (u16, String) {
         let started = std::time::Instant::now();
         let (w, sets) = match self.world(s) {
             Ok(x) => x,
-            Err(r) => return (422, serde_json::to_string(&r).unwrap_or_default()),
+            Err(r) => return (200, serde_json::to_string(&r).unwrap_or_default()),
         };
         let seed = w.seed;
         let mut free = w.clone();
@@ -231,12 +232,12 @@ impl Explorer {
         });
         let a = match a {
             Ok(a) => a,
-            Err(message) => return (422, refusal(message)),
+            Err(message) => return (200, refusal(message)),
         };
         let b = match b {
             None => a.clone(),
             Some(Ok(b)) => b,
-            Some(Err(message)) => return (422, refusal(message)),
+            Some(Err(message)) => return (200, refusal(message)),
         };
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let head = serde_json::json!({
@@ -475,14 +476,17 @@ pub fn main(opts: &ExploreOptions) -> Result<(), AppError> {
     let port = server.server_addr().to_ip().map_or(opts.port, |a| a.port());
     let ex = Arc::new(Explorer::load(opts, port)?);
     let url = format!("http://127.0.0.1:{port}/");
-    println!("chipban explore: {url}");
-    println!("serving world \"{}\" ({}); press Ctrl-C to stop", ex.base.name, ex.origin);
-    let _ = std::io::stdout().flush();
+    // Printed with errors ignored: a reader that stops reading (a script
+    // that took the address) must not stop the server.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "chipban explore: {url}");
+    let _ = writeln!(out, "serving world \"{}\" ({}); press Ctrl-C to stop", ex.base.name, ex.origin);
     if !opts.no_open
         && let Err(why) = open_browser(&url)
     {
-        println!("could not open a browser ({why}): open {url} yourself");
+        let _ = writeln!(out, "could not open a browser ({why}): open {url} yourself");
     }
+    let _ = out.flush();
     let server = Arc::new(server);
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {

@@ -437,3 +437,40 @@ fn the_explorer_in_a_real_browser() {
     assert!(text.as_str().unwrap().contains("chipban explore"), "{text}");
     eprintln!("explore: browser test done in {:.1} s", started.elapsed().as_secs_f64());
 }
+
+/// A bad world or `--set` at start: the same message and exit code as `chipban run`.
+#[test]
+fn a_bad_world_at_start_gets_the_run_commands_error() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_chipban"));
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let bad = tmp.path().join("bad.ron");
+    std::fs::write(&bad, "World(name: \"x\", sead: 1)").unwrap();
+    let cases: [Vec<String>; 3] = [
+        vec![bad.display().to_string()],
+        vec![tmp.path().join("missing.ron").display().to_string()],
+        vec!["baseline".into(), "--set".into(), "market.inertia=7".into()],
+    ];
+    for args in cases {
+        let explore = Command::new(&bin)
+            .arg("explore")
+            .args(&args)
+            .args(["--no-open", "--port", "0"])
+            .output()
+            .expect("chipban explore");
+        let run = Command::new(&bin)
+            .arg("run")
+            .args(&args)
+            .args(["--no-charts", "--out"])
+            .arg(tmp.path().join("out"))
+            .output()
+            .expect("chipban run");
+        assert_eq!(explore.status.code(), Some(2), "{args:?}");
+        assert_eq!(explore.status.code(), run.status.code(), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&explore.stderr),
+            String::from_utf8_lossy(&run.stderr),
+            "{args:?}"
+        );
+        assert!(explore.stdout.is_empty(), "no address printed for {args:?}");
+    }
+}

@@ -567,7 +567,9 @@ function inspector() {
   });
   h += "</tbody></table>";
   h += `<p class="note">Chips received = held at the start + deliveries (events.csv); retirements, sales and chips moved by acquisitions are in "chips held" only.</p>`;
-  const mine = ban.story.filter((l) => l.text.includes(name)).map((l) => [l.month, l.date, l.text]);
+  // The story's sentences that name the firm (a whole name: "Startup 1" is not "Startup 12").
+  const named = new RegExp(`(^|[^\\w])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\w])`);
+  const mine = ban.story.filter((l) => named.test(l.text)).map((l) => [l.month, l.date, l.text]);
   for (const e of ban.notable) {
     if (e.actor === name || e.target === name) {
       const who = e.actor === name ? e.target : e.actor;

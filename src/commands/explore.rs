@@ -471,10 +471,13 @@ fn open_browser(url: &str) -> Result<(), String> {
 /// The entry point: load the world, listen, print the address, open the
 /// browser, serve until stopped (Ctrl-C).
 pub fn main(opts: &ExploreOptions) -> Result<(), AppError> {
+    // The world first: a bad one is refused as `chipban run` refuses it.
+    let mut ex = Explorer::load(opts, opts.port)?;
     let server = Server::http(("127.0.0.1", opts.port))
         .map_err(|e| UsageError::Listen { port: opts.port, why: e.to_string() })?;
     let port = server.server_addr().to_ip().map_or(opts.port, |a| a.port());
-    let ex = Arc::new(Explorer::load(opts, port)?);
+    ex.port = port;
+    let ex = Arc::new(ex);
     let url = format!("http://127.0.0.1:{port}/");
     // Printed with errors ignored: a reader that stops reading (a script
     // that took the address) must not stop the server.

@@ -118,6 +118,19 @@ pub struct RunView {
     pub hhi_threshold: f64,
 }
 
+/// `v` to 4 significant digits: all the page shows, and a third of the JSON.
+fn sig(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let p = 10f64.powi(3 - v.abs().log10().floor() as i32);
+    if p.is_finite() && p > 0.0 { (v * p).round() / p } else { v }
+}
+
+fn sigs(v: impl Iterator<Item = f64>) -> Vec<f64> {
+    v.map(sig).collect()
+}
+
 /// `#rrggbb` of a colour.
 fn hex(c: plotters::style::RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
@@ -146,11 +159,11 @@ pub fn run_view(data: &RunData) -> RunView {
         firms_alive: data.months.iter().map(|m| m.independent_firms).collect(),
         labs: data.months.iter().map(|m| m.independent_labs).collect(),
         startups: data.months.iter().map(|m| m.startups_alive).collect(),
-        hhi: data.months.iter().map(|m| m.hhi).collect(),
-        cr4: data.months.iter().map(|m| m.cr4).collect(),
-        chip_price_index: data.months.iter().map(|m| m.chip_price_index).collect(),
-        token_price_usd_mtok: data.months.iter().map(|m| m.token_price_usd_mtok).collect(),
-        vc_funding_musd: data.months.iter().map(|m| m.vc_funding_musd).collect(),
+        hhi: sigs(data.months.iter().map(|m| m.hhi)),
+        cr4: sigs(data.months.iter().map(|m| m.cr4)),
+        chip_price_index: sigs(data.months.iter().map(|m| m.chip_price_index)),
+        token_price_usd_mtok: sigs(data.months.iter().map(|m| m.token_price_usd_mtok)),
+        vc_funding_musd: sigs(data.months.iter().map(|m| m.vc_funding_musd)),
         consolidating: data.months.iter().map(|m| m.consolidating).collect(),
     };
     let mut chips: Vec<ChipSeries> = Vec::new();
@@ -168,7 +181,7 @@ pub fn run_view(data: &RunData) -> RunView {
         if let Some(&i) = chip_index.get(c.chip.as_str())
             && (c.month as usize) < n
         {
-            chips[i].price_musd[c.month as usize] = Some(c.price_musd);
+            chips[i].price_musd[c.month as usize] = Some(sig(c.price_musd));
             chips[i].banned[c.month as usize] = c.banned;
         }
     }
@@ -206,12 +219,12 @@ pub fn run_view(data: &RunData) -> RunView {
         }
         f.status[t] = Some(r.status.clone());
         f.owner[t] = (r.owner != r.firm).then(|| r.owner.clone());
-        f.cash_musd[t] = Some(r.cash_musd);
+        f.cash_musd[t] = Some(sig(r.cash_musd));
         f.chip_units[t] = Some(r.chip_units);
-        f.compute_pflops[t] = Some(r.compute_pflops);
+        f.compute_pflops[t] = Some(sig(r.compute_pflops));
         f.researchers[t] = Some(r.researchers);
-        f.capability[t] = Some(r.capability);
-        f.share[t] = Some(r.share);
+        f.capability[t] = Some(sig(r.capability));
+        f.share[t] = Some(sig(r.share));
     }
     for e in data.events.iter().filter(|e| e.kind() == EventKind::ChipDelivery) {
         if let Some(&i) = firm_index.get(&e.actor) {
@@ -260,6 +273,14 @@ pub fn run_view(data: &RunData) -> RunView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn four_significant_digits() {
+        assert_eq!(sig(1547.1158), 1547.0);
+        assert_eq!(sig(0.278064), 0.2781);
+        assert_eq!(sig(-12.345678), -12.35);
+        assert_eq!(sig(0.0), 0.0);
+    }
 
     #[test]
     fn story_dates_land_on_months() {

@@ -474,3 +474,95 @@ fn a_bad_world_at_start_gets_the_run_commands_error() {
         assert!(explore.stdout.is_empty(), "no address printed for {args:?}");
     }
 }
+
+/// A raw HTTP GET of `path` on the server; returns the status line and the body.
+fn get(port: u16, path: &str) -> (String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("the server");
+    s.set_read_timeout(Some(Duration::from_secs(300))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).expect("an answer");
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").expect("a header");
+    let head = String::from_utf8_lossy(&answer[..split]).to_string();
+    assert!(!head.to_ascii_lowercase().contains("transfer-encoding: chunked"), "{head}");
+    (head.lines().next().unwrap_or("").to_string(), answer[split + 4..].to_vec())
+}
+
+/// "Download this run" is the folder `chipban run` writes for the same
+/// world, seed and overrides, byte for byte; the served report links back.
+#[test]
+fn the_download_is_the_run_folder_and_the_report_links_back() {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_chipban"));
+    let world = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny.ron");
+    let mut child = Command::new(&bin)
+        .arg("explore")
+        .arg(&world)
+        .args(["--no-open", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("chipban explore starts");
+    let mut line = String::new();
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    out.read_line(&mut line).expect("the address line");
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let _server = Killed(child);
+    let port: u16 = line.trim().trim_end_matches('/').rsplit(':').next().unwrap().parse().expect("a port");
+    // seed 3, the price-war slider at 0.5, a free override
+    let query = "s=%7B%22seed%22%3A3%2C%22controls%22%3A%7B%22undercut%22%3A0.5%7D%2C%22extra%22%3A%5B%22market.inertia%3D0.7%22%5D%7D";
+    let (status, zip) = get(port, &format!("/download?{query}"));
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}: {}", String::from_utf8_lossy(&zip));
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("run");
+    let run = Command::new(&bin)
+        .arg("run")
+        .arg(&world)
+        .args([
+            "--seed",
+            "3",
+            "--set",
+            "pricing.undercut=0.5",
+            "--set",
+            "market.inertia=0.7",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&folder)
+        .status()
+        .expect("chipban run");
+    assert!(run.success());
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip");
+    let mut names = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().expect("a file name").to_string();
+        let (top, rel) = name.split_once('/').expect("one folder in the zip");
+        assert_eq!(top, "tiny-seed3");
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        let written = std::fs::read(folder.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert!(bytes == written, "{rel} differs from `chipban run`'s");
+        names.push(rel.to_string());
+    }
+    for f in
+        ["world.ron", "months.csv", "firms.csv", "events.csv", "chips.csv", "summary.json", "report.html"]
+    {
+        assert!(names.iter().any(|n| n == f), "{f} in {names:?}");
+    }
+    let count = |d: &Path| walk_count(d);
+    assert_eq!(names.len(), count(&folder), "every file of the folder: {names:?}");
+
+    let (status, html) = get(port, &format!("/report?{query}"));
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    let html = String::from_utf8_lossy(&html);
+    assert!(html.contains(&format!("href=\"/?{query}\"")) && html.contains("open this run in the explorer"));
+}
+
+fn walk_count(d: &Path) -> usize {
+    std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() { walk_count(&e.path()) } else { 1 }
+        })
+        .sum()
+}

@@ -182,6 +182,7 @@ function showErrors(body) {
     el.hidden = false;
     if (el.parentElement.classList.contains("control")) el.parentElement.classList.add("bad");
   }
+  for (const el of document.querySelectorAll(".plot .empty")) el.textContent = "No run yet: a setting is refused.";
   $("banner-text").textContent = message;
   $("banner-what").textContent = state.runs
     ? "Not run: a setting is refused (the message is also beside it). The charts show the last valid run."

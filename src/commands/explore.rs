@@ -386,6 +386,7 @@ fn header(name: &str, value: &str) -> Header {
 
 fn text(status: u16, body: String, kind: &str) -> Response<std::io::Cursor<Vec<u8>>> {
     Response::from_data(body.into_bytes())
+        .with_chunked_threshold(usize::MAX)
         .with_status_code(status)
         .with_header(header("Content-Type", kind))
         .with_header(header("Cache-Control", "no-store"))
@@ -437,6 +438,7 @@ fn handle(ex: &Explorer, mut rq: Request) {
         (Method::Get, "/download") => {
             match query_settings(query).map_err(|e| (400, e)).and_then(|s| ex.download(&s)) {
                 Ok((name, zip)) => Response::from_data(zip)
+                    .with_chunked_threshold(usize::MAX)
                     .with_header(header("Content-Type", "application/zip"))
                     .with_header(header("Content-Disposition", &format!("attachment; filename=\"{name}\""))),
                 Err((status, msg)) => text(status, msg, "text/plain; charset=utf-8"),

@@ -103,32 +103,34 @@ fn serve(bin: &Path) -> (Killed, u16) {
 /// Headless Chromium with the DevTools protocol on a free port; returns it
 /// and the browser's websocket address.
 fn launch(chrome: &Path, profile: &Path) -> (Killed, u16, String) {
-    let child = Command::new(chrome)
-        .args([
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-default-apps",
-            "--disable-sync",
-            "--remote-debugging-port=0",
-            "--window-size=1400,1000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("about:blank")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromium starts");
+    let child = Killed(
+        Command::new(chrome)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-default-apps",
+                "--disable-sync",
+                "--remote-debugging-port=0",
+                "--window-size=1400,1000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromium starts"),
+    );
     let file = profile.join("DevToolsActivePort");
     let started = Instant::now();
     loop {
         if let Ok(text) = std::fs::read_to_string(&file) {
             let mut lines = text.lines();
             if let (Some(port), Some(path)) = (lines.next(), lines.next()) {
-                return (Killed(child), port.parse().expect("a port"), path.to_string());
+                return (child, port.parse().expect("a port"), path.to_string());
             }
         }
         assert!(started.elapsed() < Duration::from_secs(30), "chromium wrote no DevToolsActivePort");

@@ -27,8 +27,8 @@ shot() {
 
 # The explorer (`chipban explore`): its first view, a changed setting (the
 # ban switched off and a slow domestic supply, a firm inspected through the
-# address), a refused value with the command line's message, and the page
-# once the server has stopped.
+# address), refused values with the command line's message (a free field,
+# a slider), and the top of the served report with its link back.
 explorer_screenshots() {
   local log port pid
   log=$(mktemp)
@@ -47,6 +47,9 @@ explorer_screenshots() {
   shot "$base/?s=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$s")" "$out/explore-changed.png"
   s='{"controls":{"undercut":1.5},"extra":["market.inertai=0.5"],"seed":1}'
   shot "$base/?s=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$s")" "$out/explore-refused.png"
+  s='{"controls":{"undercut":1.5},"extra":[],"seed":1}'
+  shot "$base/?s=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$s")" "$out/explore-refused-slider.png" 1400,1400
+  shot "$base/report" "$out/explore-report.png" 1400,700 30000
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   rm -f "$log"

@@ -45,7 +45,9 @@ explorer_screenshots() {
   shot "$base/" "$out/explore-full.png" 1400,2600
   local s='{"controls":{"ban":1,"domestic":0.5,"undercut":0.6},"extra":[],"seed":3}'
   shot "$base/?s=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$s")" "$out/explore-changed.png"
-  s='{"controls":{"undercut":1.5},"extra":["market.inertai=0.5"],"seed":1}'
+  s='{"controls":{},"extra":[],"seed":42,"month":20,"firm":"Entrant 3"}'
+  shot "$base/?s=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$s")" "$out/explore-inspector.png" 1400,1700
+    s='{"controls":{"undercut":1.5},"extra":["market.inertai=0.5"],"seed":1}'
   shot "$base/?s=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$s")" "$out/explore-refused.png"
   s='{"controls":{"undercut":1.5},"extra":[],"seed":1}'
   shot "$base/?s=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$s")" "$out/explore-refused-slider.png" 1400,1400

@@ -132,6 +132,8 @@ async function runNow() {
     const body = await r.json().catch(() => ({ ok: false, message: `the server answered ${r.status}` }));
     if (r.ok && body.ok) {
       clearErrors();
+      expand(body.ban);
+      if (body.no_ban !== body.ban) expand(body.no_ban);
       state.runs = body;
       state.month = Math.min(state.month, body.ban.dates.length - 1);
       if (!state.firm) state.firm = largestLab(body.ban);
@@ -150,6 +152,28 @@ async function runNow() {
   if (state.pending) {
     state.pending = false;
     runNow();
+  }
+}
+
+// A firm's figures come from `first` on, its status and owner as changes
+// (month, value): give every firm one value (or null) a month.
+function expand(run) {
+  const n = run.dates.length;
+  for (const f of run.firms) {
+    const end = f.first + f.cash_musd.length; // after its last row
+    for (const key of ["cash_musd", "chip_units", "compute_pflops", "researchers", "capability", "share"]) {
+      const full = new Array(n).fill(null);
+      f[key].forEach((v, k) => { full[f.first + k] = v; });
+      f[key] = full;
+    }
+    for (const key of ["status", "owner"]) {
+      const full = new Array(n).fill(null), changes = f[key];
+      changes.forEach(([m, v], k) => {
+        const until = k + 1 < changes.length ? changes[k + 1][0] : end;
+        for (let i = m; i < Math.min(until, n); i++) full[i] = v;
+      });
+      f[key] = full;
+    }
   }
 }
 
@@ -531,7 +555,12 @@ function firmFacts(run, name, i) {
   if (!f) return null;
   if (f.status[i] === null) {
     const first = f.status.findIndex((s) => s !== null);
-    return { f, status: first > i ? `not yet in the market (enters ${run.dates[first]})` : "gone from the panel" };
+    if (first > i) return { f, status: `not yet in the market (enters ${run.dates[first]})` };
+    let j = i;
+    while (j > 0 && f.status[j] === null) j--;
+    const by = f.owner[j] ? ` by ${f.owner[j]}` : "";
+    const gone = f.status[j] === "active" ? "left the panel after" : `${f.status[j]}${by} in`;
+    return { f, status: `${gone} ${run.dates[j]}` };
   }
   const chips = {};
   for (const [c, u] of f.start_chips) chips[c] = (chips[c] || 0) + u;
@@ -628,6 +657,8 @@ async function start() {
       const s = JSON.parse(q);
       Object.assign(state.values, s.controls || {});
       if (s.seed !== undefined) $("seed").value = s.seed;
+      if (Number.isInteger(s.month)) state.month = s.month;
+      if (typeof s.firm === "string") state.firm = s.firm;
       if (Array.isArray(s.extra)) $("extra").value = s.extra.join("\n");
     } catch (e) {
       setStatus("The settings in the address could not be read; starting from the world's own.");

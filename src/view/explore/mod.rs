@@ -50,15 +50,19 @@ pub struct ChipSeries {
     pub banned: Vec<u8>,
 }
 
-/// One firm over the run (firms.csv); `null` in the months it has no row.
+/// One firm over the run (firms.csv), compactly: its figures from month
+/// `first` to its last row (`null` in a month without a row), its status
+/// and owner as changes (`(month, value)`; owner `null` = itself).
 #[derive(Debug, Serialize)]
 pub struct FirmSeries {
     pub name: String,
     pub tier: String,
     /// `#rrggbb`, the firm's colour in every chart of chipban.
     pub colour: String,
-    pub status: Vec<Option<String>>,
-    pub owner: Vec<Option<String>>,
+    /// Month of its first row.
+    pub first: u32,
+    pub status: Vec<(u32, Option<String>)>,
+    pub owner: Vec<(u32, Option<String>)>,
     pub cash_musd: Vec<Option<f64>>,
     pub chip_units: Vec<Option<u64>>,
     pub compute_pflops: Vec<Option<f64>>,
@@ -70,6 +74,62 @@ pub struct FirmSeries {
     pub start_chips: Vec<(String, u64)>,
     /// Chip deliveries by model: (month, chip, units), from events.csv.
     pub deliveries: Vec<(u32, String, u64)>,
+}
+
+impl FirmSeries {
+    /// A firm from its rows (in month order).
+    fn of(data: &RunData, rows: &[&crate::record::FirmRec]) -> FirmSeries {
+        let r0 = rows[0];
+        let first = r0.month;
+        let span = (rows[rows.len() - 1].month - first + 1) as usize;
+        let mut f = FirmSeries {
+            name: r0.firm.clone(),
+            tier: r0.tier.clone(),
+            colour: hex(crate::view::theme::firm_colour(&data.world, &r0.firm)),
+            first,
+            status: Vec::new(),
+            owner: Vec::new(),
+            cash_musd: vec![None; span],
+            chip_units: vec![None; span],
+            compute_pflops: vec![None; span],
+            researchers: vec![None; span],
+            capability: vec![None; span],
+            share: vec![None; span],
+            start_chips: data
+                .world
+                .firms
+                .iter()
+                .find(|w| w.name == r0.firm)
+                .map(|w| w.chips.iter().map(|(c, u)| (c.clone(), *u as u64)).collect())
+                .unwrap_or_default(),
+            deliveries: Vec::new(),
+        };
+        let mut last: Option<(u32, &str, &str)> = None;
+        for r in rows {
+            let t = (r.month - first) as usize;
+            let owner = if r.owner == r.firm { None } else { Some(r.owner.as_str()) };
+            let gap = last.is_some_and(|(m, ..)| r.month > m + 1);
+            if gap {
+                let after = last.map_or(0, |(m, ..)| m + 1);
+                f.status.push((after, None));
+                f.owner.push((after, None));
+            }
+            if gap || last.is_none_or(|(_, s, _)| s != r.status) {
+                f.status.push((r.month, Some(r.status.clone())));
+            }
+            if gap || last.is_none_or(|(_, _, o)| o != owner.unwrap_or("")) {
+                f.owner.push((r.month, owner.map(str::to_string)));
+            }
+            last = Some((r.month, r.status.as_str(), owner.unwrap_or("")));
+            f.cash_musd[t] = Some(sig(r.cash_musd));
+            f.chip_units[t] = Some(r.chip_units);
+            f.compute_pflops[t] = Some(sig(r.compute_pflops));
+            f.researchers[t] = Some(r.researchers);
+            f.capability[t] = Some(sig(r.capability));
+            f.share[t] = Some(sig(r.share));
+        }
+        f
+    }
 }
 
 /// A sentence of the story, placed on a month (a quarter's summary on its last month).
@@ -185,47 +245,17 @@ pub fn run_view(data: &RunData) -> RunView {
             chips[i].banned[c.month as usize] = c.banned;
         }
     }
-    let mut firms: Vec<FirmSeries> = Vec::new();
+    // Each firm's rows, firms in order of their first row.
+    let mut rows_of: Vec<Vec<&crate::record::FirmRec>> = Vec::new();
     let mut firm_index: HashMap<String, usize> = HashMap::new();
-    for r in &data.firms {
+    for r in data.firms.iter().filter(|r| (r.month as usize) < n) {
         let i = *firm_index.entry(r.firm.clone()).or_insert_with(|| {
-            let start_chips = data
-                .world
-                .firms
-                .iter()
-                .find(|f| f.name == r.firm)
-                .map(|f| f.chips.iter().map(|(c, u)| (c.clone(), *u as u64)).collect())
-                .unwrap_or_default();
-            firms.push(FirmSeries {
-                name: r.firm.clone(),
-                tier: r.tier.clone(),
-                colour: hex(crate::view::theme::firm_colour(&data.world, &r.firm)),
-                status: vec![None; n],
-                owner: vec![None; n],
-                cash_musd: vec![None; n],
-                chip_units: vec![None; n],
-                compute_pflops: vec![None; n],
-                researchers: vec![None; n],
-                capability: vec![None; n],
-                share: vec![None; n],
-                start_chips,
-                deliveries: Vec::new(),
-            });
-            firms.len() - 1
+            rows_of.push(Vec::new());
+            rows_of.len() - 1
         });
-        let (f, t) = (&mut firms[i], r.month as usize);
-        if t >= n {
-            continue;
-        }
-        f.status[t] = Some(r.status.clone());
-        f.owner[t] = (r.owner != r.firm).then(|| r.owner.clone());
-        f.cash_musd[t] = Some(sig(r.cash_musd));
-        f.chip_units[t] = Some(r.chip_units);
-        f.compute_pflops[t] = Some(sig(r.compute_pflops));
-        f.researchers[t] = Some(r.researchers);
-        f.capability[t] = Some(sig(r.capability));
-        f.share[t] = Some(sig(r.share));
+        rows_of[i].push(r);
     }
+    let mut firms: Vec<FirmSeries> = rows_of.iter().map(|rows| FirmSeries::of(data, rows)).collect();
     for e in data.events.iter().filter(|e| e.kind() == EventKind::ChipDelivery) {
         if let Some(&i) = firm_index.get(&e.actor) {
             firms[i].deliveries.push((e.month, e.target.clone(), e.units));
@@ -300,8 +330,15 @@ mod tests {
         let v = run_view(&data);
         assert_eq!(v.dates.len(), 72);
         assert_eq!(v.series.hhi.len(), 72);
-        assert!(v.firms.iter().any(|f| f.name == "Baidu" && f.cash_musd[0].is_some()));
-        assert!(v.firms.iter().all(|f| f.share.len() == 72 && f.colour.len() == 7));
+        assert!(v.firms.iter().any(|f| f.name == "Baidu" && f.first == 0 && f.cash_musd[0].is_some()));
+        assert!(v.firms.iter().all(|f| f.first as usize + f.share.len() <= 72 && f.colour.len() == 7));
+        assert!(v.firms.iter().all(|f| f.status.first().is_some_and(|(m, s)| *m == f.first && s.is_some())));
+        let acquired =
+            v.firms.iter().find(|f| f.status.iter().any(|(_, s)| s.as_deref() == Some("acquired")));
+        assert!(
+            acquired.is_some_and(|f| f.owner.iter().any(|(_, o)| o.is_some())),
+            "an acquired firm has an owner"
+        );
         assert!(!v.story.is_empty() && v.story.iter().all(|l| l.month < 72));
         assert!(v.chips.iter().any(|c| c.banned.contains(&1)));
         let baidu = v.firms.iter().find(|f| f.name == "Baidu").unwrap();

@@ -30,7 +30,7 @@ window.chipbanTimings = [];
 window.chipbanLastRedraw = null;
 
 const $ = (id) => document.getElementById(id);
-const DEBOUNCE_MS = 25;
+const DEBOUNCE_MS = 10;
 const PLAY_MS = 300;
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
   "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
@@ -140,7 +140,7 @@ async function runNow() {
       redraw();
       const ms = performance.now() - t0;
       window.chipbanTimings.push(ms);
-      window.chipbanLastRedraw = { seq, ms, ok: true };
+      window.chipbanLastRedraw = { seq, ms, ok: true, server_ms: body.server_ms };
       setStatus(`Ran both worlds in ${body.server_ms.toFixed(0)} ms; page updated ${ms.toFixed(0)} ms after the change.`);
     } else {
       showErrors(body);

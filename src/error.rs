@@ -30,6 +30,9 @@ pub enum UsageError {
     /// `chipban export NAME PATH`: PATH exists and `--force` was not given.
     #[error("{} already exists; give another PATH, or pass --force to replace it", path.display())]
     ExportExists { path: std::path::PathBuf },
+    /// `chipban explore --port N`: the port cannot be listened on.
+    #[error("cannot listen on 127.0.0.1:{port}: {why}; give another --port, or --port 0 for a free one")]
+    Listen { port: u16, why: String },
 }
 
 /// The enum [`AppError`]: one variant per layer whose errors reach the

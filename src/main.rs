@@ -104,6 +104,13 @@ struct LargeArgs {
     allow_large: bool,
 }
 
+impl LargeArgs {
+    /// The size limits in force for this command.
+    fn policy(&self) -> chipban::world::SizePolicy {
+        chipban::world::SizePolicy { allow_large: self.allow_large }
+    }
+}
+
 /// `--set` overrides of world fields.
 #[derive(Args)]
 struct SetArgs {
@@ -251,6 +258,22 @@ enum Command {
         #[command(flatten)]
         format: FormatArgs,
     },
+    /// Serve a local web page to explore a world: sliders, a re-run on every change, the world with and without the ban.
+    #[command(mut_arg("seed", |a| a.help("The seed the page starts with (default: the world's `seed`).")))]
+    Explore {
+        /// World file (RON), or a built-in world's name. Without it, the built-in baseline.
+        world: Option<PathBuf>,
+        /// Port on 127.0.0.1 (default 0: a free port, printed).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Do not open a browser: only print the address.
+        #[arg(long)]
+        no_open: bool,
+        #[command(flatten)]
+        seed: SeedArgs,
+        #[command(flatten)]
+        set: SetArgs,
+    },
     /// Print a shell completion script, e.g. `chipban completions bash > ~/.local/share/bash-completion/completions/chipban`.
     Completions {
         /// The shell to complete in.
@@ -279,18 +302,8 @@ fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<(), AppError> {
     use commands::*;
-    // --allow-large: one switch for the whole process, set before any work.
-    if let Command::Run { large, .. }
-    | Command::Check { large, .. }
-    | Command::Sweep { large, .. }
-    | Command::Compare { large, .. }
-    | Command::Calibrate { large, .. }
-    | Command::Merge { large, .. } = &cli.command
-    {
-        chipban::world::limits::set_allow_large(large.allow_large);
-    }
     match cli.command {
-        Command::Run { world, seed, months, output, format, set, narrate, .. } => {
+        Command::Run { world, seed, months, output, format, set, narrate, large } => {
             run::main(&run::RunOptions {
                 world,
                 seed: seed.seed,
@@ -298,13 +311,16 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 sets: set.sets,
                 output: format.apply(output),
                 narrate,
+                limits: large.policy(),
             })
         }
         Command::Chart { outdir } => chart::main(&chart::ChartOptions { outdir }),
-        Command::Check { world, .. } => check::main(&check::CheckOptions { world }),
+        Command::Check { world, large } => {
+            check::main(&check::CheckOptions { world, limits: large.policy() })
+        }
         Command::Worlds => worlds::main(),
         Command::Export { name, path, force } => export::main(&export::ExportOptions { name, path, force }),
-        Command::Sweep { file, jobs, output, format, shard, resume, emit_slurm, shards, .. } => {
+        Command::Sweep { file, jobs, output, format, shard, resume, emit_slurm, shards, large } => {
             sweep::main(&sweep::SweepOptions {
                 file,
                 jobs: jobs.jobs,
@@ -313,12 +329,13 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 resume,
                 emit_slurm,
                 shards,
+                limits: large.policy(),
             })
         }
-        Command::Merge { dirs, output, format, .. } => {
-            merge::main(&merge::MergeOptions { dirs, output: format.apply(output) })
+        Command::Merge { dirs, output, format, large } => {
+            merge::main(&merge::MergeOptions { dirs, output: format.apply(output), limits: large.policy() })
         }
-        Command::Compare { world_a, world_b, replicates, seed, months, jobs, output, .. } => {
+        Command::Compare { world_a, world_b, replicates, seed, months, jobs, output, large } => {
             compare::main(&compare::CompareOptions {
                 worlds: [world_a, world_b],
                 replicates,
@@ -326,16 +343,21 @@ fn dispatch(cli: Cli) -> Result<(), AppError> {
                 months: months.months,
                 jobs: jobs.jobs,
                 output: output.into(),
+                limits: large.policy(),
             })
         }
-        Command::Calibrate { world, replicates, seed, jobs, set, .. } => {
+        Command::Calibrate { world, replicates, seed, jobs, set, large } => {
             calibrate::main(&calibrate::CalibrateOptions {
                 world,
                 replicates,
                 seed: seed.seed,
                 jobs: jobs.jobs,
                 sets: set.sets,
+                limits: large.policy(),
             })
+        }
+        Command::Explore { world, port, no_open, seed, set } => {
+            explore::main(&explore::ExploreOptions { world, sets: set.sets, seed: seed.seed, port, no_open })
         }
         Command::Completions { shell } => {
             let mut script = Vec::new();

@@ -41,6 +41,8 @@ pub struct SlurmOptions {
     /// The chipban binary the jobs run (default: this one).
     pub binary: PathBuf,
     pub force: bool,
+    /// The size limits in force (`--allow-large`, passed on to every job).
+    pub limits: crate::world::SizePolicy,
 }
 
 fn quote(p: &Path) -> String {
@@ -53,7 +55,8 @@ pub fn emit(plan: &Plan, opts: &SlurmOptions) -> Result<Vec<PathBuf>, SlurmError
     if opts.shards == 0 || opts.cpus == 0 {
         return Err(SlurmError::Zero);
     }
-    if let Some(p) = crate::world::limits::SHARDS.check("--shards", opts.shards as u64, "") {
+    if let Some(p) = crate::world::limits::SHARDS.check_with(opts.limits, "--shards", opts.shards as u64, "")
+    {
         return Err(SlurmError::Limit(p));
     }
     let runs = plan.runs();
@@ -81,7 +84,7 @@ pub fn emit(plan: &Plan, opts: &SlurmOptions) -> Result<Vec<PathBuf>, SlurmError
     let (sweep_ron, world_ron) = (plan.resolved_ron(), crate::world::to_ron(&plan.base));
     let last = opts.shards - 1;
     // A study over the default size limits needs the flag in every job too.
-    let large = if crate::world::limits::allow_large() { " --allow-large" } else { "" };
+    let large = if opts.limits.allow_large { " --allow-large" } else { "" };
     let cpus = opts.cpus;
     let shards = opts.shards;
     let array = format!(

@@ -16,6 +16,8 @@ pub struct CalibrateOptions {
     pub seed: Option<u64>,
     pub jobs: Option<usize>,
     pub sets: Vec<String>,
+    /// The size limits in force (`--allow-large`).
+    pub limits: crate::world::SizePolicy,
 }
 
 /// What `calibrate` measured.
@@ -38,8 +40,8 @@ pub fn execute(opts: &CalibrateOptions) -> Result<Calibration, AppError> {
         return Err(UsageError::NoReplicates.into());
     }
     check_jobs(opts.jobs)?;
-    let w = resolve_world(opts.world.as_deref(), &opts.sets, None, None)?;
-    check_runs("--replicates", opts.replicates as u64, &w)?;
+    let w = resolve_world(opts.world.as_deref(), &opts.sets, None, None, opts.limits)?;
+    check_runs("--replicates", opts.replicates as u64, &w, opts.limits)?;
     let master = opts.seed.unwrap_or(w.seed);
     let rows = calibration::calibrate(&w, opts.replicates, master, jobs_or_cores(opts.jobs))?;
     Ok(Calibration { world: w.name, replicates: opts.replicates, master_seed: master, rows })

@@ -9,19 +9,21 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     pub world: PathBuf,
+    /// The size limits in force (`--allow-large`).
+    pub limits: world::SizePolicy,
 }
 
 /// The entry point: check, then describe the world in one line.
 pub fn main(opts: &CheckOptions) -> Result<(), AppError> {
-    let w = execute(&opts.world)?;
+    let w = execute(&opts.world, opts.limits)?;
     print!("{}", summary(&opts.world, &w));
     Ok(())
 }
 
 /// The world (the file `path`, or the built-in world of that name), or
-/// every problem.
-pub fn execute(path: &Path) -> Result<World, AppError> {
-    Ok(world::load_named(path)?)
+/// every problem, with the size limits of `limits`.
+pub fn execute(path: &Path, limits: world::SizePolicy) -> Result<World, AppError> {
+    Ok(world::load_named(path, limits)?)
 }
 
 /// What `check` prints for a valid world.

@@ -19,6 +19,8 @@ pub struct CompareOptions {
     pub months: Option<u32>,
     pub jobs: Option<usize>,
     pub output: OutputOptions,
+    /// The size limits in force (`--allow-large`).
+    pub limits: crate::world::SizePolicy,
 }
 
 /// What `compare` did.
@@ -47,7 +49,7 @@ pub fn execute(opts: &CompareOptions) -> Result<CompareOutcome, AppError> {
     let mut worlds: Vec<World> = Vec::new();
     let mut problems = Vec::new();
     for p in &opts.worlds {
-        match crate::world::resolve(Some(p), &[], opts.months, None) {
+        match crate::world::resolve(Some(p), &[], opts.months, None, opts.limits) {
             Ok(w) => worlds.push(w),
             // The same bad file given twice is reported once.
             Err(e) => {
@@ -69,7 +71,7 @@ pub fn execute(opts: &CompareOptions) -> Result<CompareOutcome, AppError> {
     } else {
         &worlds[1]
     };
-    check_runs("--replicates x 2 worlds", 2 * opts.replicates as u64, larger)?;
+    check_runs("--replicates x 2 worlds", 2 * opts.replicates as u64, larger, opts.limits)?;
     let master = opts.seed.unwrap_or(worlds[0].seed);
     let out = opts.output.folder(|| {
         let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();

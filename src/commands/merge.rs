@@ -12,6 +12,8 @@ pub struct MergeOptions {
     /// The shard folders (all N of them).
     pub dirs: Vec<PathBuf>,
     pub output: OutputOptions,
+    /// The size limits in force (`--allow-large`).
+    pub limits: crate::world::SizePolicy,
 }
 
 /// The entry point: merge, then print the study's summary.
@@ -35,6 +37,7 @@ pub fn execute(opts: &MergeOptions) -> Result<SweepOutcome, AppError> {
         force: opts.output.force,
         visuals: visuals(opts.output.no_charts),
         format: opts.output.format,
+        limits: opts.limits,
     };
     Ok(study::merge(&settings)?)
 }

@@ -11,6 +11,7 @@ pub mod calibrate;
 pub mod chart;
 pub mod check;
 pub mod compare;
+pub mod explore;
 pub mod export;
 pub mod merge;
 pub mod run;
@@ -58,8 +59,14 @@ pub(crate) fn check_jobs(jobs: Option<usize>) -> Result<(), AppError> {
 /// Refuse a study of `runs` runs of `world` (replicates of `compare` or
 /// `calibrate`; `what` names the option) over the size limits, before any
 /// work starts.
-pub(crate) fn check_runs(what: &str, runs: u64, world: &crate::world::World) -> Result<(), AppError> {
-    let problems = crate::world::limits::study_problems(what, runs, &crate::world::limits::estimate(world));
+pub(crate) fn check_runs(
+    what: &str,
+    runs: u64,
+    world: &crate::world::World,
+    limits: crate::world::SizePolicy,
+) -> Result<(), AppError> {
+    let problems =
+        crate::world::limits::study_problems(limits, what, runs, &crate::world::limits::estimate(world));
     if problems.is_empty() { Ok(()) } else { Err(crate::error::UsageError::Limits(problems).into()) }
 }
 

@@ -22,6 +22,8 @@ pub struct RunOptions {
     pub output: OutputOptions,
     /// Print the story of the run month by month.
     pub narrate: bool,
+    /// The size limits in force (`--allow-large`).
+    pub limits: crate::world::SizePolicy,
 }
 
 /// What `run` did.
@@ -52,7 +54,7 @@ pub fn main(opts: &RunOptions) -> Result<(), AppError> {
 /// streamed into the folder's staging copy as the months pass; the folder
 /// is swapped into place once every file is there.
 pub fn execute(opts: &RunOptions) -> Result<RunOutcome, AppError> {
-    let w = resolve_world(opts.world.as_deref(), &opts.sets, opts.months, opts.seed)?;
+    let w = resolve_world(opts.world.as_deref(), &opts.sets, opts.months, opts.seed, opts.limits)?;
     let out = opts.output.folder(|| format!("{}-seed{}", w.name, w.seed));
     let _lock = lock(&out)?;
     // Refuse a folder that holds no run before simulating; whether it holds

@@ -130,6 +130,8 @@ pub struct SweepOptions {
     pub emit_slurm: Option<PathBuf>,
     /// With `emit_slurm`: the number of array tasks.
     pub shards: u32,
+    /// The size limits in force (`--allow-large`).
+    pub limits: crate::world::SizePolicy,
 }
 
 /// The entry point: run the sweep (or emit its Slurm scripts) and print
@@ -165,6 +167,7 @@ pub fn execute(opts: &SweepOptions) -> Result<SweepOutcome, AppError> {
         quiet,
         visuals: visuals(no_charts),
         format,
+        limits: opts.limits,
     };
     Ok(study::sweep(&settings)?)
 }
@@ -185,7 +188,7 @@ fn study_visuals(study: &Study) -> Result<Vec<OutFile>, StudyError> {
 /// `--emit-slurm DIR`: write the job scripts; returns the files written.
 /// DIR's lock is held while they are written (one writer at a time).
 pub fn emit_slurm(opts: &SweepOptions, dir: &std::path::Path) -> Result<Vec<PathBuf>, AppError> {
-    let plan = study::load_plan_named(&opts.file).map_err(StudyError::from)?;
+    let plan = study::load_plan_named(&opts.file, opts.limits).map_err(StudyError::from)?;
     let _lock = crate::outdir::lock(dir)?;
     let binary = std::env::current_exe()
         .map_err(|e| AppError::Internal(format!("cannot find this program's path: {e}")))?;
@@ -195,6 +198,7 @@ pub fn emit_slurm(opts: &SweepOptions, dir: &std::path::Path) -> Result<Vec<Path
         cpus: opts.jobs.unwrap_or(1) as u32,
         binary,
         force: opts.output.force,
+        limits: opts.limits,
     };
     Ok(slurm::emit(&plan, &slurm_opts)?)
 }

@@ -11,7 +11,7 @@
 use super::data::{RunResult, Study};
 use super::error::StudyError;
 use super::journal;
-use super::spec::{Plan, load_plan, load_plan_named};
+use super::spec::{Plan, load_plan_named, load_plan_with};
 use super::{aggregate, output};
 use crate::outdir::{
     Claim, OutFile, OutputError, claim, clean_inside, clear, lock, update_folder, write_file_atomic,
@@ -72,6 +72,8 @@ pub struct SweepOptions {
     pub visuals: Option<StudyVisuals>,
     /// The study's tables as CSV, Parquet or both.
     pub format: Format,
+    /// The size limits in force (`--allow-large`).
+    pub limits: crate::world::SizePolicy,
 }
 
 /// What a sweep (or merge) did.
@@ -190,7 +192,7 @@ fn identity_files(plan: &Plan) -> (String, String) {
 /// `chipban sweep`.
 pub fn sweep(opts: &SweepOptions) -> Result<SweepOutcome, StudyError> {
     let started = Instant::now();
-    let plan = load_plan_named(&opts.file)?;
+    let plan = load_plan_named(&opts.file, opts.limits)?;
     let default_name = match opts.shard {
         Some(s) => format!("sweep-{}-shard{}of{}", plan.spec.name, s.index, s.count),
         None => format!("sweep-{}", plan.spec.name),
@@ -458,6 +460,8 @@ pub struct MergeOptions {
     pub visuals: Option<StudyVisuals>,
     /// The study's tables as CSV, Parquet or both.
     pub format: Format,
+    /// The size limits in force (`--allow-large`).
+    pub limits: crate::world::SizePolicy,
 }
 
 /// `chipban merge DIR...`: check that the shard folders hold every run of
@@ -520,7 +524,7 @@ pub fn merge(opts: &MergeOptions) -> Result<SweepOutcome, StudyError> {
     if st0.version != crate::VERSION {
         return Err(StudyError::MergeVersion { found: st0.version, this: crate::VERSION });
     }
-    let plan = load_plan(&dir0.join("sweep.ron"))?;
+    let plan = load_plan_with(&dir0.join("sweep.ron"), opts.limits)?;
     for (_, dir, c, st) in &shards {
         if let Err(e) = st.check(dir, &plan).and_then(|()| check_journal(c, &dir.join(journal::FILE), &plan))
         {

@@ -7,7 +7,7 @@
 mod design;
 
 use super::data::{DesignKind, FactorInfo, Param};
-use crate::world::{self, Month, World};
+use crate::world::{self, Month, SizePolicy, World};
 pub use design::{cell_count, product};
 use design::{factorial, grid, latin_hypercube, structural};
 use serde::{Deserialize, Serialize};
@@ -262,13 +262,19 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("sensitivity.ron", include_str!("../../sweeps/sensitivity.ron")),
 ];
 
-/// Read and parse a sweep file, load its world, validate, and expand the design.
+/// Read and parse a sweep file, load its world, validate (under the
+/// default size limits), and expand the design.
 pub fn load_plan(path: &Path) -> Result<Plan, SweepProblems> {
+    load_plan_with(path, SizePolicy::DEFAULT)
+}
+
+/// [`load_plan`] with the size limits of `policy` (`--allow-large`).
+pub fn load_plan_with(path: &Path, policy: SizePolicy) -> Result<Plan, SweepProblems> {
     let origin = path.display().to_string();
     let one = |msg: String| SweepProblems { origin: origin.clone(), problems: vec![msg] };
     let text = world::read_spec_file(path, "sweep file").map_err(|e| one(format!("{origin}: {e}")))?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    plan_text(&text, &origin, dir)
+    plan_text(&text, &origin, dir, policy)
 }
 
 /// A sweep named on the command line: the file `arg` if it exists, else
@@ -276,11 +282,11 @@ pub fn load_plan(path: &Path) -> Result<Plan, SweepProblems> {
 /// `sweeps/li_factors.ron`). A built-in sweep's `world` path starts at
 /// `sweeps/` of the current folder, as if the sweep were there: an existing
 /// `worlds/baseline.ron` is read, else the built-in world of that file name.
-pub fn load_plan_named(arg: &Path) -> Result<Plan, SweepProblems> {
+pub fn load_plan_named(arg: &Path, policy: SizePolicy) -> Result<Plan, SweepProblems> {
     match world::shipped::find(arg, SHIPPED, "sweeps") {
-        Some(world::Source::File(path)) => load_plan(&path),
+        Some(world::Source::File(path)) => load_plan_with(&path, policy),
         Some(source @ world::Source::Builtin { text, .. }) => {
-            plan_text(text, &source.label(), Path::new("sweeps"))
+            plan_text(text, &source.label(), Path::new("sweeps"), policy)
         }
         None => {
             let origin = arg.display().to_string();
@@ -291,12 +297,12 @@ pub fn load_plan_named(arg: &Path) -> Result<Plan, SweepProblems> {
 }
 
 /// Parse a sweep's text (from `origin`; relative world paths start at `dir`), then [`plan`].
-fn plan_text(text: &str, origin: &str, dir: &Path) -> Result<Plan, SweepProblems> {
+fn plan_text(text: &str, origin: &str, dir: &Path, policy: SizePolicy) -> Result<Plan, SweepProblems> {
     let one = |msg: String| SweepProblems { origin: origin.to_string(), problems: vec![msg] };
     let spec: SweepSpec = world::ron_options()
         .from_str(text)
         .map_err(|e| one(world::syntax_error(&e, text, origin).to_string()))?;
-    plan(spec, text, origin, dir)
+    plan(spec, text, origin, dir, policy)
 }
 
 /// The base world of a sweep: the file `dir/world` if it exists, else the
@@ -325,8 +331,15 @@ fn sweep_world(dir: &Path, world_path: &str) -> Result<(World, String), world::W
 }
 
 /// Validate and expand a parsed sweep. `text` is the file (for locating
-/// problems); `dir` is where relative world paths start.
-pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Plan, SweepProblems> {
+/// problems); `dir` is where relative world paths start; sizes are checked
+/// against the limits of `policy`.
+pub fn plan(
+    spec: SweepSpec,
+    text: &str,
+    origin: &str,
+    dir: &Path,
+    policy: SizePolicy,
+) -> Result<Plan, SweepProblems> {
     let mut problems = Vec::new();
     let fail = |problems: Vec<String>| SweepProblems { origin: origin.to_string(), problems };
     if spec.name.trim().is_empty() {
@@ -365,7 +378,7 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
                     if let Some(m) = spec.months {
                         w.months = m;
                     }
-                    match world::validate(&w) {
+                    match world::validate_with(&w, policy) {
                         Ok(()) => Some(w),
                         Err(e) => {
                             problems.push(format!(
@@ -408,9 +421,9 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
         Design::LatinHypercube { .. } => "`samples`",
         _ => "the design's cells",
     };
-    let too_many_cells = limits::CELLS.check(what, cells_n, "");
+    let too_many_cells = limits::CELLS.check_with(policy, what, cells_n, "");
     let runs = cells_n.saturating_mul(spec.replicates as u64);
-    let run_problem = limits::RUNS.check("cells x `replicates`", runs, "");
+    let run_problem = limits::RUNS.check_with(policy, "cells x `replicates`", runs, "");
     let sized = too_many_cells.is_none() && run_problem.is_none();
     problems.extend(too_many_cells.into_iter().chain(run_problem).map(|p| format!("{origin}: {p}")));
     let Some(base) = base.filter(|_| sized) else {
@@ -428,7 +441,8 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
     // Overrides are checked one by one even when the design has other
     // problems, so that every bad path or value is reported in one go.
     let structure_ok = problems.len() == before && problems.is_empty();
-    let firm_months = check_cells(&base, &cells, text, origin, &spec.design, structure_ok, &mut problems);
+    let firm_months =
+        check_cells(&base, &cells, (text, origin), &spec.design, structure_ok, policy, &mut problems);
     if problems.is_empty() {
         // The whole study's work: every cell's firm-months × replicates.
         let per_run = limits::Estimate {
@@ -437,7 +451,7 @@ pub fn plan(spec: SweepSpec, text: &str, origin: &str, dir: &Path) -> Result<Pla
         };
         let runs = cells.len() as u64 * spec.replicates as u64;
         problems.extend(
-            limits::study_problems("cells x `replicates`", runs, &per_run)
+            limits::study_problems(policy, "cells x `replicates`", runs, &per_run)
                 .into_iter()
                 .map(|p| format!("{origin}: {p}")),
         );
@@ -460,10 +474,10 @@ pub fn decimal_year(m: Month) -> f64 {
 fn check_cells(
     base: &World,
     cells: &[CellPlan],
-    text: &str,
-    origin: &str,
+    (text, origin): (&str, &str),
     design: &Design,
     whole_cells: bool,
+    policy: SizePolicy,
     problems: &mut Vec<String>,
 ) -> u64 {
     const MAX: usize = 20;
@@ -516,7 +530,7 @@ fn check_cells(
     for (i, c) in cells.iter().enumerate() {
         let checked = world::apply_overrides(base.clone(), &c.sets).map_err(|e| e.problems()).and_then(|w| {
             firm_months = firm_months.saturating_add(limits::estimate(&w).firm_months);
-            world::validate(&w).map_err(|e| e.problems())
+            world::validate_with(&w, policy).map_err(|e| e.problems())
         });
         if let Err(ps) = checked {
             for p in ps {

@@ -6,6 +6,7 @@
 pub mod axis;
 pub mod charts;
 pub mod compare_charts;
+pub mod explore;
 pub mod facts;
 pub mod format;
 pub mod hover;

@@ -6,10 +6,13 @@
 //! limit is refused always (past it a type overflows or a date leaves the
 //! calendar). docs/data.md ("Limits") lists the same numbers.
 //!
+//! Whether `--allow-large` is in force is an explicit [`SizePolicy`] passed
+//! by the caller (no process-wide switch: a server handling many requests
+//! uses the default policy whatever else runs in the process).
+//!
 //! Nothing here reads files or runs the model: it only counts and compares.
 
 use super::schema::World;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A size limit: the default (raised by `--allow-large`) and the absolute one.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -109,29 +112,34 @@ pub const SECONDS_PER_FIRM_MONTH: f64 = 3.2e-6;
 /// upper bound once the record is streamed.
 pub const BYTES_PER_FIRM_MONTH: f64 = 560.0;
 
-static ALLOW_LARGE: AtomicBool = AtomicBool::new(false);
-
-/// Raise every default limit to its absolute one (`--allow-large`). Set
-/// once by the command line before any work; the library default is off.
-pub fn set_allow_large(on: bool) {
-    ALLOW_LARGE.store(on, Ordering::Relaxed);
+/// Which limits are in force: the default ones, or (`--allow-large`) the
+/// absolute ones. Passed explicitly to every check; the default is off.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SizePolicy {
+    /// `--allow-large`: every default limit raised to its absolute one.
+    pub allow_large: bool,
 }
 
-/// Whether `--allow-large` is in force.
-pub fn allow_large() -> bool {
-    ALLOW_LARGE.load(Ordering::Relaxed)
+impl SizePolicy {
+    /// The default limits (no `--allow-large`).
+    pub const DEFAULT: SizePolicy = SizePolicy { allow_large: false };
 }
 
 impl Limit {
-    /// The limit in force (the absolute one under `--allow-large`).
-    pub fn current(&self) -> u64 {
-        if allow_large() { self.absolute } else { self.default }
+    /// The limit in force under `policy` (the absolute one with `--allow-large`).
+    pub fn current(&self, policy: SizePolicy) -> u64 {
+        if policy.allow_large { self.absolute } else { self.default }
     }
 
-    /// `None` if `value` is within the limit in force, else the problem:
-    /// `PATH = VALUE WHAT: ...` naming the limit and how to raise it.
+    /// [`Limit::check_with`] under the default limits.
     pub fn check(&self, path: &str, value: u64, estimate: &str) -> Option<String> {
-        if value <= self.current() {
+        self.check_with(SizePolicy::DEFAULT, path, value, estimate)
+    }
+
+    /// `None` if `value` is within the limit in force under `policy`, else
+    /// the problem: `PATH = VALUE WHAT: ...` naming the limit and how to raise it.
+    pub fn check_with(&self, policy: SizePolicy, path: &str, value: u64, estimate: &str) -> Option<String> {
+        if value <= self.current(policy) {
             return None;
         }
         let est = if estimate.is_empty() { String::new() } else { format!(" ({estimate})") };
@@ -257,17 +265,23 @@ pub fn estimate(w: &World) -> Estimate {
     Estimate { firms, months, firm_months: firms.saturating_mul(months) }
 }
 
-/// Every size of `w` over its limit, one line each (empty if none).
+/// Every size of `w` over its default limit, one line each (empty if none).
 pub fn world_problems(w: &World) -> Vec<String> {
+    world_problems_with(w, SizePolicy::DEFAULT)
+}
+
+/// Every size of `w` over its limit under `policy`, one line each (empty if none).
+pub fn world_problems_with(w: &World, policy: SizePolicy) -> Vec<String> {
     let est = estimate(w);
     let investors = w.investors.len() as u64 + w.investor_cohorts.iter().map(|c| c.count as u64).sum::<u64>();
     let rate = entry_rate(w);
     let checks = [
-        MONTHS.check("months", est.months, ""),
-        FIRMS.check("firms + cohorts[..].count", firms_at_start(w), ""),
-        ENTRY_RATE.check("new entrants", rate.ceil().min(u64::MAX as f64) as u64, ""),
-        INVESTORS.check("investors + investor_cohorts[..].count", investors, ""),
-        FIRM_MONTHS.check(
+        MONTHS.check_with(policy, "months", est.months, ""),
+        FIRMS.check_with(policy, "firms + cohorts[..].count", firms_at_start(w), ""),
+        ENTRY_RATE.check_with(policy, "new entrants", rate.ceil().min(u64::MAX as f64) as u64, ""),
+        INVESTORS.check_with(policy, "investors + investor_cohorts[..].count", investors, ""),
+        FIRM_MONTHS.check_with(
+            policy,
             "firms x months",
             est.firm_months,
             &format!(
@@ -284,12 +298,13 @@ pub fn world_problems(w: &World) -> Vec<String> {
 /// The problem with a study of `runs` runs of worlds costing `per_run`
 /// each, if any: too many runs, or too much work in total. `path` names
 /// what sets the runs (e.g. "cells x replicates").
-pub fn study_problems(path: &str, runs: u64, per_run: &Estimate) -> Vec<String> {
+pub fn study_problems(policy: SizePolicy, path: &str, runs: u64, per_run: &Estimate) -> Vec<String> {
     let total = runs.saturating_mul(per_run.firm_months);
     let time = duration(total as f64 * SECONDS_PER_FIRM_MONTH);
     [
-        RUNS.check(path, runs, ""),
-        STUDY_FIRM_MONTHS.check(
+        RUNS.check_with(policy, path, runs, ""),
+        STUDY_FIRM_MONTHS.check_with(
+            policy,
             &format!("{path} x firm-months per run"),
             total,
             &format!(

@@ -12,12 +12,13 @@ pub mod shipped;
 mod validate;
 
 pub use error::WorldError;
+pub use limits::SizePolicy;
 pub use load::{load_file, load_file_values, load_str, read_spec_file, ron_options, syntax_error, to_ron};
 pub use month::{Month, MonthError};
 pub use overrides::{OverrideError, apply_overrides, value_at};
 pub use schema::*;
 pub use shipped::{Source, find_world};
-pub use validate::{MAX_NAME_LEN, unsafe_name, validate, validate_values};
+pub use validate::{MAX_NAME_LEN, unsafe_name, validate, validate_values, validate_with};
 
 use std::path::Path;
 
@@ -45,12 +46,12 @@ pub fn load_source_values(source: &Source) -> Result<World, WorldError> {
     }
 }
 
-/// Read, parse and validate a world, values and sizes: the file `arg` if
-/// it exists, else the built-in world of that name ([`find_world`]).
-pub fn load_named(arg: &Path) -> Result<World, WorldError> {
+/// Read, parse and validate a world, values and sizes (under `policy`):
+/// the file `arg` if it exists, else the built-in world of that name ([`find_world`]).
+pub fn load_named(arg: &Path, policy: SizePolicy) -> Result<World, WorldError> {
     let source = find_world(arg)?;
     let world = load_source_values(&source)?;
-    validate(&world).map_err(|e| e.with_origin(&source.label()))?;
+    validate_with(&world, policy).map_err(|e| e.with_origin(&source.label()))?;
     Ok(world)
 }
 
@@ -58,17 +59,31 @@ pub fn load_named(arg: &Path) -> Result<World, WorldError> {
 /// that name; without a path the built-in baseline), apply `--set`
 /// overrides and `--months`/`--seed`, and validate the result. Returns the
 /// resolved world with its `seed` field set to the seed the run will use.
+/// Sizes are checked against the limits of `policy` (`--allow-large`).
 pub fn resolve(
     path: Option<&Path>,
     sets: &[String],
     months: Option<u32>,
     seed: Option<u64>,
+    policy: SizePolicy,
 ) -> Result<World, WorldError> {
-    let source = match path {
-        Some(p) => find_world(p)?,
-        None => Source::Builtin { path: format!("worlds/{}", SHIPPED[0].0), text: SHIPPED[0].1 },
-    };
+    let source = source_of(path)?;
     let (w, origin) = (load_source_values(&source)?, source.label());
+    resolve_loaded(w, &origin, sets, months, seed, policy)
+}
+
+/// The second half of [`resolve`], for a world already read and parsed
+/// (values checked) from `origin` (its [`Source::label`]): apply the
+/// overrides, `months` and `seed`, and validate, with the same errors as
+/// the command line (`chipban explore` re-resolves its world on every change).
+pub fn resolve_loaded(
+    w: World,
+    origin: &str,
+    sets: &[String],
+    months: Option<u32>,
+    seed: Option<u64>,
+    policy: SizePolicy,
+) -> Result<World, WorldError> {
     let mut w = if sets.is_empty() { w } else { apply_overrides(w, sets)? };
     if let Some(m) = months {
         w.months = m;
@@ -76,8 +91,17 @@ pub fn resolve(
     if let Some(s) = seed {
         w.seed = s;
     }
-    validate(&w).map_err(|e| e.with_origin(&format!("{origin} (after overrides)")))?;
+    validate_with(&w, policy).map_err(|e| e.with_origin(&format!("{origin} (after overrides)")))?;
     Ok(w)
+}
+
+/// Where a world named on the command line comes from: `path` (a file, or a
+/// built-in world's name), or the built-in baseline without one.
+pub fn source_of(path: Option<&Path>) -> Result<Source, WorldError> {
+    match path {
+        Some(p) => find_world(p),
+        None => Ok(Source::Builtin { path: format!("worlds/{}", SHIPPED[0].0), text: SHIPPED[0].1 }),
+    }
 }
 
 #[cfg(test)]

@@ -51,9 +51,14 @@ pub const FIRST_YEAR: i32 = 1000;
 /// The error's origin is the world's name; loaders replace it with the
 /// file path.
 pub fn validate(world: &World) -> Result<(), WorldError> {
+    validate_with(world, limits::SizePolicy::DEFAULT)
+}
+
+/// [`validate`] with the size limits of `policy` (`--allow-large`).
+pub fn validate_with(world: &World, policy: limits::SizePolicy) -> Result<(), WorldError> {
     let mut c = Checker::default();
     c.world(world);
-    c.problems.extend(limits::world_problems(world));
+    c.problems.extend(limits::world_problems_with(world, policy));
     c.into_result(world)
 }
 

@@ -2,7 +2,8 @@
 //!
 //! It installs what the tests need when it is missing (Debian's `chromium`,
 //! for the browser tests of the report, through `apt-get`, with `sudo` when
-//! not root), runs every test (`cargo test`) with the browser tests made
+//! not root), builds the release binary (the explorer's browser test times
+//! it), runs every test (`cargo test`) with the browser tests made
 //! mandatory, then the fuzz suite (`tests/fuzz.rs`) for a bounded time.
 //! `cargo xtask fuzz` runs the fuzz step alone.
 //!
@@ -130,9 +131,20 @@ fn test(fuzz_seconds: u64, install: bool) -> Result<(), String> {
             ));
         }
     }
+    // The explorer's browser test times a slider against the release binary.
+    run(
+        "cargo build --release (timed by the explorer's browser test)",
+        cargo().args(["build", "--release"]),
+    )?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let explore_bin = target.join("release").join(format!("chipban{}", std::env::consts::EXE_SUFFIX));
     run(
         "cargo test (every test; the browser tests are mandatory)",
-        cargo().arg("test").env("CHROME", &chrome).env("CHIPBAN_REQUIRE_BROWSER", "1"),
+        cargo()
+            .arg("test")
+            .env("CHROME", &chrome)
+            .env("CHIPBAN_REQUIRE_BROWSER", "1")
+            .env("CHIPBAN_EXPLORE_BIN", &explore_bin),
     )?;
     if fuzz_seconds > 0 {
         fuzz(fuzz_seconds, None)?;

@@ -27,6 +27,17 @@ pub const TOP_GONE: usize = 10;
 /// The report of a run: `charts` as `charts::render_all` returns them, and
 /// the market-race GIF if there is one.
 pub fn report(data: &RunData, charts: &[Rendered], gif: Option<&[u8]>) -> String {
+    report_with_link(data, charts, gif, None)
+}
+
+/// [`report`], served by `chipban explore`: `explorer` is the address that
+/// opens this run in the explorer, linked under the title.
+pub fn report_with_link(
+    data: &RunData,
+    charts: &[Rendered],
+    gif: Option<&[u8]>,
+    explorer: Option<&str>,
+) -> String {
     let facts = Consolidation::of(data);
     let world_name = data.summary.world.clone();
     let seed = data.summary.seed;
@@ -40,6 +51,7 @@ pub fn report(data: &RunData, charts: &[Rendered], gif: Option<&[u8]>) -> String
                 (data.months.first().map(|m| m.date.clone()).unwrap_or_else(|| data.world.start.to_string()))
                 ", read from its output folder."
             }
+            @if let Some(href) = explorer { p.explorer { a href=(href) { "open this run in the explorer" } } }
         }
         (contents(charts, gif.is_some()))
         (question(&facts))

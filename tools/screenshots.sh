@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Screenshots to look at (issue 13: "screenshots you looked at"), taken with
-# headless Chromium into the folder given as argument:
+# headless Chromium into the folder given as argument, then every run,
+# comparison and study chart (tools/chart_screenshots.sh and
+# tools/study_screenshots.sh, which can also be run alone):
 #   tools/screenshots.sh OUTDIR [BINARY]
 # BINARY defaults to target/release/chipban. The browser is $CHROME, else
 # `chromium` on PATH (Debian's package). Each part is one function.
@@ -47,7 +49,7 @@ explorer_screenshots() {
   shot "$base/?s=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$s")" "$out/explore-changed.png"
   s='{"controls":{},"extra":[],"seed":42,"month":20,"firm":"Entrant 3"}'
   shot "$base/?s=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$s")" "$out/explore-inspector.png" 1400,1700
-    s='{"controls":{"undercut":1.5},"extra":["market.inertai=0.5"],"seed":1}'
+  s='{"controls":{"undercut":1.5},"extra":["market.inertai=0.5"],"seed":1}'
   shot "$base/?s=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$s")" "$out/explore-refused.png"
   s='{"controls":{"undercut":1.5},"extra":[],"seed":1}'
   shot "$base/?s=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$s")" "$out/explore-refused-slider.png" 1400,1400
@@ -58,3 +60,6 @@ explorer_screenshots() {
 }
 
 explorer_screenshots
+here=$(cd "$(dirname "$0")" && pwd)
+"$here/chart_screenshots.sh" "$out"
+"$here/study_screenshots.sh" "$out" "$bin"

@@ -161,7 +161,7 @@ function expand(run) {
   const n = run.dates.length;
   for (const f of run.firms) {
     const end = f.first + f.cash_musd.length; // after its last row
-    for (const key of ["cash_musd", "chip_units", "compute_pflops", "researchers", "capability", "share"]) {
+    for (const key of ["cash_musd", "chip_units", "compute_pflops", "researchers", "capability", "share", "held"]) {
       const full = new Array(n).fill(null);
       f[key].forEach((v, k) => { full[f.first + k] = v; });
       f[key] = full;
@@ -562,9 +562,7 @@ function firmFacts(run, name, i) {
     const gone = f.status[j] === "active" ? "left the panel after" : `${f.status[j]}${by} in`;
     return { f, status: `${gone} ${run.dates[j]}` };
   }
-  const chips = {};
-  for (const [c, u] of f.start_chips) chips[c] = (chips[c] || 0) + u;
-  for (const [m, c, u] of f.deliveries) if (m <= i) chips[c] = (chips[c] || 0) + u;
+  const held = (f.held[i] || []).map(([c, u]) => `${run.chips[c].name} ${grouped(u)}`).join(", ");
   let status = f.status[i];
   if (f.owner[i]) status += ` (owned by ${f.owner[i]})`;
   return {
@@ -572,7 +570,7 @@ function firmFacts(run, name, i) {
     rows: [
       ["cash", money(f.cash_musd[i])],
       ["chips held", `${grouped(f.chip_units[i])} (${grouped(f.compute_pflops[i])} PFLOP/s)`],
-      ["chips received by model, to date", Object.entries(chips).map(([c, u]) => `${c} ${grouped(u)}`).join(", ") || "none"],
+      ["chips held by model", held || "none"],
       ["researchers", grouped(f.researchers[i])],
       ["capability", `${num(f.capability[i], 2)} points`],
       ["share of the model market", pct(f.share[i])],
@@ -596,7 +594,6 @@ function inspector() {
     h += `<tr><th>${esc(r[0])}</th><td>${a && a.rows ? esc(a.rows[k][1]) : "—"}</td><td>${b && b.rows ? esc(b.rows[k][1]) : "—"}</td></tr>`;
   });
   h += "</tbody></table>";
-  h += `<p class="note">Chips received = held at the start + deliveries (events.csv); retirements, sales and chips moved by acquisitions are in "chips held" only.</p>`;
   // The story's sentences that name the firm (a whole name: "Startup 1" is not "Startup 12").
   const named = new RegExp(`(^|[^\\w])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\w])`);
   const mine = ban.story.filter((l) => named.test(l.text)).map((l) => [l.month, l.date, l.text]);

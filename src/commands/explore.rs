@@ -296,7 +296,9 @@ fn view_json(w: World, seed: u64) -> Result<String, String> {
     let record = crate::sim::try_run(w, seed).map_err(|e| AppError::from(e).to_string())?;
     let files = crate::record::data_files(&record);
     let data = RunData::from_files(Path::new("memory"), &files).map_err(|e| e.to_string())?;
-    serde_json::to_string(&explore::run_view(&data)).map_err(|e| e.to_string())
+    let mut view = explore::run_view(&data);
+    explore::add_holdings(&mut view, &record.firms, &record.firm_names);
+    serde_json::to_string(&view).map_err(|e| e.to_string())
 }
 
 fn refusal(message: String) -> String {

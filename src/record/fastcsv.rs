@@ -479,6 +479,7 @@ mod tests {
                 revenue_musd: random_f(&mut rng),
                 share: random_f(&mut rng),
                 valuation_musd: random_f(&mut rng),
+                units_by_chip: [0; crate::world::MAX_CHIPS],
             };
             firm_row(&mut f_fast, &f, &prefix, &fields);
             firms.push(FirmRec::new(&f, date.clone(), &names));

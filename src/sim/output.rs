@@ -536,6 +536,10 @@ pub struct FirmRow {
     pub revenue_musd: f64,
     pub share: f64,
     pub valuation_musd: f64,
+    /// Units held per chip model, by supplier index. Not a column of
+    /// firms.csv (chips.csv has each model's totals): the explorer's firm
+    /// inspector reads it from a run in memory.
+    pub units_by_chip: [u64; crate::world::MAX_CHIPS],
 }
 
 /// One row of `chips.csv`: the market for one chip model in one month.

@@ -196,6 +196,7 @@ pub fn record_month(
                 revenue_musd: sales.revenue_musd,
                 share: sales.share,
                 valuation_musd: e.valuation_musd,
+                units_by_chip: c.units,
             });
         }
     }

@@ -7,7 +7,7 @@
 
 pub mod controls;
 
-use crate::record::{EventKind, RunData};
+use crate::record::RunData;
 use crate::view::narrate;
 use crate::world::Month;
 use serde::Serialize;
@@ -70,10 +70,11 @@ pub struct FirmSeries {
     pub capability: Vec<Option<f64>>,
     /// Share of the model market (tokens served), 0..1.
     pub share: Vec<Option<f64>>,
-    /// Chips by model held at the start (the world file).
-    pub start_chips: Vec<(String, u64)>,
-    /// Chip deliveries by model: (month, chip, units), from events.csv.
-    pub deliveries: Vec<(u32, String, u64)>,
+    /// Chips held by model, a month at a time like the values above: the
+    /// (index into `RunView::chips`, units) of each model held. Empty until
+    /// [`add_holdings`] fills it from the run in memory (firms.csv has the
+    /// total only).
+    pub held: Vec<Option<Vec<(usize, u64)>>>,
 }
 
 impl FirmSeries {
@@ -95,14 +96,7 @@ impl FirmSeries {
             researchers: vec![None; span],
             capability: vec![None; span],
             share: vec![None; span],
-            start_chips: data
-                .world
-                .firms
-                .iter()
-                .find(|w| w.name == r0.firm)
-                .map(|w| w.chips.iter().map(|(c, u)| (c.clone(), *u as u64)).collect())
-                .unwrap_or_default(),
-            deliveries: Vec::new(),
+            held: Vec::new(),
         };
         let mut last: Option<(u32, &str, &str)> = None;
         for r in rows {
@@ -210,6 +204,30 @@ fn month_of(date: &str, start: Month, months: u32) -> u32 {
     m.since(start).clamp(0, last) as u32
 }
 
+/// Fill each firm's chips held by model from the run's firm rows in memory
+/// (`Record::firms`, whose `units_by_chip` firms.csv does not carry);
+/// `names` is `Record::firm_names`. The chip index is the supplier's, the
+/// order of `RunView::chips`.
+pub fn add_holdings(view: &mut RunView, rows: &[crate::sim::output::FirmRow], names: &[String]) {
+    // the view's firm of each record index
+    let index: HashMap<&str, usize> =
+        view.firms.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+    let of_record: Vec<Option<usize>> = names.iter().map(|n| index.get(n.as_str()).copied()).collect();
+    let models = view.chips.len();
+    for f in &mut view.firms {
+        f.held = vec![None; f.cash_musd.len()];
+    }
+    for r in rows {
+        let Some(&Some(i)) = of_record.get(r.firm as usize) else { continue };
+        let f = &mut view.firms[i];
+        let Some(slot) = r.month.checked_sub(f.first).and_then(|t| f.held.get_mut(t as usize)) else {
+            continue;
+        };
+        let held = (0..models).filter(|&c| r.units_by_chip[c] > 0).map(|c| (c, r.units_by_chip[c])).collect();
+        *slot = Some(held);
+    }
+}
+
 /// A run, from its data (as `RunData::from_files` reads the data files).
 pub fn run_view(data: &RunData) -> RunView {
     let n = data.months.len();
@@ -255,12 +273,7 @@ pub fn run_view(data: &RunData) -> RunView {
         });
         rows_of[i].push(r);
     }
-    let mut firms: Vec<FirmSeries> = rows_of.iter().map(|rows| FirmSeries::of(data, rows)).collect();
-    for e in data.events.iter().filter(|e| e.kind() == EventKind::ChipDelivery) {
-        if let Some(&i) = firm_index.get(&e.actor) {
-            firms[i].deliveries.push((e.month, e.target.clone(), e.units));
-        }
-    }
+    let firms: Vec<FirmSeries> = rows_of.iter().map(|rows| FirmSeries::of(data, rows)).collect();
     let (story, notable) = narrate::story_and_notable(data);
     let story = story
         .into_iter()
@@ -341,8 +354,22 @@ mod tests {
         );
         assert!(!v.story.is_empty() && v.story.iter().all(|l| l.month < 72));
         assert!(v.chips.iter().any(|c| c.banned.contains(&1)));
+        assert!(v.firms.iter().all(|f| f.held.is_empty()), "holdings come from the run in memory");
+        let mut v = v;
+        add_holdings(&mut v, &r.firms, &r.firm_names);
         let baidu = v.firms.iter().find(|f| f.name == "Baidu").unwrap();
-        assert_eq!(baidu.start_chips, [("A100".to_string(), 12000)]);
-        assert!(!baidu.deliveries.is_empty());
+        let a100 = v.chips.iter().position(|c| c.name == "A100").unwrap();
+        assert_eq!(baidu.held[0], Some(vec![(a100, 12000)]), "the world file's 12,000 A100s in month 0");
+        for f in &v.firms {
+            assert_eq!(f.held.len(), f.chip_units.len());
+            for (held, total) in f.held.iter().zip(&f.chip_units) {
+                let sum = held.as_ref().map(|h| h.iter().map(|(_, u)| u).sum::<u64>());
+                assert_eq!(sum, *total, "{}: the models add up to the chips held", f.name);
+            }
+        }
+        assert!(
+            baidu.held.iter().flatten().any(|h| h.len() > 1),
+            "Baidu holds more than one model at some point"
+        );
     }
 }

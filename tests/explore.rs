@@ -86,10 +86,12 @@ impl Drop for Killed {
     }
 }
 
-/// Start `chipban explore --no-open --port 0`; returns it and its port.
-fn serve(bin: &Path) -> (Killed, u16) {
+/// Start `chipban explore [WORLD] --no-open --port 0`; returns it and its port.
+fn serve(bin: &Path, world: Option<&Path>) -> (Killed, u16) {
     let mut child = Command::new(bin)
-        .args(["explore", "--no-open", "--port", "0"])
+        .arg("explore")
+        .args(world)
+        .args(["--no-open", "--port", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -291,7 +293,7 @@ fn the_explorer_in_a_real_browser() {
     let Some(chrome) = browser() else { return };
     let started = Instant::now();
     let (bin, optimised) = binary();
-    let (server, port) = serve(&bin);
+    let (server, port) = serve(&bin, None);
     let base = format!("http://127.0.0.1:{port}/");
     let profile = tempfile::tempdir().expect("a browser profile");
     let (_browser, devtools, path) = launch(&chrome, profile.path());
@@ -524,19 +526,7 @@ fn the_download_is_the_run_folder_and_the_report_links_back() {
     let _serial = serial();
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_chipban"));
     let world = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny.ron");
-    let mut child = Command::new(&bin)
-        .arg("explore")
-        .arg(&world)
-        .args(["--no-open", "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("chipban explore starts");
-    let mut line = String::new();
-    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-    out.read_line(&mut line).expect("the address line");
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    let _server = Killed(child);
-    let port: u16 = line.trim().trim_end_matches('/').rsplit(':').next().unwrap().parse().expect("a port");
+    let (_server, port) = serve(&bin, Some(&world));
     // seed 3, the price-war slider at 0.5, a free override
     let query = "s=%7B%22seed%22%3A3%2C%22controls%22%3A%7B%22undercut%22%3A0.5%7D%2C%22extra%22%3A%5B%22market.inertia%3D0.7%22%5D%7D";
     let (status, zip) = get(port, &format!("/download?{query}"));

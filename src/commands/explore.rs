@@ -112,7 +112,8 @@ impl Explorer {
     pub fn sets(&self, s: &Settings) -> Result<Vec<String>, Refusal> {
         let mut sets = Vec::new();
         let ban_off = s.controls.get("ban").is_some_and(|v| *v < 0.5);
-        for c in controls::controls(&self.base) {
+        let known = controls::controls(&self.base);
+        for c in &known {
             let Some(&v) = s.controls.get(c.id) else { continue };
             if ban_off && c.id == "ban_shift" {
                 continue;
@@ -126,7 +127,7 @@ impl Explorer {
             sets.extend(more);
         }
         for id in s.controls.keys() {
-            if !controls::controls(&self.base).iter().any(|c| c.id == id) {
+            if !known.iter().any(|c| c.id == id) {
                 return Err(Refusal {
                     ok: false,
                     message: format!("unknown control `{id}`"),
@@ -251,20 +252,11 @@ impl Explorer {
         (200, format!("{head},\"ok\":true,\"ban\":{a},\"no_ban\":{b}}}"))
     }
 
-    /// The run of `s` in memory, as its data files read back.
-    fn data(&self, s: &Settings) -> Result<(World, Vec<String>, RunData), (u16, String)> {
-        let (w, sets) = self.world(s).map_err(|r| (422, r.message))?;
-        let seed = w.seed;
-        let record =
-            crate::sim::try_run(w.clone(), seed).map_err(|e| (422, AppError::from(e).to_string()))?;
-        let files = crate::record::data_files(&record);
-        let data = RunData::from_files(Path::new("memory"), &files).map_err(|e| (500, e.to_string()))?;
-        Ok((w, sets, data))
-    }
-
     /// `GET /report?s=...`: the run's report.html, with a link back to the explorer.
     pub fn report(&self, s: &Settings, query: &str) -> Result<String, (u16, String)> {
-        let (_, _, data) = self.data(s)?;
+        let (w, _) = self.world(s).map_err(|r| (422, r.message))?;
+        let seed = w.seed;
+        let (_, data) = run_in_memory(w, seed)?;
         let charts = crate::view::charts::render_all(&data).map_err(|e| (500, e))?;
         let gif = crate::view::race::market_race_gif(&data).map_err(|e| (500, e))?;
         let link = format!("/?{query}");
@@ -293,12 +285,19 @@ impl Explorer {
 
 /// A run's page data as JSON.
 fn view_json(w: World, seed: u64) -> Result<String, String> {
-    let record = crate::sim::try_run(w, seed).map_err(|e| AppError::from(e).to_string())?;
-    let files = crate::record::data_files(&record);
-    let data = RunData::from_files(Path::new("memory"), &files).map_err(|e| e.to_string())?;
+    let (record, data) = run_in_memory(w, seed).map_err(|(_, message)| message)?;
     let mut view = explore::run_view(&data);
     explore::add_holdings(&mut view, &record.firms, &record.firm_names);
     serde_json::to_string(&view).map_err(|e| e.to_string())
+}
+
+/// A run in memory and its data files read back (the same figures and
+/// sentences as the files of `chipban run`); an error with its HTTP status.
+fn run_in_memory(w: World, seed: u64) -> Result<(crate::record::Record, RunData), (u16, String)> {
+    let record = crate::sim::try_run(w, seed).map_err(|e| (422, AppError::from(e).to_string()))?;
+    let files = crate::record::data_files(&record);
+    let data = RunData::from_files(Path::new("memory"), &files).map_err(|e| (500, e.to_string()))?;
+    Ok((record, data))
 }
 
 fn refusal(message: String) -> String {

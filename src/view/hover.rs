@@ -62,7 +62,7 @@ pub fn layer(regions: &[Region]) -> String {
             r.y,
             r.w,
             r.h,
-            escape(&r.text)
+            maud::html! { (r.text) }.into_string()
         );
     }
     s.push_str("</g>");
@@ -76,20 +76,6 @@ pub fn with_layer(svg: &str, regions: &[Region]) -> String {
         Some(end) if !regions.is_empty() => format!("{}{}{}", &svg[..end], layer(regions), &svg[end..]),
         _ => svg.to_string(),
     }
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
